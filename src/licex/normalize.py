@@ -1,0 +1,224 @@
+"""Turn raw entity text, as OCR and PDF tools print it, into record values.
+
+Licence text reaches us with OCR-inserted spaces and line breaks inside Chinese words, full-width
+characters, Chinese and financial (大写) numerals, and OCR letter/digit confusions (Bl for B1, 2O21
+for 2021). The functions here are pure (no spaCy) so the record builder, the patterns and the
+tests can all share one definition of what a clean value, a date, an amount, a licence number and
+a business type are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+from .catalogue import BUSINESS_TYPES, business_by_name
+from .record import Money
+
+# CJK characters and the punctuation printed around them, including the NFKC forms of the
+# full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
+_CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’():;,"
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _nfkc(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _cn2an(text: str, mode: str) -> int | float | None:
+    """cn2an.cn2an, or None where it rejects the text.
+
+    It signals bad input with ValueError, and in "smart" mode with a KeyError on some mixed
+    digit/numeral strings (e.g. 2八万六6亿), so both mean "not a number".
+    """
+    try:
+        return cn2an.cn2an(text, mode)
+    except (ValueError, KeyError):
+        return None
+
+
+def clean_value(text: str | None) -> str:
+    """NFKC the text and undo OCR spacing, so a value compares equal to its gold form.
+
+    OCR breaks Chinese text with spaces and newlines that are never meaningful there (尚 吁,
+    17 省(直辖市)), while a space between two Latin words or numbers is real and is kept as one.
+    Trailing sentence punctuation belongs to the sentence, not to the value.
+    """
+    t = _CJK_SPACE_RE.sub("", _nfkc(text))
+    return _SPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+
+
+# A year, month and day written with digits or Chinese numerals, separated by 年月日 or - . /.
+# O/o/l/I are OCR misreads of 0/1 (2O21年); ○ is a common stand-in for 〇.
+_Y = "0-9OolI〇○零一二三四五六七八九"  # a year character
+_MD = "0-9OolI一二三四五六七八九十"  # a month or day character
+_DATE_RE = re.compile(
+    rf"(?<![{_Y}十])([{_Y}]{{4}}|[{_Y}]{{2}})(?:年|[-./])([{_MD}]{{1,3}})(?:月|[-./])([{_MD}]{{1,3}})(?![0-9])"
+)
+_OCR_DIGITS = str.maketrans("OolI", "0011")
+_OCR_ZEROS = str.maketrans("Oo○", "〇〇〇")
+
+
+def _date_part(text: str) -> int | None:
+    """A date component; an O among digits is 0, among Chinese numerals 〇 (二O二一)."""
+    if re.search(r"[0-9]", text):
+        return chinese_to_int(text.translate(_OCR_DIGITS))
+    return chinese_to_int(text.translate(_OCR_ZEROS))
+
+
+def normalize_date(text: str | None) -> dt.date | None:
+    """The first valid date in the text, or None (never raises).
+
+    Licences print dates in every style (2021年 06月 22日, 2021.6.22, 二〇二一年六月二十二日,
+    17年5月23日); blank forms print 年 月 日, which is no date.
+    """
+    m = _DATE_RE.search(_SPACE_RE.sub("", _nfkc(text)))
+    if not m:
+        return None
+    year, month, day = (_date_part(g) for g in m.groups())
+    if year is None or month is None or day is None:
+        return None
+    if len(m[1]) == 2:  # two-digit years: 00-69 are this century, 70-99 the last
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_CURRENCIES = (
+    ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"), ("港币", "HKD"),
+    ("欧元", "EUR"), ("日元", "JPY"), ("人民币", "CNY"),
+)  # fmt: skip
+# None of the currency words contains a numeral character, so they never join an amount.
+_AMOUNT_RE = re.compile(r"[0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
+
+
+def parse_money(text: str | None) -> Money | None:
+    """Registered capital (人民币肆仟万元, 500万美元, 100.5万元) as integer units, or None.
+
+    The currency is the first currency word present, CNY when none is. The amount is the first
+    numeral run cn2an can read; its "smart" mode reads digits, 万/亿 units and 大写 alike.
+    """
+    t = re.sub(r"[\s,]", "", _nfkc(text))  # OCR spaces and thousands separators
+    currency = next((code for word, code in _CURRENCIES if word in t), "CNY")
+    for m in _AMOUNT_RE.finditer(t):
+        value = _cn2an(m[0].strip("."), "smart")
+        if value is not None and value >= 0:
+            return Money(amount=round(value), currency=currency)
+    return None
+
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# ICP证 numbers (京ICP证030173号) and A/B-type numbers: B1-20195402, 京B2-20192917,
+# A2.B1.B2-20090003, ISP/ICP闽B1-20160151 and the old cross-regional B2-2004-0851. l/I in the
+# code are accepted because OCR prints Bl for B1; normalize_license_no repairs them.
+LICENSE_NO_RE = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}]ICP证\d{{6,9}}(?!\d)号?"
+    rf"|(?:ISP/ICP)?[{_PROVINCES}]?[AB][12lI](?:\.[AB][12lI])*-+(?:\d{{8}}|\d{{4}}-\d{{4}})(?!\d))",
+    re.ASCII,  # \d is 0-9 only, not other scripts' digits
+)
+_DASHES_RE = re.compile(r"[-\u2010-\u2015\u2212\ufe58\ufe63]+")
+
+
+def normalize_license_no(text: str | None) -> str | None:
+    """A licence number in its printed form with OCR and typing noise removed, or None if empty.
+
+    The 号 after an A/B-type number is a grammatical suffix (川B2-20030065号), while for ICP证
+    numbers it is part of the official form (京ICP证030173号), so only the former is dropped.
+    """
+    t = _SPACE_RE.sub("", _nfkc(text))
+    t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
+    t = re.sub(r"(?<=[AB])[lI]", "1", t)
+    t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)
+    if t.endswith("号") and "ICP证" not in t:
+        t = t[:-1]
+    return t or None
+
+
+def is_license_no(text: str | None) -> bool:
+    """Whether the text, once normalised, is exactly one well-formed licence number."""
+    t = normalize_license_no(text)
+    return bool(t and LICENSE_NO_RE.fullmatch(t))
+
+
+@dataclass(frozen=True)
+class ParsedBusiness:
+    code: str
+    name: str
+    category: str
+    service_items: tuple[str, ...]
+
+
+def spaced(text: str) -> str:
+    """A regex for `text` that tolerates the spaces OCR puts between characters (公 司 名 称)."""
+    return r"\s*".join(re.escape(char) for char in text if not char.isspace())
+
+
+_BY_NAME = business_by_name()
+_NAMES = sorted(_BY_NAME, key=len, reverse=True)  # longest first: 国内呼叫中心业务 before 呼叫中心业务
+_NAME_ALT = "|".join(map(spaced, _NAMES))
+# A sub-service may be printed under its parent type (编码和规程转换业务中的互联网域名解析服务业务);
+# matching the parent as a prefix keeps that one business rather than two.
+_PARENT_ALT = "|".join(
+    spaced(n) for b in BUSINESS_TYPES.values() if b.sub_services for n in (b.name, *b.aliases)
+)
+# On NFKC text; OCR spaces between characters are tolerated.
+BUSINESS_NAME_RE = re.compile(
+    rf"(?:{spaced('第')}\s*[一二]\s*{spaced('类增值电信业务中的')}\s*)?(?:(?:{_PARENT_ALT})\s*{spaced('中的')}\s*)?(?:{_NAME_ALT})"
+)
+_BRACKET_RE = re.compile(r"\(([^()]*)\)")
+_CODE_RE = re.compile(r"B[12]\d")
+
+
+def split_service_items(text: str | None) -> list[str]:
+    """The items of a 服务项目: line or a bracket after a business name, each cleaned.
+
+    Items are separated by ；;，, (all ASCII after NFKC); 和 inside an item is part of it.
+    """
+    t = re.sub(r"^服务项目:?", "", clean_value(text))
+    if t.startswith("(") and t.endswith(")"):
+        t = t[1:-1]
+    return [item for part in re.split(r"[;,]", t) if (item := clean_value(part))]
+
+
+def parse_business(text: str | None) -> ParsedBusiness | None:
+    """The catalogue business type a printed business names, with its service items, or None.
+
+    The longest catalogue name in the text wins, so a sub-service (国内呼叫中心业务) beats its type
+    and becomes a service item. Brackets right after the name hold restrictions (含/不含/仅限);
+    a bracketed code such as (B25) is not one. The category is the catalogue's, since licences
+    sometimes print it wrongly or not at all.
+    """
+    t = clean_value(text)
+    name = next((n for n in _NAMES if n in t), None)
+    if name is None:
+        return None
+    business = _BY_NAME[name]
+    items = [name] if name in business.sub_services else []
+    pos = t.index(name) + len(name)
+    while m := _BRACKET_RE.match(t, pos):
+        if not _CODE_RE.fullmatch(m[1]):
+            items += split_service_items(m[1])
+        pos = m.end()
+    return ParsedBusiness(business.code, business.name, business.category, tuple(items))
+
+
+def chinese_to_int(text: str | None) -> int | None:
+    """An integer written in digits or Chinese numerals (十五, 一百零二, 二〇二一), or None."""
+    t = _nfkc(text).strip()
+    if re.fullmatch(r"[0-9]+", t):
+        return int(t)
+    value = _cn2an(t, "normal")  # "normal" reads 〇, 两 and 大写, which "strict" rejects
+    return int(value) if value is not None and value == int(value) else None
+
+
+def int_to_chinese(n: int) -> str:
+    """n in Chinese numerals as licences number clauses: 十五, not the 一十五 some cn2an versions give."""
+    s = cn2an.an2cn(n, "low")
+    return s[1:] if s.startswith("一十") else s

@@ -1,0 +1,133 @@
+"""The licence record: one validated JSON object per licence, and its published JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import datetime as dt
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .catalogue import BUSINESS_TYPES
+from .labels import CLAUSE_LABELS
+
+CLAUSE_NUMBER_RE = re.compile(r"^[一二三四五六七八九十百]+(\([一二三四五六七八九十百]+\))?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Strict):
+    """Where a value came from: character offsets into the original text and the producing component."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    component: str
+
+
+class Business(_Strict):
+    code: str | None = Field(description="2015 catalogue code, B11 … B26")
+    name: str | None = None
+    category: str | None = None
+    service_items: list[str] = Field(default_factory=list, description="含/不含/仅限 restrictions, sub-services")
+    coverage: str | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str | None) -> str | None:
+        if code is not None and code not in BUSINESS_TYPES:
+            raise ValueError(f"unknown business code {code!r}")
+        return code
+
+
+class Money(_Strict):
+    amount: int = Field(ge=0, description="integer units of the currency")
+    currency: str = Field(description="ISO 4217 code, e.g. USD")
+
+
+class Website(_Strict):
+    name: str | None = None
+    domain: str | None = None
+    server_location: str | None = None
+    access_provider: str | None = None
+
+
+class Shareholder(_Strict):
+    name: str
+    id_number: str | None = None
+    share_ratio: str | None = None
+
+
+class AnnualInspection(_Strict):
+    year: int = Field(ge=1990, le=2100)
+    result: str | None = None
+    date: dt.date | None = None
+
+
+class Clause(_Strict):
+    number: str = Field(description="十五 for a top-level clause, 十五(三) for a sub-clause")
+    label: str
+    business_code: str | None = None
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @field_validator("number")
+    @classmethod
+    def _number_form(cls, number: str) -> str:
+        if not CLAUSE_NUMBER_RE.match(number):
+            raise ValueError(f"clause number {number!r} is not of the form 十五 or 十五(三)")
+        return number
+
+    @field_validator("label")
+    @classmethod
+    def _known_label(cls, label: str) -> str:
+        if label not in CLAUSE_LABELS:
+            raise ValueError(f"unknown clause label {label!r}")
+        return label
+
+
+class LicenseRecord(_Strict):
+    """A licence as structured data. Absent values are null or []."""
+
+    license_no: str | None = None
+    previous_license_nos: list[str] = Field(default_factory=list)
+    company_name: str | None = None
+    legal_representative: str | None = None
+    registered_capital_cny: int | None = Field(default=None, ge=0, description="integer yuan; null if not in CNY")
+    registered_capital_foreign: Money | None = Field(
+        default=None, description="the capital when the licence states it in another currency"
+    )
+    registered_address: str | None = None
+    businesses: list[Business] = Field(default_factory=list)
+    issue_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    signer: str | None = None
+    website: Website | None = None
+    shareholders: list[Shareholder] = Field(default_factory=list)
+    annual_inspections: list[AnnualInspection] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="the input path as given")
+    evidence: dict[str, list[Evidence]] = Field(
+        default_factory=dict, description="record field path (businesses[0].coverage) -> where it came from"
+    )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def is_empty(self) -> bool:
+        """True when nothing licence-like was found (no number, company, business or clause)."""
+        return not (self.license_no or self.company_name or self.businesses or self.clauses)
+
+
+def json_schema() -> dict[str, Any]:
+    return LicenseRecord.model_json_schema()
+
+
+def published_schema() -> dict[str, Any]:
+    """The JSON Schema shipped with the package (kept equal to json_schema() by a test)."""
+    text = resources.files("licex").joinpath("schema/license_record.schema.json").read_text("utf-8")
+    return json.loads(text)
