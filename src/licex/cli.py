@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -162,6 +163,96 @@ def schema(
     else:
         with atomic_writer(output) as handle:
             handle.write(text)
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="Annotation JSONL (file or folder of *.jsonl), or a .spacy file.")],
+    target: Annotated[Path, typer.Argument(help="A .spacy file, a .jsonl file, or with --split a folder.")],
+    split: Annotated[bool, typer.Option("--split", help="Write train.spacy, dev.spacy and real.spacy into TARGET.")] = False,
+    dev_fraction: Annotated[float, typer.Option(help="Share of synthetic documents put in dev.", min=0.0, max=1.0)] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev rule.")] = 0,
+    real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Put real licences into train/dev (they are held out by default).")] = False,
+) -> None:
+    """Convert doccano JSONL <-> spaCy DocBin; every annotation is kept or the conversion fails saying which."""
+    from .corpus import convert as conversion
+
+    with _corpus_errors():
+        if source.suffix == ".spacy":
+            count = conversion.docbin_to_jsonl(source, target)
+            stdout.print(f"{count} documents -> {target}")
+        elif split:
+            result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train)
+            stdout.print(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
+        else:
+            count = conversion.jsonl_to_docbin(source, target)
+            stdout.print(f"{count} documents -> {target}")
+
+
+corpus_app = typer.Typer(help="Inspect and check annotated corpora.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl or one file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Documents, characters, and counts per entity label, clause label, business code and layout case."""
+    from .corpus.stats import corpus_stats as count, stats_json, stats_tables
+
+    with _corpus_errors():
+        stats = count(path)
+    if as_json:
+        sys.stdout.write(stats_json(stats) + "\n")
+        return
+    for table in stats_tables(stats):
+        stdout.print(table)
+
+
+@corpus_app.command("validate")
+def corpus_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation JSONL files or folders.")],
+) -> None:
+    """Check annotation files; every problem is listed as file:line."""
+    from .corpus.annotations import read_annotation_dir
+
+    total = 0
+    with _corpus_errors():
+        for path in paths:
+            total += len(read_annotation_dir(path))
+    stdout.print(f"{total} documents, all valid")
+
+
+@app.command()
+def synth(
+    n: Annotated[int, typer.Option("-n", help="How many licences.", min=1)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/).")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
+) -> None:
+    """Generate N annotated synthetic licences with their gold records."""
+    from .corpus.synth import generate
+
+    with _progress(n) as progress:
+        task = progress.add_task("generating", total=n)
+        summary = generate(n, output, seed, progress=lambda: progress.advance(task))
+    stdout.print(f"{summary.documents} licences, {summary.characters:,} characters -> {output}")
+
+
+@contextmanager
+def _corpus_errors() -> Iterator[None]:
+    """Corpus problems become their messages on stderr and exit status 1."""
+    from .corpus.annotations import AnnotationError
+
+    try:
+        yield
+    except AnnotationError as error:
+        for problem in error.problems:
+            fail(problem)
+        raise typer.Exit(1)
+    except InputError as error:
+        fail(str(error))
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,245 @@
+"""The annotation format of the corpus: doccano sequence-labelling JSONL, validated.
+
+One line per licence: `{"id", "text", "label": [[start, end, "LABEL"], ...], "clauses": [...]}`.
+`label` holds the field entities, `clauses` the clause spans with clause labels. A doccano
+export puts every span under `label`; clause labels found there are moved to `clauses` on
+reading, so an export drops in unchanged. Any other key of a line (doccano's metadata, our
+`origin`) is kept as it is.
+
+Reading validates every line and fails, naming file and line, on anything a conversion could
+not keep: a file either converts with every annotation or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.tokens import Doc, DocBin, Span
+
+from ..inputs import InputError, atomic_writer, decode_text
+from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+
+SpanTuple = tuple[int, int, str]
+ORIGIN_REAL = "real"
+ORIGIN_SYNTHETIC = "synthetic"
+
+
+class AnnotationError(ValueError):
+    """Annotations that cannot be kept; the message lists every problem as `file:line: what`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:50]
+        more = f"\n... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        super().__init__("\n".join(shown) + more)
+
+
+@dataclass
+class AnnotatedText:
+    id: str | int
+    text: str
+    entities: list[SpanTuple] = field(default_factory=list)
+    clauses: list[SpanTuple] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # every other key of the JSONL line
+
+    @property
+    def origin(self) -> str:
+        return self.meta.get("origin", ORIGIN_REAL)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "label": [list(span) for span in self.entities],
+            "clauses": [list(span) for span in self.clauses],
+            **self.meta,
+        }
+
+
+_tokenizer = None
+
+
+def _char_tokenizer():
+    """The tokenizer every licex pipeline uses: spacy.blank("zh") characters."""
+    global _tokenizer
+    if _tokenizer is None:
+        _tokenizer = spacy.blank("zh").tokenizer
+    return _tokenizer
+
+
+def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
+    """One JSONL line as an AnnotatedText, or the problems that stop it (each prefixed `where`)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, [f"{where}: invalid JSON: {error.msg} (column {error.colno})"]
+    if not isinstance(data, dict):
+        return None, [f"{where}: a line must be a JSON object"]
+    problems = []
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return None, [f"{where}: empty text"]
+    if "id" not in data:
+        problems.append(f"{where}: no id")
+    entities: list[SpanTuple] = []
+    clauses: list[SpanTuple] = []
+    for key in ("label", "clauses"):
+        spans = data.get(key, [])
+        if not isinstance(spans, list):
+            problems.append(f"{where}: {key!r} must be a list of [start, end, label]")
+            continue
+        for span in spans:
+            if not (isinstance(span, list) and len(span) == 3 and all(isinstance(x, int) for x in span[:2])
+                    and isinstance(span[2], str)):
+                problems.append(f"{where}: malformed span {span!r} (expected [start, end, label])")
+                continue
+            start, end, label = span
+            if label in ENTITY_LABELS and key == "label":
+                entities.append((start, end, label))
+            elif label in CLAUSE_LABELS:
+                clauses.append((start, end, label))
+            else:
+                problems.append(f"{where}: unknown label {label!r} in {key!r} at [{start}, {end}]")
+    meta = {k: v for k, v in data.items() if k not in ("id", "text", "label", "clauses")}
+    example = AnnotatedText(data.get("id"), text, sorted(entities), sorted(clauses), meta)
+    problems += check_spans(example, where)
+    return (None if problems else example), problems
+
+
+def check_spans(example: AnnotatedText, where: str) -> list[str]:
+    """Offsets in range and on token boundaries, no whitespace at span edges, no overlaps."""
+    problems = []
+    text = example.text
+    doc = _char_tokenizer()(text)
+    for key, spans in (("entity", example.entities), ("clause", example.clauses)):
+        previous: SpanTuple | None = None
+        for start, end, label in spans:
+            name = f"{key} {label} [{start}, {end}]"
+            if not 0 <= start < end <= len(text):
+                problems.append(f"{where}: {name} is out of range (text length {len(text)})")
+                continue
+            covered = text[start:end]
+            if covered != covered.strip():
+                problems.append(f"{where}: {name} {covered[:30]!r} has leading or trailing whitespace")
+            elif doc.char_span(start, end) is None:
+                problems.append(f"{where}: {name} is not on token boundaries")
+            if previous is not None and start < previous[1]:
+                problems.append(f"{where}: {name} overlaps {key} {previous[2]} [{previous[0]}, {previous[1]}]")
+            if previous is None or end > previous[1]:
+                previous = (start, end, label)
+    return problems
+
+
+def read_annotations(path: Path) -> list[AnnotatedText]:
+    """Every line of a JSONL file, validated; AnnotationError lists all problems, file:line each."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), error.strerror or "cannot read") from None
+    text = decode_text(data, str(path))
+    examples = []
+    problems = []
+    seen: dict[Any, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        example, line_problems = parse_line(line, where)
+        problems += line_problems
+        if example is None:
+            continue
+        key = json.dumps(example.id)
+        if key in seen:
+            problems.append(f"{where}: duplicate id {example.id!r} (first on line {seen[key]})")
+        seen[key] = number
+        examples.append(example)
+    if problems:
+        raise AnnotationError(problems)
+    return examples
+
+
+def read_annotation_dir(path: Path) -> list[AnnotatedText]:
+    """All `*.jsonl` files of a folder (or one file), validated together: ids are unique across them."""
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        raise InputError(str(path), "no *.jsonl annotation files")
+    examples: list[AnnotatedText] = []
+    problems: list[str] = []
+    first_file: dict[str, Path] = {}
+    for file in files:
+        try:
+            file_examples = read_annotations(file)
+        except AnnotationError as error:
+            problems += error.problems
+            continue
+        for example in file_examples:
+            key = json.dumps(example.id)
+            if key in first_file:
+                problems.append(f"{file}: duplicate id {example.id!r} (also in {first_file[key]})")
+            first_file.setdefault(key, file)
+        examples += file_examples
+    if problems:
+        raise AnnotationError(problems)
+    return examples
+
+
+def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
+    """Write examples as JSONL, atomically; returns how many."""
+    count = 0
+    with atomic_writer(Path(path)) as handle:
+        for example in examples:
+            handle.write(json.dumps(example.to_json(), ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+# -- spaCy Docs and DocBin ---------------------------------------------------------------------
+
+
+def to_doc(example: AnnotatedText) -> Doc:
+    """A Doc with the entities in doc.ents and the clauses in doc.spans["clauses"]."""
+    doc = _char_tokenizer()(example.text)
+    doc.ents = [_span(doc, span) for span in example.entities]
+    doc.spans[CLAUSES_KEY] = [_span(doc, span) for span in example.clauses]
+    doc.user_data["licex_id"] = example.id
+    # As JSON text: msgpack would hand lists back as tuples and break the round trip.
+    doc.user_data["licex_meta"] = json.dumps(example.meta, ensure_ascii=False)
+    return doc
+
+
+def _span(doc: Doc, span: SpanTuple) -> Span:
+    start, end, label = span
+    result = doc.char_span(start, end, label=label)
+    if result is None:  # validated input never gets here; a direct caller gets a clear error
+        raise ValueError(f"span [{start}, {end}, {label}] is not on token boundaries")
+    return result
+
+
+def from_doc(doc: Doc) -> AnnotatedText:
+    return AnnotatedText(
+        id=doc.user_data.get("licex_id"),
+        text=doc.text,
+        entities=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
+        clauses=sorted((s.start_char, s.end_char, s.label_) for s in doc.spans.get(CLAUSES_KEY, [])),
+        meta=json.loads(doc.user_data.get("licex_meta", "{}")),
+    )
+
+
+def to_docbin(examples: Iterable[AnnotatedText]) -> DocBin:
+    docbin = DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for example in examples:
+        docbin.add(to_doc(example))
+    return docbin
+
+
+def read_docbin(path: Path) -> Iterator[AnnotatedText]:
+    docbin = DocBin().from_disk(path)
+    for doc in docbin.get_docs(_char_tokenizer().vocab):
+        yield from_doc(doc)
