@@ -236,7 +236,7 @@ def synth(
     with _progress(n) as progress:
         task = progress.add_task("generating", total=n)
         summary = generate(n, output, seed, progress=lambda: progress.advance(task))
-    stdout.print(f"{summary.documents} licences, {summary.characters:,} characters -> {output}")
+    stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 
 @contextmanager
