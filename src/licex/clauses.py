@@ -9,6 +9,7 @@ inside it are skipped when its text is read, and never end it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,12 +56,12 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
         return []
     view = layout.view
     region_start, region_end = layout.special
-    noise = _noise_ranges(layout, region_start, region_end)
+    noise = _Noise(layout, region_start, region_end)
     markers: list[tuple[int, int, int | None]] = []  # view start, top, sub
     top = sub = 0
     for match in _MARKER_RE.finditer(view.text, region_start, region_end):
         start = match.start("top") if match.group("top") else match.start() + match.group(0).index("(")
-        if _inside(noise, start):
+        if noise.covers(start):
             continue
         if match.group("top"):
             number = chinese_to_int(match.group("top"))
@@ -76,9 +77,9 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
     business = None
     for i, (start, top_no, sub_no) in enumerate(markers):
         limit = markers[i + 1][0] if i + 1 < len(markers) else region_end
-        text = _content(view.text, start, limit, noise)
+        text = noise.content(view.text, start, limit)
         # The clause ends at its last content character, never inside trailing page noise.
-        end = _last_content_end(view.text, start, limit, noise)
+        end = noise.last_content_end(view.text, start, limit)
         body = _WHITESPACE_RE.sub("", text)
         body = _NUMBER_RE.sub("", body, count=1)
         body = _APPLICABILITY_RE.sub("", body, count=1)
@@ -113,32 +114,40 @@ def section_business(body: str) -> str | None:
     return parsed.code if parsed else None
 
 
-def _noise_ranges(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    return [(line.start, line.end) for line in layout.lines if line.is_noise and line.end > start and line.start < end]
+class _Noise:
+    """The page-noise lines (headers, titles, signatures) of a region, for lookups by offset."""
 
+    def __init__(self, layout: Layout, start: int, end: int) -> None:
+        lines = layout.lines[layout.line_index(start):layout.line_index(end) + 1]
+        ranges = [(line.start, line.end) for line in lines if line.is_noise]
+        self.starts = [a for a, _ in ranges]
+        self.ends = [b for _, b in ranges]
 
-def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in ranges)
+    def _at(self, pos: int) -> int | None:
+        """The index of the noise range that holds pos, if one does."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and pos < self.ends[i] else None
 
+    def covers(self, pos: int) -> bool:
+        return self._at(pos) is not None
 
-def _content(text: str, start: int, end: int, noise: list[tuple[int, int]]) -> str:
-    parts = []
-    pos = start
-    for a, b in noise:
-        if b <= pos or a >= end:
-            continue
-        parts.append(text[pos:a])
-        pos = b
-    parts.append(text[pos:end])
-    return "".join(parts)
+    def content(self, text: str, start: int, end: int) -> str:
+        """text[start:end] without the noise lines in it."""
+        parts = []
+        pos = start
+        for i in range(bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)):
+            parts.append(text[pos:self.starts[i]])
+            pos = self.ends[i]
+        parts.append(text[pos:end])
+        return "".join(parts)
 
-
-def _last_content_end(text: str, start: int, end: int, noise: list[tuple[int, int]]) -> int:
-    pos = end
-    while pos > start:
-        char = text[pos - 1]
-        if char.isspace() or _inside(noise, pos - 1):
-            pos -= 1
-            continue
-        return pos
-    return start
+    def last_content_end(self, text: str, start: int, end: int) -> int:
+        """The end of the last character in [start, end) that is neither whitespace nor noise."""
+        pos = end
+        while pos > start:
+            pos = start + len(text[start:pos].rstrip())
+            i = self._at(pos - 1) if pos > start else None
+            if i is None:
+                return pos
+            pos = max(start, self.starts[i])
+        return start

@@ -3,35 +3,48 @@
 Licences arrive as whatever an OCR or PDF tool emitted: markdown headings, HTML fragments,
 full-width punctuation, page headers repeated on every page and signature blocks in the middle
 of the 特别规定事项. The rule components search a *view* of the text in which that noise is
-normalised (tags become line breaks, full-width characters become ASCII, markdown markers
-vanish) and map every hit back through `TextView.original_span`, so evidence offsets always
-point into the original text.
+normalised (block tags become line breaks, HTML cells and markdown pipes tabs, entities their
+characters, full-width characters ASCII, markdown markers vanish) and map every hit back through
+`TextView.original_span`, so evidence offsets always point into the original text. `Layout`
+adds what every rule needs once per text: the lines, classified as content or page furniture,
+and the range of the 特别规定事项.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .normalize import spaced
+
 CN_NUMERAL = "[一二三四五六七八九十百零〇]"
 
-# HTML tags that end a line (block-level) or a table cell; any other tag simply vanishes.
+# HTML tags that end a line (block-level) or open a table cell; any other tag simply vanishes.
 _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "tbody", "thead", "li", "ul", "ol", "h1", "h2", "h3",
                "h4", "h5", "h6", "hr", "section", "body", "html", "head", "title"}
 _CELL_TAGS = {"td", "th"}
-# Everything the view rewrites with a string of a different length: HTML tags and entities,
-# markdown heading markers and table pipes, markdown table separator rows, CRLF line ends.
+# Tags that close any open cell: a cell never runs past its row.
+_ROW_TAGS = {"tr", "table", "tbody", "thead"}
+# Everything the view rewrites with a string of a different length: HTML tags and entities, the
+# whitespace of pretty-printed HTML before a cell, markdown heading markers, bold markers, table
+# pipes and separator rows, CRLF line ends.
 _REWRITE_RE = re.compile(
     r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]{0,300}>"  # 1, 2: an HTML tag
     r"|&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#x[0-9A-Fa-f]{1,6});"  # an HTML entity
+    r"|(?<=>)[ \t\r\n]+(?=<[tT][dDhH][\s>])"  # layout whitespace between a tag and the next cell
     r"|(?m:^[ \t]*#{1,6}[ \t]+)"  # a markdown heading marker
     r"|(?m:^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$)"  # a markdown table separator row
+    r"|\*\*"  # markdown bold
     r"|\|"  # a markdown table pipe: a cell boundary
     r"|\r\n?"
 )
+# Characters NFKC may change. ASCII and the CJK unified ideographs (most of a licence) never
+# change, so they are copied in bulk and only the rest is folded one character at a time.
+_FOLDABLE_RE = re.compile(r"[^\x00-\x9f\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=65536)
@@ -41,20 +54,37 @@ def _nfkc(char: str) -> str:
     return " " if folded.isspace() and folded not in "\n\t" else folded
 
 
-def _rewrite(match: re.Match[str]) -> str:
+def _rewrite(match: re.Match[str], in_cell: bool) -> tuple[str, bool]:
+    """The view text of one rewritten token, and whether an HTML table cell is open after it.
+
+    A cell opens with a tab and closes with nothing, so a row reads `\tA\tB` and an empty cell
+    is an empty field between two tabs, as in tab-separated text. Line breaks inside a cell
+    (`<br>`, `<p>`, in HTML and in markdown tables alike) become spaces so that a row stays on
+    one line.
+    """
     token = match.group(0)
     if match.group(2):
         name = match.group(2).lower()
-        return "\n" if name in _BLOCK_TAGS else "\t" if name in _CELL_TAGS else ""
+        if name in _CELL_TAGS:
+            return ("" if match.group(1) else "\t"), not match.group(1)
+        if name in _ROW_TAGS:
+            return "\n", False
+        if name in _BLOCK_TAGS:
+            return (" " if in_cell or _in_markdown_row(match.string, match.start()) else "\n"), in_cell
+        return "", in_cell
     if token.startswith("&"):
-        return "".join(_nfkc(c) for c in html.unescape(token))
+        return "".join(_nfkc(c) for c in html.unescape(token)), in_cell
     if token == "|":
-        return "\t"
+        return "\t", in_cell
     if token.startswith("\r"):
-        return "\n"
-    if "-" in token:  # a markdown table separator row
-        return ""
-    return ""  # a markdown heading marker
+        return "\n", in_cell
+    # Pretty-printing whitespace, heading and bold markers and separator rows carry no text.
+    return "", in_cell
+
+
+def _in_markdown_row(original: str, pos: int) -> bool:
+    line_start = original.rfind("\n", 0, pos) + 1
+    return original[line_start:pos].lstrip().startswith("|")
 
 
 @dataclass
@@ -70,9 +100,10 @@ class TextView:
         pieces: list[str] = []
         origin: list[int] = []
         pos = 0
+        in_cell = False
         for match in _REWRITE_RE.finditer(original):
             _append_chars(original, pos, match.start(), pieces, origin)
-            replacement = _rewrite(match)
+            replacement, in_cell = _rewrite(match, in_cell)
             pieces.append(replacement)
             origin.extend([match.start()] * len(replacement))
             pos = match.end()
@@ -88,11 +119,20 @@ class TextView:
 
 
 def _append_chars(original: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:
-    for i in range(start, end):
-        char = original[i]
-        folded = char if char < "\u00a0" else _nfkc(char)
-        pieces.append(folded)
-        origin.extend([i] * len(folded))
+    pos = start
+    for match in _FOLDABLE_RE.finditer(original, start, end):
+        pieces.append(original[pos:match.start()])
+        origin.extend(range(pos, match.start()))
+        folded = [_nfkc(char) for char in match.group(0)]
+        pieces.extend(folded)
+        if all(len(f) == 1 for f in folded):
+            origin.extend(range(match.start(), match.end()))
+        else:  # NFKC expanded or dropped a character: map each output character to its source
+            for i, f in enumerate(folded, start=match.start()):
+                origin.extend([i] * len(f))
+        pos = match.end()
+    pieces.append(original[pos:end])
+    origin.extend(range(pos, end))
 
 
 @dataclass
@@ -109,18 +149,31 @@ class Line:
         return self.kind != "content"
 
 
-# Lines a licence repeats on every page, or prints as page furniture.
-_PAGE_HEADER_RE = re.compile(r"^\s*(?:增值电信业务)?经\s*营\s*许\s*可\s*证\s*编\s*号\s*[:]?\s*\S*\s*$")
+# Lines a licence repeats on every page, or prints as page furniture. The licence number of a
+# page header may be OCR-spaced around its hyphen and followed by the page number.
+_PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[,/共]\s*共?\s*\d+\s*页)?"
+_PAGE_HEADER_RE = re.compile(
+    r"^\s*(?:增值电信业务)?经\s*营\s*许\s*可\s*证\s*编\s*号\s*[:]?\s*(?:[^\s:]+(?:\s*-\s*[^\s:]+)?)?"
+    rf"(?:\s+{_PAGE_NUMBER})?\s*$"
+)
 _TITLE_RE = re.compile(
-    r"^\s*(?:中华人民共和国\s*)?(?:跨地区)?\s*增值电信业务经营许可证\s*(?:\(\s*附\s*页\s*\))?\s*$"
+    rf"^\s*(?:{spaced('中华人民共和国')}\s*)?(?:{spaced('跨地区')})?\s*{spaced('增值电信业务经营许可证')}"
+    r"\s*(?:\(\s*附\s*页\s*\))?\s*$"
     r"|^\s*\(\s*附\s*页\s*\)\s*$"
     r"|^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项\s*》?\s*$"
-    r"|^\s*(?:电信业务经营许可证)?年\s*[检报]\s*情\s*况\s*记\s*录\s*表\s*$"
-    r"|^\s*第\s*\d+\s*页(?:\s*[,/共]\s*共?\s*\d+\s*页)?\s*$|^\s*-\s*\d+\s*-\s*$"
+    rf"|^\s*(?:{spaced('电信业务经营许可证')})?\s*年\s*[检报]\s*(?:情\s*况\s*)?(?:记\s*录\s*)?表?\s*$"
+    rf"|^\s*{_PAGE_NUMBER}\s*$|^\s*-\s*\d+\s*-\s*$"
 )
 # The signature block printed at the foot of each 特别规定事项 page.
-_SIGNATURE_LABEL_RE = re.compile(r"^\s*(?:司\s*\(\s*局\s*\)\s*负\s*责\s*人|公\s*司\s*代\s*表|发\s*证\s*机\s*关\s*\(?\s*盖\s*章\s*\)?)\s*[:]?")
-_DATE_LINE_RE = re.compile(r"^\s*(?:\d{2,4}\s*)?年\s*(?:\d{1,2}\s*)?月\s*(?:\d{1,2}\s*)?日\s*$")
+_SIGNATURE_LABEL_RE = re.compile(
+    r"^\s*(?:司\s*\(\s*局\s*\)\s*负\s*责\s*人|公\s*司\s*代\s*表|发\s*证\s*机\s*关\s*\(?\s*盖\s*章\s*\)?)"
+    r"\s*(?:\(?\s*签\s*[字名章]\s*\)?)?\s*[:]?"
+)
+# A signature date, printed in digits or numerals (二〇二一年六月二十二日), or left blank (年 月 日).
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:[\d〇○零一二三四五六七八九]{2,4}\s*)?年\s*(?:[\d一二三四五六七八九十]{1,3}\s*)?月"
+    r"\s*(?:[\d一二三四五六七八九十]{1,3}\s*)?日\s*$"
+)
 _NAME_LINE_RE = re.compile(r"^\s*(?:[\u4e00-\u9fff·]\s*){2,5}$")
 
 
@@ -174,37 +227,68 @@ class Layout:
     # View range of the 特别规定事项 (None where the licence has none); fields are not read there.
     special: tuple[int, int] | None = None
     line_starts: list[int] = field(default_factory=list)
+    # Starts of the title and page-header lines: page furniture that no value runs across.
+    page_breaks: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, original: str) -> "Layout":
-        view = TextView.of(original)
-        lines = split_lines(view)
-        layout = cls(view, lines, line_starts=[line.start for line in lines])
-        layout.special = _find_special_region(lines)
-        return layout
+        """The layout of `original`; treat it as read-only, since it is shared (see _analyse)."""
+        return _analyse(original)
 
     def in_special(self, pos: int) -> bool:
         return self.special is not None and self.special[0] <= pos < self.special[1]
 
+    def line_index(self, pos: int) -> int:
+        """The index in `lines` of the line that holds view offset `pos`."""
+        return bisect.bisect_right(self.line_starts, pos) - 1
+
+    def line_at(self, pos: int) -> Line:
+        return self.lines[self.line_index(pos)]
+
+    def next_page_break(self, pos: int, limit: int) -> int:
+        """The start of the first title or page-header line in (pos, limit), else limit."""
+        i = bisect.bisect_right(self.page_breaks, pos)
+        return min(limit, self.page_breaks[i]) if i < len(self.page_breaks) else limit
+
+
+# The field and the clause rules both analyse each Doc's text; the cache does it once per text.
+@lru_cache(maxsize=4)
+def _analyse(original: str) -> Layout:
+    view = TextView.of(original)
+    lines = split_lines(view)
+    layout = Layout(view, lines, line_starts=[line.start for line in lines],
+                    page_breaks=[line.start for line in lines if line.kind in ("title", "page_header")])
+    layout.special = _find_special_region(lines)
+    return layout
+
 
 # The 特别规定事项 run from their title or preamble to the first part of the licence that is not
-# clauses: a 附页 or annual inspection page, a licence-number change note, or the licence's
-# front page when pages come out of order.
-_SPECIAL_START_RE = re.compile(r"特\s*别\s*规\s*定\s*事\s*项")
+# clauses: a 附页 or annual inspection page, or where such a page lost its title its first line
+# (an inspection entry, the business list or shareholder table introduction, the website page),
+# a licence-number change note, or the licence's front page when pages come out of order. The
+# title starts a line; a mention of it inside running text (本许可证附特别规定事项) starts nothing.
+_SPECIAL_START_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 CHANGE_NOTE_RE = re.compile(r"[A-Za-z0-9][-A-Za-z0-9.]*\d\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为")
-_FRONT_PAGE_FIELD_RE = re.compile(r"^\s*(?:原\s*经\s*营\s*许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|法\s*定\s*代\s*表\s*人)")
+_FRONT_PAGE_FIELD_RE = re.compile(
+    r"^\s*(?:原\s*经\s*营\s*许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|法\s*定\s*代\s*表\s*人|(?:序\s*号\s+)?网\s*站\s*名\s*称)"
+)
+_OTHER_PAGE_START_RE = re.compile(
+    r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]"
+    r"|获\s*准\s*经\s*营\s*的\s*业\s*务\s*种\s*类|股\s*东[^\n。,;]{0,20}出\s*资\s*比\s*例"
+)
 
 
 def _find_special_region(lines: list[Line]) -> tuple[int, int] | None:
     start = None
     for i, line in enumerate(lines):
         if start is None:
-            if _SPECIAL_START_RE.search(line.text):
+            if _SPECIAL_START_RE.match(line.text):
                 start = i
         elif (
             (line.kind == "title" and _OTHER_PAGE_TITLE_RE.search(line.text))
-            or (line.kind == "content" and (CHANGE_NOTE_RE.search(line.text) or _FRONT_PAGE_FIELD_RE.match(line.text)))
+            or (line.kind == "content" and (CHANGE_NOTE_RE.search(line.text) or _FRONT_PAGE_FIELD_RE.match(line.text)
+                                            or _OTHER_PAGE_START_RE.search(line.text)))
         ):
             return lines[start].start, line.start
     if start is None:

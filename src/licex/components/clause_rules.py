@@ -37,10 +37,21 @@ class ClauseRules(RuleDataPipe):
     def compile_rules(self) -> None:
         self._compiled: dict[str, list[tuple[str, re.Pattern[str]]]] = {"general": [], "business": []}
         for line, rule in enumerate(self.rules, start=1):
-            label, scope = rule.get("label"), rule.get("scope")
-            if label not in CLAUSE_LABELS or scope not in self._compiled:
-                raise ValueError(f"{self.data_file} rule {line}: unknown label {label!r} or scope {scope!r}")
-            self._compiled[scope].append((label, re.compile(rule["pattern"])))
+            where = f"{self.data_file} rule {line}"
+            if not isinstance(rule, dict):
+                raise ValueError(f"{where}: expected an object with 'label', 'scope' and 'pattern', got {rule!r}")
+            label, scope, pattern = rule.get("label"), rule.get("scope"), rule.get("pattern")
+            if label not in CLAUSE_LABELS:
+                raise ValueError(f"{where}: unknown clause label {label!r}")
+            if scope not in self._compiled:
+                raise ValueError(f"{where}: unknown scope {scope!r} (expected one of {', '.join(self._compiled)})")
+            if not isinstance(pattern, str) or not pattern:
+                raise ValueError(f"{where}: 'pattern' must be a non-empty regular expression, got {pattern!r}")
+            try:
+                compiled = re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{where}: invalid pattern {pattern!r}: {error}") from None
+            self._compiled[scope].append((label, compiled))
 
     def label(self, segment: ClauseSegment) -> str:
         """The clause label of a segment: its own scope's rules first, then the other scope's."""

@@ -4,8 +4,9 @@ A licence prints most fields as `label: value`, with the value on the same line,
 line, in the next table cell, or after a run of other labels in a one-line header. The rules
 find every label (patterns/field_labels.jsonl, spaced-out forms included), take the value up to
 the next label, and check it has the right shape. Structured parts get their own readers: the
-business block (types, service items, coverage, in running text or in a label/value table), the
-shareholder table, annual inspection entries and licence-number change notes.
+business block (types, service items, coverage, in running text or in a label/value table),
+tables whose header row names the columns (业务种类 | 服务项目 | 业务覆盖范围 on a 附页, the
+website table), the shareholder table, annual inspection entries and licence-number change notes.
 
 Where a trained NER already set `doc.ents`, rules add only entities that overlap none of its
 entities, and none for a single-valued field the model already found.
@@ -13,15 +14,17 @@ entities, and none for a single-valued field the model already found.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..labels import ENTITY_LABELS
-from ..layout import CHANGE_NOTE_RE, Layout
+from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import (
     BUSINESS_NAME_RE,
     LICENSE_NO_RE,
@@ -61,7 +64,21 @@ class LabelHit:
 # Labels that belong to the business block; any other label ends it.
 _BUSINESS_FAMILY = {"BUSINESS", "SERVICE_ITEM", "COVERAGE"}
 _COLON = r"[ \t]*[:][ \t]*"
-_TRIM = " \t\n。.;,"
+# Trailing punctuation that ends a sentence or a list item, never a value.
+_TRIM = " \t\n。.;,、"
+# A value says something only with a letter, digit or ideograph in it.
+_WORD_RE = re.compile(r"\w")
+# Fillers of blank forms and cross-references: no value.
+_NO_VALUE_RE = re.compile(r"\(?\s*(?:无|空|/|-+|见\s*附\s*页)\s*\)?")
+# What a service-item restriction starts with: 不含, 含, 仅限 …
+_RESTRICTION = r"(?:不\s*含|含|仅\s*限|限|除)"
+_RESTRICTION_RE = re.compile(r"^\s*" + _RESTRICTION)
+_SENTENCE_END_RE = re.compile(r"[。;]")
+_ITEM_SEPARATOR_RE = re.compile(r"[。;]|,(?=\s*" + _RESTRICTION + ")")
+# Long names and addresses wrap in narrow table cells onto short lines right below them; a line
+# with sentence punctuation is running text, not such a continuation.
+_WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
+_SENTENCE_PUNCTUATION_RE = re.compile(r"[。;,:《》]")
 
 _BUSINESS_LIST_INTRO_RE = re.compile(spaced("获准经营的业务种类"))
 _BLOCK_TOKEN_RE = re.compile(
@@ -73,8 +90,11 @@ _BLOCK_TOKEN_RE = re.compile(
     r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
     r"|(?P<newline>\n)"
 )
+# A label that starts with 业务 may complete a business name ending the line before (信息服务 /
+# 业务覆盖范围), which OCR-tolerant name matching would read as 信息服务业务.
+_BLOCK_LABEL_AT_LINE_START_RE = re.compile(r"\s*(?:" + spaced("业务覆盖范围") + "|" + spaced("业务种类") + ")")
+_RESTRICTION_BEFORE_RE = re.compile(_RESTRICTION + r"[ \t]*$")
 _SEE_ATTACHMENT_RE = re.compile(r"见\s*附\s*[页件表]|附\s*页")
-_RESTRICTION_RE = re.compile(r"^\s*(?:不\s*含|含|仅\s*限|限|除)")
 _COVERAGE_RE = re.compile(
     r"全\s*国|机\s*房|省|市|自\s*治\s*区|地\s*区|境\s*内|"
     r"北京|天津|上海|重庆|河北|山西|内蒙古|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
@@ -84,13 +104,23 @@ _COVERAGE_RE = re.compile(
 _SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
 _RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?\s*%")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
-_CELL_SPLIT_RE = re.compile(r"\t|[ ]{2,}")
+# OCR'd rows of short cells may be separated by single spaces only.
+_SPACE_RE = re.compile(r" ")
+_ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")
 
+# 2002 年度年检合格, 2011年度年检结果为:基本合格, 2019年度年报:已报送.
 _INSPECTION_RE = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?(?:年\s*检|年\s*报|年\s*度\s*检\s*验)\s*(?:结\s*果\s*(?:为|:)?\s*)?"
-    r"(?P<result>不\s*合\s*格|基\s*本\s*合\s*格|合\s*格|通\s*过)"
+    r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?(?:年\s*检|年\s*报|年\s*度\s*检\s*验|年\s*度\s*报\s*告)"
+    r"\s*(?:结\s*果\s*)?(?:为\s*)?:?\s*"
+    r"(?P<result>不\s*合\s*格|基\s*本\s*合\s*格|合\s*格|通\s*过|已\s*报\s*送)"
 )
-_DATE_RE = re.compile(r"(?:19|20)?\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}")
+# A date in digits or numerals (2021年6月22日, 二〇二一年六月二十二日, 2021.6.22), OCR's O/l for 0/1
+# included; normalize_date decides whether it is one.
+_DATE_RE = re.compile(
+    r"(?:[0-9〇○零一二三四五六七八九OolI]\s*){2,4}年\s*(?:[0-9一二三四五六七八九十OolI]\s*){1,3}月"
+    r"\s*(?:[0-9一二三四五六七八九十OolI]\s*){1,3}日"
+    r"|(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
+)
 _INSPECTION_ENTRY_END_RE = re.compile(r"经\s*审\s*核|年\s*检\s*合\s*格|\t")
 _CHANGE_PAIR_RE = re.compile(
     r"(?P<old>" + LICENSE_NO_RE.pattern + r")\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为\s*(?P<new>" + LICENSE_NO_RE.pattern + r")"
@@ -103,10 +133,17 @@ class FieldRules(RuleDataPipe):
     def compile_rules(self) -> None:
         names: list[tuple[str, str | None]] = []
         for line, rule in enumerate(self.rules, start=1):
+            where = f"{self.data_file} rule {line}"
+            if not isinstance(rule, dict):
+                raise ValueError(f"{where}: expected an object with 'label' and 'names', got {rule!r}")
             label = rule.get("label")
             if label is not None and label not in ENTITY_LABELS:
-                raise ValueError(f"{self.data_file} rule {line}: unknown entity label {label!r}")
-            names += [(name, label) for name in rule["names"]]
+                raise ValueError(f"{where}: unknown entity label {label!r}")
+            rule_names = rule.get("names")
+            if (not isinstance(rule_names, list) or not rule_names
+                    or not all(isinstance(n, str) and n.strip() for n in rule_names)):
+                raise ValueError(f"{where}: 'names' must be a non-empty list of label names, got {rule_names!r}")
+            names += [(name, label) for name in rule_names]
         names.sort(key=lambda item: len(item[0]), reverse=True)  # longest first: 注册住所 before 住所
         self._label_of = {re.sub(r"\s", "", name): label for name, label in names}
         alternatives = "|".join(spaced(name) for name, _ in names)
@@ -116,19 +153,19 @@ class FieldRules(RuleDataPipe):
         layout = Layout.of(doc.text)
         existing = list(doc.ents)
         found_by_model = {ent.label_ for ent in existing}
-        taken = [(ent.start_char, ent.end_char) for ent in existing]
+        taken = _Taken((ent.start_char, ent.end_char) for ent in existing)
         added = []
         for hit in self.find(layout):
             if not ENTITY_LABELS[hit.label].multi and hit.label in found_by_model:
                 continue
             start, end = layout.view.original_span(hit.start, hit.end)
-            if any(a < end and start < b for a, b in taken):
+            if taken.overlaps(start, end):
                 continue
             span = doc.char_span(start, end, label=hit.label, alignment_mode="contract")
             if span is None or not span.text.strip():
                 continue
             span._.licex_component = self.name
-            taken.append((span.start_char, span.end_char))
+            taken.add(span.start_char, span.end_char)
             added.append(span)
         if added:
             doc.ents = sorted(existing + added, key=lambda s: s.start)
@@ -137,8 +174,10 @@ class FieldRules(RuleDataPipe):
     def find(self, layout: Layout) -> list[Hit]:
         """Every field entity the rules see, in view offsets, in text order."""
         labels = self._labels(layout)
-        hits = list(self._labelled_values(layout, labels))
-        hits += self._business_blocks(layout, labels)
+        tables = self._column_tables(layout, labels)
+        hits = list(self._labelled_values(layout, labels, tables))
+        hits += _business_blocks(layout, labels, tables)
+        hits += [hit for table in tables for hit in table.hits]
         hits += _shareholders(layout)
         hits += _inspections(layout)
         hits += _change_notes(layout)
@@ -157,63 +196,195 @@ class FieldRules(RuleDataPipe):
             name = re.sub(r"\s", "", match.group("name"))
             label = self._label_of[name]
             if before.strip(" \t*-·>"):
-                # Mid-line: a one-line header or the next table cell, never running text.
-                if not (before[-1:] in " \t" and (colon or before[-1:] == "\t" or before.endswith("  "))):
+                # Mid-line: a one-line header or the next table cell (markdown pads cells with
+                # spaces), never running text. Without a colon or a cell boundary, only a long
+                # label printed whole and standing apart (公司名称 X 法定代表人 Y) is one: Chinese
+                # running text has no spaces around its words, or (OCR'd) between every character.
+                cell_start = before.rstrip(" ").endswith("\t")
+                standing_apart = (len(name) >= 4 and match.group("name") == name
+                                  and text[match.end():match.end() + 1] in (" ", "\t"))
+                if not (before[-1:] in " \t" and (colon or cell_start or before.endswith("  ") or standing_apart)):
                     continue
             elif len(name) == 1 and not colon:
                 continue  # 注 at a line start is a note only with its colon
-            if layout.in_special(start) and not (label == "LICENSE_NO" and _is_page_header(layout, start)):
+            if layout.in_special(start) and not (label == "LICENSE_NO" and layout.line_at(start).kind == "page_header"):
                 continue
             found.append(LabelHit(label, start, match.end()))
         return found
 
-    def _labelled_values(self, layout: Layout, labels: list[LabelHit]) -> Iterator[Hit]:
+    def _labelled_values(self, layout: Layout, labels: list[LabelHit], tables: list[_Table]) -> Iterator[Hit]:
         for i, hit in enumerate(labels):
-            if hit.label is None or hit.label in _BUSINESS_FAMILY or hit.label == "PREV_LICENSE_NO" and False:
+            if hit.label is None or hit.label in _BUSINESS_FAMILY or _in_header(tables, hit.start):
                 continue
             limit = _value_limit(layout, labels, i)
             value = _first_value_line(layout, hit.value_start, limit)
             if value is None:
                 continue
+            if hit.label in _WRAPPING_FIELDS:
+                value = _wrapped(layout, *value, limit)
             checked = _check_value(hit.label, layout.view.text, *value)
             if checked is not None:
                 yield Hit(hit.label, *checked)
 
-    # -- business types, service items, coverage ------------------------------------------------
+    # -- tables with a header row of labels ------------------------------------------------------
 
-    def _business_blocks(self, layout: Layout, labels: list[LabelHit]) -> list[Hit]:
-        starts = [(h.start, i) for i, h in enumerate(labels) if h.label == "BUSINESS"]
-        starts += [(m.start(), None) for m in _BUSINESS_LIST_INTRO_RE.finditer(layout.view.text)
-                   if not layout.in_special(m.start())]
-        hits: list[Hit] = []
-        block_end = -1
-        for start, index in sorted(starts):
-            if start < block_end:
-                continue  # already read as part of the block before
-            block_end = _business_block_end(layout, labels, start)
-            hits += _read_business_block(layout.view.text, start, block_end)
-        return hits
+    def _column_tables(self, layout: Layout, labels: list[LabelHit]) -> list[_Table]:
+        """Tables whose first row names the columns (业务种类 | 服务项目 | 业务覆盖范围, or 网站名称 |
+        网站域名 | …) and whose later rows hold one value per column.
+
+        The rows end at the first line that is not a row: one with a single cell, page furniture,
+        or a label (the label/value table or header row that follows).
+        """
+        text = layout.view.text
+        label_starts = [hit.start for hit in labels]
+        tables = []
+        lines = layout.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            i += 1
+            if line.kind != "content" or layout.in_special(line.start):
+                continue
+            delimiter = _delimiter(line.text)
+            columns = self._header_columns(text, line, delimiter) if delimiter else None
+            if columns is None:
+                continue
+            header_offsets = [a - line.start for a, _ in _split_row(text, line, delimiter)]
+            hits: list[Hit] = []
+            end = line.end
+            while i < len(lines) and lines[i].kind in ("blank", "content"):
+                row = lines[i]
+                if row.kind == "content":
+                    cells = _split_row(text, row, delimiter)
+                    next_label = bisect.bisect_left(label_starts, row.start)
+                    if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
+                        break
+                    if len(cells) != len(columns):
+                        # Columns aligned with spaces lose their empty cells: a cell belongs
+                        # to the header cell it starts nearest to.
+                        cells = _align(cells, header_offsets, row.start)
+                    for label, (a, b) in zip(columns, cells):
+                        hits += _column_value(label, text, a, b)
+                    end = row.end
+                i += 1
+            tables.append(_Table(line.start, line.end, end, hits))
+        return tables
+
+    def _header_columns(self, text: str, line: Line, delimiter: re.Pattern[str]) -> list[str | None] | None:
+        """The column labels of a header row, or None if the line is not one.
+
+        Every cell must be a label name (brackets and colon allowed: (服务项目)) or a column
+        word such as 序号, and at least two must be field labels; a row of label/value pairs
+        (公司名称 | X | 法定代表人 | Y) is not a header.
+        """
+        columns: list[str | None] = []
+        named = 0
+        for a, b in _split_row(text, line, delimiter):
+            cell = _CELL_DECORATION_RE.sub("", text[a:b])
+            if not cell or cell in _EXTRA_COLUMNS:
+                columns.append(None)
+            elif cell in self._label_of:
+                label = self._label_of[cell]
+                columns.append(label)
+                named += label is not None
+            else:
+                return None
+        return columns if named >= 2 else None
 
 
-def _is_page_header(layout: Layout, pos: int) -> bool:
-    line = layout.lines[_line_index(layout, pos)]
-    return line.kind == "page_header"
+@dataclass
+class _Table:
+    start: int  # the header row, [start, header_end) in view offsets
+    header_end: int
+    end: int  # the end of the last row
+    hits: list[Hit]
 
 
-def _line_index(layout: Layout, pos: int) -> int:
-    import bisect
+def _in_header(tables: list[_Table], pos: int) -> bool:
+    return any(t.start <= pos < t.header_end for t in tables)
 
-    return bisect.bisect_right(layout.line_starts, pos) - 1
+
+# Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
+_CELL_DECORATION_RE = re.compile(r"[\s():*]")
+# Header cells that name no field.
+_EXTRA_COLUMNS = {"序号", "编号", "说明"}
+_TAB_RE = re.compile(r"\t")
+_WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
+
+
+def _delimiter(line_text: str) -> re.Pattern[str] | None:
+    """How the cells of a table row are separated: tabs (also HTML cells and markdown pipes in
+    the view), else the runs of spaces of OCR'd columns; None for a line with one cell."""
+    stripped = line_text.strip()
+    if "\t" in stripped:
+        return _TAB_RE
+    return _WIDE_SPACE_RE if _WIDE_SPACE_RE.search(stripped) else None
+
+
+def _split_row(text: str, line: Line, delimiter: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The cells of a row as trimmed view ranges. Tab-separated rows keep empty cells, so a
+    cell's index is its column; a row of HTML or markdown cells starts (and a markdown row
+    ends) with an empty cell, as its header row does."""
+    cells = []
+    pos = line.start
+    for match in delimiter.finditer(text, line.start, line.end):
+        cells.append(_trim(text, pos, match.start(), " "))
+        pos = match.end()
+    cells.append(_trim(text, pos, line.end, " "))
+    return cells
+
+
+def _align(cells: list[tuple[int, int]], header_offsets: list[int], row_start: int) -> list[tuple[int, int]]:
+    """The row's cells placed under the header columns they start nearest to; gaps are empty."""
+    aligned = [(row_start, row_start)] * len(header_offsets)
+    for a, b in cells:
+        if a < b:
+            column = min(range(len(header_offsets)), key=lambda c: abs(header_offsets[c] - (a - row_start)))
+            aligned[column] = (a, b)
+    return aligned
+
+
+def _column_value(label: str | None, text: str, start: int, end: int) -> list[Hit]:
+    """The hits of one cell under a column labelled `label`."""
+    if label is None or start >= end or _SEE_ATTACHMENT_RE.search(text, start, end):
+        return []
+    if label == "BUSINESS":
+        return _read_business_block(text, start, end)
+    if label == "SERVICE_ITEM":
+        start, end = _unbracket(text, start, end)
+        return [Hit("SERVICE_ITEM", a, b) for a, b in _item_parts(text, start, end)]
+    if label == "COVERAGE":
+        a, b = _trim(text, start, end)
+        return [Hit("COVERAGE", a, b)] if _has_value(text[a:b]) else []
+    checked = _check_value(label, text, start, end)
+    return [Hit(label, *checked)] if checked else []
+
+
+class _Taken:
+    """Non-overlapping character ranges (entities already set), for O(log n) overlap tests."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(ranges):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1  # the last range starting at or before start
+        if i >= 0 and self.ends[i] > start:
+            return True
+        return i + 1 < len(self.starts) and self.starts[i + 1] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
 
 
 def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
     """Where the value of label i must end: the next label, title line or the 特别规定事项."""
     limit = labels[i + 1].start if i + 1 < len(labels) else len(layout.view.text)
-    for line in layout.lines[_line_index(layout, labels[i].value_start) + 1:]:
-        if line.start >= limit:
-            break
-        if line.kind in ("title", "page_header"):
-            return line.start
+    limit = layout.next_page_break(layout.line_at(labels[i].value_start).start, limit)
     if layout.special and labels[i].start < layout.special[0] < limit:
         limit = layout.special[0]
     return limit
@@ -233,6 +404,21 @@ def _first_value_line(layout: Layout, start: int, limit: int) -> tuple[int, int]
     return None
 
 
+def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int]:
+    """[start, end) run on over the lines that continue it: a long name or address wraps in a
+    narrow cell onto short lines right below it (no blank line between), before the next label."""
+    text = layout.view.text
+    i = layout.line_index(end) + 1
+    while i < len(layout.lines):
+        line = layout.lines[i]
+        a, b = _trim(text, line.start, line.end)
+        if line.kind != "content" or line.end > limit or b - a > 20 or _SENTENCE_PUNCTUATION_RE.search(text, a, b):
+            break
+        end = b
+        i += 1
+    return start, end
+
+
 def _trim(text: str, start: int, end: int, chars: str = _TRIM) -> tuple[int, int]:
     while start < end and text[start] in " \t\n":
         start += 1
@@ -241,42 +427,65 @@ def _trim(text: str, start: int, end: int, chars: str = _TRIM) -> tuple[int, int
     return start, end
 
 
+def _has_value(value: str) -> bool:
+    """Whether a value says something: not punctuation alone, not a blank-form filler (无, /, 见附页)."""
+    return bool(_WORD_RE.search(value)) and not _NO_VALUE_RE.fullmatch(value)
+
+
 def _check_value(label: str, text: str, start: int, end: int) -> tuple[int, int] | None:
     """The value's span if it has the shape of the field, narrowed where the field's pattern allows."""
     value = text[start:end]
-    if label == "LICENSE_NO":
+    if not _has_value(value):
+        return None
+    if label in ("LICENSE_NO", "PREV_LICENSE_NO"):
         match = LICENSE_NO_RE.search(value)
         if match:
             return start + match.start(), start + match.end()
+        # A number of an unknown scheme (older or provincial forms): its first token, if numeric.
         token = value.split()[0]
         return (start, start + len(token)) if len(token) >= 5 and re.search(r"\d{4}", token) else None
     if label in ("ISSUE_DATE", "EXPIRY_DATE"):
-        match = _DATE_RE.search(value)
-        if match and normalize_date(match.group(0)):
-            return start + match.start(), start + match.end()
-        return None
+        dates = [m for m in _DATE_RE.finditer(value) if normalize_date(m.group(0))]
+        if not dates:
+            return None
+        # A validity period (有效期: 2019年1月1日至2024年1月1日) expires on its last date.
+        date = dates[-1] if label == "EXPIRY_DATE" else dates[0]
+        return start + date.start(), start + date.end()
     if label == "CAPITAL":
         return (start, end) if parse_money(value) else None
     if label in ("SIGNER", "LEGAL_REP"):
         return (start, end) if len(re.sub(r"\s", "", value)) <= 12 and not re.search(r"\d|:", value) else None
-    if re.fullmatch(r"\(?\s*(?:无|空|/|-+|见附页)\s*\)?", value):
-        return None
     return start, end
+
+
+def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table]) -> list[Hit]:
+    """Business types, service items and coverage printed as running text or label/value pairs.
+
+    A block starts at a 业务种类 label or a `获准经营的业务种类…` introduction; column tables are
+    read on their own (FieldRules._column_tables), so no block starts in one or runs into one.
+    """
+    text = layout.view.text
+    starts = [h.start for h in labels if h.label == "BUSINESS"]
+    starts += [m.start() for m in _BUSINESS_LIST_INTRO_RE.finditer(text) if not layout.in_special(m.start())]
+    table_starts = sorted(t.start for t in tables)
+    hits: list[Hit] = []
+    block_end = -1
+    for start in sorted(starts):
+        if start < block_end or any(t.start <= start < t.end for t in tables):
+            continue  # already read as part of the block before, or a table's header
+        block_end = _business_block_end(layout, labels, start)
+        next_table = bisect.bisect_right(table_starts, start)
+        if next_table < len(table_starts):
+            block_end = min(block_end, table_starts[next_table])
+        hits += _read_business_block(text, start, block_end)
+    return hits
 
 
 def _business_block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
     """A business block runs to the first label outside the business family, title or clause region."""
-    end = len(layout.view.text)
-    for hit in labels:
-        if hit.start > start and hit.label not in _BUSINESS_FAMILY:
-            end = hit.start
-            break
-    for line in layout.lines[_line_index(layout, start) + 1:]:
-        if line.start >= end:
-            break
-        if line.kind in ("title", "page_header"):
-            end = line.start
-            break
+    end = next((h.start for h in labels if h.start > start and h.label not in _BUSINESS_FAMILY),
+               len(layout.view.text))
+    end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:
         end = layout.special[0]
     return end
@@ -295,16 +504,17 @@ def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
     business = False
     mode = None
     coverage: list[int] | None = None  # [start, end] of the coverage being read, open while adjacent
+    last_business = 0
     pos = start
 
     def free_text(a: int, b: int) -> None:
         nonlocal coverage
         for part_start, part_end in _sentence_parts(text, a, b):
             value = text[part_start:part_end]
-            if _SEE_ATTACHMENT_RE.search(value):
+            if not _has_value(value) or _SEE_ATTACHMENT_RE.search(value):
                 continue
             if _RESTRICTION_RE.match(value) or (mode == "items" and not _COVERAGE_RE.search(value)):
-                hits.append(Hit("SERVICE_ITEM", part_start, part_end))
+                hits.extend(Hit("SERVICE_ITEM", *part) for part in _item_parts(text, part_start, part_end))
                 coverage = None
             elif coverage is not None:
                 coverage[1] = part_end
@@ -312,11 +522,19 @@ def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
                 coverage = [part_start, part_end]
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
-    last_business = 0
-    for match in _BLOCK_TOKEN_RE.finditer(text, start, end):
+    scan = start
+    while (match := _BLOCK_TOKEN_RE.search(text, scan, end)) is not None:
+        kind = match.lastgroup
+        scan = match.end()
+        if kind == "business":
+            newline = text.find("\n", match.start(), match.end())
+            if newline >= 0 and _BLOCK_LABEL_AT_LINE_START_RE.match(text, newline + 1):
+                scan = newline  # not a name: the label of the next line completed it
+                continue
+            if _RESTRICTION_BEFORE_RE.search(text, pos, match.start()):
+                continue  # 仅限国内呼叫中心业务: the object of a restriction, read as its text
         if business and match.start() > pos:
             free_text(pos, match.start())
-        kind = match.lastgroup
         pos = match.end()
         if kind == "newline":
             if coverage is not None and text[match.end():match.end() + 1] == "\n":
@@ -329,7 +547,7 @@ def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
                 continue
             if _RESTRICTION_RE.match(inner) or (mode == "items" and coverage is None):
                 coverage = _close(hits, coverage)
-                hits.append(Hit("SERVICE_ITEM", inner_start, inner_end))
+                hits.extend(Hit("SERVICE_ITEM", *part) for part in _item_parts(text, inner_start, inner_end))
             elif coverage is not None:
                 coverage[1] = match.end()  # a bracket inside the coverage: 17 省(直辖市)
             continue
@@ -361,61 +579,84 @@ def _close(hits: list[Hit], coverage: list[int] | None) -> None:
 
 def _sentence_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Non-empty trimmed pieces of [start, end) split at 。 and ;, which end a value."""
+    return _split_parts(_SENTENCE_END_RE, text, start, end)
+
+
+def _item_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The service items in [start, end): one per restriction, so `含A,不含B` gives two items.
+
+    A comma splits only before a new 含/不含/仅限: in `不含A,B` the B is still excluded.
+    """
+    for a, b in _split_parts(_ITEM_SEPARATOR_RE, text, start, end):
+        a, b = _unbracket(text, a, b)
+        if a < b and _has_value(text[a:b]):
+            yield a, b
+
+
+def _split_parts(separator: re.Pattern[str], text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     pos = start
-    for match in re.finditer(r"[。;]", text[start:end]):
-        a, b = _trim(text, pos, start + match.start())
+    for match in separator.finditer(text, start, end):
+        a, b = _trim(text, pos, match.start())
         if a < b:
             yield a, b
-        pos = start + match.end()
+        pos = match.end()
     a, b = _trim(text, pos, end)
     if a < b:
         yield a, b
+
+
+def _unbracket(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the brackets around the whole of it: (不含X) -> 不含X."""
+    start, end = _trim(text, start, end)
+    if end - start >= 2 and text[start] == "(" and text[end - 1] == ")" and "(" not in text[start + 1:end - 1]:
+        return _trim(text, start + 1, end - 1)
+    return start, end
 
 
 # -- tables and notes ----------------------------------------------------------------------------
 
 
 def _shareholders(layout: Layout) -> list[Hit]:
-    """Rows of the shareholder table: name, ID number and share ratio cells."""
+    """Rows of the shareholder table: name, ID number and share ratio cells.
+
+    The table follows a line naming 股东 and 比例 or 证照号码 (its introduction or its header
+    row); rows before the first one with a ratio are header rows, and the first row without a
+    ratio after it ends the table. The name is the first cell that is not a row number, ID or ratio.
+    """
     text = layout.view.text
     hits: list[Hit] = []
     lines = layout.lines
-    for i, line in enumerate(lines):
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         if not _SHAREHOLDER_HEADER_RE.search(line.text) or layout.in_special(line.start):
             continue
         rows = 0
-        for row in lines[i + 1:]:
+        while i < len(lines):
+            row = lines[i]
             if row.kind == "blank":
+                i += 1
                 continue
-            cells = _cells(text, row.start, row.end)
+            cells = [(a, b) for a, b in _split_row(text, row, _delimiter(row.text) or _SPACE_RE) if a < b]
             ratio = next(((a, b) for a, b in cells if _RATIO_RE.fullmatch(text[a:b])), None)
             if ratio is None or len(cells) < 2:
-                if rows:
+                if rows or row.kind != "content":
                     break
-                continue  # the column header row
+                i += 1
+                continue  # a column header row
             rows += 1
-            name = cells[0]
-            hits.append(Hit("SHAREHOLDER", *name))
-            for a, b in cells[1:]:
+            i += 1
+            name_found = False
+            for a, b in cells:
                 if (a, b) == ratio:
                     hits.append(Hit("SHARE_RATIO", a, b))
                 elif _ID_RE.fullmatch(text[a:b]):
                     hits.append(Hit("SHAREHOLDER_ID", a, b))
+                elif not name_found and not _ROW_NUMBER_RE.fullmatch(text[a:b]):
+                    hits.append(Hit("SHAREHOLDER", a, b))
+                    name_found = True
     return hits
-
-
-def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The cells of a table row: split at tabs or runs of spaces, else at single spaces."""
-    row = text[start:end]
-    splitter = _CELL_SPLIT_RE if _CELL_SPLIT_RE.search(row.strip()) else re.compile(r" ")
-    cells = []
-    pos = 0
-    for match in splitter.finditer(row):
-        cells.append((pos, match.start()))
-        pos = match.end()
-    cells.append((pos, len(row)))
-    trimmed = [_trim(text, start + a, start + b, " \t") for a, b in cells]
-    return [(a, b) for a, b in trimmed if a < b]
 
 
 def _inspections(layout: Layout) -> list[Hit]:
@@ -427,6 +668,7 @@ def _inspections(layout: Layout) -> list[Hit]:
             continue
         hits.append(Hit("INSPECTION_YEAR", *match.span("year")))
         hits.append(Hit("INSPECTION_RESULT", *match.span("result")))
+        # The stamp date follows the entry, before the next entry or table cell begins.
         following = _INSPECTION_ENTRY_END_RE.search(text, match.end(), match.end() + 120)
         window_end = following.start() if following else min(len(text), match.end() + 120)
         date = _DATE_RE.search(text, match.end(), window_end)

@@ -1,9 +1,11 @@
 """`licex_record_builder`: turns the field entities and clause spans of a Doc into its licence record.
 
 It does not care which component found a span (a trained NER, the span categorizer or the rule
-fallback); it normalises each value, groups list fields by reading order (a service item or a
-coverage belongs to the business before it; an ID number and a ratio to the shareholder before
-them), keeps the first value of a single-valued field, and records the evidence of every value.
+fallback); it normalises each value, groups list fields by reading order (a service item belongs
+to the business before it, a coverage to the businesses named since the last coverage; an ID
+number and a ratio to the shareholder before them), keeps the first value of a single-valued
+field, and records the evidence of every value. Values are read from the text as the rules see
+it (layout.TextView: HTML entities and tags, full-width forms), evidence from the original text.
 The record is stored as a JSON-ready dict in `doc._.license_record`, so Docs stay serialisable.
 """
 
@@ -15,9 +17,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..catalogue import BUSINESS_TYPES
 from ..clauses import clause_number, parse_clause_number, section_business
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
+from ..layout import TextView
 from ..normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
 from ..record import (
     AnnualInspection,
@@ -87,7 +89,7 @@ class RecordBuilder:
 def build_record(doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None) -> LicenseRecord:
     """The licence record of a processed Doc."""
     components = model_components or {"ents": "model", "clauses": "model"}
-    builder = _Builder(components)
+    builder = _Builder(components, doc.text)
     for ent in doc.ents:
         builder.add_entity(ent)
     builder.add_clauses(sorted(doc.spans.get(CLAUSES_KEY, []), key=lambda s: s.start_char))
@@ -95,8 +97,9 @@ def build_record(doc: Doc, model_components: dict[str, str] | None = None, sourc
 
 
 class _Builder:
-    def __init__(self, components: dict[str, str]) -> None:
+    def __init__(self, components: dict[str, str], text: str) -> None:
         self.components = components
+        self.text = text  # Doc.text joins tokens on every access; read it once
         self.values: dict[str, Any] = {}
         self.evidence: dict[str, list[Evidence]] = {}
         self.previous: list[str] = []
@@ -106,20 +109,27 @@ class _Builder:
         self.website: dict[str, str] = {}
         self.clauses: list[Clause] = []
         self.capital = None
-        self.current_business: int | None = None  # service items and coverage attach to it
+        self.current_business: int | None = None  # service items attach to it
+        # Businesses named since the last coverage that have none: one coverage printed after a
+        # list of businesses (业务种类: A、B / 业务覆盖范围: 全国) covers each of them.
+        self.uncovered: list[int] = []
         self.skip_inspection = False  # a repeated inspection entry (duplicated page) is read once
 
     def _evidence(self, path: str, span: Span, kind: str = "ents") -> None:
         component = span._.licex_component or self.components[kind]
-        self.evidence.setdefault(path, []).append(
-            Evidence(start=span.start_char, end=span.end_char, text=span.text, component=component)
-        )
+        self.evidence.setdefault(path, []).append(Evidence(
+            start=span.start_char, end=span.end_char, text=self.text[span.start_char:span.end_char], component=component
+        ))
+
+    def _read(self, span: Span) -> str:
+        """The span's text as the rules see it: `李&nbsp;雷` reads 李 雷, `<br>` a line break."""
+        return TextView.of(self.text[span.start_char:span.end_char]).text
 
     def add_entity(self, ent: Span) -> None:
         label = ent.label_
         if label not in ENTITY_LABELS:
             return
-        text = ent.text
+        text = self._read(ent)
         if label in _SINGLE_FIELDS:
             key, normalise = _SINGLE_FIELDS[label]
             if key not in self.values and (value := normalise(text)) is not None:
@@ -141,15 +151,15 @@ class _Builder:
                 self.website[key] = value
                 self._evidence(f"website.{key}", ent)
         elif label in ("BUSINESS", "SERVICE_ITEM", "COVERAGE"):
-            self._add_business_part(label, ent)
+            self._add_business_part(label, ent, text)
         elif label in ("SHAREHOLDER", "SHAREHOLDER_ID", "SHARE_RATIO"):
-            self._add_shareholder_part(label, ent)
+            self._add_shareholder_part(label, ent, text)
         else:
-            self._add_inspection_part(label, ent)
+            self._add_inspection_part(label, ent, text)
 
-    def _add_business_part(self, label: str, ent: Span) -> None:
+    def _add_business_part(self, label: str, ent: Span, text: str) -> None:
         if label == "BUSINESS":
-            parsed = parse_business(ent.text)
+            parsed = parse_business(text)
             if parsed is None:
                 return
             index = next((i for i, b in enumerate(self.businesses) if b.code == parsed.code), None)
@@ -159,21 +169,23 @@ class _Builder:
                 self._evidence(f"businesses[{index}].code", ent)
             # A repeated business (the header and the 附页) adds what the first mention lacked.
             self.current_business = index
+            if self.businesses[index].coverage is None and index not in self.uncovered:
+                self.uncovered.append(index)
             for item in parsed.service_items:
                 self._add_service_item(index, item, ent)
             return
         index = self.current_business
-        if index is None:
-            return
-        business = self.businesses[index]
-        value = clean_value(ent.text)
-        if not value:
+        value = clean_value(text)
+        if index is None or not value:
             return
         if label == "SERVICE_ITEM":
             self._add_service_item(index, value, ent)
-        elif business.coverage is None:
-            business.coverage = value
-            self._evidence(f"businesses[{index}].coverage", ent)
+            return
+        for i in self.uncovered:
+            if self.businesses[i].coverage is None:
+                self.businesses[i].coverage = value
+                self._evidence(f"businesses[{i}].coverage", ent)
+        self.uncovered = []
 
     def _add_service_item(self, index: int, item: str, ent: Span) -> None:
         items = self.businesses[index].service_items
@@ -181,8 +193,8 @@ class _Builder:
             items.append(item)
             self._evidence(f"businesses[{index}].service_items[{len(items) - 1}]", ent)
 
-    def _add_shareholder_part(self, label: str, ent: Span) -> None:
-        value = clean_value(ent.text)
+    def _add_shareholder_part(self, label: str, ent: Span, text: str) -> None:
+        value = clean_value(text)
         if not value:
             return
         if label == "SHAREHOLDER":
@@ -206,9 +218,9 @@ class _Builder:
             for key in [k for k in self.evidence if k.startswith(f"shareholders[{index}].")]:
                 del self.evidence[key]
 
-    def _add_inspection_part(self, label: str, ent: Span) -> None:
+    def _add_inspection_part(self, label: str, ent: Span, text: str) -> None:
         if label == "INSPECTION_YEAR":
-            year = clean_value(ent.text).replace(" ", "")
+            year = clean_value(text).replace(" ", "")
             self.skip_inspection = not year.isdigit() or any(i.year == int(year) for i in self.inspections)
             if not self.skip_inspection and 1990 <= int(year) <= 2100:
                 self.inspections.append(AnnualInspection(year=int(year)))
@@ -219,9 +231,9 @@ class _Builder:
         entry = self.inspections[-1]
         index = len(self.inspections) - 1
         if label == "INSPECTION_RESULT" and entry.result is None:
-            entry.result = clean_value(ent.text).replace(" ", "")
+            entry.result = clean_value(text).replace(" ", "")
             self._evidence(f"annual_inspections[{index}].result", ent)
-        elif label == "INSPECTION_DATE" and entry.date is None and (date := normalize_date(ent.text)):
+        elif label == "INSPECTION_DATE" and entry.date is None and (date := normalize_date(text)):
             entry.date = date
             self._evidence(f"annual_inspections[{index}].date", ent)
 
@@ -229,7 +241,8 @@ class _Builder:
         top = sub = 0
         business = None
         for span in spans:
-            parsed_top, parsed_sub = parse_clause_number(span.text)
+            text = self._read(span)
+            parsed_top, parsed_sub = parse_clause_number(text)
             if parsed_top is None and parsed_sub is None:
                 # A clause whose number was not read: it continues the numbering.
                 if span.label_.startswith("BIZ_") and span.label_ != "BIZ_SECTION_HEADER" and top:
@@ -238,7 +251,7 @@ class _Builder:
                     parsed_top = top + 1
             if parsed_top is not None:
                 top, sub = parsed_top, 0
-                business = section_business(span.text)
+                business = section_business(text)
                 number_sub = None
             else:
                 sub = parsed_sub

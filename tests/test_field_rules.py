@@ -1,0 +1,109 @@
+"""`licex_field_rules` as a spaCy component: factory, rule data, serialisation, errors."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+import srsly
+
+from licex.components.field_rules import FieldRules
+from licex.components.rule_data import default_rules
+from licex.layout import Layout
+
+TEXT = "经营许可证编号：京B2-20210099\n经营单位：北京柚子网络科技有限公司\n法定代表人：孙七\n"
+CUSTOM = [
+    {"label": "LICENSE_NO", "names": ["经营许可证编号"]},
+    {"label": "COMPANY", "names": ["经营单位"]},
+]
+
+
+def ents(nlp, text: str = TEXT) -> list[tuple[str, str]]:
+    return [(e.label_, e.text) for e in nlp(text).ents]
+
+
+def test_factory_builds_with_the_shipped_rules():
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("licex_field_rules")
+    assert isinstance(pipe, FieldRules)
+    assert pipe.rules == default_rules("field_labels.jsonl")
+    assert ents(nlp) == [("LICENSE_NO", "京B2-20210099"), ("LEGAL_REP", "孙七")]  # 经营单位 is no shipped label
+    assert all(e._.licex_component == "licex_field_rules" for e in nlp(TEXT).ents)
+
+
+def test_custom_rules_from_the_config_are_used():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules", config={"rules": CUSTOM})
+    assert ents(nlp) == [("LICENSE_NO", "京B2-20210099"), ("COMPANY", "北京柚子网络科技有限公司")]
+
+
+def test_rules_round_trip_through_disk_and_bytes(tmp_path):
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules", config={"rules": CUSTOM})
+    nlp.to_disk(tmp_path / "nlp")
+    assert list(srsly.read_jsonl(tmp_path / "nlp" / "licex_field_rules" / "field_labels.jsonl")) == CUSTOM
+    loaded = spacy.load(tmp_path / "nlp")
+    assert loaded.get_pipe("licex_field_rules").rules == CUSTOM
+    assert ents(loaded) == ents(nlp)
+    again = spacy.blank("zh")
+    again.add_pipe("licex_field_rules").from_bytes(nlp.get_pipe("licex_field_rules").to_bytes())
+    assert ents(again) == ents(nlp)
+
+
+def test_initialize_replaces_the_rules():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    nlp.initialize()
+    assert ents(nlp)[0] == ("LICENSE_NO", "京B2-20210099")
+    nlp.get_pipe("licex_field_rules").initialize(lambda: [], rules=CUSTOM)
+    assert ("COMPANY", "北京柚子网络科技有限公司") in ents(nlp)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"label": "COMPANY_NAME", "names": ["公司名称"]}, "rule 2: unknown entity label 'COMPANY_NAME'"),
+    ({"label": "COMPANY"}, "rule 2: 'names' must be a non-empty list"),
+    ({"label": "COMPANY", "names": []}, "rule 2: 'names' must be a non-empty list"),
+    ({"label": "COMPANY", "names": "公司名称"}, "rule 2: 'names' must be a non-empty list"),
+    ({"label": "COMPANY", "names": ["公司名称", " "]}, "rule 2: 'names' must be a non-empty list"),
+])
+def test_invalid_rules_name_the_rule(bad, message):
+    nlp = spacy.blank("zh")
+    with pytest.raises(ValueError, match=r"field_labels\.jsonl " + message.replace("(", r"\(")):
+        nlp.add_pipe("licex_field_rules", config={"rules": [CUSTOM[0], bad]})
+
+
+def test_invalid_rules_on_disk_name_the_line(tmp_path):
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    nlp.to_disk(tmp_path / "nlp")
+    path = tmp_path / "nlp" / "licex_field_rules" / "field_labels.jsonl"
+    rules = list(srsly.read_jsonl(path))
+    rules[2]["label"] = "NOT_A_LABEL"
+    srsly.write_jsonl(path, rules)
+    with pytest.raises(ValueError, match=r"field_labels\.jsonl rule 3: unknown entity label 'NOT_A_LABEL'"):
+        spacy.load(tmp_path / "nlp")
+    srsly.write_jsonl(path, [*rules[:2], ["COMPANY", "公司名称"]])
+    with pytest.raises(ValueError, match=r"field_labels\.jsonl rule 3: expected an object"):
+        spacy.load(tmp_path / "nlp")
+
+
+def test_rules_add_nothing_that_overlaps_a_model_entity():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    doc = nlp.make_doc("公司名称：北京柚子网络科技有限公司\n法定代表人：孙七\n")
+    doc.ents = [doc.char_span(5, 9, label="ADDRESS")]  # a wrong model entity inside the company name
+    doc = nlp.get_pipe("licex_field_rules")(doc)
+    assert [(e.label_, e.text, e._.licex_component) for e in doc.ents] == [
+        ("ADDRESS", "北京柚子", None), ("LEGAL_REP", "孙七", "licex_field_rules")]
+
+
+def test_a_row_of_label_value_pairs_is_no_column_header():
+    pipe = FieldRules(spacy.blank("zh"), "licex_field_rules")
+    text = "法定代表人\t王五\t签发人\t李四\n注册资本\t100万元\t发证日期\t2019年1月1日\n"
+    hits = [(h.label, text[h.start:h.end]) for h in pipe.find(Layout.of(text))]
+    assert hits == [("LEGAL_REP", "王五"), ("SIGNER", "李四"), ("CAPITAL", "100万元"), ("ISSUE_DATE", "2019年1月1日")]
+
+
+def test_blank_form_values_are_no_values():
+    pipe = FieldRules(spacy.blank("zh"), "licex_field_rules")
+    text = "公司名称：（无）\n注册住所：/\n签发人：\n发证日期：年 月 日\n业务覆盖范围：、\n"
+    assert pipe.find(Layout.of(text)) == []

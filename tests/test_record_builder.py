@@ -1,0 +1,231 @@
+"""`licex_record_builder`: grouping, de-duplication, evidence, and model entities beside the rules."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+import pytest
+
+from licex.labels import CLAUSES_KEY
+
+def blank_nlp(*components: str) -> spacy.language.Language:
+    nlp = spacy.blank("zh")
+    for name in components:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def marked_doc(nlp, text: str, marks: list[tuple[str, str]], component: str | None = None) -> Doc:
+    """A Doc of `text` whose entities are the given (label, printed text) pairs, found in order."""
+    doc = nlp.make_doc(text)
+    spans, pos = [], 0
+    for label, printed in marks:
+        start = text.index(printed, pos)
+        pos = start + len(printed)
+        span = doc.char_span(start, pos, label=label)
+        assert span is not None, printed
+        span._.licex_component = component
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+@pytest.fixture
+def build(check_offsets):
+    """build(doc, nlp): the record of a Doc whose entities and clauses are already set."""
+
+    def run(doc: Doc, nlp) -> dict:
+        record = nlp.get_pipe("licex_record_builder")(doc)._.license_record
+        check_offsets(doc.text, doc, record)
+        return record
+
+    return run
+
+
+BUSINESSES = """业务种类：互联网数据中心业务、内容分发网络业务
+业务覆盖范围：全国
+业务种类：信息服务业务（不含互联网信息服务）
+服务项目：仅限互联网信息服务
+业务覆盖范围：北京市
+附页：信息服务业务 不含互联网信息服务 服务项目：含文化类 覆盖范围：上海市
+"""
+
+
+def test_service_items_and_coverage_attach_to_the_business_before_them(build):
+    nlp = blank_nlp("licex_record_builder")
+    doc = marked_doc(nlp, BUSINESSES, [
+        ("BUSINESS", "互联网数据中心业务"), ("BUSINESS", "内容分发网络业务"), ("COVERAGE", "全国"),
+        ("BUSINESS", "信息服务业务（不含互联网信息服务）"), ("SERVICE_ITEM", "仅限互联网信息服务"), ("COVERAGE", "北京市"),
+        # The same business again (a 附页): it merges, adds the new item, keeps its first coverage.
+        ("BUSINESS", "信息服务业务"), ("SERVICE_ITEM", "不含互联网信息服务"), ("SERVICE_ITEM", "含文化类"),
+        ("COVERAGE", "上海市"),
+    ], component="licex_field_rules")
+    record = build(doc, nlp)
+    assert [(b["code"], b["service_items"], b["coverage"]) for b in record["businesses"]] == [
+        ("B11", [], "全国"),
+        ("B12", [], "全国"),  # one coverage after a list of businesses covers each of them
+        ("B25", ["不含互联网信息服务", "仅限互联网信息服务", "含文化类"], "北京市"),
+    ]
+    evidence = record["evidence"]
+    assert [e["text"] for e in evidence["businesses[2].code"]] == ["信息服务业务（不含互联网信息服务）"]
+    assert [e["text"] for e in evidence["businesses[2].service_items[0]"]] == ["信息服务业务（不含互联网信息服务）"]
+    assert [e["text"] for e in evidence["businesses[2].service_items[2]"]] == ["含文化类"]
+    assert [e["text"] for e in evidence["businesses[1].coverage"]] == ["全国"]
+    assert "businesses[3].code" not in evidence
+    assert {e["component"] for items in evidence.values() for e in items} == {"licex_field_rules"}
+
+
+def test_coverage_before_any_business_is_dropped(build):
+    nlp = blank_nlp("licex_record_builder")
+    doc = marked_doc(nlp, "业务覆盖范围：全国\n业务种类：信息服务业务\n", [("COVERAGE", "全国"), ("BUSINESS", "信息服务业务")])
+    assert build(doc, nlp)["businesses"][0]["coverage"] is None
+
+
+SHAREHOLDERS = """王五\t110101198001011234\t60%
+赵六\t110101198202021234\t40%
+王五\t110101198001011234\t60%
+赵六\t110101198202021234\t40%
+钱七\t\t
+"""
+
+
+def test_duplicated_shareholder_rows_are_counted_once(build):
+    nlp = blank_nlp("licex_record_builder")
+    marks = []
+    for line in SHAREHOLDERS.splitlines():
+        cells = [c for c in line.split("\t") if c]
+        marks += list(zip(("SHAREHOLDER", "SHAREHOLDER_ID", "SHARE_RATIO"), cells))
+    record = build(marked_doc(nlp, SHAREHOLDERS, marks), nlp)
+    assert record["shareholders"] == [
+        {"name": "王五", "id_number": "110101198001011234", "share_ratio": "60%"},
+        {"name": "赵六", "id_number": "110101198202021234", "share_ratio": "40%"},
+        {"name": "钱七", "id_number": None, "share_ratio": None},
+    ]
+    assert record["evidence"]["shareholders[2].name"][0]["text"] == "钱七"
+    assert record["evidence"]["shareholders[1].share_ratio"][0]["start"] == SHAREHOLDERS.index("40%")
+    assert "shareholders[3].name" not in record["evidence"]
+
+
+INSPECTIONS = """你公司2010年度年检合格。2011年5月6日
+你公司2011年度年检基本合格。2012年6月1日
+你公司2010年度年检合格。2011年5月7日
+"""
+
+
+def test_repeated_inspection_entries_are_counted_once(build):
+    nlp = blank_nlp("licex_record_builder")
+    marks = []
+    for year, result, date in (("2010", "合格", "2011年5月6日"), ("2011", "基本合格", "2012年6月1日"),
+                               ("2010", "合格", "2011年5月7日")):
+        marks += [("INSPECTION_YEAR", year), ("INSPECTION_RESULT", result), ("INSPECTION_DATE", date)]
+    record = build(marked_doc(nlp, INSPECTIONS, marks), nlp)
+    assert record["annual_inspections"] == [
+        {"year": 2010, "result": "合格", "date": "2011-05-06"},
+        {"year": 2011, "result": "基本合格", "date": "2012-06-01"},
+    ]
+    assert sorted(k for k in record["evidence"] if k.startswith("annual")) == [
+        f"annual_inspections[{i}].{key}" for i in (0, 1) for key in ("date", "result", "year")]
+
+
+def test_single_fields_keep_the_first_value_read_as_the_rules_see_it(build):
+    nlp = blank_nlp("licex_record_builder")
+    text = "法定代表人：李&nbsp;雷\n经营许可证编号：Ｂ２－２０２００１２３号\n经营许可证编号：B2-20200124\n注册资本：500万美元\n"
+    doc = marked_doc(nlp, text, [("LEGAL_REP", "李&nbsp;雷"), ("LICENSE_NO", "Ｂ２－２０２００１２３号"),
+                                 ("LICENSE_NO", "B2-20200124"), ("CAPITAL", "500万美元")])
+    record = build(doc, nlp)
+    assert (record["legal_representative"], record["license_no"]) == ("李雷", "B2-20200123")
+    assert record["registered_capital_cny"] is None
+    assert record["registered_capital_foreign"] == {"amount": 5_000_000, "currency": "USD"}
+    assert record["evidence"]["legal_representative"][0]["text"] == "李&nbsp;雷"
+    assert len(record["evidence"]["license_no"]) == 1
+    assert set(record["evidence"]) == {"legal_representative", "license_no", "registered_capital_foreign"}
+
+
+def test_previous_numbers_exclude_the_current_one(build):
+    nlp = blank_nlp("licex_record_builder")
+    text = "经营许可证编号：B1-20070275\nB1-20060088 变更为 B1-20070275\n原经营许可证编号：B1-20070275\n"
+    doc = marked_doc(nlp, text, [("LICENSE_NO", "B1-20070275"), ("PREV_LICENSE_NO", "B1-20060088"),
+                                 ("PREV_LICENSE_NO", "B1-20070275")])
+    assert build(doc, nlp)["previous_license_nos"] == ["B1-20060088"]
+
+
+CLAUSE_TEXT = """特别规定事项
+一、你公司应当遵守行业管理规定。
+二、你公司在经营信息服务业务时，应当遵守下列规定：
+（一）你公司不得开展固定网电话信息服务业务。
+你公司应当公布经营许可证编号。
+"""
+
+
+def test_clause_numbers_and_sections_come_from_the_clause_text(build):
+    nlp = blank_nlp("licex_record_builder")
+    doc = nlp.make_doc(CLAUSE_TEXT)
+    pieces = [("一、", "GEN_LEGAL_COMPLIANCE"), ("二、", "BIZ_SECTION_HEADER"),
+              ("（一）", "BIZ_NO_FIXED_PHONE_INFO"), ("你公司应当公布", "BIZ_ADVERTISING")]
+    spans = []
+    for i, (start_text, label) in enumerate(pieces):
+        start = CLAUSE_TEXT.index(start_text)
+        end = CLAUSE_TEXT.index(pieces[i + 1][0]) - 1 if i + 1 < len(pieces) else len(CLAUSE_TEXT) - 1
+        spans.append(doc.char_span(start, end, label=label))
+    doc.spans[CLAUSES_KEY] = spans[::-1]  # the builder reads them in text order
+    record = build(doc, nlp)
+    assert [(c["number"], c["label"], c["business_code"]) for c in record["clauses"]] == [
+        ("一", "GEN_LEGAL_COMPLIANCE", None),
+        ("二", "BIZ_SECTION_HEADER", "B25"),
+        ("二(一)", "BIZ_NO_FIXED_PHONE_INFO", "B25"),
+        ("二(二)", "BIZ_ADVERTISING", "B25"),  # a business clause without its number continues the section
+    ]
+    assert {e["component"] for i in range(4) for e in record["evidence"][f"clauses[{i}]"]} == {"model"}
+
+
+FRONT_PAGE = """中华人民共和国增值电信业务经营许可证
+经营许可证编号：京B2-20210088
+公司名称：北京橙子互娱科技有限公司
+法定代表人：周五
+业务种类：第二类增值电信业务中的信息服务业务（仅限互联网信息服务）
+业务覆盖范围：北京市
+发证日期：2021年3月4日
+经营许可证编号：京B2-20210088
+特别规定事项
+一、你公司应当遵守《中华人民共和国电信条例》等行业管理规定。
+二、你公司应当在每年第一季度参加经营许可证年报。
+"""
+
+
+def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets):
+    nlp = spacy.blank("zh")
+    # Never run: they only name the components that set the spans carrying no component.
+    nlp.add_pipe("ner", name="trained_ner")
+    nlp.add_pipe("spancat", name="clause_cat", config={"spans_key": CLAUSES_KEY})
+    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+        nlp.add_pipe(name)
+    doc = nlp.make_doc(FRONT_PAGE)
+    company = doc.char_span(FRONT_PAGE.index("北京橙子"), FRONT_PAGE.index("有限公司") + 4, label="COMPANY")
+    # The model read the licence number at its second place and took the legal representative
+    # for the signer: the rules add no second licence number and nothing overlapping its spans.
+    number_at = FRONT_PAGE.index("京B2", FRONT_PAGE.index("京B2") + 1)
+    number = doc.char_span(number_at, number_at + 12, label="LICENSE_NO")
+    signer = doc.char_span(FRONT_PAGE.index("周五"), FRONT_PAGE.index("周五") + 2, label="SIGNER")
+    doc.ents = [company, signer, number]
+    clause_one = doc.char_span(FRONT_PAGE.index("一、"), FRONT_PAGE.index("管理规定。") + 5, label="OTHER")
+    doc.spans[CLAUSES_KEY] = [clause_one]
+    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+        doc = nlp.get_pipe(name)(doc)
+    record = doc._.license_record
+    check_offsets(FRONT_PAGE, doc, record)
+    assert record["company_name"] == "北京橙子互娱科技有限公司"
+    assert record["license_no"] == "京B2-20210088"
+    assert (record["signer"], record["legal_representative"]) == ("周五", None)
+    assert [(b["code"], b["service_items"], b["coverage"]) for b in record["businesses"]] == [
+        ("B25", ["仅限互联网信息服务"], "北京市")]
+    assert record["issue_date"] == "2021-03-04"
+    evidence = record["evidence"]
+    assert evidence["company_name"][0]["component"] == "trained_ner"
+    assert evidence["license_no"] == [{"start": number_at, "end": number_at + 12, "text": "京B2-20210088",
+                                       "component": "trained_ner"}]
+    assert evidence["issue_date"][0]["component"] == "licex_field_rules"
+    assert [e.label_ for e in doc.ents].count("LICENSE_NO") == 1
+    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "OTHER"), ("二", "GEN_ANNUAL_REPORT")]
+    assert evidence["clauses[0]"][0]["component"] == "clause_cat"
+    assert evidence["clauses[1]"][0]["component"] == "licex_clause_rules"
