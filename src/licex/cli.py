@@ -128,26 +128,110 @@ def _records_table(records: list[dict]) -> Table:
 
 @app.command()
 def evaluate(
-    predictions: Annotated[Path, typer.Argument(help="Predicted records (JSONL, as `licex extract` writes).")],
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold *.record.json files.")],
+    args: Annotated[list[str], typer.Argument(help="MODEL DATA (MODEL: a trained pipeline, or `rules`), or PRED.jsonl with --gold.")],
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Score a JSONL of predicted records against this folder of *.record.json.")] = None,
+    compare: Annotated[bool, typer.Option("--compare", help="Also score rules only and the model without its rule fallback, side by side.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png.")] = Path("evaluation"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Per-field accuracy of predicted records against gold records, clause-label accuracy, and the misses."""
+    """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
     from . import evaluate as evaluation
 
-    try:
-        report = evaluation.evaluate(evaluation.load_gold_dir(gold), evaluation.load_predictions(predictions))
-    except InputError as error:
-        fail(str(error))
-        raise typer.Exit(2)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if gold is not None:
+        if len(args) != 1:
+            fail("with --gold give one file of predicted records: licex evaluate --gold DIR PRED.jsonl")
+            raise typer.Exit(2)
+        try:
+            report = evaluation.evaluate(evaluation.load_gold_dir(gold), evaluation.load_predictions(Path(args[0])))
+        except InputError as error:
+            fail(str(error))
+            raise typer.Exit(2)
+        if as_json:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            return
+        stdout.print(evaluation.render_table(report))
+        if report.misses:
+            stdout.print(evaluation.render_misses(report))
+        if report.unmatched:
+            stderr.print(f"predictions without gold (not scored): {', '.join(report.unmatched)}")
         return
-    stdout.print(evaluation.render_table(report))
-    if report.misses:
-        stdout.print(evaluation.render_misses(report))
-    if report.unmatched:
-        stderr.print(f"predictions without gold (not scored): {', '.join(report.unmatched)}")
+    if len(args) != 2:
+        fail("give MODEL DATA (or --gold DIR PRED.jsonl)")
+        raise typer.Exit(2)
+    _evaluate_model(args[0], Path(args[1]), compare, output, as_json)
+
+
+def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
+    from .model_evaluation import comparison_table, evaluate_pipeline, write_reports
+    from .pipeline import load_pipeline
+    from .train import compare_pipelines
+
+    with _corpus_errors():
+        examples = _read_examples(data)
+    model_path = None if model == "rules" else model
+    try:
+        if compare and model_path is not None:
+            reports = compare_pipelines(model_path, examples)
+        else:
+            reports = [evaluate_pipeline(load_pipeline(model_path), examples, model)]
+    except OSError as error:
+        fail(f"{model}: cannot load the pipeline: {error}")
+        raise typer.Exit(2)
+    title = f"{data} ({len(examples)} documents)"
+    paths = write_reports(reports, output, title)
+    if as_json:
+        sys.stdout.write(paths["json"].read_text("utf-8"))
+        return
+    stdout.print(comparison_table(reports, title))
+    stdout.print(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
+
+
+def _read_examples(data: Path):
+    """Annotated documents from a corpus folder (its annotations/), a JSONL folder or file, or a .spacy file."""
+    from .corpus.annotations import read_annotation_dir, read_docbin
+
+    if data.suffix == ".spacy":
+        return list(read_docbin(data))
+    annotations = data / "annotations" if (data / "annotations").is_dir() else data
+    return read_annotation_dir(annotations)
+
+
+@app.command("train")
+def train_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Training folder: corpus, pipeline, model, metrics.json.")],
+    config: Annotated[Path, typer.Option("--config", help="spaCy training config.")] = Path("configs/cnn.cfg"),
+    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Annotated corpora (folders or JSONL); repeatable.")] = None,
+    synth: Annotated[int, typer.Option("--synth", help="Also generate this many synthetic licences to train on.")] = 0,
+    synth_seed: Annotated[int, typer.Option("--synth-seed", help="Seed of the synthetic licences.")] = 0,
+    dev_fraction: Annotated[float, typer.Option(help="Share of non-real documents used for development.", min=0.0, max=0.9)] = 0.2,
+    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override [training] max_steps.")] = None,
+    eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override [training] eval_frequency.")] = None,
+) -> None:
+    """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
+    from .train import train
+
+    overrides = {}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+    if eval_frequency is not None:
+        overrides["training.eval_frequency"] = eval_frequency
+    with _corpus_errors():
+        try:
+            result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
+                           dev_fraction, overrides=overrides)
+        except ValueError as error:
+            fail(str(error))
+            raise typer.Exit(1)
+    for name, reports in result.metrics["evaluation"].items():
+        stdout.print(f"[bold]{name}[/]: " + ", ".join(
+            f"{pipeline}: fields {_mean(r['fields'])}, clauses {r['clause_label_accuracy']:.3f}"
+            for pipeline, r in reports.items()))
+    stdout.print(f"model: {result.model}; metrics: {output / 'metrics.json'}")
+
+
+def _mean(fields: dict[str, float | None]) -> str:
+    values = [v for v in fields.values() if v is not None]
+    return f"{sum(values) / len(values):.3f}" if values else "—"
 
 
 @app.command()

@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rich.table import Table
+from spacy.util import registry
 
+from .components.record_builder import build_record
 from .inputs import InputError
 from .record import AnnualInspection, Business, LicenseRecord, Shareholder, Website
 
@@ -264,3 +266,34 @@ def render_misses(report: EvaluationReport, limit: int | None = None) -> Table:
             "—" if v is None else json.dumps(_jsonable(v), ensure_ascii=False) for v in (miss.gold, miss.predicted)
         ))
     return table
+
+
+# -- spaCy scorer ---------------------------------------------------------------------------
+
+
+def score_examples(examples: Iterable[Any], **_: Any) -> dict[str, Any]:
+    """Per-field accuracy of spaCy Examples: the record of each predicted Doc against the record
+    the record builder makes of its reference annotations.
+
+    Returns `fields_acc` (the mean accuracy over the fields counted on any document),
+    `clauses_acc` (clause-label accuracy) and `fields_<field>_acc` for each counted field, so
+    `spacy train` and `spacy evaluate` report them.
+    """
+    gold, predicted = {}, {}
+    for i, example in enumerate(examples):
+        gold[str(i)] = build_record(example.reference).to_json_dict()
+        predicted[str(i)] = example.predicted._.license_record or build_record(example.predicted).to_json_dict()
+    report = evaluate(gold, predicted)
+    accuracies = {name: s.accuracy for name, s in report.fields.items() if s.accuracy is not None}
+    scores: dict[str, Any] = {
+        "fields_acc": sum(accuracies.values()) / len(accuracies) if accuracies else None,
+        "clauses_acc": report.clauses.accuracy,
+    }
+    scores |= {f"fields_{name.replace('.', '_')}_acc": value for name, value in accuracies.items()}
+    return scores
+
+
+@registry.scorers("licex.fields_scorer.v1")
+def make_fields_scorer() -> Callable[..., dict[str, Any]]:
+    """The record builder's scorer: per-field accuracy (see score_examples)."""
+    return score_examples

@@ -11,11 +11,12 @@ The record is stored as a JSON-ready dict in `doc._.license_record`, so Docs sta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
 from ..clauses import clause_number, parse_clause_number, section_business
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
@@ -56,17 +57,22 @@ _WEBSITE_FIELDS = {
     "licex_record_builder",
     assigns=["doc._.license_record"],
     requires=["doc.ents", "doc.spans"],
-    default_config={},
+    default_config={"scorer": {"@scorers": "licex.fields_scorer.v1"}},
+    default_score_weights={"fields_acc": 1.0, "clauses_acc": None},
 )
-def make_record_builder(nlp: Language, name: str) -> "RecordBuilder":
-    """Build the record builder; it has no settings."""
-    return RecordBuilder(nlp, name)
+def make_record_builder(nlp: Language, name: str, scorer: Callable | None) -> "RecordBuilder":
+    """Build the record builder; `scorer` scores the records (per-field accuracy) in spacy train/evaluate."""
+    return RecordBuilder(nlp, name, scorer)
 
 
 class RecordBuilder:
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, scorer: Callable | None = None) -> None:
         self.nlp = nlp
         self.name = name
+        self.scorer = scorer
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return self.scorer(examples, **kwargs) if self.scorer else {}
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.license_record = build_record(doc, self._model_components()).to_json_dict()
