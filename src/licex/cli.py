@@ -44,11 +44,11 @@ def extract(
     paths: Annotated[list[str], typer.Argument(help="Licence text files, folders (all *.txt below), or - for stdin.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Use only the rule components, no trained model.")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
 ) -> None:
     """Extract one validated JSON record per licence."""
-    from .pipeline import extract_records, load_pipeline
+    from .pipeline import default_model, extract_records, load_pipeline
 
     if rules_only and model:
         fail("--rules-only and --model exclude each other")
@@ -57,7 +57,11 @@ def extract(
     for error in errors:
         fail(str(error))
     failed = bool(errors)
-    nlp = load_pipeline(None if rules_only else model)
+    try:
+        nlp = load_pipeline(None if rules_only else model or default_model())
+    except OSError as error:
+        fail(f"{model}: cannot load the pipeline: {error}")
+        raise typer.Exit(2)
 
     def readable() -> Iterator[tuple[str, str]]:
         nonlocal failed
@@ -321,6 +325,50 @@ def synth(
         task = progress.add_task("generating", total=n)
         summary = generate(n, output, seed, progress=lambda: progress.advance(task))
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
+
+
+@app.command("bench")
+def bench_command(
+    n: Annotated[int, typer.Option("-n", help="How many generated licences.", min=1)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated licences.")] = 0,
+    model: Annotated[Optional[list[str]], typer.Option("--model", help="Pipelines to measure besides the rules (folders or packages); repeatable.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Characters/s, documents/s and peak memory on one core: rules only and each given model."""
+    from .bench import bench, bench_table
+
+    specs = ["rules", *(model or [])]
+    try:
+        results = bench(specs, n, seed, data)
+    except RuntimeError as error:
+        fail(str(error))
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps([r.__dict__ for r in results], indent=2) + "\n")
+    else:
+        stdout.print(bench_table(results))
+
+
+@app.command("package")
+def package_command(
+    model: Annotated[Path, typer.Argument(help="A trained pipeline folder (e.g. training/model).")],
+    output: Annotated[Path, typer.Argument(help="Folder for the package and its wheel.")],
+    name: Annotated[str, typer.Option("--name", help="Package name without the language prefix.")] = "licex_cnn",
+    version: Annotated[str, typer.Option("--version", help="Package version.")] = "0.1.0",
+) -> None:
+    """Build an installable spaCy pipeline package (zh_NAME) as a wheel."""
+    from .package import package_pipeline
+
+    if not (model / "config.cfg").exists():
+        fail(f"{model}: not a saved pipeline (no config.cfg)")
+        raise typer.Exit(2)
+    try:
+        wheel = package_pipeline(model, output, name, version)
+    except (RuntimeError, SystemExit) as error:
+        fail(f"packaging {model} failed: {error}")
+        raise typer.Exit(1)
+    stdout.print(f"{wheel}\ninstall with: pip install {wheel}")
 
 
 @contextmanager

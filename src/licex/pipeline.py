@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from .components import clause_rules, field_rules, record_builder  # noqa: F401 
 from .record import LicenseRecord
 
 RULE_COMPONENTS = ("licex_field_rules", "licex_clause_rules", "licex_record_builder")
+DEFAULT_PACKAGE = "zh_licex_cnn"
+MODEL_ENV = "LICEX_MODEL"
+# In a source checkout the trained default pipeline is committed beside the code.
+_CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model"
 
 
 def rules_pipeline() -> Language:
@@ -20,6 +25,21 @@ def rules_pipeline() -> Language:
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     return nlp
+
+
+def default_model() -> str | Path | None:
+    """The pipeline `licex extract` uses when given none, or None for the rules alone.
+
+    In order: $LICEX_MODEL; the installed package zh_licex_cnn; the default model committed in
+    a source checkout (training/model).
+    """
+    if os.environ.get(MODEL_ENV):
+        return os.environ[MODEL_ENV]
+    if spacy.util.is_package(DEFAULT_PACKAGE):
+        return DEFAULT_PACKAGE
+    if (_CHECKOUT_MODEL / "config.cfg").exists():
+        return _CHECKOUT_MODEL
+    return None
 
 
 def load_pipeline(model: str | Path | None = None) -> Language:

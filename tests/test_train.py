@@ -1,0 +1,37 @@
+"""A short training run end to end: split, spacy train, three-way evaluation, metrics."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_licex_train_smoke(tmp_path):
+    out = tmp_path / "training"
+    result = subprocess.run(
+        [sys.executable, "-m", "licex.cli", "train", "-o", str(out), "--config", str(ROOT / "configs" / "cnn.cfg"),
+         "--corpus", str(ROOT / "corpus" / "annotations"), "--synth", "12", "--max-steps", "3", "--eval-frequency", "3"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text("utf-8"))
+    assert metrics["corpus"]["real (held out)"] == 3
+    assert metrics["corpus"]["train"] + metrics["corpus"]["dev"] == 12
+    assert set(metrics["evaluation"]) == {"real", "dev"}
+    assert set(metrics["evaluation"]["real"]) == {"rules only", "model only", "model + rules"}
+    # The held-out real licences never reach the training file.
+    train_ids = {doc.user_data["licex_id"] for doc in spacy.tokens.DocBin().from_disk(out / "corpus" / "train.spacy")
+                 .get_docs(spacy.blank("zh").vocab)}
+    assert not any(str(i).startswith(("000_", "001_", "002_")) for i in train_ids)
+    for name in ("report.json", "report.md", "accuracy.png"):
+        assert (out / "evaluation" / "real" / name).stat().st_size > 0
+    nlp = spacy.load(out / "model")
+    assert {"ner", "spancat", "licex_field_rules", "licex_record_builder"} <= set(nlp.pipe_names)
