@@ -56,7 +56,7 @@ def _stream(folder: Path) -> Iterator[str]:
         yield path.read_text("utf-8")
 
 
-def run_worker(spec: str, folder: Path, batch_size: int = 8) -> BenchResult:
+def run_worker(spec: str, folder: Path) -> BenchResult:
     """Measure one pipeline in this process (call it in a fresh one): `rules` or a model path/package."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -67,7 +67,7 @@ def run_worker(spec: str, folder: Path, batch_size: int = 8) -> BenchResult:
     load_seconds = time.perf_counter() - started
     documents = characters = 0
     started = time.perf_counter()
-    for doc in nlp.pipe(_stream(folder), batch_size=batch_size):
+    for doc in nlp.pipe(_stream(folder)):  # the pipeline's own batch size, as `licex extract` runs it
         documents += 1
         characters += len(doc.text)
         assert doc._.license_record is not None

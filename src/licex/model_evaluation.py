@@ -60,13 +60,12 @@ class PipelineReport:
         }
 
 
-def evaluate_pipeline(nlp: Language, examples: Sequence[AnnotatedText], name: str = "pipeline",
-                      batch_size: int = 8) -> PipelineReport:
+def evaluate_pipeline(nlp: Language, examples: Sequence[AnnotatedText], name: str = "pipeline") -> PipelineReport:
     """Run `nlp` over the texts of `examples` and score it against their annotations."""
     references = [to_doc(example) for example in examples]
     gold_records, predicted_records, spacy_examples = {}, {}, []
     texts = (example.text for example in examples)
-    for example, reference, predicted in zip(examples, references, nlp.pipe(texts, batch_size=batch_size)):
+    for example, reference, predicted in zip(examples, references, nlp.pipe(texts)):
         doc_id = str(example.id)
         gold_records[doc_id] = build_record(reference).to_json_dict()
         predicted_records[doc_id] = predicted._.license_record or build_record(predicted).to_json_dict()

@@ -49,11 +49,9 @@ def load_pipeline(model: str | Path | None = None) -> Language:
     return spacy.load(model)
 
 
-def extract_records(
-    nlp: Language, texts: Iterable[tuple[str, str]], batch_size: int = 8
-) -> Iterator[tuple[str, LicenseRecord]]:
-    """(source, record) for each (source, text), streamed through `nlp.pipe`."""
+def extract_records(nlp: Language, texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, LicenseRecord]]:
+    """(source, record) for each (source, text), streamed through `nlp.pipe` (the pipeline's batch size)."""
     pairs = ((text, source) for source, text in texts)
-    for doc, source in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    for doc, source in nlp.pipe(pairs, as_tuples=True):
         record = LicenseRecord.model_validate({**doc._.license_record, "source": source})
         yield source, record
