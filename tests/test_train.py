@@ -34,4 +34,7 @@ def test_licex_train_smoke(tmp_path):
     for name in ("report.json", "report.md", "accuracy.png"):
         assert (out / "evaluation" / "real" / name).stat().st_size > 0
     nlp = spacy.load(out / "model")
-    assert {"ner", "spancat", "licex_field_rules", "licex_record_builder"} <= set(nlp.pipe_names)
+    # Trained without the rule fallback; shipped with it switched on.
+    assert nlp.disabled == []
+    assert {"ner", "spancat", "licex_field_rules", "licex_clause_rules", "licex_record_builder"} <= set(nlp.pipe_names)
+    assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_clause_rules"]

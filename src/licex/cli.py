@@ -387,6 +387,159 @@ def _corpus_errors() -> Iterator[None]:
         raise typer.Exit(1)
 
 
+# -- doccano: the annotation loop (push, status, pull) ------------------------------------------
+
+doccano_app = typer.Typer(help="Annotate in doccano: push pre-annotated licences, check progress, pull the annotations.",
+                          no_args_is_help=True)
+app.add_typer(doccano_app, name="doccano")
+
+_DoccanoURL = Annotated[Optional[str], typer.Option("--url", envvar="DOCCANO_URL", show_envvar=True,
+                                                    help="doccano server, e.g. http://127.0.0.1:8000.")]
+_DoccanoUser = Annotated[Optional[str], typer.Option("--username", envvar="DOCCANO_USERNAME", show_envvar=True,
+                                                     help="doccano user (a project admin).")]
+_DoccanoPassword = Annotated[Optional[str], typer.Option("--password", envvar="DOCCANO_PASSWORD", show_envvar=True,
+                                                         help="doccano password; prefer the variable (a flag shows in the process list).")]
+_DoccanoProject = Annotated[str, typer.Option("--project", help="doccano project name.")]
+_DoccanoTimeout = Annotated[float, typer.Option("--timeout", min=0, help="Seconds to wait for doccano's import or export task.")]
+
+
+@contextmanager
+def _doccano_errors() -> Iterator[None]:
+    """A doccano problem becomes one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
+    from .doccano import DoccanoError
+
+    try:
+        yield
+    except DoccanoError as error:
+        for problem in error.problems:
+            fail(problem)
+        fail(str(error))
+        raise typer.Exit(1)
+
+
+def _doccano_connection(url: str | None, username: str | None, password: str | None):
+    from .doccano import Connection
+
+    with _doccano_errors():
+        return Connection.resolve(url, username, password)
+
+
+@doccano_app.command("push")
+def doccano_push(
+    paths: Annotated[list[str], typer.Argument(help="Licence text files or folders (all *.txt below).")],
+    project: _DoccanoProject,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="Pre-annotate with the rule components only.")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", help="Pre-annotate with this pipeline (default: as `licex extract`).")] = None,
+    synthetic: Annotated[bool, typer.Option("--synthetic", help="Mark the texts as synthetic (origin meta); real by default.")] = False,
+    timeout: _DoccanoTimeout = 120.0,
+    url: _DoccanoURL = None,
+    username: _DoccanoUser = None,
+    password: _DoccanoPassword = None,
+) -> None:
+    """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
+    from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
+    from .doccano import SCHEME_LABELS, push_texts
+    from .pipeline import default_model, load_pipeline
+
+    if rules_only and model:
+        fail("--rules-only and --model exclude each other")
+        raise typer.Exit(2)
+    if "-" in paths:
+        fail("stdin has no document id: give files or folders")
+        raise typer.Exit(2)
+    connection = _doccano_connection(url, username, password)
+    sources, errors = collect_inputs(paths)
+    documents = []
+    for source in sources:
+        try:
+            documents.append((Path(source.name).stem, source.read()))
+        except InputError as error:
+            errors.append(error)
+    for error in errors:
+        fail(str(error))
+    if errors:
+        fail("nothing pushed")
+        raise typer.Exit(2)
+    spec = None if rules_only else model or default_model()
+    try:
+        nlp = load_pipeline(spec)
+    except OSError as error:
+        fail(f"{spec}: cannot load the pipeline: {error}")
+        raise typer.Exit(2)
+    with _doccano_errors():
+        result = push_texts(connection, project, documents, lambda: nlp, timeout,
+                            origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
+    where = f"project {project!r} (id {result.project_id}) at {connection.url}"
+    stdout.print(f"created {where} with {len(SCHEME_LABELS)} labels" if result.created else where,
+                 highlight=False, soft_wrap=True)
+    annotator = "rules only" if spec is None else str(spec)
+    if result.uploaded:
+        stdout.print(f"uploaded {len(result.uploaded)} document(s), pre-annotated by {annotator}: "
+                     f"{result.entities} entities, {result.clauses} clauses"
+                     + (f" ({result.dropped_spans} overlapping spans dropped)" if result.dropped_spans else ""),
+                     highlight=False, soft_wrap=True)
+    else:
+        stdout.print("uploaded 0 documents", highlight=False)
+    skipped = f"skipped {len(result.skipped_present)} already present"
+    if result.skipped_duplicate:
+        skipped += f", {len(result.skipped_duplicate)} duplicate text(s) in this push"
+    stdout.print(skipped, highlight=False, soft_wrap=True)
+
+
+@doccano_app.command("status")
+def doccano_status(
+    project: _DoccanoProject,
+    url: _DoccanoURL = None,
+    username: _DoccanoUser = None,
+    password: _DoccanoPassword = None,
+) -> None:
+    """Examples, annotated and approved examples, and spans per label of a project."""
+    from .doccano import project_status
+    from .labels import CLAUSE_LABELS, ENTITY_LABELS
+
+    connection = _doccano_connection(url, username, password)
+    with _doccano_errors():
+        status = project_status(connection, project)
+    stdout.print(f"project {project!r} (id {status.project_id}) at {status.url}: {status.examples} examples, "
+                 f"{status.annotated} annotated, {status.approved} approved", highlight=False, soft_wrap=True)
+    table = Table(title="spans per label")
+    for column, justify in (("label", "left"), ("kind", "left"), ("spans", "right")):
+        table.add_column(column, justify=justify)
+    scheme = [*ENTITY_LABELS, *CLAUSE_LABELS]
+    for label in sorted(status.spans, key=lambda name: scheme.index(name) if name in scheme else len(scheme)):
+        kind = "entity" if label in ENTITY_LABELS else "clause" if label in CLAUSE_LABELS else "unknown"
+        table.add_row(label, kind, str(status.spans[label]))
+    table.add_row("total", "", str(sum(status.spans.values())), end_section=True)
+    stdout.print(table)
+    if status.label_problem:
+        fail(f"the labels of doccano project {project!r} differ from licex's scheme ({status.label_problem})")
+        raise typer.Exit(1)
+
+
+@doccano_app.command("pull")
+def doccano_pull(
+    project: _DoccanoProject,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Annotation JSONL to write (atomically).")],
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="Only examples an annotator marked done.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT even if it changed since the last pull.")] = False,
+    timeout: _DoccanoTimeout = 120.0,
+    url: _DoccanoURL = None,
+    username: _DoccanoUser = None,
+    password: _DoccanoPassword = None,
+) -> None:
+    """Export a project's annotations into licex's format, validated; never overwrites newer annotations."""
+    from .doccano import pull_annotations
+
+    connection = _doccano_connection(url, username, password)
+    with _doccano_errors():
+        result = pull_annotations(connection, project, output, approved_only, force, timeout)
+    what = "approved documents" if approved_only else "documents"
+    stdout.print(f"{result.documents} {what}, {result.entities} entities, {result.clauses} clauses -> {output}"
+                 + (" (unchanged since the last pull)" if result.unchanged else ""), highlight=False, soft_wrap=True)
+
+# -- end of doccano ------------------------------------------------------------------------------
+
+
 def main() -> None:
     app()
 

@@ -35,7 +35,8 @@ class TrainResult:
 
 
 def model_only(nlp: Language) -> Language:
-    """The pipeline with its rule fallback switched off (the record builder still runs)."""
+    """The pipeline with its rule fallback switched off (the record builder still runs): what
+    training measures."""
     for name in RULE_FALLBACK:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
@@ -90,11 +91,8 @@ def train(
     started = time.perf_counter()
     spacy_train(config, output / "pipeline", overrides=settings)
     seconds = time.perf_counter() - started
-    best = output / "pipeline" / "model-best"
     model = output / "model"
-    if model.exists():
-        shutil.rmtree(model)
-    shutil.copytree(best, model)
+    _ship(output / "pipeline" / "model-best", model)
 
     metrics: dict[str, Any] = {
         "config": str(config),
@@ -112,6 +110,17 @@ def train(
         metrics["evaluation"][name] = {r.name: _summary(r) for r in reports}
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return TrainResult(model, metrics)
+
+
+def _ship(best: Path, model: Path) -> None:
+    """Save the best model with its rule fallback switched on (training ran it without)."""
+    nlp = load_pipeline(best)
+    for name in RULE_FALLBACK:
+        if name in nlp.disabled:
+            nlp.enable_pipe(name)
+    if model.exists():
+        shutil.rmtree(model)
+    nlp.to_disk(model)
 
 
 def _combine(sources: Sequence[Path], target: Path) -> None:
