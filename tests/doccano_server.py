@@ -120,21 +120,30 @@ class DoccanoServer:
         """A fresh server: DB initialised, users created, web server and task worker answering."""
         started = time.perf_counter()
         venv = ensure_venv(venv, log)
-        home = Path(tempfile.mkdtemp(prefix="licex-doccano-"))
-        port = _free_port()
-        server = cls(
-            url=f"http://127.0.0.1:{port}", home=home, venv=venv,
-            admin=User("admin", secrets.token_urlsafe(12)),
-            annotator=User("annotator", secrets.token_urlsafe(12)),
-        )
-        atexit.register(server.stop)
-        try:
-            server._start(port, timeout, workers)
-        except BaseException:
-            server.stop()
-            raise
-        server.start_seconds = time.perf_counter() - started
-        return server
+        failures = []
+        for attempt in range(2):  # a second try on a new port and home, should the first one fail
+            home = Path(tempfile.mkdtemp(prefix="licex-doccano-"))
+            port = _free_port()
+            server = cls(
+                url=f"http://127.0.0.1:{port}", home=home, venv=venv,
+                admin=User("admin", secrets.token_urlsafe(12)),
+                annotator=User("annotator", secrets.token_urlsafe(12)),
+            )
+            atexit.register(server.stop)
+            try:
+                server._start(port, timeout, workers)
+            except ServerError as error:
+                server._owns_home = False  # keep the logs of a failed start
+                server.stop()
+                failures.append(f"attempt {attempt + 1}: {error}")
+                log(f"doccano did not start (logs kept in {home}): {error}")
+                continue
+            except BaseException:
+                server.stop()
+                raise
+            server.start_seconds = time.perf_counter() - started
+            return server
+        raise ServerError("\n".join(failures))
 
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCCANO_", "DJANGO_", "VIRTUAL_ENV"))}

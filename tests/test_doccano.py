@@ -35,7 +35,7 @@ from licex.doccano import (
     push_texts,
     sidecar_path,
 )
-from licex.labels import CLAUSE_LABELS, ENTITY_LABELS
+from licex.labels import ENTITY_LABELS
 from licex.pipeline import rules_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +64,10 @@ def test_connection_settings(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(DoccanoError, match="set DOCCANO_URL, DOCCANO_USERNAME, DOCCANO_PASSWORD"):
         Connection.resolve()
-    with pytest.raises(DoccanoError, match="must not contain credentials"):
-        Connection.resolve("http://admin:pw@127.0.0.1:8000", "admin", "pw")
+    for url in ("http://admin:Secret-1@127.0.0.1:8000", "ftp://admin:Secret-1@host"):
+        with pytest.raises(DoccanoError, match="must not contain credentials") as caught:
+            Connection.resolve(url, "admin", "pw")
+        assert "Secret-1" not in str(caught.value)
     monkeypatch.setenv("DOCCANO_URL", "http://127.0.0.1:8000/")
     monkeypatch.setenv("DOCCANO_USERNAME", "admin")
     monkeypatch.setenv("DOCCANO_PASSWORD", "pw")
@@ -312,6 +314,16 @@ def test_push_skips_duplicates_within_one_push(doccano, admin, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_failed_push_leaves_no_half_made_project(doccano, admin, monkeypatch):
+    project = new_project()
+    monkeypatch.setattr(DoccanoClient, "task_status",
+                        lambda self, task_id: {"ready": True, "result": None, "error": {"text": "worker lost"}})
+    with pytest.raises(DoccanoError, match="^the import task failed in doccano: worker lost$"):
+        push(admin, project, RAW[:1])
+    assert DoccanoClient(admin).find_project(project) is None
+
+
+@pytest.mark.slow
 def test_wrong_password_is_refused_and_never_shown(doccano, tmp_path):
     secret = "Wrong-" + secrets.token_hex(8)
     env = server_env(doccano, password=secret)
@@ -391,7 +403,7 @@ def test_newer_annotations_on_disk_are_not_overwritten(doccano, shared_project, 
     out = tmp_path / "doccano.jsonl"
     assert licex("pull", "--project", shared_project, "-o", str(out), env=env).returncode == 0
     again = licex("pull", "--project", shared_project, "-o", str(out), env=env)
-    assert again.returncode == 0 and "unchanged since the last pull" in again.stdout
+    assert again.returncode == 0 and "doccano unchanged since the last pull" in again.stdout
 
     edited = out.read_text("utf-8").replace('"origin": "real"', '"origin": "real", "note": "fixed by hand"', 1)
     out.write_text(edited, "utf-8")
@@ -402,13 +414,16 @@ def test_newer_annotations_on_disk_are_not_overwritten(doccano, shared_project, 
     assert "use --force" in refused.stderr
     assert out.read_text("utf-8") == edited and sidecar_path(out).read_text("utf-8") == sidecar
 
-    forced = licex("pull", "--project", shared_project, "-o", str(out), "--force", env=env)
-    assert forced.returncode == 0, forced.stderr
-    assert "fixed by hand" not in out.read_text("utf-8")
-
     # A file no pull wrote (here a copy of the real annotations) is never replaced either.
     real = tmp_path / "real.jsonl"
     real.write_bytes((ROOT / "corpus" / "annotations" / "real.jsonl").read_bytes())
+
+    forced = licex("pull", "--project", shared_project, "-o", str(out), "--force", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "fixed by hand" not in out.read_text("utf-8")
+    # The same licences in another file of the folder: the pull says so.
+    assert f"licex: note: 3 of these documents are also in {real}" in forced.stderr
+
     refused = licex("pull", "--project", shared_project, "-o", str(real), env=env)
     assert refused.returncode == 1 and "was not written by `licex doccano pull`" in refused.stderr
     assert real.read_bytes() == (ROOT / "corpus" / "annotations" / "real.jsonl").read_bytes()
@@ -425,8 +440,8 @@ def test_invalid_annotations_in_doccano_fail_without_writing(doccano, admin, tmp
     # Two overlapping entities, and an entity that starts on whitespace.
     api.add_span(example["id"], company["start_offset"] + 2, company["end_offset"] + 3, "ADDRESS")
     text = RAW[0].read_text("utf-8")
-    taken = [(s["start_offset"], s["end_offset"]) for s in api.spans(example["id"])
-             if s["label"] in {api.label_ids()[n] for n in ENTITY_LABELS}]
+    entity_ids = {type_id for name, type_id in api.label_ids().items() if name in ENTITY_LABELS}
+    taken = [(s["start_offset"], s["end_offset"]) for s in api.spans(example["id"]) if s["label"] in entity_ids]
     space = next(i for i, ch in enumerate(text) if ch == " " and text[i + 1:i + 3].strip()
                  and not any(start < i + 3 and i < end for start, end in taken))
     api.add_span(example["id"], space, space + 3, "SIGNER")
@@ -448,3 +463,12 @@ def test_invalid_annotations_in_doccano_fail_without_writing(doccano, admin, tmp
     result = licex("pull", "--project", project, "-o", str(out), env=env)
     assert result.returncode == 1 and "not in licex's scheme: STAMP" in result.stderr
     assert not out.exists()
+
+
+def test_pre_annotations_are_made_valid_for_the_corpus():
+    from licex.doccano import _valid_spans
+
+    doc = spacy.blank("zh")("ab cd  ef")
+    spans = [(0, 3, "A"), (2, 5, "B"), (1, 4, "C"), (5, 7, "D")]
+    # Whitespace trimmed, overlaps and whitespace-only spans dropped.
+    assert _valid_spans(doc, spans) == ([(0, 2, "A"), (3, 5, "B")], 2)

@@ -210,6 +210,7 @@ def train_command(
     dev_fraction: Annotated[float, typer.Option(help="Share of non-real documents used for development.", min=0.0, max=0.9)] = 0.2,
     max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override [training] max_steps.")] = None,
     eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override [training] eval_frequency.")] = None,
+    real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Train on real licences too (e.g. pulled from doccano); they are held out by default.")] = False,
 ) -> None:
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
     from .train import train
@@ -222,7 +223,7 @@ def train_command(
     with _corpus_errors():
         try:
             result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
-                           dev_fraction, overrides=overrides)
+                           dev_fraction, overrides=overrides, real_in_train=real_in_train)
         except ValueError as error:
             fail(str(error))
             raise typer.Exit(1)
@@ -406,14 +407,16 @@ _DoccanoTimeout = Annotated[float, typer.Option("--timeout", min=0, help="Second
 @contextmanager
 def _doccano_errors() -> Iterator[None]:
     """A doccano problem becomes one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
+    from rich.markup import escape
+
     from .doccano import DoccanoError
 
     try:
         yield
     except DoccanoError as error:
         for problem in error.problems:
-            fail(problem)
-        fail(str(error))
+            fail(escape(problem))
+        fail(escape(str(error)))
         raise typer.Exit(1)
 
 
@@ -471,19 +474,19 @@ def doccano_push(
                             origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
     where = f"project {project!r} (id {result.project_id}) at {connection.url}"
     stdout.print(f"created {where} with {len(SCHEME_LABELS)} labels" if result.created else where,
-                 highlight=False, soft_wrap=True)
+                 highlight=False, markup=False, soft_wrap=True)
     annotator = "rules only" if spec is None else str(spec)
     if result.uploaded:
         stdout.print(f"uploaded {len(result.uploaded)} document(s), pre-annotated by {annotator}: "
                      f"{result.entities} entities, {result.clauses} clauses"
-                     + (f" ({result.dropped_spans} overlapping spans dropped)" if result.dropped_spans else ""),
-                     highlight=False, soft_wrap=True)
+                     + (f" ({result.dropped_spans} invalid or overlapping spans left out)" if result.dropped_spans else ""),
+                     highlight=False, markup=False, soft_wrap=True)
     else:
-        stdout.print("uploaded 0 documents", highlight=False)
+        stdout.print("uploaded 0 documents", highlight=False, markup=False)
     skipped = f"skipped {len(result.skipped_present)} already present"
     if result.skipped_duplicate:
         skipped += f", {len(result.skipped_duplicate)} duplicate text(s) in this push"
-    stdout.print(skipped, highlight=False, soft_wrap=True)
+    stdout.print(skipped, highlight=False, markup=False, soft_wrap=True)
 
 
 @doccano_app.command("status")
@@ -494,6 +497,8 @@ def doccano_status(
     password: _DoccanoPassword = None,
 ) -> None:
     """Examples, annotated and approved examples, and spans per label of a project."""
+    from rich.markup import escape
+
     from .doccano import project_status
     from .labels import CLAUSE_LABELS, ENTITY_LABELS
 
@@ -501,18 +506,18 @@ def doccano_status(
     with _doccano_errors():
         status = project_status(connection, project)
     stdout.print(f"project {project!r} (id {status.project_id}) at {status.url}: {status.examples} examples, "
-                 f"{status.annotated} annotated, {status.approved} approved", highlight=False, soft_wrap=True)
-    table = Table(title="spans per label")
+                 f"{status.annotated} annotated, {status.approved} approved", highlight=False, markup=False, soft_wrap=True)
+    table = Table(title=f"spans per label in {escape(project)}")
     for column, justify in (("label", "left"), ("kind", "left"), ("spans", "right")):
         table.add_column(column, justify=justify)
     scheme = [*ENTITY_LABELS, *CLAUSE_LABELS]
     for label in sorted(status.spans, key=lambda name: scheme.index(name) if name in scheme else len(scheme)):
         kind = "entity" if label in ENTITY_LABELS else "clause" if label in CLAUSE_LABELS else "unknown"
-        table.add_row(label, kind, str(status.spans[label]))
+        table.add_row(escape(label), kind, str(status.spans[label]))
     table.add_row("total", "", str(sum(status.spans.values())), end_section=True)
     stdout.print(table)
     if status.label_problem:
-        fail(f"the labels of doccano project {project!r} differ from licex's scheme ({status.label_problem})")
+        fail(escape(f"the labels of doccano project {project!r} differ from licex's scheme ({status.label_problem})"))
         raise typer.Exit(1)
 
 
@@ -535,7 +540,11 @@ def doccano_pull(
         result = pull_annotations(connection, project, output, approved_only, force, timeout)
     what = "approved documents" if approved_only else "documents"
     stdout.print(f"{result.documents} {what}, {result.entities} entities, {result.clauses} clauses -> {output}"
-                 + (" (unchanged since the last pull)" if result.unchanged else ""), highlight=False, soft_wrap=True)
+                 + (" (doccano unchanged since the last pull)" if result.unchanged else ""), highlight=False, markup=False, soft_wrap=True)
+    for other, count in result.ids_elsewhere.items():
+        stderr.print(f"licex: note: {count} of these documents are also in {other}; a corpus folder holds each "
+                     "document once (remove them there, or train on this file alone with --corpus)",
+                     highlight=False, markup=False, soft_wrap=True)
 
 # -- end of doccano ------------------------------------------------------------------------------
 

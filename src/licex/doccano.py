@@ -95,11 +95,11 @@ class Connection:
                                + ", ".join(f"DOCCANO_{m}" for m in missing) + " or give "
                                + ", ".join(f"--{m.lower()}" for m in missing))
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise DoccanoError(f"doccano URL {url!r} is not an http(s) URL")
-        if parts.username or parts.password:
+        if "@" in parts.netloc:
             # Credentials in a URL end up in logs and messages; they belong in the variables.
             raise DoccanoError("the doccano URL must not contain credentials: use DOCCANO_USERNAME and DOCCANO_PASSWORD")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise DoccanoError(f"doccano URL {url!r} is not an http(s) URL")
         return cls(url.rstrip("/"), username, password)
 
 
@@ -476,9 +476,9 @@ def push_texts(
             nlp = pipeline()
             lines = []
             for (doc_id, text, sha), doc in zip(new, nlp.pipe(text for _, text, _ in new)):
-                entities, dropped_e = _non_overlapping([(e.start_char, e.end_char, e.label_) for e in doc.ents])
-                clauses, dropped_c = _non_overlapping(
-                    [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(CLAUSES_KEY, [])])
+                entities, dropped_e = _valid_spans(doc, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+                clauses, dropped_c = _valid_spans(
+                    doc, [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(CLAUSES_KEY, [])])
                 unknown = {label for *_, label in entities + clauses if label not in SCHEME_LABELS}
                 if unknown:
                     raise DoccanoError(f"the pipeline predicts labels that are not in licex's scheme: {', '.join(sorted(unknown))}")
@@ -507,13 +507,18 @@ def push_texts(
         raise
 
 
-def _non_overlapping(spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], int]:
-    """Spans sorted, each one overlapping an earlier kept span dropped (the corpus allows none)."""
+def _valid_spans(doc, spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], int]:
+    """Pre-annotations as the corpus checks want them: whitespace trimmed off the edges, on token
+    boundaries, none overlapping an earlier one of its kind; returns them sorted and how many were
+    dropped, so that a pull of untouched pre-annotations always validates."""
+    text = doc.text
     kept: list[tuple[int, int, str]] = []
-    for span in sorted(set(spans)):
-        if kept and span[0] < kept[-1][1]:
+    for start, end, label in sorted(set(spans)):
+        covered = text[start:end]
+        start, end = start + len(covered) - len(covered.lstrip()), end - len(covered) + len(covered.rstrip())
+        if start >= end or doc.char_span(start, end) is None or (kept and start < kept[-1][1]):
             continue
-        kept.append(span)
+        kept.append((start, end, label))
     return kept, len(spans) - len(kept)
 
 
@@ -529,6 +534,29 @@ class PullResult:
     clauses: int
     approved_only: bool
     unchanged: bool  # the export equals the last pull's
+    ids_elsewhere: dict[str, int] = field(default_factory=dict)  # other *.jsonl of the folder -> shared ids
+
+
+def _ids_elsewhere(output: Path, ids: set[str]) -> dict[str, int]:
+    """How many of `ids` each other annotation file beside `output` also holds: a corpus folder
+    must not hold a document twice (training and evaluation of the folder would refuse it)."""
+    shared = {}
+    for other in sorted(output.parent.glob("*.jsonl")):
+        if other.resolve() == output.resolve():
+            continue
+        try:
+            lines = other.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        count = 0
+        for line in lines:
+            try:
+                count += str(json.loads(line).get("id")) in ids
+            except (ValueError, AttributeError):
+                continue
+        if count:
+            shared[str(other)] = count
+    return shared
 
 
 def sidecar_path(path: Path) -> Path:
@@ -653,7 +681,8 @@ def pull_annotations(
         "file_sha256": _file_sha256(output),
     }, indent=2) + "\n")
     return PullResult(project, output, len(examples), sum(len(e.entities) for e in examples),
-                      sum(len(e.clauses) for e in examples), approved_only, unchanged)
+                      sum(len(e.clauses) for e in examples), approved_only, unchanged,
+                      _ids_elsewhere(output, {str(e.id) for e in examples}))
 
 
 # -- status --------------------------------------------------------------------------------------

@@ -61,10 +61,12 @@ def train(
     dev_fraction: float = 0.2,
     split_seed: int = 0,
     overrides: dict[str, Any] | None = None,
+    real_in_train: bool = False,
 ) -> TrainResult:
     """Train a pipeline into `output` and evaluate it; returns the path of the best model and the metrics.
 
-    Writes output/corpus/{train,dev,real}.spacy, output/pipeline/model-{best,last},
+    Real licences are held out for evaluation unless `real_in_train` (then no held-out figures
+    exist for them: evaluate the model on other real licences). Writes output/corpus/{train,dev,real}.spacy, output/pipeline/model-{best,last},
     output/model (a copy of the best model), output/metrics.json and, per evaluation set,
     output/evaluation/<set>/report.{json,md} and accuracy.png.
     """
@@ -80,7 +82,7 @@ def train(
         sources.append(synth_dir / "annotations")
     combined = output / "corpus" / "all.jsonl"
     _combine(sources, combined)
-    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed)
+    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train)
     if not split.train:
         raise ValueError("no training documents: give annotated corpora with --corpus or --synth N")
     settings = {
@@ -98,6 +100,7 @@ def train(
         "config": str(config),
         "overrides": {k: v for k, v in settings.items() if not k.startswith("paths.")},
         "corpus": {"train": len(split.train), "dev": len(split.dev), "real (held out)": len(split.real),
+                   "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed},
         "training_seconds": round(seconds, 1),
         "evaluation": {},
