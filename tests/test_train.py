@@ -38,3 +38,15 @@ def test_licex_train_smoke(tmp_path):
     assert nlp.disabled == []
     assert {"ner", "spancat", "licex_field_rules", "licex_clause_rules", "licex_record_builder"} <= set(nlp.pipe_names)
     assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_clause_rules"]
+
+
+def test_corpora_with_a_shared_id_are_refused_before_training(tmp_path):
+    from licex.corpus.annotations import AnnotatedText, AnnotationError, write_annotations
+    from licex.train import _combine
+
+    text = "经营许可证编号: B2-20160073\n"
+    write_annotations(tmp_path / "a.jsonl", [AnnotatedText("x", text, [(9, 20, "LICENSE_NO")])])
+    write_annotations(tmp_path / "b.jsonl", [AnnotatedText("x", text, [])])
+    with pytest.raises(AnnotationError, match="duplicate id 'x'"):
+        _combine([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], tmp_path / "all.jsonl")
+    assert not (tmp_path / "all.jsonl").exists()

@@ -239,8 +239,9 @@ def load_predictions(path: Path) -> dict[str, dict]:
     return predicted
 
 
-def _fmt_accuracy(score: Score) -> str:
-    return "—" if score.accuracy is None else f"{score.accuracy:.3f}"
+def format_accuracy(value: float | None) -> str:
+    """An accuracy or F1 as printed in every licex table: three decimals, — where nothing was counted."""
+    return "—" if value is None else f"{value:.3f}"
 
 
 def render_table(report: EvaluationReport) -> Table:
@@ -249,10 +250,10 @@ def render_table(report: EvaluationReport) -> Table:
     for column in ("field", "documents", "correct", "accuracy"):
         table.add_column(column, justify="left" if column == "field" else "right")
     for name, score in report.fields.items():
-        table.add_row(name, str(score.counted), str(score.correct), _fmt_accuracy(score))
+        table.add_row(name, str(score.counted), str(score.correct), format_accuracy(score.accuracy))
     table.add_section()
     table.add_row("clause labels", str(report.clauses.counted), str(report.clauses.correct),
-                  _fmt_accuracy(report.clauses))
+                  format_accuracy(report.clauses.accuracy))
     return table
 
 

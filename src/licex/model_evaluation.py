@@ -23,7 +23,7 @@ from spacy.training import Example
 
 from .components.record_builder import build_record
 from .corpus.annotations import AnnotatedText, to_doc
-from .evaluate import FIELDS, EvaluationReport, evaluate
+from .evaluate import FIELDS, EvaluationReport, evaluate, format_accuracy as _fmt
 from .inputs import atomic_write_text
 from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
@@ -85,10 +85,6 @@ def evaluate_pipeline(nlp: Language, examples: Sequence[AnnotatedText], name: st
 
 
 # -- rendering -------------------------------------------------------------------------------
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
 
 
 def comparison_rows(reports: Sequence[PipelineReport]) -> list[list[str]]:
