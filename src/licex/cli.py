@@ -48,20 +48,14 @@ def extract(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
 ) -> None:
     """Extract one validated JSON record per licence."""
-    from .pipeline import default_model, extract_records, load_pipeline
+    from .pipeline import extract_records
 
-    if rules_only and model:
-        fail("--rules-only and --model exclude each other")
-        raise typer.Exit(2)
+    spec = _pipeline_spec(rules_only, model)
     sources, errors = collect_inputs(paths)
     for error in errors:
         fail(str(error))
     failed = bool(errors)
-    try:
-        nlp = load_pipeline(None if rules_only else model or default_model())
-    except OSError as error:
-        fail(f"{model}: cannot load the pipeline: {error}")
-        raise typer.Exit(2)
+    nlp = _load(spec)
 
     def readable() -> Iterator[tuple[str, str]]:
         nonlocal failed
@@ -88,6 +82,27 @@ def extract(
         # Nothing was extracted: an earlier output file is worth more than an empty one.
         fail(f"{output}: not written, no licence was extracted")
     raise typer.Exit(1 if failed else 0)
+
+
+def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
+    """The pipeline `--rules-only` / `--model` ask for (None: the rules), as `licex extract` chooses it."""
+    from .pipeline import default_model
+
+    if rules_only and model:
+        fail("--rules-only and --model exclude each other")
+        raise typer.Exit(2)
+    return None if rules_only else model or default_model()
+
+
+def _load(spec: str | Path | None):
+    """The pipeline for a spec, or a one-line error and exit status 2."""
+    from .pipeline import load_pipeline
+
+    try:
+        return load_pipeline(spec)
+    except OSError as error:
+        fail(f"{spec}: cannot load the pipeline: {error}")
+        raise typer.Exit(2)
 
 
 def _progress(total: int) -> Progress:
@@ -442,11 +457,8 @@ def doccano_push(
     """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
     from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
     from .doccano import SCHEME_LABELS, push_texts
-    from .pipeline import default_model, load_pipeline
 
-    if rules_only and model:
-        fail("--rules-only and --model exclude each other")
-        raise typer.Exit(2)
+    spec = _pipeline_spec(rules_only, model)
     if "-" in paths:
         fail("stdin has no document id: give files or folders")
         raise typer.Exit(2)
@@ -463,12 +475,7 @@ def doccano_push(
     if errors:
         fail("nothing pushed")
         raise typer.Exit(2)
-    spec = None if rules_only else model or default_model()
-    try:
-        nlp = load_pipeline(spec)
-    except OSError as error:
-        fail(f"{spec}: cannot load the pipeline: {error}")
-        raise typer.Exit(2)
+    nlp = _load(spec)
     with _doccano_errors():
         result = push_texts(connection, project, documents, lambda: nlp, timeout,
                             origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
