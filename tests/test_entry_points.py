@@ -20,6 +20,24 @@ def test_every_licex_factory_is_an_entry_point():
         assert callable(ep.load())
 
 
+def test_every_licex_registered_function_is_an_entry_point():
+    """Tokenizer, architecture, suggester and scorer resolve by name in a process that never imported licex."""
+    groups = {"spacy_tokenizers": "tokenizers", "spacy_architectures": "architectures",
+              "spacy_misc": "misc", "spacy_scorers": "scorers"}
+    declared = {(registry, ep.name) for group, registry in groups.items()
+                for ep in entry_points(group=group) if ep.value.startswith("licex.")}
+    assert declared == {("tokenizers", "licex.licence_tokenizer.v1"), ("architectures", "licex.CharNgramEmbed.v1"),
+                        ("misc", "licex.clause_suggester.v1"), ("scorers", "licex.fields_scorer.v1")}
+    code = (
+        "import sys, spacy.util;"
+        "[spacy.util.registry.get(r, n) for r, n in " + repr(sorted(declared)) + "];"
+        "print('licex' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"  # loaded by the entry points, not by an import here
+
+
 def test_saved_pipeline_loads_in_a_process_that_never_imports_licex(tmp_path):
     pipeline.rules_pipeline().to_disk(tmp_path / "nlp")
     code = (

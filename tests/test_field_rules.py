@@ -96,6 +96,24 @@ def test_rules_add_nothing_that_overlaps_a_model_entity():
         ("ADDRESS", "北京柚子", None), ("LEGAL_REP", "孙七", "licex_field_rules")]
 
 
+def test_a_model_entity_that_gives_no_value_leaves_its_field_to_the_rules():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_record_builder")
+    text = "发证日期：2021年06月22日\n有效期至：2024年10月14日\n法定代表人：孙七\n"
+    doc = nlp.make_doc(text)
+    # The model cut the issue date short (no day: no date) and found the expiry date whole.
+    doc.ents = [doc.char_span(5, 13, label="ISSUE_DATE"), doc.char_span(22, 33, label="EXPIRY_DATE")]
+    for name, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    record = doc._.license_record
+    assert record["issue_date"] == "2021-06-22"
+    assert record["evidence"]["issue_date"][0]["component"] == "licex_field_rules"
+    assert record["expiry_date"] == "2024-10-14"
+    assert record["evidence"]["expiry_date"][0]["component"] == "model"
+    assert [e.label_ for e in doc.ents] == ["ISSUE_DATE", "EXPIRY_DATE", "LEGAL_REP"]
+
+
 def test_a_row_of_label_value_pairs_is_no_column_header():
     pipe = FieldRules(spacy.blank("zh"), "licex_field_rules")
     text = "法定代表人\t王五\t签发人\t李四\n注册资本\t100万元\t发证日期\t2019年1月1日\n"

@@ -17,7 +17,7 @@ import pytest
 from licex.catalogue import BUSINESS_TYPES
 from licex.components.record_builder import build_record
 from licex.corpus.annotations import check_spans, read_annotations, to_doc
-from licex.corpus.synth import LAYOUT_TAGS, SynthSummary, doc_seed, generate, generate_one
+from licex.corpus.synth import DAMAGED_TAG, LAYOUT_TAGS, SynthSummary, doc_seed, generate, generate_one, is_damaged
 from licex.labels import CLAUSE_LABELS, ENTITY_LABELS
 from licex.record import LicenseRecord
 
@@ -98,7 +98,8 @@ def test_every_label_business_and_layout_occurs(documents):
     assert entities == set(ENTITY_LABELS)
     assert clauses == set(CLAUSE_LABELS)
     assert codes == set(BUSINESS_TYPES)
-    assert layouts == set(LAYOUT_TAGS)
+    # Damaged labels only where asked for (see the damaged-label tests).
+    assert layouts == set(LAYOUT_TAGS) - {DAMAGED_TAG}
     assert {len(r.businesses) for _, e, r in documents if "truncated_page" not in e.meta["layout"]} == {1, 2, 3, 4, 5}
 
 
@@ -219,3 +220,51 @@ def test_clause_wording_data_covers_every_label_and_business():
     assert set(sections) == {"general", *BUSINESS_TYPES}
     used = {cid for section in sections.values() for slot in section["slots"] for cid in slot["clauses"]}
     assert used | {"biz.header"} == set(clauses)  # every wording is used, every used wording exists
+
+
+@pytest.fixture(scope="module")
+def damaged_documents():
+    return [generate_one(doc_seed(0, i), doc_id=f"synth_{i:05d}", damaged_labels=True) for i in range(60)]
+
+
+def test_damaged_labels_change_labels_only(damaged_documents):
+    for i, (text, example, gold) in enumerate(damaged_documents):
+        assert DAMAGED_TAG in example.meta["layout"]
+        assert check_spans(example, str(example.id)) == []
+        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source"})
+        assert built == gold.model_dump(mode="json", exclude={"evidence", "source"})
+        # The licence is its clean twin but for labels: the same values and clauses in the same order.
+        clean_text, clean, _ = generate_one(doc_seed(0, i))
+        assert text != clean_text
+        assert [(text[a:b], label) for a, b, label in example.entities] == [
+            (clean_text[a:b], label) for a, b, label in clean.entities]
+        # (A page header inside a clause may carry a damaged label: compare the clause labels.)
+        assert [label for *_, label in example.clauses] == [label for *_, label in clean.clauses]
+
+
+def test_the_rules_cannot_read_damaged_labels(damaged_documents):
+    """What makes the set hard: the rules miss most fields the damaged labels name."""
+    from licex.pipeline import rules_pipeline
+
+    nlp = rules_pipeline()
+    found = total = 0
+    for text, _, gold in damaged_documents:
+        record = nlp(text)._.license_record
+        for key in ("company_name", "legal_representative", "issue_date", "expiry_date"):
+            total += 1
+            found += record[key] == gold.model_dump(mode="json")[key]
+    assert found / total < 0.75
+    clean = [generate_one(doc_seed(0, i)) for i in range(20)]
+    assert all(nlp(text)._.license_record["company_name"] == gold.company_name for text, _, gold in clean)
+
+
+PICKED_AT_SEED_4 = [4, 6, 9, 11, 12, 16, 18]
+
+
+def test_a_damaged_share_picks_documents_deterministically(tmp_path):
+    picked = [i for i in range(20) if is_damaged(4, i, 0.3)]
+    assert picked == PICKED_AT_SEED_4  # the same on every machine and run
+    assert 40 <= sum(is_damaged(4, i, 0.3) for i in range(200)) <= 80
+    assert not any(is_damaged(4, i, 0.0) for i in range(200))
+    summary = generate(20, tmp_path, seed=4, damaged=0.3)
+    assert summary.layouts.get(DAMAGED_TAG, 0) == len(picked)

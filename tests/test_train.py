@@ -18,14 +18,17 @@ def test_licex_train_smoke(tmp_path):
     out = tmp_path / "training"
     result = subprocess.run(
         [sys.executable, "-m", "licex.cli", "train", "-o", str(out), "--config", str(ROOT / "configs" / "cnn.cfg"),
-         "--corpus", str(ROOT / "corpus" / "annotations"), "--synth", "12", "--max-steps", "3", "--eval-frequency", "3"],
+         "--corpus", str(ROOT / "corpus" / "annotations"), "--synth", "12", "--synth-damaged", "1", "--max-steps", "3", "--eval-frequency", "3"],
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text("utf-8"))
     assert metrics["corpus"]["real (held out)"] == 3
     assert metrics["corpus"]["train"] + metrics["corpus"]["dev"] == 12
-    assert set(metrics["evaluation"]) == {"real", "dev"}
+    # Every generated licence has damaged labels here, so the damaged dev set is the dev set.
+    assert set(metrics["evaluation"]) == {"real", "dev", "dev_damaged"}
+    assert metrics["evaluation"]["dev_damaged"]["rules only"]["documents"] == metrics["corpus"]["dev"]
+    assert metrics["corpus"]["synth_damaged"] == 1.0
     assert set(metrics["evaluation"]["real"]) == {"rules only", "model only", "model + rules"}
     # The held-out real licences never reach the training file.
     train_ids = {doc.user_data["licex_id"] for doc in spacy.tokens.DocBin().from_disk(out / "corpus" / "train.spacy")

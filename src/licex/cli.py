@@ -222,6 +222,7 @@ def train_command(
     corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Annotated corpora (folders or JSONL); repeatable.")] = None,
     synth: Annotated[int, typer.Option("--synth", help="Also generate this many synthetic licences to train on.")] = 0,
     synth_seed: Annotated[int, typer.Option("--synth-seed", help="Seed of the synthetic licences.")] = 0,
+    synth_damaged: Annotated[float, typer.Option("--synth-damaged", help="Share of the synthetic licences with damaged field labels (OCR look-alikes, unseen wordings).", min=0.0, max=1.0)] = 0.0,
     dev_fraction: Annotated[float, typer.Option(help="Share of non-real documents used for development.", min=0.0, max=0.9)] = 0.2,
     max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override [training] max_steps.")] = None,
     eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override [training] eval_frequency.")] = None,
@@ -238,7 +239,8 @@ def train_command(
     with _corpus_errors():
         try:
             result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
-                           dev_fraction, overrides=overrides, real_in_train=real_in_train)
+                           dev_fraction, overrides=overrides, real_in_train=real_in_train,
+                           synth_damaged=synth_damaged)
         except ValueError as error:
             fail(str(error))
             raise typer.Exit(1)
@@ -333,13 +335,14 @@ def synth(
     n: Annotated[int, typer.Option("-n", help="How many licences.", min=1)],
     output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/).")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
+    damaged: Annotated[float, typer.Option("--damaged", help="Share of the licences whose field labels OCR misread or the licence words unusually (layout tag damaged_labels); the rules cannot read those.", min=0.0, max=1.0)] = 0.0,
 ) -> None:
     """Generate N annotated synthetic licences with their gold records."""
     from .corpus.synth import generate
 
     with _progress(n) as progress:
         task = progress.add_task("generating", total=n)
-        summary = generate(n, output, seed, progress=lambda: progress.advance(task))
+        summary = generate(n, output, seed, progress=lambda: progress.advance(task), damaged=damaged)
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 

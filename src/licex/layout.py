@@ -251,8 +251,11 @@ class Layout:
         return min(limit, self.page_breaks[i]) if i < len(self.page_breaks) else limit
 
 
-# The field and the clause rules both analyse each Doc's text; the cache does it once per text.
-@lru_cache(maxsize=4)
+# The tokenizer, the clause suggester and the field and clause rules all analyse each Doc's text;
+# under nlp.pipe the cache does it once per text: a batch (4 texts in configs/cnn.cfg) is
+# tokenized before the rules see the first of them, so the cache holds several batches.
+# (Training evaluates larger batches and may analyse a text twice: slower, never different.)
+@lru_cache(maxsize=16)
 def _analyse(original: str) -> Layout:
     view = TextView.of(original)
     lines = split_lines(view)

@@ -50,8 +50,13 @@ def load_pipeline(model: str | Path | None = None) -> Language:
 
 
 def extract_records(nlp: Language, texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, LicenseRecord]]:
-    """(source, record) for each (source, text), streamed through `nlp.pipe` (the pipeline's batch size)."""
+    """(source, record) for each (source, text), streamed through `nlp.pipe` (the pipeline's batch size).
+
+    Inside a memory zone: the strings and lexemes a Doc adds (every clause phrase is a token of
+    its own, about 30 new strings a licence) are freed, so a long stream does not grow the vocab.
+    """
     pairs = ((text, source) for source, text in texts)
-    for doc, source in nlp.pipe(pairs, as_tuples=True):
-        record = LicenseRecord.model_validate({**doc._.license_record, "source": source})
-        yield source, record
+    with nlp.memory_zone():
+        for doc, source in nlp.pipe(pairs, as_tuples=True):
+            record = LicenseRecord.model_validate({**doc._.license_record, "source": source})
+            yield source, record

@@ -9,7 +9,9 @@ tables whose header row names the columns (业务种类 | 服务项目 | 业务�
 website table), the shareholder table, annual inspection entries and licence-number change notes.
 
 Where a trained NER already set `doc.ents`, rules add only entities that overlap none of its
-entities, and none for a single-valued field the model already found.
+entities, and none for a single-valued field the model already found. A model entity of a
+single-valued field that gives no value (a date that does not parse) is no finding: it is
+dropped, and the rules may fill the field.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..normalize import (
     parse_money,
     spaced,
 )
+from .record_builder import gives_value
 from .rule_data import RuleDataPipe
 
 
@@ -151,7 +154,8 @@ class FieldRules(RuleDataPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         layout = Layout.of(doc.text)
-        existing = list(doc.ents)
+        existing = [ent for ent in doc.ents
+                    if ent.label_ not in ENTITY_LABELS or ENTITY_LABELS[ent.label_].multi or gives_value(ent)]
         found_by_model = {ent.label_ for ent in existing}
         taken = _Taken((ent.start_char, ent.end_char) for ent in existing)
         added = []
@@ -167,7 +171,7 @@ class FieldRules(RuleDataPipe):
             span._.licex_component = self.name
             taken.add(span.start_char, span.end_char)
             added.append(span)
-        if added:
+        if added or len(existing) != len(doc.ents):
             doc.ents = sorted(existing + added, key=lambda s: s.start)
         return doc
 

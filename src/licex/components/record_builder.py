@@ -53,6 +53,22 @@ _WEBSITE_FIELDS = {
 }
 
 
+def single_value(label: str, text: str) -> Any | None:
+    """The value an entity of a single-valued field gives (CAPITAL: a Money), from its text as
+    the rules see it; None where it gives none (a date that does not parse, a blank name)."""
+    if label == "CAPITAL":
+        return parse_money(text)
+    if label in _SINGLE_FIELDS:
+        return _SINGLE_FIELDS[label][1](text)
+    return clean_value(text) or None  # the website fields
+
+
+def gives_value(ent: Span) -> bool:
+    """Whether an entity of a single-valued field gives the field a value. One that gives none
+    is no finding, and the rule fallback may fill the field instead."""
+    return single_value(ent.label_, TextView.of(ent.text).text) is not None
+
+
 @Language.factory(
     "licex_record_builder",
     assigns=["doc._.license_record"],
@@ -137,12 +153,12 @@ class _Builder:
             return
         text = self._read(ent)
         if label in _SINGLE_FIELDS:
-            key, normalise = _SINGLE_FIELDS[label]
-            if key not in self.values and (value := normalise(text)) is not None:
+            key = _SINGLE_FIELDS[label][0]
+            if key not in self.values and (value := single_value(label, text)) is not None:
                 self.values[key] = value
                 self._evidence(key, ent)
         elif label == "CAPITAL":
-            money = parse_money(text)
+            money = single_value(label, text)
             if money and self.capital is None:
                 self.capital = money
                 self._evidence("registered_capital_cny" if money.currency == "CNY" else "registered_capital_foreign", ent)
@@ -153,7 +169,7 @@ class _Builder:
                 self._evidence(f"previous_license_nos[{len(self.previous) - 1}]", ent)
         elif label in _WEBSITE_FIELDS:
             key = _WEBSITE_FIELDS[label]
-            if key not in self.website and (value := clean_value(text)):
+            if key not in self.website and (value := single_value(label, text)):
                 self.website[key] = value
                 self._evidence(f"website.{key}", ent)
         elif label in ("BUSINESS", "SERVICE_ITEM", "COVERAGE"):

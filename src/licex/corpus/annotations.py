@@ -65,7 +65,9 @@ _tokenizer = None
 
 
 def _char_tokenizer():
-    """The tokenizer every licex pipeline uses: spacy.blank("zh") characters."""
+    """Character tokens (spacy.blank("zh")), for the span checks and DocBins: the finest
+    tokenization, on which any annotation aligns. A trained pipeline's own tokenizer may be
+    coarser (configs/cnn.cfg); spaCy's Example aligns the two in training."""
     global _tokenizer
     if _tokenizer is None:
         _tokenizer = spacy.blank("zh").tokenizer

@@ -58,13 +58,46 @@ from .annotations import ORIGIN_SYNTHETIC, AnnotatedText, write_annotations
 
 __all__ = ["LAYOUT_TAGS", "SynthSummary", "generate", "generate_one", "doc_seed"]
 
+# Only in licences generated with damaged labels (`generate(..., damaged=…)`): field labels
+# that OCR misread (a look-alike character) or that the licence words in a way the rules do not
+# know. Values are untouched (offsets after a label shift with its length): what the rules miss
+# there, a model that reads the context can still find. It is the "harder layout" the trained
+# model is measured on.
+DAMAGED_TAG = "damaged_labels"
 # Every layout case the generator exercises; meta["layout"] lists those a document shows.
 LAYOUT_TAGS: tuple[str, ...] = (
     "markdown", "html", "page_headers", "signature_blocks", "value_next_line", "table_cells",
     "one_line_header", "no_colon", "spaced_labels", "fullwidth", "spaces_in_values", "ocr_confusion",
     "duplicated_page", "truncated_page", "attachment_business_list", "business_table", "website_page",
-    "shareholder_table", "inspection_table", "change_note",
+    "shareholder_table", "inspection_table", "change_note", DAMAGED_TAG,
 )  # fmt: skip
+# Look-alike characters an OCR engine confuses, for the characters of the field labels.
+_LOOKALIKES = dict(zip(
+    "公司名称法定代表人注册资本住所发证日期有效至签编号经营许可业务种类覆盖范围服项目网站域接入商器放置地点原",
+    "么同各秫去宝伐衣入往删姿木往斫友正曰朗存郊室佥偏弓泾菅评司亚各钟尖复羔苑困眼顶日冈沾城按人啇噐故罝他占厡",
+))
+# Wordings of a label that patterns/field_labels.jsonl does not list.
+_UNSEEN_SYNONYMS = {
+    "公司名称": ("持证单位", "被许可单位"),
+    "法定代表人": ("法人",),
+    "注册资本": ("认缴资本",),
+    "注册住所": ("经营场所",),
+    "发证日期": ("批准日期", "颁证日期"),
+    "有效期至": ("截止日期", "到期日期"),
+    "签发人": ("批准人",),
+}
+
+
+def damage_label(name: str, rng: random.Random) -> str:
+    """`name` as a damaged licence prints it: an unseen synonym, or one look-alike character."""
+    synonyms = _UNSEEN_SYNONYMS.get(name)
+    if synonyms and rng.random() < 0.3:
+        return rng.choice(synonyms)
+    positions = [i for i, char in enumerate(name) if char in _LOOKALIKES]
+    if not positions:
+        return name
+    i = rng.choice(positions)
+    return name[:i] + _LOOKALIKES[name[i]] + name[i + 1:]
 
 
 def doc_seed(seed: int, index: int) -> int:
@@ -348,6 +381,20 @@ class _Sampler:
     def company(self) -> str:
         return self.draw(self.fake.company)
 
+    def licensee(self, abbr: str | None) -> str:
+        """The licence holder's registered name. Most carry their region before the trade name
+        (北京蓝汛通信技术有限公司, as the real licences do); Faker's companies never do."""
+        rng = self.rng
+        if rng.random() < 0.35:
+            return self.company()
+        if abbr is not None and rng.random() < 0.6:
+            region = _PROVINCE_SUFFIX_RE.sub("", _PROVINCE_BY_ABBR[abbr])
+        else:
+            region = rng.choice((*_MUNICIPALITIES, *_MUNICIPALITIES, *_SHORT_PROVINCES, *_CITIES))
+        if rng.random() < 0.2:
+            region += "市" if region in _MUNICIPALITIES or region in _CITIES else "省"
+        return self.draw(lambda: region + self.fake.company())
+
     def address(self) -> str:
         return self.draw(lambda: self.fake.address().rsplit(" ", 1)[0].replace(" ", ""))
 
@@ -368,7 +415,7 @@ class _Sampler:
             expiry = issue.replace(year=issue.year + 5) - dt.timedelta(days=rng.choice((0, 0, 1)))
         number = self.number(cross, abbr, businesses, first_year)
         previous = self.previous_number(cross, abbr, businesses, first_year) if rng.random() < 0.18 else None
-        company = self.company()
+        company = self.licensee(abbr)
         capital = self.capital() if rng.random() < 0.7 else None
         website = None
         if any(b.code == "B25" for b in businesses) and rng.random() < 0.45:
@@ -635,6 +682,8 @@ class _Renderer:
         self.style = self._style()
         self.business_layout = self._business_layout()
         self.change_note_at_end = rng.random() < 0.7
+        # Set for a licence with damaged labels (see `label`).
+        self.damage: random.Random | None = None
 
     # -- style -----------------------------------------------------------------------------------
 
@@ -711,7 +760,14 @@ class _Renderer:
             self.par(text)
 
     def label(self, name: str) -> Segment:
-        if len(name) > 2 and self.chance(self.style.spaced_labels):
+        spaced = len(name) > 2 and self.chance(self.style.spaced_labels)
+        # Damage draws from its own generator after the clean draws, so a damaged licence is its
+        # clean twin (same seed) but for the labels.
+        if self.damage is not None and self.damage.random() < 0.5:
+            damaged = damage_label(name, self.damage)
+            if damaged != name:
+                return _Tagged(damaged, (DAMAGED_TAG,))
+        if spaced:
             return _Tagged(" ".join(name), ("spaced_labels",))
         return name
 
@@ -1497,11 +1553,14 @@ def _gold_record(events: list[_Event], clauses: list[_ClauseSpan], source: str |
 # -- public API ----------------------------------------------------------------------------------
 
 
-def generate_one(rng_seed: int, doc_id: str = "synth", source: str | None = None) -> tuple[str, AnnotatedText, LicenseRecord]:
+def generate_one(
+    rng_seed: int, doc_id: str = "synth", source: str | None = None, damaged_labels: bool = False
+) -> tuple[str, AnnotatedText, LicenseRecord]:
     """One synthetic licence: its text, its annotations and its gold record (no I/O).
 
     The same `rng_seed` always gives the same document. `doc_id` becomes the annotation id and
     `source` the record's source; meta holds origin, the layout tags the text exercises and the seed.
+    With `damaged_labels`, half its field labels are misread or reworded (see DAMAGED_TAG).
     """
     rng = random.Random(rng_seed)
     fake = _faker()
@@ -1509,6 +1568,8 @@ def generate_one(rng_seed: int, doc_id: str = "synth", source: str | None = None
     sampler = _Sampler(rng, fake)
     licence = sampler.licence()
     renderer = _Renderer(rng, sampler, licence)
+    if damaged_labels:
+        renderer.damage = random.Random(rng_seed * 2 + 1)
     renderer.render()
     if rng.random() < 0.07:
         renderer.truncate()
@@ -1542,10 +1603,18 @@ class SynthSummary:
                 "businesses": self.businesses, "layouts": self.layouts}
 
 
-def generate(n: int, out_dir: Path, seed: int, progress: Callable[[], None] | None = None) -> SynthSummary:
+def is_damaged(seed: int, index: int, damaged: float) -> bool:
+    """Whether document `index` of a corpus generated with a `damaged` share has damaged labels."""
+    return damaged > 0 and random.Random(doc_seed(seed, index) * 2).random() < damaged
+
+
+def generate(
+    n: int, out_dir: Path, seed: int, progress: Callable[[], None] | None = None, damaged: float = 0.0
+) -> SynthSummary:
     """Write n synthetic licences under out_dir: raw/*.txt, annotations/synth.jsonl, records/*.record.json.
 
-    `progress` is called once per document written (the CLI's progress bar).
+    `progress` is called once per document written (the CLI's progress bar). About a `damaged`
+    share of the licences have damaged labels (a clean corpus by default).
     Document i is `generate_one(doc_seed(seed, i))`; its annotation meta holds the corpus `seed` and
     that `doc_seed`. Deterministic: the same n and seed give byte-identical files.
     """
@@ -1562,7 +1631,8 @@ def generate(n: int, out_dir: Path, seed: int, progress: Callable[[], None] | No
     for index in range(n):
         stem = f"synth_{index:05d}"
         source = f"raw/{stem}.txt"
-        text, example, record = generate_one(doc_seed(seed, index), doc_id=stem, source=source)
+        text, example, record = generate_one(doc_seed(seed, index), doc_id=stem, source=source,
+                                             damaged_labels=is_damaged(seed, index, damaged))
         example.meta["seed"] = seed
         example.meta["doc_seed"] = doc_seed(seed, index)
         (raw_dir / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
