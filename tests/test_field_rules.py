@@ -125,3 +125,16 @@ def test_blank_form_values_are_no_values():
     pipe = FieldRules(spacy.blank("zh"), "licex_field_rules")
     text = "公司名称：（无）\n注册住所：/\n签发人：\n发证日期：年 月 日\n业务覆盖范围：、\n"
     assert pipe.find(Layout.of(text)) == []
+
+
+def test_rules_add_no_business_part_where_the_model_read_the_business_block():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    text = "业务种类：信息服务业务（不含互联网信息服务）\n业务覆盖范围：北京市\n注册资本：100万元\n"
+    doc = nlp.make_doc(text)
+    start = text.index("信息服务业务")
+    doc.ents = [doc.char_span(start, start + len("信息服务业务（不含互联网信息服务）"), label="BUSINESS")]
+    doc = nlp.get_pipe("licex_field_rules")(doc)
+    # The coverage is the model's to find; the capital, outside the block, is still the rules'.
+    assert [(e.label_, e._.licex_component) for e in doc.ents] == [("BUSINESS", None), ("CAPITAL", "licex_field_rules")]
+    assert {e.label_ for e in nlp(text).ents} >= {"BUSINESS", "COVERAGE", "CAPITAL"}

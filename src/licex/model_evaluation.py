@@ -120,11 +120,13 @@ def markdown(reports: Sequence[PipelineReport], title: str) -> str:
     for report in reports:
         lines += ["", f"### {report.name}: entities per label", "", "| label | P | R | F1 |", "|---|---:|---:|---:|"]
         per_type = report.entities.get("ents_per_type") or {}
+        # In the label scheme's order: the scorer's dict order varies from run to run.
         lines += [f"| {label} | {_fmt(s['p'])} | {_fmt(s['r'])} | {_fmt(s['f'])} |"
-                  for label, s in per_type.items() if label in ENTITY_LABELS]
+                  for label in ENTITY_LABELS if (s := per_type.get(label))]
         lines += ["", f"### {report.name}: clause spans per label", "", "| label | P | R | F1 |", "|---|---:|---:|---:|"]
         per_type = report.clause_spans.get(f"spans_{CLAUSES_KEY}_per_type") or {}
-        lines += [f"| {label} | {_fmt(s['p'])} | {_fmt(s['r'])} | {_fmt(s['f'])} |" for label, s in per_type.items()]
+        lines += [f"| {label} | {_fmt(s['p'])} | {_fmt(s['r'])} | {_fmt(s['f'])} |"
+                  for label in CLAUSE_LABELS if (s := per_type.get(label))]
     off_diagonal = Counter((g, p) for g, p in reports[-1].clause_pairs if g != p)
     lines += ["", f"### {reports[-1].name}: clause confusions (gold → predicted, by clause number)", ""]
     if off_diagonal:

@@ -107,16 +107,26 @@ def train(
         "training_seconds": round(seconds, 1),
         "evaluation": {},
     }
-    # The dev licences with damaged labels, on their own: the harder layouts the rules cannot read.
-    damaged = [e for e in split.dev if DAMAGED_TAG in e.meta.get("layout", ())]
-    for name, examples in (("real", split.real), ("dev", split.dev), ("dev_damaged", damaged)):
+    metrics["evaluation"] = evaluate_sets(model, split.real, split.dev, output / "evaluation")
+    atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
+    return TrainResult(model, metrics)
+
+
+def evaluate_sets(
+    model: Path, real: Sequence[AnnotatedText], dev: Sequence[AnnotatedText], output: Path
+) -> dict[str, Any]:
+    """The three-way comparison on the real licences, the dev set and its licences with damaged
+    labels (the harder layouts the rules cannot read): reports under output/<set>/, and the
+    summaries metrics.json keeps."""
+    damaged = [e for e in dev if DAMAGED_TAG in e.meta.get("layout", ())]
+    summaries = {}
+    for name, examples in (("real", real), ("dev", dev), ("dev_damaged", damaged)):
         if not examples:
             continue
         reports = compare_pipelines(model, examples)
-        write_reports(reports, output / "evaluation" / name, f"{name} ({len(examples)} documents)")
-        metrics["evaluation"][name] = {r.name: _summary(r) for r in reports}
-    atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
-    return TrainResult(model, metrics)
+        write_reports(reports, output / name, f"{name} ({len(examples)} documents)")
+        summaries[name] = {r.name: _summary(r) for r in reports}
+    return summaries
 
 
 def _ship(best: Path, model: Path) -> None:

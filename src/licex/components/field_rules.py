@@ -11,7 +11,11 @@ website table), the shareholder table, annual inspection entries and licence-num
 Where a trained NER already set `doc.ents`, rules add only entities that overlap none of its
 entities, and none for a single-valued field the model already found. A model entity of a
 single-valued field that gives no value (a date that does not parse) is no finding: it is
-dropped, and the rules may fill the field.
+dropped, and the rules may fill the field. The business block is one structure (service items
+and coverage belong to the business before them), so where the model read any of it the rules
+add none of it: mixing two readings of one block misplaces values (measured on generated
+licences with damaged labels: coverage 0.855 with the rules adding parts, 0.984 without).
+Table rows and change notes stand alone: the rules add those the model missed.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from ..normalize import (
     spaced,
 )
 from .record_builder import gives_value
+
+BUSINESS_BLOCK = frozenset({"BUSINESS", "SERVICE_ITEM", "COVERAGE"})
 from .rule_data import RuleDataPipe
 
 
@@ -157,10 +163,13 @@ class FieldRules(RuleDataPipe):
         existing = [ent for ent in doc.ents
                     if ent.label_ not in ENTITY_LABELS or ENTITY_LABELS[ent.label_].multi or gives_value(ent)]
         found_by_model = {ent.label_ for ent in existing}
+        model_read_businesses = not found_by_model.isdisjoint(BUSINESS_BLOCK)
         taken = _Taken((ent.start_char, ent.end_char) for ent in existing)
         added = []
         for hit in self.find(layout):
             if not ENTITY_LABELS[hit.label].multi and hit.label in found_by_model:
+                continue
+            if model_read_businesses and hit.label in BUSINESS_BLOCK:
                 continue
             start, end = layout.view.original_span(hit.start, hit.end)
             if taken.overlaps(start, end):
