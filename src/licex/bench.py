@@ -60,19 +60,17 @@ def run_worker(spec: str, folder: Path) -> BenchResult:
     """Measure one pipeline in this process (call it in a fresh one): `rules` or a model path/package."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    from .pipeline import load_pipeline
+    from .pipeline import load_pipeline, stream_docs
 
     started = time.perf_counter()
     nlp = load_pipeline(None if spec == "rules" else spec)
     load_seconds = time.perf_counter() - started
     documents = characters = 0
     started = time.perf_counter()
-    # The pipeline's own batch size and a memory zone, as `licex extract` runs it.
-    with nlp.memory_zone():
-        for doc in nlp.pipe(_stream(folder)):
-            documents += 1
-            characters += len(doc.text)
-            assert doc._.license_record is not None
+    for doc, _ in stream_docs(nlp, ((text, None) for text in _stream(folder))):  # as `licex extract` runs it
+        documents += 1
+        characters += len(doc.text)
+        assert doc._.license_record is not None
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2), round(peak_kb / 1024, 1))

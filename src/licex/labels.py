@@ -58,6 +58,8 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
                     "The date stamped under an annual inspection entry.", True),
     ]
 }
+# The labels of the business block: a service item and a coverage belong to the business before them.
+BUSINESS_LABELS = frozenset({"BUSINESS", "SERVICE_ITEM", "COVERAGE"})
 
 # General obligations, usually clauses 一 to 十四.
 GENERAL_CLAUSE_LABELS: dict[str, str] = {

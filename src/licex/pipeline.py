@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .components import clause_rules, field_rules, record_builder  # noqa: F401  (register factories)
 from .record import LicenseRecord
@@ -17,6 +19,7 @@ DEFAULT_PACKAGE = "zh_licex_cnn"
 MODEL_ENV = "LICEX_MODEL"
 # In a source checkout the trained default pipeline is committed beside the code.
 _CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model"
+T = TypeVar("T")
 
 
 def rules_pipeline() -> Language:
@@ -49,14 +52,17 @@ def load_pipeline(model: str | Path | None = None) -> Language:
     return spacy.load(model)
 
 
-def extract_records(nlp: Language, texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, LicenseRecord]]:
-    """(source, record) for each (source, text), streamed through `nlp.pipe` (the pipeline's batch size).
-
-    Inside a memory zone: the strings and lexemes a Doc adds (every clause phrase is a token of
-    its own, about 30 new strings a licence) are freed, so a long stream does not grow the vocab.
+def stream_docs(nlp: Language, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
+    """(Doc, context) for each (text, context), as licex runs a pipeline (`extract`, `bench`):
+    `nlp.pipe` at the pipeline's own batch size, inside a memory zone. The zone frees the strings
+    and lexemes each Doc adds (every clause phrase is a token of its own, about 30 new strings a
+    licence), so a long stream does not grow the vocab; a Doc is valid only while the stream runs.
     """
-    pairs = ((text, source) for source, text in texts)
     with nlp.memory_zone():
-        for doc, source in nlp.pipe(pairs, as_tuples=True):
-            record = LicenseRecord.model_validate({**doc._.license_record, "source": source})
-            yield source, record
+        yield from nlp.pipe(pairs, as_tuples=True)
+
+
+def extract_records(nlp: Language, texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, LicenseRecord]]:
+    """(source, record) for each (source, text), streamed (see `stream_docs`)."""
+    for doc, source in stream_docs(nlp, ((text, source) for source, text in texts)):
+        yield source, LicenseRecord.model_validate({**doc._.license_record, "source": source})

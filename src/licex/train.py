@@ -105,9 +105,8 @@ def train(
                    "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
-        "evaluation": {},
+        "evaluation": evaluate_sets(model, split.real, split.dev, output / "evaluation"),
     }
-    metrics["evaluation"] = evaluate_sets(model, split.real, split.dev, output / "evaluation")
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return TrainResult(model, metrics)
 

@@ -60,7 +60,8 @@ def token_keys(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
     """All keys of the Doc's tokens, concatenated, and how many keys each token has."""
     columns = doc.to_array([NORM, IDX, LENGTH])
     keys_per_token = numpy.ones(len(doc), dtype="int32")
-    multi = numpy.flatnonzero(columns[:, 2] > 1)
+    is_phrase = columns[:, 2] > 1
+    multi = numpy.flatnonzero(is_phrase)
     if not len(multi):
         return columns[:, 0].astype("uint64"), keys_per_token
     text = doc.text  # Doc.text joins the tokens on every access: read it once
@@ -68,8 +69,7 @@ def token_keys(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
     keys_per_token[multi] = [len(p) for p in phrases]
     offsets = numpy.cumsum(keys_per_token) - keys_per_token
     keys = numpy.empty(int(keys_per_token.sum()), dtype="uint64")
-    single = numpy.flatnonzero(columns[:, 2] <= 1)
-    keys[offsets[single]] = columns[single, 0]
+    keys[offsets[~is_phrase]] = columns[~is_phrase, 0]
     for i, phrase in zip(multi, phrases):
         keys[offsets[i]:offsets[i] + len(phrase)] = phrase
     return keys, keys_per_token

@@ -29,7 +29,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..labels import ENTITY_LABELS
+from ..labels import BUSINESS_LABELS, ENTITY_LABELS
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import (
     BUSINESS_NAME_RE,
@@ -39,8 +39,6 @@ from ..normalize import (
     spaced,
 )
 from .record_builder import gives_value
-
-BUSINESS_BLOCK = frozenset({"BUSINESS", "SERVICE_ITEM", "COVERAGE"})
 from .rule_data import RuleDataPipe
 
 
@@ -70,8 +68,6 @@ class LabelHit:
     value_start: int  # where its value may start (after the label and a colon)
 
 
-# Labels that belong to the business block; any other label ends it.
-_BUSINESS_FAMILY = {"BUSINESS", "SERVICE_ITEM", "COVERAGE"}
 _COLON = r"[ \t]*[:][ \t]*"
 # Trailing punctuation that ends a sentence or a list item, never a value.
 _TRIM = " \t\n。.;,、"
@@ -163,13 +159,13 @@ class FieldRules(RuleDataPipe):
         existing = [ent for ent in doc.ents
                     if ent.label_ not in ENTITY_LABELS or ENTITY_LABELS[ent.label_].multi or gives_value(ent)]
         found_by_model = {ent.label_ for ent in existing}
-        model_read_businesses = not found_by_model.isdisjoint(BUSINESS_BLOCK)
+        model_read_businesses = not found_by_model.isdisjoint(BUSINESS_LABELS)
         taken = _Taken((ent.start_char, ent.end_char) for ent in existing)
         added = []
         for hit in self.find(layout):
             if not ENTITY_LABELS[hit.label].multi and hit.label in found_by_model:
                 continue
-            if model_read_businesses and hit.label in BUSINESS_BLOCK:
+            if model_read_businesses and hit.label in BUSINESS_LABELS:
                 continue
             start, end = layout.view.original_span(hit.start, hit.end)
             if taken.overlaps(start, end):
@@ -227,7 +223,7 @@ class FieldRules(RuleDataPipe):
 
     def _labelled_values(self, layout: Layout, labels: list[LabelHit], tables: list[_Table]) -> Iterator[Hit]:
         for i, hit in enumerate(labels):
-            if hit.label is None or hit.label in _BUSINESS_FAMILY or _in_header(tables, hit.start):
+            if hit.label is None or hit.label in BUSINESS_LABELS or _in_header(tables, hit.start):
                 continue
             limit = _value_limit(layout, labels, i)
             value = _first_value_line(layout, hit.value_start, limit)
@@ -495,8 +491,8 @@ def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table
 
 
 def _business_block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
-    """A business block runs to the first label outside the business family, title or clause region."""
-    end = next((h.start for h in labels if h.start > start and h.label not in _BUSINESS_FAMILY),
+    """A business block runs to the first label outside BUSINESS_LABELS, title or clause region."""
+    end = next((h.start for h in labels if h.start > start and h.label not in BUSINESS_LABELS),
                len(layout.view.text))
     end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:

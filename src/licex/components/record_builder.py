@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from ..clauses import clause_number, parse_clause_number, section_business
-from ..labels import CLAUSES_KEY, ENTITY_LABELS
+from ..labels import BUSINESS_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from ..layout import TextView
 from ..normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
 from ..record import (
@@ -53,6 +53,11 @@ _WEBSITE_FIELDS = {
 }
 
 
+def read_as_rules(text: str) -> str:
+    """Entity text as the rules see it: `李&nbsp;雷` reads 李 雷, `<br>` a line break."""
+    return TextView.of(text).text
+
+
 def single_value(label: str, text: str) -> Any | None:
     """The value an entity of a single-valued field gives (CAPITAL: a Money), from its text as
     the rules see it; None where it gives none (a date that does not parse, a blank name)."""
@@ -66,7 +71,7 @@ def single_value(label: str, text: str) -> Any | None:
 def gives_value(ent: Span) -> bool:
     """Whether an entity of a single-valued field gives the field a value. One that gives none
     is no finding, and the rule fallback may fill the field instead."""
-    return single_value(ent.label_, TextView.of(ent.text).text) is not None
+    return single_value(ent.label_, read_as_rules(ent.text)) is not None
 
 
 @Language.factory(
@@ -144,8 +149,7 @@ class _Builder:
         ))
 
     def _read(self, span: Span) -> str:
-        """The span's text as the rules see it: `李&nbsp;雷` reads 李 雷, `<br>` a line break."""
-        return TextView.of(self.text[span.start_char:span.end_char]).text
+        return read_as_rules(self.text[span.start_char:span.end_char])
 
     def add_entity(self, ent: Span) -> None:
         label = ent.label_
@@ -172,7 +176,7 @@ class _Builder:
             if key not in self.website and (value := single_value(label, text)):
                 self.website[key] = value
                 self._evidence(f"website.{key}", ent)
-        elif label in ("BUSINESS", "SERVICE_ITEM", "COVERAGE"):
+        elif label in BUSINESS_LABELS:
             self._add_business_part(label, ent, text)
         elif label in ("SHAREHOLDER", "SHAREHOLDER_ID", "SHARE_RATIO"):
             self._add_shareholder_part(label, ent, text)

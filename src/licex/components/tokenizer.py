@@ -6,16 +6,15 @@ one token per character, like spaCy's `zh` "char" segmenter. The 特别规定事
 generated licence's characters (measured over 200 generated licences) and hold no field value
 except the licence number of a page header. Their content lines are cut into phrases instead:
 the text up to the next whitespace, clause punctuation (。，、；：) or change between letters
-and digits and other characters, with that punctuation.
-Clause numbers (`十五、`, `(三)`) always follow a line start, whitespace or such punctuation,
-so every clause boundary stays a token boundary;
-page headers and signature blocks inside the 特别规定事项 keep character tokens.
+and digits and other characters, with that punctuation. Clause numbers (`十五、`, `(三)`) always
+follow a line start, whitespace or such punctuation, so every clause boundary stays a token
+boundary; page headers and signature blocks inside the 特别规定事项 keep character tokens.
 
-Why: the NER's transition loop costs per token (about 50 us a token with the 23 field labels,
+Why: the NER's transition loop costs per token (35-50 us a token with the 23 field labels,
 measured), so a licence of 4,700 characters in 4,700 tokens ran at 17k characters/s. Phrase
-tokens cut a licence to about a quarter of the tokens (0.26 tokens a character). `licex.CharNgramEmbed.v1` gives a phrase
-token the characters and character bigrams it is made of, so the clause categorizer still
-sees 木马 in 不得利用木马程序.
+tokens cut a licence to about a quarter of the tokens (0.25 tokens a character).
+`licex.CharNgramEmbed.v1` gives a phrase token the characters and character bigrams it is made
+of, so the clause categorizer still sees 木马 in 不得利用木马程序.
 """
 
 from __future__ import annotations
