@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..labels import CLAUSE_LABELS, ENTITY_LABELS
 from ..normalize import parse_business
-from .annotations import read_annotation_dir
+from .annotations import annotations_folder, read_annotation_dir
 
 
 @dataclass
@@ -49,10 +49,8 @@ class CorpusStats:
 
 def corpus_stats(path: Path) -> CorpusStats:
     """Counts over the annotations of a corpus folder (its `annotations/`), a JSONL folder or file."""
-    path = Path(path)
-    annotations = path / "annotations" if (path / "annotations").is_dir() else path
     stats = CorpusStats()
-    for example in read_annotation_dir(annotations):
+    for example in read_annotation_dir(annotations_folder(path)):
         stats.documents += 1
         stats.characters += len(example.text)
         stats.origins[example.origin] += 1
