@@ -291,13 +291,13 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
 
 def _remove_stale_temporaries(path: Path) -> None:
     """Remove temporaries of `path` whose writer has died (kill -9, power loss)."""
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*{_TMP_SUFFIX}"):
+    for tmp in path.parent.glob(f".{_glob_escape(path.name)}.*{_TMP_SUFFIX}"):
         pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
 
 
-def glob_escape(name: str) -> str:
+def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 

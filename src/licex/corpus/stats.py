@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ..labels import CLAUSE_LABELS, ENTITY_LABELS
 from ..normalize import parse_business
@@ -83,7 +84,7 @@ def stats_tables(stats: CorpusStats) -> list[Table]:
         table.add_column("count", justify="right")
         for label in labels:
             count = counter[label]
-            table.add_row(label, str(count) if count else "[red]0[/]")
+            table.add_row(label, str(count) if count else Text("0", style="red"))
         tables.append(table)
     return tables
 
