@@ -227,3 +227,64 @@ def load_predictions(path: Path) -> dict[str, dict]:
     from .predictions import read_predictions
 
     return read_predictions(path)
+
+
+def format_accuracy(value: float | None) -> str:
+    """An accuracy or F1 as printed in every licex table: three decimals, — where nothing was counted."""
+    return "—" if value is None else f"{value:.3f}"
+
+
+def render_table(report: EvaluationReport) -> Table:
+    """Accuracy per field, then one row for clause labels."""
+    table = Table(title=f"Field accuracy ({report.documents} documents)")
+    for column in ("field", "documents", "correct", "accuracy"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name, score in report.fields.items():
+        table.add_row(name, str(score.counted), str(score.correct), format_accuracy(score.accuracy))
+    table.add_section()
+    table.add_row("clause labels", str(report.clauses.counted), str(report.clauses.correct),
+                  format_accuracy(report.clauses.accuracy))
+    return table
+
+
+def render_misses(report: EvaluationReport, limit: int | None = None) -> Table:
+    """The misses (at most `limit`) as document, field, gold value, predicted value."""
+    table = Table(title=f"Misses ({len(report.misses)})")
+    for column in ("document", "field", "gold", "predicted"):
+        table.add_column(column, overflow="fold")
+    for miss in report.misses[:limit]:
+        table.add_row(miss.doc_id, miss.field, *(
+            "—" if v is None else json.dumps(_jsonable(v), ensure_ascii=False) for v in (miss.gold, miss.predicted)
+        ))
+    return table
+
+
+# -- spaCy scorer ---------------------------------------------------------------------------
+
+
+def score_examples(examples: Iterable[Any], **_: Any) -> dict[str, Any]:
+    """Per-field accuracy of spaCy Examples: the record of each predicted Doc against the record
+    the record builder makes of its reference annotations.
+
+    Returns `fields_acc` (the mean accuracy over the fields counted on any document),
+    `clauses_acc` (clause-label accuracy) and `fields_<field>_acc` for each counted field, so
+    `spacy train` and `spacy evaluate` report them.
+    """
+    gold, predicted = {}, {}
+    for i, example in enumerate(examples):
+        gold[str(i)] = build_record(example.reference).to_json_dict()
+        predicted[str(i)] = example.predicted._.license_record or build_record(example.predicted).to_json_dict()
+    report = evaluate(gold, predicted)
+    accuracies = {name: s.accuracy for name, s in report.fields.items() if s.accuracy is not None}
+    scores: dict[str, Any] = {
+        "fields_acc": sum(accuracies.values()) / len(accuracies) if accuracies else None,
+        "clauses_acc": report.clauses.accuracy,
+    }
+    scores |= {f"fields_{name.replace('.', '_')}_acc": value for name, value in accuracies.items()}
+    return scores
+
+
+@registry.scorers("licex.fields_scorer.v1")
+def make_fields_scorer() -> Callable[..., dict[str, Any]]:
+    """The record builder's scorer: per-field accuracy (see score_examples)."""
+    return score_examples
