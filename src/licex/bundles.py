@@ -23,6 +23,11 @@ from .pipeline import stream_docs
 from .record import LicenseRecord
 
 
+# Ｂ１－２００４６１９０ is B1-20046190: full-width ASCII folded one character for one (NFKC could
+# change the length elsewhere, and the offsets of the split must be the file's).
+_FULLWIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
 @dataclass(frozen=True)
 class LicencePart:
     """One licence of a file: where it lies in the file's text, and its place among the file's licences."""
@@ -42,7 +47,7 @@ class LicencePart:
 
 def licence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each licence in `text`; the whole text when it holds one (or none)."""
-    view = to_simplified(text)  # one character for one: offsets hold
+    view = to_simplified(text).translate(_FULLWIDTH_ASCII)  # one character for one: offsets hold
     titles = [match.start() for match in TITLE_RE.finditer(view)]
     starts = [0]
     current = None

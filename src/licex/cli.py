@@ -346,6 +346,9 @@ def convert(
     from .corpus import convert as conversion
 
     with _corpus_errors():
+        # Before any work: the target may not be the source, and must be writable.
+        for output in ([target / f"{name}.spacy" for name in ("train", "dev", "real")] if split else [target]):
+            check_output(output, [source.resolve()])
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
             stdout.print(f"{count} documents -> {target}")

@@ -285,8 +285,9 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
             raise OutputError(str(path), f"lies inside the input folder {str(source)!r}; the next run would read it")
     if target.is_dir():
         raise OutputError(str(path), "is a folder")
-    with atomic_path(path):
-        pass
+    with atomic_path(path) as tmp:
+        open(tmp, "x").close()  # noqa: SIM115 (a try: OSError becomes OutputError)
+        tmp.unlink()
 
 
 def _remove_stale_temporaries(path: Path) -> None:
@@ -324,6 +325,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(path)
+    except FileExistsError:  # mkdir's word for a file where a folder should be
+        raise OutputError(str(path), f"cannot write: {str(path.parent)!r} is not a folder") from None
     except OSError as error:
         raise OutputError(str(path), f"cannot write: {os_cause(error)}") from None
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
