@@ -50,9 +50,10 @@ def records_of(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory) -> Path:
-    """100 synthetic licences, half of them with damaged field labels."""
+    """100 synthetic licences: 50 as `licex synth` makes them, 50 with every field label damaged."""
     out = tmp_path_factory.mktemp("synth")
-    generate(100, out, seed=21, damaged=0.5)
+    generate(50, out / "plain", seed=21)
+    generate(50, out / "damaged", seed=22, damaged=1.0)
     return out
 
 
@@ -91,14 +92,14 @@ def test_licex_output_is_never_read_as_a_licence(tmp_path):
 
 
 def test_a_bundle_gives_one_record_per_licence_with_offsets_into_the_file(tmp_path, synth_dir):
-    texts = [p.read_text("utf-8") for p in sorted((synth_dir / "raw").glob("*.txt"))[:3]]
+    texts = [p.read_text("utf-8") for p in sorted((synth_dir / "plain" / "raw").glob("*.txt"))[:3]]
     bundle = tmp_path / "pack.txt"
     bundle.write_text("\n\n".join(texts), "utf-8")
     out = tmp_path / "out.jsonl"
     result = run("extract", str(bundle), "--rules-only", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     records = records_of(out)
-    gold = [srsly.read_json(p) for p in sorted((synth_dir / "records").glob("*.json"))[:3]]
+    gold = [srsly.read_json(p) for p in sorted((synth_dir / "plain" / "records").glob("*.json"))[:3]]
     assert [r["license_no"] for r in records] == [g["license_no"] for g in gold]
     assert [r["part"] for r in records] == [1, 2, 3]
     whole = bundle.read_text("utf-8")
@@ -113,7 +114,7 @@ def test_a_bundle_gives_one_record_per_licence_with_offsets_into_the_file(tmp_pa
 
 
 def test_repeated_titles_and_numbers_of_one_licence_do_not_split_it(synth_dir):
-    for path in sorted((synth_dir / "raw").glob("*.txt")):
+    for path in sorted(synth_dir.glob("*/raw/*.txt")):
         assert len(licence_spans(path.read_text("utf-8"))) == 1, path
     for path in RAW.glob("*.txt"):
         assert len(licence_spans(path.read_text("utf-8"))) == 1, path
@@ -348,6 +349,14 @@ def test_stdin_none_in_process(monkeypatch):
         InputSource("<stdin>", None).read()
 
 
+def test_schema_to_an_unwritable_place_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", "utf-8")
+    result = run("schema", "-o", str(blocker / "schema.json"))
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {blocker / 'schema.json'}: cannot write: {str(blocker)!r} is not a folder"]
+
+
 def test_an_unexpected_error_prints_one_line_and_logs_the_traceback(monkeypatch, capsys, tmp_path):
     def broken(*args, **kwargs):
         raise RuntimeError("the unexpected")
@@ -380,7 +389,7 @@ def test_no_field_is_filled_for_fifty_non_licence_texts(rules_nlp):
 
 
 def test_real_synthetic_and_damaged_licences_are_detected(synth_dir):
-    texts = [p.read_text("utf-8") for p in [*sorted(RAW.glob("*.txt")), *sorted((synth_dir / "raw").glob("*.txt"))]]
+    texts = [p.read_text("utf-8") for p in [*sorted(RAW.glob("*.txt")), *sorted(synth_dir.glob("*/raw/*.txt"))]]
     assert len(texts) == 103
     missed = [text[:80] for text in texts if not detect_licence(text).is_licence]
     assert missed == []

@@ -329,7 +329,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        with atomic_writer(output) as handle:
+        with _reported((InputError,)), atomic_writer(output) as handle:
             handle.write(text)
 
 
@@ -456,19 +456,24 @@ def package_command(
 
 
 @contextmanager
-def _corpus_errors() -> Iterator[None]:
-    """Corpus problems become their messages on stderr and exit status 1."""
-    from .corpus.annotations import AnnotationError
-
+def _reported(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
+    """Errors of these kinds become lines on stderr and exit status 1: the problems they list
+    (`file:line: what`, one a line), then their message where it says more than the problems."""
     try:
         yield
-    except AnnotationError as error:
-        for problem in error.problems:
-            fail(problem)
+    except kinds as error:
+        problems = list(getattr(error, "problems", []))
+        message_is_the_problems = bool(problems) and str(error).startswith(problems[0])
+        for line in problems if message_is_the_problems else [*problems, str(error)]:
+            fail(line)
         raise typer.Exit(1)
-    except InputError as error:
-        fail(str(error))
-        raise typer.Exit(1)
+
+
+def _corpus_errors():
+    """Corpus problems (invalid annotations, unreadable or unwritable files): their lines, exit status 1."""
+    from .corpus.annotations import AnnotationError
+
+    return _reported((AnnotationError, InputError))
 
 
 # -- doccano: the annotation loop (push, status, pull) ------------------------------------------
@@ -487,18 +492,11 @@ _DoccanoProject = Annotated[str, typer.Option("--project", help="doccano project
 _DoccanoTimeout = Annotated[float, typer.Option("--timeout", min=0, help="Seconds to wait for doccano's import or export task.")]
 
 
-@contextmanager
-def _doccano_errors() -> Iterator[None]:
-    """A doccano problem becomes one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
+def _doccano_errors():
+    """A doccano problem: one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
     from .doccano import DoccanoError
 
-    try:
-        yield
-    except DoccanoError as error:
-        for problem in error.problems:
-            fail(problem)
-        fail(str(error))
-        raise typer.Exit(1)
+    return _reported((DoccanoError, InputError))
 
 
 def _doccano_connection(url: str | None, username: str | None, password: str | None):
@@ -547,19 +545,19 @@ def doccano_push(
                             origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
     where = f"project {project!r} (id {result.project_id}) at {connection.url}"
     stdout.print(f"created {where} with {len(SCHEME_LABELS)} labels" if result.created else where,
-                 highlight=False, markup=False, soft_wrap=True)
+                 soft_wrap=True)
     annotator = "rules only" if spec is None else str(spec)
     if result.uploaded:
         stdout.print(f"uploaded {len(result.uploaded)} document(s), pre-annotated by {annotator}: "
                      f"{result.entities} entities, {result.clauses} clauses"
                      + (f" ({result.dropped_spans} invalid or overlapping spans left out)" if result.dropped_spans else ""),
-                     highlight=False, markup=False, soft_wrap=True)
+                     soft_wrap=True)
     else:
-        stdout.print("uploaded 0 documents", highlight=False, markup=False)
+        stdout.print("uploaded 0 documents")
     skipped = f"skipped {len(result.skipped_present)} already present"
     if result.skipped_duplicate:
         skipped += f", {len(result.skipped_duplicate)} duplicate text(s) in this push"
-    stdout.print(skipped, highlight=False, markup=False, soft_wrap=True)
+    stdout.print(skipped, soft_wrap=True)
 
 
 @doccano_app.command("status")
@@ -577,7 +575,7 @@ def doccano_status(
     with _doccano_errors():
         status = project_status(connection, project)
     stdout.print(f"project {project!r} (id {status.project_id}) at {status.url}: {status.examples} examples, "
-                 f"{status.annotated} annotated, {status.approved} approved", highlight=False, markup=False, soft_wrap=True)
+                 f"{status.annotated} annotated, {status.approved} approved", soft_wrap=True)
     table = Table(title=f"spans per label in {project}")
     for column, justify in (("label", "left"), ("kind", "left"), ("spans", "right")):
         table.add_column(column, justify=justify)
@@ -611,11 +609,11 @@ def doccano_pull(
         result = pull_annotations(connection, project, output, approved_only, force, timeout)
     what = "approved documents" if approved_only else "documents"
     stdout.print(f"{result.documents} {what}, {result.entities} entities, {result.clauses} clauses -> {output}"
-                 + (" (doccano unchanged since the last pull)" if result.unchanged else ""), highlight=False, markup=False, soft_wrap=True)
+                 + (" (doccano unchanged since the last pull)" if result.unchanged else ""), soft_wrap=True)
     for other, count in result.ids_elsewhere.items():
         stderr.print(f"licex: note: {count} of these documents are also in {other}; a corpus folder holds each "
                      "document once (remove them there, or train on this file alone with --corpus)",
-                     highlight=False, markup=False, soft_wrap=True)
+                     soft_wrap=True)
 
 # -- end of doccano ------------------------------------------------------------------------------
 
