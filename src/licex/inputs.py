@@ -1,4 +1,5 @@
-"""Reading licence files safely: paths, folders and stdin in, decoded text or a one-line error out.
+"""Reading licence files safely: paths, folders and stdin in, decoded text or a one-line error out;
+and writing outputs safely: checked before any work, replaced atomically, temporaries cleaned.
 
 The text that `decode_text` / `InputSource.read` return is the *original text* of a licence: every
 character offset in a record (evidence, clause start/end) points into it. It is the decoded file with
