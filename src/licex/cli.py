@@ -269,12 +269,11 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
 
 def _read_examples(data: Path):
     """Annotated documents from a corpus folder (its annotations/), a JSONL folder or file, or a .spacy file."""
-    from .corpus.annotations import read_annotation_dir, read_docbin
+    from .corpus.annotations import annotations_folder, read_annotation_dir, read_docbin
 
     if data.suffix == ".spacy":
         return list(read_docbin(data))
-    annotations = data / "annotations" if (data / "annotations").is_dir() else data
-    return read_annotation_dir(annotations)
+    return read_annotation_dir(annotations_folder(data))
 
 
 @app.command("train")
