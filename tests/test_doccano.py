@@ -97,7 +97,7 @@ def test_convert_export_splits_labels_and_names_every_problem():
     assert "example 8 (bad)" in problems
     assert "unknown label 'FOO'" in problems
     assert "overlaps" in problems
-    assert "duplicate document id 'doc'" in problems
+    assert "example 9 (doc): duplicate id 'doc' (first at doccano project 'p', example 7 (doc))" in problems
 
 
 def test_unreachable_server_is_one_clear_line(tmp_path):

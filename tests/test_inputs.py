@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from licex.inputs import InputError, InputSource, atomic_write_text, collect_inputs, decode_text
+from licex.inputs import InputError, InputSource, OutputError, atomic_write_text, collect_inputs, decode_text
 
 LICENCE = (Path(__file__).parent.parent / "corpus/raw/001_093c3da1120a2424.txt").read_text("utf-8")
 SHORT = "经营许可证编号: B1-20070275\n公司名称:北京蓝汛通信技术有限公司\n第一类增值电信业务\n"
@@ -120,7 +120,7 @@ def test_atomic_write_failure_keeps_old_file(tmp_path, monkeypatch):
         raise OSError("disk on fire")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk on fire"):
+    with pytest.raises(OutputError, match="out.jsonl: cannot write: disk on fire"):
         atomic_write_text(out, "new content that must not appear\n")
     assert out.read_text("utf-8") == "old content\n"
     assert os.listdir(tmp_path) == ["out.jsonl"]

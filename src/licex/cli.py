@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
+import os
 import sys
+import tempfile
+import traceback
+import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,8 +20,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from .inputs import InputError, atomic_writer, collect_inputs
+from .inputs import InputError, atomic_writer, check_output, collect_inputs, input_paths
 
 app = typer.Typer(
     name="licex",
@@ -24,8 +31,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-stdout = Console()
-stderr = Console(stderr=True)
+# Everything licex prints holds user text (file names, labels, what a server said): rich never
+# reads it as markup. Styled parts are built as rich Text.
+stdout = Console(markup=False, highlight=False)
+stderr = Console(stderr=True, markup=False, highlight=False)
 
 
 class OutputFormat(str, Enum):
@@ -35,8 +44,34 @@ class OutputFormat(str, Enum):
 
 
 def fail(message: str) -> None:
-    """A one-line error on stderr: the file or cause, then what is wrong."""
-    stderr.print(f"[bold red]licex: error:[/] {message}", highlight=False, soft_wrap=True)
+    """A one-line error on stderr: the file or cause, then what is wrong.
+
+    The message is user text (file names, labels, what a server said): rich never reads it as
+    markup, and control characters and line breaks in it are shown as escapes (\\n), so a file
+    name cannot hide itself, restyle the line or break it in two.
+    """
+    _say("licex: error: ", "bold red", message)
+
+
+def _say(prefix: str, style: str, message: str) -> None:
+    stderr.print(Text.assemble((prefix, style), one_line(message)), highlight=False, soft_wrap=True)
+
+
+def one_line(text: str) -> str:
+    """`text` with every control, line or paragraph separator as its escape (repr style)."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
+class _WarningHandler(logging.Handler):
+    """licex's warnings (logger `licex`) as one line each on stderr, like errors."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _say("licex: warning: ", "bold yellow", record.getMessage())
+
+
+_log = logging.getLogger("licex")
+_log.addHandler(_WarningHandler())
+_log.propagate = False
 
 
 @app.command()
@@ -47,10 +82,16 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
 ) -> None:
-    """Extract one validated JSON record per licence."""
-    from .pipeline import extract_records
+    """Extract one validated JSON record per licence (a file holding several gives several)."""
+    from .bundles import extract_licences
 
     spec = _pipeline_spec(rules_only, model)
+    if output is not None:
+        try:  # before any work: an output that is an input, or that cannot be written, stops here
+            check_output(output, input_paths(paths))
+        except InputError as error:
+            fail(str(error))
+            raise typer.Exit(2)
     sources, errors = collect_inputs(paths)
     for error in errors:
         fail(str(error))
@@ -67,21 +108,62 @@ def extract(
                 failed = True
             progress.advance(task)
 
-    records = []
-    with _progress(len(sources)) as progress:
-        task = progress.add_task("extracting", total=len(sources))
-        for source, record in extract_records(nlp, readable()):
-            if record.is_empty():
-                fail(f"{source}: no licence found (no licence number, company, business or clause)")
-                failed = True
-                continue
-            records.append(record.to_json_dict())
-    if records or not failed:
-        _write_records(records, output, output_format)
-    elif output is not None:
-        # Nothing was extracted: an earlier output file is worth more than an empty one.
+    try:
+        with ExitStack() as stack:  # the output is replaced only when this block ends normally
+            sink = _RecordSink(stack, output, output_format)
+            with _progress(len(sources)) as progress:
+                task = progress.add_task("extracting", total=len(sources))
+                for _, result in extract_licences(nlp, readable()):
+                    if isinstance(result, InputError):
+                        fail(str(result))
+                        failed = True
+                    else:
+                        sink.add(result.to_json_dict())
+            if not sink.count and failed and output is not None:
+                # Nothing was extracted: an earlier output file is worth more than an empty one.
+                raise _NothingExtracted
+            sink.close()
+    except _NothingExtracted:
         fail(f"{output}: not written, no licence was extracted")
+    except InputError as error:  # the output could not be written (full disk, ...)
+        fail(str(error))
+        raise typer.Exit(1)
     raise typer.Exit(1 if failed else 0)
+
+
+class _NothingExtracted(Exception):
+    """Raised inside the atomic writer so that the earlier output is kept."""
+
+
+class _RecordSink:
+    """Where extract's records go: streamed as JSONL lines, or gathered for a JSON array or a table."""
+
+    def __init__(self, stack: ExitStack, output: Path | None, output_format: OutputFormat) -> None:
+        self.format = output_format
+        self.handle = sys.stdout if output is None else stack.enter_context(atomic_writer(output))
+        self.to_terminal = output is None
+        self.gathered: list[dict] = []
+        self.count = 0
+
+    def add(self, record: dict) -> None:
+        from . import jsonl
+
+        self.count += 1
+        if self.format is OutputFormat.jsonl:
+            self.handle.write(jsonl.dumps(record))
+        else:
+            self.gathered.append(record)
+
+    def close(self) -> None:
+        import srsly
+
+        if self.format is OutputFormat.json:
+            self.handle.write(srsly.json_dumps(self.gathered, indent=2) + "\n")
+        elif self.format is OutputFormat.table:
+            if self.to_terminal:
+                stdout.print(_records_table(self.gathered))
+            else:
+                Console(file=self.handle, width=160, no_color=True, markup=False, highlight=False).print(_records_table(self.gathered))
 
 
 def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
@@ -112,33 +194,13 @@ def _progress(total: int) -> Progress:
     )
 
 
-def _write_records(records: list[dict], output: Path | None, output_format: OutputFormat) -> None:
-    if output_format is OutputFormat.table:
-        text = None
-    elif output_format is OutputFormat.json:
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    if output is None:
-        if text is None:
-            stdout.print(_records_table(records))
-        else:
-            sys.stdout.write(text)
-        return
-    with atomic_writer(output) as handle:
-        if text is None:
-            Console(file=handle, width=160, no_color=True).print(_records_table(records))
-        else:
-            handle.write(text)
-
-
 def _records_table(records: list[dict]) -> Table:
     table = Table(title=f"{len(records)} licence(s)")
     for column in ("source", "licence no", "company", "businesses", "issued", "expires", "clauses"):
         table.add_column(column)
     for r in records:
         table.add_row(
-            r["source"], r["license_no"] or "—", r["company_name"] or "—",
+            r["source"] + (f" #{r['part']}" if r["part"] else ""), r["license_no"] or "—", r["company_name"] or "—",
             " ".join(b["code"] or "?" for b in r["businesses"]) or "—",
             r["issue_date"] or "—", r["expiry_date"] or "—", str(len(r["clauses"])),
         )
@@ -207,12 +269,11 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
 
 def _read_examples(data: Path):
     """Annotated documents from a corpus folder (its annotations/), a JSONL folder or file, or a .spacy file."""
-    from .corpus.annotations import read_annotation_dir, read_docbin
+    from .corpus.annotations import annotations_folder, read_annotation_dir, read_docbin
 
     if data.suffix == ".spacy":
         return list(read_docbin(data))
-    annotations = data / "annotations" if (data / "annotations").is_dir() else data
-    return read_annotation_dir(annotations)
+    return read_annotation_dir(annotations_folder(data))
 
 
 @app.command("train")
@@ -245,7 +306,7 @@ def train_command(
             fail(str(error))
             raise typer.Exit(1)
     for name, reports in result.metrics["evaluation"].items():
-        stdout.print(f"[bold]{name}[/]: " + ", ".join(
+        stdout.print(Text(f"{name}", style="bold") + ": " + ", ".join(
             f"{pipeline}: fields {_mean(r['fields'])}, clauses {r['clause_label_accuracy']:.3f}"
             for pipeline, r in reports.items()))
     stdout.print(f"model: {result.model}; metrics: {output / 'metrics.json'}")
@@ -267,7 +328,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        with atomic_writer(output) as handle:
+        with _reported((InputError,)), atomic_writer(output) as handle:
             handle.write(text)
 
 
@@ -284,6 +345,9 @@ def convert(
     from .corpus import convert as conversion
 
     with _corpus_errors():
+        # Before any work: the target may not be the source, and must be writable.
+        for output in ([target / f"{name}.spacy" for name in ("train", "dev", "real")] if split else [target]):
+            check_output(output, [source.resolve()])
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
             stdout.print(f"{count} documents -> {target}")
@@ -391,19 +455,24 @@ def package_command(
 
 
 @contextmanager
-def _corpus_errors() -> Iterator[None]:
-    """Corpus problems become their messages on stderr and exit status 1."""
-    from .corpus.annotations import AnnotationError
-
+def _reported(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
+    """Errors of these kinds become lines on stderr and exit status 1: the problems they list
+    (`file:line: what`, one a line), then their message where it says more than the problems."""
     try:
         yield
-    except AnnotationError as error:
-        for problem in error.problems:
-            fail(problem)
+    except kinds as error:
+        problems = list(getattr(error, "problems", []))
+        message_is_the_problems = bool(problems) and str(error).startswith(problems[0])
+        for line in problems if message_is_the_problems else [*problems, str(error)]:
+            fail(line)
         raise typer.Exit(1)
-    except InputError as error:
-        fail(str(error))
-        raise typer.Exit(1)
+
+
+def _corpus_errors():
+    """Corpus problems (invalid annotations, unreadable or unwritable files): their lines, exit status 1."""
+    from .corpus.annotations import AnnotationError
+
+    return _reported((AnnotationError, InputError))
 
 
 # -- doccano: the annotation loop (push, status, pull) ------------------------------------------
@@ -422,20 +491,11 @@ _DoccanoProject = Annotated[str, typer.Option("--project", help="doccano project
 _DoccanoTimeout = Annotated[float, typer.Option("--timeout", min=0, help="Seconds to wait for doccano's import or export task.")]
 
 
-@contextmanager
-def _doccano_errors() -> Iterator[None]:
-    """A doccano problem becomes one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
-    from rich.markup import escape
-
+def _doccano_errors():
+    """A doccano problem: one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
     from .doccano import DoccanoError
 
-    try:
-        yield
-    except DoccanoError as error:
-        for problem in error.problems:
-            fail(escape(problem))
-        fail(escape(str(error)))
-        raise typer.Exit(1)
+    return _reported((DoccanoError, InputError))
 
 
 def _doccano_connection(url: str | None, username: str | None, password: str | None):
@@ -484,19 +544,19 @@ def doccano_push(
                             origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
     where = f"project {project!r} (id {result.project_id}) at {connection.url}"
     stdout.print(f"created {where} with {len(SCHEME_LABELS)} labels" if result.created else where,
-                 highlight=False, markup=False, soft_wrap=True)
+                 soft_wrap=True)
     annotator = "rules only" if spec is None else str(spec)
     if result.uploaded:
         stdout.print(f"uploaded {len(result.uploaded)} document(s), pre-annotated by {annotator}: "
                      f"{result.entities} entities, {result.clauses} clauses"
                      + (f" ({result.dropped_spans} invalid or overlapping spans left out)" if result.dropped_spans else ""),
-                     highlight=False, markup=False, soft_wrap=True)
+                     soft_wrap=True)
     else:
-        stdout.print("uploaded 0 documents", highlight=False, markup=False)
+        stdout.print("uploaded 0 documents")
     skipped = f"skipped {len(result.skipped_present)} already present"
     if result.skipped_duplicate:
         skipped += f", {len(result.skipped_duplicate)} duplicate text(s) in this push"
-    stdout.print(skipped, highlight=False, markup=False, soft_wrap=True)
+    stdout.print(skipped, soft_wrap=True)
 
 
 @doccano_app.command("status")
@@ -507,8 +567,6 @@ def doccano_status(
     password: _DoccanoPassword = None,
 ) -> None:
     """Examples, annotated and approved examples, and spans per label of a project."""
-    from rich.markup import escape
-
     from .doccano import project_status
     from .labels import CLAUSE_LABELS, ENTITY_LABELS
 
@@ -516,18 +574,18 @@ def doccano_status(
     with _doccano_errors():
         status = project_status(connection, project)
     stdout.print(f"project {project!r} (id {status.project_id}) at {status.url}: {status.examples} examples, "
-                 f"{status.annotated} annotated, {status.approved} approved", highlight=False, markup=False, soft_wrap=True)
-    table = Table(title=f"spans per label in {escape(project)}")
+                 f"{status.annotated} annotated, {status.approved} approved", soft_wrap=True)
+    table = Table(title=f"spans per label in {project}")
     for column, justify in (("label", "left"), ("kind", "left"), ("spans", "right")):
         table.add_column(column, justify=justify)
     scheme = [*ENTITY_LABELS, *CLAUSE_LABELS]
     for label in sorted(status.spans, key=lambda name: scheme.index(name) if name in scheme else len(scheme)):
         kind = "entity" if label in ENTITY_LABELS else "clause" if label in CLAUSE_LABELS else "unknown"
-        table.add_row(escape(label), kind, str(status.spans[label]))
+        table.add_row(label, kind, str(status.spans[label]))
     table.add_row("total", "", str(sum(status.spans.values())), end_section=True)
     stdout.print(table)
     if status.label_problem:
-        fail(escape(f"the labels of doccano project {project!r} differ from licex's scheme ({status.label_problem})"))
+        fail(f"the labels of doccano project {project!r} differ from licex's scheme ({status.label_problem})")
         raise typer.Exit(1)
 
 
@@ -550,17 +608,46 @@ def doccano_pull(
         result = pull_annotations(connection, project, output, approved_only, force, timeout)
     what = "approved documents" if approved_only else "documents"
     stdout.print(f"{result.documents} {what}, {result.entities} entities, {result.clauses} clauses -> {output}"
-                 + (" (doccano unchanged since the last pull)" if result.unchanged else ""), highlight=False, markup=False, soft_wrap=True)
+                 + (" (doccano unchanged since the last pull)" if result.unchanged else ""), soft_wrap=True)
     for other, count in result.ids_elsewhere.items():
         stderr.print(f"licex: note: {count} of these documents are also in {other}; a corpus folder holds each "
                      "document once (remove them there, or train on this file alone with --corpus)",
-                     highlight=False, markup=False, soft_wrap=True)
+                     soft_wrap=True)
 
 # -- end of doccano ------------------------------------------------------------------------------
 
 
 def main() -> None:
-    app()
+    """The `licex` command: no traceback reaches the user; an unexpected error prints one line
+    and the path of a log file that holds the traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:  # `licex extract ... | head`: the reader is gone, nothing to say
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stderr at exit)
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 (the last resort: every error gets its line)
+        log = crash_log(traceback.format_exc())
+        fail(f"unexpected error: {type(error).__name__}: {error}"
+             + (f" (the traceback is in {log})" if log else ""))
+        sys.exit(70)
+
+
+def crash_log(text: str) -> Path | None:
+    """Write a traceback to a new log file ($XDG_CACHE_HOME or ~/.cache /licex/logs, else the temp dir)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    name = f"licex-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    for folder in (cache / "licex" / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            path.write_text(f"licex {' '.join(sys.argv[1:])}\n{text}", "utf-8")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 if __name__ == "__main__":

@@ -42,9 +42,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
+import srsly
 from requests.adapters import HTTPAdapter
 
-from .inputs import atomic_write_text
+from . import jsonl
+from .inputs import InputError, atomic_write_text
 from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
 if TYPE_CHECKING:  # the corpus module imports spaCy: status and failed logins do without it
@@ -165,12 +167,23 @@ class DoccanoClient:
                                            f"{_detail(response)}"))
         return response
 
-    def json(self, what: str, method: str, path: str, **kwargs) -> Any:
+    def json(self, what: str, method: str, path: str, keys: dict[str, type] | None = None, **kwargs) -> dict[str, Any]:
+        """The JSON object of an answer; each of `keys` must be there with its type (a server that
+        speaks JSON but is not doccano fails here, in one line, not later in a KeyError)."""
         response = self.call(what, method, path, **kwargs)
         try:
-            return response.json()
+            data = response.json()
         except ValueError:
             raise DoccanoError(f"{what}: doccano's answer is not JSON (is {self.url} a doccano 1.8 server?)") from None
+        if not isinstance(data, dict):
+            raise self._not_doccano(what, f"{jsonl.json_type(data)} instead of an object")
+        for key, kind in (keys or {}).items():
+            if not isinstance(data.get(key), kind):
+                raise self._not_doccano(what, f"{key!r} is {jsonl.json_type(data.get(key))}")
+        return data
+
+    def _not_doccano(self, what: str, found: str) -> DoccanoError:
+        return DoccanoError(f"{what}: {self.url} does not answer like a doccano 1.8 server ({found})")
 
     def guarded(self, what: str, action: Callable[[], Any]) -> Any:
         """Run a doccano_client call, turning its exceptions into DoccanoError."""
@@ -185,6 +198,8 @@ class DoccanoClient:
             raise DoccanoError(f"{what}: doccano's answer is not JSON (is {self.url} a doccano 1.8 server?)") from None
         except requests.RequestException as error:
             raise self._network_error(error) from None
+        except (KeyError, TypeError, AttributeError, ValueError) as error:  # pydantic's errors are ValueErrors
+            raise self._not_doccano(what, f"{type(error).__name__} reading its answer") from None
 
     # -- projects and labels
 
@@ -194,8 +209,10 @@ class DoccanoClient:
         url: str | None = f"{self.api}/projects"
         params: dict[str, Any] | None = {"search": name, "limit": 100}
         while url:
-            page = self.json(f"listing projects at {self.url}", "GET", url, params=params)
-            found += [p for p in page.get("results", []) if p.get("name") == name]
+            page = self.json(f"listing projects at {self.url}", "GET", url, keys={"results": list}, params=params)
+            if not all(isinstance(p, dict) for p in page["results"]):
+                raise self._not_doccano(f"listing projects at {self.url}", "a project that is not an object")
+            found += [p for p in page["results"] if p.get("name") == name]
             url, params = page.get("next"), None
         if len(found) > 1:
             ids = ", ".join(str(p["id"]) for p in found)
@@ -285,7 +302,7 @@ class DoccanoClient:
                            files={"filepond": ("licex-push.jsonl", data, "application/octet-stream")},
                            headers={"content-type": None, "accept": "*/*"})
         upload_id = upload.text.strip()
-        started = self.json("starting the import task", "POST", f"projects/{project_id}/upload", json={
+        started = self.json("starting the import task", "POST", f"projects/{project_id}/upload", keys={"task_id": str}, json={
             "uploadIds": [upload_id], "format": "JSONL", "task": "SequenceLabeling",
             "column_data": "text", "column_label": "label", "delimiter": "", "encoding": "utf_8",
         })
@@ -299,7 +316,7 @@ class DoccanoClient:
     def export_jsonl(self, project_id: int, approved_only: bool, timeout: float) -> bytes:
         """doccano's export task: the zip of JSONL files it writes."""
         started = self.json("starting the export task", "POST", f"projects/{project_id}/download",
-                            json={"format": "JSONL", "exportApproved": approved_only})
+                            keys={"task_id": str}, json={"format": "JSONL", "exportApproved": approved_only})
         task_id = started["task_id"]
         self.wait_task(task_id, "the export task", timeout)
         response = self.call("downloading the export", "GET", f"projects/{project_id}/download",
@@ -487,9 +504,9 @@ def push_texts(
                 result.dropped_spans += dropped_e + dropped_c
                 lines.append({"text": text, "label": [list(s) for s in entities + clauses],
                               META_ID: doc_id, META_SHA: sha, META_ORIGIN: origin})
-            # ASCII JSON: doccano reads the file with universal newlines, which would split a line at
-            # a raw U+2028 or \r inside a text.
-            data = "".join(json.dumps(line, ensure_ascii=True) + "\n" for line in lines).encode("ascii")
+            # JSONL as licex writes it (ASCII): doccano reads the file with universal newlines, which
+            # would split a line at a raw U+2028 or \r inside a text.
+            data = "".join(map(jsonl.dumps, lines)).encode("ascii")
             client.import_jsonl(info["id"], data, timeout)
             arrived = Counter((e.example.meta or {}).get(META_SHA) for e in client.examples(info["id"]))
             missing = [doc_id for doc_id, _, sha in new if arrived[sha] < 1]
@@ -545,13 +562,13 @@ def _ids_elsewhere(output: Path, ids: set[str]) -> dict[str, int]:
         if other.resolve() == output.resolve():
             continue
         try:
-            lines = other.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            lines = [line for _, line in jsonl.numbered_lines(jsonl.read_text(other))]
+        except InputError:
             continue
         count = 0
         for line in lines:
             try:
-                count += str(json.loads(line).get("id")) in ids
+                count += str(srsly.json_loads(line).get("id")) in ids
             except (ValueError, AttributeError):
                 continue
         if count:
@@ -598,7 +615,7 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
     Raises AnnotationError listing every problem (unknown labels, misaligned or overlapping
     spans, duplicate ids), each named by project, example and document id.
     """
-    from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC, AnnotationError, parse_line
+    from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC, AnnotationError, duplicate_ids, parse_line
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
@@ -609,10 +626,15 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
         data = archive.read(names[0])
     except zipfile.BadZipFile:
         raise DoccanoError(f"the export of project {project!r} is not a valid zip file") from None
-    rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    try:
+        rows = [jsonl.loads(line, f"the export of project {project!r}, line {number}")
+                for number, line in jsonl.numbered_lines(data.decode("utf-8", errors="replace"))]
+    except InputError as error:
+        raise DoccanoError(str(error)) from None
+    if not all(isinstance(row, dict) for row in rows):
+        raise DoccanoError(f"the export of project {project!r} holds lines that are not JSON objects")
     rows.sort(key=lambda row: row.get("id", 0))
-    examples, problems = [], []
-    seen: dict[str, str] = {}
+    located, problems = [], []
     for row in rows:
         meta = {k: v for k, v in row.items() if k not in ("id", "text", "label", "Comments")
                 and not (isinstance(v, float) and math.isnan(v))}  # pandas fills absent meta with NaN
@@ -625,18 +647,15 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
         entities = [s for s in spans if isinstance(s, list) and len(s) == 3 and s[2] in ENTITY_LABELS]
         others = [s for s in spans if not (isinstance(s, list) and len(s) == 3 and s[2] in ENTITY_LABELS)]
         # Clause labels (and anything unknown, which parse_line names) go to `clauses`.
-        line = json.dumps({"id": doc_id, "text": row.get("text"), "label": entities, "clauses": others, **meta},
-                          ensure_ascii=False)
+        line = jsonl.dumps({"id": doc_id, "text": row.get("text"), "label": entities, "clauses": others, **meta})
         example, line_problems = parse_line(line, where)
         problems += line_problems
-        if doc_id in seen:
-            problems.append(f"{where}: duplicate document id {doc_id!r} (also {seen[doc_id]})")
-        seen.setdefault(doc_id, where)
         if example is not None:
-            examples.append(example)
+            located.append((where, example))
+    problems += duplicate_ids(located)
     if problems:
         raise AnnotationError(problems)
-    return examples, hashlib.sha256(data).hexdigest()
+    return [example for _, example in located], hashlib.sha256(data).hexdigest()
 
 
 def pull_annotations(

@@ -224,19 +224,9 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
 
 def load_predictions(path: Path) -> dict[str, dict]:
     """JSONL written by `licex extract`, keyed by the file name of each record's `source`, minus .txt."""
-    predicted: dict[str, dict] = {}
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            record = _read_record(line.rstrip("\r\n"), path, lineno)
-            if not isinstance(record.get("source"), str):
-                raise InputError(f"{path}:{lineno}", "record has no `source`")
-            doc_id = Path(record["source"]).name.removesuffix(".txt")
-            if doc_id in predicted:
-                raise InputError(f"{path}:{lineno}", f"second record for document {doc_id!r}")
-            predicted[doc_id] = record
-    return predicted
+    from .predictions import read_predictions
+
+    return read_predictions(path)
 
 
 def format_accuracy(value: float | None) -> str:

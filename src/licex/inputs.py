@@ -1,4 +1,5 @@
-"""Reading licence files safely: paths, folders and stdin in, decoded text or a one-line error out.
+"""Reading licence files safely: paths, folders and stdin in, decoded text or a one-line error out;
+and writing outputs safely: checked before any work, replaced atomically, temporaries cleaned.
 
 The text that `decode_text` / `InputSource.read` return is the *original text* of a licence: every
 character offset in a record (evidence, clause start/end) points into it. It is the decoded file with
@@ -8,6 +9,8 @@ only a leading byte-order mark removed; line ends and everything else are kept a
 from __future__ import annotations
 
 import codecs
+import errno
+import logging
 import os
 import secrets
 import sys
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 import charset_normalizer
+import srsly
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -31,6 +35,13 @@ _CHINESE_ENCODINGS = _GB | {"big5"}
 # that happened to decode. A third is far above any OCR stray bytes.
 _MAX_CONTROL_RATIO = 0.3
 _TEXT_CONTROLS = set("\t\n\r\f\v")
+# The longest multi-byte character (UTF-8: 4 bytes, GB18030: 4 bytes): a file cut inside one
+# fails to decode only within its last 3 bytes.
+_MAX_CUT_BYTES = 3
+# Temporaries of an atomic write: `.NAME.PID.TOKEN.licex-tmp`; the PID tells a later write
+# whether the writer is gone (killed), so it can remove what was left behind.
+_TMP_SUFFIX = ".licex-tmp"
+log = logging.getLogger("licex")
 
 
 class InputError(Exception):
@@ -40,6 +51,21 @@ class InputError(Exception):
         super().__init__(f"{name}: {cause}")
         self.name = name
         self.cause = cause
+
+
+class OutputError(InputError):
+    """An output that cannot be written (read-only folder, full disk, an input's path, ...).
+
+    A kind of InputError, so that every place that turns file problems into one-line errors
+    handles it too.
+    """
+
+
+def os_cause(error: OSError) -> str:
+    """The cause of an OSError in words: `no space left on device`, `permission denied`."""
+    if error.errno == errno.ENOSPC:
+        return "no space left on device"
+    return (error.strerror or str(error) or type(error).__name__).lower()
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -92,9 +118,32 @@ def _decode_utf16_without_bom(data: bytes, name: str) -> str:
     raise InputError(name, "binary data (NUL bytes), not a licence text")
 
 
+def _decode_cut(data: bytes, encoding: str, name: str) -> str:
+    """`data` decoded, where a file cut inside its last character keeps the rest of its text.
+
+    Only the end may be broken: the incomplete character becomes U+FFFD (one character, so
+    offsets into the text stay meaningful) and a warning names the file. Raises
+    UnicodeDecodeError for bytes broken anywhere else.
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if error.start < len(data) - _MAX_CUT_BYTES:
+            raise
+        for cut in range(1, _MAX_CUT_BYTES + 1):
+            try:
+                text = data[:-cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            log.warning("%s: the file ends inside a character (cut at byte %d); that character is "
+                        "replaced by U+FFFD and the rest is read", name, len(data) - cut)
+            return text + "\ufffd"
+        raise
+
+
 def _decode_utf8_or_detected(data: bytes, name: str) -> str:
     try:
-        return data.decode("utf-8")
+        return _decode_cut(data, "utf-8", name)
     except UnicodeDecodeError:
         pass
     candidates = []
@@ -105,9 +154,13 @@ def _decode_utf8_or_detected(data: bytes, name: str) -> str:
             candidates.append((match.chaos, encoding not in _GB, "gb18030" if encoding in _GB else encoding))
     # Least chaos first; on a tie prefer GB18030, the encoding of mainland licences (short texts
     # often decode equally well as Big5).
+    if not candidates:
+        # A file cut inside its last character can look like chaos to the detector; the mainland
+        # encoding, cut at its end, is still worth a try.
+        candidates.append((0.0, False, "gb18030"))
     for *_, encoding in sorted(candidates):
         try:
-            return data.decode(encoding)
+            return _decode_cut(data, encoding, name)
         except UnicodeDecodeError:
             continue
     raise InputError(name, "cannot decode: not UTF-8, UTF-16 or GB18030")
@@ -128,17 +181,43 @@ class InputSource:
     def read(self) -> str:
         """The original text; raises InputError naming this input."""
         try:
-            data = sys.stdin.buffer.read() if self.path is None else self.path.read_bytes()
+            if self.path is None:
+                if sys.stdin is None:  # started with stdin closed (`licex extract - <&-`)
+                    raise InputError(self.name, "stdin is closed")
+                data = sys.stdin.buffer.read()
+            else:
+                data = self.path.read_bytes()
         except OSError as exc:
-            raise InputError(self.name, f"cannot read: {exc.strerror or exc}") from None
-        return decode_text(data, self.name)
+            raise InputError(self.name, f"cannot read: {os_cause(exc)}") from None
+        except ValueError:  # a closed stdin handle
+            raise InputError(self.name, "stdin is closed") from None
+        text = decode_text(data, self.name)
+        if _is_json(text):
+            # licex's own output (or any JSON) read back as a licence would invent a record.
+            raise InputError(self.name, "JSON data (licex output?), not a licence text")
+        return text
+
+
+def _is_json(text: str) -> bool:
+    """Whether the text's first line is a JSON array or object (a JSONL or JSON file)."""
+    first = text.lstrip()
+    if not first.startswith(("{", "[")):
+        return False
+    for candidate in (first, first.split("\n", 1)[0]):
+        try:
+            srsly.json_loads(candidate)
+            return True
+        except ValueError:
+            continue
+    return False
 
 
 def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputError]]:
     """Expand command-line arguments into inputs: files, folders (all *.txt below, sorted) and `-`.
 
     Problems are collected rather than raised so that one bad argument does not stop the others.
-    A file reached twice (named directly and inside a folder) is read once.
+    A file reached twice (named directly and inside a folder) is read once. A link that leads
+    nowhere (dangling, or a loop) is a problem, named, never skipped silently.
     """
     sources: list[InputSource] = []
     errors: list[InputError] = []
@@ -159,37 +238,120 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
         elif path.is_file():
             add(arg, path)
         elif path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            files = sorted(path.rglob("*.txt"))
+            readable = [file for file in files if file.is_file()]
+            errors += [InputError(str(file), cause) for file in files if (cause := _broken_link(file))]
             if not files:
                 errors.append(InputError(arg, "folder has no *.txt files"))
-            for file in files:
+            for file in readable:
                 add(str(file), file)
         else:
-            errors.append(InputError(arg, "no such file or folder"))
+            errors.append(InputError(arg, _broken_link(path) or "no such file or folder"))
     return sources, errors
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why a path that is neither file nor folder cannot be read, when it is a link."""
+    if not path.is_symlink() or path.exists():
+        return None
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop so
+        return "symbolic link loop"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"dangling symbolic link (to {os.readlink(path)!r})"
+    return None
+
+
+def input_paths(args: Sequence[str]) -> list[Path]:
+    """The resolved files and folders the arguments name (not stdin)."""
+    return [Path(arg).resolve() for arg in args if arg != STDIN and Path(arg).exists()]
+
+
+def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output that would destroy or feed an input, or that cannot be written, before any work.
+
+    `inputs` are resolved input files and folders: the output may be none of them and lie in
+    none of the folders (the next run would read it as a licence). Writability is tried, not
+    guessed: the folder is created if missing and a temporary file opened and removed in it.
+    """
+    path = Path(path)
+    target = path.resolve()
+    for source in inputs:
+        if target == source:
+            raise OutputError(str(path), "is also an input; licex would overwrite it")
+        if source.is_dir() and target.is_relative_to(source):
+            raise OutputError(str(path), f"lies inside the input folder {str(source)!r}; the next run would read it")
+    if target.is_dir():
+        raise OutputError(str(path), "is a folder")
+    with atomic_path(path) as tmp:
+        open(tmp, "x").close()  # noqa: SIM115 (a try: OSError becomes OutputError)
+        tmp.unlink()
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove temporaries of `path` whose writer has died (kill -9, power loss)."""
+    for tmp in path.parent.glob(f".{_glob_escape(path.name)}.*{_TMP_SUFFIX}"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path to write; it replaces `path` when the block ends without error.
+
+    The temporary lies in the same folder (same file system, so os.replace is atomic), so `path`
+    holds either its old content or all of the new, never a part. On any failure the temporary
+    is removed; one left by a killed writer is removed by the next write to `path`. An OSError
+    (read-only folder, full disk) becomes an OutputError naming `path`.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path)
+    except FileExistsError:  # mkdir's word for a file where a folder should be
+        raise OutputError(str(path), f"cannot write: {str(path.parent)!r} is not a folder") from None
+    except OSError as error:
+        raise OutputError(str(path), f"cannot write: {os_cause(error)}") from None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
+    try:
+        yield tmp
+        if tmp.exists():
+            os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(str(path), f"cannot write: {os_cause(error)}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[TextIO]:
-    """A text handle whose content replaces `path` only when the block ends without error.
-
-    Output goes to a fresh temporary file in the same folder (same file system, so os.replace is
-    atomic), so `path` holds either its old content or all of the new, never a part, even when
-    the writer streams records one by one. On any failure the temporary file is removed.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # open(..., "x") rather than mkstemp: the output gets the usual umask mode, not 0600.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
+    """A text handle whose content replaces `path` only when the block ends without error (see atomic_path)."""
+    with atomic_path(path) as tmp:
+        # open(..., "x") rather than mkstemp: the output gets the usual umask mode, not 0600.
         with open(tmp, "x", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .hanzi import to_simplified
 from .normalize import spaced
 
 CN_NUMERAL = "[一二三四五六七八九十百零〇]"
@@ -108,7 +109,8 @@ class TextView:
             origin.extend([match.start()] * len(replacement))
             pos = match.end()
         _append_chars(original, pos, len(original), pieces, origin)
-        return cls(original, "".join(pieces), origin)
+        # Traditional characters read as simplified; one for one, so `origin` still holds.
+        return cls(original, to_simplified("".join(pieces)), origin)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) offsets of the view range [start, end)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
+from .hanzi import to_simplified
 from .record import Money
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
@@ -27,7 +28,8 @@ _SPACE_RE = re.compile(r"\s+")
 
 
 def _nfkc(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    # Traditional characters read as simplified (人民幣 -> 人民币), so every word below matches.
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
 
 
 def _cn2an(text: str, mode: str) -> int | float | None:
@@ -93,7 +95,8 @@ def normalize_date(text: str | None) -> dt.date | None:
 
 _CURRENCIES = (
     ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"), ("港币", "HKD"),
-    ("欧元", "EUR"), ("日元", "JPY"), ("人民币", "CNY"),
+    ("欧元", "EUR"), ("日元", "JPY"), ("英镑", "GBP"), ("新台币", "TWD"), ("澳门元", "MOP"),
+    ("澳门币", "MOP"), ("人民币", "CNY"),
 )  # fmt: skip
 # None of the currency words contains a numeral character, so they never join an amount.
 _AMOUNT_RE = re.compile(r"[0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")

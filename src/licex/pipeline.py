@@ -12,7 +12,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components import clause_rules, field_rules, record_builder  # noqa: F401  (register factories)
-from .record import LicenseRecord
 
 RULE_COMPONENTS = ("licex_field_rules", "licex_clause_rules", "licex_record_builder")
 DEFAULT_PACKAGE = "zh_licex_cnn"
@@ -60,9 +59,3 @@ def stream_docs(nlp: Language, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple
     """
     with nlp.memory_zone():
         yield from nlp.pipe(pairs, as_tuples=True)
-
-
-def extract_records(nlp: Language, texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, LicenseRecord]]:
-    """(source, record) for each (source, text), streamed (see `stream_docs`)."""
-    for doc, source in stream_docs(nlp, ((text, source) for source, text in texts)):
-        yield source, LicenseRecord.model_validate({**doc._.license_record, "source": source})

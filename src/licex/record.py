@@ -111,6 +111,8 @@ class LicenseRecord(_Strict):
     annual_inspections: list[AnnualInspection] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
     source: str | None = Field(default=None, description="the input path as given")
+    part: int | None = Field(default=None, ge=1, description="which licence of a file holding several (1, 2, ...); "
+                             "null when the file holds one. Offsets point into the whole file's text either way")
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="record field path (businesses[0].coverage) -> where it came from"
     )

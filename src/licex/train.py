@@ -18,7 +18,8 @@ from typing import Any
 
 from spacy.language import Language
 
-from .corpus.annotations import AnnotatedText, AnnotationError, read_annotation_dir, read_docbin, write_annotations
+from .corpus.annotations import (AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, read_docbin,
+                                 write_annotations)
 from .corpus.convert import jsonl_to_split
 from .corpus.synth import DAMAGED_TAG, generate
 from .inputs import atomic_write_text
@@ -141,20 +142,12 @@ def _ship(best: Path, model: Path) -> None:
 
 def _combine(sources: Sequence[Path], target: Path) -> None:
     """All annotation files in one JSONL (each validated on reading); ids must be unique across them."""
-    examples: list[AnnotatedText] = []
-    first_source: dict[str, Path] = {}
-    problems = []
-    for source in map(Path, sources):
-        for example in list(read_docbin(source)) if source.suffix == ".spacy" else read_annotation_dir(source):
-            key = json.dumps(example.id)
-            if key in first_source:
-                problems.append(f"{source}: duplicate id {example.id!r} (also in {first_source[key]})")
-            first_source.setdefault(key, source)
-            examples.append(example)
-    if problems:
+    located = [(str(source), example) for source in map(Path, sources)
+               for example in (read_docbin(source) if source.suffix == ".spacy" else read_annotation_dir(source))]
+    if problems := duplicate_ids(located):
         raise AnnotationError(problems)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_annotations(target, examples)
+    write_annotations(target, (example for _, example in located))
 
 
 def _summary(report: PipelineReport) -> dict[str, Any]:

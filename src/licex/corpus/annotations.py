@@ -12,16 +12,17 @@ not keep: a file either converts with every annotation or not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import spacy
+import srsly
 from spacy.tokens import Doc, DocBin, Span
 
-from ..inputs import InputError, atomic_writer, decode_text
+from .. import jsonl
+from ..inputs import InputError
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
 SpanTuple = tuple[int, int, str]
@@ -77,14 +78,18 @@ def _char_tokenizer():
 def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
     """One JSONL line as an AnnotatedText, or the problems that stop it (each prefixed `where`)."""
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as error:
-        return None, [f"{where}: invalid JSON: {error.msg} (column {error.colno})"]
+        data = jsonl.loads(line, where)
+    except InputError as error:
+        return None, [str(error)]
     if not isinstance(data, dict):
-        return None, [f"{where}: a line must be a JSON object"]
+        return None, [f"{where}: a line must be a JSON object, not {jsonl.json_type(data)}"]
     problems = []
     text = data.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if "text" not in data:
+        return None, [f"{where}: no text"]
+    if not isinstance(text, str):
+        return None, [f"{where}: text must be a string, not {jsonl.json_type(text)}"]
+    if not text.strip():
         return None, [f"{where}: empty text"]
     if "id" not in data:
         problems.append(f"{where}: no id")
@@ -93,12 +98,13 @@ def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
     for key in ("label", "clauses"):
         spans = data.get(key, [])
         if not isinstance(spans, list):
-            problems.append(f"{where}: {key!r} must be a list of [start, end, label]")
+            problems.append(f"{where}: {key!r} must be a list of [start, end, label], not {jsonl.json_type(spans)}")
             continue
         for span in spans:
-            if not (isinstance(span, list) and len(span) == 3 and all(isinstance(x, int) for x in span[:2])
+            if not (isinstance(span, list) and len(span) == 3 and all(_is_offset(x) for x in span[:2])
                     and isinstance(span[2], str)):
-                problems.append(f"{where}: malformed span {span!r} (expected [start, end, label])")
+                problems.append(f"{where}: malformed span {span!r} in {key!r} (expected [start, end, label] "
+                                "with integer offsets)")
                 continue
             start, end, label = span
             if label in ENTITY_LABELS and key == "label":
@@ -111,6 +117,11 @@ def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
     example = AnnotatedText(data.get("id"), text, sorted(entities), sorted(clauses), meta)
     problems += check_spans(example, where)
     return (None if problems else example), problems
+
+
+def _is_offset(value: Any) -> bool:
+    # JSON true/false parse as Python bools, which are ints: an offset must be a JSON number.
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_spans(example: AnnotatedText, where: str) -> list[str]:
@@ -137,33 +148,40 @@ def check_spans(example: AnnotatedText, where: str) -> list[str]:
     return problems
 
 
-def read_annotations(path: Path) -> list[AnnotatedText]:
-    """Every line of a JSONL file, validated; AnnotationError lists all problems, file:line each."""
+def annotations_folder(path: Path) -> Path:
+    """Where a corpus keeps its annotations: a corpus folder's `annotations/`, else `path` itself."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(str(path), error.strerror or "cannot read") from None
-    text = decode_text(data, str(path))
-    examples = []
+    return path / "annotations" if (path / "annotations").is_dir() else path
+
+
+def duplicate_ids(located: Iterable[tuple[str, AnnotatedText]]) -> list[str]:
+    """A problem for each document whose id an earlier one has; `located` pairs each with where it is."""
+    first: dict[str, str] = {}
     problems = []
-    seen: dict[Any, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for where, example in located:
+        key = jsonl.dumps(example.id)  # 1 and "1" are different ids
+        if key in first:
+            problems.append(f"{where}: duplicate id {example.id!r} (first at {first[key]})")
+        first.setdefault(key, where)
+    return problems
+
+
+def _read_located(path: Path) -> tuple[list[tuple[str, AnnotatedText]], list[str]]:
+    """Every valid line of a JSONL file with its `file:line`, and every problem."""
+    located = []
+    problems = []
+    for number, line in jsonl.numbered_lines(jsonl.read_text(path)):
         where = f"{path}:{number}"
         example, line_problems = parse_line(line, where)
         problems += line_problems
-        if example is None:
-            continue
-        key = json.dumps(example.id)
-        if key in seen:
-            problems.append(f"{where}: duplicate id {example.id!r} (first on line {seen[key]})")
-        seen[key] = number
-        examples.append(example)
-    if problems:
-        raise AnnotationError(problems)
-    return examples
+        if example is not None:
+            located.append((where, example))
+    return located, problems
+
+
+def read_annotations(path: Path) -> list[AnnotatedText]:
+    """Every line of a JSONL file, validated; AnnotationError lists all problems, file:line each."""
+    return read_annotation_dir(path)
 
 
 def read_annotation_dir(path: Path) -> list[AnnotatedText]:
@@ -172,34 +190,21 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
     if not files:
         raise InputError(str(path), "no *.jsonl annotation files")
-    examples: list[AnnotatedText] = []
+    located: list[tuple[str, AnnotatedText]] = []
     problems: list[str] = []
-    first_file: dict[str, Path] = {}
     for file in files:
-        try:
-            file_examples = read_annotations(file)
-        except AnnotationError as error:
-            problems += error.problems
-            continue
-        for example in file_examples:
-            key = json.dumps(example.id)
-            if key in first_file:
-                problems.append(f"{file}: duplicate id {example.id!r} (also in {first_file[key]})")
-            first_file.setdefault(key, file)
-        examples += file_examples
+        file_located, file_problems = _read_located(file)
+        located += file_located
+        problems += file_problems
+    problems += duplicate_ids(located)
     if problems:
         raise AnnotationError(problems)
-    return examples
+    return [example for _, example in located]
 
 
 def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
     """Write examples as JSONL, atomically; returns how many."""
-    count = 0
-    with atomic_writer(Path(path)) as handle:
-        for example in examples:
-            handle.write(json.dumps(example.to_json(), ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    return jsonl.write(path, (example.to_json() for example in examples))
 
 
 # -- spaCy Docs and DocBin ---------------------------------------------------------------------
@@ -212,7 +217,7 @@ def to_doc(example: AnnotatedText) -> Doc:
     doc.spans[CLAUSES_KEY] = [_span(doc, span) for span in example.clauses]
     doc.user_data["licex_id"] = example.id
     # As JSON text: msgpack would hand lists back as tuples and break the round trip.
-    doc.user_data["licex_meta"] = json.dumps(example.meta, ensure_ascii=False)
+    doc.user_data["licex_meta"] = srsly.json_dumps(example.meta)
     return doc
 
 
@@ -230,7 +235,7 @@ def from_doc(doc: Doc) -> AnnotatedText:
         text=doc.text,
         entities=[(e.start_char, e.end_char, e.label_) for e in doc.ents],
         clauses=sorted((s.start_char, s.end_char, s.label_) for s in doc.spans.get(CLAUSES_KEY, [])),
-        meta=json.loads(doc.user_data.get("licex_meta", "{}")),
+        meta=srsly.json_loads(doc.user_data.get("licex_meta", "{}")),
     )
 
 

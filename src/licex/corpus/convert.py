@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..inputs import atomic_path
 from .annotations import ORIGIN_REAL, AnnotatedText, read_annotation_dir, read_docbin, to_docbin, write_annotations
 
 
@@ -65,9 +66,6 @@ def docbin_to_jsonl(source: Path, target: Path) -> int:
 
 
 def _write_docbin(examples: list[AnnotatedText], target: Path) -> None:
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     # DocBin.to_disk writes in place; write beside and rename so a target is never half-written.
-    partial = target.with_name(f".{target.name}.partial")
-    to_docbin(examples).to_disk(partial)
-    partial.replace(target)
+    with atomic_path(Path(target)) as partial:
+        to_docbin(examples).to_disk(partial)

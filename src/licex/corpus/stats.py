@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ..labels import CLAUSE_LABELS, ENTITY_LABELS
 from ..normalize import parse_business
-from .annotations import read_annotation_dir
+from .annotations import annotations_folder, read_annotation_dir
 
 
 @dataclass
@@ -49,10 +50,8 @@ class CorpusStats:
 
 def corpus_stats(path: Path) -> CorpusStats:
     """Counts over the annotations of a corpus folder (its `annotations/`), a JSONL folder or file."""
-    path = Path(path)
-    annotations = path / "annotations" if (path / "annotations").is_dir() else path
     stats = CorpusStats()
-    for example in read_annotation_dir(annotations):
+    for example in read_annotation_dir(annotations_folder(path)):
         stats.documents += 1
         stats.characters += len(example.text)
         stats.origins[example.origin] += 1
@@ -85,7 +84,7 @@ def stats_tables(stats: CorpusStats) -> list[Table]:
         table.add_column("count", justify="right")
         for label in labels:
             count = counter[label]
-            table.add_row(label, str(count) if count else "[red]0[/]")
+            table.add_row(label, str(count) if count else Text("0", style="red"))
         tables.append(table)
     return tables
 

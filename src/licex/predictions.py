@@ -1,0 +1,42 @@
+"""Reading the records `licex extract` wrote, to score them: every line a valid licence record.
+
+A prediction file is checked the way licex checks its own output: JSONL of objects that the
+record model accepts (a `website` is an object or null, `clauses` a list of clauses, ...), each
+with a `source`. The first bad line stops the reading with a one-line error naming file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import jsonl
+from .inputs import InputError
+from .record import LicenseRecord
+
+
+def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
+    """Records keyed by the file name of each record's `source`, minus .txt (as gold records are named)."""
+    predicted: dict[str, dict[str, Any]] = {}
+    for where, record in jsonl.read_objects(Path(path)):
+        check_record(record, where)
+        if not isinstance(record.get("source"), str):
+            raise InputError(where, "record has no `source`")
+        doc_id = Path(record["source"]).name.removesuffix(".txt")
+        if doc_id in predicted:
+            raise InputError(where, f"second record for document {doc_id!r}")
+        predicted[doc_id] = record
+    return predicted
+
+
+def check_record(record: dict[str, Any], where: str) -> None:
+    """InputError naming the first field of `record` that the record model refuses, and why."""
+    try:
+        LicenseRecord.model_validate(record)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "record"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise InputError(where, f"`{field}`: {first['msg']}{more}") from None
