@@ -506,7 +506,7 @@ def push_texts(
                               META_ID: doc_id, META_SHA: sha, META_ORIGIN: origin})
             # JSONL as licex writes it (ASCII): doccano reads the file with universal newlines, which
             # would split a line at a raw U+2028 or \r inside a text.
-            data = "".join(map(jsonl.dumps, lines)).encode("ascii")
+            data = "".join(map(jsonl.dumps, lines)).encode("utf-8")
             client.import_jsonl(info["id"], data, timeout)
             arrived = Counter((e.example.meta or {}).get(META_SHA) for e in client.examples(info["id"]))
             missing = [doc_id for doc_id, _, sha in new if arrived[sha] < 1]

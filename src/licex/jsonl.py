@@ -1,13 +1,16 @@
-"""JSONL as licex reads and writes it, through srsly (the JSON library spaCy uses) only.
+"""JSONL as licex reads and writes it: one reader (srsly, the JSON library spaCy uses), one writer.
 
 A line ends at "\\n" (or "\\r\\n") and nowhere else: U+2028, U+2029, U+0085, \\v, \\f and
 \\x1c-\\x1e are characters of a licence text, not line ends, whatever `str.splitlines` thinks.
-srsly writes every non-ASCII character as a \\u escape, so a written line holds no such character
-and any line-splitting reader (doccano's included) reads licex's files back unchanged.
+Lines are written as UTF-8 that people read (Chinese stays Chinese), with exactly those
+characters written as \\u escapes, so a written line holds no character that any line-splitting
+reader (doccano's included) would break it at, and reads back unchanged. (srsly's writer escapes
+every non-ASCII character, which leaves a corpus file unreadable to the people who annotate it.)
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +20,14 @@ import srsly
 from .inputs import InputError, atomic_writer, decode_text, os_cause
 
 
+# Characters that str.splitlines and other readers take for line ends. Inside JSON they can only
+# stand in strings, where their escape means the same character.
+_LINE_BREAKERS = {ord(ch): f"\\u{ord(ch):04x}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 def dumps(value: Any) -> str:
-    """One JSONL line (with its "\\n")."""
-    return srsly.json_dumps(value) + "\n"
+    """One JSONL line (with its "\\n"), readable UTF-8 with the line breakers escaped."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKERS) + "\n"
 
 
 def loads(line: str, where: str) -> Any:
