@@ -155,10 +155,9 @@ class _RecordSink:
             self.gathered.append(record)
 
     def close(self) -> None:
-        import srsly
-
         if self.format is OutputFormat.json:
-            self.handle.write(srsly.json_dumps(self.gathered, indent=2) + "\n")
+            # Readable UTF-8: a person reads this array (JSONL lines are for machines and line readers).
+            self.handle.write(json.dumps(self.gathered, ensure_ascii=False, indent=2) + "\n")
         elif self.format is OutputFormat.table:
             if self.to_terminal:
                 stdout.print(_records_table(self.gathered))
