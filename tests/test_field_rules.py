@@ -7,7 +7,7 @@ import spacy
 import srsly
 
 from licex.components.field_rules import FieldRules
-from licex.components.rule_data import default_rules
+from licex.patterns import read_jsonl as default_rules
 from licex.layout import Layout
 
 TEXT = "经营许可证编号：京B2-20210099\n经营单位：北京柚子网络科技有限公司\n法定代表人：孙七\n"
