@@ -121,3 +121,36 @@ def test_the_embedding_gives_one_row_per_token_and_learns(tokenizer):
     after = model.predict(docs)
     assert float((after[0] ** 2).sum()) < float((outputs[0] ** 2).sum())
     assert model.predict([]) == []
+
+
+def test_words_and_spaces_match_spacy_in_one_pass(examples):
+    """The tokenizer's own words/spaces (linear) equal spaCy's get_words_and_spaces (quadratic)."""
+    from spacy.util import get_words_and_spaces
+
+    from licex.components.tokenizer import licence_words, words_and_spaces
+
+    texts = [e.text for e in examples[:20]] + ["  a  b \n c ", " ", "", "a \u3000 b", "x  ", "\n\n a", "a    b"]
+    for text in texts:
+        for tokens in (list(text), list(licence_words(text, Layout.of(text)))):
+            assert words_and_spaces(tokens) == get_words_and_spaces(tokens, text), text[:40]
+
+
+def test_the_tokenizer_leaves_its_layout_on_the_doc(tokenizer, monkeypatch):
+    """Every component reads the analysis the tokenizer made: the layout is computed once per Doc."""
+    from licex import analysis
+    from licex.pipeline import rules_pipeline
+
+    nlp = rules_pipeline()
+    text = REAL[0].text
+    calls = []
+    original = analysis.Layout.of.__func__
+
+    def counting(cls, *args, **kwargs):
+        calls.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(analysis.Layout, "of", classmethod(counting))
+    monkeypatch.setattr("licex.components.tokenizer.Layout.of", classmethod(counting))
+    doc = nlp(text)
+    assert doc._.license_record["clauses"] and len(calls) == 1
+    assert doc._.licex_analysis.layout.view.original == text
