@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .patterns import read_jsonl
-from .text import spaced
+from .text import spaced, without_whitespace
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class LabelWords:
         self.rules = tuple(rules)
         # (printed name without spaces, label, role), longest first: 注册住所 before 住所.
         self.entries = sorted(
-            ((re.sub(r"\s", "", name), rule.label, rule.role) for rule in self.rules for name in rule.names),
+            ((without_whitespace(name), rule.label, rule.role) for rule in self.rules for name in rule.names),
             key=lambda entry: len(entry[0]), reverse=True,
         )
         self.label_of = {name: label for name, label, _ in self.entries}

@@ -17,7 +17,7 @@ import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
 from .record import Money
-from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, spaced
+from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, spaced, without_whitespace
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
@@ -65,7 +65,7 @@ def normalize_date(text: str | None) -> dt.date | None:
     Licences print dates in every style (2021年 06月 22日, 2021.6.22, 二〇二一年六月二十二日,
     17年5月23日); blank forms print 年 月 日, which is no date.
     """
-    m = DATE_RE.search(WHITESPACE_RE.sub("", nfkc(text)))
+    m = DATE_RE.search(without_whitespace(nfkc(text)))
     if not m:
         return None
     year, month, day = (_date_part(m[part]) for part in ("year", "month", "day"))
@@ -120,7 +120,7 @@ def normalize_license_no(text: str | None) -> str | None:
     The 号 after an A/B-type number is a grammatical suffix (川B2-20030065号), while for ICP证
     numbers it is part of the official form (京ICP证030173号), so only the former is dropped.
     """
-    t = WHITESPACE_RE.sub("", nfkc(text))
+    t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
     t = re.sub(r"(?<=[AB])[lI]", "1", t)
     t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)

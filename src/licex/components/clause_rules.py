@@ -121,12 +121,7 @@ class ClauseRules(RuleDataPipe):
             span = doc.char_span(segment.start, segment.end, label=self.label(segment), alignment_mode="expand")
             if span is not None:
                 found.append(span)
-        merged = self.merge(existing, found)
-        # Marked only once merged: a span's extension lives on its offsets, which a model span may share.
-        from_rules = {id(span) for span in found}
-        for span in merged:
-            if id(span) in from_rules:
-                span._.licex_component = self.name
+        merged = self.merged(self.merge, existing, found)
         if len(merged) != len(existing) or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = sorted(merged, key=lambda s: (s.start, s.end))
         return doc

@@ -39,7 +39,7 @@ from ..analysis import analyse
 from ..labels import BUSINESS_LABELS, ENTITY_LABELS, FieldLabelRule, LabelWords
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date
-from ..text import DATE_RE, PROVINCES, spaced
+from ..text import DATE_RE, PROVINCES, spaced, without_whitespace
 from ..values import gives_value, has_value
 from .rule_data import CharRanges, RuleDataPipe
 
@@ -190,12 +190,7 @@ class FieldRules(RuleDataPipe):
             span = doc.char_span(start, end, label=hit.label, alignment_mode="contract")
             if span is not None and span.text.strip():
                 rule_ents.append(span)
-        merged = self.merge(model_ents, rule_ents)
-        # Marked only once merged: a span's extension lives on its offsets, which a model span may share.
-        from_rules = {id(span) for span in rule_ents}
-        for span in merged:
-            if id(span) in from_rules:
-                span._.licex_component = self.name
+        merged = self.merged(self.merge, model_ents, rule_ents)
         if len(merged) != len(ents) or any(a is not b for a, b in zip(merged, ents)):
             doc.ents = sorted(merged, key=lambda s: s.start)
         return doc
@@ -225,7 +220,7 @@ class FieldRules(RuleDataPipe):
             line_start = text.rfind("\n", 0, start) + 1
             before = text[line_start:start]
             colon = bool(match.group("colon"))
-            name = re.sub(r"\s", "", match.group("name"))
+            name = without_whitespace(match.group("name"))
             label = self._label_of[name]
             if before.strip(" \t*-·>"):
                 # Mid-line: a one-line header or the next table cell (markdown pads cells with

@@ -60,6 +60,19 @@ class RuleDataPipe(Pipe):
     def compile_rules(self) -> None:
         """Build whatever matching structures the rules need; called whenever they change."""
 
+    def merged(self, merge: Callable[[list[Span], list[Span]], list[Span]], model_spans: list[Span],
+               rule_spans: list[Span]) -> list[Span]:
+        """`merge(model_spans, rule_spans)`, with the rule spans it kept marked as this component's.
+
+        Marked only once merged: a span's extension lives on its offsets, which a model span may share.
+        """
+        merged = merge(model_spans, rule_spans)
+        from_rules = {id(span) for span in rule_spans}
+        for span in merged:
+            if id(span) in from_rules:
+                span._.licex_component = self.name
+        return merged
+
     def initialize(
         self,
         get_examples: Callable[[], Iterable[Example]],
