@@ -327,8 +327,15 @@ class _Table:
     hits: list[Hit]
 
 
+def _table_at(tables: list[_Table], pos: int) -> _Table | None:
+    """The table that holds pos, if one does; `tables` are in text order and do not overlap."""
+    i = bisect.bisect_right(tables, pos, key=lambda t: t.start) - 1
+    return tables[i] if i >= 0 and pos < tables[i].end else None
+
+
 def _in_header(tables: list[_Table], pos: int) -> bool:
-    return any(t.start <= pos < t.header_end for t in tables)
+    table = _table_at(tables, pos)
+    return table is not None and pos < table.header_end
 
 
 # Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
@@ -468,7 +475,7 @@ def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table
     hits: list[Hit] = []
     block_end = -1
     for start in sorted(starts):
-        if start < block_end or any(t.start <= start < t.end for t in tables):
+        if start < block_end or _table_at(tables, start) is not None:
             continue  # already read as part of the block before, or a table's header
         block_end = _business_block_end(layout, labels, start)
         next_table = bisect.bisect_right(table_starts, start)
@@ -480,8 +487,8 @@ def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table
 
 def _business_block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
     """A business block runs to the first label outside BUSINESS_LABELS, title or clause region."""
-    end = next((h.start for h in labels if h.start > start and h.label not in BUSINESS_LABELS),
-               len(layout.view.text))
+    first_after = bisect.bisect_right(labels, start, key=lambda h: h.start)  # labels are in text order
+    end = next((h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS), len(layout.view.text))
     end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:
         end = layout.special[0]
