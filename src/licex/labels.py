@@ -36,11 +36,6 @@ class EntityLabel:
     definition: str
     multi: bool  # True where a licence legitimately carries several values (a list field)
 
-    @property
-    def group(self) -> str | None:
-        """The list or object the field belongs to (businesses, website), None for a top-level field."""
-        return self.field.split(".", 1)[0] if "." in self.field or self.multi else None
-
 
 ENTITY_LABELS: dict[str, EntityLabel] = {
     e.name: e
@@ -203,14 +198,14 @@ class LabelWords:
     def __init__(self, rules: Iterable[FieldLabelRule]) -> None:
         self.rules = tuple(rules)
         # (printed name without spaces, label, role), longest first: 注册住所 before 住所.
-        self.entries = sorted(
+        self.entries = tuple(sorted(
             ((without_whitespace(name), rule.label, rule.role) for rule in self.rules for name in rule.names),
             key=lambda entry: len(entry[0]), reverse=True,
-        )
+        ))
         self.label_of = {name: label for name, label, _ in self.entries}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, LabelWords) and self.rules == other.rules
+        return isinstance(other, LabelWords) and self.entries == other.entries
 
     def __hash__(self) -> int:
         return hash(self.entries)
