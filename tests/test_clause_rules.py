@@ -7,7 +7,7 @@ import spacy
 import srsly
 
 from licex.components.clause_rules import ClauseRules
-from licex.components.rule_data import default_rules
+from licex.patterns import read_jsonl as default_rules
 from licex.labels import CLAUSES_KEY
 
 TEXT = """特别规定事项

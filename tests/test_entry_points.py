@@ -27,7 +27,8 @@ def test_every_licex_registered_function_is_an_entry_point():
     declared = {(registry, ep.name) for group, registry in groups.items()
                 for ep in entry_points(group=group) if ep.value.startswith("licex.")}
     assert declared == {("tokenizers", "licex.licence_tokenizer.v1"), ("architectures", "licex.CharNgramEmbed.v1"),
-                        ("misc", "licex.clause_suggester.v1"), ("scorers", "licex.fields_scorer.v1")}
+                        ("misc", "licex.clause_suggester.v1"), ("misc", "licex.model_first.v1"),
+                        ("misc", "licex.clauses_model_first.v1"), ("scorers", "licex.fields_scorer.v1")}
     code = (
         "import sys, spacy.util;"
         "[spacy.util.registry.get(r, n) for r, n in " + repr(sorted(declared)) + "];"

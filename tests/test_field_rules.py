@@ -7,7 +7,7 @@ import spacy
 import srsly
 
 from licex.components.field_rules import FieldRules
-from licex.components.rule_data import default_rules
+from licex.patterns import read_jsonl as default_rules
 from licex.layout import Layout
 
 TEXT = "经营许可证编号：京B2-20210099\n经营单位：北京柚子网络科技有限公司\n法定代表人：孙七\n"
@@ -64,6 +64,8 @@ def test_initialize_replaces_the_rules():
     ({"label": "COMPANY", "names": []}, "rule 2: 'names' must be a non-empty list"),
     ({"label": "COMPANY", "names": "公司名称"}, "rule 2: 'names' must be a non-empty list"),
     ({"label": "COMPANY", "names": ["公司名称", " "]}, "rule 2: 'names' must be a non-empty list"),
+    ({"label": None, "names": ["备注"], "role": "footer"}, "rule 2: 'role': Input should be 'signature' or 'business_list'"),
+    ({"label": "COMPANY", "names": ["公司名称"], "colour": "red"}, "rule 2: 'colour': Extra inputs are not permitted"),
 ])
 def test_invalid_rules_name_the_rule(bad, message):
     nlp = spacy.blank("zh")
@@ -138,3 +140,51 @@ def test_rules_add_no_business_part_where_the_model_read_the_business_block():
     # The coverage is the model's to find; the capital, outside the block, is still the rules'.
     assert [(e.label_, e._.licex_component) for e in doc.ents] == [("BUSINESS", None), ("CAPITAL", "licex_field_rules")]
     assert {e.label_ for e in nlp(text).ents} >= {"BUSINESS", "COVERAGE", "CAPITAL"}
+
+
+def test_label_words_from_the_config_are_the_layouts_too():
+    """A page header printed with a label word only the config knows is page furniture for the
+    layout as well as a label for the rules: the 特别规定事项 run past it."""
+    text = ("执照编号：B2-20210099\n特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》。\n"
+            "执照编号：B2-20210099\n二、你公司应当参加年报。\n")
+    rules = [{"label": "LICENSE_NO", "names": ["执照编号"]}]
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules", config={"rules": rules})
+    nlp.add_pipe("licex_clause_rules")
+    doc = nlp(text)
+    layout = doc._.licex_analysis.layout
+    assert layout.words == nlp.get_pipe("licex_field_rules").words
+    header = text.index("执照编号", 10)
+    assert layout.line_at(layout.view.view_span(header, header + 1)[0]).kind == "page_header"
+    clauses = [text[s.start_char:s.end_char] for s in doc.spans["clauses"]]
+    assert clauses == ["一、你公司应当遵守《中华人民共和国电信条例》。", "二、你公司应当参加年报。"]
+    assert [(e.label_, e.text) for e in doc.ents][0] == ("LICENSE_NO", "B2-20210099")
+
+
+def test_the_merge_policy_comes_from_the_config():
+    from spacy.util import registry
+
+    @registry.misc("test.rules_win.v1")
+    def rules_win():
+        return lambda model_ents, rule_ents: rule_ents
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "test.rules_win.v1"}})
+    doc = nlp.make_doc(TEXT)
+    doc.ents = [doc.char_span(TEXT.index("孙七"), TEXT.index("孙七") + 2, label="SIGNER")]
+    doc = nlp.get_pipe("licex_field_rules")(doc)
+    assert [(e.label_, e.text) for e in doc.ents] == [("LICENSE_NO", "京B2-20210099"), ("LEGAL_REP", "孙七")]
+
+
+def test_serialisation_honours_exclude(tmp_path):
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules", config={"rules": CUSTOM})
+    nlp.to_disk(tmp_path / "nlp", exclude=["licex_field_rules.rules"])
+    pipe = nlp.get_pipe("licex_field_rules")
+    pipe.to_disk(tmp_path / "pipe", exclude=["rules"])
+    assert not (tmp_path / "pipe" / "field_labels.jsonl").exists()
+    fresh = spacy.blank("zh").add_pipe("licex_field_rules")
+    fresh.from_bytes(pipe.to_bytes(), exclude=["rules"])
+    assert fresh.rules == default_rules("field_labels.jsonl")
+    fresh.from_bytes(pipe.to_bytes())
+    assert fresh.rules == CUSTOM

@@ -229,3 +229,33 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
     assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "OTHER"), ("二", "GEN_ANNUAL_REPORT")]
     assert evidence["clauses[0]"][0]["component"] == "clause_cat"
     assert evidence["clauses[1]"][0]["component"] == "licex_clause_rules"
+
+
+def test_the_record_builder_is_a_pipe_and_reads_clauses_under_its_configured_key():
+    from spacy.pipeline import Pipe
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_clause_rules", config={"spans_key": "provisions"})
+    builder = nlp.add_pipe("licex_record_builder", config={"spans_key": "provisions"})
+    assert isinstance(builder, Pipe)
+    doc = nlp("特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》。\n二、你公司应当参加年报。\n")
+    assert "clauses" not in doc.spans and len(doc.spans["provisions"]) == 2
+    assert [(c["number"], c["label"]) for c in doc._.license_record["clauses"]] == [
+        ("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
+
+
+def test_a_failing_component_goes_to_the_error_handler(monkeypatch):
+    """The rule components keep spaCy's Pipe.pipe, so nlp.set_error_handler sees their errors."""
+    from licex.components.field_rules import FieldRules
+    from licex.pipeline import rules_pipeline
+
+    nlp = rules_pipeline()
+    failed = []
+    nlp.set_error_handler(lambda name, pipe, docs, error: failed.append((name, str(error))))
+
+    def broken(self, layout):
+        raise RuntimeError("broken rule")
+
+    monkeypatch.setattr(FieldRules, "find", broken)
+    list(nlp.pipe(["公司名称：北京甲乙科技有限公司\n", "法定代表人：王五\n"]))
+    assert failed == [("licex_field_rules", "broken rule")] * 2

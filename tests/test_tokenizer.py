@@ -14,6 +14,7 @@ from thinc.api import Adam
 
 from licex.components.char_ngram_embed import CharNgramEmbed, phrase_keys, token_keys
 from licex.components.tokenizer import LicenceTokenizer, phrase_ranges
+from licex.layout import Layout
 from licex.corpus.annotations import read_annotations
 from licex.corpus.synth import doc_seed, generate_one
 
@@ -47,7 +48,7 @@ def test_every_annotated_span_starts_and_ends_on_a_token_boundary(tokenizer, exa
 def test_clauses_get_phrase_tokens_and_fields_character_tokens(tokenizer):
     text = REAL[0].text
     doc = tokenizer(text)
-    ranges = phrase_ranges(text)
+    ranges = phrase_ranges(Layout.of(text))
     assert ranges and all(text[start:end].strip() for start, end in ranges)
 
     def in_clauses(token) -> bool:
@@ -74,7 +75,7 @@ def test_a_damaged_page_header_keeps_its_licence_number_on_token_boundaries(toke
 
 def test_a_text_without_special_provisions_is_tokenized_like_the_char_segmenter(tokenizer):
     text = "经营许可证编号: B2-20160073\n公司名称:  上海某某信息科技有限公司\n\n法定代表人: 李雷"
-    assert phrase_ranges(text) == []
+    assert phrase_ranges(Layout.of(text)) == []
     reference = spacy.blank("zh")(text)
     doc = tokenizer(text)
     assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in reference]
@@ -120,3 +121,36 @@ def test_the_embedding_gives_one_row_per_token_and_learns(tokenizer):
     after = model.predict(docs)
     assert float((after[0] ** 2).sum()) < float((outputs[0] ** 2).sum())
     assert model.predict([]) == []
+
+
+def test_words_and_spaces_match_spacy_in_one_pass(examples):
+    """The tokenizer's own words/spaces (linear) equal spaCy's get_words_and_spaces (quadratic)."""
+    from spacy.util import get_words_and_spaces
+
+    from licex.components.tokenizer import licence_words, words_and_spaces
+
+    texts = [e.text for e in examples[:20]] + ["  a  b \n c ", " ", "", "a \u3000 b", "x  ", "\n\n a", "a    b"]
+    for text in texts:
+        for tokens in (list(text), list(licence_words(text, Layout.of(text)))):
+            assert words_and_spaces(tokens) == get_words_and_spaces(tokens, text), text[:40]
+
+
+def test_the_tokenizer_leaves_its_layout_on_the_doc(tokenizer, monkeypatch):
+    """Every component reads the analysis the tokenizer made: the layout is computed once per Doc."""
+    from licex import analysis
+    from licex.pipeline import rules_pipeline
+
+    nlp = rules_pipeline()
+    text = REAL[0].text
+    calls = []
+    original = analysis.Layout.of.__func__
+
+    def counting(cls, *args, **kwargs):
+        calls.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(analysis.Layout, "of", classmethod(counting))
+    monkeypatch.setattr("licex.components.tokenizer.Layout.of", classmethod(counting))
+    doc = nlp(text)
+    assert doc._.license_record["clauses"] and len(calls) == 1
+    assert doc._.licex_analysis.layout.view.original == text

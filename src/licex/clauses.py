@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from .layout import CN_NUMERAL, Layout
+from .layout import Layout
 from .normalize import chinese_to_int, int_to_chinese, parse_business
+from .text import CN_NUMERAL, without_whitespace
 
 _MARKER_RE = re.compile(
     r"(?:^|(?<=[\n。:;]))[ \t]*(?:(?P<top>" + CN_NUMERAL + r"{1,3})[ \t]*[、.]|\([ \t]*(?P<sub>" + CN_NUMERAL + r"{1,3})[ \t]*\))"
@@ -24,7 +24,6 @@ _SECTION_HEADER_RE = re.compile(r"经营(?P<business>.{2,60}?业务)(?:时|的)[
 # `(适用于信息搜索查询服务)` says which service a sub-clause applies to; the obligation follows it.
 _APPLICABILITY_RE = re.compile(r"^\((?:仅)?适用于[^()]*\)")
 _NUMBER_RE = re.compile(r"^\s*(?:(?P<top>" + CN_NUMERAL + r"+)\s*[、.]|\(\s*(?P<sub>" + CN_NUMERAL + r"+)\s*\))")
-_WHITESPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
         text = noise.content(view.text, start, limit)
         # The clause ends at its last content character, never inside trailing page noise.
         end = noise.last_content_end(view.text, start, limit)
-        body = _WHITESPACE_RE.sub("", text)
+        body = without_whitespace(text)
         body = _NUMBER_RE.sub("", body, count=1)
         body = _APPLICABILITY_RE.sub("", body, count=1)
         is_header = sub_no is None and is_section_header(body)
@@ -92,24 +91,14 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
     return segments
 
 
-def parse_clause_number(text: str) -> tuple[int | None, int | None]:
-    """(top, sub) read from the start of a clause's text: `十五、…` -> (15, None), `(三)…` -> (None, 3)."""
-    match = _NUMBER_RE.match(unicodedata.normalize("NFKC", text))
-    if not match:
-        return None, None
-    if match.group("top"):
-        return chinese_to_int(match.group("top")), None
-    return None, chinese_to_int(match.group("sub"))
-
-
 def is_section_header(body: str) -> bool:
     """Whether a top-level clause is the `你公司在经营X业务时应当遵守下列规定` line of a section."""
-    return bool(_SECTION_HEADER_RE.search(_WHITESPACE_RE.sub("", body)))
+    return bool(_SECTION_HEADER_RE.search(without_whitespace(body)))
 
 
 def section_business(body: str) -> str | None:
     """The business code a section-header clause names, or None when it names none."""
-    header = _SECTION_HEADER_RE.search(_WHITESPACE_RE.sub("", body))
+    header = _SECTION_HEADER_RE.search(without_whitespace(body))
     parsed = parse_business(header.group("business")) if header else None
     return parsed.code if parsed else None
 

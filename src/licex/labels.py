@@ -1,21 +1,38 @@
-"""The label schemes of licex: field entities and clause labels, with their definitions.
+"""The label schemes of licex: field entities and clause labels, with their definitions, and the
+label words printed on licences.
 
 This is the one module that names labels. Components, the record builder, the corpus tools,
 the evaluation and the doccano project set-up all read these tables, so a label is added or
-renamed here and nowhere else.
+renamed here and nowhere else. Each field label declares what it fills and how: the record
+path (`fold.py` folds values by it), the kind of value its text gives (`values.py` reads and
+checks each kind), and whether a licence may carry several. The words a licence prints before a
+value (公司名称, 发证日期) are rule data, patterns/field_labels.jsonl; `LabelWords` turns them into
+the patterns that the layout and the field rules both read.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .patterns import read_jsonl
+from .text import spaced, without_whitespace
 
 
 @dataclass(frozen=True)
 class EntityLabel:
-    """A field entity: which record field it fills and what an annotator marks."""
+    """A field entity: which record field it fills, the kind of value it gives, what an annotator marks."""
 
     name: str
+    # The record path it fills: a top-level field (license_no), a field of the website
+    # (website.domain), or a part of a row of a list (businesses.coverage, shareholders.name).
     field: str
+    value: str  # the value kind, a key of values.VALUE_KINDS
     definition: str
     multi: bool  # True where a licence legitimately carries several values (a list field)
 
@@ -23,38 +40,38 @@ class EntityLabel:
 ENTITY_LABELS: dict[str, EntityLabel] = {
     e.name: e
     for e in [
-        EntityLabel("LICENSE_NO", "license_no",
+        EntityLabel("LICENSE_NO", "license_no", "licence_no",
                     "The licence number printed after 经营许可证编号 (header and page headers), e.g. B1-20195402.", False),
-        EntityLabel("PREV_LICENSE_NO", "previous_license_nos",
+        EntityLabel("PREV_LICENSE_NO", "previous_license_nos", "licence_no",
                     "An earlier number of the same licence, from a change note (X 变更为 Y) or 原经营许可证编号.", True),
-        EntityLabel("COMPANY", "company_name",
+        EntityLabel("COMPANY", "company_name", "text",
                     "The value of 公司名称 (without 你公司 or the label).", False),
-        EntityLabel("LEGAL_REP", "legal_representative", "The value of 法定代表人.", False),
-        EntityLabel("CAPITAL", "registered_capital_cny",
+        EntityLabel("LEGAL_REP", "legal_representative", "person", "The value of 法定代表人.", False),
+        EntityLabel("CAPITAL", "registered_capital_cny", "money",
                     "The value of 注册资本, currency words included (人民币肆仟万元, 1000万元).", False),
-        EntityLabel("ADDRESS", "registered_address", "The value of 注册住所 / 注册地址.", False),
-        EntityLabel("BUSINESS", "businesses",
+        EntityLabel("ADDRESS", "registered_address", "text", "The value of 注册住所 / 注册地址.", False),
+        EntityLabel("BUSINESS", "businesses", "business",
                     "A business type as printed (第一类增值电信业务中的互联网数据中心业务, 信息服务业务).", True),
-        EntityLabel("SERVICE_ITEM", "businesses.service_items",
+        EntityLabel("SERVICE_ITEM", "businesses.service_items", "text",
                     "A 含/不含/仅限 restriction or named sub-service of the business before it, without brackets.", True),
-        EntityLabel("COVERAGE", "businesses.coverage",
+        EntityLabel("COVERAGE", "businesses.coverage", "text",
                     "The coverage of the business before it (全国; 机房所在地为…; province lists), ending before 。.", True),
-        EntityLabel("ISSUE_DATE", "issue_date", "The value of 发证日期.", False),
-        EntityLabel("EXPIRY_DATE", "expiry_date", "The value of 有效期至.", False),
-        EntityLabel("SIGNER", "signer", "The value of 签发人 (the issuing official's name).", False),
-        EntityLabel("WEBSITE_NAME", "website.name", "The value of 网站名称 on the website 附页.", False),
-        EntityLabel("DOMAIN", "website.domain", "The value of 网站域名 / 网址 / 域名 on the website 附页.", False),
-        EntityLabel("SERVER_LOCATION", "website.server_location", "The value of 服务器放置地 on the website 附页.", False),
-        EntityLabel("ACCESS_PROVIDER", "website.access_provider", "The value of 接入服务商 on the website 附页.", False),
-        EntityLabel("SHAREHOLDER", "shareholders.name", "A shareholder's name (person or company) in the shareholder table.", True),
-        EntityLabel("SHAREHOLDER_ID", "shareholders.id_number",
+        EntityLabel("ISSUE_DATE", "issue_date", "date", "The value of 发证日期.", False),
+        EntityLabel("EXPIRY_DATE", "expiry_date", "date", "The value of 有效期至.", False),
+        EntityLabel("SIGNER", "signer", "person", "The value of 签发人 (the issuing official's name).", False),
+        EntityLabel("WEBSITE_NAME", "website.name", "text", "The value of 网站名称 on the website 附页.", False),
+        EntityLabel("DOMAIN", "website.domain", "domain", "The value of 网站域名 / 网址 / 域名 on the website 附页.", False),
+        EntityLabel("SERVER_LOCATION", "website.server_location", "text", "The value of 服务器放置地 on the website 附页.", False),
+        EntityLabel("ACCESS_PROVIDER", "website.access_provider", "text", "The value of 接入服务商 on the website 附页.", False),
+        EntityLabel("SHAREHOLDER", "shareholders.name", "text", "A shareholder's name (person or company) in the shareholder table.", True),
+        EntityLabel("SHAREHOLDER_ID", "shareholders.id_number", "id_number",
                     "The ID card or registration number (证照号码) in a shareholder row.", True),
-        EntityLabel("SHARE_RATIO", "shareholders.share_ratio", "The 出资比例 in a shareholder row, e.g. 55%.", True),
-        EntityLabel("INSPECTION_YEAR", "annual_inspections.year",
+        EntityLabel("SHARE_RATIO", "shareholders.share_ratio", "ratio", "The 出资比例 in a shareholder row, e.g. 55%.", True),
+        EntityLabel("INSPECTION_YEAR", "annual_inspections.year", "year",
                     "The year of an annual inspection entry (你公司 2002 年度年检合格: 2002).", True),
-        EntityLabel("INSPECTION_RESULT", "annual_inspections.result",
+        EntityLabel("INSPECTION_RESULT", "annual_inspections.result", "compact",
                     "The outcome of an annual inspection entry (合格, 不合格).", True),
-        EntityLabel("INSPECTION_DATE", "annual_inspections.date",
+        EntityLabel("INSPECTION_DATE", "annual_inspections.date", "date",
                     "The date stamped under an annual inspection entry.", True),
     ]
 }
@@ -129,3 +146,106 @@ CLAUSE_LABELS: dict[str, str] = {
 
 # The spans key under which clause spans live on a Doc.
 CLAUSES_KEY = "clauses"
+
+
+# -- the label words printed on licences -----------------------------------------------------------
+
+
+class FieldLabelRule(BaseModel):
+    """One row of patterns/field_labels.jsonl: the words a licence prints before a field's value.
+
+    `label` is None for words that only end the value before them (公司代表, 备注). `role` marks
+    words the layout reads too: `signature` labels open the signature block printed at the foot
+    of a 特别规定事项 page, `business_list` introduces the list of business types (a page of its own).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    names: list[str] = Field(default=None, validate_default=True)
+    role: Literal["signature", "business_list"] | None = None
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _known_label(cls, label: object) -> object:
+        if label is not None and label not in ENTITY_LABELS:
+            raise ValueError(f"unknown entity label {label!r}")
+        return label
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _names(cls, names: object) -> object:
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValueError(f"'names' must be a non-empty list of label names, got {names!r}")
+        return names
+
+
+# Labels whose words at a line start open a page other than the 特别规定事项 (the front page, a
+# change page, the website 附页): the clauses end before them.
+PAGE_OPENING_LABELS = ("PREV_LICENSE_NO", "COMPANY", "LEGAL_REP", "WEBSITE_NAME")
+# What a signature label may carry: (盖章), (签字).
+_SIGNATURE_SUFFIX = r"\s*(?:\(?\s*(?:签\s*[字名章]|盖\s*章)\s*\)?)?\s*[:]?"
+
+
+class LabelWords:
+    """The label words of a set of field-label rules, and the patterns built from them.
+
+    One instance per rule set: the field rules compile their label finder from it, and the
+    layout reads page headers, signature blocks and page starts with it, so a label word added
+    through the config is a label for both.
+    """
+
+    def __init__(self, rules: Iterable[FieldLabelRule]) -> None:
+        self.rules = tuple(rules)
+        # (printed name without spaces, label, role), longest first: 注册住所 before 住所.
+        self.entries = tuple(sorted(
+            ((without_whitespace(name), rule.label, rule.role) for rule in self.rules for name in rule.names),
+            key=lambda entry: len(entry[0]), reverse=True,
+        ))
+        self.label_of = {name: label for name, label, _ in self.entries}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LabelWords) and self.entries == other.entries
+
+    def __hash__(self) -> int:
+        return hash(self.entries)
+
+    def names_of(self, *labels: str | None, role: str | None = None) -> list[str]:
+        """The printed names of these labels, or of this role, longest first."""
+        if role is not None:
+            return [name for name, _, r in self.entries if r == role]
+        return [name for name, label, _ in self.entries if label in labels]
+
+    def alternatives(self, *labels: str | None, role: str | None = None) -> str:
+        """A regex alternation of the names, each tolerating OCR spaces between its characters."""
+        names = self.names_of(*labels, role=role)
+        return "|".join(spaced(name) for name in names) if names else "(?!)"
+
+    @cached_property
+    def page_header_re(self) -> re.Pattern[str]:
+        """A page header: the licence number label and value, maybe a page number, alone on its line."""
+        return re.compile(
+            rf"^\s*(?:增值电信业务)?(?:{self.alternatives('LICENSE_NO')})\s*[:]?\s*(?:[^\s:]+(?:\s*-\s*[^\s:]+)?)?"
+            rf"(?:\s+{PAGE_NUMBER})?\s*$"
+        )
+
+    @cached_property
+    def signature_label_re(self) -> re.Pattern[str]:
+        return re.compile(rf"^\s*(?:{self.alternatives(role='signature')}){_SIGNATURE_SUFFIX}")
+
+    @cached_property
+    def page_opening_re(self) -> re.Pattern[str]:
+        return re.compile(rf"^\s*(?:序\s*号\s+)?(?:{self.alternatives(*PAGE_OPENING_LABELS)})")
+
+    @cached_property
+    def business_list_re(self) -> re.Pattern[str]:
+        return re.compile(self.alternatives(role="business_list"))
+
+
+PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[,/共]\s*共?\s*\d+\s*页)?"
+
+
+@lru_cache(maxsize=1)
+def default_label_words() -> LabelWords:
+    """The label words shipped in patterns/field_labels.jsonl."""
+    return LabelWords(FieldLabelRule.model_validate(row) for row in read_jsonl("field_labels.jsonl"))

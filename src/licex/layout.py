@@ -7,7 +7,9 @@ normalised (block tags become line breaks, HTML cells and markdown pipes tabs, e
 characters, full-width characters ASCII, markdown markers vanish) and map every hit back through
 `TextView.original_span`, so evidence offsets always point into the original text. `Layout`
 adds what every rule needs once per text: the lines, classified as content or page furniture,
-and the range of the 特别规定事项.
+and the range of the 特别规定事项. Page headers, signature labels and page starts are read with
+the label words of the field rules (labels.LabelWords), so both read a label the same way.
+A Layout is computed once per Doc (analysis.py), never cached by text.
 """
 
 from __future__ import annotations
@@ -15,14 +17,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .hanzi import to_simplified
-from .normalize import spaced
-
-CN_NUMERAL = "[一二三四五六七八九十百零〇]"
+from .labels import PAGE_NUMBER, LabelWords, default_label_words
+from .text import STAMP_DATE_RE, nfkc_char, spaced
 
 # HTML tags that end a line (block-level) or open a table cell; any other tag simply vanishes.
 _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "tbody", "thead", "li", "ul", "ol", "h1", "h2", "h3",
@@ -48,13 +47,6 @@ _REWRITE_RE = re.compile(
 _FOLDABLE_RE = re.compile(r"[^\x00-\x9f\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
-@lru_cache(maxsize=65536)
-def _nfkc(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char)
-    # Ideographic and no-break spaces are plain spaces for every rule.
-    return " " if folded.isspace() and folded not in "\n\t" else folded
-
-
 def _rewrite(match: re.Match[str], in_cell: bool) -> tuple[str, bool]:
     """The view text of one rewritten token, and whether an HTML table cell is open after it.
 
@@ -74,7 +66,7 @@ def _rewrite(match: re.Match[str], in_cell: bool) -> tuple[str, bool]:
             return (" " if in_cell or _in_markdown_row(match.string, match.start()) else "\n"), in_cell
         return "", in_cell
     if token.startswith("&"):
-        return "".join(_nfkc(c) for c in html.unescape(token)), in_cell
+        return "".join(nfkc_char(c) for c in html.unescape(token)), in_cell
     if token == "|":
         return "\t", in_cell
     if token.startswith("\r"):
@@ -112,6 +104,16 @@ class TextView:
         # Traditional characters read as simplified; one for one, so `origin` still holds.
         return cls(original, to_simplified("".join(pieces)), origin)
 
+    def view_span(self, start: int, end: int) -> tuple[int, int]:
+        """View (start, end) offsets of the original range [start, end): the view characters
+        that come from it (a tag or entity rewritten inside it counts whole)."""
+        return bisect.bisect_left(self.origin, start), bisect.bisect_left(self.origin, end)
+
+    def read(self, start: int, end: int) -> str:
+        """The original range [start, end) as the rules read it: `李&nbsp;雷` reads 李 雷."""
+        view_start, view_end = self.view_span(start, end)
+        return self.text[view_start:view_end]
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) offsets of the view range [start, end)."""
         if end <= start:
@@ -125,7 +127,7 @@ def _append_chars(original: str, start: int, end: int, pieces: list[str], origin
     for match in _FOLDABLE_RE.finditer(original, start, end):
         pieces.append(original[pos:match.start()])
         origin.extend(range(pos, match.start()))
-        folded = [_nfkc(char) for char in match.group(0)]
+        folded = [nfkc_char(char) for char in match.group(0)]
         pieces.extend(folded)
         if all(len(f) == 1 for f in folded):
             origin.extend(range(match.start(), match.end()))
@@ -151,35 +153,23 @@ class Line:
         return self.kind != "content"
 
 
-# Lines a licence repeats on every page, or prints as page furniture. The licence number of a
-# page header may be OCR-spaced around its hyphen and followed by the page number.
-_PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[,/共]\s*共?\s*\d+\s*页)?"
-_PAGE_HEADER_RE = re.compile(
-    r"^\s*(?:增值电信业务)?经\s*营\s*许\s*可\s*证\s*编\s*号\s*[:]?\s*(?:[^\s:]+(?:\s*-\s*[^\s:]+)?)?"
-    rf"(?:\s+{_PAGE_NUMBER})?\s*$"
-)
+# Lines a licence prints as page furniture: titles and page numbers. Page headers (the licence
+# number repeated on every page, maybe with the page number) and signature labels are read with
+# the label words (LabelWords.page_header_re, .signature_label_re).
 _TITLE_RE = re.compile(
     rf"^\s*(?:{spaced('中华人民共和国')}\s*)?(?:{spaced('跨地区')})?\s*{spaced('增值电信业务经营许可证')}"
     r"\s*(?:\(\s*附\s*页\s*\))?\s*$"
     r"|^\s*\(\s*附\s*页\s*\)\s*$"
     r"|^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项\s*》?\s*$"
     rf"|^\s*(?:{spaced('电信业务经营许可证')})?\s*年\s*[检报]\s*(?:情\s*况\s*)?(?:记\s*录\s*)?表?\s*$"
-    rf"|^\s*{_PAGE_NUMBER}\s*$|^\s*-\s*\d+\s*-\s*$"
-)
-# The signature block printed at the foot of each 特别规定事项 page.
-_SIGNATURE_LABEL_RE = re.compile(
-    r"^\s*(?:司\s*\(\s*局\s*\)\s*负\s*责\s*人|公\s*司\s*代\s*表|发\s*证\s*机\s*关\s*\(?\s*盖\s*章\s*\)?)"
-    r"\s*(?:\(?\s*签\s*[字名章]\s*\)?)?\s*[:]?"
+    rf"|^\s*{PAGE_NUMBER}\s*$|^\s*-\s*\d+\s*-\s*$"
 )
 # A signature date, printed in digits or numerals (二〇二一年六月二十二日), or left blank (年 月 日).
-_DATE_LINE_RE = re.compile(
-    r"^\s*(?:[\d〇○零一二三四五六七八九]{2,4}\s*)?年\s*(?:[\d一二三四五六七八九十]{1,3}\s*)?月"
-    r"\s*(?:[\d一二三四五六七八九十]{1,3}\s*)?日\s*$"
-)
+_DATE_LINE_RE = re.compile(rf"^\s*(?:{STAMP_DATE_RE.pattern})\s*$")
 _NAME_LINE_RE = re.compile(r"^\s*(?:[\u4e00-\u9fff·]\s*){2,5}$")
 
 
-def split_lines(view: TextView) -> list[Line]:
+def split_lines(view: TextView, words: LabelWords) -> list[Line]:
     """The view's lines, each classified as content or as page noise."""
     lines: list[Line] = []
     start = 0
@@ -190,20 +180,20 @@ def split_lines(view: TextView) -> list[Line]:
             end = len(text)
         lines.append(Line(start, end, text[start:end]))
         start = end + 1
-    _classify(lines)
+    _classify(lines, words)
     return lines
 
 
-def _classify(lines: list[Line]) -> None:
+def _classify(lines: list[Line], words: LabelWords) -> None:
     in_signature = False
     for line in lines:
         stripped = line.text.strip()
         if not stripped:
             line.kind = "blank"
             continue
-        if _SIGNATURE_LABEL_RE.match(line.text):
+        if label := words.signature_label_re.match(line.text):
             # The label line may carry the name after the colon: 公司代表: 苏林璐
-            rest = _SIGNATURE_LABEL_RE.sub("", line.text, count=1).strip()
+            rest = line.text[label.end():].strip()
             line.kind = "signature"
             in_signature = not rest or bool(_NAME_LINE_RE.match(rest))
             continue
@@ -214,7 +204,7 @@ def _classify(lines: list[Line]) -> None:
             line.kind = "signature"
             continue
         in_signature = False
-        if _PAGE_HEADER_RE.match(line.text):
+        if words.page_header_re.match(line.text):
             line.kind = "page_header"
         elif _TITLE_RE.match(line.text):
             line.kind = "title"
@@ -232,10 +222,20 @@ class Layout:
     # Starts of the title and page-header lines: page furniture that no value runs across.
     page_breaks: list[int] = field(default_factory=list)
 
+    # The label words it was read with.
+    words: LabelWords = field(default_factory=default_label_words)
+
     @classmethod
-    def of(cls, original: str) -> "Layout":
-        """The layout of `original`; treat it as read-only, since it is shared (see _analyse)."""
-        return _analyse(original)
+    def of(cls, original: str, words: LabelWords | None = None) -> "Layout":
+        """The layout of `original`, its page furniture read with `words` (default: the shipped label words).
+
+        Treat it as read-only: it is shared by every component that reads the Doc (analysis.py).
+        """
+        words = words or default_label_words()
+        view = TextView.of(original)
+        lines = split_lines(view, words)
+        return cls(view, lines, special=_find_special_region(lines, words), line_starts=[line.start for line in lines],
+                   page_breaks=[line.start for line in lines if line.kind in ("title", "page_header")], words=words)
 
     def in_special(self, pos: int) -> bool:
         return self.special is not None and self.special[0] <= pos < self.special[1]
@@ -253,20 +253,6 @@ class Layout:
         return min(limit, self.page_breaks[i]) if i < len(self.page_breaks) else limit
 
 
-# The tokenizer, the clause suggester and the field and clause rules all analyse each Doc's text;
-# under nlp.pipe the cache does it once per text: a batch (4 texts in configs/cnn.cfg) is
-# tokenized before the rules see the first of them, so the cache holds several batches.
-# (Training evaluates larger batches and may analyse a text twice: slower, never different.)
-@lru_cache(maxsize=16)
-def _analyse(original: str) -> Layout:
-    view = TextView.of(original)
-    lines = split_lines(view)
-    layout = Layout(view, lines, line_starts=[line.start for line in lines],
-                    page_breaks=[line.start for line in lines if line.kind in ("title", "page_header")])
-    layout.special = _find_special_region(lines)
-    return layout
-
-
 # The 特别规定事项 run from their title or preamble to the first part of the licence that is not
 # clauses: a 附页 or annual inspection page, or where such a page lost its title its first line
 # (an inspection entry, the business list or shareholder table introduction, the website page),
@@ -275,16 +261,12 @@ def _analyse(original: str) -> Layout:
 _SPECIAL_START_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 CHANGE_NOTE_RE = re.compile(r"[A-Za-z0-9][-A-Za-z0-9.]*\d\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为")
-_FRONT_PAGE_FIELD_RE = re.compile(
-    r"^\s*(?:原\s*经\s*营\s*许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|法\s*定\s*代\s*表\s*人|(?:序\s*号\s+)?网\s*站\s*名\s*称)"
-)
-_OTHER_PAGE_START_RE = re.compile(
-    r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]"
-    r"|获\s*准\s*经\s*营\s*的\s*业\s*务\s*种\s*类|股\s*东[^\n。,;]{0,20}出\s*资\s*比\s*例"
-)
+# An annual inspection entry or the shareholder table; the business list and the front page are
+# found by their label words (LabelWords.business_list_re, .page_opening_re).
+_OTHER_PAGE_START_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]|股\s*东[^\n。,;]{0,20}出\s*资\s*比\s*例")
 
 
-def _find_special_region(lines: list[Line]) -> tuple[int, int] | None:
+def _find_special_region(lines: list[Line], words: LabelWords) -> tuple[int, int] | None:
     start = None
     for i, line in enumerate(lines):
         if start is None:
@@ -292,8 +274,9 @@ def _find_special_region(lines: list[Line]) -> tuple[int, int] | None:
                 start = i
         elif (
             (line.kind == "title" and _OTHER_PAGE_TITLE_RE.search(line.text))
-            or (line.kind == "content" and (CHANGE_NOTE_RE.search(line.text) or _FRONT_PAGE_FIELD_RE.match(line.text)
-                                            or _OTHER_PAGE_START_RE.search(line.text)))
+            or (line.kind == "content" and (CHANGE_NOTE_RE.search(line.text) or words.page_opening_re.match(line.text)
+                                            or _OTHER_PAGE_START_RE.search(line.text)
+                                            or words.business_list_re.search(line.text)))
         ):
             return lines[start].start, line.start
     if start is None:

@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
-from .hanzi import to_simplified
 from .record import Money
+from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, spaced, without_whitespace
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
 _CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’():;,"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-_SPACE_RE = re.compile(r"\s+")
-
-
-def _nfkc(text: str | None) -> str:
-    # Traditional characters read as simplified (人民幣 -> 人民币), so every word below matches.
-    return to_simplified(unicodedata.normalize("NFKC", text or ""))
 
 
 def _cn2an(text: str, mode: str) -> int | float | None:
@@ -51,17 +44,10 @@ def clean_value(text: str | None) -> str:
     17 省(直辖市)), while a space between two Latin words or numbers is real and is kept as one.
     Trailing sentence punctuation belongs to the sentence, not to the value.
     """
-    t = _CJK_SPACE_RE.sub("", _nfkc(text))
-    return _SPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+    t = _CJK_SPACE_RE.sub("", nfkc(text))
+    return WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
 
 
-# A year, month and day written with digits or Chinese numerals, separated by 年月日 or - . /.
-# O/o/l/I are OCR misreads of 0/1 (2O21年); ○ is a common stand-in for 〇.
-_Y = "0-9OolI〇○零一二三四五六七八九"  # a year character
-_MD = "0-9OolI一二三四五六七八九十"  # a month or day character
-_DATE_RE = re.compile(
-    rf"(?<![{_Y}十])([{_Y}]{{4}}|[{_Y}]{{2}})(?:年|[-./])([{_MD}]{{1,3}})(?:月|[-./])([{_MD}]{{1,3}})(?![0-9])"
-)
 _OCR_DIGITS = str.maketrans("OolI", "0011")
 _OCR_ZEROS = str.maketrans("Oo○", "〇〇〇")
 
@@ -79,13 +65,13 @@ def normalize_date(text: str | None) -> dt.date | None:
     Licences print dates in every style (2021年 06月 22日, 2021.6.22, 二〇二一年六月二十二日,
     17年5月23日); blank forms print 年 月 日, which is no date.
     """
-    m = _DATE_RE.search(_SPACE_RE.sub("", _nfkc(text)))
+    m = DATE_RE.search(without_whitespace(nfkc(text)))
     if not m:
         return None
-    year, month, day = (_date_part(g) for g in m.groups())
+    year, month, day = (_date_part(m[part]) for part in ("year", "month", "day"))
     if year is None or month is None or day is None:
         return None
-    if len(m[1]) == 2:  # two-digit years: 00-69 are this century, 70-99 the last
+    if len(m["year"]) == 2:  # two-digit years: 00-69 are this century, 70-99 the last
         year += 2000 if year < 70 else 1900
     try:
         return dt.date(year, month, day)
@@ -108,7 +94,7 @@ def parse_money(text: str | None) -> Money | None:
     The currency is the first currency word present, CNY when none is. The amount is the first
     numeral run cn2an can read; its "smart" mode reads digits, 万/亿 units and 大写 alike.
     """
-    t = re.sub(r"[\s,]", "", _nfkc(text))  # OCR spaces and thousands separators
+    t = re.sub(r"[\s,]", "", nfkc(text))  # OCR spaces and thousands separators
     currency = next((code for word, code in _CURRENCIES if word in t), "CNY")
     for m in _AMOUNT_RE.finditer(t):
         value = _cn2an(m[0].strip("."), "smart")
@@ -117,7 +103,7 @@ def parse_money(text: str | None) -> Money | None:
     return None
 
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PROVINCES = "".join(province.abbr for province in PROVINCES)
 # ICP证 numbers (京ICP证030173号) and A/B-type numbers: B1-20195402, 京B2-20192917,
 # A2.B1.B2-20090003, ISP/ICP闽B1-20160151 and the old cross-regional B2-2004-0851. l/I in the
 # code are accepted because OCR prints Bl for B1; normalize_license_no repairs them.
@@ -135,7 +121,7 @@ def normalize_license_no(text: str | None) -> str | None:
     The 号 after an A/B-type number is a grammatical suffix (川B2-20030065号), while for ICP证
     numbers it is part of the official form (京ICP证030173号), so only the former is dropped.
     """
-    t = _SPACE_RE.sub("", _nfkc(text))
+    t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
     t = re.sub(r"(?<=[AB])[lI]", "1", t)
     t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)
@@ -157,10 +143,11 @@ class ParsedBusiness:
     category: str
     service_items: tuple[str, ...]
 
-
-def spaced(text: str) -> str:
-    """A regex for `text` that tolerates the spaces OCR puts between characters (公 司 名 称)."""
-    return r"\s*".join(re.escape(char) for char in text if not char.isspace())
+    @classmethod
+    def of_code(cls, code: str, service_items: tuple[str, ...] = ()) -> "ParsedBusiness":
+        """The catalogue business of `code`, with these service items."""
+        business = BUSINESS_TYPES[code]
+        return cls(code, business.name, business.category, tuple(service_items))
 
 
 _BY_NAME = business_by_name()
@@ -214,7 +201,7 @@ def parse_business(text: str | None) -> ParsedBusiness | None:
 
 def chinese_to_int(text: str | None) -> int | None:
     """An integer written in digits or Chinese numerals (十五, 一百零二, 二〇二一), or None."""
-    t = _nfkc(text).strip()
+    t = nfkc(text).strip()
     if re.fullmatch(r"[0-9]+", t):
         return int(t)
     value = _cn2an(t, "normal")  # "normal" reads 〇, 两 and 大写, which "strict" rejects

@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components import clause_rules, field_rules, record_builder  # noqa: F401  (register factories)
+from .components import clause_rules, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
 
 RULE_COMPONENTS = ("licex_field_rules", "licex_clause_rules", "licex_record_builder")
 DEFAULT_PACKAGE = "zh_licex_cnn"
@@ -22,8 +22,9 @@ T = TypeVar("T")
 
 
 def rules_pipeline() -> Language:
-    """A pipeline with no trained component: character tokens, the rule components, the record builder."""
-    nlp = spacy.blank("zh")
+    """A pipeline with no trained component: the licence tokenizer (the trained pipelines' own),
+    the rule components, the record builder."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "licex.licence_tokenizer.v1"}}})
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     return nlp

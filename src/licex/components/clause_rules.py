@@ -1,57 +1,107 @@
-"""`licex_clause_rules`: clause segmentation and keyword labelling of the 特别规定事项.
+"""`licex_clause_rules`: keyword labelling of the clauses of the 特别规定事项.
 
-Each clause of the 特别规定事项 becomes a span in `doc.spans["clauses"]`, labelled from the
-clause label scheme. Labels come from ordered keyword rules (patterns/clause_rules.jsonl): the
-first rule of the clause's scope whose pattern matches the clause text wins; a section header is
-recognised structurally. Where a trained span categorizer already filled `doc.spans["clauses"]`,
-only clauses it left uncovered are added.
+Each clause the segmentation found (`doc._.licex_analysis.clauses`) becomes a span in
+`doc.spans[spans_key]`, labelled from the clause label scheme. Labels come from ordered keyword
+rules (patterns/clause_rules.jsonl, validated by `ClauseRule`): the first rule of the clause's
+scope whose pattern matches the clause text wins; a section header is recognised structurally.
+How the rules' clauses join those a trained span categorizer set is the `merge` policy named in
+the config: `licex.clauses_model_first.v1` (the default) adds only clauses the model left uncovered.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import registry
 
-from ..clauses import ClauseSegment, segment_clauses
+from ..analysis import analyse
+from ..clauses import ClauseSegment
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, OTHER_CLAUSE_LABEL
-from ..layout import Layout
-from .rule_data import RuleDataPipe
+from .rule_data import CharRanges, RuleDataPipe
+
+SCOPES = ("general", "business")  # general obligations, and the sub-clauses of a business section
+# How the rules' clauses join a trained model's: (model clauses, rule clauses) -> the spans group.
+SpansMerge = Callable[[list[Span], list[Span]], list[Span]]
+
+
+class ClauseRule(BaseModel):
+    """One row of patterns/clause_rules.jsonl: a clause label, its scope and its keyword pattern."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(default=None, validate_default=True)
+    scope: str = Field(default=None, validate_default=True)
+    pattern: str = Field(default=None, validate_default=True)
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _known_label(cls, label: object) -> object:
+        if label not in CLAUSE_LABELS:
+            raise ValueError(f"unknown clause label {label!r}")
+        return label
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _known_scope(cls, scope: object) -> object:
+        if scope not in SCOPES:
+            raise ValueError(f"unknown scope {scope!r} (expected one of {', '.join(SCOPES)})")
+        return scope
+
+    @field_validator("pattern", mode="before")
+    @classmethod
+    def _compiles(cls, pattern: object) -> object:
+        if not isinstance(pattern, str) or not pattern:
+            raise ValueError(f"'pattern' must be a non-empty regular expression, got {pattern!r}")
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"invalid pattern {pattern!r}: {error}") from None
+        return pattern
 
 
 @Language.factory(
     "licex_clause_rules",
     assigns=["doc.spans"],
-    default_config={"rules": None},
+    default_config={"rules": None, "spans_key": CLAUSES_KEY, "merge": {"@misc": "licex.clauses_model_first.v1"}},
 )
-def make_clause_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | None) -> "ClauseRules":
-    """Build the clause rules; `rules` defaults to the shipped patterns/clause_rules.jsonl."""
-    return ClauseRules(nlp, name, rules)
+def make_clause_rules(
+    nlp: Language, name: str, rules: list[dict[str, Any]] | None, spans_key: str, merge: SpansMerge
+) -> "ClauseRules":
+    """Build the clause rules; `rules` defaults to the shipped patterns/clause_rules.jsonl; clauses
+    go to `doc.spans[spans_key]`; `merge` decides which rule clauses join those a model set."""
+    return ClauseRules(nlp, name, rules, spans_key=spans_key, merge=merge)
+
+
+@registry.misc("licex.clauses_model_first.v1")
+def make_clauses_model_first() -> SpansMerge:
+    """The model's clauses first; the rules add the clauses it left uncovered."""
+    return clauses_model_first
+
+
+def clauses_model_first(model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
+    covered = CharRanges((span.start_char, span.end_char) for span in model_spans)
+    return model_spans + [span for span in rule_spans if not covered.overlaps(span.start_char, span.end_char)]
 
 
 class ClauseRules(RuleDataPipe):
     data_file = "clause_rules.jsonl"
+    rule_model = ClauseRule
+
+    def __init__(self, nlp: Language, name: str, rules: list[dict[str, Any]] | None = None, *,
+                 spans_key: str = CLAUSES_KEY, merge: SpansMerge = clauses_model_first) -> None:
+        self.spans_key = spans_key
+        self.merge = merge
+        super().__init__(nlp, name, rules)
 
     def compile_rules(self) -> None:
-        self._compiled: dict[str, list[tuple[str, re.Pattern[str]]]] = {"general": [], "business": []}
-        for line, rule in enumerate(self.rules, start=1):
-            where = f"{self.data_file} rule {line}"
-            if not isinstance(rule, dict):
-                raise ValueError(f"{where}: expected an object with 'label', 'scope' and 'pattern', got {rule!r}")
-            label, scope, pattern = rule.get("label"), rule.get("scope"), rule.get("pattern")
-            if label not in CLAUSE_LABELS:
-                raise ValueError(f"{where}: unknown clause label {label!r}")
-            if scope not in self._compiled:
-                raise ValueError(f"{where}: unknown scope {scope!r} (expected one of {', '.join(self._compiled)})")
-            if not isinstance(pattern, str) or not pattern:
-                raise ValueError(f"{where}: 'pattern' must be a non-empty regular expression, got {pattern!r}")
-            try:
-                compiled = re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"{where}: invalid pattern {pattern!r}: {error}") from None
-            self._compiled[scope].append((label, compiled))
+        self._compiled: dict[str, list[tuple[str, re.Pattern[str]]]] = {scope: [] for scope in SCOPES}
+        for rule in self.validated_rules:
+            self._compiled[rule.scope].append((rule.label, re.compile(rule.pattern)))
 
     def label(self, segment: ClauseSegment) -> str:
         """The clause label of a segment: its own scope's rules first, then the other scope's."""
@@ -65,19 +115,13 @@ class ClauseRules(RuleDataPipe):
         return OTHER_CLAUSE_LABEL
 
     def __call__(self, doc: Doc) -> Doc:
-        existing = list(doc.spans.get(CLAUSES_KEY, []))
-        covered = [(span.start_char, span.end_char) for span in existing]
-        added = []
-        for segment in segment_clauses(Layout.of(doc.text)):
-            if any(a < segment.end and segment.start < b for a, b in covered):
-                continue
+        existing = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        found = []
+        for segment in analyse(doc).clauses:
             span = doc.char_span(segment.start, segment.end, label=self.label(segment), alignment_mode="expand")
-            if span is None:
-                continue
-            span._.licex_component = self.name
-            added.append(span)
-        if added:
-            doc.spans[CLAUSES_KEY] = sorted(existing + added, key=lambda s: (s.start, s.end))
-        elif CLAUSES_KEY not in doc.spans:
-            doc.spans[CLAUSES_KEY] = []
+            if span is not None:
+                found.append(span)
+        merged = self.merged(self.merge, existing, found)
+        if len(merged) != len(existing) or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = sorted(merged, key=lambda s: (s.start, s.end))
         return doc

@@ -15,14 +15,13 @@ from spacy.util import registry
 from thinc.api import Ops, get_current_ops
 from thinc.types import Ragged
 
-from ..clauses import segment_clauses
-from ..layout import Layout
+from ..analysis import analyse
 
 
 def clause_spans(doc: Doc) -> list[tuple[int, int]]:
-    """(start token, end token) of every clause the segmentation finds in the Doc."""
+    """(start token, end token) of every clause the segmentation on the Doc found."""
     spans = []
-    for segment in segment_clauses(Layout.of(doc.text)):
+    for segment in analyse(doc).clauses:
         span = doc.char_span(segment.start, segment.end, alignment_mode="expand")
         if span is not None:
             spans.append((span.start, span.end))

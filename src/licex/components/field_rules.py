@@ -8,48 +8,77 @@ business block (types, service items, coverage, in running text or in a label/va
 tables whose header row names the columns (业务种类 | 服务项目 | 业务覆盖范围 on a 附页, the
 website table), the shareholder table, annual inspection entries and licence-number change notes.
 
-Where a trained NER already set `doc.ents`, rules add only entities that overlap none of its
-entities, and none for a single-valued field the model already found. A model entity of a
-single-valued field that gives no value (a date that does not parse) is no finding: it is
-dropped, and the rules may fill the field. The business block is one structure (service items
-and coverage belong to the business before them), so where the model read any of it the rules
-add none of it: mixing two readings of one block misplaces values (measured on generated
+Every value the rules find, and every entity a trained NER already set, must read as a value of
+its field (values.read_value: a date parses, a domain is a domain); a model entity that does not
+is no finding and is dropped, so the rules may fill its field. How the rules' entities join the
+model's is the component's `merge` policy, a registered function named in the config:
+`licex.model_first.v1` (the default) adds only entities that overlap none of the model's, none
+for a single-valued field the model already found, and no part of the business block where the
+model read any of it: the block is one structure (service items and coverage belong to the
+business before them), and mixing two readings of it misplaces values (measured on generated
 licences with damaged labels: coverage 0.855 with the rules adding parts, 0.984 without).
 Table rows and change notes stand alone: the rules add those the model missed.
+
+The label words (patterns/field_labels.jsonl, or `rules` from the config) are read through
+labels.LabelWords, which the Doc's layout is read with too (analysis.analyse).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import registry
 
-from ..labels import BUSINESS_LABELS, ENTITY_LABELS
+from ..analysis import analyse
+from ..labels import BUSINESS_LABELS, ENTITY_LABELS, FieldLabelRule, LabelWords
 from ..layout import CHANGE_NOTE_RE, Layout, Line
-from ..normalize import (
-    BUSINESS_NAME_RE,
-    LICENSE_NO_RE,
-    normalize_date,
-    parse_money,
-    spaced,
-)
-from .record_builder import gives_value
-from .rule_data import RuleDataPipe
+from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date
+from ..text import DATE_RE, PROVINCES, spaced, without_whitespace
+from ..values import gives_value, has_value
+from .rule_data import CharRanges, RuleDataPipe
+
+# How the rules' entities join a trained model's: (model entities, rule entities) -> doc.ents.
+EntsMerge = Callable[[list[Span], list[Span]], list[Span]]
 
 
 @Language.factory(
     "licex_field_rules",
     assigns=["doc.ents"],
-    default_config={"rules": None},
+    default_config={"rules": None, "merge": {"@misc": "licex.model_first.v1"}},
 )
-def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | None) -> "FieldRules":
-    """Build the field rules; `rules` (label names per entity label) default to patterns/field_labels.jsonl."""
-    return FieldRules(nlp, name, rules)
+def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | None, merge: EntsMerge) -> "FieldRules":
+    """Build the field rules; `rules` (label names per entity label) default to patterns/field_labels.jsonl;
+    `merge` decides which rule entities join the entities a trained model set."""
+    return FieldRules(nlp, name, rules, merge=merge)
+
+
+@registry.misc("licex.model_first.v1")
+def make_model_first() -> EntsMerge:
+    """The model's entities first; the rules fill only what it left (see the module docstring)."""
+    return model_first
+
+
+def model_first(model_ents: list[Span], rule_ents: list[Span]) -> list[Span]:
+    found_by_model = {ent.label_ for ent in model_ents}
+    model_read_businesses = not found_by_model.isdisjoint(BUSINESS_LABELS)
+    taken = CharRanges((ent.start_char, ent.end_char) for ent in model_ents)
+    added = []
+    for span in rule_ents:
+        label = span.label_
+        if (label in found_by_model and not ENTITY_LABELS[label].multi) or (
+                model_read_businesses and label in BUSINESS_LABELS):
+            continue
+        if taken.overlaps(span.start_char, span.end_char):
+            continue
+        taken.add(span.start_char, span.end_char)
+        added.append(span)
+    return model_ents + added
 
 
 @dataclass(frozen=True)
@@ -71,10 +100,6 @@ class LabelHit:
 _COLON = r"[ \t]*[:][ \t]*"
 # Trailing punctuation that ends a sentence or a list item, never a value.
 _TRIM = " \t\n。.;,、"
-# A value says something only with a letter, digit or ideograph in it.
-_WORD_RE = re.compile(r"\w")
-# Fillers of blank forms and cross-references: no value.
-_NO_VALUE_RE = re.compile(r"\(?\s*(?:无|空|/|-+|见\s*附\s*页)\s*\)?")
 # What a service-item restriction starts with: 不含, 含, 仅限 …
 _RESTRICTION = r"(?:不\s*含|含|仅\s*限|限|除)"
 _RESTRICTION_RE = re.compile(r"^\s*" + _RESTRICTION)
@@ -85,25 +110,36 @@ _ITEM_SEPARATOR_RE = re.compile(r"[。;]|,(?=\s*" + _RESTRICTION + ")")
 _WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
 _SENTENCE_PUNCTUATION_RE = re.compile(r"[。;,:《》]")
 
-_BUSINESS_LIST_INTRO_RE = re.compile(spaced("获准经营的业务种类"))
-_BLOCK_TOKEN_RE = re.compile(
-    r"(?P<items_label>\(?[ \t]*" + spaced("服务项目") + r"[ \t]*\)?[ \t]*:?)"
-    r"|(?P<coverage_label>(?:及[ \t]*)?(?:" + spaced("业务") + r"[ \t]*)?" + spaced("覆盖范围") + r"[ \t]*:?)"
-    r"|(?P<type_label>" + spaced("业务种类") + r"[ \t]*:?)"
-    r"|(?P<business>" + BUSINESS_NAME_RE.pattern + r")"
-    r"|(?P<bracket>\([^()\n]{1,80}\))"
-    r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
-    r"|(?P<newline>\n)"
-)
-# A label that starts with 业务 may complete a business name ending the line before (信息服务 /
-# 业务覆盖范围), which OCR-tolerant name matching would read as 信息服务业务.
-_BLOCK_LABEL_AT_LINE_START_RE = re.compile(r"\s*(?:" + spaced("业务覆盖范围") + "|" + spaced("业务种类") + ")")
+
+
+@dataclass(frozen=True)
+class _BlockPatterns:
+    """What a business block is read with: its labels' words, business names, brackets, numbering."""
+
+    token_re: re.Pattern[str]
+    # A label that starts with 业务 may complete a business name ending the line before (信息服务 /
+    # 业务覆盖范围), which OCR-tolerant name matching would read as 信息服务业务.
+    label_at_line_start_re: re.Pattern[str]
+
+    @classmethod
+    def of(cls, words: LabelWords) -> "_BlockPatterns":
+        token_re = re.compile(
+            rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?)"
+            rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?)"
+            rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
+            rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
+            r"|(?P<bracket>\([^()\n]{1,80}\))"
+            r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
+            r"|(?P<newline>\n)"
+        )
+        business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
+        label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
+        return cls(token_re, label_re)
+
 _RESTRICTION_BEFORE_RE = re.compile(_RESTRICTION + r"[ \t]*$")
 _SEE_ATTACHMENT_RE = re.compile(r"见\s*附\s*[页件表]|附\s*页")
 _COVERAGE_RE = re.compile(
-    r"全\s*国|机\s*房|省|市|自\s*治\s*区|地\s*区|境\s*内|"
-    r"北京|天津|上海|重庆|河北|山西|内蒙古|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-    r"广东|广西|海南|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆"
+    r"全\s*国|机\s*房|省|市|自\s*治\s*区|地\s*区|境\s*内|" + "|".join(province.short for province in PROVINCES)
 )
 
 _SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
@@ -119,13 +155,6 @@ _INSPECTION_RE = re.compile(
     r"\s*(?:结\s*果\s*)?(?:为\s*)?:?\s*"
     r"(?P<result>不\s*合\s*格|基\s*本\s*合\s*格|合\s*格|通\s*过|已\s*报\s*送)"
 )
-# A date in digits or numerals (2021年6月22日, 二〇二一年六月二十二日, 2021.6.22), OCR's O/l for 0/1
-# included; normalize_date decides whether it is one.
-_DATE_RE = re.compile(
-    r"(?:[0-9〇○零一二三四五六七八九OolI]\s*){2,4}年\s*(?:[0-9一二三四五六七八九十OolI]\s*){1,3}月"
-    r"\s*(?:[0-9一二三四五六七八九十OolI]\s*){1,3}日"
-    r"|(?:19|20)\d{2}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}"
-)
 _INSPECTION_ENTRY_END_RE = re.compile(r"经\s*审\s*核|年\s*检\s*合\s*格|\t")
 _CHANGE_PAIR_RE = re.compile(
     r"(?P<old>" + LICENSE_NO_RE.pattern + r")\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为\s*(?P<new>" + LICENSE_NO_RE.pattern + r")"
@@ -135,49 +164,35 @@ _CHANGE_PAIR_RE = re.compile(
 class FieldRules(RuleDataPipe):
     data_file = "field_labels.jsonl"
 
+    rule_model = FieldLabelRule
+
+    def __init__(self, nlp: Language, name: str, rules: list[dict[str, Any]] | None = None, *,
+                 merge: EntsMerge = model_first) -> None:
+        self.merge = merge
+        super().__init__(nlp, name, rules)
+
     def compile_rules(self) -> None:
-        names: list[tuple[str, str | None]] = []
-        for line, rule in enumerate(self.rules, start=1):
-            where = f"{self.data_file} rule {line}"
-            if not isinstance(rule, dict):
-                raise ValueError(f"{where}: expected an object with 'label' and 'names', got {rule!r}")
-            label = rule.get("label")
-            if label is not None and label not in ENTITY_LABELS:
-                raise ValueError(f"{where}: unknown entity label {label!r}")
-            rule_names = rule.get("names")
-            if (not isinstance(rule_names, list) or not rule_names
-                    or not all(isinstance(n, str) and n.strip() for n in rule_names)):
-                raise ValueError(f"{where}: 'names' must be a non-empty list of label names, got {rule_names!r}")
-            names += [(name, label) for name in rule_names]
-        names.sort(key=lambda item: len(item[0]), reverse=True)  # longest first: 注册住所 before 住所
-        self._label_of = {re.sub(r"\s", "", name): label for name, label in names}
-        alternatives = "|".join(spaced(name) for name, _ in names)
+        self.words = LabelWords(self.validated_rules)
+        self._label_of = self.words.label_of
+        alternatives = "|".join(spaced(name) for name, _, _ in self.words.entries)
         self._label_re = re.compile(rf"(?P<name>{alternatives})(?P<colon>{_COLON})?")
+        self._block = _BlockPatterns.of(self.words)
 
     def __call__(self, doc: Doc) -> Doc:
-        layout = Layout.of(doc.text)
-        existing = [ent for ent in doc.ents
-                    if ent.label_ not in ENTITY_LABELS or ENTITY_LABELS[ent.label_].multi or gives_value(ent)]
-        found_by_model = {ent.label_ for ent in existing}
-        model_read_businesses = not found_by_model.isdisjoint(BUSINESS_LABELS)
-        taken = _Taken((ent.start_char, ent.end_char) for ent in existing)
-        added = []
+        layout = analyse(doc, self.words).layout
+        view = layout.view
+        ents = doc.ents
+        model_ents = [ent for ent in ents
+                      if ent.label_ not in ENTITY_LABELS or gives_value(ent.label_, view.read(ent.start_char, ent.end_char))]
+        rule_ents = []
         for hit in self.find(layout):
-            if not ENTITY_LABELS[hit.label].multi and hit.label in found_by_model:
-                continue
-            if model_read_businesses and hit.label in BUSINESS_LABELS:
-                continue
-            start, end = layout.view.original_span(hit.start, hit.end)
-            if taken.overlaps(start, end):
-                continue
+            start, end = view.original_span(hit.start, hit.end)
             span = doc.char_span(start, end, label=hit.label, alignment_mode="contract")
-            if span is None or not span.text.strip():
-                continue
-            span._.licex_component = self.name
-            taken.add(span.start_char, span.end_char)
-            added.append(span)
-        if added or len(existing) != len(doc.ents):
-            doc.ents = sorted(existing + added, key=lambda s: s.start)
+            if span is not None and span.text.strip():
+                rule_ents.append(span)
+        merged = self.merged(self.merge, model_ents, rule_ents)
+        if len(merged) != len(ents) or any(a is not b for a, b in zip(merged, ents)):
+            doc.ents = sorted(merged, key=lambda s: s.start)
         return doc
 
     def find(self, layout: Layout) -> list[Hit]:
@@ -185,12 +200,15 @@ class FieldRules(RuleDataPipe):
         labels = self._labels(layout)
         tables = self._column_tables(layout, labels)
         hits = list(self._labelled_values(layout, labels, tables))
-        hits += _business_blocks(layout, labels, tables)
+        hits += _business_blocks(layout, labels, tables, self._block)
         hits += [hit for table in tables for hit in table.hits]
         hits += _shareholders(layout)
         hits += _inspections(layout)
         hits += _change_notes(layout)
-        return sorted(set(hits), key=lambda h: (h.start, -h.end))
+        text = layout.view.text
+        # The rules' values pass the checks a model's pass (values.read_value).
+        return sorted({hit for hit in hits if gives_value(hit.label, text[hit.start:hit.end])},
+                      key=lambda h: (h.start, -h.end))
 
     # -- labels and their values -------------------------------------------------------------
 
@@ -202,7 +220,7 @@ class FieldRules(RuleDataPipe):
             line_start = text.rfind("\n", 0, start) + 1
             before = text[line_start:start]
             colon = bool(match.group("colon"))
-            name = re.sub(r"\s", "", match.group("name"))
+            name = without_whitespace(match.group("name"))
             label = self._label_of[name]
             if before.strip(" \t*-·>"):
                 # Mid-line: a one-line header or the next table cell (markdown pads cells with
@@ -273,7 +291,7 @@ class FieldRules(RuleDataPipe):
                         # to the header cell it starts nearest to.
                         cells = _align(cells, header_offsets, row.start)
                     for label, (a, b) in zip(columns, cells):
-                        hits += _column_value(label, text, a, b)
+                        hits += _column_value(label, text, a, b, self._block)
                     end = row.end
                 i += 1
             tables.append(_Table(line.start, line.end, end, hits))
@@ -309,8 +327,15 @@ class _Table:
     hits: list[Hit]
 
 
+def _table_at(tables: list[_Table], pos: int) -> _Table | None:
+    """The table that holds pos, if one does; `tables` are in text order and do not overlap."""
+    i = bisect.bisect_right(tables, pos, key=lambda t: t.start) - 1
+    return tables[i] if i >= 0 and pos < tables[i].end else None
+
+
 def _in_header(tables: list[_Table], pos: int) -> bool:
-    return any(t.start <= pos < t.header_end for t in tables)
+    table = _table_at(tables, pos)
+    return table is not None and pos < table.header_end
 
 
 # Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
@@ -353,41 +378,20 @@ def _align(cells: list[tuple[int, int]], header_offsets: list[int], row_start: i
     return aligned
 
 
-def _column_value(label: str | None, text: str, start: int, end: int) -> list[Hit]:
+def _column_value(label: str | None, text: str, start: int, end: int, block: _BlockPatterns) -> list[Hit]:
     """The hits of one cell under a column labelled `label`."""
     if label is None or start >= end or _SEE_ATTACHMENT_RE.search(text, start, end):
         return []
     if label == "BUSINESS":
-        return _read_business_block(text, start, end)
+        return _read_business_block(text, start, end, block)
     if label == "SERVICE_ITEM":
         start, end = _unbracket(text, start, end)
         return [Hit("SERVICE_ITEM", a, b) for a, b in _item_parts(text, start, end)]
     if label == "COVERAGE":
         a, b = _trim(text, start, end)
-        return [Hit("COVERAGE", a, b)] if _has_value(text[a:b]) else []
+        return [Hit("COVERAGE", a, b)] if has_value(text[a:b]) else []
     checked = _check_value(label, text, start, end)
     return [Hit(label, *checked)] if checked else []
-
-
-class _Taken:
-    """Non-overlapping character ranges (entities already set), for O(log n) overlap tests."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(ranges):
-            self.add(start, end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start) - 1  # the last range starting at or before start
-        if i >= 0 and self.ends[i] > start:
-            return True
-        return i + 1 < len(self.starts) and self.starts[i + 1] < end
-
-    def add(self, start: int, end: int) -> None:
-        i = bisect.bisect_right(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
 
 
 def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
@@ -436,15 +440,10 @@ def _trim(text: str, start: int, end: int, chars: str = _TRIM) -> tuple[int, int
     return start, end
 
 
-def _has_value(value: str) -> bool:
-    """Whether a value says something: not punctuation alone, not a blank-form filler (无, /, 见附页)."""
-    return bool(_WORD_RE.search(value)) and not _NO_VALUE_RE.fullmatch(value)
-
-
 def _check_value(label: str, text: str, start: int, end: int) -> tuple[int, int] | None:
     """The value's span if it has the shape of the field, narrowed where the field's pattern allows."""
     value = text[start:end]
-    if not _has_value(value):
+    if not has_value(value):
         return None
     if label in ("LICENSE_NO", "PREV_LICENSE_NO"):
         match = LICENSE_NO_RE.search(value)
@@ -454,20 +453,16 @@ def _check_value(label: str, text: str, start: int, end: int) -> tuple[int, int]
         token = value.split()[0]
         return (start, start + len(token)) if len(token) >= 5 and re.search(r"\d{4}", token) else None
     if label in ("ISSUE_DATE", "EXPIRY_DATE"):
-        dates = [m for m in _DATE_RE.finditer(value) if normalize_date(m.group(0))]
+        dates = [m for m in DATE_RE.finditer(value) if normalize_date(m.group(0))]
         if not dates:
             return None
         # A validity period (有效期: 2019年1月1日至2024年1月1日) expires on its last date.
         date = dates[-1] if label == "EXPIRY_DATE" else dates[0]
         return start + date.start(), start + date.end()
-    if label == "CAPITAL":
-        return (start, end) if parse_money(value) else None
-    if label in ("SIGNER", "LEGAL_REP"):
-        return (start, end) if len(re.sub(r"\s", "", value)) <= 12 and not re.search(r"\d|:", value) else None
     return start, end
 
 
-def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table]) -> list[Hit]:
+def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table], block: _BlockPatterns) -> list[Hit]:
     """Business types, service items and coverage printed as running text or label/value pairs.
 
     A block starts at a 业务种类 label or a `获准经营的业务种类…` introduction; column tables are
@@ -475,32 +470,32 @@ def _business_blocks(layout: Layout, labels: list[LabelHit], tables: list[_Table
     """
     text = layout.view.text
     starts = [h.start for h in labels if h.label == "BUSINESS"]
-    starts += [m.start() for m in _BUSINESS_LIST_INTRO_RE.finditer(text) if not layout.in_special(m.start())]
+    starts += [m.start() for m in layout.words.business_list_re.finditer(text) if not layout.in_special(m.start())]
     table_starts = sorted(t.start for t in tables)
     hits: list[Hit] = []
     block_end = -1
     for start in sorted(starts):
-        if start < block_end or any(t.start <= start < t.end for t in tables):
+        if start < block_end or _table_at(tables, start) is not None:
             continue  # already read as part of the block before, or a table's header
         block_end = _business_block_end(layout, labels, start)
         next_table = bisect.bisect_right(table_starts, start)
         if next_table < len(table_starts):
             block_end = min(block_end, table_starts[next_table])
-        hits += _read_business_block(text, start, block_end)
+        hits += _read_business_block(text, start, block_end, block)
     return hits
 
 
 def _business_block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
     """A business block runs to the first label outside BUSINESS_LABELS, title or clause region."""
-    end = next((h.start for h in labels if h.start > start and h.label not in BUSINESS_LABELS),
-               len(layout.view.text))
+    first_after = bisect.bisect_right(labels, start, key=lambda h: h.start)  # labels are in text order
+    end = next((h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS), len(layout.view.text))
     end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:
         end = layout.special[0]
     return end
 
 
-def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
+def _read_business_block(text: str, start: int, end: int, block: _BlockPatterns) -> list[Hit]:
     """Business types with their service items and coverage, from one block of the view.
 
     Printed as running text (`一、第一类…业务 / 服务项目: 不含… / 业务覆盖范围: 全国。`), as
@@ -520,7 +515,7 @@ def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
         nonlocal coverage
         for part_start, part_end in _sentence_parts(text, a, b):
             value = text[part_start:part_end]
-            if not _has_value(value) or _SEE_ATTACHMENT_RE.search(value):
+            if not has_value(value) or _SEE_ATTACHMENT_RE.search(value):
                 continue
             if _RESTRICTION_RE.match(value) or (mode == "items" and not _COVERAGE_RE.search(value)):
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in _item_parts(text, part_start, part_end))
@@ -532,12 +527,12 @@ def _read_business_block(text: str, start: int, end: int) -> list[Hit]:
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
     scan = start
-    while (match := _BLOCK_TOKEN_RE.search(text, scan, end)) is not None:
+    while (match := block.token_re.search(text, scan, end)) is not None:
         kind = match.lastgroup
         scan = match.end()
         if kind == "business":
             newline = text.find("\n", match.start(), match.end())
-            if newline >= 0 and _BLOCK_LABEL_AT_LINE_START_RE.match(text, newline + 1):
+            if newline >= 0 and block.label_at_line_start_re.match(text, newline + 1):
                 scan = newline  # not a name: the label of the next line completed it
                 continue
             if _RESTRICTION_BEFORE_RE.search(text, pos, match.start()):
@@ -598,7 +593,7 @@ def _item_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """
     for a, b in _split_parts(_ITEM_SEPARATOR_RE, text, start, end):
         a, b = _unbracket(text, a, b)
-        if a < b and _has_value(text[a:b]):
+        if a < b and has_value(text[a:b]):
             yield a, b
 
 
@@ -680,7 +675,7 @@ def _inspections(layout: Layout) -> list[Hit]:
         # The stamp date follows the entry, before the next entry or table cell begins.
         following = _INSPECTION_ENTRY_END_RE.search(text, match.end(), match.end() + 120)
         window_end = following.start() if following else min(len(text), match.end() + 120)
-        date = _DATE_RE.search(text, match.end(), window_end)
+        date = DATE_RE.search(text, match.end(), window_end)
         if date and normalize_date(date.group(0)):
             hits.append(Hit("INSPECTION_DATE", *date.span()))
     return hits

@@ -1,46 +1,77 @@
-"""What every licex rule component shares: rule data that ships as JSONL package data, can be
-replaced through the config's `[initialize]` block, and travels with `nlp.to_disk()`."""
+"""What every licex rule component shares: rule data that ships as JSONL package data, is
+validated by a pydantic model when loaded, can be replaced through the config's `[initialize]`
+block, and travels with `nlp.to_disk()`."""
 
 from __future__ import annotations
 
-from importlib import resources
+import bisect
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 import srsly
+from pydantic import BaseModel, ValidationError
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Span
 from spacy.training import Example
 from spacy.util import ensure_path
 
+from ..patterns import read_jsonl
+
 # Which component produced a span: the record's evidence says it. Spans a trained component
 # predicted carry None and are attributed to that component by the record builder.
 Span.set_extension("licex_component", default=None, force=True)
 
-
-def default_rules(filename: str) -> list[dict[str, Any]]:
-    """The rule data shipped with licex (src/licex/patterns/FILENAME)."""
-    path = resources.files("licex").joinpath("patterns", filename)
-    return list(srsly.json_loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+# The key of the rule data in to_bytes/to_disk, for `exclude`.
+RULES_KEY = "rules"
 
 
 class RuleDataPipe(Pipe):
-    """A rule component whose behaviour is defined by a list of JSON rules."""
+    """A rule component whose behaviour is defined by a list of JSON rules, each valid for `rule_model`."""
 
-    data_file: str = "rules.jsonl"
+    data_file: ClassVar[str] = "rules.jsonl"
+    rule_model: ClassVar[type[BaseModel]]
 
     def __init__(self, nlp: Language, name: str, rules: list[dict[str, Any]] | None = None) -> None:
         self.nlp = nlp
         self.name = name
-        self.set_rules(rules if rules is not None else default_rules(self.data_file))
+        self.set_rules(rules if rules is not None else read_jsonl(self.data_file))
 
     def set_rules(self, rules: list[dict[str, Any]]) -> None:
         self.rules = list(rules)
+        self.validated_rules = [self._validate(line, rule) for line, rule in enumerate(self.rules, start=1)]
         self.compile_rules()
+
+    def _validate(self, line: int, rule: Any) -> BaseModel:
+        """The rule as its model, or a one-line ValueError naming the data file, the rule and the cause."""
+        where = f"{self.data_file} rule {line}"
+        if not isinstance(rule, dict):
+            fields = ", ".join(f"'{name}'" for name in self.rule_model.model_fields)
+            raise ValueError(f"{where}: expected an object with {fields}, got {rule!r}")
+        try:
+            return self.rule_model.model_validate(rule)
+        except ValidationError as error:
+            first = error.errors()[0]
+            cause = first["ctx"]["error"] if "error" in first.get("ctx", {}) else first["msg"]
+            field = ".".join(str(part) for part in first["loc"])
+            message = str(cause) if "error" in first.get("ctx", {}) else f"{field!r}: {cause}"
+            raise ValueError(f"{where}: {message}") from None
 
     def compile_rules(self) -> None:
         """Build whatever matching structures the rules need; called whenever they change."""
+
+    def merged(self, merge: Callable[[list[Span], list[Span]], list[Span]], model_spans: list[Span],
+               rule_spans: list[Span]) -> list[Span]:
+        """`merge(model_spans, rule_spans)`, with the rule spans it kept marked as this component's.
+
+        Marked only once merged: a span's extension lives on its offsets, which a model span may share.
+        """
+        merged = merge(model_spans, rule_spans)
+        from_rules = {id(span) for span in rule_spans}
+        for span in merged:
+            if id(span) in from_rules:
+                span._.licex_component = self.name
+        return merged
 
     def initialize(
         self,
@@ -53,22 +84,43 @@ class RuleDataPipe(Pipe):
         if rules is not None:
             self.set_rules(rules)
 
-    def pipe(self, stream: Iterable, *, batch_size: int = 128):
-        for doc in stream:
-            yield self(doc)
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps({} if RULES_KEY in exclude else {RULES_KEY: self.rules})
 
-    def to_bytes(self, *, exclude: tuple = ()) -> bytes:
-        return srsly.msgpack_dumps({"rules": self.rules})
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: tuple = ()) -> "RuleDataPipe":
-        self.set_rules(srsly.msgpack_loads(bytes_data)["rules"])
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> "RuleDataPipe":
+        data = srsly.msgpack_loads(bytes_data)
+        if RULES_KEY not in exclude and RULES_KEY in data:
+            self.set_rules(data[RULES_KEY])
         return self
 
-    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_jsonl(path / self.data_file, self.rules)
+        if RULES_KEY not in exclude:
+            srsly.write_jsonl(path / self.data_file, self.rules)
 
-    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> "RuleDataPipe":
-        self.set_rules(list(srsly.read_jsonl(ensure_path(path) / self.data_file)))
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleDataPipe":
+        if RULES_KEY not in exclude:
+            self.set_rules(list(srsly.read_jsonl(ensure_path(path) / self.data_file)))
         return self
+
+
+class CharRanges:
+    """Non-overlapping character ranges (spans already set), for O(log n) overlap tests."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(ranges):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1  # the last range starting at or before start
+        if i >= 0 and self.ends[i] > start:
+            return True
+        return i + 1 < len(self.starts) and self.starts[i + 1] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)

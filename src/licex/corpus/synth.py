@@ -44,16 +44,11 @@ from faker import Faker
 from faker.providers.address.zh_CN import Provider as _ZhAddress
 
 from ..catalogue import BUSINESS_TYPES
+from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSE_LABELS
-from ..record import (
-    AnnualInspection,
-    Business,
-    Clause,
-    LicenseRecord,
-    Money,
-    Shareholder,
-    Website,
-)
+from ..normalize import ParsedBusiness
+from ..record import Clause, LicenseRecord, Money
+from ..text import PROVINCES
 from .annotations import ORIGIN_SYNTHETIC, AnnotatedText, write_annotations
 
 __all__ = ["LAYOUT_TAGS", "SynthSummary", "generate", "generate_one", "doc_seed"]
@@ -163,19 +158,13 @@ def _faker() -> Faker:
 
 # -- geography (public administrative names, from Faker's zh_CN address data) --------------------
 
-_PROVINCE_BY_ABBR = {
-    "京": "北京市", "津": "天津市", "沪": "上海市", "渝": "重庆市", "冀": "河北省", "晋": "山西省",
-    "蒙": "内蒙古自治区", "辽": "辽宁省", "吉": "吉林省", "黑": "黑龙江省", "苏": "江苏省", "浙": "浙江省",
-    "皖": "安徽省", "闽": "福建省", "赣": "江西省", "鲁": "山东省", "豫": "河南省", "鄂": "湖北省",
-    "湘": "湖南省", "粤": "广东省", "桂": "广西壮族自治区", "琼": "海南省", "川": "四川省", "贵": "贵州省",
-    "云": "云南省", "藏": "西藏自治区", "陕": "陕西省", "甘": "甘肃省", "青": "青海省", "宁": "宁夏回族自治区",
-    "新": "新疆维吾尔自治区",
-}  # fmt: skip
+_PROVINCE_BY_ABBR = {p.abbr: p.name for p in PROVINCES}
+_SHORT_NAME = {p.name: p.short for p in PROVINCES}
 _ABBRS = tuple(_PROVINCE_BY_ABBR)
-_PROVINCES = tuple(p for p in _ZhAddress.provinces if p in _PROVINCE_BY_ABBR.values())
+# In Faker's order, which the generated licences depend on.
+_PROVINCES = tuple(p for p in _ZhAddress.provinces if p in _SHORT_NAME)
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
-_PROVINCE_SUFFIX_RE = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
-_SHORT_PROVINCES = tuple(_PROVINCE_SUFFIX_RE.sub("", p) for p in _PROVINCES)
+_SHORT_PROVINCES = tuple(_SHORT_NAME[p] for p in _PROVINCES)
 _CITIES = tuple(c for c in _ZhAddress.cities if c not in _MUNICIPALITIES)
 
 
@@ -388,7 +377,7 @@ class _Sampler:
         if rng.random() < 0.35:
             return self.company()
         if abbr is not None and rng.random() < 0.6:
-            region = _PROVINCE_SUFFIX_RE.sub("", _PROVINCE_BY_ABBR[abbr])
+            region = _SHORT_NAME[_PROVINCE_BY_ABBR[abbr]]
         else:
             region = rng.choice((*_MUNICIPALITIES, *_MUNICIPALITIES, *_SHORT_PROVINCES, *_CITIES))
         if rng.random() < 0.2:
@@ -1473,81 +1462,26 @@ class _Renderer:
 
 # -- the gold record -----------------------------------------------------------------------------
 
-_SINGLE_FIELDS = {
-    "LICENSE_NO": "license_no", "COMPANY": "company_name", "LEGAL_REP": "legal_representative",
-    "ADDRESS": "registered_address", "ISSUE_DATE": "issue_date", "EXPIRY_DATE": "expiry_date", "SIGNER": "signer",
-}  # fmt: skip
-_WEBSITE_FIELDS = {"WEBSITE_NAME": "name", "DOMAIN": "domain", "SERVER_LOCATION": "server_location",
-                   "ACCESS_PROVIDER": "access_provider"}  # fmt: skip
-
-
 def _gold_record(events: list[_Event], clauses: list[_ClauseSpan], source: str | None) -> LicenseRecord:
-    """The record the canonical values support, folded in reading order (the record builder's conventions)."""
-    single: dict[str, Any] = {}
-    capital: tuple[int, str] | None = None
-    previous: list[str] = []
-    website: dict[str, str] = {}
-    businesses: list[Business] = []
-    current: int | None = None
-    shareholders: list[Shareholder] = []
-    inspections: list[AnnualInspection] = []
-    skip_inspection = False
-    for event in events:
-        label, value = event.label, event.value
-        if label in _SINGLE_FIELDS:
-            single.setdefault(_SINGLE_FIELDS[label], value)
-        elif label == "CAPITAL":
-            capital = capital or value
-        elif label == "PREV_LICENSE_NO":
-            if value not in previous:
-                previous.append(value)
-        elif label in _WEBSITE_FIELDS:
-            website.setdefault(_WEBSITE_FIELDS[label], value)
-        elif label == "BUSINESS":
-            code, implied = value
-            current = next((i for i, b in enumerate(businesses) if b.code == code), None)
-            if current is None:
-                btype = BUSINESS_TYPES[code]
-                businesses.append(Business(code=code, name=btype.name, category=btype.category))
-                current = len(businesses) - 1
-            for item in implied:
-                if item not in businesses[current].service_items:
-                    businesses[current].service_items.append(item)
-        elif label == "SERVICE_ITEM":
-            if current is not None and value not in businesses[current].service_items:
-                businesses[current].service_items.append(value)
-        elif label == "COVERAGE":
-            if current is not None and businesses[current].coverage is None:
-                businesses[current].coverage = value
-        elif label == "SHAREHOLDER":
-            shareholders.append(Shareholder(name=value))
-        elif label in ("SHAREHOLDER_ID", "SHARE_RATIO"):
-            key = "id_number" if label == "SHAREHOLDER_ID" else "share_ratio"
-            if shareholders and getattr(shareholders[-1], key) is None:
-                setattr(shareholders[-1], key, value)
-        elif label == "INSPECTION_YEAR":
-            skip_inspection = any(i.year == value for i in inspections)
-            if not skip_inspection:
-                inspections.append(AnnualInspection(year=value))
-        elif inspections and not skip_inspection:
-            key = "result" if label == "INSPECTION_RESULT" else "date"
-            if getattr(inspections[-1], key) is None:
-                setattr(inspections[-1], key, value)
-    license_no = single.get("license_no")
-    money = Money(amount=capital[0], currency=capital[1]) if capital else None
-    return LicenseRecord(
-        **single,
-        previous_license_nos=[n for n in previous if n != license_no],
-        registered_capital_cny=money.amount if money and money.currency == "CNY" else None,
-        registered_capital_foreign=money if money and money.currency != "CNY" else None,
-        businesses=businesses,
-        website=Website(**website) if website else None,
-        shareholders=shareholders,
-        annual_inspections=inspections,
-        clauses=[Clause(number=c.number, label=c.label, business_code=c.business_code, start=c.start, end=c.end)
-                 for c in clauses],
-        source=source,
+    """The record the canonical values support, folded as the record builder folds (fold.fold)."""
+    return fold(
+        (Finding(event.label, _gold_value(event.label, event.value)) for event in events),
+        (ClauseFinding(Clause(number=c.number, label=c.label, business_code=c.business_code, start=c.start, end=c.end))
+         for c in clauses),
+        source,
     )
+
+
+def _gold_value(label: str, value: Any) -> Any:
+    """An event's canonical value as the fold takes it: a business and a capital are printed from
+    (code, implied service items) and (amount, currency)."""
+    if label == "BUSINESS":
+        code, implied = value
+        return ParsedBusiness.of_code(code, tuple(implied))
+    if label == "CAPITAL":
+        amount, currency = value
+        return Money(amount=amount, currency=currency)
+    return value
 
 
 # -- public API ----------------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""The layout analysis of a Doc: computed once, read by every licex component.
+
+The tokenizer, the clause suggester, the field rules, the clause rules and the record builder all
+need the licence's layout (its normalised view, lines and 特别规定事项) and the clause
+segmentation. `doc._.licex_analysis` holds both: the licence tokenizer sets it while it
+tokenizes, and for a Doc made any other way (spaCy's own tokenizer, an annotated corpus) the first
+reader computes it. It lives beside the Doc, in a weak mapping, not in `doc.user_data`: it is
+no JSON, and a Doc must stay serialisable. It is freed with its Doc.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+from weakref import WeakKeyDictionary
+
+from spacy.tokens import Doc
+
+from .clauses import ClauseSegment, segment_clauses
+from .labels import LabelWords
+from .layout import Layout
+
+
+@dataclass
+class DocAnalysis:
+    layout: Layout
+    _clause_starts: list[int] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def clauses(self) -> list[ClauseSegment]:
+        """The clauses of the 特别规定事项, in text order (original offsets)."""
+        segments = segment_clauses(self.layout)
+        self._clause_starts = [segment.start for segment in segments]
+        return segments
+
+    def clause_at(self, start: int) -> ClauseSegment | None:
+        """The clause segment that starts at original offset `start`, if one does."""
+        segments = self.clauses
+        i = bisect.bisect_left(self._clause_starts, start)
+        return segments[i] if i < len(segments) and segments[i].start == start else None
+
+
+_ANALYSES: WeakKeyDictionary[Doc, DocAnalysis] = WeakKeyDictionary()
+
+
+def analyse(doc: Doc, words: LabelWords | None = None) -> DocAnalysis:
+    """The Doc's analysis, computed on first use.
+
+    `words` are the label words to read the layout with; the field rules pass theirs, so that
+    rule data swapped through the config is what the layout reads too (the analysis is then
+    redone once, and every later component reads the new one). None takes the analysis as it is.
+    """
+    analysis = _ANALYSES.get(doc)
+    if analysis is None or (words is not None and analysis.layout.words != words):
+        analysis = DocAnalysis(Layout.of(doc.text, words))
+        _ANALYSES[doc] = analysis
+    return analysis
+
+
+def attach(doc: Doc, layout: Layout) -> None:
+    """Give a new Doc the layout its tokenizer already computed from the same text."""
+    _ANALYSES[doc] = DocAnalysis(layout)
+
+
+Doc.set_extension("licex_analysis", getter=analyse, force=True)

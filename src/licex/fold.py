@@ -1,0 +1,202 @@
+"""The fold: findings in reading order become one licence record.
+
+A finding is a field value with the label that found it and, where it came from a text, its
+evidence (offsets into the original text and the component). Both the record builder (values
+read from a Doc's entities) and the generator's gold records (the values it printed) fold through
+`fold`, so a gold record and a predicted one follow the same conventions.
+
+Each label's place in the record is its `field` (labels.ENTITY_LABELS): a top-level field keeps
+its first value; `previous_license_nos` collects distinct numbers; `website.*` keeps the first
+value of each key; a list of rows (businesses, shareholders, annual_inspections) is opened by the
+label that names a row (BUSINESS, SHAREHOLDER, INSPECTION_YEAR) and its other labels fill the row
+opened last. Row conventions: a repeated business (the header and a 附页) is one business that
+gains what it lacked; a service item belongs to the business before it, a coverage to every
+business named since the last coverage (业务种类: A、B / 业务覆盖范围: 全国 covers both); a
+repeated inspection year and a repeated shareholder row (duplicated pages) are read once. A row
+opener that gives no value closes the row: what follows it belongs to no earlier row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .labels import ENTITY_LABELS
+from .normalize import ParsedBusiness
+from .record import AnnualInspection, Business, Clause, Evidence, LicenseRecord, Money, Shareholder, Website
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A value for the field of `label` (of the kind values.py reads; None where the text gave none)."""
+
+    label: str
+    value: Any
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    clause: Clause
+    evidence: Evidence | None = None
+
+
+def fold(findings: Iterable[Finding], clauses: Iterable[ClauseFinding] = (), source: str | None = None) -> LicenseRecord:
+    """The licence record of findings given in reading order."""
+    record = _Fold()
+    for finding in findings:
+        record.add(finding)
+    for clause in clauses:
+        record.add_clause(clause)
+    return record.record(source)
+
+
+class _Fold:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.evidence: dict[str, list[Evidence]] = {}
+        self.capital: Money | None = None
+        self.previous: list[str] = []
+        self.website: dict[str, str] = {}
+        self.businesses: list[Business] = []
+        self.current_business: int | None = None  # service items and coverage attach to it
+        # Businesses named since the last coverage that have none: one coverage printed after a
+        # list of businesses covers each of them.
+        self.uncovered: list[int] = []
+        self.shareholders: list[Shareholder] = []
+        self.shareholder_open = False
+        self.inspections: list[AnnualInspection] = []
+        self.inspection_open = False
+        self.clauses: list[Clause] = []
+
+    def _evidence(self, path: str, finding: Finding | ClauseFinding) -> None:
+        if finding.evidence is not None:
+            self.evidence.setdefault(path, []).append(finding.evidence)
+
+    def add(self, finding: Finding) -> None:
+        label = ENTITY_LABELS.get(finding.label)
+        if label is None:
+            return
+        group, _, key = label.field.partition(".")
+        if group == "businesses":
+            self._add_business_part(finding)
+        elif group == "shareholders":
+            self._add_shareholder_part(key, finding)
+        elif group == "annual_inspections":
+            self._add_inspection_part(key, finding)
+        elif finding.value is None:
+            return
+        elif group == "website":
+            if key not in self.website:
+                self.website[key] = finding.value
+                self._evidence(label.field, finding)
+        elif label.multi:  # previous_license_nos
+            if finding.value not in self.previous:
+                self.previous.append(finding.value)
+                self._evidence(f"{label.field}[{len(self.previous) - 1}]", finding)
+        elif isinstance(finding.value, Money):
+            if self.capital is None:
+                self.capital = finding.value
+                self._evidence("registered_capital_cny" if finding.value.currency == "CNY"
+                               else "registered_capital_foreign", finding)
+        elif label.field not in self.values:
+            self.values[label.field] = finding.value
+            self._evidence(label.field, finding)
+
+    def _add_business_part(self, finding: Finding) -> None:
+        value = finding.value
+        if finding.label == "BUSINESS":
+            self.current_business = None if value is None else self._business(value, finding)
+            return
+        index = self.current_business
+        if index is None or value is None:
+            return
+        if finding.label == "SERVICE_ITEM":
+            self._add_service_item(index, value, finding)
+            return
+        for i in self.uncovered:
+            if self.businesses[i].coverage is None:
+                self.businesses[i].coverage = value
+                self._evidence(f"businesses[{i}].coverage", finding)
+        self.uncovered = []
+
+    def _business(self, parsed: ParsedBusiness, finding: Finding) -> int:
+        index = next((i for i, b in enumerate(self.businesses) if b.code == parsed.code), None)
+        if index is None:
+            self.businesses.append(Business(code=parsed.code, name=parsed.name, category=parsed.category))
+            index = len(self.businesses) - 1
+            self._evidence(f"businesses[{index}].code", finding)
+        # A repeated business (the header and the 附页) adds what the first mention lacked.
+        if self.businesses[index].coverage is None and index not in self.uncovered:
+            self.uncovered.append(index)
+        for item in parsed.service_items:
+            self._add_service_item(index, item, finding)
+        return index
+
+    def _add_service_item(self, index: int, item: str, finding: Finding) -> None:
+        items = self.businesses[index].service_items
+        if item not in items:
+            items.append(item)
+            self._evidence(f"businesses[{index}].service_items[{len(items) - 1}]", finding)
+
+    def _add_shareholder_part(self, key: str, finding: Finding) -> None:
+        if key == "name":
+            self._drop_repeated_shareholder()
+            self.shareholder_open = finding.value is not None
+            if self.shareholder_open:
+                self.shareholders.append(Shareholder(name=finding.value))
+                self._evidence(f"shareholders[{len(self.shareholders) - 1}].name", finding)
+            return
+        if not self.shareholder_open or finding.value is None:
+            return
+        row = self.shareholders[-1]
+        if getattr(row, key) is None:
+            setattr(row, key, finding.value)
+            self._evidence(f"shareholders[{len(self.shareholders) - 1}].{key}", finding)
+
+    def _drop_repeated_shareholder(self) -> None:
+        """Duplicated pages repeat table rows: a finished row equal to an earlier one is dropped."""
+        if len(self.shareholders) > 1 and self.shareholders[-1] in self.shareholders[:-1]:
+            index = len(self.shareholders) - 1
+            self.shareholders.pop()
+            for key in [k for k in self.evidence if k.startswith(f"shareholders[{index}].")]:
+                del self.evidence[key]
+
+    def _add_inspection_part(self, key: str, finding: Finding) -> None:
+        value = finding.value
+        if key == "year":
+            # A repeated year (a duplicated page) is read once; its parts are skipped with it.
+            self.inspection_open = value is not None and all(i.year != value for i in self.inspections)
+            if self.inspection_open:
+                self.inspections.append(AnnualInspection(year=value))
+                self._evidence(f"annual_inspections[{len(self.inspections) - 1}].year", finding)
+            return
+        if not self.inspection_open or value is None:
+            return
+        entry = self.inspections[-1]
+        if getattr(entry, key) is None:
+            setattr(entry, key, value)
+            self._evidence(f"annual_inspections[{len(self.inspections) - 1}].{key}", finding)
+
+    def add_clause(self, finding: ClauseFinding) -> None:
+        self.clauses.append(finding.clause)
+        self._evidence(f"clauses[{len(self.clauses) - 1}]", finding)
+
+    def record(self, source: str | None) -> LicenseRecord:
+        self._drop_repeated_shareholder()
+        capital = self.capital
+        license_no = self.values.get("license_no")
+        return LicenseRecord(
+            **self.values,
+            previous_license_nos=[n for n in self.previous if n != license_no],
+            registered_capital_cny=capital.amount if capital and capital.currency == "CNY" else None,
+            registered_capital_foreign=capital if capital and capital.currency != "CNY" else None,
+            businesses=self.businesses,
+            website=Website(**self.website) if self.website else None,
+            shareholders=self.shareholders,
+            annual_inspections=self.inspections,
+            clauses=self.clauses,
+            source=source,
+            evidence=self.evidence,
+        )

@@ -1,0 +1,77 @@
+"""The text basics every reader of a licence shares: Unicode folding, whitespace, OCR-spaced
+words, Chinese numerals, dates and the provinces.
+
+Each is defined here once; the layout, the rules, the value readers and the generator import
+them, so a date, a province or a folded character means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .hanzi import to_simplified
+from .patterns import read_jsonl
+
+WHITESPACE_RE = re.compile(r"\s+")
+CN_NUMERAL = "[一二三四五六七八九十百零〇]"
+
+
+def nfkc(text: str | None) -> str:
+    """The text as values are read: NFKC (full-width letters, digits and punctuation become
+    ASCII), traditional characters as simplified (人民幣 reads 人民币), one for one."""
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
+
+
+@lru_cache(maxsize=65536)
+def nfkc_char(char: str) -> str:
+    """One character as the rules read it: NFKC, with ideographic and no-break spaces plain spaces.
+
+    Cached per character (a licence uses a few hundred distinct ones), never per text.
+    """
+    folded = unicodedata.normalize("NFKC", char)
+    return " " if folded.isspace() and folded not in "\n\t" else folded
+
+
+def without_whitespace(text: str) -> str:
+    return WHITESPACE_RE.sub("", text)
+
+
+def spaced(text: str) -> str:
+    """A regex for `text` that tolerates the spaces OCR puts between characters (公 司 名 称)."""
+    return r"\s*".join(re.escape(char) for char in text if not char.isspace())
+
+
+# -- dates -----------------------------------------------------------------------------------------
+# A year, month and day written with digits or Chinese numerals (2021年6月22日, 二〇二一年六月二十二日,
+# 17年5月23日) or digits with - . / between them (2021.6.22), OCR spaces tolerated. O/o/l/I are OCR
+# misreads of 0/1 (2O21年); ○ is a common stand-in for 〇. Whether the parts make a real date is
+# for normalize.normalize_date to decide.
+DATE_YEAR_CHARS = "0-9OolI〇○零一二三四五六七八九"
+DATE_DAY_CHARS = "0-9OolI一二三四五六七八九十"
+_YEAR = rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]"
+_DAY = rf"(?:[{DATE_DAY_CHARS}][ \t]*){{0,2}}[{DATE_DAY_CHARS}]"
+DATE_RE = re.compile(
+    rf"(?<![{DATE_YEAR_CHARS}十])(?P<year>{_YEAR})[ \t]*(?:年|[-./])[ \t]*(?P<month>{_DAY})[ \t]*(?:月|[-./])"
+    rf"[ \t]*(?P<day>{_DAY})(?:[ \t]*日)?(?![0-9])"
+)
+# A date under a stamp or signature, printed with 年月日 and any part maybe left blank (年 月 日).
+STAMP_DATE_RE = re.compile(
+    rf"(?:(?:[{DATE_YEAR_CHARS}][ \t]*){{2,4}})?年[ \t]*(?:{_DAY}[ \t]*)?月[ \t]*(?:{_DAY}[ \t]*)?日"
+)
+
+
+# -- provinces -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Province:
+    abbr: str  # 京, the character licence numbers start with
+    name: str  # 北京市
+    short: str  # 北京, as coverage lists print it
+
+
+# The 31 provincial-level divisions of the mainland (patterns/provinces.jsonl).
+PROVINCES: tuple[Province, ...] = tuple(Province(**row) for row in read_jsonl("provinces.jsonl"))

@@ -1,0 +1,65 @@
+"""fold.py: findings in reading order become one record, for the builder and the generator alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from licex.fold import ClauseFinding, Finding, fold
+from licex.normalize import ParsedBusiness
+from licex.record import Clause, Evidence, Money
+
+
+def _brief(record):
+    return record.model_dump(mode="json", exclude={"evidence", "source", "clauses"}, exclude_none=True)
+
+
+def test_each_label_goes_where_its_field_says():
+    record = fold([
+        Finding("LICENSE_NO", "B1-20195402"),
+        Finding("LICENSE_NO", "B2-20000000"),  # a single-valued field keeps its first value
+        Finding("PREV_LICENSE_NO", "B1-20060088"),
+        Finding("PREV_LICENSE_NO", "B1-20060088"),
+        Finding("PREV_LICENSE_NO", "B1-20195402"),  # the licence's own number is no earlier one
+        Finding("CAPITAL", Money(amount=5_000_000, currency="USD")),
+        Finding("ISSUE_DATE", dt.date(2021, 6, 22)),
+        Finding("DOMAIN", "www.a.cn"),
+        Finding("BUSINESS", ParsedBusiness.of_code("B11")),
+        Finding("BUSINESS", ParsedBusiness.of_code("B12")),
+        Finding("COVERAGE", "全国"),  # covers both businesses named since the last coverage
+        Finding("BUSINESS", ParsedBusiness.of_code("B25")),
+        Finding("SERVICE_ITEM", "不含互联网信息服务"),
+        Finding("BUSINESS", ParsedBusiness.of_code("B11")),  # again: merges, keeps its coverage
+        Finding("COVERAGE", "北京"),
+        Finding("SHAREHOLDER", "张三"), Finding("SHARE_RATIO", "60%"),
+        Finding("SHAREHOLDER", "李四"), Finding("SHARE_RATIO", "40%"),
+        Finding("SHAREHOLDER", "张三"), Finding("SHARE_RATIO", "60%"),  # a duplicated page's row
+        Finding("INSPECTION_YEAR", 2002), Finding("INSPECTION_RESULT", "合格"),
+        Finding("INSPECTION_YEAR", None), Finding("INSPECTION_RESULT", "不合格"),  # belongs to no entry
+    ])
+    assert _brief(record) == {
+        "license_no": "B1-20195402",
+        "previous_license_nos": ["B1-20060088"],
+        "registered_capital_foreign": {"amount": 5_000_000, "currency": "USD"},
+        "issue_date": "2021-06-22",
+        "website": {"domain": "www.a.cn"},
+        "businesses": [
+            {"code": "B11", "name": "互联网数据中心业务", "category": "第一类增值电信业务", "service_items": [],
+             "coverage": "全国"},
+            {"code": "B12", "name": "内容分发网络业务", "category": "第一类增值电信业务", "service_items": [],
+             "coverage": "全国"},
+            {"code": "B25", "name": "信息服务业务", "category": "第二类增值电信业务",
+             "service_items": ["不含互联网信息服务"], "coverage": "北京"},
+        ],
+        "shareholders": [{"name": "张三", "share_ratio": "60%"}, {"name": "李四", "share_ratio": "40%"}],
+        "annual_inspections": [{"year": 2002, "result": "合格"}],
+    }
+
+
+def test_evidence_is_recorded_only_for_findings_that_carry_it():
+    evidence = Evidence(start=3, end=14, text="B1-20195402", component="licex_field_rules")
+    clause = Clause(number="一", label="OTHER", start=20, end=30)
+    record = fold([Finding("LICENSE_NO", "B1-20195402", evidence), Finding("SIGNER", "王五")],
+                  [ClauseFinding(clause, evidence)])
+    assert record.evidence == {"license_no": [evidence], "clauses[0]": [evidence]}
+    assert record.clauses == [clause]
+    assert fold([Finding("LICENSE_NO", "B1-20195402")]).evidence == {}

@@ -1,0 +1,59 @@
+"""values.py: one reader per value kind; rules and model entities pass the same checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import spacy
+
+from licex.labels import ENTITY_LABELS
+from licex.record import Money
+from licex.values import VALUE_KINDS, gives_value, read_value
+
+
+def test_every_label_declares_a_value_kind_with_a_reader():
+    assert {label.value for label in ENTITY_LABELS.values()} <= VALUE_KINDS.keys()
+
+
+@pytest.mark.parametrize("label, text, value", [
+    ("DOMAIN", "www.example.com.cn", "www.example.com.cn"),
+    ("DOMAIN", "https://a-b.example.com/path", "https://a-b.example.com/path"),
+    ("DOMAIN", "www.a.com、b.cn", "www.a.com、b.cn"),
+    ("DOMAIN", "this is English prose\nover two lines", None),
+    ("DOMAIN", "见附页", None),
+    ("CAPITAL", "人民币肆仟万元", Money(amount=40_000_000, currency="CNY")),
+    ("CAPITAL", "500万美元", Money(amount=5_000_000, currency="USD")),
+    ("CAPITAL", "200,000", None),  # an amount with no currency is no capital
+    ("ISSUE_DATE", "2021年06月22日", dt.date(2021, 6, 22)),
+    ("ISSUE_DATE", "2021年06月", None),
+    ("LEGAL_REP", "孙 七", "孙七"),
+    ("LEGAL_REP", "注册资本:100万元", None),
+    ("SIGNER", "工业和信息化部信息通信管理局局长办公室", None),
+    ("PREV_LICENSE_NO", "市气象台", None),
+    ("PREV_LICENSE_NO", "B1-20060088号", "B1-20060088"),
+    ("SHARE_RATIO", "55 %", "55%"),
+    ("SHARE_RATIO", "过半", None),
+    ("INSPECTION_YEAR", "2002", 2002),
+    ("INSPECTION_YEAR", "1890", None),
+    ("COMPANY", "无", None),
+    ("COMPANY", "北京 柚子 网络科技有限公司", "北京柚子网络科技有限公司"),
+])
+def test_values_have_the_shape_of_their_field(label, text, value):
+    assert read_value(label, text) == value
+    assert gives_value(label, text) is (value is not None)
+
+
+def test_a_model_entity_with_no_domain_shape_is_dropped_and_the_rules_fill_the_field():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_record_builder")
+    text = "网站名称：柚子网\n网站域名：www.youzi.cn\n"
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 4, label="DOMAIN")]  # the model read a label as the domain
+    for _, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    record = doc._.license_record
+    assert record["website"] == {"name": "柚子网", "domain": "www.youzi.cn", "server_location": None,
+                                 "access_provider": None}
+    assert record["evidence"]["website.domain"][0]["component"] == "licex_field_rules"
