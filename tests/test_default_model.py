@@ -9,7 +9,7 @@ import pytest
 
 from licex.corpus.annotations import read_annotation_dir
 from licex.pipeline import default_model, load_pipeline
-from licex.train import compare_pipelines
+from licex.evaluation.pipelines import compare_pipelines
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "training" / "model"

@@ -5,16 +5,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from licex.evaluate import (
-    FIELDS,
-    Miss,
-    evaluate,
-    field_values,
-    load_gold_dir,
-    load_predictions,
-    render_misses,
-    render_table,
-)
+from licex.evaluation.records import FIELDS, Miss, evaluate, field_values, load_gold_dir, load_predictions
+from licex.evaluation.render import render_misses, render_table
 from licex.inputs import InputError
 
 RECORDS = Path(__file__).parent.parent / "corpus/records"
