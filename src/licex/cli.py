@@ -436,7 +436,7 @@ def bench_command(
 @app.command("package")
 def package_command(
     model: Annotated[Path, typer.Argument(help="A trained pipeline folder (e.g. training/model).")],
-    output: Annotated[Path, typer.Argument(help="Folder for the pipeline package; both wheels go to OUTPUT/dist.")],
+    output: Annotated[Path, typer.Argument(help="Folder for the two wheels (and the pipeline package's source).")],
     name: Annotated[str, typer.Option("--name", help="Package name without the language prefix.")] = "licex_cnn",
     version: Annotated[str, typer.Option("--version", help="Package version.")] = "0.1.0",
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the build logs.")] = False,

@@ -3,7 +3,7 @@ as two wheels side by side.
 
 The pipeline package is named `zh_<name>` and lists licex among its requirements (spaCy finds the
 licex factories through their entry points), so it installs wherever licex's wheel is at hand:
-`pip install OUTPUT/dist/*.whl`, then `spacy.load("zh_licex_cnn")` works with no other import.
+`pip install OUTPUT/*.whl`, then `spacy.load("zh_licex_cnn")` works with no other import.
 """
 
 from __future__ import annotations
@@ -22,22 +22,24 @@ class PackageError(RuntimeError):
 
 def package_pipeline(model: Path, output: Path, name: str = "licex_cnn", version: str = "0.1.0",
                      verbose: bool = False) -> list[Path]:
-    """Build the wheel of the pipeline at `model` and the wheel of licex into output/dist.
+    """Build the wheel of the pipeline at `model` and the wheel of licex into `output`.
 
-    The pipeline's package folder is written to output/zh_<name>-<version>. The build logs are
+    The pipeline's package folder (its source) is written to output/zh_<name>-<version>. The build logs are
     shown only when `verbose`. Returns the two wheels: the pipeline's, then licex's.
     """
     from spacy.cli.package import package
 
     output = Path(output)
-    dist = output / "dist"
-    dist.mkdir(parents=True, exist_ok=True)
+    output.mkdir(parents=True, exist_ok=True)
     if not (SOURCE_TREE / "pyproject.toml").is_file():
         raise PackageError(f"licex's wheel is built from a source checkout; this licex runs from {SOURCE_TREE}")
-    package(Path(model), output, name=name, version=version, create_meta=False, create_sdist=False,
-            create_wheel=False, force=True, silent=not verbose)
-    pipeline_wheel = _build_wheel(output / f"zh_{name}-{version}", dist, f"zh_{name}", verbose)
-    licex_wheel = _build_wheel(SOURCE_TREE, dist, "licex", verbose)
+    try:
+        package(Path(model), output, name=name, version=version, create_meta=False, create_sdist=False,
+                create_wheel=False, force=True, silent=not verbose)
+    except SystemExit as error:  # spaCy's CLI helpers exit on failure
+        raise PackageError(f"spacy package stopped (exit status {error.code}); run with --verbose to see why") from None
+    pipeline_wheel = _build_wheel(output / f"zh_{name}-{version}", output, f"zh_{name}", verbose)
+    licex_wheel = _build_wheel(SOURCE_TREE, output, "licex", verbose)
     return [pipeline_wheel, licex_wheel]
 
 
