@@ -160,3 +160,17 @@ def test_predicted_value_where_gold_has_none_is_a_miss():
         ("signer", None, "尚行"), ("website.domain", None, "example.cn")
     ]
     assert report.fields["license_no"].counted == 0  # blank on both sides: not counted
+
+
+def test_gold_with_no_matching_prediction_fails_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    predictions = tmp_path / "pred.jsonl"
+    predictions.write_text('{"source": "elsewhere/other.txt", "company_name": "甲"}\n', "utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(RECORDS), str(predictions)])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"licex: error: {predictions}: no prediction matches a gold record in {RECORDS}")
+    assert result.stdout == ""  # no table of zeros
