@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from .extras import MissingExtra, extra_providing
+from .extras import MissingExtra, extra_providing, require
 from .inputs import InputError, atomic_writer, collect_inputs
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
@@ -180,8 +180,6 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
-    from .extras import require
-
     require("eval", "licex evaluate")
     if gold is not None:
         if len(args) != 1:
@@ -232,7 +230,10 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
     try:
         with _progress(runs * len(examples)) as progress:
             task = progress.add_task("evaluating", total=runs * len(examples))
-            advance = lambda: progress.advance(task)  # noqa: E731
+
+            def advance() -> None:
+                progress.advance(task)
+
             if runs == 3:
                 reports = compare_pipelines(model_path, examples, advance)
             else:
@@ -275,8 +276,6 @@ def train_command(
     force: Annotated[bool, typer.Option("--force", help="Replace a model already in OUTPUT, with its metrics and evaluation.")] = False,
 ) -> None:
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
-    from .extras import require
-
     require("train", "licex train")
     from .train import TrainingError, train
 
@@ -411,8 +410,6 @@ def bench_command(
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model."""
     from .bench import bench, bench_table, bench_work
-    from .extras import require
-
     if data is None:
         require("synth", "licex bench without --data")
     elif not any(data.glob("*.txt")):
@@ -442,8 +439,6 @@ def package_command(
     verbose: Annotated[bool, typer.Option("--verbose", help="Show the build logs.")] = False,
 ) -> None:
     """Build the pipeline package (zh_NAME) and licex itself as wheels, side by side."""
-    from .extras import require
-
     require("package", "licex package")
     from .package import PackageError, package_pipeline
 
