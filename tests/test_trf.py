@@ -45,6 +45,12 @@ def test_trf_config_without_a_local_transformer_says_so_in_one_line(tmp_path):
                                "give its folder with --transformer PATH") and named in line
     assert not (tmp_path / "out").exists()  # refused before any work
 
+    cnn = ROOT / "configs" / "cnn.cfg"
+    result = CliRunner().invoke(app, ["train", "-o", str(tmp_path / "out"), "--config", str(cnn), "--transformer", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"licex: error: {cnn}: has no transformer component; --transformer is for a "
+                                     "transformer config such as configs/trf.cfg")
+
 
 @pytest.mark.slow
 def test_trf_config_trains_and_reloads(tmp_path, tiny_bert):

@@ -116,17 +116,20 @@ def train(
 
 
 def _check_transformer(config: Path, overrides: dict[str, Any]) -> None:
-    """A config with a transformer component trains only on a local model folder: nothing is
-    fetched from the model hub."""
+    """A config with a transformer component trains only on a local model folder (nothing is
+    fetched from the model hub); a folder given for a config without one is a mistake."""
     from spacy.util import load_config
 
     try:
         resolved = load_config(config, overrides=overrides, interpolate=True)
     except OSError as error:
         raise TrainingError(f"{config}: cannot read the config: {error}") from None
-    for name, component in resolved.get("components", {}).items():
-        if component.get("factory") != "transformer":
-            continue
+    transformers = {name: component for name, component in resolved.get("components", {}).items()
+                    if component.get("factory") == "transformer"}
+    if "paths.transformer" in overrides and not transformers:
+        raise TrainingError(f"{config}: has no transformer component; --transformer is for a transformer config "
+                            "such as configs/trf.cfg")
+    for name, component in transformers.items():
         require("trf", f"the transformer config {config}")
         folder = component.get("model", {}).get("name")
         if not folder or not Path(folder).is_dir():
