@@ -9,7 +9,7 @@ import pytest
 
 from licex.components.record_builder import build_record
 from licex.corpus.annotations import read_annotation_dir, to_doc
-from licex.evaluate import evaluate
+from licex.evaluation.records import evaluate
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REAL = read_annotation_dir(CORPUS / "annotations")

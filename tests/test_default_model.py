@@ -8,15 +8,23 @@ from pathlib import Path
 import pytest
 
 from licex.corpus.annotations import read_annotation_dir
-from licex.pipeline import default_model, load_pipeline
-from licex.train import compare_pipelines
+from licex import pipeline
+from licex.pipeline import MODEL_ENV, default_model, load_pipeline
+from licex.evaluation.pipelines import compare_pipelines
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "training" / "model"
 METRICS = json.loads((ROOT / "training" / "metrics.json").read_text("utf-8"))
 
 
-def test_default_model_is_small_and_is_what_extract_uses():
+@pytest.fixture()
+def checkout_only(monkeypatch):
+    """As in a plain checkout: no $LICEX_MODEL, no installed zh_licex_cnn."""
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    monkeypatch.setattr(pipeline.spacy.util, "is_package", lambda name: False)
+
+
+def test_default_model_is_small_and_is_what_extract_uses(checkout_only):
     size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
     assert size <= 20 * 1024 * 1024
     assert default_model() == MODEL
@@ -36,6 +44,6 @@ def test_default_model_reproduces_the_reported_real_licence_scores():
     assert model_with_rules.fields.clauses.accuracy >= 0.99
 
 
-def test_extract_uses_the_default_model():
+def test_extract_uses_the_default_model(checkout_only):
     nlp = load_pipeline(default_model())
     assert "ner" in nlp.pipe_names and "spancat" in nlp.pipe_names

@@ -5,16 +5,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from licex.evaluate import (
-    FIELDS,
-    Miss,
-    evaluate,
-    field_values,
-    load_gold_dir,
-    load_predictions,
-    render_misses,
-    render_table,
-)
+from licex.evaluation.records import FIELDS, Miss, evaluate, field_values, load_gold_dir, load_predictions
+from licex.evaluation.render import render_misses, render_table
 from licex.inputs import InputError
 
 RECORDS = Path(__file__).parent.parent / "corpus/records"
@@ -168,3 +160,17 @@ def test_predicted_value_where_gold_has_none_is_a_miss():
         ("signer", None, "尚行"), ("website.domain", None, "example.cn")
     ]
     assert report.fields["license_no"].counted == 0  # blank on both sides: not counted
+
+
+def test_gold_with_no_matching_prediction_fails_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    predictions = tmp_path / "pred.jsonl"
+    predictions.write_text('{"source": "elsewhere/other.txt", "company_name": "甲"}\n', "utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(RECORDS), str(predictions)])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"licex: error: {predictions}: no prediction matches a gold record in {RECORDS}")
+    assert result.stdout == ""  # no table of zeros

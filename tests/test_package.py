@@ -1,10 +1,11 @@
-"""`licex package` builds a wheel that, installed in a fresh venv beside licex, loads by name."""
+"""`licex package` builds the pipeline wheel and licex's wheel; the two alone, installed in a fresh
+venv that cannot see the source tree, load the pipeline by name."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
-import sysconfig
 import venv
 from pathlib import Path
 
@@ -15,34 +16,39 @@ DEFAULT_MODEL = ROOT / "training" / "model"
 
 
 @pytest.mark.slow
-def test_packaged_default_model_loads_by_name_in_a_fresh_venv(tmp_path):
+def test_both_wheels_install_in_a_fresh_venv_and_load_by_name(tmp_path):
     build = subprocess.run([sys.executable, "-m", "licex.cli", "package", str(DEFAULT_MODEL), str(tmp_path / "pkg")],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-3000:]
-    wheel = next((tmp_path / "pkg").glob("zh_licex_cnn-*/dist/zh_licex_cnn-*.whl"))
+    dist = tmp_path / "pkg"
+    wheels = sorted(p.name.split("-")[0] for p in dist.glob("*.whl"))
+    assert wheels == ["licex", "zh_licex_cnn"]
+    assert len(build.stdout.splitlines()) == 3  # the two wheels and the install line: no build log
 
-    # A fresh venv that sees licex and its dependencies where they are installed now, so the
-    # test installs only the pipeline package (no download of spaCy).
-    env_dir = tmp_path / "venv"
+    # A fresh venv, run from an empty folder with no path into the checkout: licex comes from its
+    # wheel; its dependencies (spaCy, ...) from the package index or pip's cache.
+    env_dir, elsewhere = tmp_path / "venv", tmp_path / "elsewhere"
     venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    purelib = subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                      text=True).strip()
-    here = sysconfig.get_paths()["purelib"]
-    Path(purelib, "licex-parent.pth").write_text(f"import site; site.addsitedir({here!r})\n", encoding="utf-8")
-    install = subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", str(wheel)], capture_output=True, text=True)
+    elsewhere.mkdir()
+    python = str(env_dir / "bin" / "python")
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "LICEX_MODEL")}
+    install = subprocess.run([python, "-m", "pip", "install", "-q", *map(str, sorted(dist.glob("*.whl")))],
+                             capture_output=True, text=True, cwd=elsewhere, env=clean_env)
     assert install.returncode == 0, install.stderr[-3000:]
 
     code = (
-        "import sys, spacy\n"
+        "import sys, spacy, licex\n"
         "nlp = spacy.load('zh_licex_cnn')\n"
         "text = open(sys.argv[1], encoding='utf-8').read()\n"
         "record = nlp(text)._.license_record\n"
+        "print(licex.__file__)\n"
         "print(record['license_no'], record['company_name'], len(record['clauses']))\n"
     )
-    licence = ROOT / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt"
-    run = subprocess.run([python, "-c", code, str(licence)], capture_output=True, text=True, cwd=tmp_path)
+    licence = elsewhere / "licence.txt"
+    licence.write_bytes((ROOT / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt").read_bytes())
+    run = subprocess.run([python, "-I", "-c", code, str(licence)], capture_output=True, text=True, cwd=elsewhere,
+                         env={**clean_env, "HF_HUB_OFFLINE": "1"})
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stdout.split() == ["B2-20160073", "北京中录国际文化传播有限公司", "29"]
-    assert str(env_dir) in subprocess.check_output(
-        [python, "-c", "import zh_licex_cnn; print(zh_licex_cnn.__file__)"], text=True)
+    where, result = run.stdout.splitlines()[-2:]
+    assert where.startswith(str(env_dir)) and str(ROOT) not in where
+    assert result.split() == ["B2-20160073", "北京中录国际文化传播有限公司", "29"]

@@ -16,12 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_licex_train_smoke(tmp_path):
     out = tmp_path / "training"
+    (out / "model").mkdir(parents=True)  # an earlier model, and an evaluation set the new run lacks
+    (out / "evaluation" / "stale").mkdir(parents=True)
     result = subprocess.run(
         [sys.executable, "-m", "licex.cli", "train", "-o", str(out), "--config", str(ROOT / "configs" / "cnn.cfg"),
-         "--corpus", str(ROOT / "corpus" / "annotations"), "--synth", "12", "--synth-damaged", "1", "--max-steps", "3", "--eval-frequency", "3"],
+         "--corpus", str(ROOT / "corpus" / "annotations"), "--synth", "12", "--synth-damaged", "1", "--max-steps", "3",
+         "--eval-frequency", "3", "--force"],
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.name for p in (out / "evaluation").iterdir()) == ["dev", "dev_damaged", "real"]
     metrics = json.loads((out / "metrics.json").read_text("utf-8"))
     assert metrics["corpus"]["real (held out)"] == 3
     assert metrics["corpus"]["train"] + metrics["corpus"]["dev"] == 12
@@ -41,6 +45,20 @@ def test_licex_train_smoke(tmp_path):
     assert nlp.disabled == []
     assert {"ner", "spancat", "licex_field_rules", "licex_clause_rules", "licex_record_builder"} <= set(nlp.pipe_names)
     assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_clause_rules"]
+
+
+def test_train_refuses_to_replace_a_model_without_force(tmp_path):
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "metrics.json").write_text("{}", "utf-8")
+    result = CliRunner().invoke(app, ["train", "-o", str(tmp_path), "--config", str(ROOT / "configs" / "cnn.cfg"), "--synth", "2"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"licex: error: {tmp_path / 'model'}: a trained model is already there; give --force "
+                                     "to replace it (with its metrics and evaluation), or train into another folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.json", "model"]  # nothing touched
 
 
 def test_corpora_with_a_shared_id_are_refused_before_training(tmp_path):

@@ -31,6 +31,27 @@ def tiny_bert(tmp_path: Path, monkeypatch) -> Path:
     return folder
 
 
+def test_trf_config_without_a_local_transformer_says_so_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    config = ROOT / "configs" / "trf.cfg"
+    for extra, named in (([], "it names none"), (["--transformer", str(tmp_path / "absent")], "is not a folder")):
+        result = CliRunner().invoke(app, ["train", "-o", str(tmp_path / "out"), "--config", str(config), *extra])
+        assert result.exit_code == 1
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"licex: error: {config}: component 'transformer' needs a local transformer model: "
+                               "give its folder with --transformer PATH") and named in line
+    assert not (tmp_path / "out").exists()  # refused before any work
+
+    cnn = ROOT / "configs" / "cnn.cfg"
+    result = CliRunner().invoke(app, ["train", "-o", str(tmp_path / "out"), "--config", str(cnn), "--transformer", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"licex: error: {cnn}: has no transformer component; --transformer is for a "
+                                     "transformer config such as configs/trf.cfg")
+
+
 @pytest.mark.slow
 def test_trf_config_trains_and_reloads(tmp_path, tiny_bert):
     import spacy
@@ -39,8 +60,8 @@ def test_trf_config_trains_and_reloads(tmp_path, tiny_bert):
 
     result = train(
         tmp_path / "trf", config=ROOT / "configs" / "trf.cfg", corpora=[ROOT / "corpus" / "annotations"],
-        synth=6, synth_seed=3, dev_fraction=0.34,
-        overrides={"paths.transformer": str(tiny_bert), "training.max_steps": 2, "training.eval_frequency": 2},
+        synth=6, synth_seed=3, dev_fraction=0.34, transformer=tiny_bert,
+        overrides={"training.max_steps": 2, "training.eval_frequency": 2},
     )
     nlp = spacy.load(result.model)
     assert nlp.pipe_names[0] == "transformer"

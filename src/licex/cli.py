@@ -21,11 +21,36 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
+from .extras import MissingExtra, extra_providing, require
 from .inputs import InputError, atomic_writer, check_output, collect_inputs, input_paths
+
+# Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
+# neither the evaluation, nor the generator, nor doccano's client.
+
+
+class _LicexGroup(TyperGroup):
+    """The top-level command group: a command that needs an optional extra which is not installed
+    ends in one line naming the extra, whichever command it is."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MissingExtra as error:
+            missing = error
+        except ModuleNotFoundError as error:
+            extra = extra_providing(error)
+            if extra is None:
+                raise
+            missing = MissingExtra(extra, f"licex {ctx.invoked_subcommand}")
+        fail(str(missing))
+        raise typer.Exit(2)
+
 
 app = typer.Typer(
     name="licex",
+    cls=_LicexGroup,
     help="Extract structured records from Chinese value-added telecom business licences.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -215,25 +240,12 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
-    from . import evaluate as evaluation
-
+    require("eval", "licex evaluate")
     if gold is not None:
         if len(args) != 1:
             fail("with --gold give one file of predicted records: licex evaluate --gold DIR PRED.jsonl")
             raise typer.Exit(2)
-        try:
-            report = evaluation.evaluate(evaluation.load_gold_dir(gold), evaluation.load_predictions(Path(args[0])))
-        except InputError as error:
-            fail(str(error))
-            raise typer.Exit(2)
-        if as_json:
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
-            return
-        stdout.print(evaluation.render_table(report))
-        if report.misses:
-            stdout.print(evaluation.render_misses(report))
-        if report.unmatched:
-            stderr.print(f"predictions without gold (not scored): {', '.join(report.unmatched)}")
+        _evaluate_records(gold, Path(args[0]), as_json)
         return
     if len(args) != 2:
         fail("give MODEL DATA (or --gold DIR PRED.jsonl)")
@@ -241,19 +253,51 @@ def evaluate(
     _evaluate_model(args[0], Path(args[1]), compare, output, as_json)
 
 
+def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
+    from .evaluation.records import evaluate, load_gold_dir, load_predictions
+    from .evaluation.render import render_misses, render_table
+
+    try:
+        gold, predicted = load_gold_dir(gold_dir), load_predictions(predictions)
+    except InputError as error:
+        fail(str(error))
+        raise typer.Exit(2)
+    if not gold.keys() & predicted.keys():
+        # Every field would score 0.000: the files do not belong together, or the ids differ.
+        fail(f"{predictions}: no prediction matches a gold record in {gold_dir} (a record matches by the file "
+             "name of its `source`, without .txt, and the gold file <name>.record.json); nothing scored")
+        raise typer.Exit(1)
+    report = evaluate(gold, predicted)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    stdout.print(render_table(report))
+    if report.misses:
+        stdout.print(render_misses(report))
+    if report.unmatched:
+        stderr.print(f"predictions without gold (not scored): {', '.join(report.unmatched)}")
+
+
 def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
-    from .model_evaluation import comparison_table, evaluate_pipeline, write_reports
+    from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
+    from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
-    from .train import compare_pipelines
 
     with _corpus_errors():
         examples = _read_examples(data)
     model_path = None if model == "rules" else model
+    runs = 3 if compare and model_path is not None else 1
     try:
-        if compare and model_path is not None:
-            reports = compare_pipelines(model_path, examples)
-        else:
-            reports = [evaluate_pipeline(load_pipeline(model_path), examples, model)]
+        with _progress(runs * len(examples)) as progress:
+            task = progress.add_task("evaluating", total=runs * len(examples))
+
+            def advance() -> None:
+                progress.advance(task)
+
+            if runs == 3:
+                reports = compare_pipelines(model_path, examples, advance)
+            else:
+                reports = [evaluate_pipeline(load_pipeline(model_path), examples, model, advance)]
     except OSError as error:
         fail(f"{model}: cannot load the pipeline: {error}")
         raise typer.Exit(2)
@@ -277,7 +321,7 @@ def _read_examples(data: Path):
 
 @app.command("train")
 def train_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Training folder: corpus, pipeline, model, metrics.json.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Training folder: corpus, pipeline, model, metrics.json, evaluation.")],
     config: Annotated[Path, typer.Option("--config", help="spaCy training config.")] = Path("configs/cnn.cfg"),
     corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Annotated corpora (folders or JSONL); repeatable.")] = None,
     synth: Annotated[int, typer.Option("--synth", help="Also generate this many synthetic licences to train on.")] = 0,
@@ -287,21 +331,30 @@ def train_command(
     max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override [training] max_steps.")] = None,
     eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override [training] eval_frequency.")] = None,
     real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Train on real licences too (e.g. pulled from doccano); they are held out by default.")] = False,
+    transformer: Annotated[Optional[Path], typer.Option("--transformer", help="A local Hugging Face model folder for a transformer config (sets paths.transformer; nothing is downloaded).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a model already in OUTPUT, with its metrics and evaluation.")] = False,
 ) -> None:
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
-    from .train import train
+    require("train", "licex train")
+    from .train import TrainingError, train
 
     overrides = {}
     if max_steps is not None:
         overrides["training.max_steps"] = max_steps
     if eval_frequency is not None:
         overrides["training.eval_frequency"] = eval_frequency
-    with _corpus_errors():
+    with _corpus_errors(), _progress(2) as progress:
+        task = progress.add_task("evaluating", total=None, visible=False)
+
+        def advance() -> None:  # the evaluation after training: one tick per document and pipeline
+            progress.update(task, visible=True)
+            progress.advance(task)
+
         try:
             result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
                            dev_fraction, overrides=overrides, real_in_train=real_in_train,
-                           synth_damaged=synth_damaged)
-        except ValueError as error:
+                           synth_damaged=synth_damaged, transformer=transformer, force=force, progress=advance)
+        except TrainingError as error:
             fail(str(error))
             raise typer.Exit(1)
     for name, reports in result.metrics["evaluation"].items():
@@ -418,11 +471,18 @@ def bench_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model."""
-    from .bench import bench, bench_table
-
+    from .bench import bench, bench_table, bench_work
+    if data is None:
+        require("synth", "licex bench without --data")
+    elif not any(data.glob("*.txt")):
+        fail(f"{data}: no *.txt files to benchmark")
+        raise typer.Exit(2)
     specs = ["rules", *(model or [])]
+    work = bench_work(specs, n, data)
     try:
-        results = bench(specs, n, seed, data)
+        with _progress(work) as progress:
+            task = progress.add_task("benchmarking", total=work)
+            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done))
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
@@ -435,22 +495,25 @@ def bench_command(
 @app.command("package")
 def package_command(
     model: Annotated[Path, typer.Argument(help="A trained pipeline folder (e.g. training/model).")],
-    output: Annotated[Path, typer.Argument(help="Folder for the package and its wheel.")],
+    output: Annotated[Path, typer.Argument(help="Folder for the two wheels (and the pipeline package's source).")],
     name: Annotated[str, typer.Option("--name", help="Package name without the language prefix.")] = "licex_cnn",
     version: Annotated[str, typer.Option("--version", help="Package version.")] = "0.1.0",
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show the build logs.")] = False,
 ) -> None:
-    """Build an installable spaCy pipeline package (zh_NAME) as a wheel."""
-    from .package import package_pipeline
+    """Build the pipeline package (zh_NAME) and licex itself as wheels, side by side."""
+    require("package", "licex package")
+    from .package import PackageError, package_pipeline
 
     if not (model / "config.cfg").exists():
         fail(f"{model}: not a saved pipeline (no config.cfg)")
         raise typer.Exit(2)
     try:
-        wheel = package_pipeline(model, output, name, version)
-    except (RuntimeError, SystemExit) as error:
+        wheels = package_pipeline(model, output, name, version, verbose=verbose)
+    except PackageError as error:
         fail(f"packaging {model} failed: {error}")
         raise typer.Exit(1)
-    stdout.print(f"{wheel}\ninstall with: pip install {wheel}")
+    stdout.print("\n".join(str(wheel) for wheel in wheels), highlight=False, soft_wrap=True)
+    stdout.print(f"install both with: pip install {' '.join(str(w) for w in wheels)}", highlight=False, soft_wrap=True)
 
 
 @contextmanager

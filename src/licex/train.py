@@ -1,4 +1,4 @@
-"""`licex train`: corpus -> split -> `spacy train` -> evaluation of rules, model and model with fallback.
+"""`licex train`: corpus -> split -> `spacy train` -> the three-way evaluation (see evaluation.pipelines).
 
 Real licences are held out of training and development: they are the evaluation set the
 reported figures come from. The training corpus is the annotated corpus plus, optionally,
@@ -16,41 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
-
-from .corpus.annotations import (AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, read_docbin,
+from .corpus.annotations import (AnnotationError, duplicate_ids, read_annotation_dir, read_docbin,
                                  write_annotations)
 from .corpus.convert import jsonl_to_split
 from .corpus.synth import DAMAGED_TAG, generate
+from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
+from .extras import require
 from .inputs import atomic_write_text
-from .model_evaluation import PipelineReport, evaluate_pipeline, write_reports
-from .pipeline import load_pipeline, rules_pipeline
+from .pipeline import load_pipeline
 
-RULE_FALLBACK = ("licex_field_rules", "licex_clause_rules")
+
+class TrainingError(ValueError):
+    """What stops training before it starts, in one line."""
 
 
 @dataclass
 class TrainResult:
     model: Path
     metrics: dict[str, Any]
-
-
-def model_only(nlp: Language) -> Language:
-    """The pipeline with its rule fallback switched off (the record builder still runs): what
-    training measures."""
-    for name in RULE_FALLBACK:
-        if name in nlp.pipe_names:
-            nlp.disable_pipe(name)
-    return nlp
-
-
-def compare_pipelines(model: Path | str | None, examples: Sequence[AnnotatedText]) -> list[PipelineReport]:
-    """Rules only, model only and model with rule fallback on the same documents."""
-    reports = [evaluate_pipeline(rules_pipeline(), examples, "rules only")]
-    if model is not None:
-        reports.append(evaluate_pipeline(model_only(load_pipeline(model)), examples, "model only"))
-        reports.append(evaluate_pipeline(load_pipeline(model), examples, "model + rules"))
-    return reports
 
 
 def train(
@@ -64,6 +47,9 @@ def train(
     overrides: dict[str, Any] | None = None,
     real_in_train: bool = False,
     synth_damaged: float = 0.0,
+    transformer: Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> TrainResult:
     """Train a pipeline into `output` and evaluate it; returns the path of the best model and the metrics.
 
@@ -72,10 +58,22 @@ def train(
     output/model (a copy of the best model), output/metrics.json and, per evaluation set (real,
     dev, and dev_damaged: the dev licences with damaged labels, where `synth_damaged` made any),
     output/evaluation/<set>/report.{json,md} and accuracy.png.
+
+    `transformer` is a local Hugging Face model folder for a config with a transformer (it sets
+    `paths.transformer`). A model already in `output` is replaced only with `force`; the old
+    evaluation goes with it. Raises TrainingError before any work when either is missing.
+    `progress` is called once per document evaluated.
     """
     from spacy.cli.train import train as spacy_train
 
     output = Path(output)
+    overrides = dict(overrides or {})
+    if transformer is not None:
+        overrides["paths.transformer"] = str(transformer)
+    _check_transformer(Path(config), overrides)
+    if (output / "model").exists() and not force:
+        raise TrainingError(f"{output / 'model'}: a trained model is already there; give --force to replace it "
+                            "(with its metrics and evaluation), or train into another folder")
     sources = list(corpora)
     if synth:
         synth_dir = output / "synth"
@@ -87,17 +85,19 @@ def train(
     _combine(sources, combined)
     split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train)
     if not split.train:
-        raise ValueError("no training documents: give annotated corpora with --corpus or --synth N")
+        raise TrainingError("no training documents: give annotated corpora with --corpus or --synth N")
     settings = {
         "paths.train": str(output / "corpus" / "train.spacy"),
         "paths.dev": str(output / "corpus" / ("dev.spacy" if split.dev else "train.spacy")),
-        **(overrides or {}),
+        **overrides,
     }
     started = time.perf_counter()
     spacy_train(config, output / "pipeline", overrides=settings)
     seconds = time.perf_counter() - started
     model = output / "model"
     _ship(output / "pipeline" / "model-best", model)
+    if (output / "evaluation").exists():  # a set the new run lacks must not leave its old report
+        shutil.rmtree(output / "evaluation")
 
     metrics: dict[str, Any] = {
         "config": str(config),
@@ -106,27 +106,37 @@ def train(
                    "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
-        "evaluation": evaluate_sets(model, split.real, split.dev, output / "evaluation"),
+        # The dev licences with damaged labels: the harder layouts the rules cannot read.
+        "evaluation": evaluate_sets(model, {
+            "real": split.real, "dev": split.dev,
+            "dev_damaged": [e for e in split.dev if DAMAGED_TAG in e.meta.get("layout", ())],
+        }, output / "evaluation", progress),
     }
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return TrainResult(model, metrics)
 
 
-def evaluate_sets(
-    model: Path, real: Sequence[AnnotatedText], dev: Sequence[AnnotatedText], output: Path
-) -> dict[str, Any]:
-    """The three-way comparison on the real licences, the dev set and its licences with damaged
-    labels (the harder layouts the rules cannot read): reports under output/<set>/, and the
-    summaries metrics.json keeps."""
-    damaged = [e for e in dev if DAMAGED_TAG in e.meta.get("layout", ())]
-    summaries = {}
-    for name, examples in (("real", real), ("dev", dev), ("dev_damaged", damaged)):
-        if not examples:
-            continue
-        reports = compare_pipelines(model, examples)
-        write_reports(reports, output / name, f"{name} ({len(examples)} documents)")
-        summaries[name] = {r.name: _summary(r) for r in reports}
-    return summaries
+def _check_transformer(config: Path, overrides: dict[str, Any]) -> None:
+    """A config with a transformer component trains only on a local model folder (nothing is
+    fetched from the model hub); a folder given for a config without one is a mistake."""
+    from spacy.util import load_config
+
+    try:
+        resolved = load_config(config, overrides=overrides, interpolate=True)
+    except OSError as error:
+        raise TrainingError(f"{config}: cannot read the config: {error}") from None
+    transformers = {name: component for name, component in resolved.get("components", {}).items()
+                    if component.get("factory") == "transformer"}
+    if "paths.transformer" in overrides and not transformers:
+        raise TrainingError(f"{config}: has no transformer component; --transformer is for a transformer config "
+                            "such as configs/trf.cfg")
+    for name, component in transformers.items():
+        require("trf", f"the transformer config {config}")
+        folder = component.get("model", {}).get("name")
+        if not folder or not Path(folder).is_dir():
+            where = f"{folder!r} is not a folder" if folder else "it names none"
+            raise TrainingError(f"{config}: component {name!r} needs a local transformer model: give its folder "
+                                f"with --transformer PATH ({where})")
 
 
 def _ship(best: Path, model: Path) -> None:
@@ -148,14 +158,3 @@ def _combine(sources: Sequence[Path], target: Path) -> None:
         raise AnnotationError(problems)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_annotations(target, (example for _, example in located))
-
-
-def _summary(report: PipelineReport) -> dict[str, Any]:
-    fields = {name: s.accuracy for name, s in report.fields.fields.items() if s.counted}
-    return {
-        "documents": report.documents,
-        "fields": fields,
-        "clause_label_accuracy": report.fields.clauses.accuracy,
-        "entity_f1": report.entities.get("ents_f"),
-        "clause_span_f1": report.clause_spans.get("spans_clauses_f"),
-    }

@@ -5,6 +5,11 @@ Both sides are record dicts (the JSON of LicenseRecord). Values are compared aft
 
 Gold records may leave keys out: a key absent from a gold record or gold item means "not
 annotated", and that key is then dropped from both sides of the comparison for that document.
+
+Each field is a classification: on every document where it counts, its gold value is the true
+class and its predicted value the predicted one, so scikit-learn's `accuracy_score` scores it. The
+clause labels are paired by clause number the same way (MISSING where one side has no such clause).
+No spaCy here: predictions from any extractor can be scored.
 """
 
 from __future__ import annotations
@@ -12,17 +17,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rich.table import Table
-from spacy.util import registry
+from sklearn.metrics import accuracy_score
 
-from .components.record_builder import build_record
-from .inputs import InputError
-from .record import AnnualInspection, Business, LicenseRecord, Shareholder, Website
+from ..inputs import InputError
+from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website
 
 FIELDS = [
     "license_no",
@@ -51,6 +54,7 @@ _ITEM_MODELS = {"businesses": Business, "website": Website, "shareholders": Shar
 # The business code is the key of the per-business fields: without it they cannot be compared.
 _REQUIRES = {name: ("businesses.code",) for name in FIELDS if name.startswith("businesses")}
 _SPACE = re.compile(r"\s+")
+MISSING = "(none)"  # the label of a clause number that one side does not have
 
 
 def unannotated_keys(gold: dict[str, Any]) -> frozenset[str]:
@@ -121,18 +125,42 @@ def _clauses(record: dict[str, Any]) -> dict[str, str]:
     return {_norm(c.get("number")): c.get("label") for c in record.get("clauses") or [] if isinstance(c, dict)}
 
 
+def _clause_class(clauses: dict[str, str], number: str) -> str:
+    """The label of clause `number` as a class: MISSING where the record has no such clause."""
+    return str(clauses[number]) if number in clauses else MISSING
+
+
 @dataclass
 class Score:
-    counted: int = 0
-    correct: int = 0
+    """The gold and predicted classes of one field (or of the clause labels) on the documents where
+    it counts; a field's classes are its comparable values as JSON text."""
+
+    gold: list[str] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        return len(self.gold)
+
+    @property
+    def correct(self) -> int:
+        return int(accuracy_score(self.gold, self.predicted, normalize=False)) if self.gold else 0
 
     @property
     def accuracy(self) -> float | None:
-        return self.correct / self.counted if self.counted else None
+        return float(accuracy_score(self.gold, self.predicted)) if self.gold else None
 
-    def add(self, ok: bool) -> None:
-        self.counted += 1
-        self.correct += ok
+    def add(self, gold: str, predicted: str) -> None:
+        self.gold.append(gold)
+        self.predicted.append(predicted)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"counted": self.counted, "correct": self.correct, "accuracy": self.accuracy}
+
+
+def _as_class(value: Any) -> str:
+    """A comparable field value as a class label: equal values, equal JSON text."""
+    return json.dumps(jsonable(value), ensure_ascii=False)
 
 
 class Miss(NamedTuple):
@@ -151,22 +179,20 @@ class EvaluationReport:
     unmatched: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        def score(s: Score) -> dict[str, Any]:
-            return {**asdict(s), "accuracy": s.accuracy}
-
         return {
             "documents": self.documents,
-            "fields": {name: score(s) for name, s in self.fields.items()},
-            "clauses": score(self.clauses),
-            "misses": [{"document": m.doc_id, "field": m.field, "gold": _jsonable(m.gold),
-                        "predicted": _jsonable(m.predicted)} for m in self.misses],
+            "fields": {name: s.to_dict() for name, s in self.fields.items()},
+            "clauses": self.clauses.to_dict(),
+            "misses": [{"document": m.doc_id, "field": m.field, "gold": jsonable(m.gold),
+                        "predicted": jsonable(m.predicted)} for m in self.misses],
             "unmatched": list(self.unmatched),
         }
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A comparable value as JSON data: tuples become lists."""
     if isinstance(value, tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -185,17 +211,18 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
             pred_value = pred_values[name]
             if gold_value is None and pred_value is None:
                 continue
-            report.fields[name].add(gold_value == pred_value)
-            if gold_value != pred_value:
+            gold_class, pred_class = _as_class(gold_value), _as_class(pred_value)
+            report.fields[name].add(gold_class, pred_class)
+            if gold_class != pred_class:
                 report.misses.append(Miss(doc_id, name, gold_value, pred_value))
         if "clauses" in skip:
             continue
         gold_clauses, pred_clauses = _clauses(gold_record), _clauses(pred_record)
         # Gold order, then extra predicted numbers: the misses read in document order.
         for number in dict.fromkeys([*gold_clauses, *pred_clauses]):
-            ok = number in gold_clauses and number in pred_clauses and gold_clauses[number] == pred_clauses[number]
-            report.clauses.add(ok)
-            if not ok:
+            gold_class, pred_class = _clause_class(gold_clauses, number), _clause_class(pred_clauses, number)
+            report.clauses.add(gold_class, pred_class)
+            if gold_class != pred_class:
                 report.misses.append(Miss(doc_id, f"clauses[{number}]", gold_clauses.get(number),
                                           pred_clauses.get(number)))
     return report
@@ -224,67 +251,6 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
 
 def load_predictions(path: Path) -> dict[str, dict]:
     """JSONL written by `licex extract`, keyed by the file name of each record's `source`, minus .txt."""
-    from .predictions import read_predictions
+    from ..predictions import read_predictions
 
     return read_predictions(path)
-
-
-def format_accuracy(value: float | None) -> str:
-    """An accuracy or F1 as printed in every licex table: three decimals, — where nothing was counted."""
-    return "—" if value is None else f"{value:.3f}"
-
-
-def render_table(report: EvaluationReport) -> Table:
-    """Accuracy per field, then one row for clause labels."""
-    table = Table(title=f"Field accuracy ({report.documents} documents)")
-    for column in ("field", "documents", "correct", "accuracy"):
-        table.add_column(column, justify="left" if column == "field" else "right")
-    for name, score in report.fields.items():
-        table.add_row(name, str(score.counted), str(score.correct), format_accuracy(score.accuracy))
-    table.add_section()
-    table.add_row("clause labels", str(report.clauses.counted), str(report.clauses.correct),
-                  format_accuracy(report.clauses.accuracy))
-    return table
-
-
-def render_misses(report: EvaluationReport, limit: int | None = None) -> Table:
-    """The misses (at most `limit`) as document, field, gold value, predicted value."""
-    table = Table(title=f"Misses ({len(report.misses)})")
-    for column in ("document", "field", "gold", "predicted"):
-        table.add_column(column, overflow="fold")
-    for miss in report.misses[:limit]:
-        table.add_row(miss.doc_id, miss.field, *(
-            "—" if v is None else json.dumps(_jsonable(v), ensure_ascii=False) for v in (miss.gold, miss.predicted)
-        ))
-    return table
-
-
-# -- spaCy scorer ---------------------------------------------------------------------------
-
-
-def score_examples(examples: Iterable[Any], **_: Any) -> dict[str, Any]:
-    """Per-field accuracy of spaCy Examples: the record of each predicted Doc against the record
-    the record builder makes of its reference annotations.
-
-    Returns `fields_acc` (the mean accuracy over the fields counted on any document),
-    `clauses_acc` (clause-label accuracy) and `fields_<field>_acc` for each counted field, so
-    `spacy train` and `spacy evaluate` report them.
-    """
-    gold, predicted = {}, {}
-    for i, example in enumerate(examples):
-        gold[str(i)] = build_record(example.reference).to_json_dict()
-        predicted[str(i)] = example.predicted._.license_record or build_record(example.predicted).to_json_dict()
-    report = evaluate(gold, predicted)
-    accuracies = {name: s.accuracy for name, s in report.fields.items() if s.accuracy is not None}
-    scores: dict[str, Any] = {
-        "fields_acc": sum(accuracies.values()) / len(accuracies) if accuracies else None,
-        "clauses_acc": report.clauses.accuracy,
-    }
-    scores |= {f"fields_{name.replace('.', '_')}_acc": value for name, value in accuracies.items()}
-    return scores
-
-
-@registry.scorers("licex.fields_scorer.v1")
-def make_fields_scorer() -> Callable[..., dict[str, Any]]:
-    """The record builder's scorer: per-field accuracy (see score_examples)."""
-    return score_examples

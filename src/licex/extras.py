@@ -1,0 +1,45 @@
+"""The optional dependencies, by job, and the one message for a job whose extra is missing.
+
+Extraction needs only the core dependencies. Every other job has an extra in pyproject.toml;
+EXTRAS lists its distributions (with the module each one provides), so a command finds a missing
+one before it starts, and an import that fails deep inside a command is traced to its extra.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, distribution
+
+_SYNTH = {"faker": "faker"}
+_EVAL = {"scikit-learn": "sklearn", "matplotlib": "matplotlib"}
+# extra -> {distribution: its top-level module}; pyproject.toml declares the same (a test checks)
+EXTRAS: dict[str, dict[str, str]] = {
+    "synth": _SYNTH,
+    "doccano": {"doccano-client": "doccano_client", "requests": "requests"},
+    "eval": _EVAL,
+    "train": _SYNTH | _EVAL,
+    "package": {"build": "build"},
+    "trf": {"spacy-transformers": "spacy_transformers", "transformers": "transformers"},
+}
+
+
+class MissingExtra(ImportError):
+    """A job whose extra is not installed: the message says which one and how to install it."""
+
+    def __init__(self, extra: str, job: str) -> None:
+        super().__init__(f'{job} needs the {extra!r} extra: pip install "licex[{extra}]"')
+        self.extra = extra
+
+
+def require(extra: str, job: str) -> None:
+    """Raise MissingExtra unless every distribution of `extra` is installed; `job` names what needs it."""
+    for name in EXTRAS[extra]:
+        try:
+            distribution(name)
+        except PackageNotFoundError:
+            raise MissingExtra(extra, job) from None
+
+
+def extra_providing(error: ModuleNotFoundError) -> str | None:
+    """The extra that installs the module an import did not find, if any."""
+    top = (error.name or "").split(".")[0]
+    return next((extra for extra, modules in EXTRAS.items() if top in modules.values()), None)
