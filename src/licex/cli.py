@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -132,17 +133,25 @@ def _write_records(records: list[dict], output: Path | None, output_format: Outp
             handle.write(text)
 
 
-def _records_table(records: list[dict]) -> Table:
-    table = Table(title=f"{len(records)} licence(s)")
-    for column in ("source", "licence no", "company", "businesses", "issued", "expires", "clauses"):
-        table.add_column(column)
+def _records_table(records: list[dict]) -> Group:
+    """One block per licence (its source, then a field a line), so that it reads at 80 columns:
+    a value longer than the line folds onto the next, never cut off."""
+    blocks: list[Table | str] = [f"{len(records)} licence(s)"]
     for r in records:
-        table.add_row(
-            r["source"], r["license_no"] or "—", r["company_name"] or "—",
-            " ".join(b["code"] or "?" for b in r["businesses"]) or "—",
-            r["issue_date"] or "—", r["expiry_date"] or "—", str(len(r["clauses"])),
-        )
-    return table
+        block = Table(title=escape(r["source"]), title_justify="left", show_header=False, expand=True)
+        block.add_column("field", no_wrap=True, style="bold")
+        block.add_column("value", overflow="fold", ratio=1)
+        for field, value in (
+            ("licence no", r["license_no"]),
+            ("company", r["company_name"]),
+            ("businesses", " ".join(b["code"] or "?" for b in r["businesses"])),
+            ("issued", r["issue_date"]),
+            ("expires", r["expiry_date"]),
+            ("clauses", str(len(r["clauses"]))),
+        ):
+            block.add_row(field, escape(value) if value else "—")
+        blocks.append(block)
+    return Group(*blocks)
 
 
 @app.command()
