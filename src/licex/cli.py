@@ -190,12 +190,13 @@ def evaluate(
 
 
 def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
+    from .corpus.annotations import read_annotation_dir
     from .model_evaluation import comparison_table, evaluate_pipeline, write_reports
     from .pipeline import load_pipeline
     from .train import compare_pipelines
 
     with _corpus_errors():
-        examples = _read_examples(data)
+        examples = read_annotation_dir(data)
     model_path = None if model == "rules" else model
     try:
         if compare and model_path is not None:
@@ -212,16 +213,6 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
         return
     stdout.print(comparison_table(reports, title))
     stdout.print(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
-
-
-def _read_examples(data: Path):
-    """Annotated documents from a corpus folder (its annotations/), a JSONL folder or file, or a .spacy file."""
-    from .corpus.annotations import read_annotation_dir, read_docbin
-
-    if data.suffix == ".spacy":
-        return list(read_docbin(data))
-    annotations = data / "annotations" if (data / "annotations").is_dir() else data
-    return read_annotation_dir(annotations)
 
 
 @app.command("train")
@@ -282,7 +273,7 @@ def schema(
 
 @app.command()
 def convert(
-    source: Annotated[Path, typer.Argument(help="Annotation JSONL (file or folder of *.jsonl), or a .spacy file.")],
+    source: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl or a .jsonl file; or a .spacy file to turn back into JSONL.")],
     target: Annotated[Path, typer.Argument(help="A .spacy file, a .jsonl file, or with --split a folder.")],
     split: Annotated[bool, typer.Option("--split", help="Write train.spacy, dev.spacy and real.spacy into TARGET.")] = False,
     dev_fraction: Annotated[float, typer.Option(help="Share of synthetic documents put in dev.", min=0.0, max=1.0)] = 0.2,
@@ -310,7 +301,7 @@ app.add_typer(corpus_app, name="corpus")
 
 @corpus_app.command("stats")
 def corpus_stats(
-    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl or one file.")],
+    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl, a .jsonl or a .spacy file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Documents, characters, and counts per entity label, clause label, business code and layout case."""
@@ -327,7 +318,7 @@ def corpus_stats(
 
 @corpus_app.command("validate")
 def corpus_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation JSONL files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Corpus folders (with annotations/), folders of *.jsonl, .jsonl or .spacy files.")],
 ) -> None:
     """Check annotation files; every problem is listed as file:line."""
     from .corpus.annotations import read_annotation_dir
@@ -345,13 +336,15 @@ def synth(
     output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/).")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
     damaged: Annotated[float, typer.Option("--damaged", help="Share of the licences whose field labels OCR misread or the licence words unusually (layout tag damaged_labels); the rules cannot read those.", min=0.0, max=1.0)] = 0.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace a corpus licex synth generated earlier in OUTPUT (never a folder with other files).")] = False,
 ) -> None:
-    """Generate N annotated synthetic licences with their gold records."""
+    """Generate N annotated synthetic licences with their gold records into a new or empty folder."""
+    from .corpus.paths import generated_corpus_target
     from .corpus.synth import generate
 
-    with _progress(n) as progress:
+    with _corpus_errors(), generated_corpus_target(output, force) as target, _progress(n) as progress:
         task = progress.add_task("generating", total=n)
-        summary = generate(n, output, seed, progress=lambda: progress.advance(task), damaged=damaged)
+        summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from .corpus.annotations import AnnotatedText, AnnotationError, read_annotation_dir, read_docbin, write_annotations
+from .corpus.annotations import AnnotatedText, AnnotationError, read_annotation_dir, write_annotations
 from .corpus.convert import jsonl_to_split
 from .corpus.synth import DAMAGED_TAG, generate
 from .inputs import atomic_write_text
@@ -145,7 +145,7 @@ def _combine(sources: Sequence[Path], target: Path) -> None:
     first_source: dict[str, Path] = {}
     problems = []
     for source in map(Path, sources):
-        for example in list(read_docbin(source)) if source.suffix == ".spacy" else read_annotation_dir(source):
+        for example in read_annotation_dir(source):
             key = json.dumps(example.id)
             if key in first_source:
                 problems.append(f"{source}: duplicate id {example.id!r} (also in {first_source[key]})")

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, DocBin, Span
 
 from ..inputs import InputError, atomic_writer, decode_text
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from .paths import annotation_files
 
 SpanTuple = tuple[int, int, str]
 ORIGIN_REAL = "real"
@@ -167,17 +168,14 @@ def read_annotations(path: Path) -> list[AnnotatedText]:
 
 
 def read_annotation_dir(path: Path) -> list[AnnotatedText]:
-    """All `*.jsonl` files of a folder (or one file), validated together: ids are unique across them."""
-    path = Path(path)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    if not files:
-        raise InputError(str(path), "no *.jsonl annotation files")
+    """The documents of any corpus path (`paths.annotation_files`: a corpus folder, a folder of
+    JSONL, a JSONL or .spacy file), validated together: ids are unique across the files."""
     examples: list[AnnotatedText] = []
     problems: list[str] = []
     first_file: dict[str, Path] = {}
-    for file in files:
+    for file in annotation_files(path):
         try:
-            file_examples = read_annotations(file)
+            file_examples = list(read_docbin(file)) if file.suffix == ".spacy" else read_annotations(file)
         except AnnotationError as error:
             problems += error.problems
             continue

@@ -48,11 +48,9 @@ class CorpusStats:
 
 
 def corpus_stats(path: Path) -> CorpusStats:
-    """Counts over the annotations of a corpus folder (its `annotations/`), a JSONL folder or file."""
-    path = Path(path)
-    annotations = path / "annotations" if (path / "annotations").is_dir() else path
+    """Counts over the annotations of any corpus path (see `paths.annotation_files`)."""
     stats = CorpusStats()
-    for example in read_annotation_dir(annotations):
+    for example in read_annotation_dir(path):
         stats.documents += 1
         stats.characters += len(example.text)
         stats.origins[example.origin] += 1
