@@ -279,6 +279,7 @@ def convert(
     dev_fraction: Annotated[float, typer.Option(help="Share of synthetic documents put in dev.", min=0.0, max=1.0)] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev rule.")] = 0,
     real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Put real licences into train/dev (they are held out by default).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Write the .spacy files in the tokens of the pipeline this training config builds (default: the default pipeline's, as configs/cnn.cfg).")] = None,
 ) -> None:
     """Convert doccano JSONL <-> spaCy DocBin; every annotation is kept or the conversion fails saying which."""
     from .corpus import convert as conversion
@@ -287,11 +288,13 @@ def convert(
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
             stdout.print(f"{count} documents -> {target}")
-        elif split:
-            result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train)
+            return
+        tokenizer = conversion.pipeline_tokenizer(config)
+        if split:
+            result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train, tokenizer)
             stdout.print(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
         else:
-            count = conversion.jsonl_to_docbin(source, target)
+            count = conversion.jsonl_to_docbin(source, target, tokenizer)
             stdout.print(f"{count} documents -> {target}")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 
 from .corpus.annotations import AnnotatedText, AnnotationError, read_annotation_dir, write_annotations
-from .corpus.convert import jsonl_to_split
+from .corpus.convert import jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
 from .inputs import atomic_write_text
 from .model_evaluation import PipelineReport, evaluate_pipeline, write_reports
@@ -84,7 +84,8 @@ def train(
         sources.append(synth_dir / "annotations")
     combined = output / "corpus" / "all.jsonl"
     _combine(sources, combined)
-    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train)
+    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train,
+                           tokenizer=pipeline_tokenizer(config))
     if not split.train:
         raise ValueError("no training documents: give annotated corpora with --corpus or --synth N")
     settings = {

@@ -13,7 +13,7 @@ not keep: a file either converts with every annotation or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,9 +66,9 @@ _tokenizer = None
 
 
 def _char_tokenizer():
-    """Character tokens (spacy.blank("zh")), for the span checks and DocBins: the finest
-    tokenization, on which any annotation aligns. A trained pipeline's own tokenizer may be
-    coarser (configs/cnn.cfg); spaCy's Example aligns the two in training."""
+    """Character tokens (spacy.blank("zh")), for the span checks: the finest tokenization, on
+    which any annotation aligns. The .spacy files training reads are written in the pipeline's
+    own tokens instead (corpus/convert.py), so that they align with what the pipeline predicts."""
     global _tokenizer
     if _tokenizer is None:
         _tokenizer = spacy.blank("zh").tokenizer
@@ -203,9 +203,10 @@ def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
 # -- spaCy Docs and DocBin ---------------------------------------------------------------------
 
 
-def to_doc(example: AnnotatedText) -> Doc:
-    """A Doc with the entities in doc.ents and the clauses in doc.spans["clauses"]."""
-    doc = _char_tokenizer()(example.text)
+def to_doc(example: AnnotatedText, tokenizer: Callable[[str], Doc] | None = None) -> Doc:
+    """A Doc with the entities in doc.ents and the clauses in doc.spans["clauses"], in character
+    tokens or those of `tokenizer` (ValueError if a span does not fall on its token boundaries)."""
+    doc = (tokenizer or _char_tokenizer())(example.text)
     doc.ents = [_span(doc, span) for span in example.entities]
     doc.spans[CLAUSES_KEY] = [_span(doc, span) for span in example.clauses]
     doc.user_data["licex_id"] = example.id
@@ -232,10 +233,10 @@ def from_doc(doc: Doc) -> AnnotatedText:
     )
 
 
-def to_docbin(examples: Iterable[AnnotatedText]) -> DocBin:
+def to_docbin(examples: Iterable[AnnotatedText], tokenizer: Callable[[str], Doc] | None = None) -> DocBin:
     docbin = DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
     for example in examples:
-        docbin.add(to_doc(example))
+        docbin.add(to_doc(example, tokenizer))
     return docbin
 
 
