@@ -55,16 +55,17 @@ def bench(n: int, models: list[str], seed: int) -> list[dict]:
     return json.loads(completed.stdout)
 
 
-def markdown(results: list[dict], n: int, models: list[str], seed: int) -> str:
+def markdown(results: list[dict], n: int, models: list[str], seed: int, load: tuple[float, float]) -> str:
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     characters = results[0]["characters"]
     command = " ".join(["licex bench", f"-n {n}", *(f"--model {m}" for m in models)] + ([f"--seed {seed}"] if seed else []))
     lines = [
         f"`{command}` ({n:,} generated licences, {characters / 1e6:.1f} million characters, each pipeline in "
         "its own process pinned to one core, streaming through `nlp.pipe`), measured on "
-        f"{today} on {machine()} (`python training/figures.py` regenerates this table):",
+        f"{today} on {machine()}, with a load average of {load[0]:.1f} before and {load[1]:.1f} after the "
+        "run (other work on the machine slows it down; `python training/figures.py` regenerates this table):",
         "",
-        "| pipeline | chars/s | docs/s | peak RSS | load | target |",
+        "| pipeline | chars/s | docs/s | peak RSS | load time | target |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
@@ -95,7 +96,9 @@ def main() -> None:
     parser.add_argument("--readme", type=Path, help="replace the table in this README instead of printing it")
     args = parser.parse_args()
     models = args.model or ["training/model"]
-    table = markdown(bench(args.n, models, args.seed), args.n, models, args.seed)
+    before = os.getloadavg()[0]  # one-minute load average: how busy the machine was
+    results = bench(args.n, models, args.seed)
+    table = markdown(results, args.n, models, args.seed, (before, os.getloadavg()[0]))
     if args.readme:
         replace_in(args.readme, table)
     else:
