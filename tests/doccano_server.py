@@ -311,9 +311,11 @@ def _raise_interrupt(signum, frame) -> None:
 
 
 def main() -> int:
-    # SIGTERM and SIGHUP (a closed terminal) stop the server as Ctrl-C does.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    signal.signal(signal.SIGHUP, _raise_interrupt)
+    # SIGTERM and SIGHUP (a closed terminal) stop the server as Ctrl-C does. SIGINT too, set
+    # explicitly: a shell starts a background job with SIGINT ignored, and Python then installs
+    # no KeyboardInterrupt handler, so `kill -INT` would do nothing.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_interrupt)
     try:
         server = DoccanoServer.start(log=lambda message: print(message, file=sys.stderr))
     except ServerError as error:
