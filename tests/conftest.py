@@ -1,20 +1,98 @@
-"""Shared fixtures: one rules pipeline per session, and a runner that checks evidence offsets."""
+"""Shared fixtures, built once per session: the shipped corpus, generated licences, the rules
+pipeline and the committed default model, the CLI runner, and a runner that checks evidence offsets.
+
+Test modules read shared data through these fixtures, never at import time: collecting a test
+file then costs nothing, and each corpus file or model is read once however many tests use it.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
+from typer.testing import CliRunner, Result
 
-from licex.pipeline import rules_pipeline
+from licex.corpus.annotations import AnnotatedText, read_annotation_dir
+from licex.corpus.synth import doc_seed, generate_one
+from licex.pipeline import load_pipeline, rules_pipeline
+from licex.record import LicenseRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DEFAULT_MODEL = ROOT / "training" / "model"
+
+Generated = tuple[str, AnnotatedText, LicenseRecord]
 
 
 @pytest.fixture(scope="session")
 def rules_nlp() -> Language:
     return rules_pipeline()
+
+
+@pytest.fixture(scope="session")
+def default_nlp() -> Language:
+    """The committed default model (training/model), named explicitly: neither $LICEX_MODEL
+    nor an installed zh_licex_cnn changes what the tests load."""
+    return load_pipeline(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def corpus_examples() -> list[AnnotatedText]:
+    """Every annotated document of corpus/annotations, validated."""
+    return read_annotation_dir(CORPUS / "annotations")
+
+
+@pytest.fixture(scope="session")
+def real_examples(corpus_examples) -> list[AnnotatedText]:
+    """The annotated real licences (the texts of corpus/raw)."""
+    return [e for e in corpus_examples if e.origin == "real"]
+
+
+@pytest.fixture(scope="session")
+def raw_texts() -> dict[str, str]:
+    """The real licence texts of corpus/raw by document id (the file name without .txt)."""
+    return {p.stem: p.read_text("utf-8") for p in sorted((CORPUS / "raw").glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def gold_records() -> dict[str, dict[str, Any]]:
+    """The gold records of corpus/records by document id."""
+    return {p.name.removesuffix(".record.json"): json.loads(p.read_text("utf-8"))
+            for p in sorted((CORPUS / "records").glob("*.record.json"))}
+
+
+@pytest.fixture(scope="session")
+def generated() -> Callable[..., list[Generated]]:
+    """generated(seed, n, damaged=False) -> the first n (text, annotations, gold record) of a seed,
+    ids synth_00000...; each set is generated once per session and shared (do not modify it)."""
+
+    @cache
+    def make(seed: int, n: int, damaged: bool = False) -> list[Generated]:
+        return [generate_one(doc_seed(seed, i), doc_id=f"synth_{i:05d}", damaged_labels=damaged) for i in range(n)]
+
+    return make
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """cli(*args, input=None, env=None) -> the `licex` command run in this process (typer's
+    CliRunner): exit_code, stdout and stderr apart. One test per command family still runs a
+    real process (tests/test_cli.py's smoke test)."""
+    from licex.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+    return run
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """A real doccano 1.8.4 server on 127.0.0.1 for the tests and the README walk-through.
 
-doccano pins pydantic 1 and cannot share licex's environment, so it gets a virtual environment of
-its own: `$LICEX_DOCCANO_VENV`, by default `<repo>/.doccano-venv`, reused when it already holds
-doccano 1.8.4 and created otherwise (`python3 -m venv` + `pip install "doccano==1.8.4"
-"marshmallow<4" "numpy<2"`, about a minute). Each server gets a fresh DOCCANO_HOME (SQLite
+doccano 1.8.4 pins Django 4, SQLAlchemy < 2 and pandas < 2, and with pandas < 2 comes numpy < 2,
+which licex's environment (spaCy 3.8 on numpy 2) cannot share; so doccano gets a virtual
+environment of its own (713 MB), outside the checkout: `$LICEX_DOCCANO_VENV`, by default
+`${XDG_CACHE_HOME:-~/.cache}/licex/doccano-venv`, reused when it already holds doccano 1.8.4 and
+created otherwise (`python3 -m venv` + `pip install "doccano==1.8.4" "marshmallow<4" "numpy<2"`,
+about a minute). Each server gets a fresh DOCCANO_HOME (SQLite
 database, media, logs) in a temporary folder, an admin and an annotator user with random
 passwords, gunicorn bound to 127.0.0.1 on a free port (never `doccano webserver`, which binds
 0.0.0.0) and the `doccano task` worker that runs imports and exports.
 
-    python tests/doccano_server.py        # runs one in the foreground, prints URL and users
+    python tests/doccano_server.py        # runs one in the foreground, prints URL and users;
+                                          # Ctrl-C (or SIGTERM, SIGHUP) stops it and its children
 
 Importable: `with DoccanoServer.start() as server: ...` (server.url, server.admin,
 server.annotator, server.home); everything it started is stopped on exit, at interpreter exit
@@ -27,13 +30,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCCANO_VERSION = "1.8.4"
 PIP_REQUIREMENTS = [f"doccano=={DOCCANO_VERSION}", "marshmallow<4", "numpy<2"]
 VENV_ENV = "LICEX_DOCCANO_VENV"
@@ -50,7 +55,11 @@ class User:
 
 
 def venv_path() -> Path:
-    return Path(os.environ.get(VENV_ENV) or ROOT / ".doccano-venv")
+    """Where doccano's virtual environment lives: $LICEX_DOCCANO_VENV, else the user's cache folder."""
+    if os.environ.get(VENV_ENV):
+        return Path(os.environ[VENV_ENV])
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "licex" / "doccano-venv"
 
 
 def _installed_version(venv: Path) -> str | None:
@@ -72,6 +81,7 @@ def ensure_venv(venv: Path | None = None, log=print) -> Path:
     log(f"installing doccano {DOCCANO_VERSION} into {venv} (about a minute) ...")
     python3 = shutil.which("python3") or sys.executable
     if not (venv / "bin" / "python").exists():
+        venv.parent.mkdir(parents=True, exist_ok=True)
         _run([python3, "-m", "venv", str(venv)], "creating the doccano virtual environment")
     _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *PIP_REQUIREMENTS],
          f"pip install {' '.join(PIP_REQUIREMENTS)}")
@@ -241,32 +251,32 @@ class DoccanoServer:
                 tails.append(f"--- {name}.log\n" + "\n".join(text))
         return "\n".join(tails)
 
-    def stop(self) -> None:
-        """End every process group this server started, then remove its home."""
-        for process in self._processes:
-            if process.poll() is None:
+    def stop(self, grace: float = 5.0) -> None:
+        """End every process group this server started, then remove its home; safe to call twice.
+
+        SIGTERM first, SIGKILL for whatever still runs `grace` seconds later (all groups together:
+        gunicorn's and celery's graceful shutdowns would otherwise wait for their workers). While
+        it runs, Ctrl-C is ignored: a second Ctrl-C must not leave doccano running in the
+        background (its processes have sessions of their own, so the terminal cannot reach them).
+        """
+        with _signals_ignored(signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            processes, self._processes = self._processes, []
+            for process in processes:
+                if process.poll() is None:
+                    _signal_group(process, signal.SIGTERM)
+            deadline = time.monotonic() + grace
+            for process in processes:
                 try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
+                    process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
                     pass
-        for process in self._processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait(timeout=5)
-        # Children that outlived their leader (a group whose leader already exited).
-        for process in self._processes:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        self._processes.clear()
-        if self._owns_home and self.home.exists():
-            shutil.rmtree(self.home, ignore_errors=True)
+            # Leaders that did not stop in time, and children that outlived their leader.
+            for process in processes:
+                _signal_group(process, signal.SIGKILL)
+            for process in processes:
+                process.wait()
+            if self._owns_home and self.home.exists():
+                shutil.rmtree(self.home, ignore_errors=True)
 
     def __enter__(self) -> "DoccanoServer":
         return self
@@ -275,18 +285,45 @@ class DoccanoServer:
         self.stop()
 
 
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@contextmanager
+def _signals_ignored(*signums: int) -> Iterator[None]:
+    """Ignore these signals in the block (only the main thread may change signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # SIGTERM and SIGHUP (a closed terminal) stop the server as Ctrl-C does. SIGINT too, set
+    # explicitly: a shell starts a background job with SIGINT ignored, and Python then installs
+    # no KeyboardInterrupt handler, so `kill -INT` would do nothing.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_interrupt)
     try:
         server = DoccanoServer.start(log=lambda message: print(message, file=sys.stderr))
     except ServerError as error:
         print(f"doccano_server: {error}", file=sys.stderr)
         return 1
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    except KeyboardInterrupt:  # start() has stopped whatever it had started
+        print("doccano_server: interrupted while starting; stopped", file=sys.stderr)
+        return 130
     try:
         print(f"doccano {DOCCANO_VERSION} at {server.url} (started in {server.start_seconds:.1f} s)")
         print(json.dumps({"url": server.url,
@@ -302,9 +339,11 @@ def main() -> int:
         print("a doccano process exited:\n" + server.log_tail(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("stopping doccano ...", file=sys.stderr, flush=True)
         return 0
     finally:
         server.stop()
+        print("doccano stopped", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -105,15 +103,14 @@ def test_clause_labels_are_not_entities_and_entity_labels_not_clauses(tmp_path):
     assert "unknown label 'LICENSE_NO' in 'clauses'" in problems_of(path)[0]
 
 
-def test_conversion_refuses_bad_files_and_leaves_no_output(tmp_path):
+def test_conversion_refuses_bad_files_and_leaves_no_output(tmp_path, cli):
     source = write_lines(tmp_path / "a.jsonl", GOOD, {**GOOD, "id": "b", "label": [[0, 99, "COMPANY"]]})
     target = tmp_path / "out.spacy"
     with pytest.raises(AnnotationError):
         jsonl_to_docbin(source, target)
     assert not target.exists()
-    result = subprocess.run([sys.executable, "-m", "licex.cli", "convert", str(source), str(target)],
-                            capture_output=True, text=True)
-    assert result.returncode == 1
+    result = cli("convert", source, target)
+    assert result.exit_code == 1
     assert f"{source}:2:" in result.stderr and "out of range" in result.stderr
 
 

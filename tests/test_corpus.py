@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from licex.components.record_builder import build_record
-from licex.corpus.annotations import read_annotation_dir, to_doc
+from licex.corpus.annotations import to_doc
 from licex.evaluation.records import evaluate
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-REAL = read_annotation_dir(CORPUS / "annotations")
+
+def test_every_real_licence_is_annotated_once(real_examples, raw_texts):
+    assert sorted(str(e.id) for e in real_examples) == sorted(raw_texts)
+    for example in real_examples:
+        assert example.text == raw_texts[str(example.id)]
 
 
-def test_every_real_licence_is_annotated_once():
-    raw = sorted(p.stem for p in (CORPUS / "raw").glob("*.txt"))
-    assert sorted(str(e.id) for e in REAL if e.origin == "real") == raw
-    for example in REAL:
-        assert example.text == (CORPUS / "raw" / f"{example.id}.txt").read_text("utf-8")
-
-
-@pytest.mark.parametrize("example", REAL, ids=lambda e: str(e.id))
-def test_annotations_give_the_gold_record(example):
-    gold = json.loads((CORPUS / "records" / f"{example.id}.record.json").read_text("utf-8"))
-    record = build_record(to_doc(example)).to_json_dict()
-    report = evaluate({example.id: gold}, {example.id: record})
-    assert report.misses == []
-    assert report.clauses.counted == len(gold["clauses"]) == len(example.clauses)
+def test_annotations_give_the_gold_record(real_examples, gold_records):
+    assert {str(e.id) for e in real_examples} == set(gold_records)
+    for example in real_examples:
+        gold = gold_records[str(example.id)]
+        record = build_record(to_doc(example)).to_json_dict()
+        report = evaluate({example.id: gold}, {example.id: record})
+        assert report.misses == [], example.id
+        assert report.clauses.counted == len(gold["clauses"]) == len(example.clauses), example.id

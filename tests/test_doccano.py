@@ -100,7 +100,7 @@ def test_convert_export_splits_labels_and_names_every_problem():
     assert "example 9 (doc): duplicate id 'doc' (first at doccano project 'p', example 7 (doc))" in problems
 
 
-def test_unreachable_server_is_one_clear_line(tmp_path):
+def test_unreachable_server_is_one_clear_line(tmp_path, cli):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -109,8 +109,8 @@ def test_unreachable_server_is_one_clear_line(tmp_path):
     out = tmp_path / "pulled.jsonl"
     for args in (["pull", "--project", "p", "-o", str(out)], ["status", "--project", "p"],
                  ["push", str(RAW[0]), "--project", "p", "--rules-only"]):
-        result = licex(*args, env=env)
-        assert result.returncode == 1, result.stderr
+        result = cli("doccano", *args, env=env)
+        assert result.exit_code == 1, result.stderr
         assert result.stderr.strip() == f"licex: error: cannot reach doccano at {url}: connection refused or host unknown"
     assert list(tmp_path.iterdir()) == []
 

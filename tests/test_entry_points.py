@@ -42,8 +42,9 @@ def test_every_licex_registered_function_is_an_entry_point():
 def test_saved_pipeline_loads_in_a_process_that_never_imports_licex(tmp_path):
     pipeline.rules_pipeline().to_disk(tmp_path / "nlp")
     code = (
-        "import sys, spacy; assert 'licex' not in sys.modules;"
+        "import sys, spacy; assert 'licex' not in sys.modules, 'imported before the load';"
         "nlp = spacy.load(sys.argv[1]);"
+        "assert 'licex' in sys.modules, 'the factories did not come from the entry points';"
         "doc = nlp('经营许可证编号: B2-20160073\\n公司名称: 上海某某信息科技有限公司\\n');"
         "print(doc._.license_record['company_name'], doc._.license_record['license_no'])"
     )

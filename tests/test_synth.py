@@ -27,9 +27,9 @@ BUILDER_DOCS = 100
 
 
 @pytest.fixture(scope="module")
-def documents():
+def documents(generated):
     """(text, annotations, gold record) of the first documents of seed 0."""
-    return [generate_one(doc_seed(0, i), doc_id=f"synth_{i:05d}") for i in range(COVERAGE_DOCS)]
+    return generated(0, COVERAGE_DOCS)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -223,8 +223,8 @@ def test_clause_wording_data_covers_every_label_and_business():
 
 
 @pytest.fixture(scope="module")
-def damaged_documents():
-    return [generate_one(doc_seed(0, i), doc_id=f"synth_{i:05d}", damaged_labels=True) for i in range(60)]
+def damaged_documents(generated):
+    return generated(0, 60, damaged=True)
 
 
 def test_damaged_labels_change_labels_only(damaged_documents):
@@ -242,11 +242,9 @@ def test_damaged_labels_change_labels_only(damaged_documents):
         assert [label for *_, label in example.clauses] == [label for *_, label in clean.clauses]
 
 
-def test_the_rules_cannot_read_damaged_labels(damaged_documents):
+def test_the_rules_cannot_read_damaged_labels(damaged_documents, rules_nlp):
     """What makes the set hard: the rules miss most fields the damaged labels name."""
-    from licex.pipeline import rules_pipeline
-
-    nlp = rules_pipeline()
+    nlp = rules_nlp
     found = total = 0
     for text, _, gold in damaged_documents:
         record = nlp(text)._.license_record

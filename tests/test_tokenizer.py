@@ -3,8 +3,6 @@ phrase tokens by their characters and bigrams."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy
 import pytest
 import spacy
@@ -15,11 +13,6 @@ from thinc.api import Adam
 from licex.components.char_ngram_embed import CharNgramEmbed, phrase_keys, token_keys
 from licex.components.tokenizer import LicenceTokenizer, phrase_ranges
 from licex.layout import Layout
-from licex.corpus.annotations import read_annotations
-from licex.corpus.synth import doc_seed, generate_one
-
-ROOT = Path(__file__).resolve().parent.parent
-REAL = read_annotations(ROOT / "corpus" / "annotations" / "real.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +21,10 @@ def tokenizer() -> LicenceTokenizer:
 
 
 @pytest.fixture(scope="module")
-def examples():
+def examples(real_examples, generated):
     """The real licences and generated ones, a third with damaged labels."""
-    generated = [generate_one(doc_seed(21, i), doc_id=str(i), damaged_labels=i % 3 == 0)[1] for i in range(90)]
-    return REAL + generated
+    clean, damaged = generated(21, 90), generated(21, 90, damaged=True)
+    return real_examples + [(damaged if i % 3 == 0 else clean)[i][1] for i in range(90)]
 
 
 def test_every_annotated_span_starts_and_ends_on_a_token_boundary(tokenizer, examples):
@@ -45,8 +38,8 @@ def test_every_annotated_span_starts_and_ends_on_a_token_boundary(tokenizer, exa
     assert misaligned == []
 
 
-def test_clauses_get_phrase_tokens_and_fields_character_tokens(tokenizer):
-    text = REAL[0].text
+def test_clauses_get_phrase_tokens_and_fields_character_tokens(tokenizer, real_examples):
+    text = real_examples[0].text
     doc = tokenizer(text)
     ranges = phrase_ranges(Layout.of(text))
     assert ranges and all(text[start:end].strip() for start, end in ranges)
@@ -59,7 +52,7 @@ def test_clauses_get_phrase_tokens_and_fields_character_tokens(tokenizer):
     assert all(len(t) == 1 for t in outside)
     assert sum(len(t) for t in inside) / len(inside) > 8
     # Every clause starts a token of its own: 十五、 never glues to the sentence before it.
-    clause_starts = {start for start, _, _ in REAL[0].clauses}
+    clause_starts = {start for start, _, _ in real_examples[0].clauses}
     assert clause_starts <= {t.idx for t in doc}
     assert len(doc) < 0.4 * len(text)
 
@@ -82,7 +75,7 @@ def test_a_text_without_special_provisions_is_tokenized_like_the_char_segmenter(
     assert len(tokenizer("")) == 0
 
 
-def test_the_tokenizer_saves_with_the_pipeline_and_loads_by_entry_point(tmp_path):
+def test_the_tokenizer_saves_with_the_pipeline_and_loads_by_entry_point(tmp_path, real_examples):
     config = spacy.blank("zh").config
     config["nlp"]["tokenizer"] = {"@tokenizers": "licex.licence_tokenizer.v1"}
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
@@ -90,15 +83,15 @@ def test_the_tokenizer_saves_with_the_pipeline_and_loads_by_entry_point(tmp_path
     nlp.to_disk(tmp_path / "nlp")
     loaded = spacy.load(tmp_path / "nlp")
     assert isinstance(loaded.tokenizer, LicenceTokenizer)
-    assert [t.text for t in loaded(REAL[1].text)] == [t.text for t in nlp(REAL[1].text)]
+    assert [t.text for t in loaded(real_examples[1].text)] == [t.text for t in nlp(real_examples[1].text)]
 
 
-def test_a_character_token_is_embedded_by_its_norm_and_a_phrase_by_its_characters_and_bigrams(tokenizer):
+def test_a_character_token_is_embedded_by_its_norm_and_a_phrase_by_its_characters_and_bigrams(tokenizer, real_examples):
     assert list(phrase_keys("木马")) == [get_string_id("木"), get_string_id("马"), get_string_id("木马")]
     # A character inside a phrase has the key of the same character as a token of its own.
     chars = spacy.blank("zh")("不得利用木马程序ICP")
     assert list(phrase_keys("不得利用木马程序ICP")[:len(chars)]) == [t.norm for t in chars]
-    doc = tokenizer(REAL[0].text)
+    doc = tokenizer(real_examples[0].text)
     keys, per_token = token_keys(doc)
     assert len(per_token) == len(doc) and per_token.sum() == len(keys)
     offsets = numpy.cumsum(per_token) - per_token
@@ -107,8 +100,8 @@ def test_a_character_token_is_embedded_by_its_norm_and_a_phrase_by_its_character
         assert got == ((token.norm,) if len(token) == 1 else tuple(int(k) for k in phrase_keys(token.text)))
 
 
-def test_the_embedding_gives_one_row_per_token_and_learns(tokenizer):
-    docs = [tokenizer(REAL[0].text[:3000]), tokenizer(REAL[2].text[:500]), tokenizer("")]
+def test_the_embedding_gives_one_row_per_token_and_learns(tokenizer, real_examples):
+    docs = [tokenizer(real_examples[0].text[:3000]), tokenizer(real_examples[2].text[:500]), tokenizer("")]
     model = CharNgramEmbed(width=16, rows=500)
     model.initialize(X=docs)
     outputs, backprop = model.begin_update(docs)
@@ -135,13 +128,13 @@ def test_words_and_spaces_match_spacy_in_one_pass(examples):
             assert words_and_spaces(tokens) == get_words_and_spaces(tokens, text), text[:40]
 
 
-def test_the_tokenizer_leaves_its_layout_on_the_doc(tokenizer, monkeypatch):
+def test_the_tokenizer_leaves_its_layout_on_the_doc(tokenizer, monkeypatch, real_examples):
     """Every component reads the analysis the tokenizer made: the layout is computed once per Doc."""
     from licex import analysis
     from licex.pipeline import rules_pipeline
 
     nlp = rules_pipeline()
-    text = REAL[0].text
+    text = real_examples[0].text
     calls = []
     original = analysis.Layout.of.__func__
 

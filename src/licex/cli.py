@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -218,17 +218,27 @@ def _progress(total: int) -> Progress:
     )
 
 
-def _records_table(records: list[dict]) -> Table:
-    table = Table(title=f"{len(records)} licence(s)")
-    for column in ("source", "licence no", "company", "businesses", "issued", "expires", "clauses"):
-        table.add_column(column)
+def _records_table(records: list[dict]) -> Group:
+    """One block per licence (its source, then a field a line), so that it reads at 80 columns:
+    a value longer than the line folds onto the next, never cut off. Values are Text, never
+    markup: a file name such as `[red]x.txt` shows as it is."""
+    blocks: list[Table | str] = [f"{len(records)} licence(s)"]
     for r in records:
-        table.add_row(
-            r["source"] + (f" #{r['part']}" if r["part"] else ""), r["license_no"] or "—", r["company_name"] or "—",
-            " ".join(b["code"] or "?" for b in r["businesses"]) or "—",
-            r["issue_date"] or "—", r["expiry_date"] or "—", str(len(r["clauses"])),
-        )
-    return table
+        title = r["source"] + (f" (licence {r['part']})" if r.get("part") else "")
+        block = Table(title=Text(one_line(title)), title_justify="left", show_header=False, expand=True)
+        block.add_column("field", no_wrap=True, style="bold")
+        block.add_column("value", overflow="fold", ratio=1)
+        for field, value in (
+            ("licence no", r["license_no"]),
+            ("company", r["company_name"]),
+            ("businesses", " ".join(b["code"] or "?" for b in r["businesses"])),
+            ("issued", r["issue_date"]),
+            ("expires", r["expiry_date"]),
+            ("clauses", str(len(r["clauses"]))),
+        ):
+            block.add_row(field, Text(one_line(value)) if value else "—")
+        blocks.append(block)
+    return Group(*blocks)
 
 
 @app.command()
@@ -279,12 +289,13 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
 
 
 def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
+    from .corpus.annotations import read_annotation_dir
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
 
     with _corpus_errors():
-        examples = _read_examples(data)
+        examples = read_annotation_dir(data)
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
     try:
@@ -308,15 +319,6 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
         return
     stdout.print(comparison_table(reports, title))
     stdout.print(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
-
-
-def _read_examples(data: Path):
-    """Annotated documents from a corpus folder (its annotations/), a JSONL folder or file, or a .spacy file."""
-    from .corpus.annotations import annotations_folder, read_annotation_dir, read_docbin
-
-    if data.suffix == ".spacy":
-        return list(read_docbin(data))
-    return read_annotation_dir(annotations_folder(data))
 
 
 @app.command("train")
@@ -386,12 +388,13 @@ def schema(
 
 @app.command()
 def convert(
-    source: Annotated[Path, typer.Argument(help="Annotation JSONL (file or folder of *.jsonl), or a .spacy file.")],
+    source: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl or a .jsonl file; or a .spacy file to turn back into JSONL.")],
     target: Annotated[Path, typer.Argument(help="A .spacy file, a .jsonl file, or with --split a folder.")],
     split: Annotated[bool, typer.Option("--split", help="Write train.spacy, dev.spacy and real.spacy into TARGET.")] = False,
     dev_fraction: Annotated[float, typer.Option(help="Share of synthetic documents put in dev.", min=0.0, max=1.0)] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev rule.")] = 0,
     real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Put real licences into train/dev (they are held out by default).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Write the .spacy files in the tokens of the pipeline this training config builds (default: the default pipeline's, as configs/cnn.cfg).")] = None,
 ) -> None:
     """Convert doccano JSONL <-> spaCy DocBin; every annotation is kept or the conversion fails saying which."""
     from .corpus import convert as conversion
@@ -403,11 +406,13 @@ def convert(
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
             stdout.print(f"{count} documents -> {target}")
-        elif split:
-            result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train)
+            return
+        tokenizer = conversion.pipeline_tokenizer(config)
+        if split:
+            result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train, tokenizer)
             stdout.print(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
         else:
-            count = conversion.jsonl_to_docbin(source, target)
+            count = conversion.jsonl_to_docbin(source, target, tokenizer)
             stdout.print(f"{count} documents -> {target}")
 
 
@@ -417,7 +422,7 @@ app.add_typer(corpus_app, name="corpus")
 
 @corpus_app.command("stats")
 def corpus_stats(
-    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl or one file.")],
+    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl, a .jsonl or a .spacy file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Documents, characters, and counts per entity label, clause label, business code and layout case."""
@@ -434,7 +439,7 @@ def corpus_stats(
 
 @corpus_app.command("validate")
 def corpus_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation JSONL files or folders.")],
+    paths: Annotated[list[Path], typer.Argument(help="Corpus folders (with annotations/), folders of *.jsonl, .jsonl or .spacy files.")],
 ) -> None:
     """Check annotation files; every problem is listed as file:line."""
     from .corpus.annotations import read_annotation_dir
@@ -452,13 +457,15 @@ def synth(
     output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/).")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
     damaged: Annotated[float, typer.Option("--damaged", help="Share of the licences whose field labels OCR misread or the licence words unusually (layout tag damaged_labels); the rules cannot read those.", min=0.0, max=1.0)] = 0.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace a corpus licex synth generated earlier in OUTPUT (never a folder with other files).")] = False,
 ) -> None:
-    """Generate N annotated synthetic licences with their gold records."""
+    """Generate N annotated synthetic licences with their gold records into a new or empty folder."""
+    from .corpus.paths import generated_corpus_target
     from .corpus.synth import generate
 
-    with _progress(n) as progress:
+    with _corpus_errors(), generated_corpus_target(output, force) as target, _progress(n) as progress:
         task = progress.add_task("generating", total=n)
-        summary = generate(n, output, seed, progress=lambda: progress.advance(task), damaged=damaged)
+        summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 

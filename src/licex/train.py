@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus.annotations import (AnnotationError, duplicate_ids, read_annotation_dir, read_docbin,
-                                 write_annotations)
-from .corpus.convert import jsonl_to_split
+from .corpus.annotations import AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
+from .corpus.convert import jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
@@ -83,7 +82,8 @@ def train(
         sources.append(synth_dir / "annotations")
     combined = output / "corpus" / "all.jsonl"
     _combine(sources, combined)
-    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train)
+    split = jsonl_to_split(combined, output / "corpus", dev_fraction, split_seed, real_in_train,
+                           tokenizer=pipeline_tokenizer(config))
     if not split.train:
         raise TrainingError("no training documents: give annotated corpora with --corpus or --synth N")
     settings = {
@@ -152,8 +152,7 @@ def _ship(best: Path, model: Path) -> None:
 
 def _combine(sources: Sequence[Path], target: Path) -> None:
     """All annotation files in one JSONL (each validated on reading); ids must be unique across them."""
-    located = [(str(source), example) for source in map(Path, sources)
-               for example in (read_docbin(source) if source.suffix == ".spacy" else read_annotation_dir(source))]
+    located = [(str(source), example) for source in map(Path, sources) for example in read_annotation_dir(source)]
     if problems := duplicate_ids(located):
         raise AnnotationError(problems)
     target.parent.mkdir(parents=True, exist_ok=True)

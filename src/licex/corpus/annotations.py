@@ -12,7 +12,7 @@ not keep: a file either converts with every annotation or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from spacy.tokens import Doc, DocBin, Span
 from .. import jsonl
 from ..inputs import InputError
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from .paths import annotation_files
 
 SpanTuple = tuple[int, int, str]
 ORIGIN_REAL = "real"
@@ -66,9 +67,9 @@ _tokenizer = None
 
 
 def _char_tokenizer():
-    """Character tokens (spacy.blank("zh")), for the span checks and DocBins: the finest
-    tokenization, on which any annotation aligns. A trained pipeline's own tokenizer may be
-    coarser (configs/cnn.cfg); spaCy's Example aligns the two in training."""
+    """Character tokens (spacy.blank("zh")), for the span checks: the finest tokenization, on
+    which any annotation aligns. The .spacy files training reads are written in the pipeline's
+    own tokens instead (corpus/convert.py), so that they align with what the pipeline predicts."""
     global _tokenizer
     if _tokenizer is None:
         _tokenizer = spacy.blank("zh").tokenizer
@@ -148,12 +149,6 @@ def check_spans(example: AnnotatedText, where: str) -> list[str]:
     return problems
 
 
-def annotations_folder(path: Path) -> Path:
-    """Where a corpus keeps its annotations: a corpus folder's `annotations/`, else `path` itself."""
-    path = Path(path)
-    return path / "annotations" if (path / "annotations").is_dir() else path
-
-
 def duplicate_ids(located: Iterable[tuple[str, AnnotatedText]]) -> list[str]:
     """A problem for each document whose id an earlier one has; `located` pairs each with where it is."""
     first: dict[str, str] = {}
@@ -185,14 +180,14 @@ def read_annotations(path: Path) -> list[AnnotatedText]:
 
 
 def read_annotation_dir(path: Path) -> list[AnnotatedText]:
-    """All `*.jsonl` files of a folder (or one file), validated together: ids are unique across them."""
-    path = Path(path)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    if not files:
-        raise InputError(str(path), "no *.jsonl annotation files")
+    """The documents of any corpus path (`paths.annotation_files`: a corpus folder, a folder of
+    JSONL, a JSONL or .spacy file), validated together: ids are unique across the files."""
     located: list[tuple[str, AnnotatedText]] = []
     problems: list[str] = []
-    for file in files:
+    for file in annotation_files(path):
+        if file.suffix == ".spacy":
+            located += [(str(file), example) for example in read_docbin(file)]
+            continue
         file_located, file_problems = _read_located(file)
         located += file_located
         problems += file_problems
@@ -210,9 +205,10 @@ def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
 # -- spaCy Docs and DocBin ---------------------------------------------------------------------
 
 
-def to_doc(example: AnnotatedText) -> Doc:
-    """A Doc with the entities in doc.ents and the clauses in doc.spans["clauses"]."""
-    doc = _char_tokenizer()(example.text)
+def to_doc(example: AnnotatedText, tokenizer: Callable[[str], Doc] | None = None) -> Doc:
+    """A Doc with the entities in doc.ents and the clauses in doc.spans["clauses"], in character
+    tokens or those of `tokenizer` (ValueError if a span does not fall on its token boundaries)."""
+    doc = (tokenizer or _char_tokenizer())(example.text)
     doc.ents = [_span(doc, span) for span in example.entities]
     doc.spans[CLAUSES_KEY] = [_span(doc, span) for span in example.clauses]
     doc.user_data["licex_id"] = example.id
@@ -239,10 +235,10 @@ def from_doc(doc: Doc) -> AnnotatedText:
     )
 
 
-def to_docbin(examples: Iterable[AnnotatedText]) -> DocBin:
+def to_docbin(examples: Iterable[AnnotatedText], tokenizer: Callable[[str], Doc] | None = None) -> DocBin:
     docbin = DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
     for example in examples:
-        docbin.add(to_doc(example))
+        docbin.add(to_doc(example, tokenizer))
     return docbin
 
 

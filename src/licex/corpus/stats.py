@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..labels import CLAUSE_LABELS, ENTITY_LABELS
 from ..normalize import parse_business
-from .annotations import annotations_folder, read_annotation_dir
+from .annotations import read_annotation_dir
 
 
 @dataclass
@@ -49,9 +49,9 @@ class CorpusStats:
 
 
 def corpus_stats(path: Path) -> CorpusStats:
-    """Counts over the annotations of a corpus folder (its `annotations/`), a JSONL folder or file."""
+    """Counts over the annotations of any corpus path (see `paths.annotation_files`)."""
     stats = CorpusStats()
-    for example in read_annotation_dir(annotations_folder(path)):
+    for example in read_annotation_dir(path):
         stats.documents += 1
         stats.characters += len(example.text)
         stats.origins[example.origin] += 1

@@ -1,0 +1,102 @@
+"""Where a corpus is on disk: the one resolver of the paths every corpus-reading command takes,
+and the layout of a corpus folder (what `licex synth` writes and may replace).
+
+A corpus folder holds `raw/*.txt` (the licence texts), `annotations/*.jsonl` (their annotations)
+and `records/*.record.json` (gold records). Every command that reads annotations (`corpus stats`,
+`corpus validate`, `convert`, `evaluate`, `train --corpus`) accepts the same kinds of path: a
+corpus folder, a folder of `*.jsonl`, a JSONL file or a `.spacy` file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..inputs import InputError
+
+RAW_DIR = "raw"
+ANNOTATIONS_DIR = "annotations"
+RECORDS_DIR = "records"
+KINDS = "a corpus folder with annotations/, a folder of *.jsonl, a .jsonl or a .spacy file"
+
+# The files `licex synth` writes (corpus/synth.py names them synth_00000...): a folder that holds
+# these and nothing else is a generated corpus, the only kind `synth --force` may delete.
+_GENERATED_FILES = {
+    RAW_DIR: re.compile(r"synth_\d{5,}\.txt"),
+    RECORDS_DIR: re.compile(r"synth_\d{5,}\.record\.json"),
+    ANNOTATIONS_DIR: re.compile(r"synth\.jsonl"),
+}
+
+
+def annotation_files(path: Path) -> list[Path]:
+    """The annotation files a path names, in a stable order: a corpus folder's `annotations/*.jsonl`,
+    a folder's `*.jsonl`, or the file itself (JSONL, or a `.spacy` DocBin).
+
+    Raises InputError (naming the path) when it does not exist or names no annotation file.
+    """
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputError(str(path), "no such file or folder")
+    folder = path / ANNOTATIONS_DIR if (path / ANNOTATIONS_DIR).is_dir() else path
+    files = sorted(p for p in folder.glob("*.jsonl") if p.is_file())
+    if not files:
+        raise InputError(str(path), f"no *.jsonl annotation files (give {KINDS})")
+    return files
+
+
+def is_generated_corpus(folder: Path) -> bool:
+    """Whether `folder` holds a corpus `licex synth` wrote and nothing else."""
+    folder = Path(folder)
+    if not (folder / ANNOTATIONS_DIR / "synth.jsonl").is_file():
+        return False
+    for entry in folder.iterdir():
+        pattern = _GENERATED_FILES.get(entry.name)
+        if pattern is None or not entry.is_dir() or entry.is_symlink():
+            return False
+        if not all(f.is_file() and not f.is_symlink() and pattern.fullmatch(f.name) for f in entry.iterdir()):
+            return False
+    return True
+
+
+@contextmanager
+def generated_corpus_target(folder: Path, force: bool) -> Iterator[Path]:
+    """A fresh folder to generate a corpus into, which replaces `folder` when the block succeeds.
+
+    `folder` may be missing or empty; a generated corpus already there is replaced only with
+    `force`, anything else never. Generation writes beside it, so a failure (or Ctrl-C) leaves
+    the earlier corpus as it was. Raises InputError, naming the folder, when it refuses.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(folder), "is a file, not a corpus folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not is_generated_corpus(folder):
+            raise InputError(str(folder), "holds files that licex synth did not write; not touched (give an empty or new folder)")
+        if not force:
+            raise InputError(str(folder), "holds a generated corpus already; not replaced (use --force to replace it)")
+    target = folder.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.mkdir()
+    try:
+        yield partial
+        if target.exists():
+            earlier = target.with_name(f".{target.name}.{os.getpid()}.replaced")
+            target.rename(earlier)  # kept until the new corpus is in place
+            try:
+                partial.rename(target)
+            except OSError:
+                earlier.rename(target)
+                raise
+            shutil.rmtree(earlier)
+        else:
+            partial.rename(target)
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial)
