@@ -141,6 +141,7 @@ class _Document:
         self.pdf.add_font("cjk", fname=str(font_path()), collection_font_number=_SC_FACE)
         self.in_special = False
         self.special_page = 0
+        self.special_pdf_pages: set[int] = set()  # the pages that print the header and the footer
 
     # -- page furniture ----------------------------------------------------------------------
 
@@ -149,6 +150,7 @@ class _Document:
             return
         self.special_page += 1
         pdf = self.pdf
+        self.special_pdf_pages.add(pdf.page)
         pdf.set_font("cjk", size=self.d["small_size"])
         header = self.d["page_header"].format(license_no=self.lic.license_no)
         number = self.d["page_number"].format(page=self.special_page)
@@ -158,7 +160,7 @@ class _Document:
         pdf.set_font("cjk", size=self.d["font_size"])
 
     def page_footer(self) -> None:
-        if not self.in_special:
+        if self.pdf.page not in self.special_pdf_pages:
             return
         pdf = self.pdf
         pdf.set_y(-(self.d["margin_mm"] + 10))
@@ -266,7 +268,6 @@ class _Document:
         for clause in self.lic.clauses:
             self.pdf.ln(1)
             self.paragraph(clause, align="L")
-        self.in_special = False
 
     def seal(self, x: float, y: float) -> None:
         """A red round seal drawn as a picture over the text beneath it: scans show it, but it

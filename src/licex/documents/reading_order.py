@@ -48,8 +48,10 @@ ROW_OVERLAP = 0.5
 FURNITURE_MARGIN = 0.08
 FURNITURE_SHARE = 0.6
 _DIGITS_RE = re.compile(r"\d+")
-_ASCII_WORD_END_RE = re.compile(r"[A-Za-z0-9]$")
-_ASCII_WORD_START_RE = re.compile(r"^[A-Za-z0-9]")
+# A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
+# licence number) wrap anywhere.
+_LATIN_END_RE = re.compile(r"[A-Za-z]$")
+_LATIN_START_RE = re.compile(r"^[A-Za-z]")
 
 
 @dataclass
@@ -209,10 +211,10 @@ def _beside_none(row: list[Block], box: Box) -> bool:
 
 
 def _join_lines(builder: TextBuilder, block: Block, page: int) -> None:
-    """A block's lines, joined as one cell: no break between Chinese characters, a space
-    between two Latin words."""
+    """A block's lines, joined as one cell: nothing between Chinese characters or digits, a
+    space between two Latin words."""
     for i, frag in enumerate(block.lines):
-        if i and _ASCII_WORD_END_RE.search(block.lines[i - 1].text) and _ASCII_WORD_START_RE.search(frag.text):
+        if i and _LATIN_END_RE.search(block.lines[i - 1].text) and _LATIN_START_RE.search(frag.text):
             builder.separator(" ")
         _write_fragment(builder, frag, page)
 
