@@ -51,7 +51,7 @@ class PrintedLicence:
     previous_numbers: list[str] = field(default_factory=list)
     website: dict[str, str] | None = None  # 网站名称 / 网站域名 / 服务器放置地 / 接入服务商 values
     shareholders: list[tuple[str, str, str]] = field(default_factory=list)  # name, id number, ratio
-    inspections: list[tuple[int, str]] = field(default_factory=list)  # year, result
+    inspections: list[tuple[int, str, str | None]] = field(default_factory=list)  # year, result, stamp date
     clauses: list[str] = field(default_factory=list)  # each with its number: 一、… or (三)…
 
     @classmethod
@@ -73,18 +73,17 @@ class PrintedLicence:
             website={k: v for k, v in (record.get("website") or {}).items() if v} or None,
             shareholders=[(s["name"], s.get("id_number") or "", s.get("share_ratio") or "")
                           for s in record.get("shareholders", [])],
-            inspections=[(i["year"], i.get("result") or "合格") for i in record.get("annual_inspections", [])],
+            inspections=[(i["year"], i.get("result") or "合格", print_date(i.get("date")))
+                         for i in record.get("annual_inspections", [])],
             clauses=clauses,
         )
 
 
 def print_capital(amount: int) -> str:
-    """人民币肆仟万元 for 40,000,000: licences print capital in upper-case numerals of 万元."""
+    """人民币肆仟万元 for 40,000,000: licences print capital in upper-case numerals."""
     import cn2an
 
-    if amount % 10000 == 0:
-        return f"人民币{cn2an.an2cn(amount // 10000, 'up')}万元"
-    return f"人民币{amount}元"
+    return f"人民币{cn2an.an2cn(amount, 'up')}元"
 
 
 def print_business(code: str) -> str:
@@ -200,10 +199,10 @@ class _Document:
                 row.cell(label)
                 row.cell(value)
 
-    def grid(self, header: list[str], rows: list[list[str]]) -> None:
+    def grid(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
         pdf = self.pdf
         pdf.set_font("cjk", size=self.d["font_size"])
-        with pdf.table(first_row_as_headings=False,
+        with pdf.table(first_row_as_headings=False, col_widths=tuple(widths) if widths else None,
                        line_height=self.d["font_size"] * self.d["cell_leading"] * 0.3528) as table:
             for cells in [header, *rows]:
                 row = table.row()
@@ -222,8 +221,9 @@ class _Document:
             ("company", lic.company), ("legal_rep", lic.legal_rep), ("capital", lic.capital),
             ("address", lic.address)) if value]
         for business in lic.businesses:
-            items = "".join(f"({item})" for item in business.service_items)
-            rows.append((labels["business"], business.name + items))
+            rows.append((labels["business"], business.name))
+            if business.service_items:
+                rows.append((labels["service_items"], "；".join(business.service_items)))
             if business.coverage:
                 rows.append((labels["coverage"], business.coverage))
         rows += [(labels[key], value) for key, value in (
@@ -253,10 +253,13 @@ class _Document:
         if lic.shareholders:
             self.paragraph(self.d["shareholder_intro"])
             self.grid(self.d["shareholder_columns"],
-                      [[str(i), *row] for i, row in enumerate(lic.shareholders, start=1)])
+                      [[str(i), *row] for i, row in enumerate(lic.shareholders, start=1)],
+                      self.d["shareholder_widths"])
             self.pdf.ln(4)
-        for year, result in lic.inspections:
+        for year, result, date in lic.inspections:
             self.paragraph(self.d["inspection_entry"].format(year=year, result=result))
+            if date:
+                self.paragraph(date, align="R")
 
     def special_pages(self) -> None:
         if not self.lic.clauses:

@@ -57,6 +57,7 @@ _LATIN_START_RE = re.compile(r"^[A-Za-z]")
 @dataclass
 class Fragment:
     glyphs: list[Glyph]
+    alone: bool = True  # nothing else is printed on its visual line
 
     @property
     def box(self) -> Box:
@@ -119,6 +120,7 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
             lines.append([glyph])
     result = []
     for line in lines:
+        first = len(result)
         line.sort(key=lambda g: g.box[0])
         run = [line[0]]
         run_cell = cell_of(line[0].box, cells)
@@ -130,6 +132,9 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
                 run_cell = glyph_cell
             run.append(glyph)
         result.append(Fragment(run))
+        if len(result) - first > 1:
+            for frag in result[first:]:
+                frag.alone = False
     return result
 
 
@@ -150,9 +155,11 @@ def blocks(frags: list[Fragment], unit: float, right_edge: float, cells: list[Bo
     A fragment continues a block when the block's last line is *full* (it runs to `right_edge`,
     the right edge of the document's text: text wrapped there, it did not end) and the fragment
     starts at the block's left edge (or, after the block's first line, up to INDENT glyphs left
-    of it: a paragraph's indented first line), a little below it. A line that ends short (the end
-    of a paragraph, a short value) ends its block. Cells of a middle column never reach the
-    text's right edge, so a value wrapped there stays on separate lines.
+    of it: a paragraph's indented first line), a little below it, and stands alone on its visual
+    line: a fragment with others beside it is a cell of a new table row, not the rest of the
+    cell above. A line that ends short (the end of a paragraph, a short value) ends its block.
+    Without drawn cells, cells of a middle column never reach the text's right edge, so a value
+    wrapped there stays on separate lines.
     """
     ordered = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
     result: list[Block] = []
@@ -168,7 +175,7 @@ def blocks(frags: list[Fragment], unit: float, right_edge: float, cells: list[Bo
                 result.append(in_cell[cell])
             continue
         target = None
-        for block in reversed(result[-12:]):
+        for block in reversed(result[-12:] if frag.alone else []):
             if block in in_cell.values():
                 continue
             last = block.lines[-1].box
