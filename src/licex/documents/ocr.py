@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 # Skews below this (degrees) are left alone: they do not move a glyph off its line.
 MIN_DESKEW = 0.3
+# A recognised line is kept from this score up. A detected line read below it (often a long line
+# cropped too tightly by the detector: it reads as nothing) is cropped again with a margin of
+# RETRY_MARGIN line heights and read on its own.
+MIN_SCORE = 0.5
+RETRY_MARGIN = 0.5
 
 
 class OcrUnavailable(RuntimeError):
@@ -60,8 +65,32 @@ def ocr_image(image: "Image") -> tuple[list[Glyph], tuple[int, int]]:
 
 
 def _run(pixels) -> list[tuple[list[tuple[float, float]], str]]:
-    result, _ = engine()(pixels)
-    return [([(float(x), float(y)) for x, y in quad], text) for quad, text, _score in (result or []) if text.strip()]
+    """(quadrilateral, text) of each text line RapidOCR detects and reads."""
+    result, _ = engine()(pixels, text_score=0.0)
+    lines = []
+    for quad, text, score in result or []:
+        quad = [(float(x), float(y)) for x, y in quad]
+        if score < MIN_SCORE or not text.strip():
+            text = _read_again(pixels, quad)
+        if text.strip():
+            lines.append((quad, text))
+    return lines
+
+
+def _read_again(pixels, quad) -> str:
+    """The text of one detected line, cropped with a margin and recognised alone; '' if unread."""
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    margin = RETRY_MARGIN * (max(ys) - min(ys))
+    top, bottom = max(0, int(min(ys) - margin)), min(pixels.shape[0], int(max(ys) + margin) + 1)
+    left, right = max(0, int(min(xs) - margin)), min(pixels.shape[1], int(max(xs) + margin) + 1)
+    if bottom - top < 4 or right - left < 4:
+        return ""
+    result, _ = engine()(pixels[top:bottom, left:right], use_det=False, use_cls=False, use_rec=True)
+    if not result:
+        return ""
+    text, score = result[0]
+    return text if score >= MIN_SCORE else ""
 
 
 def _turned(lines: list[tuple[list[tuple[float, float]], str]]) -> bool:

@@ -81,6 +81,24 @@ def _usable(glyphs: list[Glyph]) -> bool:
 MIN_CELL = 6.0
 
 
+def _scanned_picture(page):
+    """The page's picture at its own resolution when one picture covers the page, else None."""
+    import pypdfium2.raw as pdfium_c
+
+    pictures = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)))
+    if len(pictures) != 1:
+        return None
+    left, bottom, right, top = pictures[0].get_bounds()
+    width, height = page.get_size()
+    if (right - left) * (top - bottom) < SCAN_COVER * width * height:
+        return None
+    try:
+        image = pictures[0].get_bitmap(render=False).to_pil()
+    except Exception:  # an image format PDFium cannot decode alone: render the page instead
+        return None
+    return image if image.width >= 200 and image.height >= 200 else None  # a thumbnail reads worse than a render
+
+
 def _cells(page, height: float) -> list[Box]:
     """The rectangles drawn on the page (table cells), in top-left coordinates."""
     import pypdfium2.raw as pdfium_c
@@ -93,11 +111,19 @@ def _cells(page, height: float) -> list[Box]:
     return cells
 
 
+# A page whose one picture covers this share of it is a scanned page: its picture is OCR'd at
+# the resolution it was scanned at (rendering would only resample it).
+SCAN_COVER = 0.9
+
+
 def _ocr_page(page) -> PageContent:
-    """The page rendered at OCR_DPI and OCR'd, with boxes scaled back to PDF points."""
+    """The page's scanned picture, or the page rendered at OCR_DPI, OCR'd; boxes in PDF points."""
     from .ocr import ocr_image
 
-    scale = OCR_DPI / 72
-    glyphs, (width, height) = ocr_image(page.render(scale=scale).to_pil())
+    image = _scanned_picture(page)
+    if image is None:
+        image = page.render(scale=OCR_DPI / 72).to_pil()
+    scale = image.width / page.get_width()
+    glyphs, (width, height) = ocr_image(image)
     size = PageSize(width / scale, height / scale, "pt", "ocr")
     return PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])

@@ -41,6 +41,9 @@ ALIGN_TOLERANCE = 0.6
 INDENT = 3.0
 STACK_GAP = 1.6
 FULL_LINE_SLACK = 1.5
+# A full line also spans at least this share of the text's width: a short line set flush right
+# (a date, 发证机关(盖章)) reaches the right edge without having wrapped.
+FULL_LINE_MIN_SHARE = 0.4
 # Two blocks share a row when their vertical extents overlap by this share of the smaller one.
 ROW_OVERLAP = 0.5
 # Page furniture: a line within this share of the page height from the top or the foot, repeated
@@ -149,11 +152,12 @@ def cell_of(box: Box, cells: list[Box]) -> int | None:
     return best
 
 
-def blocks(frags: list[Fragment], unit: float, right_edge: float, cells: list[Box] = ()) -> list[Block]:
+def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], cells: list[Box] = ()) -> list[Block]:
     """Fragments that continue the line above them in the same column, joined into blocks.
 
-    A fragment continues a block when the block's last line is *full* (it runs to `right_edge`,
-    the right edge of the document's text: text wrapped there, it did not end) and the fragment
+    A fragment continues a block when the block's last line is *full* (it runs to the right edge
+    of the document's text, `text_span` = (left, right), over a good part of its width: text
+    wrapped there, it did not end) and the fragment
     starts at the block's left edge (or, after the block's first line, up to INDENT glyphs left
     of it: a paragraph's indented first line), a little below it, and stands alone on its visual
     line: a fragment with others beside it is a cell of a new table row, not the rest of the
@@ -162,6 +166,8 @@ def blocks(frags: list[Fragment], unit: float, right_edge: float, cells: list[Bo
     wrapped there stays on separate lines.
     """
     ordered = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
+    left_edge, right_edge = text_span
+    min_width = FULL_LINE_MIN_SHARE * (right_edge - left_edge)
     result: list[Block] = []
     in_cell: dict[int, Block] = {}
     for frag in ordered:
@@ -182,7 +188,8 @@ def blocks(frags: list[Fragment], unit: float, right_edge: float, cells: list[Bo
             gap = box[1] - last[3]
             indent = last[0] - box[0]
             aligned = abs(indent) <= ALIGN_TOLERANCE * unit or (len(block.lines) == 1 and 0 < indent <= INDENT * unit)
-            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and last[2] >= right_edge - FULL_LINE_SLACK * unit:
+            full = last[2] >= right_edge - FULL_LINE_SLACK * unit and last[2] - last[0] >= min_width
+            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and full:
                 target = block
                 break
         if target is not None:
@@ -242,10 +249,12 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
     builder = TextBuilder()
     units = [unit_height(page.glyphs) for page in pages]
     page_fragments = [fragments(page.glyphs, unit, page.cells) for page, unit in zip(pages, units)]
-    # The text's right edge, as a share of the page width, over the whole document: a page of
-    # short lines (a 附页) has no full line, and so no line that wraps.
-    right_share = max((f.box[2] / page.size.width for page, frags in zip(pages, page_fragments) for f in frags
-                       if page.size.width), default=1.0)
+    # The text's left and right edges, as shares of the page width, over the whole document: a
+    # page of short lines (a 附页) has no full line, and so no line that wraps.
+    shares = [(f.box[0] / page.size.width, f.box[2] / page.size.width)
+              for page, frags in zip(pages, page_fragments) for f in frags if page.size.width]
+    left_share = min((a for a, _ in shares), default=0.0)
+    right_share = max((b for _, b in shares), default=1.0)
     page_lines: list[list[tuple[int, int, float]]] = []  # per page: (start, end, relative y) of each row
     for index, page in enumerate(pages):
         size = page.size
@@ -254,7 +263,8 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
         builder.pages.append(size)
         unit = units[index]
         lines = []
-        page_rows = rows(blocks(page_fragments[index], unit, right_share * size.width, page.cells))
+        text_span = (left_share * size.width, right_share * size.width)
+        page_rows = rows(blocks(page_fragments[index], unit, text_span, page.cells))
         for r, row in enumerate(page_rows):
             if r:
                 builder.separator("\n")
