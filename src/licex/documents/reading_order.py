@@ -36,11 +36,12 @@ FRAGMENT_GAP = 1.2
 # A fragment continues the block above it when it starts at the same x (within ALIGN_TOLERANCE,
 # or up to INDENT left of a paragraph's indented first line), its top is at most STACK_GAP below
 # the block's bottom (table cells are often set with generous leading), and the block's last
-# line reaches within FULL_LINE_SLACK of the right edge of the document's text.
+# line reaches within FULL_LINE_SLACK of the right edge of the document's text (OCR boxes end at the
+# ink, and a line ending in 、 or ， ends short of its box).
 ALIGN_TOLERANCE = 0.6
 INDENT = 3.0
 STACK_GAP = 1.6
-FULL_LINE_SLACK = 1.5
+FULL_LINE_SLACK = 2.5
 # A full line also spans at least this share of the text's width: a short line set flush right
 # (a date, 发证机关(盖章)) reaches the right edge without having wrapped.
 FULL_LINE_MIN_SHARE = 0.4
