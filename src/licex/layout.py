@@ -41,6 +41,7 @@ _REWRITE_RE = re.compile(
     r"|\*\*"  # markdown bold
     r"|\|"  # a markdown table pipe: a cell boundary
     r"|\r\n?"
+    r"|\f"  # a form feed between pages (pdftotext, licex's own document reader) ends a line
 )
 # Characters NFKC may change. ASCII and the CJK unified ideographs (most of a licence) never
 # change, so they are copied in bulk and only the rest is folded one character at a time.
@@ -69,7 +70,7 @@ def _rewrite(match: re.Match[str], in_cell: bool) -> tuple[str, bool]:
         return "".join(nfkc_char(c) for c in html.unescape(token)), in_cell
     if token == "|":
         return "\t", in_cell
-    if token.startswith("\r"):
+    if token.startswith("\r") or token == "\f":
         return "\n", in_cell
     # Pretty-printing whitespace, heading and bold markers and separator rows carry no text.
     return "", in_cell

@@ -6,7 +6,7 @@ import json
 import re
 import datetime as dt
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,12 +21,23 @@ class _Strict(BaseModel):
 
 
 class Evidence(_Strict):
-    """Where a value came from: character offsets into the original text and the producing component."""
+    """Where a value came from: character offsets into the original text and the producing component.
+
+    For a document input (PDF, scan) the original text is the text rebuilt from the pages
+    (`licex extract --text-dir` writes it), and the evidence also says where it is printed.
+    """
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
     component: str
+    page: int | None = Field(default=None, ge=1, description="1-based page of a document input")
+    bbox: list[float] | None = Field(
+        default=None, min_length=4, max_length=4,
+        description="[x0, y0, x1, y1] of the printed text on `page`, from the page's top left, in `unit`",
+    )
+    page_size: list[float] | None = Field(default=None, min_length=2, max_length=2, description="[width, height] in `unit`")
+    unit: Literal["pt", "px"] | None = Field(default=None, description="pt: PDF points; px: image pixels")
 
 
 class Business(_Strict):

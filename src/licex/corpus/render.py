@@ -1,0 +1,59 @@
+"""Rendering an annotated corpus as documents: text-layer PDFs and scanned PDFs with gold records.
+
+Each annotated licence (its text, its clause spans) and its gold record become a `PrintedLicence`
+(licex.corpus.typeset): the fields print from the gold record, each clause prints its annotated
+text without the page furniture that a page break put inside it. The outputs are laid out so
+that `licex extract` and `licex evaluate --gold` read them as they are:
+
+    OUT/text-layer/NAME.pdf   typeset, with a text layer
+    OUT/scanned/NAME.pdf      the same pages scanned (scan damage, no text layer)
+    OUT/records/NAME.record.json   the gold record both must give
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..layout import Layout
+from .annotations import AnnotatedText
+from .scan import scan_pages, scanned_pdf
+from .typeset import PrintedLicence, typeset
+
+# Spaces an OCR'd text put between Chinese characters print as nothing; a space between two
+# Latin words or numbers is kept.
+_STRAY_SPACE_RE = re.compile(r"(?<![A-Za-z0-9%.,]) +| +(?![A-Za-z0-9])")
+
+
+def clause_texts(text: str, clauses: list[tuple[int, int, str]]) -> list[str]:
+    """The printed text of each clause span: its lines without page headers, titles and
+    signature blocks, joined, with stray spaces removed."""
+    layout = Layout.of(text)
+    content = []
+    for line in layout.lines:
+        if line.kind == "content":
+            content.append(layout.view.original_span(line.start, line.end))
+    printed = []
+    for start, end, _label in sorted(clauses):
+        parts = [text[max(a, start):min(b, end)].strip() for a, b in content if a < end and b > start]
+        printed.append(_STRAY_SPACE_RE.sub("", "".join(parts)))
+    return printed
+
+
+def printed_licence(annotated: AnnotatedText, record: dict[str, Any]) -> PrintedLicence:
+    return PrintedLicence.from_record(record, clause_texts(annotated.text, annotated.clauses))
+
+
+def render_annotated(annotated: AnnotatedText, record: dict[str, Any], out: Path, *, scan: bool, seed: int) -> None:
+    """Write the text-layer PDF, the scanned PDF (when `scan`) and the gold record of one licence."""
+    name = str(annotated.id)
+    pdf = typeset(printed_licence(annotated, record))
+    for folder in ("text-layer", "records") + (("scanned",) if scan else ()):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    (out / "text-layer" / f"{name}.pdf").write_bytes(pdf)
+    if scan:
+        (out / "scanned" / f"{name}.pdf").write_bytes(scanned_pdf(scan_pages(pdf, seed)))
+    gold = {k: v for k, v in record.items() if k not in ("evidence", "source")}
+    (out / "records" / f"{name}.record.json").write_text(json.dumps(gold, ensure_ascii=False, indent=2) + "\n", "utf-8")

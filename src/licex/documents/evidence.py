@@ -1,0 +1,27 @@
+"""Evidence on the page: each evidence item of a record gets the page and box it is printed at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .geometry import DocumentText
+
+
+def attach_geometry(record: dict[str, Any], document: DocumentText) -> dict[str, Any]:
+    """Add `page`, `bbox`, `page_size` and `unit` to every evidence item of a JSON record whose
+    offsets point into `document.text`. The box is the union of the item's printed lines on the
+    page where it starts (a clause that runs onto the next page is boxed on its first page)."""
+    for items in record.get("evidence", {}).values():
+        for item in items:
+            located = document.locate(item["start"], item["end"])
+            if not located:
+                continue
+            page = located[0][0]
+            boxes = [box for p, box in located if p == page]
+            size = document.pages[page]
+            item["page"] = page + 1
+            item["bbox"] = [round(v, 2) for v in (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                                  max(b[2] for b in boxes), max(b[3] for b in boxes))]
+            item["page_size"] = [round(size.width, 2), round(size.height, 2)]
+            item["unit"] = size.unit
+    return record

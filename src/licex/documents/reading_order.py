@@ -1,0 +1,300 @@
+"""Reading order from geometry: glyphs with boxes in, lines and table rows of text out.
+
+A flattened text loses what the page shows at a glance: which value sits beside which label. A
+PDF text layer lists its glyphs in drawing order, which for a table is often column by column;
+OCR returns boxes of text in detection order. Here the page is read again from its geometry:
+
+1. glyphs become *fragments*: runs on one visual line with no wide gap between them and no cell
+   border between them (a wide gap is a cell boundary or a column of space);
+2. fragments inside one drawn table cell become one *block*; elsewhere, fragments stacked in one
+   column, each continuing a full line above it, become one block: a cell that wraps onto
+   several printed lines, or a paragraph. Its lines are joined within the block;
+3. blocks whose vertical extents overlap become one *row*, read left to right with a tab between
+   blocks, so a label and its value (even a value wrapped beside a vertically centred label) sit
+   on one line;
+4. rows are read top to bottom, pages are separated by a form feed;
+5. lines repeated at the same height on several pages (headers, footers) are marked as page
+   furniture, whatever their words.
+
+All thresholds are in units of the page's median glyph height, so they hold for PDF points and
+for image pixels at any resolution.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
+
+# Glyph gaps wider than this (in median glyph heights) separate two fragments: two table cells,
+# or a label and a value set apart. Chinese text runs with gaps of ~0.1; a space is ~0.3.
+FRAGMENT_GAP = 1.2
+# A fragment continues the block above it when it starts at the same x (within ALIGN_TOLERANCE,
+# or up to INDENT left of a paragraph's indented first line), its top is at most STACK_GAP below
+# the block's bottom (table cells are often set with generous leading), and the block's last
+# line reaches within FULL_LINE_SLACK of the right edge of the document's text (OCR boxes end at the
+# ink, and a line ending in 、 or ， ends short of its box).
+ALIGN_TOLERANCE = 0.6
+INDENT = 3.0
+STACK_GAP = 1.6
+FULL_LINE_SLACK = 2.5
+# A full line also spans at least this share of the text's width: a short line set flush right
+# (a date, 发证机关(盖章)) reaches the right edge without having wrapped.
+FULL_LINE_MIN_SHARE = 0.4
+# Two blocks share a row when their vertical extents overlap by this share of the smaller one.
+ROW_OVERLAP = 0.5
+# Page furniture: a line within this share of the page height from the top or the foot, repeated
+# on at least FURNITURE_SHARE of the pages (and on two at least).
+FURNITURE_MARGIN = 0.08
+FURNITURE_SHARE = 0.6
+_DIGITS_RE = re.compile(r"\d+")
+# A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
+# licence number) wrap anywhere.
+_LATIN_END_RE = re.compile(r"[A-Za-z]$")
+_LATIN_START_RE = re.compile(r"^[A-Za-z]")
+
+
+@dataclass
+class Fragment:
+    glyphs: list[Glyph]
+    alone: bool = True  # nothing else is printed on its visual line
+
+    @property
+    def box(self) -> Box:
+        return _union(g.box for g in self.glyphs)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+
+@dataclass
+class Block:
+    lines: list[Fragment] = field(default_factory=list)
+
+    @property
+    def box(self) -> Box:
+        return _union(f.box for f in self.lines)
+
+
+def _union(boxes) -> Box:
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+    for a, b, c, d in boxes:
+        x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
+    return x0, y0, x1, y1
+
+
+def _height(box: Box) -> float:
+    return box[3] - box[1]
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The vertical overlap of two boxes as a share of the smaller height."""
+    smaller = max(min(_height(a), _height(b)), 1e-6)
+    return max(0.0, min(a[3], b[3]) - max(a[1], b[1])) / smaller
+
+
+def unit_height(glyphs: list[Glyph]) -> float:
+    """The page's median glyph height: the unit every threshold is measured in."""
+    heights = [_height(g.box) for g in glyphs if g.text.strip() and _height(g.box) > 0]
+    return statistics.median(heights) if heights else 1.0
+
+
+def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[Fragment]:
+    """Glyphs grouped into visual lines by vertical overlap, each line cut at wide gaps and at
+    the borders of drawn cells.
+
+    A glyph joins a line when it overlaps the line's first glyph: comparing with the first glyph
+    rather than with everything the line holds so far keeps a tall neighbour (a label centred
+    beside a wrapped value) from chaining two printed lines into one.
+    """
+    visible = sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.box[1] + g.box[3]) / 2, g.box[0]))
+    lines: list[list[Glyph]] = []
+    for glyph in visible:
+        for line in reversed(lines[-3:]):
+            if _overlap(line[0].box, glyph.box) >= 0.5:
+                line.append(glyph)
+                break
+        else:
+            lines.append([glyph])
+    result = []
+    for line in lines:
+        first = len(result)
+        line.sort(key=lambda g: g.box[0])
+        run = [line[0]]
+        run_cell = cell_of(line[0].box, cells)
+        for glyph in line[1:]:
+            glyph_cell = cell_of(glyph.box, cells)
+            if glyph.box[0] - run[-1].box[2] > FRAGMENT_GAP * unit or glyph_cell != run_cell:
+                result.append(Fragment(run))
+                run = []
+                run_cell = glyph_cell
+            run.append(glyph)
+        result.append(Fragment(run))
+        if len(result) - first > 1:
+            for frag in result[first:]:
+                frag.alone = False
+    return result
+
+
+def cell_of(box: Box, cells: list[Box]) -> int | None:
+    """The index of the smallest drawn cell that holds the centre of `box`, if any."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    best = None
+    best_area = float("inf")
+    for i, (x0, y0, x1, y1) in enumerate(cells):
+        if x0 <= x <= x1 and y0 <= y <= y1 and (x1 - x0) * (y1 - y0) < best_area:
+            best, best_area = i, (x1 - x0) * (y1 - y0)
+    return best
+
+
+def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], cells: list[Box] = ()) -> list[Block]:
+    """Fragments that continue the line above them in the same column, joined into blocks.
+
+    A fragment continues a block when the block's last line is *full* (it runs to the right edge
+    of the document's text, `text_span` = (left, right), over a good part of its width: text
+    wrapped there, it did not end) and the fragment
+    starts at the block's left edge (or, after the block's first line, up to INDENT glyphs left
+    of it: a paragraph's indented first line), a little below it, and stands alone on its visual
+    line: a fragment with others beside it is a cell of a new table row, not the rest of the
+    cell above. A line that ends short (the end of a paragraph, a short value) ends its block.
+    Without drawn cells, cells of a middle column never reach the text's right edge, so a value
+    wrapped there stays on separate lines.
+    """
+    ordered = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
+    left_edge, right_edge = text_span
+    min_width = FULL_LINE_MIN_SHARE * (right_edge - left_edge)
+    result: list[Block] = []
+    in_cell: dict[int, Block] = {}
+    for frag in ordered:
+        box = frag.box
+        cell = cell_of(box, cells)
+        if cell is not None:
+            if cell in in_cell:
+                in_cell[cell].lines.append(frag)
+            else:
+                in_cell[cell] = Block([frag])
+                result.append(in_cell[cell])
+            continue
+        target = None
+        for block in reversed(result[-12:] if frag.alone else []):
+            if block in in_cell.values():
+                continue
+            last = block.lines[-1].box
+            gap = box[1] - last[3]
+            indent = last[0] - box[0]
+            aligned = abs(indent) <= ALIGN_TOLERANCE * unit or (len(block.lines) == 1 and 0 < indent <= INDENT * unit)
+            full = last[2] >= right_edge - FULL_LINE_SLACK * unit and last[2] - last[0] >= min_width
+            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and full:
+                target = block
+                break
+        if target is not None:
+            target.lines.append(frag)
+        else:
+            result.append(Block([frag]))
+    return result
+
+
+def rows(page_blocks: list[Block]) -> list[list[Block]]:
+    """Blocks grouped into rows by vertical overlap, rows top to bottom, blocks left to right."""
+    ordered = sorted(page_blocks, key=lambda b: (b.box[1], b.box[0]))
+    result: list[list[Block]] = []
+    bands: list[Box] = []
+    for block in ordered:
+        box = block.box
+        for i in range(len(result) - 1, max(-1, len(result) - 4), -1):
+            if _overlap(bands[i], box) >= ROW_OVERLAP and not _beside_none(result[i], box):
+                result[i].append(block)
+                bands[i] = _union([bands[i], box])
+                break
+        else:
+            result.append([block])
+            bands.append(box)
+    for row in result:
+        row.sort(key=lambda b: b.box[0])
+    return result
+
+
+def _beside_none(row: list[Block], box: Box) -> bool:
+    """Whether `box` overlaps a block of the row horizontally: then it is below it, not beside it."""
+    return any(b.box[0] < box[2] and box[0] < b.box[2] for b in row)
+
+
+def _join_lines(builder: TextBuilder, block: Block, page: int) -> None:
+    """A block's lines, joined as one cell: nothing between Chinese characters or digits, a
+    space between two Latin words."""
+    for i, frag in enumerate(block.lines):
+        if i and _LATIN_END_RE.search(block.lines[i - 1].text) and _LATIN_START_RE.search(frag.text):
+            builder.separator(" ")
+        _write_fragment(builder, frag, page)
+
+
+def _write_fragment(builder: TextBuilder, frag: Fragment, page: int) -> None:
+    """A fragment's glyphs, with a space where the page shows one between two glyphs."""
+    unit = max(unit_height(frag.glyphs), 1e-6)
+    previous = None
+    for glyph in frag.glyphs:
+        if previous is not None and glyph.box[0] - previous.box[2] > 0.3 * unit:
+            builder.separator(" ")
+        builder.glyphs([glyph], page)
+        previous = glyph
+
+
+def read_pages(pages: list[PageContent]) -> DocumentText:
+    """The reconstructed text of a document's pages (see the module docstring)."""
+    builder = TextBuilder()
+    units = [unit_height(page.glyphs) for page in pages]
+    page_fragments = [fragments(page.glyphs, unit, page.cells) for page, unit in zip(pages, units)]
+    # The text's left and right edges, as shares of the page width, over the whole document: a
+    # page of short lines (a 附页) has no full line, and so no line that wraps.
+    shares = [(f.box[0] / page.size.width, f.box[2] / page.size.width)
+              for page, frags in zip(pages, page_fragments) for f in frags if page.size.width]
+    left_share = min((a for a, _ in shares), default=0.0)
+    right_share = max((b for _, b in shares), default=1.0)
+    page_lines: list[list[tuple[int, int, float]]] = []  # per page: (start, end, relative y) of each row
+    for index, page in enumerate(pages):
+        size = page.size
+        if index:
+            builder.separator(PAGE_BREAK)
+        builder.pages.append(size)
+        unit = units[index]
+        lines = []
+        text_span = (left_share * size.width, right_share * size.width)
+        page_rows = rows(blocks(page_fragments[index], unit, text_span, page.cells))
+        for r, row in enumerate(page_rows):
+            if r:
+                builder.separator("\n")
+            start = builder.length
+            for c, block in enumerate(row):
+                if c:
+                    builder.separator("\t")
+                _join_lines(builder, block, index)
+            box = _union(b.box for b in row)
+            lines.append((start, builder.length, ((box[1] + box[3]) / 2) / size.height if size.height else 0.5))
+        page_lines.append(lines)
+    document = builder.build()
+    document.furniture = furniture(document.text, page_lines)
+    return document
+
+
+def furniture(text: str, page_lines: list[list[tuple[int, int, float]]]) -> list[tuple[int, int]]:
+    """Lines printed near the top or the foot of several pages with the same words (page numbers
+    aside): page headers and footers, recognised by position and repetition alone."""
+    if len(page_lines) < 2:
+        return []
+
+    def key(start: int, end: int, y: float) -> tuple[str, str] | None:
+        if FURNITURE_MARGIN < y < 1 - FURNITURE_MARGIN:
+            return None
+        words = _DIGITS_RE.sub("#", "".join(text[start:end].split()))
+        return ("top" if y <= FURNITURE_MARGIN else "foot", words) if words else None
+
+    counts = Counter(k for lines in page_lines for k in {key(*line) for line in lines} if k)
+    needed = max(2, math.ceil(FURNITURE_SHARE * len(page_lines)))
+    return [(start, end) for lines in page_lines for start, end, y in lines
+            if (k := key(start, end, y)) is not None and counts[k] >= needed]

@@ -1,0 +1,89 @@
+"""OCR: glyphs from RapidOCR's line boxes, deskewing, turned pages, and no download at run time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from licex.documents import ocr
+
+
+def _quad(x: float, y: float, width: float, height: float, degrees: float = 0.0):
+    """A text line's quadrilateral (top-left, top-right, bottom-right, bottom-left), turned by
+    `degrees` about the page centre (500, 500)."""
+    corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
+    return [ocr._rotate(p, (500, 500), degrees) for p in corners]
+
+
+class _Image:
+    """Just enough of a PIL image for ocr_image with a stubbed engine."""
+
+    def __init__(self, width=1000, height=1000):
+        self.width, self.height = width, height
+
+    def convert(self, mode):
+        return self
+
+    def rotate(self, degrees, expand):
+        return _Image(self.height, self.width)
+
+
+@pytest.fixture
+def engine_output(monkeypatch):
+    outputs = []
+    monkeypatch.setattr(ocr, "_run", lambda pixels: outputs.pop(0))
+    monkeypatch.setitem(sys.modules, "numpy", type(sys)("numpy"))
+    sys.modules["numpy"].asarray = lambda image: image
+    return outputs
+
+
+def test_a_line_box_is_shared_among_its_characters_by_their_width(engine_output):
+    engine_output.append([(_quad(100, 100, 250, 20), "编号B1-2")])
+    glyphs, size = ocr.ocr_image(_Image())
+    assert "".join(g.text for g in glyphs) == "编号B1-2"
+    widths = [round(g.box[2] - g.box[0], 1) for g in glyphs]
+    assert widths[0] == widths[1] > widths[2] == widths[3]  # 编号 wide, B1-2 narrow
+    assert glyphs[0].box[0] == 100 and round(glyphs[-1].box[2]) == 350
+    assert size == (1000, 1000)
+
+
+def test_a_skewed_scan_is_straightened_so_its_lines_stay_apart(engine_output):
+    lines = [(_quad(100, 100 + 30 * i, 600, 20, degrees=2.5), f"第{i}行的文字内容很长") for i in range(5)]
+    engine_output.append(lines)
+    glyphs, _ = ocr.ocr_image(_Image())
+    tops = sorted({round(g.box[1]) for g in glyphs})
+    # Straightened, each line's glyphs share one top; 30 px apart as printed.
+    assert len(tops) == 5 and all(b - a == 30 for a, b in zip(tops, tops[1:]))
+
+
+def test_a_page_turned_by_90_degrees_is_turned_upright_and_read_again(engine_output):
+    upright = [(_quad(100, 100, 20, 300), "中华人民共和国增值电信业务经营许可证")]
+    engine_output += [upright, [(_quad(100, 100, 300, 20), "中华人民共和国增值电信业务经营许可证")]]
+    glyphs, size = ocr.ocr_image(_Image(800, 1000))
+    assert size == (1000, 800)  # the turned page's frame
+    assert glyphs[0].box[3] - glyphs[0].box[1] == 20
+
+
+def test_rapidocr_reads_a_page_with_the_network_off():
+    """The wheel ships its models: OCR works in a process where every socket fails."""
+    pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
+    pytest.importorskip("PIL")
+    script = textwrap.dedent("""
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("network is off in this test")
+        socket.socket = refuse
+        socket.create_connection = refuse
+        from PIL import Image, ImageDraw
+        from licex.documents.ocr import ocr_image
+        image = Image.new("RGB", (400, 80), "white")
+        ImageDraw.Draw(image).text((10, 20), "B1-20195402", fill="black", font_size=32)
+        glyphs, _ = ocr_image(image)
+        print("".join(g.text for g in glyphs))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "20195402" in result.stdout

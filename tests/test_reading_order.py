@@ -1,0 +1,89 @@
+"""Reading order from geometry, on glyphs placed by hand (no fonts, no OCR)."""
+
+from __future__ import annotations
+
+from licex.documents.evidence import attach_geometry
+from licex.documents.geometry import PAGE_BREAK, Glyph, PageContent, PageSize
+from licex.documents.reading_order import read_pages
+
+A4 = PageSize(595.0, 842.0, "pt", "text_layer")
+SIZE = 10.0  # glyph height and width of a Chinese character, in points
+
+
+def line(text: str, x: float, y: float) -> list[Glyph]:
+    """A printed line of text starting at (x, y): one glyph per character, touching."""
+    glyphs = []
+    for ch in text:
+        width = SIZE if ord(ch) > 0x2E80 else SIZE / 2
+        glyphs.append(Glyph(ch, (x, y, x + width, y + SIZE)))
+        x += width
+    return glyphs
+
+
+def page(*lines: list[Glyph], cells=()) -> PageContent:
+    return PageContent(A4, [g for glyphs in lines for g in glyphs], list(cells))
+
+
+def test_label_and_value_cells_become_one_line_in_column_order_of_any_drawing_order():
+    # The value column drawn first, then the labels: as some PDF producers list a table.
+    document = read_pages([page(
+        line("北京蓝汛通信技术有限公司", 200, 100), line("应慧玲", 200, 130),
+        line("公司名称", 50, 100), line("法定代表人", 50, 130),
+    )])
+    assert document.text == "公司名称\t北京蓝汛通信技术有限公司\n法定代表人\t应慧玲"
+
+
+def test_a_wrapped_value_beside_a_vertically_centred_label_is_one_line():
+    # The value runs to the right edge of the text (a full line set by the paragraph below) and
+    # wraps; the label is centred between its two lines.
+    wide = "根据中华人民共和国电信条例及国家有关规定经审查准许你公司经营增值电信业务特颁发此证"
+    document = read_pages([page(
+        line("北京蓝汛通信技术有限公司北京蓝汛通信技术有限公司北京蓝汛通信技术", 200, 100),
+        line("有限公司", 200, 114),
+        line("公司名称", 50, 107),
+        line(wide, 50, 200),
+    )])
+    first, paragraph = document.text.split("\n")
+    assert first == "公司名称\t北京蓝汛通信技术有限公司北京蓝汛通信技术有限公司北京蓝汛通信技术有限公司"
+    assert paragraph == wide
+
+
+def test_short_lines_stay_apart_and_a_full_line_wraps_onto_the_next():
+    full = "一、你公司应当遵守中华人民共和国电信条例等法律法规严格执行电信网码号资源业务资费市场管"
+    document = read_pages([page(
+        line(full, 50, 100), line("理等行业管理规定。", 50, 113), line("二、你公司应当按照许可开展经营。", 50, 126),
+        line("三、短。", 50, 139),
+    )])
+    assert document.text.split("\n") == [full + "理等行业管理规定。", "二、你公司应当按照许可开展经营。", "三、短。"]
+
+
+def test_drawn_cells_split_touching_text_and_join_wrapped_lines_in_a_middle_column():
+    cells = [(48, 98, 120, 124), (120, 98, 215, 124), (215, 98, 260, 124)]
+    document = read_pages([page(
+        line("1", 50, 100), line("110102196402", 122, 100), line("071516", 122, 112), line("55%", 216, 100),
+        cells=cells,
+    )])
+    assert document.text == "1\t110102196402071516\t55%"
+
+
+def test_pages_are_separated_by_a_form_feed_and_repeated_headers_and_footers_are_furniture():
+    pages = [page(line("经营许可证编号:B1-20070275", 50, 30), line(f"第{n}条正文内容", 50, 400),
+                  line("公司代表:", 50, 800)) for n in range(1, 4)]
+    document = read_pages(pages)
+    assert document.text.count(PAGE_BREAK) == 2
+    furniture = {document.text[a:b] for a, b in document.furniture}
+    assert furniture == {"经营许可证编号:B1-20070275", "公司代表:"}
+    assert [document.page_of(document.text.index(f"第{n}条")) for n in (1, 2, 3)] == [0, 1, 2]
+
+
+def test_locate_gives_one_box_per_printed_line_and_attach_geometry_fills_the_evidence():
+    document = read_pages([page(line("有效期至", 50, 100), line("2022年09月18日", 150, 100))])
+    start = document.text.index("2022")
+    end = start + len("2022年09月18日")
+    [(page_index, box)] = document.locate(start, end)
+    assert page_index == 0
+    assert box[0] == 150 and box[1] == 100 and box[3] == 110
+    record = {"evidence": {"expiry_date": [{"start": start, "end": end, "text": "2022年09月18日", "component": "x"}]}}
+    [item] = attach_geometry(record, document)["evidence"]["expiry_date"]
+    assert item["page"] == 1 and item["bbox"][:2] == [150.0, 100.0]
+    assert item["page_size"] == [595.0, 842.0] and item["unit"] == "pt"
