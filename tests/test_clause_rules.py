@@ -113,3 +113,20 @@ def test_a_text_without_special_provisions_gets_an_empty_group():
     nlp = spacy.blank("zh")
     nlp.add_pipe("licex_clause_rules")
     assert list(nlp("公司名称：北京柚子网络科技有限公司").spans[CLAUSES_KEY]) == []
+
+
+def test_an_ocr_stutter_in_a_clause_number_and_a_form_feed_between_pages_are_read_through(extract):
+    """(八八) is (八) read twice by OCR; a page break emitted as a form feed ends the footer line,
+    so the next page's header is page furniture and the clause runs on across it."""
+    text = ("特别规定事项\n"
+            "一、你公司应当在每年第一季度参加经营许可证年报。\n"
+            "二、你公司在经营信息服务业务时应当遵守下列规定：\n"
+            "（一）你公司发布广告时应当公布经营许可证编号。\n"
+            "（二）你公司应当按照电信主管部门要求，配备相应数量的专职网络与\n"
+            "司(局)负责人:\t公司代表:\f经营许可证编号: B2-20160073\t第2页\n"
+            "信息安全管理人员。\n"
+            "（三三）你公司应当准确、合理地计收费用。\n")
+    result = extract(text)
+    assert [number for number, _, _ in result.clauses()] == ["一", "二", "二(一)", "二(二)", "二(三)"]
+    assert "经营许可证编号" not in result.clause_text("二(二)").split("\n")[-1]
+    assert result.clause_text("二(二)").endswith("信息安全管理人员。")

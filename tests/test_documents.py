@@ -19,7 +19,7 @@ from licex.corpus.typeset import typeset  # noqa: E402
 from licex.documents import DocumentError, OcrMode, read_document_bytes  # noqa: E402
 from licex.documents.evidence import attach_geometry  # noqa: E402
 from licex.documents.pdf import pdf_pages  # noqa: E402
-from licex.evaluate import evaluate  # noqa: E402
+from licex.evaluation.records import evaluate  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -92,3 +92,46 @@ def test_scanned_pdfs_of_the_real_licences_read_at_least_097_of_the_fields(rules
     micro = sum(s.correct for s in report.fields.values()) / sum(s.counted for s in report.fields.values())
     assert micro >= 0.97, report.misses
     assert report.clauses.accuracy >= 0.97, report.misses
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, real_pdfs) -> Path:
+    """`licex render corpus -o OUT --no-scan`, as a user runs it: OUT/text-layer/*.pdf, OUT/records."""
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    out = tmp_path_factory.mktemp("rendered")
+    result = CliRunner().invoke(app, ["render", str(CORPUS), "-o", str(out), "--no-scan"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_extract_reads_pdfs_in_a_folder_and_evaluate_scores_them_at_1(cli, rendered, tmp_path):
+    predictions, texts = tmp_path / "pred.jsonl", tmp_path / "texts"
+    result = cli("extract", rendered / "text-layer", "--rules-only", "-o", predictions, "--text-dir", texts)
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
+    assert len(records) == 3 and all(r["pages"][0] == 1 and r["pages"][1] >= 3 for r in records)
+    for record in records:
+        text = (texts / (Path(record["source"]).name + ".txt")).read_text("utf-8")
+        for items in record["evidence"].values():
+            for item in items:
+                assert text[item["start"]:item["end"]] == item["text"]
+                assert item["unit"] == "pt" and item["page"] >= 1 and len(item["bbox"]) == 4
+    scored = cli("evaluate", "--gold", rendered / "records", predictions, "--json")
+    report = json.loads(scored.stdout)
+    assert report["documents"] == 3 and not report["misses"], report["misses"]
+
+
+def test_a_scan_without_ocr_and_a_damaged_pdf_are_one_line_errors(cli, rendered, real_pdfs, tmp_path):
+    scanned = tmp_path / "scan.pdf"
+    scanned.write_bytes(scanned_pdf(scan_pages(real_pdfs["002_3fa2e29c17b4fcd1"][0], seed=1)[:1]))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    result = cli("extract", scanned, broken, "--rules-only", "--ocr", "never")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert f"licex: error: {scanned}: no text on any page (OCR is off: --ocr never)" in lines
+    assert any(line.startswith(f"licex: error: {broken}: not a readable PDF") for line in lines)
+    assert len(lines) == 2

@@ -83,7 +83,7 @@ def test_collect_files_folders_and_missing(tmp_path, monkeypatch):
         ("b/a.txt", Path("b/a.txt")),
         ("b/sub/deeper/1.txt", Path("b/sub/deeper/1.txt")),
     ]  # b/a.txt named again is not read twice
-    assert [str(e) for e in errors] == ["nope.txt: no such file or folder", "empty: folder has no *.txt files"]
+    assert [str(e) for e in errors] == ["nope.txt: no such file or folder", "empty: folder has no licence files (*.txt, *.pdf, page images)"]
 
 
 def test_stdin_at_most_once(monkeypatch):

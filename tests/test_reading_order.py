@@ -87,3 +87,16 @@ def test_locate_gives_one_box_per_printed_line_and_attach_geometry_fills_the_evi
     [item] = attach_geometry(record, document)["evidence"]["expiry_date"]
     assert item["page"] == 1 and item["bbox"][:2] == [150.0, 100.0]
     assert item["page_size"] == [595.0, 842.0] and item["unit"] == "pt"
+
+
+def test_a_centred_label_half_level_with_the_second_line_of_its_value_leaves_the_value_whole():
+    # OCR boxes: the label overlaps the value's second line by 60%: on its visual line, but not
+    # level with it as a cell of a new row would be.
+    wide = "根据中华人民共和国电信条例及国家有关规定经审查准许你公司经营增值电信业务特颁发此证"
+    document = read_pages([page(
+        line("机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、", 200, 100),
+        line("南京、温州14城市", 200, 118),
+        line("业务覆盖范围", 50, 114),
+        line(wide, 50, 200),
+    )])
+    assert document.text.split("\n")[0] == "业务覆盖范围\t机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、南京、温州14城市"

@@ -49,6 +49,15 @@ def clause_number(top: int, sub: int | None) -> str:
     return base if sub is None else f"{base}({int_to_chinese(sub)})"
 
 
+_REPEATED_CHAR_RE = re.compile(r"(.)\1+")
+
+
+def clause_numeral(text: str) -> int | None:
+    """The number a clause marker's numeral gives. No clause numeral repeats a character next to
+    itself (二十二 has 十 between), so a doubled one is an OCR stutter: 八八 reads 八."""
+    return chinese_to_int(_REPEATED_CHAR_RE.sub(r"\1", text))
+
+
 def segment_clauses(layout: Layout) -> list[ClauseSegment]:
     """All clauses of the licence's 特别规定事项, in text order."""
     if layout.special is None:
@@ -63,12 +72,12 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
         if noise.covers(start):
             continue
         if match.group("top"):
-            number = chinese_to_int(match.group("top"))
+            number = clause_numeral(match.group("top"))
             if number is not None and top < number <= top + 2:
                 top, sub = number, 0
                 markers.append((start, top, None))
         elif top:
-            number = chinese_to_int(match.group("sub"))
+            number = clause_numeral(match.group("sub"))
             if number is not None and sub < number <= sub + 2:
                 sub = number
                 markers.append((start, top, sub))

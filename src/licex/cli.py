@@ -24,7 +24,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from .extras import MissingExtra, extra_providing, require
-from .inputs import InputError, atomic_writer, check_output, collect_inputs, input_paths
+from .inputs import InputError, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -99,35 +99,54 @@ _log.addHandler(_WarningHandler())
 _log.propagate = False
 
 
+class OcrChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Licence text files, folders (all *.txt below), or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Licence files (text, PDF, PNG/JPEG/TIFF/BMP scans), folders (every such file below), or - for stdin.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Use only the rule components, no trained model.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
+    ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
+    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as NAME.txt: the text the offsets point into.")] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
     from .bundles import extract_licences
 
     spec = _pipeline_spec(rules_only, model)
-    if output is not None:
-        try:  # before any work: an output that is an input, or that cannot be written, stops here
+    try:  # before any work: an output that is an input, or that cannot be written, stops here
+        if output is not None:
             check_output(output, input_paths(paths))
-        except InputError as error:
-            fail(str(error))
-            raise typer.Exit(2)
+        if text_dir is not None:
+            check_output(text_dir / ".licex-probe", input_paths(paths))
+    except InputError as error:
+        fail(str(error))
+        raise typer.Exit(2)
     sources, errors = collect_inputs(paths)
     for error in errors:
         fail(str(error))
     failed = bool(errors)
     nlp = _load(spec)
 
+    documents = {}  # source name -> DocumentText, while its licences are extracted
+    text_files = _TextFiles(text_dir)
+
     def readable() -> Iterator[tuple[str, str]]:
         nonlocal failed
         for source in sources:
             try:
-                yield source.name, source.read()
+                if source.is_document:
+                    documents[source.name] = source.read_document(ocr.value)
+                    text = documents[source.name].text
+                else:
+                    text = source.read()
+                text_files.write(source.name, text)
+                yield source.name, text
             except InputError as error:
                 fail(str(error))
                 failed = True
@@ -138,10 +157,14 @@ def extract(
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for _, result in extract_licences(nlp, readable()):
+                for part, result in extract_licences(nlp, readable()):
+                    for name in [n for n in documents if n != part.source]:
+                        del documents[name]  # its licences are all out: inputs come out in order
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
+                    elif part.source in documents:
+                        sink.add(_on_pages(result, documents[part.source], part.start, part.end))
                     else:
                         sink.add(result.to_json_dict())
             if not sink.count and failed and output is not None:
@@ -158,6 +181,34 @@ def extract(
 
 class _NothingExtracted(Exception):
     """Raised inside the atomic writer so that the earlier output is kept."""
+
+
+def _on_pages(record, document, start: int, end: int) -> dict:
+    """The record of a licence read from a document, with its pages and each evidence's box."""
+    from .documents.evidence import locate_record
+    from .record import LicenseRecord
+
+    located = locate_record(record.to_json_dict(), document, start, end)
+    return LicenseRecord.model_validate(located).to_json_dict()
+
+
+class _TextFiles:
+    """`--text-dir`: the text each input was read as, one NAME.txt per input (NAME: the file's name;
+    a second input of the same name gets its position before it: 2_NAME.txt)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def write(self, source: str, text: str) -> None:
+        if self.folder is None:
+            return
+        name = Path(source).name if source != "<stdin>" else "stdin"
+        target = f"{name}.txt"
+        if target in self.used:
+            target = f"{len(self.used) + 1}_{name}.txt"
+        self.used.add(target)
+        atomic_write_text(self.folder / target, text)
 
 
 class _RecordSink:
@@ -275,7 +326,7 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
     if not gold.keys() & predicted.keys():
         # Every field would score 0.000: the files do not belong together, or the ids differ.
         fail(f"{predictions}: no prediction matches a gold record in {gold_dir} (a record matches by the file "
-             "name of its `source`, without .txt, and the gold file <name>.record.json); nothing scored")
+             "name of its `source`, without .txt or .pdf, and the gold file <name>.record.json); nothing scored")
         raise typer.Exit(1)
     report = evaluate(gold, predicted)
     if as_json:
@@ -467,6 +518,38 @@ def synth(
         task = progress.add_task("generating", total=n)
         summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
+
+
+@app.command()
+def render(
+    corpus: Annotated[Path, typer.Argument(help="A corpus folder: annotations/*.jsonl and records/NAME.record.json (corpus/, or what licex synth wrote).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write text-layer/, scanned/ and records/ into.")],
+    scan: Annotated[bool, typer.Option("--scan/--no-scan", help="Also write scanned PDFs (page images with scan damage, no text layer).")] = True,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the scan damage.")] = 0,
+) -> None:
+    """Typeset annotated licences as PDFs (and scans) with their gold records, for extract and evaluate --gold."""
+    require("render", "licex render")
+    from .corpus.annotations import read_annotation_dir
+    from .corpus.render import render_annotated
+
+    with _corpus_errors():
+        examples = read_annotation_dir(corpus)
+    failed = False
+    with _progress(len(examples)) as progress:
+        task = progress.add_task("rendering", total=len(examples))
+        for index, example in enumerate(examples):
+            record_path = corpus / "records" / f"{example.id}.record.json"
+            try:
+                record = json.loads(record_path.read_text("utf-8"))
+            except (OSError, ValueError) as error:
+                fail(f"{record_path}: cannot read the gold record: {error}")
+                failed = True
+                continue
+            with _reported((InputError, OSError)):
+                render_annotated(example, record, output, scan=scan, seed=seed * 100_003 + index)
+            progress.advance(task)
+    stdout.print(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("bench")

@@ -18,6 +18,8 @@ EXTRAS: dict[str, dict[str, str]] = {
     "eval": _EVAL,
     "train": _SYNTH | _EVAL,
     "package": {"build": "build"},
+    "ocr": {"rapidocr-onnxruntime": "rapidocr_onnxruntime", "pillow": "PIL"},
+    "render": {"fpdf2": "fpdf", "noto-cjk-sans-otc": "noto_cjk_sans_otc", "pillow": "PIL"},
     "trf": {"spacy-transformers": "spacy_transformers", "transformers": "transformers"},
 }
 

@@ -26,6 +26,11 @@ import srsly
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+TEXT_SUFFIXES = frozenset({".txt"})
+# PDFs and page images (licex.documents reads them); listed here so that finding inputs in a
+# folder imports nothing of the document readers.
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES
 
 # Encodings charset-normalizer may propose that make sense for a Chinese licence. Anything else
 # (cp1252, shift_jis, johab, ...) is a misdetection of bytes we cannot read, so it is refused.
@@ -198,6 +203,29 @@ class InputSource:
         return text
 
 
+    @property
+    def is_document(self) -> bool:
+        """A PDF or a page image, read by licex.documents rather than decoded as text."""
+        return self.path is not None and self.path.suffix.lower() in DOCUMENT_SUFFIXES
+
+    def read_document(self, ocr: str = "auto"):
+        """The DocumentText of a PDF or image input (text rebuilt from the pages, with the page
+        and box of each character); raises InputError naming this input."""
+        from .documents import DocumentError, OcrMode, read_document_bytes
+
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise InputError(self.name, f"cannot read: {os_cause(exc)}") from None
+        try:
+            document = read_document_bytes(data, self.path.name, OcrMode(ocr))
+        except DocumentError as error:
+            raise InputError(self.name, str(error)) from None
+        if not document.text.strip():
+            raise InputError(self.name, "no text on any page" + (" (OCR is off: --ocr never)" if ocr == "never" else ""))
+        return document
+
+
 def _is_json(text: str) -> bool:
     """Whether the text's first line is a JSON array or object (a JSONL or JSON file)."""
     first = text.lstrip()
@@ -213,7 +241,8 @@ def _is_json(text: str) -> bool:
 
 
 def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputError]]:
-    """Expand command-line arguments into inputs: files, folders (all *.txt below, sorted) and `-`.
+    """Expand command-line arguments into inputs: files, folders (every licence file below, sorted:
+    *.txt, PDFs and page images) and `-`.
 
     Problems are collected rather than raised so that one bad argument does not stop the others.
     A file reached twice (named directly and inside a folder) is read once. A link that leads
@@ -238,11 +267,11 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
         elif path.is_file():
             add(arg, path)
         elif path.is_dir():
-            files = sorted(path.rglob("*.txt"))
+            files = sorted(file for file in path.rglob("*") if file.suffix.lower() in INPUT_SUFFIXES)
             readable = [file for file in files if file.is_file()]
             errors += [InputError(str(file), cause) for file in files if (cause := _broken_link(file))]
             if not files:
-                errors.append(InputError(arg, "folder has no *.txt files"))
+                errors.append(InputError(arg, "folder has no licence files (*.txt, *.pdf, page images)"))
             for file in readable:
                 add(str(file), file)
         else:

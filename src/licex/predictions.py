@@ -13,22 +13,31 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import jsonl
-from .inputs import InputError
+from .inputs import INPUT_SUFFIXES, InputError
 from .record import LicenseRecord
 
 
 def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
-    """Records keyed by the file name of each record's `source`, minus .txt (as gold records are named)."""
+    """Records keyed as gold records are named: the file name of each record's `source` without
+    its input suffix (.txt, .pdf, .png, ...), with `#N` after it for licence N of a file of several."""
     predicted: dict[str, dict[str, Any]] = {}
     for where, record in jsonl.read_objects(Path(path)):
         check_record(record, where)
         if not isinstance(record.get("source"), str):
             raise InputError(where, "record has no `source`")
-        doc_id = Path(record["source"]).name.removesuffix(".txt")
+        doc_id = document_id(record["source"], record.get("part"))
         if doc_id in predicted:
             raise InputError(where, f"second record for document {doc_id!r}")
         predicted[doc_id] = record
     return predicted
+
+
+def document_id(source: str, part: int | None = None) -> str:
+    """The id a record is scored under: `lic` for lic.txt or lic.pdf; `pack#2` for the second
+    licence of pack.pdf, a file of several (its gold record is pack#2.record.json)."""
+    name = Path(source).name
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix.lower() in INPUT_SUFFIXES else name
+    return stem if part is None else f"{stem}#{part}"
 
 
 def check_record(record: dict[str, Any], where: str) -> None:

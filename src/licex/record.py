@@ -124,6 +124,10 @@ class LicenseRecord(_Strict):
     source: str | None = Field(default=None, description="the input path as given")
     part: int | None = Field(default=None, ge=1, description="which licence of a file holding several (1, 2, ...); "
                              "null when the file holds one. Offsets point into the whole file's text either way")
+    pages: list[int] | None = Field(
+        default=None, min_length=2, max_length=2,
+        description="[first, last] page (1-based) of a document input (PDF, scan) that this licence was read from",
+    )
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="record field path (businesses[0].coverage) -> where it came from"
     )

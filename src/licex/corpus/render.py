@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..inputs import atomic_path, atomic_write_text
 from ..layout import Layout
 from .annotations import AnnotatedText
 from .scan import scan_pages, scanned_pdf
@@ -52,8 +53,13 @@ def render_annotated(annotated: AnnotatedText, record: dict[str, Any], out: Path
     pdf = typeset(printed_licence(annotated, record))
     for folder in ("text-layer", "records") + (("scanned",) if scan else ()):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    (out / "text-layer" / f"{name}.pdf").write_bytes(pdf)
+    _write_bytes(out / "text-layer" / f"{name}.pdf", pdf)
     if scan:
-        (out / "scanned" / f"{name}.pdf").write_bytes(scanned_pdf(scan_pages(pdf, seed)))
+        _write_bytes(out / "scanned" / f"{name}.pdf", scanned_pdf(scan_pages(pdf, seed)))
     gold = {k: v for k, v in record.items() if k not in ("evidence", "source")}
-    (out / "records" / f"{name}.record.json").write_text(json.dumps(gold, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    atomic_write_text(out / "records" / f"{name}.record.json", json.dumps(gold, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as partial:
+        Path(partial).write_bytes(data)

@@ -105,10 +105,11 @@ def designs() -> dict[str, dict[str, Any]]:
 
 
 def font_path() -> Path:
-    try:
-        import noto_cjk_sans_otc
-    except ImportError as exc:
-        raise RuntimeError('typesetting needs the "render" extra: pip install "licex[render]"') from exc
+    from ..extras import require
+
+    require("render", "typesetting licences")
+    import noto_cjk_sans_otc
+
     return Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
 
 

@@ -25,3 +25,22 @@ def attach_geometry(record: dict[str, Any], document: DocumentText) -> dict[str,
             item["page_size"] = [round(size.width, 2), round(size.height, 2)]
             item["unit"] = size.unit
     return record
+
+
+def locate_record(record: dict[str, Any], document: DocumentText, start: int, end: int) -> dict[str, Any]:
+    """`attach_geometry`, and the record's `pages`: the first and last page of the text range
+    [start, end) that the licence was read from (one licence of a document of several)."""
+    attach_geometry(record, document)
+    pages = [document.page_of(pos) for pos in (_first_printed(document, start, end, 1),
+                                                _first_printed(document, end - 1, start - 1, -1))]
+    if all(page >= 0 for page in pages):
+        record["pages"] = [pages[0] + 1, pages[1] + 1]
+    return record
+
+
+def _first_printed(document: DocumentText, start: int, stop: int, step: int) -> int:
+    """The first position from `start` towards `stop` that holds a printed character."""
+    for pos in range(start, stop, step):
+        if 0 <= pos < len(document.text) and document.page_of(pos) >= 0:
+            return pos
+    return start

@@ -31,17 +31,14 @@ MIN_SCORE = 0.5
 RETRY_MARGIN = 0.5
 
 
-class OcrUnavailable(RuntimeError):
-    """The OCR extra is not installed."""
-
-
 @lru_cache(maxsize=1)
 def engine():
     """The RapidOCR engine, loaded once per process (its models load in about half a second)."""
-    try:
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise OcrUnavailable('reading scans needs the "ocr" extra: pip install "licex[ocr]"') from exc
+    from ..extras import require
+
+    require("ocr", "reading scans and images")
+    from rapidocr_onnxruntime import RapidOCR
+
     return RapidOCR()
 
 

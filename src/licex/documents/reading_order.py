@@ -45,6 +45,9 @@ FULL_LINE_SLACK = 2.5
 # A full line also spans at least this share of the text's width: a short line set flush right
 # (a date, 发证机关(盖章)) reaches the right edge without having wrapped.
 FULL_LINE_MIN_SHARE = 0.4
+# Two fragments on one visual line are level (cells of one table row) when they overlap by this
+# share of the smaller height.
+LEVEL = 0.8
 # Two blocks share a row when their vertical extents overlap by this share of the smaller one.
 ROW_OVERLAP = 0.5
 # Page furniture: a line within this share of the page height from the top or the foot, repeated
@@ -136,9 +139,11 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
                 run_cell = glyph_cell
             run.append(glyph)
         result.append(Fragment(run))
-        if len(result) - first > 1:
-            for frag in result[first:]:
-                frag.alone = False
+        same_line = result[first:]
+        for frag in same_line:
+            # Beside a cell of its own row, a fragment is level with it; a label centred beside a
+            # value that wraps overlaps each of its lines by half or so, and leaves them alone.
+            frag.alone = not any(other is not frag and _overlap(other.box, frag.box) >= LEVEL for other in same_line)
     return result
 
 

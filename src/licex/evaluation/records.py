@@ -250,7 +250,7 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
 
 
 def load_predictions(path: Path) -> dict[str, dict]:
-    """JSONL written by `licex extract`, keyed by the file name of each record's `source`, minus .txt."""
+    """JSONL written by `licex extract`, keyed by document id (predictions.document_id)."""
     from ..predictions import read_predictions
 
     return read_predictions(path)
