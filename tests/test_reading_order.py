@@ -100,3 +100,16 @@ def test_a_centred_label_half_level_with_the_second_line_of_its_value_leaves_the
         line(wide, 50, 200),
     )])
     assert document.text.split("\n")[0] == "业务覆盖范围\t机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、南京、温州14城市"
+
+
+def test_a_label_level_with_the_last_line_of_its_wrapped_value_still_gets_the_whole_value():
+    wide = "根据中华人民共和国电信条例及国家有关规定经审查准许你公司经营增值电信业务特颁发此证"
+    document = read_pages([page(
+        line("机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、", 200, 100),
+        line("南京、温州14城市", 200, 113), line("业务覆盖范围", 50, 113),
+        line("业务种类", 50, 130), line("第一类增值电信业务中的内容分发网络业务", 200, 130),
+        line(wide, 50, 200),
+    )])
+    assert document.text.split("\n")[:2] == [
+        "业务覆盖范围\t机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、南京、温州14城市",
+        "业务种类\t第一类增值电信业务中的内容分发网络业务"]

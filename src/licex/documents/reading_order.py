@@ -165,9 +165,10 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], c
     of the document's text, `text_span` = (left, right), over a good part of its width: text
     wrapped there, it did not end) and the fragment
     starts at the block's left edge (or, after the block's first line, up to INDENT glyphs left
-    of it: a paragraph's indented first line), a little below it, and stands alone on its visual
-    line: a fragment with others beside it is a cell of a new table row, not the rest of the
-    cell above. A line that ends short (the end of a paragraph, a short value) ends its block.
+    of it: a paragraph's indented first line), a little below it; and one of the two lines stands
+    alone on its visual line. Two lines that each have a cell level beside them are two table
+    rows; a value that wraps has a line with nothing level beside it, whether its label is set
+    level with its first line, its last, or between them. A line that ends short (the end of a paragraph, a short value) ends its block.
     Without drawn cells, cells of a middle column never reach the text's right edge, so a value
     wrapped there stays on separate lines.
     """
@@ -187,8 +188,8 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], c
                 result.append(in_cell[cell])
             continue
         target = None
-        for block in reversed(result[-12:] if frag.alone else []):
-            if block in in_cell.values():
+        for block in reversed(result[-12:]):
+            if block in in_cell.values() or not (frag.alone or block.lines[-1].alone):
                 continue
             last = block.lines[-1].box
             gap = box[1] - last[3]
