@@ -35,8 +35,10 @@ def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
 def document_id(source: str, part: int | None = None) -> str:
     """The id a record is scored under: `lic` for lic.txt or lic.pdf; `pack#2` for the second
     licence of pack.pdf, a file of several (its gold record is pack#2.record.json)."""
-    name = Path(source).name
-    stem = name[: -len(Path(name).suffix)] if Path(name).suffix.lower() in INPUT_SUFFIXES else name
+    stem = Path(source).name
+    # lic.pdf.txt (the text `licex extract --text-dir` wrote for lic.pdf) is lic too
+    while Path(stem).suffix.lower() in INPUT_SUFFIXES:
+        stem = stem[: -len(Path(stem).suffix)]
     return stem if part is None else f"{stem}#{part}"
 
 
