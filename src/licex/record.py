@@ -8,7 +8,7 @@ import datetime as dt
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from .catalogue import BUSINESS_TYPES
 from .labels import CLAUSE_LABELS
@@ -38,6 +38,15 @@ class Evidence(_Strict):
     )
     page_size: list[float] | None = Field(default=None, min_length=2, max_length=2, description="[width, height] in `unit`")
     unit: Literal["pt", "px"] | None = Field(default=None, description="pt: PDF points; px: image pixels")
+
+    @model_serializer(mode="wrap")
+    def _geometry_only_for_documents(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A text input has no pages: its evidence says where, not four nulls.
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k not in _GEOMETRY}
+
+
+_GEOMETRY = ("page", "bbox", "page_size", "unit")
 
 
 class Business(_Strict):
