@@ -731,3 +731,23 @@ def test_whole_provincial_licence_in_html(extract):
         ("三(二)", "BIZ_ADVERTISING", "B25"),
     ]
     assert result.clause_text("三(二)").endswith("经营许可证编号。")
+
+
+def test_lines_repeated_at_the_top_or_foot_of_the_pages_are_furniture_whatever_their_words(extract):
+    """A stamp line no rule knows, at the foot of every page (pages split by form feeds, as
+    licex's document reader and pdftotext write them), never runs into a clause or a value."""
+    page = "北京市通信管理局监制 第{n}页"
+    text = ("特别规定事项\n一、你公司应当遵守有关法律法规，严格执行行业管理规定，\n" + page.format(n=1)
+            + "\f履行维护国家安全和利益的义务。\n二、你公司应当妥善处理用户投诉。\n" + page.format(n=2)
+            + "\f三、你公司应当在每年第一季度参加经营许可证年报，\n" + page.format(n=3)
+            + "\f并按要求报送材料。\n四、你公司应当按照许可的业务种类开展经营活动。\n" + page.format(n=4))
+    result = extract(text)
+    assert [number for number, _, _ in result.clauses()] == ["一", "二", "三", "四"]
+    # A clause ends at its last words, never in the footer after them.
+    assert result.clause_text("二").endswith("投诉。") and result.clause_text("四").endswith("经营活动。")
+    analysis = result.doc._.licex_analysis
+    assert [line.kind for line in analysis.layout.lines if "监制" in line.text] == ["furniture"] * 4
+    # The same lines in a text of two pages are content: too few pages to tell.
+    two_pages = text[:text.index("\f三")]
+    assert all(line.kind == "content" for line in extract(two_pages).doc._.licex_analysis.layout.lines
+               if "监制" in line.text)

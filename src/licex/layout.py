@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import bisect
 import html
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .hanzi import to_simplified
 from .labels import PAGE_NUMBER, LabelWords, default_label_words
-from .text import STAMP_DATE_RE, nfkc_char, spaced
+from .text import STAMP_DATE_RE, nfkc_char, spaced, without_whitespace
 
 # HTML tags that end a line (block-level) or open a table cell; any other tag simply vanishes.
 _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "tbody", "thead", "li", "ul", "ol", "h1", "h2", "h3",
@@ -147,7 +149,7 @@ class Line:
     start: int
     end: int
     text: str
-    kind: str = "content"  # content | blank | page_header | title | signature
+    kind: str = "content"  # content | blank | page_header | title | signature | furniture
 
     @property
     def is_noise(self) -> bool:
@@ -182,7 +184,51 @@ def split_lines(view: TextView, words: LabelWords) -> list[Line]:
         lines.append(Line(start, end, text[start:end]))
         start = end + 1
     _classify(lines, words)
+    _mark_furniture(lines, _page_starts(view))
     return lines
+
+
+# Page furniture by position and repetition: a line among the first or last FURNITURE_DEPTH
+# content lines of its page, with the same words (numbers aside) at the same end of at least
+# FURNITURE_SHARE of the pages. Only texts of FURNITURE_MIN_PAGES pages or more (separated by
+# form feeds, as licex's document reader and pdftotext write them) are read so: on fewer, a
+# repeated line (a duplicated front page) is too likely to be content.
+FURNITURE_DEPTH = 2
+FURNITURE_SHARE = 0.6
+FURNITURE_MIN_PAGES = 3
+_NUMBER_RUN_RE = re.compile(r"\d+|[一二三四五六七八九十]+(?=\s*页)")
+
+
+def _page_starts(view: TextView) -> list[int]:
+    """View offsets where a page starts: 0 and after each form feed of the original text."""
+    starts = [0]
+    position = view.original.find("\f")
+    while position >= 0:
+        starts.append(view.view_span(position + 1, position + 1)[0])
+        position = view.original.find("\f", position + 1)
+    return starts
+
+
+def _mark_furniture(lines: list[Line], page_starts: list[int]) -> None:
+    if len(page_starts) < FURNITURE_MIN_PAGES:
+        return
+    pages: list[list[Line]] = [[] for _ in page_starts]
+    for line in lines:
+        if line.kind in ("content", "page_header", "title", "signature"):
+            pages[bisect.bisect_right(page_starts, line.start) - 1].append(line)
+    # (end of the page, words without numbers, line) for the lines at either end of each page
+    ends = [[("top", _furniture_words(line), line) for line in page[:FURNITURE_DEPTH]]
+            + [("foot", _furniture_words(line), line) for line in page[-FURNITURE_DEPTH:]] for page in pages]
+    counts = Counter(key for page in ends for key in {(end, words) for end, words, _ in page})
+    needed = max(FURNITURE_MIN_PAGES, math.ceil(FURNITURE_SHARE * len(pages)))
+    for page in ends:
+        for end, words, line in page:
+            if line.kind == "content" and counts[end, words] >= needed:
+                line.kind = "furniture"
+
+
+def _furniture_words(line: Line) -> str:
+    return _NUMBER_RUN_RE.sub("#", without_whitespace(line.text))
 
 
 def _classify(lines: list[Line], words: LabelWords) -> None:
@@ -236,7 +282,8 @@ class Layout:
         view = TextView.of(original)
         lines = split_lines(view, words)
         return cls(view, lines, special=_find_special_region(lines, words), line_starts=[line.start for line in lines],
-                   page_breaks=[line.start for line in lines if line.kind in ("title", "page_header")], words=words)
+                   page_breaks=[line.start for line in lines if line.kind in ("title", "page_header", "furniture")],
+                   words=words)
 
     def in_special(self, pos: int) -> bool:
         return self.special is not None and self.special[0] <= pos < self.special[1]

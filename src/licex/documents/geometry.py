@@ -53,8 +53,6 @@ class DocumentText:
     # box as four floats, flat. Arrays, not objects: a 20-page licence has ~30k characters.
     char_page: array = field(default_factory=lambda: array("i"))
     char_box: array = field(default_factory=lambda: array("d"))
-    # Text ranges [start, end) of lines repeated at the top or foot of the pages (headers, footers).
-    furniture: list[tuple[int, int]] = field(default_factory=list)
 
     def page_of(self, pos: int) -> int:
         return self.char_page[pos]
@@ -107,7 +105,6 @@ class TextBuilder:
         self.char_page = array("i")
         self.char_box = array("d")
         self.pages: list[PageSize] = []
-        self.furniture: list[tuple[int, int]] = []
 
     def glyphs(self, glyphs: list[Glyph], page: int) -> None:
         for glyph in glyphs:
@@ -125,4 +122,4 @@ class TextBuilder:
             self.char_box.extend((0.0, 0.0, 0.0, 0.0))
 
     def build(self) -> DocumentText:
-        return DocumentText("".join(self.parts), self.pages, self.char_page, self.char_box, self.furniture)
+        return DocumentText("".join(self.parts), self.pages, self.char_page, self.char_box)

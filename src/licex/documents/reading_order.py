@@ -12,9 +12,8 @@ OCR returns boxes of text in detection order. Here the page is read again from i
 3. blocks whose vertical extents overlap become one *row*, read left to right with a tab between
    blocks, so a label and its value (even a value wrapped beside a vertically centred label) sit
    on one line;
-4. rows are read top to bottom, pages are separated by a form feed;
-5. lines repeated at the same height on several pages (headers, footers) are marked as page
-   furniture, whatever their words.
+4. rows are read top to bottom, pages are separated by a form feed (the layout then recognises
+   headers and footers by their place on the pages and their repetition: layout.py).
 
 All thresholds are in units of the page's median glyph height, so they hold for PDF points and
 for image pixels at any resolution.
@@ -22,10 +21,8 @@ for image pixels at any resolution.
 
 from __future__ import annotations
 
-import math
 import re
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
@@ -50,11 +47,6 @@ FULL_LINE_MIN_SHARE = 0.4
 LEVEL = 0.8
 # Two blocks share a row when their vertical extents overlap by this share of the smaller one.
 ROW_OVERLAP = 0.5
-# Page furniture: a line within this share of the page height from the top or the foot, repeated
-# on at least FURNITURE_SHARE of the pages (and on two at least).
-FURNITURE_MARGIN = 0.08
-FURNITURE_SHARE = 0.6
-_DIGITS_RE = re.compile(r"\d+")
 # A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
 # licence number) wrap anywhere.
 _LATIN_END_RE = re.compile(r"[A-Za-z]$")
@@ -262,45 +254,19 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
               for page, frags in zip(pages, page_fragments) for f in frags if page.size.width]
     left_share = min((a for a, _ in shares), default=0.0)
     right_share = max((b for _, b in shares), default=1.0)
-    page_lines: list[list[tuple[int, int, float]]] = []  # per page: (start, end, relative y) of each row
     for index, page in enumerate(pages):
         size = page.size
         if index:
             builder.separator(PAGE_BREAK)
         builder.pages.append(size)
         unit = units[index]
-        lines = []
         text_span = (left_share * size.width, right_share * size.width)
         page_rows = rows(blocks(page_fragments[index], unit, text_span, page.cells))
         for r, row in enumerate(page_rows):
             if r:
                 builder.separator("\n")
-            start = builder.length
             for c, block in enumerate(row):
                 if c:
                     builder.separator("\t")
                 _join_lines(builder, block, index)
-            box = _union(b.box for b in row)
-            lines.append((start, builder.length, ((box[1] + box[3]) / 2) / size.height if size.height else 0.5))
-        page_lines.append(lines)
-    document = builder.build()
-    document.furniture = furniture(document.text, page_lines)
-    return document
-
-
-def furniture(text: str, page_lines: list[list[tuple[int, int, float]]]) -> list[tuple[int, int]]:
-    """Lines printed near the top or the foot of several pages with the same words (page numbers
-    aside): page headers and footers, recognised by position and repetition alone."""
-    if len(page_lines) < 2:
-        return []
-
-    def key(start: int, end: int, y: float) -> tuple[str, str] | None:
-        if FURNITURE_MARGIN < y < 1 - FURNITURE_MARGIN:
-            return None
-        words = _DIGITS_RE.sub("#", "".join(text[start:end].split()))
-        return ("top" if y <= FURNITURE_MARGIN else "foot", words) if words else None
-
-    counts = Counter(k for lines in page_lines for k in {key(*line) for line in lines} if k)
-    needed = max(2, math.ceil(FURNITURE_SHARE * len(page_lines)))
-    return [(start, end) for lines in page_lines for start, end, y in lines
-            if (k := key(start, end, y)) is not None and counts[k] >= needed]
+    return builder.build()
