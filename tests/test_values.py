@@ -57,3 +57,15 @@ def test_a_model_entity_with_no_domain_shape_is_dropped_and_the_rules_fill_the_f
     assert record["website"] == {"name": "柚子网", "domain": "www.youzi.cn", "server_location": None,
                                  "access_provider": None}
     assert record["evidence"]["website.domain"][0]["component"] == "licex_field_rules"
+
+
+@pytest.mark.parametrize("label, text", [
+    ("SHAREHOLDER", "序号"), ("SHAREHOLDER", "股东名称"), ("COMPANY", "公司名称:"), ("ADDRESS", "(注册住所)"),
+])
+def test_a_header_cell_or_a_label_is_no_value(label, text):
+    """A model that takes a table's header cell for a value (序号 as a shareholder) finds nothing."""
+    assert read_value(label, text) is None
+
+
+def test_a_name_that_merely_contains_a_label_word_is_a_value():
+    assert read_value("SHAREHOLDER", "序号科技有限公司") == "序号科技有限公司"

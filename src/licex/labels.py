@@ -187,6 +187,10 @@ PAGE_OPENING_LABELS = ("PREV_LICENSE_NO", "COMPANY", "LEGAL_REP", "WEBSITE_NAME"
 _SIGNATURE_SUFFIX = r"\s*(?:\(?\s*(?:签\s*[字名章]|盖\s*章)\s*\)?)?\s*[:]?"
 
 
+# Column words of a table header that name no field (序号 | 股东名称 | …): a header cell, never a value.
+COLUMN_WORDS = frozenset({"序号", "编号", "说明"})
+
+
 class LabelWords:
     """The label words of a set of field-label rules, and the patterns built from them.
 

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from ..analysis import analyse
-from ..labels import BUSINESS_LABELS, ENTITY_LABELS, FieldLabelRule, LabelWords
+from ..labels import BUSINESS_LABELS, COLUMN_WORDS, ENTITY_LABELS, FieldLabelRule, LabelWords
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date
 from ..text import DATE_RE, PROVINCES, spaced, without_whitespace
@@ -308,7 +308,7 @@ class FieldRules(RuleDataPipe):
         named = 0
         for a, b in _split_row(text, line, delimiter):
             cell = _CELL_DECORATION_RE.sub("", text[a:b])
-            if not cell or cell in _EXTRA_COLUMNS:
+            if not cell or cell in COLUMN_WORDS:
                 columns.append(None)
             elif cell in self._label_of:
                 label = self._label_of[cell]
@@ -341,7 +341,6 @@ def _in_header(tables: list[_Table], pos: int) -> bool:
 # Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
 _CELL_DECORATION_RE = re.compile(r"[\s():*]")
 # Header cells that name no field.
-_EXTRA_COLUMNS = {"序号", "编号", "说明"}
 _TAB_RE = re.compile(r"\t")
 _WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
 
