@@ -60,7 +60,7 @@ def test_a_model_entity_with_no_domain_shape_is_dropped_and_the_rules_fill_the_f
 
 
 @pytest.mark.parametrize("label, text", [
-    ("SHAREHOLDER", "序号"), ("SHAREHOLDER", "股东名称"), ("COMPANY", "公司名称:"), ("ADDRESS", "(注册住所)"),
+    ("SHAREHOLDER", "序号"), ("SHAREHOLDER", "编 号"), ("COMPANY", "公司名称:"), ("ADDRESS", "(注册住所)"),
 ])
 def test_a_header_cell_or_a_label_is_no_value(label, text):
     """A model that takes a table's header cell for a value (序号 as a shareholder) finds nothing."""
