@@ -135,3 +135,28 @@ def test_a_scan_without_ocr_and_a_damaged_pdf_are_one_line_errors(cli, rendered,
     assert f"licex: error: {scanned}: no text on any page (OCR is off: --ocr never)" in lines
     assert any(line.startswith(f"licex: error: {broken}: not a readable PDF") for line in lines)
     assert len(lines) == 2
+
+
+def test_a_pdf_of_several_licences_gives_one_record_per_licence_with_its_pages(cli, real_pdfs, tmp_path):
+    import io
+
+    import pypdfium2 as pdfium
+
+    pack = pdfium.PdfDocument.new()
+    names = ["002_3fa2e29c17b4fcd1", "000_71bd26811b5d6e82"]
+    page_counts = []
+    for name in names:
+        single = pdfium.PdfDocument(real_pdfs[name][0])
+        page_counts.append(len(single))
+        pack.import_pages(single)
+    buffer = io.BytesIO()
+    pack.save(buffer)
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(buffer.getvalue())
+    result = cli("extract", path, "--rules-only")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["part"] for r in records] == [1, 2]
+    assert [r["license_no"] for r in records] == [real_pdfs[name][1]["license_no"] for name in names]
+    assert [r["pages"] for r in records] == [[1, page_counts[0]], [page_counts[0] + 1, sum(page_counts)]]
+    assert all(item["page"] > page_counts[0] for items in records[1]["evidence"].values() for item in items)

@@ -26,6 +26,9 @@ from .record import LicenseRecord
 # Ｂ１－２００４６１９０ is B1-20046190: full-width ASCII folded one character for one (NFKC could
 # change the length elsewhere, and the offsets of the split must be the file's).
 _FULLWIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# A form feed (a page break, as licex's document reader and pdftotext write it) starts a line: a
+# title right after it starts a licence.
+_READING = {**_FULLWIDTH_ASCII, ord("\f"): "\n"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class LicencePart:
 
 def licence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each licence in `text`; the whole text when it holds one (or none)."""
-    view = to_simplified(text).translate(_FULLWIDTH_ASCII)  # one character for one: offsets hold
+    view = to_simplified(text).translate(_READING)  # one character for one: offsets hold
     titles = [match.start() for match in TITLE_RE.finditer(view)]
     starts = [0]
     current = None

@@ -49,7 +49,8 @@ TITLE_RE = next(anchor.pattern for anchor in ANCHORS if anchor.name == "title")
 
 def reading_text(text: str) -> str:
     """The text as the anchors read it: NFKC, simplified."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
+    # A form feed (a page break) starts a line, as a line break does.
+    return to_simplified(unicodedata.normalize("NFKC", text)).replace("\f", "\n")
 
 
 def detect_licence(text: str) -> Detection:
