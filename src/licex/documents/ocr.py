@@ -45,12 +45,10 @@ def engine():
 def ocr_image(image: "Image") -> tuple[list[Glyph], tuple[int, int]]:
     """The glyphs of a page image and the (width, height) of the frame their boxes are in: the
     image's pixels, turned upright where the page was turned by 90° and straightened by its skew."""
-    import numpy
-
-    lines = _run(numpy.asarray(image.convert("RGB")))
+    lines = _run(_pixels(image))
     if lines and _turned(lines):
         image = image.rotate(90, expand=True)
-        lines = _run(numpy.asarray(image.convert("RGB")))
+        lines = _run(_pixels(image))
     skew = _skew(lines)
     centre = (image.width / 2, image.height / 2)
     glyphs: list[Glyph] = []
@@ -59,6 +57,13 @@ def ocr_image(image: "Image") -> tuple[list[Glyph], tuple[int, int]]:
             quad = [_rotate(point, centre, -skew) for point in quad]
         glyphs.extend(_line_glyphs(quad, text))
     return glyphs, (image.width, image.height)
+
+
+def _pixels(image: "Image"):
+    """The image as the RGB array RapidOCR reads."""
+    import numpy
+
+    return numpy.asarray(image.convert("RGB"))
 
 
 def _run(pixels) -> list[tuple[list[tuple[float, float]], str]]:
