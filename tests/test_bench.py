@@ -7,8 +7,16 @@ import pypdfium2 as pdfium
 import pytest
 
 from licex import cli
-from licex.bench import (SCANNED, TEXT, TEXT_LAYER, BenchResult, bench_table, result_dicts, run_in_own_process,
-                         write_bench_documents)
+from licex.bench import (
+    SCANNED,
+    TEXT,
+    TEXT_LAYER,
+    BenchResult,
+    bench_table,
+    result_dicts,
+    run_in_own_process,
+    write_bench_documents,
+)
 from licex.documents import read_document
 from licex.extras import MissingExtra
 
@@ -56,7 +64,9 @@ def test_the_table_says_what_each_row_counts():
     columns = {column.header: [str(cell) for cell in column.cells] for column in bench_table([text, scan]).columns}
     assert columns["pages"] == ["", "1"] and columns["pages/s"] == ["", "0.12"]
     assert columns["docs"] == ["10", "1 (cut)"] and columns["docs/s"] == ["20.0", ""]  # a cut licence is no licence/s
-    assert [row["pages_per_second"] for row in result_dicts([text, scan])] == [None, 0.125]
+    rows = result_dicts([text, scan])
+    assert [row["pages_per_second"] for row in rows] == [None, 0.125]
+    assert [row["docs_per_second"] for row in rows] == [20.0, None]
 
 
 def test_rows_asked_for_by_default_are_skipped_without_their_extra(monkeypatch, capsys):

@@ -246,9 +246,10 @@ def bench_table(results: list[BenchResult]) -> Table:
 
 
 def result_dicts(results: list[BenchResult]) -> list[dict]:
-    """The results as `licex bench --json` prints them: the measured fields and the rates."""
+    """The results as `licex bench --json` prints them: the measured fields and the rates (no
+    documents/s where a licence was cut)."""
     return [{**asdict(r), "chars_per_second": round(r.chars_per_second, 1),
-             "docs_per_second": round(r.docs_per_second, 3),
+             "docs_per_second": None if r.cut else round(r.docs_per_second, 3),
              "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
 
 

@@ -558,12 +558,13 @@ def bench_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated licences (texts and documents).")] = 0,
     model: Annotated[Optional[list[str]], typer.Option("--model", help="Pipelines to measure besides the rules (folders or packages); repeatable.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
-    documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules [default: 10]; 0: none.", min=0, show_default=False)] = None,
-    ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules [default: 2; 5-15 s a page]; 0: none.", min=0, show_default=False)] = None,
+    documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
+    ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
     from .bench import DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+
     if data is None:
         require("synth", "licex bench without --data")
     elif not any(data.glob("*.txt")):
