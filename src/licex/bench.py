@@ -26,9 +26,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from .documents import DocumentText
 
 # The worker reports its progress on stderr: this line and the units done since the last one.
 PROGRESS_LINE = "licex-bench-progress"
@@ -36,10 +40,10 @@ PROGRESS_EVERY = 10  # texts between two progress lines (a document reports itse
 DEFAULT_DOCUMENTS = 10  # text-layer PDFs measured unless --documents says otherwise
 DEFAULT_OCR_PAGES = 2  # scanned pages OCR'd unless --ocr-pages says otherwise
 
-# What a measurement reads: the key of its input (worker argument, JSON "input"), its folder's
-# files, and the page source every page of it must have been read from (None: no pages).
+# What a measurement reads (worker argument, JSON "input"), and the source every page of it must
+# have been read from (None: texts, no pages): a scan read from a text layer would be no OCR figure.
 TEXT, TEXT_LAYER, SCANNED = "text", "pdf", "scan"
-_INPUTS = {TEXT: ("*.txt", None), TEXT_LAYER: ("*.pdf", "text_layer"), SCANNED: ("*.pdf", "ocr")}
+_PAGE_SOURCE = {TEXT: None, TEXT_LAYER: "text_layer", SCANNED: "ocr"}
 
 
 @dataclass
@@ -123,7 +127,7 @@ def _texts(folder: Path) -> Iterator[str]:
         yield path.read_text("utf-8")
 
 
-def _documents(folder: Path, page_source: str):
+def _documents(folder: Path, page_source: str) -> Iterator[DocumentText]:
     """The DocumentText of each PDF of `folder`, read as `licex extract` reads it (--ocr auto);
     every page must have been read from `page_source`, or the figure would count the wrong work."""
     from .documents import OcrMode, read_document_bytes
@@ -138,13 +142,13 @@ def _documents(folder: Path, page_source: str):
 
 def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
     """Measure one pipeline over one input in this process (call it in a fresh one): `spec` is
-    `rules` or a model path/package; `input` one of TEXT, TEXT_LAYER, SCANNED."""
+    `rules` or a model path/package; `input_kind` one of TEXT, TEXT_LAYER, SCANNED."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     from .documents.evidence import locate_record
     from .pipeline import load_pipeline, stream_docs
 
-    _, page_source = _INPUTS[input_kind]
+    page_source = _PAGE_SOURCE[input_kind]
     started = time.perf_counter()
     nlp = load_pipeline(None if spec == "rules" else spec)
     if page_source == "ocr":
