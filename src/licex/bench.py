@@ -1,9 +1,17 @@
-"""`licex bench`: characters/s, documents/s and peak memory of pipelines on one core.
+"""`licex bench`: throughput and peak memory of pipelines on one core, from texts and documents.
 
-Each pipeline runs in a fresh process pinned to one CPU, so its peak resident memory is its own
-and the timing is single-core. Texts stream from files through `nlp.pipe` and each record is
-built and dropped: nothing holds the corpus in memory. Load time is reported apart from the
-throughput, which counts only the processing loop.
+Each measurement runs in a fresh process pinned to one CPU, so its peak resident memory is its
+own and the timing is single-core. Load time (the pipeline, and the OCR engine for scans) is
+reported apart from the throughput, which counts only the processing loop. Three inputs:
+
+- text: licence texts stream from files through `nlp.pipe`, each record built and dropped, for
+  the rules alone and each given model (characters/s, documents/s);
+- text-layer PDF: generated licences typeset as PDFs (`licex.corpus.render`), each read
+  (pypdfium2, reading order), extracted with the rules and its evidence boxed on the page, as
+  `licex extract` does (pages/s, documents/s);
+- scanned PDF: the same licences scanned (`licex.corpus.scan`), OCR'd with RapidOCR and
+  extracted with the rules (pages/s). OCR takes seconds a page, so this set holds only the first
+  few pages of the licences, the last licence cut to fit.
 """
 
 from __future__ import annotations
@@ -16,14 +24,26 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich import box
 from rich.table import Table
 
-# The worker reports its progress on stderr: this line once per PROGRESS_EVERY documents.
+if TYPE_CHECKING:
+    from .documents import DocumentText
+
+# The worker reports its progress on stderr: this line and the units done since the last one.
 PROGRESS_LINE = "licex-bench-progress"
-PROGRESS_EVERY = 10
+PROGRESS_EVERY = 10  # texts between two progress lines (a document reports itself)
+DEFAULT_DOCUMENTS = 10  # text-layer PDFs measured unless --documents says otherwise
+DEFAULT_OCR_PAGES = 2  # scanned pages OCR'd unless --ocr-pages says otherwise
+
+# What a measurement reads (worker argument, JSON "input"), and the source every page of it must
+# have been read from (None: texts, no pages): a scan read from a text layer would be no OCR figure.
+TEXT, TEXT_LAYER, SCANNED = "text", "pdf", "scan"
+_PAGE_SOURCE = {TEXT: None, TEXT_LAYER: "text_layer", SCANNED: "ocr"}
 
 
 @dataclass
@@ -34,6 +54,10 @@ class BenchResult:
     load_seconds: float
     seconds: float
     peak_rss_mb: float
+    input: str = TEXT
+    pages: int | None = None  # None for texts
+    # A licence of the input was cut to fit --ocr-pages: documents/s would not be a licence's.
+    cut: bool = False
 
     @property
     def chars_per_second(self) -> float:
@@ -42,6 +66,12 @@ class BenchResult:
     @property
     def docs_per_second(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def pages_per_second(self) -> float | None:
+        if self.pages is None:
+            return None
+        return self.pages / self.seconds if self.seconds else 0.0
 
 
 def write_bench_texts(folder: Path, n: int, seed: int, progress: Callable[[int], None] | None = None) -> Path:
@@ -57,81 +87,176 @@ def write_bench_texts(folder: Path, n: int, seed: int, progress: Callable[[int],
     return folder
 
 
-def _stream(folder: Path) -> Iterator[str]:
+def write_bench_documents(folder: Path, documents: int, ocr_pages: int, seed: int,
+                          progress: Callable[[int], None] | None = None) -> tuple[Path, Path, bool]:
+    """The first `documents` generated licences (licence i is text i of the bench) typeset as
+    folder/text-layer/NNNNN.pdf, and scans of the first `ocr_pages` pages of the licences as
+    folder/scanned/NNNNN.pdf (the last one cut to fit). The same seed gives the same files.
+    `progress` hears of each licence typeset and each page scanned. Returns the two folders and
+    whether a licence was cut."""
+    from .corpus.render import printed_licence
+    from .corpus.scan import scan_pages, scanned_pdf
+    from .corpus.synth import doc_seed, generate_one
+    from .corpus.typeset import typeset
+
+    text_layer, scanned = folder / "text-layer", folder / "scanned"
+    text_layer.mkdir(parents=True, exist_ok=True)
+    scanned.mkdir(parents=True, exist_ok=True)
+    index, left_to_scan, cut = 0, ocr_pages, False
+    while index < documents or left_to_scan > 0:
+        _, annotated, record = generate_one(doc_seed(seed, index))
+        pdf = typeset(printed_licence(annotated, record.model_dump(mode="json")))
+        if index < documents:
+            (text_layer / f"{index:05d}.pdf").write_bytes(pdf)
+            if progress is not None:
+                progress(1)
+        if left_to_scan > 0:
+            pages = scan_pages(pdf, doc_seed(seed, index))
+            cut = len(pages) > left_to_scan
+            pages = pages[:left_to_scan]
+            (scanned / f"{index:05d}.pdf").write_bytes(scanned_pdf(pages))
+            left_to_scan -= len(pages)
+            if progress is not None:
+                progress(len(pages))
+        index += 1
+    return text_layer, scanned, cut
+
+
+def _texts(folder: Path) -> Iterator[str]:
     for path in sorted(folder.glob("*.txt")):
         yield path.read_text("utf-8")
 
 
-def run_worker(spec: str, folder: Path) -> BenchResult:
-    """Measure one pipeline in this process (call it in a fresh one): `rules` or a model path/package."""
+def _documents(folder: Path, page_source: str) -> Iterator[DocumentText]:
+    """The DocumentText of each PDF of `folder`, read as `licex extract` reads it (--ocr auto);
+    every page must have been read from `page_source`, or the figure would count the wrong work."""
+    from .documents import OcrMode, read_document_bytes
+
+    for path in sorted(folder.glob("*.pdf")):
+        document = read_document_bytes(path.read_bytes(), path.name, OcrMode.auto)
+        wrong = [i + 1 for i, page in enumerate(document.pages) if page.source != page_source]
+        if wrong:
+            raise RuntimeError(f"{path}: pages {wrong} were not read from the {page_source}")
+        yield document
+
+
+def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
+    """Measure one pipeline over one input in this process (call it in a fresh one): `spec` is
+    `rules` or a model path/package; `input_kind` one of TEXT, TEXT_LAYER, SCANNED."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    from .documents.evidence import locate_record
     from .pipeline import load_pipeline, stream_docs
 
+    page_source = _PAGE_SOURCE[input_kind]
     started = time.perf_counter()
     nlp = load_pipeline(None if spec == "rules" else spec)
+    if page_source == "ocr":
+        from .documents.ocr import engine
+
+        engine()  # loads its models once per process: load time, not throughput
     load_seconds = time.perf_counter() - started
-    documents = characters = 0
+    documents = characters = pages = 0
     started = time.perf_counter()
-    for doc, _ in stream_docs(nlp, ((text, None) for text in _stream(folder))):  # as `licex extract` runs it
+    if page_source is None:
+        pairs = ((text, None) for text in _texts(folder))
+    else:
+        pairs = ((document.text, document) for document in _documents(folder, page_source))
+    for doc, document in stream_docs(nlp, pairs):  # as `licex extract` runs it
         documents += 1
         characters += len(doc.text)
         assert doc._.license_record is not None
-        if documents % PROGRESS_EVERY == 0:
-            print(PROGRESS_LINE, file=sys.stderr, flush=True)
+        if document is None:
+            if documents % PROGRESS_EVERY == 0:
+                print(PROGRESS_LINE, PROGRESS_EVERY, file=sys.stderr, flush=True)
+        else:
+            locate_record(doc._.license_record, document, 0, len(document.text))  # evidence boxes
+            pages += len(document.pages)
+            print(PROGRESS_LINE, 1 if page_source == "text_layer" else len(document.pages), file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2), round(peak_kb / 1024, 1))
+    return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2),
+                       round(peak_kb / 1024, 1), input_kind, pages if page_source else None)
 
 
 def bench(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = None,
-          progress: Callable[[int], None] | None = None) -> list[BenchResult]:
-    """Benchmark each pipeline spec in its own single-core process over the same texts.
+          progress: Callable[[int], None] | None = None, documents: int = 0,
+          ocr_pages: int = 0) -> list[BenchResult]:
+    """Benchmark each pipeline spec in its own single-core process over the same texts; then,
+    with the rules, `documents` text-layer PDFs and `ocr_pages` scanned pages (0: not measured).
 
-    `progress(k)` is told of k more units of work done: a text generated, a text processed.
+    `progress(k)` is told of k more units of work done (see `bench_work`).
     """
     with tempfile.TemporaryDirectory(prefix="licex-bench-") as tmp:
         folder = data or write_bench_texts(Path(tmp) / "texts", n, seed, progress)
-        return [_run_in_own_process(spec, folder, progress) for spec in specs]
+        results = [run_in_own_process(spec, folder, TEXT, progress) for spec in specs]
+        if documents or ocr_pages:
+            text_layer, scanned, cut = write_bench_documents(Path(tmp) / "documents", documents, ocr_pages, seed, progress)
+            if documents:
+                results.append(run_in_own_process("rules", text_layer, TEXT_LAYER, progress))
+            if ocr_pages:
+                results.append(run_in_own_process("rules", scanned, SCANNED, progress))
+                results[-1].cut = cut
+        return results
 
 
-def bench_work(specs: list[str], n: int, data: Path | None) -> int:
-    """The units of work `bench` reports through `progress`."""
+def bench_work(specs: list[str], n: int, data: Path | None, documents: int = 0, ocr_pages: int = 0) -> int:
+    """The units of work `bench` reports through `progress`: a text generated or processed, a
+    licence typeset or read from its text layer, a page scanned or OCR'd."""
     texts = len(list(data.glob("*.txt"))) if data is not None else n
-    return (0 if data is not None else n) + len(specs) * texts
+    return (0 if data is not None else n) + len(specs) * texts + 2 * documents + 2 * ocr_pages
 
 
-def _run_in_own_process(spec: str, folder: Path, progress: Callable[[int], None] | None) -> BenchResult:
+def run_in_own_process(spec: str, folder: Path, input_kind: str,
+                       progress: Callable[[int], None] | None = None) -> BenchResult:
+    """`run_worker` in a fresh process: the one measurement; `progress` hears of its units of work."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", spec, str(folder)],
+    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", spec, str(folder), input_kind],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     errors, reported = [], 0
     for line in worker.stderr:  # stdout holds one line, written last: reading stderr first cannot block
-        if line.strip() == PROGRESS_LINE:
-            reported += PROGRESS_EVERY
+        word, _, count = line.strip().partition(" ")
+        if word == PROGRESS_LINE:
+            reported += int(count)
             if progress is not None:
-                progress(PROGRESS_EVERY)
+                progress(int(count))
         else:
             errors.append(line)
     output = worker.stdout.read()
     if worker.wait() != 0:
-        raise RuntimeError(f"benchmark of {spec} failed:\n{''.join(errors).strip()[-2000:]}")
+        raise RuntimeError(f"benchmark of {spec} on {input_kind} failed:\n{''.join(errors).strip()[-2000:]}")
     result = BenchResult(**json.loads(output.strip().splitlines()[-1]))
     if progress is not None:
-        progress(result.documents - reported)
+        progress((result.pages if input_kind == SCANNED else result.documents) - reported)
     return result
 
 
 def bench_table(results: list[BenchResult]) -> Table:
-    table = Table(title="licex bench (one core)")
-    for column in ("pipeline", "documents", "characters", "chars/s", "docs/s", "peak RSS (MB)", "load (s)"):
-        table.add_column(column, justify="left" if column == "pipeline" else "right")
+    """One row per measurement; a document row says how many pages its figures count."""
+    table = Table(title="licex bench (one core)", caption="input: text; pdf = text-layer PDF; scan = scanned PDF, OCR'd",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    # Total characters are in --json; the table keeps what fits in 80 columns.
+    columns = ("pipeline", "input", "docs", "pages", "chars/s", "docs/s", "pages/s", "peak MB", "load s")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("pipeline", "input") else "right")
     for r in results:
-        table.add_row(r.pipeline, str(r.documents), f"{r.characters:,}", f"{r.chars_per_second:,.0f}",
-                      f"{r.docs_per_second:.1f}", f"{r.peak_rss_mb:.0f}", f"{r.load_seconds:.1f}")
+        pages_per_second = r.pages_per_second
+        table.add_row(r.pipeline, r.input, str(r.documents) + (" (cut)" if r.cut else ""),
+                      "" if r.pages is None else str(r.pages), f"{r.chars_per_second:,.0f}",
+                      "" if r.cut else f"{r.docs_per_second:.1f}",
+                      "" if pages_per_second is None else f"{pages_per_second:.2f}",
+                      f"{r.peak_rss_mb:.0f}", f"{r.load_seconds:.1f}")
     return table
 
 
-if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER
-    result = run_worker(sys.argv[1], Path(sys.argv[2]))
-    print(json.dumps(result.__dict__))
+def result_dicts(results: list[BenchResult]) -> list[dict]:
+    """The results as `licex bench --json` prints them: the measured fields and the rates (no
+    documents/s where a licence was cut)."""
+    return [{**asdict(r), "chars_per_second": round(r.chars_per_second, 1),
+             "docs_per_second": None if r.cut else round(r.docs_per_second, 3),
+             "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
+
+
+if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT]
+    result = run_worker(sys.argv[1], Path(sys.argv[2]), *sys.argv[3:4])
+    print(json.dumps(asdict(result)))

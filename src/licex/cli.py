@@ -555,31 +555,52 @@ def render(
 @app.command("bench")
 def bench_command(
     n: Annotated[int, typer.Option("-n", help="How many generated licences.", min=1)] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated licences.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated licences (texts and documents).")] = 0,
     model: Annotated[Optional[list[str]], typer.Option("--model", help="Pipelines to measure besides the rules (folders or packages); repeatable.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
+    documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
+    ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Characters/s, documents/s and peak memory on one core: rules only and each given model."""
-    from .bench import bench, bench_table, bench_work
+    """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
+    from .bench import DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+
     if data is None:
         require("synth", "licex bench without --data")
     elif not any(data.glob("*.txt")):
         fail(f"{data}: no *.txt files to benchmark")
         raise typer.Exit(2)
+    documents = _bench_rows(documents, DEFAULT_DOCUMENTS, "text-layer PDF rows (--documents)", ("synth", "render"))
+    ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
     specs = ["rules", *(model or [])]
-    work = bench_work(specs, n, data)
+    work = bench_work(specs, n, data, documents, ocr_pages)
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done))
+            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages)
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
     if as_json:
-        sys.stdout.write(json.dumps([r.__dict__ for r in results], indent=2) + "\n")
+        sys.stdout.write(json.dumps(result_dicts(results), indent=2) + "\n")
     else:
         stdout.print(bench_table(results))
+
+
+def _bench_rows(asked: int | None, default: int, rows: str, extras: tuple[str, ...]) -> int:
+    """How many documents or pages the bench measures for `rows`: what was asked, else `default`.
+    Rows asked for by default are skipped, with one line saying why, when an extra they need is
+    missing; rows asked for explicitly need it (MissingExtra ends the command)."""
+    count = default if asked is None else asked
+    for extra in extras if count else ():
+        try:
+            require(extra, f"licex bench's {rows}")
+        except MissingExtra as missing:
+            if asked is not None:
+                raise
+            _say("licex: warning: ", "bold yellow", f"{missing}; skipped")
+            return 0
+    return count
 
 
 @app.command("package")

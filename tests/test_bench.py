@@ -1,0 +1,95 @@
+"""`licex bench`'s document rows: generated licences as text-layer and scanned PDFs, each measured
+in its own single-core process (pages/s, documents/s, peak memory, load time apart)."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+
+from licex import cli
+from licex.bench import (
+    SCANNED,
+    TEXT,
+    TEXT_LAYER,
+    BenchResult,
+    bench_table,
+    result_dicts,
+    run_in_own_process,
+    write_bench_documents,
+)
+from licex.documents import read_document
+from licex.extras import MissingExtra
+
+
+def _page_count(path) -> int:
+    document = pdfium.PdfDocument(path)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def test_a_text_layer_licence_is_read_and_extracted_in_its_own_process(tmp_path):
+    text_layer, scanned, _ = write_bench_documents(tmp_path, documents=1, ocr_pages=0, seed=3)
+    [pdf] = sorted(text_layer.glob("*.pdf"))
+    assert not list(scanned.glob("*.pdf"))
+    reported = []
+    result = run_in_own_process("rules", text_layer, TEXT_LAYER, reported.append)
+    assert (result.pipeline, result.input, result.documents, result.cut) == ("rules", TEXT_LAYER, 1, False)
+    assert result.pages == _page_count(pdf) > 1  # a licence prints on several pages
+    assert result.characters == len(read_document(pdf).text)
+    assert result.seconds > 0 and result.load_seconds > 0 and result.peak_rss_mb > 100  # spaCy alone is more
+    assert result.pages_per_second == pytest.approx(result.pages / result.seconds)
+    assert sum(reported) == 1  # one licence read
+    [as_json] = result_dicts([result])
+    assert as_json["pages"] == result.pages and as_json["input"] == TEXT_LAYER
+    assert as_json["pages_per_second"] == pytest.approx(result.pages_per_second, rel=1e-3)
+
+
+def test_the_scanned_set_holds_the_pages_asked_for_from_the_same_licences(tmp_path):
+    text_layer, scanned, cut = write_bench_documents(tmp_path / "a", documents=1, ocr_pages=2, seed=3)
+    [scan] = sorted(scanned.glob("*.pdf"))
+    assert scan.name == next(text_layer.glob("*.pdf")).name  # licence 0 of the bench
+    assert _page_count(scan) == 2 and cut  # a licence has more than 2 pages: it was cut
+    again, _, _ = write_bench_documents(tmp_path / "b", documents=1, ocr_pages=0, seed=3)
+    other_seed, _, _ = write_bench_documents(tmp_path / "c", documents=1, ocr_pages=0, seed=4)
+    texts = [read_document(next(folder.glob("*.pdf"))).text for folder in (text_layer, again, other_seed)]
+    assert texts[0] == texts[1] != texts[2]
+
+
+def test_the_table_says_what_each_row_counts():
+    text = BenchResult("rules", 10, 50_000, 3.0, 0.5, 450.0)
+    scan = BenchResult("rules", 1, 440, 3.2, 8.0, 1070.0, SCANNED, pages=1, cut=True)
+    assert text.input == TEXT and text.pages_per_second is None
+    columns = {column.header: [str(cell) for cell in column.cells] for column in bench_table([text, scan]).columns}
+    assert columns["pages"] == ["", "1"] and columns["pages/s"] == ["", "0.12"]
+    assert columns["docs"] == ["10", "1 (cut)"] and columns["docs/s"] == ["20.0", ""]  # a cut licence is no licence/s
+    rows = result_dicts([text, scan])
+    assert [row["pages_per_second"] for row in rows] == [None, 0.125]
+    assert [row["docs_per_second"] for row in rows] == [20.0, None]
+
+
+def test_rows_asked_for_by_default_are_skipped_without_their_extra(monkeypatch, capsys):
+    def require(extra, job):
+        if extra == "ocr":
+            raise MissingExtra(extra, job)
+
+    monkeypatch.setattr(cli, "require", require)
+    assert cli._bench_rows(None, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0
+    assert "needs the 'ocr' extra" in capsys.readouterr().err
+    with pytest.raises(MissingExtra):  # asked for explicitly: the command ends on it
+        cli._bench_rows(3, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr"))
+    assert cli._bench_rows(None, 10, "text-layer PDF rows (--documents)", ("render",)) == 10
+    assert cli._bench_rows(0, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0  # off: nothing needed
+
+
+@pytest.mark.slow
+def test_one_scanned_page_is_ocrd_and_extracted_in_its_own_process(tmp_path):
+    _, scanned, cut = write_bench_documents(tmp_path, documents=0, ocr_pages=1, seed=3)
+    reported = []
+    result = run_in_own_process("rules", scanned, SCANNED, reported.append)
+    assert (result.input, result.documents, result.pages, cut) == (SCANNED, 1, 1, True)
+    assert result.characters > 100  # the front page's table, read back
+    assert result.seconds > 0 and result.load_seconds > 0 and result.peak_rss_mb > 100
+    assert result.pages_per_second == pytest.approx(1 / result.seconds)
+    assert sum(reported) == 1  # one page OCR'd
