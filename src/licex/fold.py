@@ -36,6 +36,11 @@ class Finding:
     evidence: Evidence | None = None
 
 
+# The mark of a list cut short: a coverage that ends in it, or a coverage that starts with it,
+# continues the one before.
+LIST_GOES_ON = "、"
+
+
 @dataclass(frozen=True)
 class ClauseFinding:
     clause: Clause
@@ -114,6 +119,12 @@ class _Fold:
             return
         if finding.label == "SERVICE_ITEM":
             self._add_service_item(index, value, finding)
+            return
+        covered = self.businesses[index].coverage
+        if not self.uncovered and covered and (covered.endswith(LIST_GOES_ON) or value.startswith(LIST_GOES_ON)):
+            # A coverage cut at a 、 goes on in this one (a cell wrapped around its label).
+            self.businesses[index].coverage += value
+            self._evidence(f"businesses[{index}].coverage", finding)
             return
         for i in self.uncovered:
             if self.businesses[i].coverage is None:

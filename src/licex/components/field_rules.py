@@ -260,7 +260,10 @@ class FieldRules(RuleDataPipe):
         网站域名 | …) and whose later rows hold one value per column.
 
         The rows end at the first line that is not a row: one with a single cell, page furniture,
-        or a label (the label/value table or header row that follows).
+        or a label (the label/value table or header row that follows). Cells are separated by
+        tabs or runs of spaces; a header of labels alone may also be separated by single spaces
+        (a PDF's plain text), and then a row counts only with one cell for each column. A table
+        that a tool wrote one cell a line (pdftotext) is read too: N label lines, then N values.
         """
         text = layout.view.text
         label_starts = [hit.start for hit in labels]
@@ -272,10 +275,14 @@ class FieldRules(RuleDataPipe):
             i += 1
             if line.kind != "content" or layout.in_special(line.start):
                 continue
-            delimiter = _delimiter(line.text)
+            delimiter = _delimiter(line.text) or (_SPACE_RE if " " in line.text.strip() else None)
             columns = self._header_columns(text, line, delimiter) if delimiter else None
             if columns is None:
+                if (vertical := self._cell_per_line_table(layout, i - 1)) is not None:
+                    table, i = vertical
+                    tables.append(table)
                 continue
+            exact = delimiter is _SPACE_RE  # single spaces may stand inside a value: no aligning
             header_offsets = [a - line.start for a, _ in _split_row(text, line, delimiter)]
             hits: list[Hit] = []
             end = line.end
@@ -287,6 +294,8 @@ class FieldRules(RuleDataPipe):
                     if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
                         break
                     if len(cells) != len(columns):
+                        if exact:
+                            break
                         # Columns aligned with spaces lose their empty cells: a cell belongs
                         # to the header cell it starts nearest to.
                         cells = _align(cells, header_offsets, row.start)
@@ -296,6 +305,36 @@ class FieldRules(RuleDataPipe):
                 i += 1
             tables.append(_Table(line.start, line.end, end, hits))
         return tables
+
+    def _cell_per_line_table(self, layout: Layout, i: int) -> tuple[_Table, int] | None:
+        """A table written one cell a line from line i: at least two field-label lines (the
+        header), then as many value lines; the table and the line after it, or None."""
+        text = layout.view.text
+        lines = layout.lines
+        cells: list[tuple[int, Line]] = []  # (line index, line) of the non-blank lines read
+        j = i
+        while j < len(lines) and lines[j].kind in ("blank", "content") and len(cells) < 2 * _MAX_COLUMNS:
+            if lines[j].kind == "content":
+                if _delimiter(lines[j].text):
+                    break
+                cells.append((j, lines[j]))
+            j += 1
+        columns: list[str] = []
+        for _, line in cells:
+            label = self._label_of.get(_CELL_DECORATION_RE.sub("", line.text))
+            if label is None:
+                break
+            columns.append(label)
+        if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
+            return None
+        values = cells[len(columns):2 * len(columns)]
+        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", line.text)) for _, line in values):
+            return None
+        hits = [hit for label, (_, line) in zip(columns, values)
+                for hit in _column_value(label, text, *_trim(text, line.start, line.end, " "), self._block)]
+        header_end = cells[len(columns) - 1][1].end
+        last_index, last = values[-1]
+        return _Table(cells[0][1].start, header_end, last.end, hits), last_index + 1
 
     def _header_columns(self, text: str, line: Line, delimiter: re.Pattern[str]) -> list[str | None] | None:
         """The column labels of a header row, or None if the line is not one.
@@ -338,6 +377,8 @@ def _in_header(tables: list[_Table], pos: int) -> bool:
     return table is not None and pos < table.header_end
 
 
+# The most columns a table written one cell a line is looked for in (the website table has 4-6).
+_MAX_COLUMNS = 8
 # Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
 _CELL_DECORATION_RE = re.compile(r"[\s():*]")
 # Header cells that name no field.
@@ -519,9 +560,12 @@ def _read_business_block(text: str, start: int, end: int, block: _BlockPatterns)
             if _RESTRICTION_RE.match(value) or (mode == "items" and not _COVERAGE_RE.search(value)):
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in _item_parts(text, part_start, part_end))
                 coverage = None
-            elif coverage is not None:
+                continue
+            part_end = _with_list_mark(text, part_end, b)
+            if coverage is not None:
                 coverage[1] = part_end
-            elif not any(h.label == "COVERAGE" for h in hits[last_business:]):
+            elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
+                  or text[part_start] == _LIST_MARK):
                 coverage = [part_start, part_end]
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
@@ -568,6 +612,26 @@ def _read_business_block(text: str, start: int, end: int, block: _BlockPatterns)
         free_text(pos, end)
     _close(hits, coverage)
     return hits
+
+
+# A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
+# text, wherever a tool put it (a wrapped cell whose label is printed level with its second line
+# comes out as `…哈尔滨、 / 业务覆盖范围 南京…`). The 、 stays on its part so the fold joins them.
+_LIST_MARK = "、"
+
+
+def _with_list_mark(text: str, end: int, limit: int) -> int:
+    """`end`, or just past a 、 that follows it (spaces between): the mark of a list that goes on."""
+    pos = end
+    while pos < limit and text[pos] in " \t":
+        pos += 1
+    return pos + 1 if pos < limit and text[pos] == _LIST_MARK else end
+
+
+def _coverage_continues(text: str, hits: list[Hit]) -> bool:
+    """Whether the last coverage read ends in 、 (its list goes on)."""
+    last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
+    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == _LIST_MARK
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:
@@ -624,7 +688,9 @@ def _shareholders(layout: Layout) -> list[Hit]:
 
     The table follows a line naming 股东 and 比例 or 证照号码 (its introduction or its header
     row); rows before the first one with a ratio are header rows, and the first row without a
-    ratio after it ends the table. The name is the first cell that is not a row number, ID or ratio.
+    ratio after it ends the table. A table that a tool wrote one cell a line (pdftotext) is
+    read by its header: N column words, then rows of N cells. The name is the first cell that
+    is not a row number, ID or ratio.
     """
     text = layout.view.text
     hits: list[Hit] = []
@@ -646,20 +712,69 @@ def _shareholders(layout: Layout) -> list[Hit]:
             if ratio is None or len(cells) < 2:
                 if rows or row.kind != "content":
                     break
+                if len(cells) == 1 and (vertical := _cell_per_line_rows(layout, i)) is not None:
+                    cell_rows, i = vertical
+                    for cell_row in cell_rows:
+                        hits += _shareholder_row(text, cell_row)
+                    break
                 i += 1
                 continue  # a column header row
             rows += 1
             i += 1
-            name_found = False
-            for a, b in cells:
-                if (a, b) == ratio:
-                    hits.append(Hit("SHARE_RATIO", a, b))
-                elif _ID_RE.fullmatch(text[a:b]):
-                    hits.append(Hit("SHAREHOLDER_ID", a, b))
-                elif not name_found and not _ROW_NUMBER_RE.fullmatch(text[a:b]):
-                    hits.append(Hit("SHAREHOLDER", a, b))
-                    name_found = True
+            hits += _shareholder_row(text, cells)
     return hits
+
+
+def _shareholder_row(text: str, cells: list[tuple[int, int]]) -> list[Hit]:
+    """The hits of one row's cells: its ratio, ID numbers, and its first other cell as the name."""
+    hits = []
+    name_found = False
+    for a, b in cells:
+        if _RATIO_RE.fullmatch(text[a:b]):
+            hits.append(Hit("SHARE_RATIO", a, b))
+        elif _ID_RE.fullmatch(text[a:b]):
+            hits.append(Hit("SHAREHOLDER_ID", a, b))
+        elif not name_found and not _ROW_NUMBER_RE.fullmatch(text[a:b]):
+            hits.append(Hit("SHAREHOLDER", a, b))
+            name_found = True
+    return hits
+
+
+# A column word of the shareholder table's header: 序号, 股东名称, 证照号码, 出资比例 …
+_SHAREHOLDER_COLUMN_RE = re.compile(r"(?:序\s*号|股\s*东|名\s*称|姓\s*名|证\s*[照件]|号\s*码|出\s*资|比\s*例|\s)+")
+
+
+def _cell_per_line_rows(layout: Layout, i: int) -> tuple[list[list[tuple[int, int]]], int] | None:
+    """A table written one cell a line from line i: its rows of cells and the line after them,
+    or None where lines i… are not N header words followed by rows of N cells with one ratio each."""
+    text = layout.view.text
+    cells: list[tuple[int, int]] = []
+    ends: list[int] = []  # the line index after each cell
+    j = i
+    while j < len(layout.lines) and layout.lines[j].kind in ("blank", "content"):
+        line = layout.lines[j]
+        j += 1
+        if line.kind == "blank":
+            continue
+        line_cells = [(a, b) for a, b in _split_row(text, line, _delimiter(line.text) or _SPACE_RE) if a < b]
+        if len(line_cells) != 1:
+            break
+        cells.append(line_cells[0])
+        ends.append(j)
+    columns = 0
+    while columns < len(cells) and _SHAREHOLDER_COLUMN_RE.fullmatch(text[slice(*cells[columns])]):
+        columns += 1
+    if columns < 2:
+        return None
+    rows = []
+    k = columns
+    while k + columns <= len(cells):
+        row = cells[k:k + columns]
+        if sum(1 for a, b in row if _RATIO_RE.fullmatch(text[a:b])) != 1:
+            break
+        rows.append(row)
+        k += columns
+    return (rows, ends[k - 1]) if rows else None
 
 
 def _inspections(layout: Layout) -> list[Hit]:
