@@ -226,7 +226,7 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
                                        "component": "trained_ner"}]
     assert evidence["issue_date"][0]["component"] == "licex_field_rules"
     assert [e.label_ for e in doc.ents].count("LICENSE_NO") == 1
-    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "OTHER"), ("二", "GEN_ANNUAL_REPORT")]
+    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
     assert evidence["clauses[0]"][0]["component"] == "clause_cat"
     assert evidence["clauses[1]"][0]["component"] == "licex_clause_rules"
 
@@ -259,3 +259,31 @@ def test_a_failing_component_goes_to_the_error_handler(monkeypatch):
     monkeypatch.setattr(FieldRules, "find", broken)
     list(nlp.pipe(["公司名称：北京甲乙科技有限公司\n", "法定代表人：王五\n"]))
     assert failed == [("licex_field_rules", "broken rule")] * 2
+
+
+def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(check_offsets):
+    """The shipped model's policy (licex.rules_first.v1, licex.clauses_rules_first.v1): the model
+    took the legal representative for the signer and labelled clause 二 wrongly; the rules read
+    法定代表人 and the annual-report keyword, and the model's company (no second reading) stays."""
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("ner", name="trained_ner")
+    nlp.add_pipe("spancat", name="clause_cat", config={"spans_key": CLAUSES_KEY})
+    nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "licex.rules_first.v1"}})
+    nlp.add_pipe("licex_clause_rules", config={"merge": {"@misc": "licex.clauses_rules_first.v1"}})
+    nlp.add_pipe("licex_record_builder")
+    text = FRONT_PAGE.replace("公司名称：", "持证单位：")  # a wording the rules do not know
+    doc = nlp.make_doc(text)
+    company = doc.char_span(text.index("北京橙子"), text.index("有限公司") + 4, label="COMPANY")
+    signer = doc.char_span(text.index("周五"), text.index("周五") + 2, label="SIGNER")
+    doc.ents = [company, signer]
+    two = doc.char_span(text.index("二、"), text.index("年报。") + 3, label="GEN_SCOPE")
+    doc.spans[CLAUSES_KEY] = [two]
+    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+        doc = nlp.get_pipe(name)(doc)
+    record = doc._.license_record
+    check_offsets(text, doc, record)
+    assert (record["legal_representative"], record["signer"]) == ("周五", None)
+    assert record["company_name"] == "北京橙子互娱科技有限公司"
+    assert record["evidence"]["company_name"][0]["component"] == "trained_ner"
+    assert record["evidence"]["legal_representative"][0]["component"] == "licex_field_rules"
+    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]

@@ -57,6 +57,16 @@ def _compact(text: str) -> str | None:
     return clean_value(text).replace(" ", "") or None
 
 
+# A name (of a company, a shareholder, an access provider) has a letter or an ideograph in it: a
+# row number or an amount beside it in a table is no name.
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _name(text: str) -> str | None:
+    name = clean_value(text)
+    return name if name and _LETTER_RE.search(name) else None
+
+
 def _licence_no(text: str) -> str | None:
     number = normalize_license_no(text)
     return number if number and _NUMBER_RE.search(number) else None
@@ -96,6 +106,7 @@ def _year(text: str) -> int | None:
 # Value kind -> its reader: the value of a text, or None where the text has not the kind's shape.
 VALUE_KINDS: dict[str, Callable[[str], Any | None]] = {
     "text": _text,
+    "name": _name,
     "compact": _compact,
     "licence_no": _licence_no,
     "person": _person,

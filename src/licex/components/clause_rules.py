@@ -88,6 +88,23 @@ def clauses_model_first(model_spans: list[Span], rule_spans: list[Span]) -> list
     return model_spans + [span for span in rule_spans if not covered.overlaps(span.start_char, span.end_char)]
 
 
+@registry.misc("licex.clauses_rules_first.v1")
+def make_clauses_rules_first() -> SpansMerge:
+    """The rules' clauses first where a keyword rule labelled them; the model's label stands
+    where the rules found no keyword (OTHER) and for the clauses the rules did not segment."""
+    return clauses_rules_first
+
+
+def clauses_rules_first(model_spans: list[Span], rule_spans: list[Span]) -> list[Span]:
+    labelled = [span for span in rule_spans if span.label_ != OTHER_CLAUSE_LABEL]
+    covered = CharRanges((span.start_char, span.end_char) for span in labelled)
+    kept = [span for span in model_spans if not covered.overlaps(span.start_char, span.end_char)]
+    covered = CharRanges((span.start_char, span.end_char) for span in labelled + kept)
+    others = [span for span in rule_spans if span.label_ == OTHER_CLAUSE_LABEL
+              and not covered.overlaps(span.start_char, span.end_char)]
+    return sorted(labelled + kept + others, key=lambda span: span.start_char)
+
+
 class ClauseRules(RuleDataPipe):
     data_file = "clause_rules.jsonl"
     rule_model = ClauseRule
@@ -121,7 +138,8 @@ class ClauseRules(RuleDataPipe):
             span = doc.char_span(segment.start, segment.end, label=self.label(segment), alignment_mode="expand")
             if span is not None:
                 found.append(span)
-        merged = self.merged(self.merge, existing, found)
-        if len(merged) != len(existing) or self.spans_key not in doc.spans:
-            doc.spans[self.spans_key] = sorted(merged, key=lambda s: (s.start, s.end))
+        merged = sorted(self.merged(self.merge, existing, found), key=lambda s: (s.start, s.end))
+        if (self.spans_key not in doc.spans or len(merged) != len(existing)
+                or any(a is not b for a, b in zip(merged, existing))):
+            doc.spans[self.spans_key] = merged
         return doc

@@ -65,20 +65,45 @@ def make_model_first() -> EntsMerge:
 
 
 def model_first(model_ents: list[Span], rule_ents: list[Span]) -> list[Span]:
-    found_by_model = {ent.label_ for ent in model_ents}
-    model_read_businesses = not found_by_model.isdisjoint(BUSINESS_LABELS)
-    taken = CharRanges((ent.start_char, ent.end_char) for ent in model_ents)
+    return _first_then_fill(model_ents, rule_ents)
+
+
+@registry.misc("licex.rules_first.v1")
+def make_rules_first() -> EntsMerge:
+    """The rules' entities first; the model fills only what they left: where a licence prints
+    its labels, what the labels say wins over what the model guessed, and where the rules read
+    nothing (a label OCR damaged, a wording they do not know) the model's reading stands."""
+    return rules_first
+
+
+def rules_first(model_ents: list[Span], rule_ents: list[Span]) -> list[Span]:
+    return _first_then_fill(rule_ents, model_ents)
+
+
+def _first_then_fill(first: list[Span], fill: list[Span]) -> list[Span]:
+    """`first`, plus each span of `fill` that overlaps none of them and is of a field `first`
+    left empty (any span of a list field), and no part of the business block where `first` read
+    any of it (the block is one structure: see the module docstring)."""
+    found = {ent.label_ for ent in first}
+    read_businesses = not found.isdisjoint(BUSINESS_LABELS)
+    taken = CharRanges(())
+    kept = []
+    for span in first:  # the rules' readings may overlap one another (a model's never do)
+        if not taken.overlaps(span.start_char, span.end_char):
+            taken.add(span.start_char, span.end_char)
+            kept.append(span)
     added = []
-    for span in rule_ents:
+    for span in fill:
         label = span.label_
-        if (label in found_by_model and not ENTITY_LABELS[label].multi) or (
-                model_read_businesses and label in BUSINESS_LABELS):
+        single = label in ENTITY_LABELS and not ENTITY_LABELS[label].multi
+        if (label in found and single) or (
+                read_businesses and label in BUSINESS_LABELS):
             continue
         if taken.overlaps(span.start_char, span.end_char):
             continue
         taken.add(span.start_char, span.end_char)
         added.append(span)
-    return model_ents + added
+    return kept + added
 
 
 @dataclass(frozen=True)
@@ -321,14 +346,15 @@ class FieldRules(RuleDataPipe):
             j += 1
         columns: list[str] = []
         for _, line in cells:
-            label = self._label_of.get(_CELL_DECORATION_RE.sub("", line.text))
+            # A header cell is a label alone: `签发人:` with its colon is a label whose value follows.
+            label = None if ":" in line.text else self._label_of.get(_CELL_DECORATION_RE.sub("", line.text))
             if label is None:
                 break
             columns.append(label)
         if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
             return None
         values = cells[len(columns):2 * len(columns)]
-        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", line.text)) for _, line in values):
+        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", line.text)) or ":" in line.text for _, line in values):
             return None
         hits = [hit for label, (_, line) in zip(columns, values)
                 for hit in _column_value(label, text, *_trim(text, line.start, line.end, " "), self._block)]
