@@ -226,7 +226,7 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
                                        "component": "trained_ner"}]
     assert evidence["issue_date"][0]["component"] == "licex_field_rules"
     assert [e.label_ for e in doc.ents].count("LICENSE_NO") == 1
-    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
+    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "OTHER"), ("二", "GEN_ANNUAL_REPORT")]
     assert evidence["clauses[0]"][0]["component"] == "clause_cat"
     assert evidence["clauses[1]"][0]["component"] == "licex_clause_rules"
 
