@@ -5,7 +5,9 @@ Each clause the segmentation found (`doc._.licex_analysis.clauses`) becomes a sp
 rules (patterns/clause_rules.jsonl, validated by `ClauseRule`): the first rule of the clause's
 scope whose pattern matches the clause text wins; a section header is recognised structurally.
 How the rules' clauses join those a trained span categorizer set is the `merge` policy named in
-the config: `licex.clauses_model_first.v1` (the default) adds only clauses the model left uncovered.
+the config: `licex.clauses_model_first.v1` (the factory's default) adds only clauses the model left
+uncovered; `licex.clauses_rules_first.v1` (the shipped model's) keeps the rules' labels where a
+keyword rule gave one, and the model's elsewhere.
 """
 
 from __future__ import annotations

@@ -11,13 +11,16 @@ website table), the shareholder table, annual inspection entries and licence-num
 Every value the rules find, and every entity a trained NER already set, must read as a value of
 its field (values.read_value: a date parses, a domain is a domain); a model entity that does not
 is no finding and is dropped, so the rules may fill its field. How the rules' entities join the
-model's is the component's `merge` policy, a registered function named in the config:
-`licex.model_first.v1` (the default) adds only entities that overlap none of the model's, none
-for a single-valued field the model already found, and no part of the business block where the
-model read any of it: the block is one structure (service items and coverage belong to the
-business before them), and mixing two readings of it misplaces values (measured on generated
-licences with damaged labels: coverage 0.855 with the rules adding parts, 0.984 without).
-Table rows and change notes stand alone: the rules add those the model missed.
+model's is the component's `merge` policy, a registered function named in the config. Both
+policies keep one side's entities and let the other side fill: an entity is added only where it
+overlaps none kept, is not of a single-valued field already found, and is no part of the
+business block where the first side read any of it (the block is one structure: service items
+and coverage belong to the business before them, and mixing two readings of it misplaces values;
+measured on generated licences with damaged labels, coverage 0.855 with parts mixed, 0.984
+without). Table rows and change notes stand alone: the second side adds those the first missed.
+`licex.model_first.v1` (the factory's default) keeps the model's; `licex.rules_first.v1` (the
+shipped model's config) keeps the rules', which are right more often on real layouts and on
+what PDF tools emit, while the model reads labels the rules cannot (README: Results).
 
 The label words (patterns/field_labels.jsonl, or `rules` from the config) are read through
 labels.LabelWords, which the Doc's layout is read with too (analysis.analyse).
