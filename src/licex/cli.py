@@ -113,7 +113,7 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
-    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as NAME.txt: the text the offsets point into.")] = None,
+    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
     from .bundles import extract_licences
@@ -381,8 +381,8 @@ def train_command(
     synth_seed: Annotated[int, typer.Option("--synth-seed", help="Seed of the synthetic licences.")] = 0,
     synth_damaged: Annotated[float, typer.Option("--synth-damaged", help="Share of the synthetic licences with damaged field labels (OCR look-alikes, unseen wordings).", min=0.0, max=1.0)] = 0.0,
     dev_fraction: Annotated[float, typer.Option(help="Share of non-real documents used for development.", min=0.0, max=0.9)] = 0.2,
-    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override [training] max_steps.")] = None,
-    eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override [training] eval_frequency.")] = None,
+    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Override the config's training.max_steps.")] = None,
+    eval_frequency: Annotated[Optional[int], typer.Option("--eval-frequency", help="Override the config's training.eval_frequency.")] = None,
     real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Train on real licences too (e.g. pulled from doccano); they are held out by default.")] = False,
     transformer: Annotated[Optional[Path], typer.Option("--transformer", help="A local Hugging Face model folder for a transformer config (sets paths.transformer; nothing is downloaded).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a model already in OUTPUT, with its metrics and evaluation.")] = False,

@@ -28,7 +28,9 @@ class MissingExtra(ImportError):
     """A job whose extra is not installed: the message says which one and how to install it."""
 
     def __init__(self, extra: str, job: str) -> None:
-        super().__init__(f'{job} needs the {extra!r} extra: pip install "licex[{extra}]"')
+        # torch named in the same command, or pip takes a CUDA build of several GB
+        torch = '"torch==2.13.0" ' if extra == "trf" else ""
+        super().__init__(f'{job} needs the {extra!r} extra: pip install {torch}"licex[{extra}]"')
         self.extra = extra
 
 

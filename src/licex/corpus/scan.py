@@ -65,8 +65,11 @@ def scanned_pdf(pages: list[bytes], dpi: int | None = None) -> bytes:
     from fpdf import FPDF
     from PIL import Image
 
+    from .typeset import FIXED_DATE
+
     dpi = dpi or damage_ranges()["dpi"]
     pdf = FPDF(unit="pt")
+    pdf.set_creation_date(FIXED_DATE)
     for jpeg in pages:
         with Image.open(io.BytesIO(jpeg)) as image:
             width, height = image.width * 72 / dpi, image.height * 72 / dpi

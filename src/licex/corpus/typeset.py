@@ -24,6 +24,8 @@ from typing import Any
 
 from ..catalogue import BUSINESS_TYPES
 
+# Documents carry this creation date, not the time they were made, so rendering is reproducible.
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 # The simplified-Chinese face in the Noto Sans CJK collection (JP, KR, SC, TC, HK order).
 _SC_FACE = 2
 
@@ -135,6 +137,7 @@ class _Document:
                 document.page_footer()
 
         self.pdf = _Pdf(format="A4")
+        self.pdf.set_creation_date(FIXED_DATE)  # the same licence gives the same bytes
         margin = design["margin_mm"]
         self.pdf.set_margins(margin, margin, margin)
         self.pdf.set_auto_page_break(True, margin=margin + 14)
