@@ -160,3 +160,10 @@ def test_a_pdf_of_several_licences_gives_one_record_per_licence_with_its_pages(c
     assert [r["license_no"] for r in records] == [real_pdfs[name][1]["license_no"] for name in names]
     assert [r["pages"] for r in records] == [[1, page_counts[0]], [page_counts[0] + 1, sum(page_counts)]]
     assert all(item["page"] > page_counts[0] for items in records[1]["evidence"].values() for item in items)
+
+
+def test_typesetting_and_scanning_are_reproducible(real_pdfs):
+    pdf, _ = real_pdfs["002_3fa2e29c17b4fcd1"]
+    annotated = next(a for a in read_annotations(CORPUS / "annotations" / "real.jsonl") if a.id == "002_3fa2e29c17b4fcd1")
+    assert typeset(printed_licence(annotated, real_pdfs["002_3fa2e29c17b4fcd1"][1])) == pdf
+    assert scanned_pdf(scan_pages(pdf, seed=3)[:1]) == scanned_pdf(scan_pages(pdf, seed=3)[:1])
