@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -405,7 +406,8 @@ def test_newer_annotations_on_disk_are_not_overwritten(doccano, shared_project, 
     again = licex("pull", "--project", shared_project, "-o", str(out), env=env)
     assert again.returncode == 0 and "doccano unchanged since the last pull" in again.stdout
 
-    edited = out.read_text("utf-8").replace('"origin": "real"', '"origin": "real", "note": "fixed by hand"', 1)
+    edited = re.sub(r'"origin":\s*"real"', '"origin":"real","note":"fixed by hand"', out.read_text("utf-8"), count=1)
+    assert "fixed by hand" in edited
     out.write_text(edited, "utf-8")
     sidecar = sidecar_path(out).read_text("utf-8")
     refused = licex("pull", "--project", shared_project, "-o", str(out), env=env)
