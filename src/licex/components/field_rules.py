@@ -338,32 +338,23 @@ class FieldRules(RuleDataPipe):
         """A table written one cell a line from line i: at least two field-label lines (the
         header), then as many value lines; the table and the line after it, or None."""
         text = layout.view.text
-        lines = layout.lines
-        cells: list[tuple[int, Line]] = []  # (line index, line) of the non-blank lines read
-        j = i
-        while j < len(lines) and lines[j].kind in ("blank", "content") and len(cells) < 2 * _MAX_COLUMNS:
-            if lines[j].kind == "content":
-                if _delimiter(lines[j].text):
-                    break
-                cells.append((j, lines[j]))
-            j += 1
+        cells = _one_cell_lines(layout, i, split_at_spaces=False, most=2 * _MAX_COLUMNS)
         columns: list[str] = []
-        for _, line in cells:
+        for _, (a, b) in cells:
             # A header cell is a label alone: `签发人:` with its colon is a label whose value follows.
-            label = None if ":" in line.text else self._label_of.get(_CELL_DECORATION_RE.sub("", line.text))
+            label = None if ":" in text[a:b] else self._label_of.get(_CELL_DECORATION_RE.sub("", text[a:b]))
             if label is None:
                 break
             columns.append(label)
         if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
             return None
         values = cells[len(columns):2 * len(columns)]
-        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", line.text)) or ":" in line.text for _, line in values):
+        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
             return None
-        hits = [hit for label, (_, line) in zip(columns, values)
-                for hit in _column_value(label, text, *_trim(text, line.start, line.end, " "), self._block)]
-        header_end = cells[len(columns) - 1][1].end
-        last_index, last = values[-1]
-        return _Table(cells[0][1].start, header_end, last.end, hits), last_index + 1
+        hits = [hit for label, (_, (a, b)) in zip(columns, values)
+                for hit in _column_value(label, text, a, b, self._block)]
+        last_index, (_, last_end) = values[-1]
+        return _Table(cells[0][1][0], cells[len(columns) - 1][1][1], last_end, hits), last_index + 1
 
     def _header_columns(self, text: str, line: Line, delimiter: re.Pattern[str]) -> list[str | None] | None:
         """The column labels of a header row, or None if the line is not one.
@@ -777,33 +768,46 @@ def _cell_per_line_rows(layout: Layout, i: int) -> tuple[list[list[tuple[int, in
     """A table written one cell a line from line i: its rows of cells and the line after them,
     or None where lines i… are not N header words followed by rows of N cells with one ratio each."""
     text = layout.view.text
-    cells: list[tuple[int, int]] = []
-    ends: list[int] = []  # the line index after each cell
-    j = i
-    while j < len(layout.lines) and layout.lines[j].kind in ("blank", "content"):
-        line = layout.lines[j]
-        j += 1
-        if line.kind == "blank":
-            continue
-        line_cells = [(a, b) for a, b in _split_row(text, line, _delimiter(line.text) or _SPACE_RE) if a < b]
-        if len(line_cells) != 1:
-            break
-        cells.append(line_cells[0])
-        ends.append(j)
+    cells = _one_cell_lines(layout, i, split_at_spaces=True)
     columns = 0
-    while columns < len(cells) and _SHAREHOLDER_COLUMN_RE.fullmatch(text[slice(*cells[columns])]):
+    while columns < len(cells) and _SHAREHOLDER_COLUMN_RE.fullmatch(text[slice(*cells[columns][1])]):
         columns += 1
     if columns < 2:
         return None
     rows = []
     k = columns
     while k + columns <= len(cells):
-        row = cells[k:k + columns]
+        row = [cell for _, cell in cells[k:k + columns]]
         if sum(1 for a, b in row if _RATIO_RE.fullmatch(text[a:b])) != 1:
             break
         rows.append(row)
         k += columns
-    return (rows, ends[k - 1]) if rows else None
+    return (rows, cells[k - 1][0] + 1) if rows else None
+
+
+def _one_cell_lines(layout: Layout, i: int, split_at_spaces: bool, most: int | None = None
+                    ) -> list[tuple[int, tuple[int, int]]]:
+    """(line index, trimmed cell) of the lines from i on that hold one cell each (blank lines
+    skipped), up to the first that holds more, or page furniture, or `most` cells. A tab or a run
+    of spaces separates cells; with `split_at_spaces` a single space does too, and empty cells
+    do not count."""
+    text = layout.view.text
+    cells: list[tuple[int, tuple[int, int]]] = []
+    for j in range(i, len(layout.lines)):
+        line = layout.lines[j]
+        if line.kind not in ("blank", "content") or (most is not None and len(cells) >= most):
+            break
+        if line.kind == "blank":
+            continue
+        delimiter = _delimiter(line.text)
+        if split_at_spaces:
+            line_cells = [(a, b) for a, b in _split_row(text, line, delimiter or _SPACE_RE) if a < b]
+        else:
+            line_cells = [] if delimiter else [_trim(text, line.start, line.end, " ")]
+        if len(line_cells) != 1:
+            break
+        cells.append((j, line_cells[0]))
+    return cells
 
 
 def _inspections(layout: Layout) -> list[Hit]:
