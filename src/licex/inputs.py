@@ -29,7 +29,9 @@ STDIN_NAME = "<stdin>"
 TEXT_SUFFIXES = frozenset({".txt"})
 # PDFs and page images (licex.documents reads them); listed here so that finding inputs in a
 # folder imports nothing of the document readers.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+PDF_SUFFIXES = frozenset({".pdf"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
 INPUT_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES
 
 # Encodings charset-normalizer may propose that make sense for a Chinese licence. Anything else

@@ -11,13 +11,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..inputs import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
 from .geometry import DocumentText, Glyph, PageContent, PageSize
 from .pdf import OcrMode, pdf_pages
 from .reading_order import read_pages
 
-PDF_SUFFIXES = frozenset({".pdf"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
-DOCUMENT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
 
 __all__ = ["DOCUMENT_SUFFIXES", "DocumentError", "DocumentText", "Glyph", "OcrMode", "PageSize",
            "read_document", "read_document_bytes"]

@@ -57,17 +57,6 @@ class DocumentText:
     def page_of(self, pos: int) -> int:
         return self.char_page[pos]
 
-    def page_ranges(self) -> list[tuple[int, int]]:
-        """[start, end) of each page's text, in page order (split at the form feeds)."""
-        ranges = []
-        start = 0
-        for index in range(len(self.pages)):
-            end = self.text.find(PAGE_BREAK, start)
-            end = len(self.text) if end < 0 or index == len(self.pages) - 1 else end
-            ranges.append((start, end))
-            start = end + 1
-        return ranges
-
     def locate(self, start: int, end: int) -> list[tuple[int, Box]]:
         """Where the text range [start, end) is printed: one (page index, box) per page and line.
 

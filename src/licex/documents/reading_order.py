@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
 
@@ -56,9 +57,10 @@ _LATIN_START_RE = re.compile(r"^[A-Za-z]")
 @dataclass
 class Fragment:
     glyphs: list[Glyph]
-    alone: bool = True  # nothing else is printed on its visual line
+    cell: int | None = None  # the drawn cell it is printed in, if any
+    alone: bool = True  # nothing else is printed level with it on its visual line
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return _union(g.box for g in self.glyphs)
 
@@ -67,9 +69,10 @@ class Fragment:
         return "".join(g.text for g in self.glyphs)
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
     lines: list[Fragment] = field(default_factory=list)
+    cell: int | None = None  # the drawn cell whose lines it joins, if any
 
     @property
     def box(self) -> Box:
@@ -126,11 +129,11 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
         for glyph in line[1:]:
             glyph_cell = cell_of(glyph.box, cells)
             if glyph.box[0] - run[-1].box[2] > FRAGMENT_GAP * unit or glyph_cell != run_cell:
-                result.append(Fragment(run))
+                result.append(Fragment(run, run_cell))
                 run = []
                 run_cell = glyph_cell
             run.append(glyph)
-        result.append(Fragment(run))
+        result.append(Fragment(run, run_cell))
         same_line = result[first:]
         for frag in same_line:
             # Beside a cell of its own row, a fragment is level with it; a label centred beside a
@@ -150,19 +153,20 @@ def cell_of(box: Box, cells: list[Box]) -> int | None:
     return best
 
 
-def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], cells: list[Box] = ()) -> list[Block]:
+def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -> list[Block]:
     """Fragments that continue the line above them in the same column, joined into blocks.
 
-    A fragment continues a block when the block's last line is *full* (it runs to the right edge
-    of the document's text, `text_span` = (left, right), over a good part of its width: text
-    wrapped there, it did not end) and the fragment
-    starts at the block's left edge (or, after the block's first line, up to INDENT glyphs left
-    of it: a paragraph's indented first line), a little below it; and one of the two lines stands
-    alone on its visual line. Two lines that each have a cell level beside them are two table
-    rows; a value that wraps has a line with nothing level beside it, whether its label is set
-    level with its first line, its last, or between them. A line that ends short (the end of a paragraph, a short value) ends its block.
-    Without drawn cells, cells of a middle column never reach the text's right edge, so a value
-    wrapped there stays on separate lines.
+    The fragments of one drawn cell make one block. Elsewhere a fragment continues a block when
+    the block's last line is *full* (it runs to the right edge of the document's text,
+    `text_span` = (left, right), over a good part of its width: text wrapped there, it did not
+    end) and the fragment starts at the block's left edge (or, after the block's first line, up
+    to INDENT glyphs left of it: a paragraph's indented first line), a little below it; and one
+    of the two lines stands alone on its visual line. Two lines that each have a cell level
+    beside them are two table rows; a value that wraps has a line with nothing level beside it,
+    whether its label is set level with its first line, its last, or between them. A line that
+    ends short (the end of a paragraph, a short value) ends its block. Without drawn cells, cells
+    of a middle column never reach the text's right edge, so a value wrapped there stays on
+    separate lines.
     """
     ordered = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
     left_edge, right_edge = text_span
@@ -171,17 +175,16 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float], c
     in_cell: dict[int, Block] = {}
     for frag in ordered:
         box = frag.box
-        cell = cell_of(box, cells)
-        if cell is not None:
-            if cell in in_cell:
-                in_cell[cell].lines.append(frag)
+        if frag.cell is not None:
+            if frag.cell in in_cell:
+                in_cell[frag.cell].lines.append(frag)
             else:
-                in_cell[cell] = Block([frag])
-                result.append(in_cell[cell])
+                in_cell[frag.cell] = Block([frag], frag.cell)
+                result.append(in_cell[frag.cell])
             continue
         target = None
         for block in reversed(result[-12:]):
-            if block in in_cell.values() or not (frag.alone or block.lines[-1].alone):
+            if block.cell is not None or not (frag.alone or block.lines[-1].alone):
                 continue
             last = block.lines[-1].box
             gap = box[1] - last[3]
@@ -261,7 +264,7 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
         builder.pages.append(size)
         unit = units[index]
         text_span = (left_share * size.width, right_share * size.width)
-        page_rows = rows(blocks(page_fragments[index], unit, text_span, page.cells))
+        page_rows = rows(blocks(page_fragments[index], unit, text_span))
         for r, row in enumerate(page_rows):
             if r:
                 builder.separator("\n")
