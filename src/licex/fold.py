@@ -25,6 +25,7 @@ from typing import Any
 from .labels import ENTITY_LABELS
 from .normalize import ParsedBusiness
 from .record import AnnualInspection, Business, Clause, Evidence, LicenseRecord, Money, Shareholder, Website
+from .text import LIST_MARK
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,6 @@ class Finding:
     label: str
     value: Any
     evidence: Evidence | None = None
-
-
-# The mark of a list cut short: a coverage that ends in it, or a coverage that starts with it,
-# continues the one before.
-LIST_GOES_ON = "、"
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ class _Fold:
             self._add_service_item(index, value, finding)
             return
         covered = self.businesses[index].coverage
-        if not self.uncovered and covered and (covered.endswith(LIST_GOES_ON) or value.startswith(LIST_GOES_ON)):
+        if not self.uncovered and covered and (covered.endswith(LIST_MARK) or value.startswith(LIST_MARK)):
             # A coverage cut at a 、 goes on in this one (a cell wrapped around its label).
             self.businesses[index].coverage += value
             self._evidence(f"businesses[{index}].coverage", finding)

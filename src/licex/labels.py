@@ -189,6 +189,13 @@ _SIGNATURE_SUFFIX = r"\s*(?:\(?\s*(?:签\s*[字名章]|盖\s*章)\s*\)?)?\s*[:]?
 
 # Column words of a table header that name no field (序号 | 股东名称 | …): a header cell, never a value.
 COLUMN_WORDS = frozenset({"序号", "编号", "说明"})
+# What a header cell prints around its word: spaces, brackets, a colon, a bold marker ((服务项目), 网站名称:).
+_HEADER_DECORATION_RE = re.compile(r"[\s()\[\]:：（）*]")
+
+
+def header_word(cell: str) -> str:
+    """A table cell's text without what decorates a header word: the word a label or column is."""
+    return _HEADER_DECORATION_RE.sub("", cell)
 
 
 class LabelWords:

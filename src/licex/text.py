@@ -35,6 +35,11 @@ def nfkc_char(char: str) -> str:
     return " " if folded.isspace() and folded not in "\n\t" else folded
 
 
+# The mark that separates the items of a list (北京、上海): a value that ends or starts with it
+# is part of a list that goes on beyond it.
+LIST_MARK = "、"
+
+
 def without_whitespace(text: str) -> str:
     return WHITESPACE_RE.sub("", text)
 

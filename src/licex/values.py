@@ -13,9 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words
+from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
 from .normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
-from .text import without_whitespace
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -36,8 +35,6 @@ _RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?%")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 
-# Brackets and colons around a label or column word in a header cell: (服务项目), 序号:
-_HEADER_DECORATION_RE = re.compile(r"[()\[\]:：（）]")
 
 
 def has_value(text: str) -> bool:
@@ -45,7 +42,7 @@ def has_value(text: str) -> bool:
     not a label or a table's column word (a header cell such as 序号 or 股东名称 is no value)."""
     if not _WORD_RE.search(text) or _NO_VALUE_RE.fullmatch(text.strip()):
         return False
-    word = _HEADER_DECORATION_RE.sub("", without_whitespace(text))
+    word = header_word(text)
     return word not in COLUMN_WORDS and word not in default_label_words().label_of
 
 

@@ -39,10 +39,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from ..analysis import analyse
-from ..labels import BUSINESS_LABELS, COLUMN_WORDS, ENTITY_LABELS, FieldLabelRule, LabelWords
+from ..labels import BUSINESS_LABELS, COLUMN_WORDS, ENTITY_LABELS, FieldLabelRule, LabelWords, header_word
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date
-from ..text import DATE_RE, PROVINCES, spaced, without_whitespace
+from ..text import DATE_RE, LIST_MARK, PROVINCES, spaced, without_whitespace
 from ..values import gives_value, has_value
 from .rule_data import CharRanges, RuleDataPipe
 
@@ -342,14 +342,14 @@ class FieldRules(RuleDataPipe):
         columns: list[str] = []
         for _, (a, b) in cells:
             # A header cell is a label alone: `签发人:` with its colon is a label whose value follows.
-            label = None if ":" in text[a:b] else self._label_of.get(_CELL_DECORATION_RE.sub("", text[a:b]))
+            label = None if ":" in text[a:b] else self._label_of.get(header_word(text[a:b]))
             if label is None:
                 break
             columns.append(label)
         if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
             return None
         values = cells[len(columns):2 * len(columns)]
-        if any(self._label_of.get(_CELL_DECORATION_RE.sub("", text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
+        if any(self._label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
             return None
         hits = [hit for label, (_, (a, b)) in zip(columns, values)
                 for hit in _column_value(label, text, a, b, self._block)]
@@ -366,7 +366,7 @@ class FieldRules(RuleDataPipe):
         columns: list[str | None] = []
         named = 0
         for a, b in _split_row(text, line, delimiter):
-            cell = _CELL_DECORATION_RE.sub("", text[a:b])
+            cell = header_word(text[a:b])
             if not cell or cell in COLUMN_WORDS:
                 columns.append(None)
             elif cell in self._label_of:
@@ -399,8 +399,6 @@ def _in_header(tables: list[_Table], pos: int) -> bool:
 
 # The most columns a table written one cell a line is looked for in (the website table has 4-6).
 _MAX_COLUMNS = 8
-# Cells of a header row are compared without spaces, brackets and colons: (服务项目), 网站名称:.
-_CELL_DECORATION_RE = re.compile(r"[\s():*]")
 # Header cells that name no field.
 _TAB_RE = re.compile(r"\t")
 _WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
@@ -585,7 +583,7 @@ def _read_business_block(text: str, start: int, end: int, block: _BlockPatterns)
             if coverage is not None:
                 coverage[1] = part_end
             elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
-                  or text[part_start] == _LIST_MARK):
+                  or text[part_start] == LIST_MARK):
                 coverage = [part_start, part_end]
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
@@ -637,21 +635,18 @@ def _read_business_block(text: str, start: int, end: int, block: _BlockPatterns)
 # A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
 # text, wherever a tool put it (a wrapped cell whose label is printed level with its second line
 # comes out as `…哈尔滨、 / 业务覆盖范围 南京…`). The 、 stays on its part so the fold joins them.
-_LIST_MARK = "、"
-
-
 def _with_list_mark(text: str, end: int, limit: int) -> int:
     """`end`, or just past a 、 that follows it (spaces between): the mark of a list that goes on."""
     pos = end
     while pos < limit and text[pos] in " \t":
         pos += 1
-    return pos + 1 if pos < limit and text[pos] == _LIST_MARK else end
+    return pos + 1 if pos < limit and text[pos] == LIST_MARK else end
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:
     """Whether the last coverage read ends in 、 (its list goes on)."""
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
-    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == _LIST_MARK
+    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == LIST_MARK
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:
