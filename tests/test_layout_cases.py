@@ -751,3 +751,55 @@ def test_lines_repeated_at_the_top_or_foot_of_the_pages_are_furniture_whatever_t
     two_pages = text[:text.index("\f三")]
     assert all(line.kind == "content" for line in extract(two_pages).doc._.licex_analysis.layout.lines
                if "监制" in line.text)
+
+
+COVERAGE_AROUND_LABEL = """经营许可证编号: B1-20070275
+公司名称            北京蓝汛通信技术有限公司
+业务种类            第一类增值电信业务中的互联网数据中心业务
+                机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、
+业务覆盖范围          南京、温州14城市
+业务种类            第一类增值电信业务中的互联网接入服务业务
+                北京、天津、山西、吉林
+业务覆盖范围
+                、河南、湖北17省(直辖市)
+签发人             尚行
+"""
+
+
+def test_a_coverage_cut_at_its_list_mark_by_a_label_goes_on_after_it(extract):
+    """pdftotext -layout of a cell wrapped around a label printed level with its second line."""
+    result = extract(COVERAGE_AROUND_LABEL)
+    assert result.fields()["businesses"] == [
+        ("B11", [], "机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、南京、温州14城市"),
+        ("B14", [], "北京、天津、山西、吉林、河南、湖北17省(直辖市)"),
+    ]
+    assert result.fields()["signer"] == "尚行"
+    assert len(result.evidence("businesses[0].coverage")) == 2
+
+
+def test_tables_written_one_cell_a_line_are_read_by_their_header(extract):
+    """pdftotext without -layout writes a bordered table one cell a line."""
+    text = ("经营许可证编号: B2-20144232\n公司名称: 湖南九方信息有限公司\n\n网站名称\n\n网站域名\n\n服务器放置地\n\n"
+            "接入服务商\n\n飞利信商城\n\nguyuan.cn\n\n广东省\n\n凌颖信息有限公司\n\n"
+            "股东名称、证照号码及出资比例\n序号\n\n股东名称\n\n证照号码\n\n出资比例\n\n1\n\n王松\n\n"
+            "110102196402071516\n\n55%\n\n2\n\n寇小洪\n\n110106196111241242\n\n45%\n\n你公司2002年度年检合格\n")
+    fields = extract(text).fields()
+    assert fields["website"] == {"name": "飞利信商城", "domain": "guyuan.cn", "server_location": "广东省",
+                                 "access_provider": "凌颖信息有限公司"}
+    assert [(s["name"], s["id_number"], s["share_ratio"]) for s in fields["shareholders"]] == [
+        ("王松", "110102196402071516", "55%"), ("寇小洪", "110106196111241242", "45%")]
+
+
+def test_a_header_of_labels_separated_by_single_spaces_starts_a_column_table(extract):
+    """A PDF's plain text (pypdfium2) separates cells by one space."""
+    text = ("经营许可证编号: B2-20144232\n公司名称: 湖南九方信息有限公司\n"
+            "网站名称 网站域名 服务器放置地 接入服务商\n飞利信商城 guyuan.cn 广东省 凌颖信息有限公司\n")
+    assert extract(text).fields()["website"] == {"name": "飞利信商城", "domain": "guyuan.cn",
+                                                 "server_location": "广东省", "access_provider": "凌颖信息有限公司"}
+
+
+def test_label_over_value_lines_are_no_column_table(extract):
+    """`签发人:` with its colon is a label whose value follows, not a header cell."""
+    text = "经营许可证编号: B2-20160073\n业务覆盖范围:全国\n(服务项目)\n\n签发人:\n\n尚 吁\n\n发证日期: 2018 年 05 月 03 日\n"
+    fields = extract(text).fields()
+    assert fields["signer"] == "尚吁" and fields["issue_date"] == "2018-05-03"
