@@ -57,6 +57,7 @@ def test_a_path_with_no_annotations_is_one_line_naming_it(cli, tmp_path):
         assert result.exit_code == 1
         assert result.stderr.strip().splitlines() == [
             f"licex: error: {tmp_path}: no *.jsonl annotation files (give a corpus folder with annotations/, "
+            "a tool corpus with manifest.json, "
             "a folder of *.jsonl, a .jsonl or a .spacy file)"]
     with pytest.raises(InputError, match="no such file or folder"):
         annotation_files(tmp_path / "missing")

@@ -473,7 +473,7 @@ app.add_typer(corpus_app, name="corpus")
 
 @corpus_app.command("stats")
 def corpus_stats(
-    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a folder of *.jsonl, a .jsonl or a .spacy file.")],
+    path: Annotated[Path, typer.Argument(help="A corpus folder (with annotations/), a tool corpus (with manifest.json), a folder of *.jsonl, a .jsonl or a .spacy file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Documents, characters, and counts per entity label, clause label, business code and layout case."""
@@ -505,12 +505,18 @@ def corpus_validate(
 @app.command()
 def synth(
     n: Annotated[int, typer.Option("-n", help="How many licences.", min=1)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Corpus folder to write (raw/, annotations/, records/; with --tools: manifest.json and TOOL/batch-*.jsonl).")],
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
     damaged: Annotated[float, typer.Option("--damaged", help="Share of the licences whose field labels OCR misread or the licence words unusually (layout tag damaged_labels); the rules cannot read those.", min=0.0, max=1.0)] = 0.0,
     force: Annotated[bool, typer.Option("--force", help="Replace a corpus licex synth generated earlier in OUTPUT (never a folder with other files).")] = False,
+    tools: Annotated[Optional[str], typer.Option("--tools", help="Typeset and scan the licences and keep what these tools emit, with the gold aligned onto it (comma-separated: pdftotext, pdftotext-layout, pypdfium2, licex-pdf, tesseract-clean, tesseract, rapidocr). Resumable: adds what OUTPUT's manifest lacks.")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="With --tools: licences per batch (one file per tool and batch).", min=1)] = 50,
+    workers: Annotated[int, typer.Option("--workers", help="With --tools: processes reading licences in parallel.", min=1)] = 1,
 ) -> None:
-    """Generate N annotated synthetic licences with their gold records into a new or empty folder."""
+    """Generate N annotated synthetic licences with their gold records, or (--tools) what real tools make of them."""
+    if tools is not None:
+        _tool_corpus(n, output, seed, damaged, tools, batch_size, workers)
+        return
     from .corpus.paths import generated_corpus_target
     from .corpus.synth import generate
 
@@ -518,6 +524,29 @@ def synth(
         task = progress.add_task("generating", total=n)
         summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
+
+
+def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int) -> None:
+    require("tools", "licex synth --tools")
+    from .corpus.tool_corpus import FactoryOptions, corpus_summary, make_tool_corpus
+    from .corpus.tools import ToolMissing, get_tool
+
+    names = [name.strip() for name in tools.split(",") if name.strip()]
+    try:
+        for name in names:
+            get_tool(name).check()
+    except (ValueError, ToolMissing) as error:
+        fail(str(error))
+        raise typer.Exit(2)
+    with _corpus_errors(), _progress(n) as progress:
+        task = progress.add_task("reading licences", total=n)
+        make_tool_corpus(output, n, names, FactoryOptions(seed, damaged, batch_size), workers,
+                         progress=lambda: progress.advance(task))
+    table = Table("tool", "licences", "values", "not aligned", "clauses", "not aligned", title=f"{output}")
+    for name, total in corpus_summary(output):
+        table.add_row(name, str(total["count"]), str(total["values"]), str(total["values_missing"]),
+                      str(total["clauses"]), str(total["clauses_missing"]))
+    stdout.print(table)
 
 
 @app.command()

@@ -11,6 +11,8 @@ from importlib.metadata import PackageNotFoundError, distribution
 
 _SYNTH = {"faker": "faker"}
 _EVAL = {"scikit-learn": "sklearn", "matplotlib": "matplotlib"}
+_OCR = {"rapidocr-onnxruntime": "rapidocr_onnxruntime", "pillow": "PIL"}
+_RENDER = {"fpdf2": "fpdf", "noto-cjk-sans-otc": "noto_cjk_sans_otc", "pillow": "PIL"}
 # extra -> {distribution: its top-level module}; pyproject.toml declares the same (a test checks)
 EXTRAS: dict[str, dict[str, str]] = {
     "synth": _SYNTH,
@@ -18,8 +20,9 @@ EXTRAS: dict[str, dict[str, str]] = {
     "eval": _EVAL,
     "train": _SYNTH | _EVAL,
     "package": {"build": "build"},
-    "ocr": {"rapidocr-onnxruntime": "rapidocr_onnxruntime", "pillow": "PIL"},
-    "render": {"fpdf2": "fpdf", "noto-cjk-sans-otc": "noto_cjk_sans_otc", "pillow": "PIL"},
+    "ocr": _OCR,
+    "render": _RENDER,
+    "tools": _SYNTH | _RENDER | _OCR | {"rapidfuzz": "rapidfuzz"},
     "trf": {"spacy-transformers": "spacy_transformers", "transformers": "transformers"},
 }
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus.annotations import AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
-from .corpus.convert import jsonl_to_split, pipeline_tokenizer
+from .corpus.annotations import AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
+from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
@@ -106,14 +106,23 @@ def train(
                    "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
-        # The dev licences with damaged labels: the harder layouts the rules cannot read.
-        "evaluation": evaluate_sets(model, {
-            "real": split.real, "dev": split.dev,
-            "dev_damaged": [e for e in split.dev if DAMAGED_TAG in e.meta.get("layout", ())],
-        }, output / "evaluation", progress),
+        "evaluation": evaluate_sets(model, evaluation_sets(split), output / "evaluation", progress),
     }
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return TrainResult(model, metrics)
+
+
+def evaluation_sets(split: Split) -> dict[str, list[AnnotatedText]]:
+    """The sets training reports: the real licences; the generated dev licences as the generator
+    writes them (`dev`), those of them with damaged labels (`dev_damaged`: the harder layouts the
+    rules cannot read); and per tool, what the tool emitted for the dev licences (`dev_TOOL`)."""
+    clean = [e for e in split.dev if "tool" not in e.meta]
+    sets = {"real": split.real, "dev": clean,
+            "dev_damaged": [e for e in clean if DAMAGED_TAG in e.meta.get("layout", ())]}
+    for example in split.dev:
+        if "tool" in example.meta:
+            sets.setdefault(f"dev_{example.meta['tool']}", []).append(example)
+    return sets
 
 
 def _check_transformer(config: Path, overrides: dict[str, Any]) -> None:

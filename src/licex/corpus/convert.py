@@ -58,7 +58,8 @@ def split_examples(
     for example in examples:
         if example.origin == ORIGIN_REAL and not real_in_train:
             split.real.append(example)
-        elif in_dev(example.id, seed, dev_fraction):
+        # Every tool's text of one licence goes where the licence goes: dev licences are never trained on.
+        elif in_dev(example.meta.get("licence", example.id), seed, dev_fraction):
             split.dev.append(example)
         else:
             split.train.append(example)

@@ -2,7 +2,8 @@
 and the layout of a corpus folder (what `licex synth` writes and may replace).
 
 A corpus folder holds `raw/*.txt` (the licence texts), `annotations/*.jsonl` (their annotations)
-and `records/*.record.json` (gold records). Every command that reads annotations (`corpus stats`,
+and `records/*.record.json` (gold records). A tool corpus (`licex synth --tools`) holds
+`manifest.json` and `TOOL/batch-*.jsonl`: every tool's files are its annotation files. Every command that reads annotations (`corpus stats`,
 `corpus validate`, `convert`, `evaluate`, `train --corpus`) accepts the same kinds of path: a
 corpus folder, a folder of `*.jsonl`, a JSONL file or a `.spacy` file.
 """
@@ -21,7 +22,9 @@ from ..inputs import InputError
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
 RECORDS_DIR = "records"
-KINDS = "a corpus folder with annotations/, a folder of *.jsonl, a .jsonl or a .spacy file"
+MANIFEST = "manifest.json"
+KINDS = ("a corpus folder with annotations/, a tool corpus with manifest.json, a folder of *.jsonl, "
+         "a .jsonl or a .spacy file")
 
 # The files `licex synth` writes (corpus/synth.py names them synth_00000...): a folder that holds
 # these and nothing else is a generated corpus, the only kind `synth --force` may delete.
@@ -34,7 +37,8 @@ _GENERATED_FILES = {
 
 def annotation_files(path: Path) -> list[Path]:
     """The annotation files a path names, in a stable order: a corpus folder's `annotations/*.jsonl`,
-    a folder's `*.jsonl`, or the file itself (JSONL, or a `.spacy` DocBin).
+    a tool corpus's `TOOL/*.jsonl`, a folder's `*.jsonl`, or the file itself (JSONL, or a
+    `.spacy` DocBin).
 
     Raises InputError (naming the path) when it does not exist or names no annotation file.
     """
@@ -44,7 +48,8 @@ def annotation_files(path: Path) -> list[Path]:
     if not path.is_dir():
         raise InputError(str(path), "no such file or folder")
     folder = path / ANNOTATIONS_DIR if (path / ANNOTATIONS_DIR).is_dir() else path
-    files = sorted(p for p in folder.glob("*.jsonl") if p.is_file())
+    pattern = "*/*.jsonl" if (path / MANIFEST).is_file() else "*.jsonl"
+    files = sorted(p for p in folder.glob(pattern) if p.is_file())
     if not files:
         raise InputError(str(path), f"no *.jsonl annotation files (give {KINDS})")
     return files

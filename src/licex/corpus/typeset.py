@@ -1,14 +1,18 @@
 """Typesetting licences as documents: a PDF with a text layer, as the issuing authority prints them.
 
 `PrintedLicence` is what a licence prints (each value in its printed form); `typeset` lays it out
-with a design from `data/designs.json`: a front page with the label/value table and the seal
-over part of the text, 附页 pages (licence-number change notes, the website table, the
-shareholder table, annual inspections), and the 特别规定事项 pages with the licence number
-printed at the top and the signature footer at the foot of every page. `scan` (licex.corpus.scan)
-turns the pages into damaged page images.
+with a design from `data/designs.json`: a front page with the fields (a bordered label/value
+table, one `label: value` line a field, or each label over its value) and the seal over part of
+the text, 附页 pages (licence-number change notes, the website table, the shareholder table,
+annual inspections; portrait or landscape), and the 特别规定事项 pages with the licence number
+printed at the top and the signature footer at the foot of every page. A design may add a
+handwritten-looking signature. `scan` (licex.corpus.scan) turns the pages into damaged page
+images.
 
-Fonts: Noto Sans CJK from the `noto-cjk-sans-otc` wheel, so typesetting needs nothing outside
-PyPI. fpdf2 embeds the subset of glyphs each document uses.
+Fonts: each design names its fonts in order of preference; Noto Sans CJK from the
+`noto-cjk-sans-otc` wheel is always there, so typesetting needs nothing outside PyPI, and
+Debian's fonts-noto-cjk (serif) and fonts-wqy-zenhei give other faces where installed. fpdf2
+embeds the subset of glyphs each document uses.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
+import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +34,7 @@ from ..catalogue import BUSINESS_TYPES
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 # The simplified-Chinese face in the Noto Sans CJK collection (JP, KR, SC, TC, HK order).
 _SC_FACE = 2
+_WHEEL = "wheel:"
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,35 @@ class PrintedLicence:
         )
 
 
+    def printed_values(self) -> list[tuple[str, str]]:
+        """(entity label, printed text) of each value the licence prints, in print order; the
+        licence number once, though it prints on several pages."""
+        values = [("LICENSE_NO", self.license_no)]
+        values += [(label, value) for label, value in (
+            ("COMPANY", self.company), ("LEGAL_REP", self.legal_rep), ("CAPITAL", self.capital),
+            ("ADDRESS", self.address)) if value]
+        for business in self.businesses:
+            values.append(("BUSINESS", business.name))
+            values += [("SERVICE_ITEM", item) for item in business.service_items]
+            if business.coverage:
+                values.append(("COVERAGE", business.coverage))
+        values += [(label, value) for label, value in (
+            ("SIGNER", self.signer), ("ISSUE_DATE", self.issue_date), ("EXPIRY_DATE", self.expiry_date)) if value]
+        values += [("PREV_LICENSE_NO", old) for old in self.previous_numbers]
+        for label, key in (("WEBSITE_NAME", "name"), ("DOMAIN", "domain"), ("SERVER_LOCATION", "server_location"),
+                           ("ACCESS_PROVIDER", "access_provider")):
+            if self.website and self.website.get(key):
+                values.append((label, self.website[key]))
+        for name, id_number, ratio in self.shareholders:
+            values += [(label, value) for label, value in (
+                ("SHAREHOLDER", name), ("SHAREHOLDER_ID", id_number), ("SHARE_RATIO", ratio)) if value]
+        for year, result, date in self.inspections:
+            values += [("INSPECTION_YEAR", str(year)), ("INSPECTION_RESULT", result)]
+            if date:
+                values.append(("INSPECTION_DATE", date))
+        return values
+
+
 def print_capital(amount: int) -> str:
     """人民币肆仟万元 for 40,000,000: licences print capital in upper-case numerals."""
     import cn2an
@@ -106,17 +142,36 @@ def designs() -> dict[str, dict[str, Any]]:
     return {name: design for name, design in json.loads(text).items() if not name.startswith("_")}
 
 
-def font_path() -> Path:
+def font_path(name: str = "NotoSansCJK-Regular.ttc") -> Path:
+    """A font file of the noto-cjk-sans-otc wheel."""
     from ..extras import require
 
     require("render", "typesetting licences")
     import noto_cjk_sans_otc
 
-    return Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
+    return Path(noto_cjk_sans_otc.__file__).parent / name
+
+
+def design_font(design: dict[str, Any]) -> tuple[Path, int]:
+    """The design's first font that is installed, and its face in the collection; the last is
+    the wheel's, which always is."""
+    for font in design["fonts"]:
+        path = font_path(font["file"][len(_WHEEL):]) if font["file"].startswith(_WHEEL) else Path(font["file"])
+        if path.exists():
+            return path, font["face"]
+    raise ValueError(f"none of the design's fonts is installed: {[f['file'] for f in design['fonts']]}")
+
+
+def choose_design(rng: "random.Random") -> str:
+    """A design drawn by the designs' weights."""
+    names = sorted(designs())
+    return rng.choices(names, weights=[designs()[name]["weight"] for name in names])[0]
 
 
 def typeset(licence: PrintedLicence, design: str = "table_front") -> bytes:
     """The licence as a PDF with a text layer."""
+    if design not in designs():
+        raise ValueError(f"unknown design {design!r}; known: {', '.join(sorted(designs()))}")
     return _Document(licence, designs()[design]).render()
 
 
@@ -141,7 +196,10 @@ class _Document:
         margin = design["margin_mm"]
         self.pdf.set_margins(margin, margin, margin)
         self.pdf.set_auto_page_break(True, margin=margin + 14)
-        self.pdf.add_font("cjk", fname=str(font_path()), collection_font_number=_SC_FACE)
+        # fontTools warns of every table it cannot subset (wqy-zenhei's bitmap strikes): noise.
+        logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+        font, face = design_font(design)
+        self.pdf.add_font("cjk", fname=str(font), collection_font_number=face)
         self.in_special = False
         self.special_page = 0
         self.special_pdf_pages: set[int] = set()  # the pages that print the header and the footer
@@ -232,17 +290,44 @@ class _Document:
                 rows.append((labels["coverage"], business.coverage))
         rows += [(labels[key], value) for key, value in (
             ("signer", lic.signer), ("issue_date", lic.issue_date), ("expiry_date", lic.expiry_date)) if value]
-        self.label_table(rows)
+        fields_top = self.pdf.get_y()
+        self.FRONT_LAYOUTS[self.d["front_layout"]](self, rows)
+        fields_bottom = self.pdf.get_y()
         self.pdf.ln(8)
-        seal_y = self.pdf.get_y()
+        authority_y = self.pdf.get_y()
         self.paragraph(self.labels["authority"], align="R")
-        self.seal(self.pdf.w - self.pdf.r_margin - self.d["seal"]["diameter_mm"], seal_y - 12)
+        diameter = self.d["seal"]["diameter_mm"]
+        if self.d["seal"]["over"] == "fields":  # over the last rows of the fields, as stamped by hand
+            seal_y = max(fields_top, fields_bottom - diameter * 0.8)
+            self.seal(self.pdf.l_margin + 25, seal_y)
+        else:
+            self.seal(self.pdf.w - self.pdf.r_margin - diameter, authority_y - 12)
+        if self.d["signature"] and lic.signer:
+            self.signature(lic.signer, self.pdf.l_margin + 10, authority_y - 4)
+
+    def label_lines(self, rows: list[tuple[str, str]]) -> None:
+        """One field a line: `label: value`, a long value wrapping under itself."""
+        for label, value in rows:
+            self.paragraph(f"{label}：{value}", align="L")
+            self.pdf.ln(1)
+
+    def stacked(self, rows: list[tuple[str, str]]) -> None:
+        """Each label on its own line, its value on the next, indented."""
+        pdf = self.pdf
+        for label, value in rows:
+            self.paragraph(f"{label}：", align="L")
+            pdf.set_font("cjk", size=self.d["font_size"])
+            pdf.set_x(pdf.l_margin + 8)
+            pdf.multi_cell(0, self.d["line_height_mm"], value, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.5)
+
+    FRONT_LAYOUTS = {"table": label_table, "lines": label_lines, "stacked": stacked}
 
     def attachment_pages(self) -> None:
         lic = self.lic
         if not (lic.previous_numbers or lic.website or lic.shareholders or lic.inspections):
             return
-        self.pdf.add_page()
+        self.pdf.add_page(orientation="L" if self.d["attachment_orientation"] == "landscape" else "P")
         self.title(self.d["attachment_title"])
         self.paragraph(f"{self.labels['license_no']}: {lic.license_no}")
         self.pdf.ln(2)
@@ -269,7 +354,7 @@ class _Document:
         if not self.lic.clauses:
             return
         self.in_special = True
-        self.pdf.add_page()
+        self.pdf.add_page(orientation="P")
         self.title(self.d["special_title"])
         self.paragraph(self.d["special_preamble"].format(company=self.lic.company or "你公司"))
         for clause in self.lic.clauses:
@@ -283,6 +368,13 @@ class _Document:
         diameter = seal["diameter_mm"]
         image = seal_image(seal["text"], opacity=seal["opacity"])
         self.pdf.image(image, x=x, y=y, w=diameter, h=diameter)
+
+
+    def signature(self, name: str, x: float, y: float) -> None:
+        """The signer's name as a hasty hand writes it: a picture, so it adds nothing to the text
+        layer, and OCR reads it as scribble or not at all."""
+        image = signature_image(name, self.pdf.page)
+        self.pdf.image(image, x=x, y=y, w=40, h=16)
 
 
 @lru_cache(maxsize=4)
@@ -318,3 +410,33 @@ def _seal_png(text: str, opacity: float) -> bytes:
 
 def seal_image(text: str, opacity: float) -> io.BytesIO:
     return io.BytesIO(_seal_png(text, opacity))
+
+
+def signature_image(name: str, salt: int) -> io.BytesIO:
+    """A handwritten-looking signature: the name's glyphs slanted, squeezed, joined by a stroke,
+    in blue-black ink, varied by the name and `salt`."""
+    import hashlib
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = random.Random(hashlib.sha256(f"{name}:{salt}".encode()).digest())
+    width, height = 400, 160
+    ink = (20, 30, 90, 255)
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    font = ImageFont.truetype(str(font_path()), 96, index=_SC_FACE)
+    x = 10
+    for char in name:
+        glyph = Image.new("RGBA", (120, 130), (255, 255, 255, 0))
+        ImageDraw.Draw(glyph).text((10, 0), char, font=font, fill=ink)
+        glyph = glyph.transform(glyph.size, Image.AFFINE, (1, rng.uniform(0.25, 0.45), -20, 0, 1, 0),
+                                resample=Image.BICUBIC)
+        glyph = glyph.resize((int(120 * rng.uniform(0.6, 0.8)), int(130 * rng.uniform(0.8, 1.0))))
+        glyph = glyph.rotate(rng.uniform(-12, 12), resample=Image.BICUBIC, expand=False)
+        image.alpha_composite(glyph, (x, rng.randint(0, 25)))
+        x += int(glyph.width * rng.uniform(0.55, 0.75))
+    draw = ImageDraw.Draw(image)
+    points = [(5 + i * (x + 20) / 8, 110 + rng.uniform(-25, 25)) for i in range(9)]
+    draw.line(points, fill=ink, width=4, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer

@@ -51,6 +51,12 @@ ROW_OVERLAP = 0.5
 # A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
 # licence number) wrap anywhere.
 _LATIN_END_RE = re.compile(r"[A-Za-z]$")
+# A line that ends a sentence ends its paragraph, as far as joining goes: the next line may be a
+# field of its own (`公司名称：…` under a preamble that happened to fill its last line). A clause
+# that wraps right after its 。 is read the same either way.
+_SENTENCE_END_RE = re.compile(r"[。！？]\s*$")
+# A line that starts `label：value` (a short word, a colon, something after it) starts a field.
+_LABEL_START_RE = re.compile(r"^\s*[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,9}[:：]\s*\S")
 _LATIN_START_RE = re.compile(r"^[A-Za-z]")
 
 
@@ -191,7 +197,8 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
             indent = last[0] - box[0]
             aligned = abs(indent) <= ALIGN_TOLERANCE * unit or (len(block.lines) == 1 and 0 < indent <= INDENT * unit)
             full = last[2] >= right_edge - FULL_LINE_SLACK * unit and last[2] - last[0] >= min_width
-            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and full:
+            ended = _SENTENCE_END_RE.search(block.lines[-1].text) or _LABEL_START_RE.match(frag.text)
+            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and full and not ended:
                 target = block
                 break
         if target is not None:

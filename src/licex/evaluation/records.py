@@ -178,10 +178,16 @@ class EvaluationReport:
     documents: int = 0
     unmatched: list[str] = field(default_factory=list)
 
+    def micro_accuracy(self) -> float | None:
+        """Right field values over all field values counted: every field of every document weighs the same."""
+        counted = sum(s.counted for s in self.fields.values())
+        return sum(s.correct for s in self.fields.values()) / counted if counted else None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "fields": {name: s.to_dict() for name, s in self.fields.items()},
+            "field_micro_accuracy": self.micro_accuracy(),
             "clauses": self.clauses.to_dict(),
             "misses": [{"document": m.doc_id, "field": m.field, "gold": jsonable(m.gold),
                         "predicted": jsonable(m.predicted)} for m in self.misses],

@@ -35,6 +35,9 @@ def render_table(report: EvaluationReport) -> Table:
     for name, score in report.fields.items():
         table.add_row(name, str(score.counted), str(score.correct), format_accuracy(score.accuracy))
     table.add_section()
+    counted = sum(score.counted for score in report.fields.values())
+    table.add_row("fields (micro)", str(counted), str(sum(score.correct for score in report.fields.values())),
+                  format_accuracy(report.micro_accuracy()))
     table.add_row("clause labels", str(report.clauses.counted), str(report.clauses.correct),
                   format_accuracy(report.clauses.accuracy))
     return table
@@ -59,6 +62,8 @@ def comparison_rows(reports: Sequence[PipelineReport]) -> list[list[str]]:
         counted = max(r.fields.fields[name].counted for r in reports)
         if counted:
             rows.append([name, str(counted), *(format_accuracy(r.fields.fields[name].accuracy) for r in reports)])
+    rows.append(["fields (micro)", str(max(sum(s.counted for s in r.fields.fields.values()) for r in reports)),
+                 *(format_accuracy(r.fields.micro_accuracy()) for r in reports)])
     rows.append(["clause labels", str(max(r.fields.clauses.counted for r in reports)),
                  *(format_accuracy(r.fields.clauses.accuracy) for r in reports)])
     rows.append(["entity F1 (micro)", "", *(format_accuracy(r.entities.get("ents_f")) for r in reports)])

@@ -1,0 +1,222 @@
+"""`licex synth --tools`: generated licences as documents, read back by the tools users run.
+
+Licence i of a seed is generated (`synth.generate_one`), typeset with a design drawn for it
+(`typeset`), scanned with its own damage (`scan`) where an OCR tool reads scans, and read by
+each tool (`tools`); the gold annotations are carried onto each tool's text by alignment
+(`align`). The same licence gets the same design, scan and text whichever tools run, and
+whenever, so the PDF-text tools can read thousands of licences and the OCR engines the first
+few hundred of the same ones.
+
+Work is done in batches of licences, one file per tool and batch, and each finished file is
+recorded in `manifest.json` at once; a run that is stopped loses at most the batches it had not
+finished, and the next run with the same options does only what is missing:
+
+    OUT/manifest.json                 the options and every finished (tool, batch)
+    OUT/<tool>/batch-00000.jsonl      one annotation line per licence (see corpus/README.md)
+
+Each line carries the tool's text, the aligned spans, `licence` (the licence's id: every tool's
+text of it is the same licence, so a train/dev split keeps them together), `tool`, `design`,
+`record` (the gold record: the licence's true values, whatever the tool lost) and `missing`
+(the values and clauses that could not be aligned, with the reason; never dropped silently).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..inputs import InputError, atomic_write_text
+from .align import align
+from .annotations import AnnotatedText, write_annotations
+from .paths import MANIFEST
+from .tools import CLEAN_PAGES, SCAN, TEXT_LAYER, clean_pages, get_tool
+
+_OPTIONS = ("seed", "damaged", "batch_size")
+
+
+@dataclass(frozen=True)
+class FactoryOptions:
+    seed: int
+    damaged: float = 0.0
+    batch_size: int = 50
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seed": self.seed, "damaged": self.damaged, "batch_size": self.batch_size}
+
+
+def licence_name(seed: int, index: int) -> str:
+    return f"s{seed}_{index:05d}"
+
+
+def design_of(seed: int, index: int) -> str:
+    from .synth import doc_seed
+    from .typeset import choose_design
+
+    return choose_design(random.Random(doc_seed(seed, index) * 3 + 1))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from .convert import pipeline_tokenizer
+
+    return pipeline_tokenizer(None)
+
+
+def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> dict[str, AnnotatedText]:
+    """Licence `index` read by each of `tools`: tool -> its annotated text."""
+    from .render import printed_licence
+    from .scan import scan_pages
+    from .synth import doc_seed, generate_one, is_damaged
+    from .typeset import typeset
+
+    name = licence_name(options.seed, index)
+    seed = doc_seed(options.seed, index)
+    _, example, record = generate_one(seed, doc_id=name, damaged_labels=is_damaged(options.seed, index, options.damaged))
+    record_json = record.model_dump(mode="json")
+    printed = printed_licence(example, record_json)
+    design = design_of(options.seed, index)
+    pdf = typeset(printed, design)
+    inputs: dict[str, Any] = {TEXT_LAYER: pdf}
+    values = printed.printed_values()
+    clauses = list(zip((label for *_, label in sorted(example.clauses)), printed.clauses))
+    gold = gold_record(record_json)
+    result = {}
+    for tool_name in tools:
+        tool = get_tool(tool_name)
+        if tool.reads not in inputs:
+            inputs[tool.reads] = scan_pages(pdf, seed) if tool.reads == SCAN else clean_pages(pdf)
+        text = tool.run(inputs[tool.reads])
+        aligned = align(text, values, clauses, _tokenizer())
+        result[tool_name] = AnnotatedText(
+            id=f"{name}_{tool_name}", text=text, entities=aligned.entities, clauses=aligned.clauses,
+            meta={"origin": "synthetic", "licence": name, "tool": tool_name, "design": design,
+                  "layout": example.meta.get("layout", []), "seed": options.seed, "doc_seed": seed,
+                  "printed": {"values": len(values), "clauses": len(clauses)},
+                  "missing": aligned.missing, "record": gold})
+    return result
+
+
+def gold_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as evaluation compares it: the true values, no offsets into a text."""
+    gold = {k: v for k, v in record.items() if k not in ("evidence", "source")}
+    gold["clauses"] = [{k: v for k, v in clause.items() if k not in ("start", "end")} for clause in gold.get("clauses", [])]
+    return gold
+
+
+def _read_batch(job: tuple[FactoryOptions, int, tuple[str, ...]]) -> dict[str, AnnotatedText]:
+    options, index, tools = job
+    return read_licence(options, index, tools)
+
+
+class Manifest:
+    """What a folder holds: its options and each finished (tool, batch), written after each."""
+
+    def __init__(self, folder: Path, options: FactoryOptions) -> None:
+        self.path = folder / MANIFEST
+        self.data: dict[str, Any] = {**options.to_json(), "batches": {}}
+        if self.path.exists():
+            try:
+                stored = json.loads(self.path.read_text("utf-8"))
+            except (OSError, ValueError) as error:
+                raise InputError(str(self.path), f"cannot read the manifest: {error}") from error
+            differ = [f"{key} {stored.get(key)} (asked {self.data[key]})" for key in _OPTIONS
+                      if stored.get(key) != self.data[key]]
+            if differ:
+                raise InputError(str(self.path), f"this corpus was made with {', '.join(differ)}; "
+                                 "give the same options to add to it, or another folder")
+            self.data = stored
+
+    def done(self, tool: str, batch: int, count: int) -> bool:
+        """Whether the batch's file holds its `count` licences (a last batch grows with -n)."""
+        entry = self.data["batches"].get(tool, {}).get(str(batch))
+        return entry is not None and entry["count"] == count and (self.path.parent / entry["file"]).exists()
+
+    def record(self, tool: str, batch: int, entry: dict[str, Any]) -> None:
+        self.data["batches"].setdefault(tool, {})[str(batch)] = entry
+        atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n")
+
+
+@dataclass
+class BatchReport:
+    tool: str
+    batch: int
+    documents: int
+    values: int
+    values_missing: int
+    clauses: int
+    clauses_missing: int
+
+
+def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOptions, workers: int = 1,
+                     progress: Callable[[], None] | None = None) -> list[BatchReport]:
+    """Licences 0..n-1 through `tools` into `out`, batch by batch, skipping finished batches.
+    `progress` hears of each licence read (by all the tools its batch still needs)."""
+    for name in tools:
+        get_tool(name).check()
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out, options)
+    reports = []
+    size = options.batch_size
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        for batch in range((n + size - 1) // size):
+            indices = range(batch * size, min(n, (batch + 1) * size))
+            todo = tuple(tool for tool in tools if not manifest.done(tool, batch, len(indices)))
+            if not todo:
+                continue
+            started = time.monotonic()
+            jobs = [(options, index, todo) for index in indices]
+            read: dict[str, list[AnnotatedText]] = {tool: [] for tool in todo}
+            for texts in (pool.map(_read_batch, jobs) if pool else map(_read_batch, jobs)):
+                for tool, example in texts.items():
+                    read[tool].append(example)
+                if progress:
+                    progress()
+            seconds = round(time.monotonic() - started, 1)
+            for tool, examples in read.items():
+                file = f"{tool}/batch-{batch:05d}.jsonl"
+                (out / tool).mkdir(exist_ok=True)
+                write_annotations(out / file, examples)
+                report = _report(tool, batch, examples)
+                manifest.record(tool, batch, {
+                    "file": file, "first": indices.start, "count": len(examples),
+                    "values": report.values, "values_missing": report.values_missing,
+                    "clauses": report.clauses, "clauses_missing": report.clauses_missing,
+                    "designs": dict(Counter(e.meta["design"] for e in examples)),
+                    "seconds_all_tools": seconds,
+                })
+                reports.append(report)
+    finally:
+        if pool:
+            pool.shutdown()
+    return reports
+
+
+def _report(tool: str, batch: int, examples: list[AnnotatedText]) -> BatchReport:
+    def missing(example: AnnotatedText, kind: str) -> int:
+        return sum(1 for reason in example.meta["missing"] if reason.rsplit(": ", 1)[-1].startswith(kind))
+
+    return BatchReport(
+        tool, batch, len(examples),
+        values=sum(e.meta["printed"]["values"] for e in examples),
+        values_missing=sum(missing(e, "value") for e in examples),
+        clauses=sum(e.meta["printed"]["clauses"] for e in examples),
+        clauses_missing=sum(missing(e, "clause") for e in examples))
+
+
+def corpus_summary(out: Path) -> Iterator[tuple[str, dict[str, int]]]:
+    """Per tool: licences, values and clauses, and how many of each could not be aligned."""
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    for tool, batches in sorted(manifest["batches"].items()):
+        total: Counter[str] = Counter()
+        for entry in batches.values():
+            total.update({key: entry[key] for key in ("count", "values", "values_missing", "clauses", "clauses_missing")})
+        yield tool, dict(total)
