@@ -12,7 +12,7 @@ import json
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -70,7 +70,7 @@ class Knobs(Mapping[str, Any]):
 _READS: dict[str, set[tuple[str, ...]]] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def knobs(name: str) -> Knobs:
     """The data file `data/<name>` (one of SYNTH_DATA_FILES)."""
     try:

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from faker import Faker
 
-from ..annotations import ORIGIN_SYNTHETIC, AnnotatedText
 from ...record import LicenseRecord
+from ..annotations import ORIGIN_SYNTHETIC, AnnotatedText
 from .content import Sampler
 from .data import knobs
 from .gold import gold_record
