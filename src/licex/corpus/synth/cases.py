@@ -27,23 +27,19 @@ DOCUMENT_PARTS: dict[str, Callable[..., Any]] = {}
 
 def layout_case(tag: str) -> Callable[[F], F]:
     """Register the decorated function as the renderer of layout case `tag`."""
-
-    def register(function: F) -> F:
-        if tag in LAYOUT_CASES:
-            raise ValueError(f"layout case {tag!r} is registered twice")
-        LAYOUT_CASES[tag] = function
-        return function
-
-    return register
+    return _registrar(LAYOUT_CASES, "layout case", tag)
 
 
 def document_part(name: str) -> Callable[[F], F]:
     """Register the decorated function as the next part of every licence document."""
+    return _registrar(DOCUMENT_PARTS, "document part", name)
 
+
+def _registrar(registry: dict[str, Callable[..., Any]], kind: str, name: str) -> Callable[[F], F]:
     def register(function: F) -> F:
-        if name in DOCUMENT_PARTS:
-            raise ValueError(f"document part {name!r} is registered twice")
-        DOCUMENT_PARTS[name] = function
+        if name in registry:
+            raise ValueError(f"{kind} {name!r} is registered twice")
+        registry[name] = function
         return function
 
     return register

@@ -20,7 +20,7 @@ from faker.providers.address.zh_CN import Provider as _ZhAddress
 
 from ...catalogue import BUSINESS_TYPES
 from ...text import PROVINCES
-from .data import knobs, reserved, weighted_counts
+from .data import knobs, reserved
 from .numerals import financial
 
 # -- geography (public administrative names, from Faker's zh_CN address data) --------------------
@@ -94,18 +94,22 @@ class Licence:
 def _item_sets() -> dict[str, list[list[str]]]:
     """The service item sets of synth_content.json, each item checked against the catalogue."""
     sets = knobs("synth_content.json")["service_item_sets"]
-    checked: dict[str, list[list[str]]] = {}
-    for code in sets:
+    return check_item_sets({code: sets[code] for code in sets})
+
+
+def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """`sets` if every item is a catalogue service item or sub-service of its business type
+    (alone, after 含 / 不含 / 仅限, or two joined by 和); a ValueError naming the first that is not."""
+    for code, item_sets in sets.items():
         if code not in BUSINESS_TYPES:
             raise ValueError(f"synth_content.json: service_item_sets names unknown business type {code!r}")
         known = set(BUSINESS_TYPES[code].service_items) | set(BUSINESS_TYPES[code].sub_services)
-        for items in sets[code]:
+        for items in item_sets:
             for item in items:
                 bare = _RESTRICTION_RE.sub("", item, count=1)
                 if bare not in known and not all(part in known for part in bare.split("和")):
-                    raise ValueError(f"synth_content.json: {item!r} of {code} is no catalogue service item of {code}")
-        checked[code] = sets[code]
-    return checked
+                    raise ValueError(f"synth_content.json: {item!r} is no catalogue service item of {code}")
+    return sets
 
 
 class Sampler:
@@ -173,7 +177,7 @@ class Sampler:
         capital = self.capital() if p["capital"].chance("share", rng) else None
         website = None
         site = p["website"]
-        if any(b.code == "B25" for b in businesses) and site.chance("share", rng):
+        if any(b.code in site["types"] for b in businesses) and site.chance("share", rng):
             domain = self.draw(self.fake.domain_name)
             website = {
                 "name": self.draw(self.fake.company_prefix) + site.pick("name_endings", rng),
@@ -193,7 +197,7 @@ class Sampler:
 
     def businesses(self, cross: bool, abbr: str | None) -> list[Biz]:
         rng = self.rng
-        count = weighted_counts(self.p["business_count_weights"], rng)
+        count = int(self.p.weighted("business_count_weights", rng))
         weights = self.p["business_weights"]
         codes: list[str] = []
         pool = list(weights)
@@ -279,7 +283,8 @@ class Sampler:
                 return Number(f"{categories[0]}-{year}-{serial[:4]}", "号" if p.chance("old_form_hao", rng) else "")
             prefix = ".".join(categories) if len(categories) == 1 or p.chance("joined_categories", rng) else categories[0]
             return Number(f"{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")
-        if year <= p["icp_form_until"] and [b.code for b in businesses] == ["B25"] and p.chance("icp_form", rng):
+        icp_types = p["icp_form_types"]
+        if year <= p["icp_form_until"] and all(b.code in icp_types for b in businesses) and p.chance("icp_form", rng):
             return Number(f"{abbr}ICP证{year % 100:02d}{serial}号")
         prefix = ".".join(categories) if p.chance("joined_categories", rng) else categories[-1]
         return Number(f"{abbr}{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")
@@ -312,7 +317,7 @@ class Sampler:
 
     def shareholders(self) -> list[tuple[str, str, str]]:
         rng, p = self.rng, self.p["shareholders"]
-        count = weighted_counts(p["count_weights"], rng)
+        count = int(p.weighted("count_weights", rng))
         rows = []
         for ratio in _ratios(rng, count, p["decimal_ratios"]):
             if p.chance("company", rng):

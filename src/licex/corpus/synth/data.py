@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -25,15 +25,16 @@ class Knobs(Mapping[str, Any]):
     """An object of a data file: `knobs[key]` reads a value and notes the key as read; an object
     value is itself `Knobs`. Keys starting with `_` (comments) are neither values nor iterated."""
 
-    def __init__(self, data: dict[str, Any], path: tuple[str, ...], reads: set[tuple[str, ...]]) -> None:
+    def __init__(self, data: dict[str, Any], path: tuple[str, ...]) -> None:
         self._data = data
         self._path = path
-        self._reads = reads
+        self._read: set[str] = set()
+        self._children = {key: Knobs(value, (*path, key)) for key, value in data.items() if isinstance(value, dict)}
 
     def __getitem__(self, key: str) -> Any:
-        value = self._data[key]
-        self._reads.add((*self._path, key))
-        return Knobs(value, (*self._path, key), self._reads) if isinstance(value, dict) else value
+        value = self._children[key] if key in self._children else self._data[key]
+        self._read.add(key)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._data if not key.startswith("_"))
@@ -60,14 +61,13 @@ class Knobs(Mapping[str, Any]):
         low, high = self[key]
         return rng.randint(low, high)
 
-    def all_paths(self) -> Iterator[tuple[str, ...]]:
+    def unread(self) -> Iterator[str]:
+        """The paths (a/b/c) of the keys below this object that were never read."""
         for key in self:
-            yield (*self._path, key)
-            if isinstance(self._data[key], dict):
-                yield from Knobs(self._data[key], (*self._path, key), self._reads).all_paths()
-
-
-_READS: dict[str, set[tuple[str, ...]]] = {}
+            if key not in self._read:
+                yield "/".join((*self._path, key))
+            if key in self._children:
+                yield from self._children[key].unread()
 
 
 @cache
@@ -77,13 +77,12 @@ def knobs(name: str) -> Knobs:
         data = json.loads(_data_text(name))
     except json.JSONDecodeError as error:
         raise ValueError(f"{name}: not valid JSON ({error})") from None
-    return Knobs(data, (), _READS.setdefault(name, set()))
+    return Knobs(data, ())
 
 
 def unread_keys(name: str) -> list[str]:
     """The keys of data file `name` the generator has not read since the process started."""
-    file = knobs(name)
-    return ["/".join(path) for path in file.all_paths() if path not in _READS[name]]
+    return list(knobs(name).unread())
 
 
 def _data_text(name: str) -> str:
@@ -136,9 +135,3 @@ def clause_data() -> tuple[dict[str, ClauseText], dict[str, tuple[Slot, ...]]]:
 def reserved() -> tuple[str, ...]:
     """The values of the real seed licences, which must never appear in synthetic text."""
     return tuple(line["value"] for line in _data_lines("reserved.jsonl"))
-
-
-def weighted_counts(weights: Mapping[str, int], rng: random.Random) -> int:
-    """A count drawn from an object of weights keyed by the count ({"1": 40, "2": 25, ...})."""
-    keys: Sequence[str] = list(weights)
-    return int(rng.choices(keys, weights=[weights[k] for k in keys])[0])
