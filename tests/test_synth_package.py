@@ -108,6 +108,11 @@ def test_each_data_file_and_object_says_what_it_holds(name):
     assert undescribed == []
 
 
+def test_a_missing_key_names_its_file_and_path():
+    with pytest.raises(KeyError, match="synth_style.json: no key document/paper"):
+        knobs("synth_style.json")["document"]["paper"]
+
+
 def test_business_types_are_data_a_new_one_needs():
     """A business type the catalogue knows has its weight, its service item sets and its 特别规定事项
     section in the data files; none of them names a type the catalogue does not know."""

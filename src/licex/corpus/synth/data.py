@@ -25,14 +25,22 @@ class Knobs(Mapping[str, Any]):
     """An object of a data file: `knobs[key]` reads a value and notes the key as read; an object
     value is itself `Knobs`. Keys starting with `_` (comments) are neither values nor iterated."""
 
-    def __init__(self, data: dict[str, Any], path: tuple[str, ...]) -> None:
+    def __init__(self, data: dict[str, Any], file: str, path: tuple[str, ...] = ()) -> None:
         self._data = data
+        self._file = file
         self._path = path
         self._read: set[str] = set()
-        self._children = {key: Knobs(value, (*path, key)) for key, value in data.items() if isinstance(value, dict)}
+        self._children = {
+            key: Knobs(value, file, (*path, key)) for key, value in data.items() if isinstance(value, dict)
+        }
 
     def __getitem__(self, key: str) -> Any:
-        value = self._children[key] if key in self._children else self._data[key]
+        if key in self._children:
+            value = self._children[key]
+        elif key in self._data:
+            value = self._data[key]
+        else:
+            raise KeyError(f"{self._file}: no key {'/'.join((*self._path, key))}")
         self._read.add(key)
         return value
 
@@ -77,7 +85,9 @@ def knobs(name: str) -> Knobs:
         data = json.loads(_data_text(name))
     except json.JSONDecodeError as error:
         raise ValueError(f"{name}: not valid JSON ({error})") from None
-    return Knobs(data, ())
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: not a JSON object")
+    return Knobs(data, name)
 
 
 def unread_keys(name: str) -> list[str]:
