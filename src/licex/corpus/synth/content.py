@@ -97,6 +97,19 @@ def _item_sets() -> dict[str, list[list[str]]]:
     return check_item_sets({code: sets[code] for code in sets})
 
 
+@lru_cache(maxsize=1)
+def _business_weights() -> dict[str, int]:
+    """How often each business type is drawn; each a catalogue type with its service item sets."""
+    weights = knobs("synth_content.json")["business_weights"]
+    item_sets = _item_sets()
+    for code in weights:
+        if code not in BUSINESS_TYPES:
+            raise ValueError(f"synth_content.json: business_weights names unknown business type {code!r}")
+        if code not in item_sets:
+            raise ValueError(f"synth_content.json: business type {code} has a weight but no service_item_sets")
+    return {code: weights[code] for code in weights}
+
+
 def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
     """`sets` if every item is a catalogue service item or sub-service of its business type
     (alone, after 含 / 不含 / 仅限, or two joined by 和); a ValueError naming the first that is not."""
@@ -198,7 +211,7 @@ class Sampler:
     def businesses(self, cross: bool, abbr: str | None) -> list[Biz]:
         rng = self.rng
         count = int(self.p.weighted("business_count_weights", rng))
-        weights = self.p["business_weights"]
+        weights = _business_weights()
         codes: list[str] = []
         pool = list(weights)
         while len(codes) < count:

@@ -86,7 +86,7 @@ def knobs(name: str) -> Knobs:
     except json.JSONDecodeError as error:
         raise ValueError(f"{name}: not valid JSON ({error})") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{name}: not a JSON object")
+        raise TypeError(f"{name}: not a JSON object")
     return Knobs(data, name)
 
 

@@ -11,6 +11,7 @@ from .renderer import ATTACHMENT_LAYOUTS, Renderer
 
 @document_part("front_page")
 def front_page(r: Renderer) -> None:
+    """The front page: title, number, preamble, then the fields in the licence's header layout."""
     lic = r.lic
     title = r.wording("title")
     if lic.cross and r.knob("cross_regional_title"):

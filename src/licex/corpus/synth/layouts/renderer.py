@@ -92,13 +92,12 @@ class Renderer:
         self.business_layout = self._business_layout()
         self.change_note_at_end = self.p["document"].chance("change_note_at_end", rng)
         self.page_used = 0
-        self.start = self.b.mark()
+        self.start = self.b.mark()  # where the front page starts: a duplicated page is copied from here
         # Set for a licence with damaged labels (see `label`).
         self.damage: random.Random | None = None
 
     def render(self) -> None:
         """The licence: every registered document part in turn."""
-        self.start = self.b.mark()
         for part in DOCUMENT_PARTS.values():
             part(self)
 
@@ -309,7 +308,7 @@ class Renderer:
         """Where the businesses go (synth_style.json, business_layout)."""
         weights = self.p["business_layout"]
         n = len(self.lic.businesses)
-        few = n <= 3
+        few = n <= weights["few_businesses"]
         named = not all(b.restrictions_only for b in self.lic.businesses)
         options = list(ATTACHMENT_LAYOUTS)
         chosen = [weights[name] for name in options]
