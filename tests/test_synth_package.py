@@ -66,7 +66,7 @@ def test_a_new_part_that_draws_nothing_leaves_the_licences_as_they_were(stamp_ca
 
 def test_the_list_of_cases_is_the_registry():
     assert LAYOUT_TAGS == layout_tags() == tuple(LAYOUT_CASES)
-    assert len(LAYOUT_TAGS) == 21
+    assert {"markdown", "html", "table_cells", "truncated_page", "damaged_labels"} <= set(LAYOUT_TAGS)
     undocumented = [tag for tag, function in LAYOUT_CASES.items() if not (function.__doc__ or "").strip()]
     assert undocumented == []  # each case's function says what the case is
     assert list(DOCUMENT_PARTS)[:3] == ["front_page", "duplicated_page", "shareholder_page"]

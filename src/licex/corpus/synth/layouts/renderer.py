@@ -29,6 +29,7 @@ _CJK_CHAR_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]")
 # The business layouts that put the businesses on an attachment page (见附页 on the front page).
 ATTACHMENT_LAYOUTS = ("attachment_business_list", "business_table")
 
+
 @dataclass
 class Style:
     """What one licence's layout is, drawn once (data/synth_style.json, `document`)."""
@@ -78,6 +79,7 @@ class Style:
             page_chars=p.span("page_chars", rng),
             ocr=ocr,
         )
+
 
 class Renderer:
     def __init__(self, rng: random.Random, sampler: Sampler, lic: Licence) -> None:
