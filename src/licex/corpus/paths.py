@@ -26,7 +26,7 @@ MANIFEST = "manifest.json"
 KINDS = ("a corpus folder with annotations/, a tool corpus with manifest.json, a folder of *.jsonl, "
          "a .jsonl or a .spacy file")
 
-# The files `licex synth` writes (corpus/synth.py names them synth_00000...): a folder that holds
+# The files `licex synth` writes (corpus/synth/io.py names them synth_00000...): a folder that holds
 # these and nothing else is a generated corpus, the only kind `synth --force` may delete.
 _GENERATED_FILES = {
     RAW_DIR: re.compile(r"synth_\d{5,}\.txt"),
