@@ -150,9 +150,14 @@ def test_a_second_run_does_only_what_is_missing(tmp_path):
 
 
 def test_a_corpus_made_with_other_options_is_refused(tmp_path):
-    _corpus(tmp_path, 1)
+    make_tool_corpus(tmp_path, 1, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2))
     with pytest.raises(InputError, match="made with damaged 0.0 .asked 0.5."):
-        _corpus(tmp_path, 1, damaged=0.5)
+        make_tool_corpus(tmp_path, 1, ["pypdfium2"], FactoryOptions(seed=5, damaged=0.5, batch_size=2))
+    with pytest.raises(InputError, match="pypdfium2 was read in batches of 2 .asked 3.; give --batch-size 2"):
+        make_tool_corpus(tmp_path, 1, ["pypdfium2"], FactoryOptions(seed=5, batch_size=3))
+    # another tool may have batches of its own size
+    make_tool_corpus(tmp_path, 1, ["licex-pdf"], FactoryOptions(seed=5, batch_size=3))
+    assert json.loads((tmp_path / "manifest.json").read_text("utf-8"))["batch_sizes"] == {"pypdfium2": 2, "licex-pdf": 3}
 
 
 def test_a_tool_text_is_scored_against_the_licences_true_record(rules_nlp):

@@ -39,7 +39,7 @@ from .annotations import AnnotatedText, write_annotations
 from .paths import MANIFEST
 from .tools import CLEAN_PAGES, SCAN, TEXT_LAYER, clean_pages, get_tool
 
-_OPTIONS = ("seed", "damaged", "batch_size")
+_OPTIONS = ("seed", "damaged")  # what the licences are; the batch size may differ by tool
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class FactoryOptions:
     batch_size: int = 50
 
     def to_json(self) -> dict[str, Any]:
-        return {"seed": self.seed, "damaged": self.damaged, "batch_size": self.batch_size}
+        return {"seed": self.seed, "damaged": self.damaged}
 
 
 def licence_name(seed: int, index: int) -> str:
@@ -117,11 +117,12 @@ def _read_batch(job: tuple[FactoryOptions, int, tuple[str, ...]]) -> dict[str, A
 
 
 class Manifest:
-    """What a folder holds: its options and each finished (tool, batch), written after each."""
+    """What a folder holds: its options, and per tool its batch size and each finished batch,
+    written after each batch."""
 
     def __init__(self, folder: Path, options: FactoryOptions) -> None:
         self.path = folder / MANIFEST
-        self.data: dict[str, Any] = {**options.to_json(), "batches": {}}
+        self.data: dict[str, Any] = {**options.to_json(), "batch_sizes": {}, "batches": {}}
         if self.path.exists():
             try:
                 stored = json.loads(self.path.read_text("utf-8"))
@@ -134,12 +135,20 @@ class Manifest:
                                  "give the same options to add to it, or another folder")
             self.data = stored
 
+    def check_batch_size(self, tool: str, size: int) -> None:
+        """A tool's batches all have one size, or the next run could not tell what is done."""
+        stored = self.data["batch_sizes"].get(tool)
+        if stored is not None and stored != size and self.data["batches"].get(tool):
+            raise InputError(str(self.path), f"{tool} was read in batches of {stored} (asked {size}); "
+                             f"give --batch-size {stored} to add to it")
+
     def done(self, tool: str, batch: int, count: int) -> bool:
         """Whether the batch's file holds its `count` licences (a last batch grows with -n)."""
         entry = self.data["batches"].get(tool, {}).get(str(batch))
         return entry is not None and entry["count"] == count and (self.path.parent / entry["file"]).exists()
 
-    def record(self, tool: str, batch: int, entry: dict[str, Any]) -> None:
+    def record(self, tool: str, size: int, batch: int, entry: dict[str, Any]) -> None:
+        self.data["batch_sizes"][tool] = size
         self.data["batches"].setdefault(tool, {})[str(batch)] = entry
         atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n")
 
@@ -163,8 +172,10 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
         get_tool(name).check()
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out, options)
-    reports = []
     size = options.batch_size
+    for name in tools:
+        manifest.check_batch_size(name, size)
+    reports = []
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
         for batch in range((n + size - 1) // size):
@@ -186,7 +197,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
                 (out / tool).mkdir(exist_ok=True)
                 write_annotations(out / file, examples)
                 report = _report(tool, batch, examples)
-                manifest.record(tool, batch, {
+                manifest.record(tool, size, batch, {
                     "file": file, "first": indices.start, "count": len(examples),
                     "values": report.values, "values_missing": report.values_missing,
                     "clauses": report.clauses, "clauses_missing": report.clauses_missing,
