@@ -180,3 +180,47 @@ def test_every_tools_text_of_a_licence_falls_on_the_same_side_of_the_split():
     train = {e.meta["licence"] for e in split.train}
     dev = {e.meta["licence"] for e in split.dev}
     assert train and dev and not train & dev
+
+
+def test_runs_of_different_tools_in_one_folder_keep_each_others_batches(tmp_path):
+    from licex.corpus.tool_corpus import Manifest
+
+    first, second = Manifest(tmp_path, FactoryOptions(seed=5)), Manifest(tmp_path, FactoryOptions(seed=5))
+    first.record("tesseract", 25, 0, {"file": "tesseract/batch-00000.jsonl", "count": 25})
+    second.record("pdftotext", 50, 0, {"file": "pdftotext/batch-00000.jsonl", "count": 50})
+    stored = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert set(stored["batches"]) == {"tesseract", "pdftotext"}
+    assert stored["batch_sizes"] == {"tesseract": 25, "pdftotext": 50}
+
+
+def test_the_committed_tool_corpus_matches_its_manifest():
+    folder = CORPUS / "generated"
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["seed"] == 13
+    for tool, batches in manifest["batches"].items():
+        assert tool in TOOLS
+        for batch, entry in batches.items():
+            lines = (folder / entry["file"]).read_text("utf-8").splitlines()
+            assert len(lines) == entry["count"], entry["file"]
+            assert entry["values_missing"] <= entry["values"] and entry["clauses_missing"] <= entry["clauses"]
+    # one batch of each tool is read and validated in full (all of them: `licex corpus validate`)
+    for tool, batches in manifest["batches"].items():
+        examples = read_annotation_dir(folder / batches["0"]["file"])
+        assert {e.meta["tool"] for e in examples} == {tool}
+        assert all(e.meta["record"]["license_no"] for e in examples)
+
+
+def test_training_reports_the_dev_licences_of_each_tool_apart():
+    from licex.corpus.convert import Split
+    from licex.train import evaluation_sets
+
+    def example(name: str, **meta) -> AnnotatedText:
+        return AnnotatedText(name, "文", meta={"origin": "synthetic", **meta})
+
+    dev = [example("synth_00001"), example("synth_00002", layout=["damaged_labels"]),
+           example("s13_00001_pdftotext", tool="pdftotext", licence="s13_00001"),
+           example("s13_00001_tesseract", tool="tesseract", licence="s13_00001")]
+    sets = evaluation_sets(Split(train=[], dev=dev, real=[example("real", origin="real")]))
+    assert {name: [e.id for e in examples] for name, examples in sets.items()} == {
+        "real": ["real"], "dev": ["synth_00001", "synth_00002"], "dev_damaged": ["synth_00002"],
+        "dev_pdftotext": ["s13_00001_pdftotext"], "dev_tesseract": ["s13_00001_tesseract"]}

@@ -148,9 +148,17 @@ class Manifest:
         return entry is not None and entry["count"] == count and (self.path.parent / entry["file"]).exists()
 
     def record(self, tool: str, size: int, batch: int, entry: dict[str, Any]) -> None:
-        self.data["batch_sizes"][tool] = size
-        self.data["batches"].setdefault(tool, {})[str(batch)] = entry
-        atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n")
+        """Add a finished batch. Runs of other tools may be writing into the same folder: the
+        manifest is read again under a lock and only this entry is added."""
+        import fcntl
+
+        with open(self.path.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.path.exists():
+                self.data = json.loads(self.path.read_text("utf-8"))
+            self.data["batch_sizes"][tool] = size
+            self.data["batches"].setdefault(tool, {})[str(batch)] = entry
+            atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n")
 
 
 @dataclass
