@@ -1,13 +1,10 @@
-"""Run the tools users run before licex over rendered licences, and keep what they emit.
+"""Run the tools users run before licex over licences that `licex render` typeset, and keep
+what they emit (for a rendered folder, e.g. the real licences; generated licences go through
+`licex synth --tools`, which also aligns their gold).
 
-For each `OUT/text-layer/NAME.pdf` that `licex render` wrote, writes `TOOLS/<tool>/NAME.txt`:
-
-- `pdftotext` and `pdftotext-layout` (poppler-utils: `apt-get install poppler-utils`);
-- `pypdfium2`: the PDF's plain text as pypdfium2 gives it, pages joined by form feeds;
-- `tesseract`: Tesseract with chi_sim on the scanned PDF's pages at 200 dpi
-  (`apt-get install tesseract-ocr tesseract-ocr-chi-sim`); several seconds a page.
-
-Then score each tool's texts against the gold records:
+For each `RENDERED/text-layer/NAME.pdf`, writes `TOOLS/<tool>/NAME.txt` for every tool of
+`licex.corpus.tools` asked for (OCR tools read `RENDERED/scanned/NAME.pdf`'s pages, or for
+`tesseract-clean` the text-layer PDF's pages rendered clean). Then, per tool:
 
     python training/tool_texts.py RENDERED TOOLS --tools pdftotext,pdftotext-layout,pypdfium2
     licex extract TOOLS/pdftotext --rules-only -o /tmp/p.jsonl
@@ -19,35 +16,30 @@ A text already written is kept, so an interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import tempfile
 from pathlib import Path
 
-TOOLS = ("pdftotext", "pdftotext-layout", "pypdfium2", "tesseract")
+from licex.corpus.tools import CLEAN_PAGES, SCAN, TEXT_LAYER, clean_pages, get_tool
+from licex.inputs import atomic_write_text
 
 
-def tool_text(tool: str, pdf: Path, scanned: Path) -> str:
-    """What `tool` emits for the licence typeset as `pdf` (or, for OCR, scanned as `scanned`)."""
+def scanned_pages(pdf: Path) -> list[bytes]:
+    """The page images of a scanned PDF, rendered at the resolution it was scanned at."""
+    import io
+
     import pypdfium2 as pdfium
 
-    if tool in ("pdftotext", "pdftotext-layout"):
-        layout = ["-layout"] if tool == "pdftotext-layout" else []
-        return subprocess.run(["pdftotext", *layout, "-enc", "UTF-8", str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout
-    if tool == "pypdfium2":
-        document = pdfium.PdfDocument(str(pdf))
-        return "\f".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    if tool == "tesseract":
-        document = pdfium.PdfDocument(str(scanned))
+    from licex.corpus.scan import damage_ranges
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
         pages = []
-        with tempfile.TemporaryDirectory() as folder:
-            for i in range(len(document)):
-                image = Path(folder) / f"{i}.png"
-                document[i].render(scale=200 / 72).to_pil().save(image)
-                pages.append(subprocess.run(["tesseract", str(image), "-", "-l", "chi_sim"],
-                                            capture_output=True, text=True, check=True).stdout)
-        return "\f".join(pages)
-    raise ValueError(f"unknown tool {tool!r}; known: {', '.join(TOOLS)}")
+        for i in range(len(document)):
+            buffer = io.BytesIO()
+            document[i].render(scale=damage_ranges()["dpi"] / 72).to_pil().convert("L").save(buffer, format="PNG")
+            pages.append(buffer.getvalue())
+        return pages
+    finally:
+        document.close()
 
 
 def main() -> None:
@@ -56,16 +48,19 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="where to write TOOL/NAME.txt")
     parser.add_argument("--tools", default="pdftotext,pdftotext-layout,pypdfium2")
     args = parser.parse_args()
+    tools = [get_tool(name) for name in args.tools.split(",")]
+    for tool in tools:
+        tool.check()
     for pdf in sorted((args.rendered / "text-layer").glob("*.pdf")):
-        for tool in args.tools.split(","):
-            target = args.out / tool / f"{pdf.stem}.txt"
+        for tool in tools:
+            target = args.out / tool.name / f"{pdf.stem}.txt"
             if target.exists():
                 continue
+            source = {TEXT_LAYER: lambda: pdf.read_bytes(),
+                      SCAN: lambda: scanned_pages(args.rendered / "scanned" / pdf.name),
+                      CLEAN_PAGES: lambda: clean_pages(pdf.read_bytes())}[tool.reads]
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = tool_text(tool, pdf, args.rendered / "scanned" / pdf.name)
-            partial = target.with_suffix(".partial")
-            partial.write_text(text, "utf-8")
-            partial.replace(target)
+            atomic_write_text(target, tool.run(source()))
         print(pdf.stem, flush=True)
 
 
