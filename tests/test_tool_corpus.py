@@ -224,3 +224,27 @@ def test_training_reports_the_dev_licences_of_each_tool_apart():
     assert {name: [e.id for e in examples] for name, examples in sets.items()} == {
         "real": ["real"], "dev": ["synth_00001", "synth_00002"], "dev_damaged": ["synth_00002"],
         "dev_pdftotext": ["s13_00001_pdftotext"], "dev_tesseract": ["s13_00001_tesseract"]}
+
+
+def test_the_ceiling_counts_the_printed_values_a_tool_kept_verbatim_or_repairably():
+    from licex.corpus.tool_corpus import value_ceiling
+
+    record = {"license_no": "B2-20160073", "company_name": "北京某某科技有限公司", "legal_representative": "张三",
+              "issue_date": "2020-05-13"}
+    # the company kept verbatim (spacing aside), the date in another form that reads the same,
+    # the legal representative lost
+    text = "经营许可证编号:B2-20160073\n公司名称:北京某某 科技有限公司\n发证日期:2020年5月13日\n"
+    date_at = text.index("2020年")
+    example = AnnotatedText("x_tool", text, entities=[(date_at, date_at + 10, "ISSUE_DATE")],
+                            meta={"origin": "synthetic", "record": record})
+    ceiling = value_ceiling([example])
+    assert (ceiling.values, ceiling.verbatim, ceiling.repaired) == (4, 2, 1)
+    assert ceiling.to_json()["share_present"] == 0.75
+
+
+def test_first_starts_at_a_later_batch_of_the_same_licences(tmp_path):
+    reports = make_tool_corpus(tmp_path, 4, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2), first=2)
+    assert [(r.batch, r.documents) for r in reports] == [(1, 2)]
+    assert sorted(e.meta["licence"] for e in read_annotation_dir(tmp_path)) == ["s5_00002", "s5_00003"]
+    with pytest.raises(InputError, match="--first 1 is not a multiple of the batch size 2"):
+        make_tool_corpus(tmp_path, 4, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2), first=1)

@@ -512,10 +512,11 @@ def synth(
     tools: Annotated[Optional[str], typer.Option("--tools", help="Typeset and scan the licences and keep what these tools emit, with the gold aligned onto it (comma-separated: pdftotext, pdftotext-layout, pypdfium2, licex-pdf, tesseract-clean, tesseract, rapidocr). Resumable: adds what OUTPUT's manifest lacks.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="With --tools: licences per batch (one file per tool and batch).", min=1)] = 50,
     workers: Annotated[int, typer.Option("--workers", help="With --tools: processes reading licences in parallel.", min=1)] = 1,
+    first: Annotated[int, typer.Option("--first", help="With --tools: start at this licence (a multiple of the batch size), e.g. to read licences no other tool has read.", min=0)] = 0,
 ) -> None:
     """Generate N annotated synthetic licences with their gold records, or (--tools) what real tools make of them."""
     if tools is not None:
-        _tool_corpus(n, output, seed, damaged, tools, batch_size, workers)
+        _tool_corpus(n, output, seed, damaged, tools, batch_size, workers, first)
         return
     from .corpus.paths import generated_corpus_target
     from .corpus.synth import generate
@@ -526,7 +527,8 @@ def synth(
     stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 
-def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int) -> None:
+def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int,
+                 first: int) -> None:
     require("tools", "licex synth --tools")
     from .corpus.tool_corpus import FactoryOptions, corpus_summary, make_tool_corpus
     from .corpus.tools import ToolMissing, get_tool
@@ -538,10 +540,10 @@ def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, ba
     except (ValueError, ToolMissing) as error:
         fail(str(error))
         raise typer.Exit(2)
-    with _corpus_errors(), _progress(n) as progress:
-        task = progress.add_task("reading licences", total=n)
+    with _corpus_errors(), _progress(n - first) as progress:
+        task = progress.add_task("reading licences", total=max(n - first, 0))
         make_tool_corpus(output, n, names, FactoryOptions(seed, damaged, batch_size), workers,
-                         progress=lambda: progress.advance(task))
+                         progress=lambda: progress.advance(task), first=first)
     table = Table("tool", "licences", "values", "not aligned", "clauses", "not aligned", title=f"{output}")
     for name, total in corpus_summary(output):
         table.add_row(name, str(total["count"]), str(total["values"]), str(total["values_missing"]),

@@ -19,6 +19,7 @@ from typing import Any
 from .corpus.annotations import AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
 from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
+from .corpus.tool_corpus import value_ceiling
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
 from .inputs import atomic_write_text
@@ -99,6 +100,7 @@ def train(
     if (output / "evaluation").exists():  # a set the new run lacks must not leave its old report
         shutil.rmtree(output / "evaluation")
 
+    sets = evaluation_sets(split)
     metrics: dict[str, Any] = {
         "config": str(config),
         "overrides": {k: v for k, v in settings.items() if not k.startswith("paths.")},
@@ -106,7 +108,10 @@ def train(
                    "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
-        "evaluation": evaluate_sets(model, evaluation_sets(split), output / "evaluation", progress),
+        "evaluation": evaluate_sets(model, sets, output / "evaluation", progress),
+        # Per tool: the share of the printed values still in the tool's text (the ceiling).
+        "ceiling": {name: value_ceiling(examples).to_json() for name, examples in sets.items()
+                    if name.startswith("dev_") and any("record" in e.meta for e in examples)},
     }
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return TrainResult(model, metrics)

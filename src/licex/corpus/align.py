@@ -23,11 +23,13 @@ with its reason, for the corpus report. The gold record stays the licence's true
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
+
+from ..hanzi import to_simplified
+from ..text import nfkc_char
 
 # Similarity (0-100) a fuzzy match must reach, by the length of the value.
 _SHORTEST_FUZZY = 4
@@ -52,8 +54,9 @@ class Alignment:
 
 
 def _fold(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char)
-    return (folded if len(folded) == 1 else char).lower()
+    """A character as the rules read it (NFKC, simplified), lower case; one for one."""
+    folded = nfkc_char(char)
+    return (to_simplified(folded) if len(folded) == 1 else char).lower()
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:

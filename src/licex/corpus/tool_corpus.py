@@ -173,9 +173,12 @@ class BatchReport:
 
 
 def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOptions, workers: int = 1,
-                     progress: Callable[[], None] | None = None) -> list[BatchReport]:
-    """Licences 0..n-1 through `tools` into `out`, batch by batch, skipping finished batches.
-    `progress` hears of each licence read (by all the tools its batch still needs)."""
+                     progress: Callable[[], None] | None = None, first: int = 0) -> list[BatchReport]:
+    """Licences `first`..n-1 through `tools` into `out`, batch by batch, skipping finished
+    batches; `first` is a multiple of the batch size (a batch is the same licences whenever it
+    is made). `progress` hears of each licence read (by all the tools its batch still needs)."""
+    if first % options.batch_size:
+        raise InputError(str(out), f"--first {first} is not a multiple of the batch size {options.batch_size}")
     for name in tools:
         get_tool(name).check()
     out.mkdir(parents=True, exist_ok=True)
@@ -186,7 +189,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
     reports = []
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        for batch in range((n + size - 1) // size):
+        for batch in range(first // size, (n + size - 1) // size):
             indices = range(batch * size, min(n, (batch + 1) * size))
             todo = tuple(tool for tool in tools if not manifest.done(tool, batch, len(indices)))
             if not todo:
@@ -239,3 +242,46 @@ def corpus_summary(out: Path) -> Iterator[tuple[str, dict[str, int]]]:
         for entry in batches.values():
             total.update({key: entry[key] for key in ("count", "values", "values_missing", "clauses", "clauses_missing")})
         yield tool, dict(total)
+
+
+@dataclass
+class Ceiling:
+    """What a tool left of the values a licence printed: all of them, those still in its text
+    verbatim, and those that read as the printed value after the normalisers' repairs (a
+    misread the value readers undo). `present` over `values` is the most a reader can get."""
+
+    values: int = 0
+    verbatim: int = 0
+    repaired: int = 0
+
+    @property
+    def present(self) -> int:
+        return self.verbatim + self.repaired
+
+    def to_json(self) -> dict[str, Any]:
+        return {"values": self.values, "verbatim": self.verbatim, "repaired": self.repaired,
+                "share_present": round(self.present / self.values, 4) if self.values else None}
+
+
+def value_ceiling(examples: Sequence[AnnotatedText]) -> Ceiling:
+    """The ceiling of tool texts that carry their licence's record (see `Ceiling`)."""
+    from ..text import nfkc
+    from ..values import read_value
+    from .align import squeeze
+    from .typeset import PrintedLicence
+
+    ceiling = Ceiling()
+    for example in examples:
+        if "record" not in example.meta:
+            continue
+        squeezed = squeeze(example.text)[0]
+        read: dict[str, list[Any]] = {}
+        for start, end, label in example.entities:
+            read.setdefault(label, []).append(read_value(label, nfkc(example.text[start:end])))
+        for label, printed in PrintedLicence.from_record(example.meta["record"], []).printed_values():
+            ceiling.values += 1
+            if squeeze(printed)[0] in squeezed:
+                ceiling.verbatim += 1
+            elif (value := read_value(label, printed)) is not None and value in read.get(label, ()):
+                ceiling.repaired += 1
+    return ceiling
