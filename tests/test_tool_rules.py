@@ -1,0 +1,66 @@
+"""The rules on what tools emit: small snippets in the shape pdftotext, pdftotext -layout,
+pypdfium2 and Tesseract (chi_sim) print a licence, one case at a time.
+
+Every company, person and number here is invented. Each snippet is what a tool made of a
+typeset licence (the label column of a bordered table dropped, a hyphen read as 一, a footer
+inside a clause); each test fails without the rule or normaliser it is named for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from licex.normalize import normalize_license_no, parse_money
+from licex.record import Money
+
+CLAUSES_1_2 = (
+    "一、你公司应当遵守《中华人民共和国电信条例》等行业管理规定。\n"
+    "二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n"
+)
+
+
+# -- licence numbers with the hyphen lost or replaced ----------------------------------------------
+
+@pytest.mark.parametrize("printed, number", [
+    ("B120195402", "B1-20195402"),  # the hyphen lost
+    ("B2.20160073", "B2-20160073"),  # read as a dot
+    ("B2一20160073", "B2-20160073"),  # read as the numeral 一
+    ("B2—20160073", "B2-20160073"),  # a dash
+    ("京B2_20192917", "京B2-20192917"),
+    ("A2.B1.B2.20090003", "A2.B1.B2-20090003"),  # the dots between codes stay
+    ("Bl20172156", "B1-20172156"),
+])
+def test_a_licence_number_with_its_hyphen_lost_or_replaced_reads_in_its_canonical_form(extract, printed, number):
+    assert normalize_license_no(printed) == number
+    text = f"经营许可证编号: {printed}\n公司名称: 北京星河数字科技有限公司\n"
+    assert extract(text).fields()["license_no"] == number
+    changed = f"经营许可证编号: B1-20230001\n公司名称: 北京星河数字科技有限公司\n{printed} 变更为 B1-20230001\n"
+    assert extract(changed).fields()["previous_license_nos"] == [number]
+
+
+def test_eight_digits_after_a_code_need_nothing_between_but_nine_are_no_number():
+    assert normalize_license_no("B1201954021") == "B1201954021"  # left as printed: no number
+    assert normalize_license_no("B2-2004-0851") == "B2-2004-0851"  # the old four-four form
+
+
+# -- Chinese numerals OCR confused in an amount ------------------------------------------------------
+
+@pytest.mark.parametrize("printed, amount", [
+    ("人民币参什万元", 30_000_000),  # Tesseract: 叁仟 read 参什
+    ("人民币喜件万元", 10_000_000),  # Tesseract: 壹仟 read 喜件
+    ("人民币肆什万元", 40_000_000),  # 什 is 仟 where that reads
+    ("人民币壹仟伍什万元", 10_500_000),  # 仟伍仟 is no number: 什 is 拾 there
+    ("人民币伍佰方元", 5_000_000),
+    ("人民币肄仟万元", 40_000_000),
+    ("5OO万元", 5_000_000),
+])
+def test_numerals_ocr_confused_in_an_amount_read_as_the_numerals(extract, printed, amount):
+    assert parse_money(printed) == Money(amount=amount, currency="CNY")
+    text = f"经营许可证编号: B1-20195402\n公司名称: 北京星河数字科技有限公司\n注册资本: {printed}\n"
+    assert extract(text).fields()["registered_capital_cny"] == amount
+
+
+@pytest.mark.parametrize("text, amount", [("地方500万元", 5_000_000), ("什么都没有", None), ("方元", None)])
+def test_look_alikes_outside_an_amount_stay_what_they_are(text, amount):
+    money = parse_money(text)
+    assert (money.amount if money else None) == amount
