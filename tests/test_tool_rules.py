@@ -8,10 +8,17 @@ inside a clause); each test fails without the rule or normaliser it is named for
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import srsly
+
+from licex.labels import default_label_words
+from licex.layout import TextView, with_labels_repaired
 from licex.normalize import normalize_license_no, parse_money
 from licex.record import Money
+
+NON_LICENCES = Path(__file__).parent / "data" / "non_licences.jsonl"
 
 CLAUSES_1_2 = (
     "一、你公司应当遵守《中华人民共和国电信条例》等行业管理规定。\n"
@@ -64,3 +71,64 @@ def test_numerals_ocr_confused_in_an_amount_read_as_the_numerals(extract, printe
 def test_look_alikes_outside_an_amount_stay_what_they_are(text, amount):
     money = parse_money(text)
     assert (money.amount if money else None) == amount
+
+
+# -- labels OCR printed with a look-alike character --------------------------------------------------
+
+DAMAGED_LABELS = """经营许可证编亏: B1-20195402
+么司名称: 北京星河数字科技有限公司
+法定代表入   王小明
+注册资夲     人民币壹仟万元
+注删住所     北京市朝阳区望京街10号
+业务种类     第一类增值电信业务中的互联网数据中心业务
+业务覆羔范围 全国
+签发入    李雷
+发证日朗     2019年3月1日
+有效期至     2024年3月1日
+"""
+
+
+def test_labels_with_one_misread_character_are_read_as_the_labels(extract):
+    result = extract(DAMAGED_LABELS)
+    assert result.fields() == {
+        "license_no": "B1-20195402",
+        "company_name": "北京星河数字科技有限公司",
+        "legal_representative": "王小明",
+        "registered_capital_cny": 10_000_000,
+        "registered_address": "北京市朝阳区望京街10号",
+        "businesses": [("B11", [], "全国")],
+        "signer": "李雷",
+        "issue_date": "2019-03-01",
+        "expiry_date": "2024-03-01",
+    }
+    # The evidence is what the tool printed: the repair lives in the rules' view only.
+    assert result.evidence("company_name") == ["北京星河数字科技有限公司"]
+    assert "么司名称" in result.doc.text
+
+
+@pytest.mark.parametrize("line", [
+    "公司名单的说明",  # one character off 公司名称, but running on: no label
+    "签发入是王小明",  # a three-character name needs a colon or a cell boundary after it
+    "业务覆羔",  # four characters of a six-character name
+])
+def test_words_near_a_label_in_running_text_are_no_label(line):
+    view = TextView.of(f"{line}\n")
+    assert with_labels_repaired(view, default_label_words()) is view
+
+
+def test_no_label_is_repaired_in_ordinary_text():
+    """The non-licence texts (news, regulations, company profiles) read as printed."""
+    words = default_label_words()
+    rows = list(srsly.read_jsonl(NON_LICENCES))
+    assert len(rows) == 50
+    repaired = [row["text"][:40] for row in rows
+                if with_labels_repaired(view := TextView.of(row["text"]), words) is not view]
+    assert repaired == []
+
+
+def test_names_one_character_apart_of_the_same_label_are_no_ambiguity():
+    words = default_label_words()
+    assert words.near_name("注册资夲") in ("注册资本", "注册资金")
+    assert words.near_name("有效期阻") in ("有效期至", "有效期限")
+    assert words.near_name("公司名称") is None  # a name already
+    assert words.near_name("公司名") is None  # a character dropped: not guessed
