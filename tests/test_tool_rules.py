@@ -132,3 +132,68 @@ def test_names_one_character_apart_of_the_same_label_are_no_ambiguity():
     assert words.near_name("有效期阻") in ("有效期至", "有效期限")
     assert words.near_name("公司名称") is None  # a name already
     assert words.near_name("公司名") is None  # a character dropped: not guessed
+
+
+# -- clause numbers misread or missing ----------------------------------------------------------------
+
+SPECIAL = "特别规定事项\n"
+SECTION = "你公司在经营信息服务业务时应当遵守下列规定:\n"
+SUB_CLAUSES = [
+    "你公司应当按照经营许可证载明的服务项目开展经营活动。",
+    "未经批准,你公司不得开展固定网电话信息服务。",
+    "你公司制作、复制、发布、传播的信息不得含有法律法规禁止的内容。",
+    "你公司发布信息服务业务广告时,应当标明公司名称和经营许可证编号。",
+]
+
+
+def _clause_text(top_markers: list[str], sub_markers: list[str]) -> str:
+    general = ["你公司应当遵守《中华人民共和国电信条例》等行业管理规定。",
+               "你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。"]
+    lines = [SPECIAL] + [f"{m}{body}\n" for m, body in zip(top_markers, general)]
+    lines.append(f"{top_markers[2]}{SECTION}")
+    lines += [f"{m}{body}\n" for m, body in zip(sub_markers, SUB_CLAUSES)]
+    return "经营许可证编号: B2-20190001\n" + "".join(lines)
+
+
+CLEAN = (["一、", "二、", "三、"], ["(一)", "(二)", "(三)", "(四)"])
+
+
+@pytest.fixture(scope="module")
+def clean_clauses(extract):
+    clauses = extract(_clause_text(*CLEAN)).clauses()
+    assert [(number, business) for number, _, business in clauses] == [
+        ("一", None), ("二", None), ("三", "B25"), ("三(一)", "B25"), ("三(二)", "B25"), ("三(三)", "B25"), ("三(四)", "B25")]
+    return clauses
+
+
+@pytest.mark.parametrize("top, sub", [
+    (["一、", "二二、", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # a stutter
+    (["一.", "二,", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # 、 read as . or ,
+    (["一、", "一、", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # 二 lost a stroke: the numbering goes on
+    (["一、", "二、", "人三、"], ["(一)", "(二)", "(三)", "(四)"]),  # a stray character before the numeral
+    (["一、", "二、", "三、"], ["(一)", "二)", "(三", "(四)"]),  # a bracket lost
+    (["一、", "二、", "三、"], ["(己)", "(二)", "《三)", "(/四)"]),  # an unreadable numeral, ( read 《, a stray /
+    (["一、", "二、", "三、"], ["(一)", "(三)", "(三)", "(四)"]),  # 二 read 三: the next 三 says so
+])
+def test_clause_numbers_misread_are_read_by_the_numbering(extract, clean_clauses, top, sub):
+    """Each as the clean markers read: the same clauses, numbers and labels."""
+    assert extract(_clause_text(top, sub)).clauses() == clean_clauses
+
+
+def test_plus_for_ten_and_a_lookalike_for_eight_read_as_numerals(extract):
+    general = "".join(f"{n}、你公司应当遵守第{n}项行业管理规定。\n" for n in "一二三四五六七八九")
+    text = ("经营许可证编号: B2-20190001\n" + SPECIAL + general
+            + "+、你公司应当遵守行业管理规定。\n十一、你公司应当遵守行业管理规定。\n")
+    assert [number for number, _, _ in extract(text).clauses()][-3:] == ["九", "十", "十一"]
+    text = text.replace("八、", "入、")
+    assert [number for number, _, _ in extract(text).clauses()][6:9] == ["七", "八", "九"]
+
+
+def test_a_lost_sub_clause_marker_leaves_the_later_ones_their_numbers(extract):
+    text = _clause_text(["一、", "二、", "三、"], ["(一)", "(", "(三)", "(四)"])
+    assert [number for number, _, _ in extract(text).clauses()][3:] == ["三(一)", "三(三)", "三(四)"]
+
+
+def test_numbers_quoted_inside_a_clause_are_no_markers(extract, clean_clauses):
+    text = _clause_text(*CLEAN).replace("行业管理规定。\n", "行业管理规定,第一、二类业务除外。\n", 1)
+    assert extract(text).clauses() == clean_clauses

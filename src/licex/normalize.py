@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
-from .patterns import read_jsonl
 from .record import Money
-from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, spaced, without_whitespace
+from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, numeral_lookalikes, numeral_readings, spaced, without_whitespace
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
@@ -90,8 +89,7 @@ _NUMERALS = "0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆
 _AMOUNT_RE = re.compile(rf"[{_NUMERALS}]+")
 # Characters OCR prints for a numeral of an amount (什 for 仟, 参 for 叁), each with the numerals
 # it may stand for, likeliest first (patterns/numeral_lookalikes.jsonl).
-_NUMERAL_LOOKALIKES: dict[str, list[str]] = {row["printed"]: row["numerals"]
-                                             for row in read_jsonl("numeral_lookalikes.jsonl")}
+_NUMERAL_LOOKALIKES = numeral_lookalikes("amount")
 _LOOKALIKE_CHARS = "".join(map(re.escape, _NUMERAL_LOOKALIKES))
 # An amount with look-alikes in it: numerals and look-alikes, at least one real numeral, ending
 # where the money does (元, or a currency word such as 美元). A look-alike is read as a numeral
@@ -106,10 +104,8 @@ def _repaired_amount(amount: str) -> str:
     """An amount with its look-alikes read as numerals: the first reading cn2an accepts, trying
     each look-alike's numerals in order (壹仟伍什万 reads 壹仟伍拾万: 壹仟伍仟万 is no number).
     Where none reads, the text stays as printed (地方500万元: 方 is no numeral there)."""
-    readings = [""]
-    for char in amount:
-        readings = [reading + numeral for reading in readings for numeral in _NUMERAL_LOOKALIKES.get(char, [char])]
-    return next((reading for reading in readings if _cn2an(reading.strip("."), "smart") is not None), amount)
+    return next((reading for reading in numeral_readings(amount, _NUMERAL_LOOKALIKES)
+                 if _cn2an(reading.strip("."), "smart") is not None), amount)
 
 
 def parse_money(text: str | None) -> Money | None:
