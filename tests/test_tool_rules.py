@@ -197,3 +197,29 @@ def test_a_lost_sub_clause_marker_leaves_the_later_ones_their_numbers(extract):
 def test_numbers_quoted_inside_a_clause_are_no_markers(extract, clean_clauses):
     text = _clause_text(*CLEAN).replace("行业管理规定。\n", "行业管理规定,第一、二类业务除外。\n", 1)
     assert extract(text).clauses() == clean_clauses
+
+
+# -- a label and its value on separate lines, with what a seal or border left between -------------------
+
+def test_a_shaped_value_is_found_past_a_line_of_ocr_noise_after_its_label(extract):
+    """Tesseract over a bordered cell under a seal: the label, a line of noise, then the value."""
+    text = ("经营许可证编号: B2-20190001\n公司名称: 北京星河数字科技有限公司\n"
+            "注册资本\nAAAEa\n人民币壹仟万元\n有效期至\nAAAEa\n攻   ”|2024年3月1日\n发证日期   2019年3月1日\n")
+    fields = extract(text).fields()
+    assert fields["expiry_date"] == "2024-03-01" and fields["issue_date"] == "2019-03-01"
+    assert fields["registered_capital_cny"] == 10_000_000
+
+
+def test_free_text_after_a_label_is_its_first_line_only(extract):
+    """A name has no shape to check: the line after the label is it, never one further down."""
+    text = "经营许可证编号: B2-20190001\n法定代表人\n\n\n公司名称: 北京星河数字科技有限公司\n"
+    assert "legal_representative" not in extract(text).fields()
+
+
+def test_labels_and_values_alternating_line_by_line(extract):
+    """pdftotext of a two-column table: each label, then its value on the next line."""
+    text = ("经营许可证编号: B2-20190001\n公司名称\n北京星河数字科技有限公司\n法定代表人\n王小明\n注册资本\n"
+            "人民币壹仟万元\n发证日期\n2019年3月1日\n有效期至\n2024年3月1日\n")
+    assert extract(text).fields() == {
+        "license_no": "B2-20190001", "company_name": "北京星河数字科技有限公司", "legal_representative": "王小明",
+        "registered_capital_cny": 10_000_000, "issue_date": "2019-03-01", "expiry_date": "2024-03-01"}

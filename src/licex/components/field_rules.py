@@ -272,14 +272,16 @@ class FieldRules(RuleDataPipe):
             if hit.label is None or hit.label in BUSINESS_LABELS or _in_header(tables, hit.start):
                 continue
             limit = _value_limit(layout, labels, i)
-            value = _first_value_line(layout, hit.value_start, limit)
-            if value is None:
-                continue
-            if hit.label in _WRAPPING_FIELDS:
-                value = _wrapped(layout, *value, limit)
-            checked = _check_value(hit.label, layout.view.text, *value)
-            if checked is not None:
-                yield Hit(hit.label, *checked)
+            lines = _value_lines(layout, hit.value_start, limit)
+            if ENTITY_LABELS[hit.label].value not in _SHAPED_VALUES:
+                lines = lines[:1]  # free text: the first line is the value, whatever it says
+            for value in lines:
+                if hit.label in _WRAPPING_FIELDS:
+                    value = _wrapped(layout, *value, limit)
+                checked = _check_value(hit.label, layout.view.text, *value)
+                if checked is not None:
+                    yield Hit(hit.label, *checked)
+                    break
 
     # -- tables with a header row of labels ------------------------------------------------------
 
@@ -461,18 +463,27 @@ def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
     return limit
 
 
-def _first_value_line(layout: Layout, start: int, limit: int) -> tuple[int, int] | None:
-    """The first non-blank stretch of one line in [start, limit), trimmed."""
+# Value kinds that say by their shape whether a line is the value (a date parses, an amount
+# names its currency): a label's value may be looked for past a line OCR made of a seal or a
+# border (有效期至 / AAAEa / 2016年07月19日), where free text would take that line.
+_SHAPED_VALUES = frozenset({"date", "money", "licence_no", "domain"})
+# How many lines after a label a shaped value is looked for.
+_SHAPED_VALUE_LINES = 3
+
+
+def _value_lines(layout: Layout, start: int, limit: int) -> list[tuple[int, int]]:
+    """The first non-blank stretches of the lines in [start, limit), trimmed, at most _SHAPED_VALUE_LINES."""
     text = layout.view.text
+    stretches = []
     pos = start
-    while pos < limit:
+    while pos < limit and len(stretches) < _SHAPED_VALUE_LINES:
         end = text.find("\n", pos, limit)
         end = limit if end < 0 else end
         a, b = _trim(text, pos, end)
         if a < b:
-            return a, b
+            stretches.append((a, b))
         pos = end + 1
-    return None
+    return stretches
 
 
 def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int]:
