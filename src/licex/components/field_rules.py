@@ -279,7 +279,7 @@ class FieldRules(RuleDataPipe):
                 if hit.label in _WRAPPING_FIELDS:
                     value = _wrapped(layout, *value, limit)
                 checked = _check_value(hit.label, layout.view.text, *value)
-                if checked is not None:
+                if checked is not None and gives_value(hit.label, layout.view.text[slice(*checked)]):
                     yield Hit(hit.label, *checked)
                     break
 
