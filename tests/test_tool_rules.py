@@ -223,3 +223,70 @@ def test_labels_and_values_alternating_line_by_line(extract):
     assert extract(text).fields() == {
         "license_no": "B2-20190001", "company_name": "北京星河数字科技有限公司", "legal_representative": "王小明",
         "registered_capital_cny": 10_000_000, "issue_date": "2019-03-01", "expiry_date": "2024-03-01"}
+
+
+# -- a front page whose label column a tool dropped ----------------------------------------------------
+
+UNLABELLED_FRONT_PAGE = """中华人民共和国增值电信业务经营许可证
+经营许可证编号: B2-20190001
+
+根据《中华人民共和国电信条例》及国家有关规定,经审查,准许你公司按照本经营许可证(正文和附件)
+载明的内容经营增值电信业务,特颁发跨地区增值电信业务经营许可证。
+
+北京星河数字科技有限公司
+王小明
+
+人民币参什万元
+
+北京市朝阳区望京街10号X座
+第二类增值电信业务中的信息服务业务
+不含互联网信息服务
+全国
+第一类增值电信业务中的互联网接入服务业务
+北京、上海
+李雷
+2019年03月01日
+
+2024年02月29日
+
+业务覆盖范围
+经营许可证编号: B2-20190001                                           第1页
+"""
+
+
+def test_a_front_page_without_its_label_column_is_read_by_the_shape_of_each_value(extract):
+    """Tesseract over a bordered table: the labels dropped, the values one a line, in order."""
+    assert extract(UNLABELLED_FRONT_PAGE).fields() == {
+        "license_no": "B2-20190001",
+        "company_name": "北京星河数字科技有限公司",
+        "legal_representative": "王小明",
+        "registered_capital_cny": 30_000_000,
+        "registered_address": "北京市朝阳区望京街10号X座",
+        "businesses": [("B25", ["不含互联网信息服务"], "全国"), ("B14", [], "北京、上海")],
+        "signer": "李雷",
+        "issue_date": "2019-03-01",
+        "expiry_date": "2024-02-29",
+    }
+
+
+def test_a_front_page_with_its_labels_is_never_read_by_shape(extract):
+    """Where labels are printed they say which value is which: a line without one is no value."""
+    text = ("经营许可证编号: B2-20190001\n公司名称: 北京星河数字科技有限公司\n法定代表人: 王小明\n"
+            "李雷\n发证日期: 2019年03月01日\n")
+    fields = extract(text).fields()
+    assert fields["legal_representative"] == "王小明" and "signer" not in fields
+
+
+@pytest.mark.parametrize("printed, value", [("]华成育卓传媒有限公司", "华成育卓传媒有限公司"),
+                                            ("北京、上海2直辖市]", "北京、上海2直辖市"), ("|王小明", "王小明")])
+def test_a_border_read_as_a_bracket_or_bar_beside_a_value_is_no_part_of_it(printed, value):
+    from licex.normalize import clean_value
+
+    assert clean_value(printed) == value
+
+
+def test_one_character_is_no_name():
+    from licex.values import read_value
+
+    assert read_value("SIGNER", "国]") is None and read_value("LEGAL_REP", "E") is None
+    assert read_value("SIGNER", "李雷") == "李雷"

@@ -45,7 +45,13 @@ def clean_value(text: str | None) -> str:
     Trailing sentence punctuation belongs to the sentence, not to the value.
     """
     t = _CJK_SPACE_RE.sub("", nfkc(text))
-    return WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+    t = WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+    return _OCR_EDGE_RE.sub("", t) if "[" not in t else t
+
+
+# What OCR makes of a table's border or a seal's edge beside a value: a square bracket or a bar,
+# which no licence value prints (unless it opens one: [ inside keeps them).
+_OCR_EDGE_RE = re.compile(r"^[\]|]+\s*|\s*[\]|]+$")
 
 
 _OCR_DIGITS = str.maketrans("OolI", "0011")

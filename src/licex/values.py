@@ -25,7 +25,7 @@ _NUMBER_RE = re.compile(r"\d{4}")
 # An amount names its currency: 元 (人民币, 万元) or a currency word.
 _CURRENCY_RE = re.compile(r"元|人民币|美金|港币|欧元|日元")
 # A person's name: a few characters, no digits, no label colon.
-_NAME_MAX_CHARS = 12
+_NAME_MIN_CHARS, _NAME_MAX_CHARS = 2, 12  # a surname and a given name at least
 _NOT_A_NAME_RE = re.compile(r"[\d:]")
 # A domain (www.example.com.cn, maybe with a scheme, port or path; internationalised labels
 # allowed), or several separated by 、 , ;.
@@ -71,7 +71,7 @@ def _licence_no(text: str) -> str | None:
 
 def _person(text: str) -> str | None:
     name = clean_value(text)
-    if not name or len(name.replace(" ", "")) > _NAME_MAX_CHARS or _NOT_A_NAME_RE.search(name):
+    if not name or not _NAME_MIN_CHARS <= len(name.replace(" ", "")) <= _NAME_MAX_CHARS or _NOT_A_NAME_RE.search(name):
         return None
     return name
 
