@@ -290,3 +290,44 @@ def test_one_character_is_no_name():
 
     assert read_value("SIGNER", "国]") is None and read_value("LEGAL_REP", "E") is None
     assert read_value("SIGNER", "李雷") == "李雷"
+
+
+# -- footers in the middle of a clause ----------------------------------------------------------------
+
+FOOTERS = [
+    "司(局)负责人:              公司代表:\n第 2 页\n经营许可证编号: B2-20190001\n",  # pdftotext -layout
+    "司(局)负责人:\n公司代表:\n二〇二〇年 月 日\n",  # one cell a line
+    "|司(局)负责人: 张三         公司代表: 李四\n- 2 -\n",  # Tesseract: a border read as a bar
+    "经营许可证编号: B2-20190001      第2页\n",  # the page header of the next page
+]
+
+
+@pytest.mark.parametrize("footer", FOOTERS)
+def test_a_footer_inside_a_clause_neither_ends_it_nor_enters_its_text(extract, footer):
+    text = ("经营许可证编号: B2-20190001\n特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》等行业\n"
+            f"{footer}管理规定。\n二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n")
+    result = extract(text)
+    assert [number for number, _, _ in result.clauses()] == ["一", "二"]
+    clause = result.doc._.licex_analysis.clauses[0]
+    assert clause.body == "你公司应当遵守《中华人民共和国电信条例》等行业管理规定。"
+    assert result.clause_text("一").endswith("管理规定。")
+
+
+def test_a_page_number_level_with_a_clauses_last_line_is_no_part_of_it(extract):
+    """pdftotext -layout writes the footer's page number on the line of the page's last words."""
+    text = ("经营许可证编号: B2-20190001\n特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》等行业"
+            "                     第2页\n管理规定。\n二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n")
+    clause = extract(text).doc._.licex_analysis.clauses[0]
+    assert clause.body == "你公司应当遵守《中华人民共和国电信条例》等行业管理规定。"
+
+
+# -- full-width and ASCII punctuation mixed ------------------------------------------------------------
+
+@pytest.mark.parametrize("block", [
+    "业务种类: 第二类增值电信业务中的信息服务业务(含互联网信息服务,不含信息搜索查询服务；)\n业务覆盖范围: 北京,上海;广东\n",
+    "业务种类：第二类增值电信业务中的信息服务业务\n服务项目：含互联网信息服务;不含信息搜索查询服务\n业务覆盖范围：北京、上海，广东\n",
+    "业务种类 : 第二类增值电信业务中的信息服务业务（含互联网信息服务；不含信息搜索查询服务)\n业务覆盖范围 :北京；上海、广东。\n",
+])
+def test_full_width_and_ascii_punctuation_mixed_read_the_same(extract, block):
+    fields = extract("经营许可证编号: B2-20190001\n" + block).fields()
+    assert fields["businesses"] == [("B25", ["含互联网信息服务", "不含信息搜索查询服务"], "北京、上海、广东")]

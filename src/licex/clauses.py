@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .labels import PAGE_NUMBER
 from .layout import Layout
 from .normalize import chinese_to_int, int_to_chinese, parse_business
 from .text import CN_NUMERAL, numeral_lookalikes, numeral_readings, without_whitespace
@@ -30,6 +31,9 @@ _MARKER_RE = re.compile(
     rf"|(?P<open>[(《])?[ \t/]*(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)))[ \t]*(?P<close>\))?)",
     re.MULTILINE,
 )
+# A page number a tool wrote at the end of a clause's line, set apart by a cell gap (pdftotext
+# -layout and Tesseract put the footer's page number level with the page's last line).
+_TRAILING_PAGE_NUMBER_RE = re.compile(rf"(?:\t|[ ]{{2,}})[ \t]*{PAGE_NUMBER}[ \t]*$", re.MULTILINE)
 _SECTION_HEADER_RE = re.compile(r"经营(?P<business>.{2,60}?业务)(?:时|的)[,]?(?:应当|应)?遵守(?:下列|以下|如下)规定")
 # `(适用于信息搜索查询服务)` says which service a sub-clause applies to; the obligation follows it.
 _APPLICABILITY_RE = re.compile(r"^\((?:仅)?适用于[^()]*\)")
@@ -152,7 +156,7 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
         limit = markers[i + 1][0].start if i + 1 < len(markers) else region_end
         # The clause ends at its last content character, never inside trailing page noise.
         end = noise.last_content_end(view.text, start, limit)
-        body = without_whitespace(noise.content(view.text, marker.body_start, limit))
+        body = without_whitespace(_TRAILING_PAGE_NUMBER_RE.sub("", noise.content(view.text, marker.body_start, limit)))
         body = _APPLICABILITY_RE.sub("", body, count=1)
         is_header = sub_no is None and is_section_header(body)
         if sub_no is None:

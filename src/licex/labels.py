@@ -54,7 +54,7 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
                     "A business type as printed (第一类增值电信业务中的互联网数据中心业务, 信息服务业务).", True),
         EntityLabel("SERVICE_ITEM", "businesses.service_items", "text",
                     "A 含/不含/仅限 restriction or named sub-service of the business before it, without brackets.", True),
-        EntityLabel("COVERAGE", "businesses.coverage", "text",
+        EntityLabel("COVERAGE", "businesses.coverage", "places",
                     "The coverage of the business before it (全国; 机房所在地为…; province lists), ending before 。.", True),
         EntityLabel("ISSUE_DATE", "issue_date", "date", "The value of 发证日期.", False),
         EntityLabel("EXPIRY_DATE", "expiry_date", "date", "The value of 有效期至.", False),

@@ -15,6 +15,7 @@ from typing import Any
 
 from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
 from .normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
+from .text import LIST_MARK
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -76,6 +77,15 @@ def _person(text: str) -> str | None:
     return name
 
 
+# A comma or semicolon between two places of a list: a tool's (or a typist's) for the list mark 、
+# (北京,上海；广东 reads 北京、上海、广东).
+_PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9fff])")
+
+
+def _places(text: str) -> str | None:
+    return _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(text)) or None
+
+
 def _money(text: str) -> Any | None:
     return parse_money(text) if _CURRENCY_RE.search(clean_value(text)) else None
 
@@ -103,6 +113,7 @@ def _year(text: str) -> int | None:
 # Value kind -> its reader: the value of a text, or None where the text has not the kind's shape.
 VALUE_KINDS: dict[str, Callable[[str], Any | None]] = {
     "text": _text,
+    "places": _places,
     "name": _name,
     "compact": _compact,
     "licence_no": _licence_no,
