@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import srsly
 
+from licex import layout
 from licex.labels import default_label_words
-from licex.layout import TextView, with_labels_repaired
 from licex.normalize import normalize_license_no, parse_money
 from licex.record import Money
 
@@ -112,8 +112,8 @@ def test_labels_with_one_misread_character_are_read_as_the_labels(extract):
     "业务覆羔",  # four characters of a six-character name
 ])
 def test_words_near_a_label_in_running_text_are_no_label(line):
-    view = TextView.of(f"{line}\n")
-    assert with_labels_repaired(view, default_label_words()) is view
+    view = layout.TextView.of(f"{line}\n")
+    assert layout.with_labels_repaired(view, default_label_words()) is view
 
 
 def test_no_label_is_repaired_in_ordinary_text():
@@ -122,7 +122,7 @@ def test_no_label_is_repaired_in_ordinary_text():
     rows = list(srsly.read_jsonl(NON_LICENCES))
     assert len(rows) == 50
     repaired = [row["text"][:40] for row in rows
-                if with_labels_repaired(view := TextView.of(row["text"]), words) is not view]
+                if layout.with_labels_repaired(view := layout.TextView.of(row["text"]), words) is not view]
     assert repaired == []
 
 
