@@ -1,8 +1,10 @@
 """The structure of the 特别规定事项: clause segmentation and clause numbering.
 
 Top-level clauses start with `十五、`, sub-clauses with `(三)`, each at the start of a line or
-right after a sentence end. A marker counts only where it continues the numbering (a gap of one
-is tolerated for an OCR slip), so numbers quoted inside a clause are never taken for clauses.
+right after a sentence end. A marker counts only where it continues the numbering (a gap is
+tolerated for a marker OCR lost), so numbers quoted inside a clause are never taken for clauses;
+a marker OCR misread (一、 for 二、, (己) for (一), 十入 for 十六) is numbered by the sequence
+(_numbered).
 A clause runs to the next clause; page headers and signature blocks that a page break put
 inside it are skipped when its text is read, and never end it.
 """
@@ -109,12 +111,12 @@ def _numbered(markers: list[_Marker]) -> list[tuple[_Marker, int, int | None]]:
     """The markers that continue the numbering, each with its (top, sub) number.
 
     A marker counts where its numeral continues the numbering: by one; by two where it is of
-    sound shape, by three where it also stands at a line start (clauses whose markers OCR lost or
-    misread past reading), unless the next marker of its level reads that number too and this one
-    stands at a line start (三 then 三: the first is 二 misread). A sound marker that reads no number, or one
-    the numbering has passed (一、 where 二 is due: a stroke lost; 六、 where 十六 is: a character
-    lost), is the next clause misread: numbers quoted in a clause run on inside a line, and never
-    go back.
+    sound shape, by three where it also stands at a line start (clauses whose markers OCR lost
+    or misread past reading), unless the next marker of its level reads that number too and this
+    one stands at a line start (三 then 三: the first is 二 misread). A sound marker that reads no
+    number, or one the numbering has passed (一、 where 二 is due: a stroke lost; 六、 where 十六
+    is: a character lost), is the next clause misread: numbers quoted in a clause run on inside a
+    line, and never go back.
     """
     numbered: list[tuple[_Marker, int, int | None]] = []
     top = sub = 0
