@@ -243,7 +243,9 @@ def test_damaged_labels_change_labels_only(damaged_documents):
 
 
 def test_the_rules_cannot_read_damaged_labels(damaged_documents, rules_nlp):
-    """What makes the set hard: the rules miss most fields the damaged labels name."""
+    """What makes the set hard: the rules read a label with one look-alike character
+    (labels.LabelWords.near_name: 0.53 of these fields before, 0.87 with it), but not a synonym
+    no rule lists (持证单位, 颁证日期), so they still miss fields the damaged labels name."""
     nlp = rules_nlp
     found = total = 0
     for text, _, gold in damaged_documents:
@@ -251,7 +253,7 @@ def test_the_rules_cannot_read_damaged_labels(damaged_documents, rules_nlp):
         for key in ("company_name", "legal_representative", "issue_date", "expiry_date"):
             total += 1
             found += record[key] == gold.model_dump(mode="json")[key]
-    assert found / total < 0.75
+    assert found / total < 0.95
     clean = [generate_one(doc_seed(0, i)) for i in range(20)]
     assert all(nlp(text)._.license_record["company_name"] == gold.company_name for text, _, gold in clean)
 

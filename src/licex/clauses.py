@@ -1,8 +1,10 @@
 """The structure of the 特别规定事项: clause segmentation and clause numbering.
 
 Top-level clauses start with `十五、`, sub-clauses with `(三)`, each at the start of a line or
-right after a sentence end. A marker counts only where it continues the numbering (a gap of one
-is tolerated for an OCR slip), so numbers quoted inside a clause are never taken for clauses.
+right after a sentence end. A marker counts only where it continues the numbering (a gap is
+tolerated for a marker OCR lost), so numbers quoted inside a clause are never taken for clauses;
+a marker OCR misread (一、 for 二、, (己) for (一), 十入 for 十六) is numbered by the sequence
+(_numbered).
 A clause runs to the next clause; page headers and signature blocks that a page break put
 inside it are skipped when its text is read, and never end it.
 """
@@ -13,17 +15,30 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .labels import PAGE_NUMBER
 from .layout import Layout
 from .normalize import chinese_to_int, int_to_chinese, parse_business
-from .text import CN_NUMERAL, without_whitespace
+from .text import CN_NUMERAL, numeral_lookalikes, numeral_readings, without_whitespace
 
+# Characters OCR prints for a clause numeral (+ for 十, 入 for 八 or 六).
+_LOOKALIKES = numeral_lookalikes("clause_number")
+_NUMERAL_LIKE = "[" + CN_NUMERAL[1:-1] + re.escape("".join(_LOOKALIKES)) + "]"
+# A clause marker: `十五、` (or with . or , for the 、, as OCR reads it) or `(三)`, at a line start
+# or after a sentence end. OCR may drop one bracket of a sub-clause's (`六)`, `(三`), read 《 for
+# (, put a stray / inside, print a stray character before a line's top-level numeral (人六、), or
+# read a sub-clause's numeral as an ideograph that is none ((己)): the numbering says which.
 _MARKER_RE = re.compile(
-    r"(?:^|(?<=[\n。:;]))[ \t]*(?:(?P<top>" + CN_NUMERAL + r"{1,3})[ \t]*[、.]|\([ \t]*(?P<sub>" + CN_NUMERAL + r"{1,3})[ \t]*\))"
+    r"(?:^|(?<=[\n。:;]))[ \t]*(?:"
+    rf"(?P<stray>[^\s\d、.,()《》{CN_NUMERAL[1:-1]}]?)(?P<top>{_NUMERAL_LIKE}{{1,3}})[ \t]*[、.,]"
+    rf"|(?P<open>[(《])?[ \t/]*(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)))[ \t]*(?P<close>\))?)",
+    re.MULTILINE,
 )
+# A page number a tool wrote at the end of a clause's line, set apart by a cell gap (pdftotext
+# -layout and Tesseract put the footer's page number level with the page's last line).
+_TRAILING_PAGE_NUMBER_RE = re.compile(rf"(?:\t|[ ]{{2,}})[ \t]*{PAGE_NUMBER}[ \t]*$", re.MULTILINE)
 _SECTION_HEADER_RE = re.compile(r"经营(?P<business>.{2,60}?业务)(?:时|的)[,]?(?:应当|应)?遵守(?:下列|以下|如下)规定")
 # `(适用于信息搜索查询服务)` says which service a sub-clause applies to; the obligation follows it.
 _APPLICABILITY_RE = re.compile(r"^\((?:仅)?适用于[^()]*\)")
-_NUMBER_RE = re.compile(r"^\s*(?:(?P<top>" + CN_NUMERAL + r"+)\s*[、.]|\(\s*(?P<sub>" + CN_NUMERAL + r"+)\s*\))")
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,80 @@ def clause_number(top: int, sub: int | None) -> str:
 _REPEATED_CHAR_RE = re.compile(r"(.)\1+")
 
 
-def clause_numeral(text: str) -> int | None:
-    """The number a clause marker's numeral gives. No clause numeral repeats a character next to
-    itself (二十二 has 十 between), so a doubled one is an OCR stutter: 八八 reads 八."""
-    return chinese_to_int(_REPEATED_CHAR_RE.sub(r"\1", text))
+def clause_numerals(text: str) -> list[int]:
+    """The numbers a clause marker's numeral may give, likeliest first. No clause numeral repeats
+    a character next to itself (二十二 has 十 between), so a doubled one is an OCR stutter: 八八
+    reads 八. OCR's look-alikes read as each numeral they may stand for: 十入 is 十八 or 十六."""
+    numbers = (chinese_to_int(_REPEATED_CHAR_RE.sub(r"\1", reading)) for reading in numeral_readings(text, _LOOKALIKES))
+    return [number for number in numbers if number is not None]
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """A clause marker found in the text, before the numbering decides whether it is one."""
+
+    start: int  # view offsets: where the marker starts, and where the clause's words start
+    body_start: int
+    top: bool  # a top-level marker (十五、), else a sub-clause's ((三))
+    numbers: list[int]  # what its numeral may read
+    shaped: bool  # of sound shape: no bracket lost, no stray character before it
+    # Of sound shape at a line start: where the numbering says which clause it is, whatever its
+    # numeral reads.
+    sound: bool
+
+
+def _markers(layout: Layout, noise: "_Noise") -> list[_Marker]:
+    text = layout.view.text
+    region_start, region_end = layout.special
+    markers = []
+    for match in _MARKER_RE.finditer(text, region_start, region_end):
+        top = match.group("top") is not None
+        if not (top or match.group("open") or match.group("close")):
+            continue  # a bare numeral is no marker
+        start = match.start("open" if match.group("open") else "stray" if top else "sub")
+        if noise.covers(start):
+            continue
+        at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
+        shaped = not match.group("stray") if top else bool(match.group("open") and match.group("close"))
+        markers.append(_Marker(start, match.end(), top, clause_numerals(match.group("top" if top else "sub")),
+                               shaped, shaped and at_line_start))
+    return markers
+
+
+def _numbered(markers: list[_Marker]) -> list[tuple[_Marker, int, int | None]]:
+    """The markers that continue the numbering, each with its (top, sub) number.
+
+    A marker counts where its numeral continues the numbering: by one; by two where it is of
+    sound shape, by three where it also stands at a line start (clauses whose markers OCR lost
+    or misread past reading), unless the next marker of its level reads that number too and this
+    one stands at a line start (三 then 三: the first is 二 misread). A sound marker that reads no
+    number, or one the numbering has passed (一、 where 二 is due: a stroke lost; 六、 where 十六
+    is: a character lost), is the next clause misread: numbers quoted in a clause run on inside a
+    line, and never go back.
+    """
+    numbered: list[tuple[_Marker, int, int | None]] = []
+    top = sub = 0
+    for i, marker in enumerate(markers):
+        if not marker.top and not top:
+            continue
+        last = top if marker.top else sub
+        following = next((m for m in markers[i + 1:] if m.top or not marker.top), None)
+        gap = 2 if marker.sound else 1 if marker.shaped else 0
+        number = min((n for n in marker.numbers if last < n <= last + 1 + gap), default=None)
+        if number == last + 2 and marker.sound and following is not None and following.top == marker.top and any(
+                n <= number for n in following.numbers):
+            number = last + 1
+        if number is None and marker.sound and all(n <= last for n in marker.numbers):
+            number = last + 1
+        if number is None:
+            continue
+        if marker.top:
+            top, sub = number, 0
+            numbered.append((marker, top, None))
+        else:
+            sub = number
+            numbered.append((marker, top, sub))
+    return numbered
 
 
 def segment_clauses(layout: Layout) -> list[ClauseSegment]:
@@ -65,31 +150,15 @@ def segment_clauses(layout: Layout) -> list[ClauseSegment]:
     view = layout.view
     region_start, region_end = layout.special
     noise = _Noise(layout, region_start, region_end)
-    markers: list[tuple[int, int, int | None]] = []  # view start, top, sub
-    top = sub = 0
-    for match in _MARKER_RE.finditer(view.text, region_start, region_end):
-        start = match.start("top") if match.group("top") else match.start() + match.group(0).index("(")
-        if noise.covers(start):
-            continue
-        if match.group("top"):
-            number = clause_numeral(match.group("top"))
-            if number is not None and top < number <= top + 2:
-                top, sub = number, 0
-                markers.append((start, top, None))
-        elif top:
-            number = clause_numeral(match.group("sub"))
-            if number is not None and sub < number <= sub + 2:
-                sub = number
-                markers.append((start, top, sub))
+    markers = _numbered(_markers(layout, noise))
     segments = []
     business = None
-    for i, (start, top_no, sub_no) in enumerate(markers):
-        limit = markers[i + 1][0] if i + 1 < len(markers) else region_end
-        text = noise.content(view.text, start, limit)
+    for i, (marker, top_no, sub_no) in enumerate(markers):
+        start = marker.start
+        limit = markers[i + 1][0].start if i + 1 < len(markers) else region_end
         # The clause ends at its last content character, never inside trailing page noise.
         end = noise.last_content_end(view.text, start, limit)
-        body = without_whitespace(text)
-        body = _NUMBER_RE.sub("", body, count=1)
+        body = without_whitespace(_TRAILING_PAGE_NUMBER_RE.sub("", noise.content(view.text, marker.body_start, limit)))
         body = _APPLICABILITY_RE.sub("", body, count=1)
         is_header = sub_no is None and is_section_header(body)
         if sub_no is None:

@@ -54,7 +54,7 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
                     "A business type as printed (第一类增值电信业务中的互联网数据中心业务, 信息服务业务).", True),
         EntityLabel("SERVICE_ITEM", "businesses.service_items", "text",
                     "A 含/不含/仅限 restriction or named sub-service of the business before it, without brackets.", True),
-        EntityLabel("COVERAGE", "businesses.coverage", "text",
+        EntityLabel("COVERAGE", "businesses.coverage", "places",
                     "The coverage of the business before it (全国; 机房所在地为…; province lists), ending before 。.", True),
         EntityLabel("ISSUE_DATE", "issue_date", "date", "The value of 发证日期.", False),
         EntityLabel("EXPIRY_DATE", "expiry_date", "date", "The value of 有效期至.", False),
@@ -187,6 +187,13 @@ PAGE_OPENING_LABELS = ("PREV_LICENSE_NO", "COMPANY", "LEGAL_REP", "WEBSITE_NAME"
 _SIGNATURE_SUFFIX = r"\s*(?:\(?\s*(?:签\s*[字名章]|盖\s*章)\s*\)?)?\s*[:]?"
 
 
+# The shortest label name read with a misread character (near_name): of a shorter one, the other
+# characters say too little (two of 签发人 are 签发 of any 签发日期). Names of NEAR_NAME_MIN_CHARS
+# characters are read so only where more sets them apart (layout.with_labels_repaired).
+NEAR_NAME_MIN_CHARS = 3
+_IDEOGRAPH_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
 # Column words of a table header that name no field (序号 | 股东名称 | …): a header cell, never a value.
 COLUMN_WORDS = frozenset({"序号", "编号", "说明"})
 # What a header cell prints around its word: spaces, brackets, a colon, a bold marker ((服务项目), 网站名称:).
@@ -214,12 +221,38 @@ class LabelWords:
             key=lambda entry: len(entry[0]), reverse=True,
         ))
         self.label_of = {name: label for name, label, _ in self.entries}
+        # Names with one character replaced by a wildcard -> the names they come from, for
+        # reading a label OCR printed with one look-alike character (么司名称 for 公司名称).
+        self._one_off: dict[tuple[str, int], set[str]] = {}
+        for name in self.label_of:
+            if len(name) >= NEAR_NAME_MIN_CHARS:
+                for i in range(len(name)):
+                    self._one_off.setdefault((name[:i] + "\0" + name[i + 1:], i), set()).add(name)
+        self.near_name_lengths = sorted({len(name) for name, _ in self._one_off}, reverse=True)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, LabelWords) and self.entries == other.entries
 
     def __hash__(self) -> int:
         return hash(self.entries)
+
+    def near_name(self, candidate: str) -> str | None:
+        """The label name `candidate` is with one ideograph misread (么司名称 is 公司名称), or None:
+        where it is a name already, differs from every name by more, or could be names of
+        different labels or roles (one character apart, as 注册资本 and 注册资金 are, they read
+        the same label, so either does). Names shorter than NEAR_NAME_MIN_CHARS are never guessed."""
+        if candidate in self.label_of or len(candidate) < NEAR_NAME_MIN_CHARS:
+            return None
+        names: set[str] = set()
+        for i, char in enumerate(candidate):
+            if _IDEOGRAPH_RE.match(char):
+                names |= self._one_off.get((candidate[:i] + "\0" + candidate[i + 1:], i), set())
+        readings = {(self.label_of[name], self.role_of[name]) for name in names}
+        return min(names) if len(readings) == 1 else None
+
+    @cached_property
+    def role_of(self) -> dict[str, str | None]:
+        return {name: role for name, _, role in self.entries}
 
     def names_of(self, *labels: str | None, role: str | None = None) -> list[str]:
         """The printed names of these labels, or of this role, longest first."""

@@ -142,6 +142,41 @@ def _append_chars(original: str, start: int, end: int, pieces: list[str], origin
     origin.extend(range(pos, end))
 
 
+# Where a table cell or a line starts (after a list or quote marker): where a label is printed.
+_CELL_START_RE = re.compile(r"(?m:^[ \t*>·-]*)|\t[ \t]*|[ ]{2,}")
+# What follows a label standing as one: a colon, a cell boundary, a space or the line end; after
+# a short one (签发入), only a colon or a cell boundary, since one of its three characters is wrong.
+_AFTER_LABEL_RE = re.compile(r"[ \t]*(?::|\t|$)|[ ]", re.MULTILINE)
+_AFTER_SHORT_LABEL_RE = re.compile(r"[ \t]*[:\t]|[ ]{2}")
+_SHORT_LABEL_CHARS = 3
+
+
+def with_labels_repaired(view: TextView, words: LabelWords) -> TextView:
+    """The view with each label OCR printed with one misread ideograph (么司名称, 业务覆羔范围) read
+    as the label, where it starts a line or a cell and stands apart (a colon, a space, a cell
+    boundary or the line end after it). The repair replaces one character by one, so offsets
+    and evidence still point at what the tool printed; every reader of the layout (the field
+    rules, the business block, page headers and signatures) then reads the label as printed whole.
+    """
+    text = view.text
+    repaired: list[tuple[int, str]] = []
+    for match in _CELL_START_RE.finditer(text):
+        pos = match.end()
+        for length in words.near_name_lengths:
+            after = _AFTER_SHORT_LABEL_RE if length <= _SHORT_LABEL_CHARS else _AFTER_LABEL_RE
+            if after.match(text, pos + length) and (name := words.near_name(text[pos:pos + length])):
+                repaired.append((pos, name))
+                break
+    if not repaired:
+        return view
+    pieces, last = [], 0
+    for pos, name in repaired:
+        pieces += [text[last:pos], name]
+        last = pos + len(name)
+    pieces.append(text[last:])
+    return TextView(view.original, "".join(pieces), view.origin)
+
+
 @dataclass
 class Line:
     """One line of the view: [start, end) in view offsets, without the line break."""
@@ -279,7 +314,7 @@ class Layout:
         Treat it as read-only: it is shared by every component that reads the Doc (analysis.py).
         """
         words = words or default_label_words()
-        view = TextView.of(original)
+        view = with_labels_repaired(TextView.of(original), words)
         lines = split_lines(view, words)
         return cls(view, lines, special=_find_special_region(lines, words), line_starts=[line.start for line in lines],
                    page_breaks=[line.start for line in lines if line.kind in ("title", "page_header", "furniture")],

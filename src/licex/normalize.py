@@ -17,7 +17,7 @@ import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
 from .record import Money
-from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, spaced, without_whitespace
+from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, numeral_lookalikes, numeral_readings, spaced, without_whitespace
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
@@ -45,7 +45,13 @@ def clean_value(text: str | None) -> str:
     Trailing sentence punctuation belongs to the sentence, not to the value.
     """
     t = _CJK_SPACE_RE.sub("", nfkc(text))
-    return WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+    t = WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
+    return _OCR_EDGE_RE.sub("", t) if "[" not in t else t
+
+
+# What OCR makes of a table's border or a seal's edge beside a value: a square bracket or a bar,
+# which no licence value prints (unless it opens one: [ inside keeps them).
+_OCR_EDGE_RE = re.compile(r"^[\]|]+\s*|\s*[\]|]+$")
 
 
 _OCR_DIGITS = str.maketrans("OolI", "0011")
@@ -85,7 +91,27 @@ _CURRENCIES = (
     ("澳门币", "MOP"), ("人民币", "CNY"),
 )  # fmt: skip
 # None of the currency words contains a numeral character, so they never join an amount.
-_AMOUNT_RE = re.compile(r"[0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
+_NUMERALS = "0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_AMOUNT_RE = re.compile(rf"[{_NUMERALS}]+")
+# Characters OCR prints for a numeral of an amount (什 for 仟, 参 for 叁), each with the numerals
+# it may stand for, likeliest first (patterns/numeral_lookalikes.jsonl).
+_NUMERAL_LOOKALIKES = numeral_lookalikes("amount")
+_LOOKALIKE_CHARS = "".join(map(re.escape, _NUMERAL_LOOKALIKES))
+# An amount with look-alikes in it: numerals and look-alikes, at least one real numeral, ending
+# where the money does (元, or a currency word such as 美元). A look-alike is read as a numeral
+# only there: 什么 or 地方 in running text are left alone.
+_DAMAGED_AMOUNT_RE = re.compile(
+    rf"[{_NUMERALS}{_LOOKALIKE_CHARS}]*(?:[{_NUMERALS}][{_LOOKALIKE_CHARS}]|[{_LOOKALIKE_CHARS}][{_NUMERALS}])"
+    rf"[{_NUMERALS}{_LOOKALIKE_CHARS}]*(?=(?:{'|'.join(word for word, _ in _CURRENCIES)})|元)"
+)
+
+
+def _repaired_amount(amount: str) -> str:
+    """An amount with its look-alikes read as numerals: the first reading cn2an accepts, trying
+    each look-alike's numerals in order (壹仟伍什万 reads 壹仟伍拾万: 壹仟伍仟万 is no number).
+    Where none reads, the text stays as printed (地方500万元: 方 is no numeral there)."""
+    return next((reading for reading in numeral_readings(amount, _NUMERAL_LOOKALIKES)
+                 if _cn2an(reading.strip("."), "smart") is not None), amount)
 
 
 def parse_money(text: str | None) -> Money | None:
@@ -95,6 +121,7 @@ def parse_money(text: str | None) -> Money | None:
     numeral run cn2an can read; its "smart" mode reads digits, 万/亿 units and 大写 alike.
     """
     t = re.sub(r"[\s,]", "", nfkc(text))  # OCR spaces and thousands separators
+    t = _DAMAGED_AMOUNT_RE.sub(lambda m: _repaired_amount(m[0]), t)
     currency = next((code for word, code in _CURRENCIES if word in t), "CNY")
     for m in _AMOUNT_RE.finditer(t):
         value = _cn2an(m[0].strip("."), "smart")
@@ -104,15 +131,23 @@ def parse_money(text: str | None) -> Money | None:
 
 
 _PROVINCES = "".join(province.abbr for province in PROVINCES)
+_DASHES = r"\u2010-\u2015\u2212\ufe58\ufe63"  # the dashes a tool prints for a hyphen: – — ‒ ― −
+# What OCR and PDF tools leave of the hyphen between a code and its eight digits: a dash, a dot
+# (B2.20160073), 一 (the numeral one is a level stroke, B2一20160073), an underscore or a tilde,
+# or nothing (B120195402). Only before eight digits: the old four-four form keeps its hyphens.
+_LOST_HYPHEN = rf"(?:[-{_DASHES}]+|[.一_~]|(?=\d{{8}}))"
 # ICP证 numbers (京ICP证030173号) and A/B-type numbers: B1-20195402, 京B2-20192917,
 # A2.B1.B2-20090003, ISP/ICP闽B1-20160151 and the old cross-regional B2-2004-0851. l/I in the
-# code are accepted because OCR prints Bl for B1; normalize_license_no repairs them.
+# code are accepted because OCR prints Bl for B1, and so is a lost or replaced hyphen before the
+# eight digits (_LOST_HYPHEN); normalize_license_no repairs both.
 LICENSE_NO_RE = re.compile(
     rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}]ICP证\d{{6,9}}(?!\d)号?"
-    rf"|(?:ISP/ICP)?[{_PROVINCES}]?[AB][12lI](?:\.[AB][12lI])*-+(?:\d{{8}}|\d{{4}}-\d{{4}})(?!\d))",
+    rf"|(?:ISP/ICP)?[{_PROVINCES}]?[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})(?!\d))",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )
-_DASHES_RE = re.compile(r"[-\u2010-\u2015\u2212\ufe58\ufe63]+")
+_DASHES_RE = re.compile(rf"[-{_DASHES}]+")
+# Where a code (B2, A2.B1.B2) meets its eight digits with the hyphen lost or replaced.
+_LOST_HYPHEN_RE = re.compile(r"(?<=[AB][12])[.一_~]?(?=\d{8}(?!\d))", re.ASCII)
 
 
 def normalize_license_no(text: str | None) -> str | None:
@@ -124,6 +159,7 @@ def normalize_license_no(text: str | None) -> str | None:
     t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
     t = re.sub(r"(?<=[AB])[lI]", "1", t)
+    t = _LOST_HYPHEN_RE.sub("-", t)
     t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)
     if t.endswith("号") and "ICP证" not in t:
         t = t[:-1]

@@ -35,6 +35,20 @@ def nfkc_char(char: str) -> str:
     return " " if folded.isspace() and folded not in "\n\t" else folded
 
 
+def numeral_lookalikes(where: str) -> dict[str, list[str]]:
+    """The characters OCR prints for a numeral `where` ("amount", "clause_number"), each with the
+    numerals it may stand for, likeliest first (patterns/numeral_lookalikes.jsonl)."""
+    return {row["printed"]: row["numerals"] for row in read_jsonl("numeral_lookalikes.jsonl") if row["where"] == where}
+
+
+def numeral_readings(text: str, lookalikes: dict[str, list[str]]) -> list[str]:
+    """Every reading of `text` with each look-alike in it read as one of its numerals, likeliest first."""
+    readings = [""]
+    for char in text:
+        readings = [reading + numeral for reading in readings for numeral in lookalikes.get(char, [char])]
+    return readings
+
+
 # The mark that separates the items of a list (北京、上海): a value that ends or starts with it
 # is part of a list that goes on beyond it.
 LIST_MARK = "、"

@@ -15,6 +15,7 @@ from typing import Any
 
 from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
 from .normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
+from .text import LIST_MARK
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -25,7 +26,7 @@ _NUMBER_RE = re.compile(r"\d{4}")
 # An amount names its currency: 元 (人民币, 万元) or a currency word.
 _CURRENCY_RE = re.compile(r"元|人民币|美金|港币|欧元|日元")
 # A person's name: a few characters, no digits, no label colon.
-_NAME_MAX_CHARS = 12
+_NAME_MIN_CHARS, _NAME_MAX_CHARS = 2, 12  # a surname and a given name at least
 _NOT_A_NAME_RE = re.compile(r"[\d:]")
 # A domain (www.example.com.cn, maybe with a scheme, port or path; internationalised labels
 # allowed), or several separated by 、 , ;.
@@ -71,9 +72,18 @@ def _licence_no(text: str) -> str | None:
 
 def _person(text: str) -> str | None:
     name = clean_value(text)
-    if not name or len(name.replace(" ", "")) > _NAME_MAX_CHARS or _NOT_A_NAME_RE.search(name):
+    if not name or not _NAME_MIN_CHARS <= len(name.replace(" ", "")) <= _NAME_MAX_CHARS or _NOT_A_NAME_RE.search(name):
         return None
     return name
+
+
+# A comma or semicolon between two places of a list: a tool's (or a typist's) for the list mark 、
+# (北京,上海；广东 reads 北京、上海、广东).
+_PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9fff])")
+
+
+def _places(text: str) -> str | None:
+    return _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(text)) or None
 
 
 def _money(text: str) -> Any | None:
@@ -103,6 +113,7 @@ def _year(text: str) -> int | None:
 # Value kind -> its reader: the value of a text, or None where the text has not the kind's shape.
 VALUE_KINDS: dict[str, Callable[[str], Any | None]] = {
     "text": _text,
+    "places": _places,
     "name": _name,
     "compact": _compact,
     "licence_no": _licence_no,

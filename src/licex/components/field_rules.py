@@ -41,7 +41,7 @@ from spacy.util import registry
 from ..analysis import analyse
 from ..labels import BUSINESS_LABELS, COLUMN_WORDS, ENTITY_LABELS, FieldLabelRule, LabelWords, header_word
 from ..layout import CHANGE_NOTE_RE, Layout, Line
-from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date
+from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date, parse_business
 from ..text import DATE_RE, LIST_MARK, PROVINCES, spaced, without_whitespace
 from ..values import gives_value, has_value
 from .rule_data import CharRanges, RuleDataPipe
@@ -233,6 +233,7 @@ class FieldRules(RuleDataPipe):
         hits += _shareholders(layout)
         hits += _inspections(layout)
         hits += _change_notes(layout)
+        hits += _unlabelled_front_page(layout, labels, hits)
         text = layout.view.text
         # The rules' values pass the checks a model's pass (values.read_value).
         return sorted({hit for hit in hits if gives_value(hit.label, text[hit.start:hit.end])},
@@ -272,14 +273,16 @@ class FieldRules(RuleDataPipe):
             if hit.label is None or hit.label in BUSINESS_LABELS or _in_header(tables, hit.start):
                 continue
             limit = _value_limit(layout, labels, i)
-            value = _first_value_line(layout, hit.value_start, limit)
-            if value is None:
-                continue
-            if hit.label in _WRAPPING_FIELDS:
-                value = _wrapped(layout, *value, limit)
-            checked = _check_value(hit.label, layout.view.text, *value)
-            if checked is not None:
-                yield Hit(hit.label, *checked)
+            lines = _value_lines(layout, hit.value_start, limit)
+            if ENTITY_LABELS[hit.label].value not in _SHAPED_VALUES:
+                lines = lines[:1]  # free text: the first line is the value, whatever it says
+            for value in lines:
+                if hit.label in _WRAPPING_FIELDS and not _COMPANY_END_RE.search(layout.view.text, *value):
+                    value = _wrapped(layout, *value, limit)  # a name ending in 公司 is whole
+                checked = _check_value(hit.label, layout.view.text, *value)
+                if checked is not None and gives_value(hit.label, layout.view.text[slice(*checked)]):
+                    yield Hit(hit.label, *checked)
+                    break
 
     # -- tables with a header row of labels ------------------------------------------------------
 
@@ -461,18 +464,27 @@ def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
     return limit
 
 
-def _first_value_line(layout: Layout, start: int, limit: int) -> tuple[int, int] | None:
-    """The first non-blank stretch of one line in [start, limit), trimmed."""
+# Value kinds that say by their shape whether a line is the value (a date parses, an amount
+# names its currency): a label's value may be looked for past a line OCR made of a seal or a
+# border (有效期至 / AAAEa / 2016年07月19日), where free text would take that line.
+_SHAPED_VALUES = frozenset({"date", "money", "licence_no", "domain"})
+# How many lines after a label a shaped value is looked for.
+_SHAPED_VALUE_LINES = 3
+
+
+def _value_lines(layout: Layout, start: int, limit: int) -> list[tuple[int, int]]:
+    """The first non-blank stretches of the lines in [start, limit), trimmed, at most _SHAPED_VALUE_LINES."""
     text = layout.view.text
+    stretches = []
     pos = start
-    while pos < limit:
+    while pos < limit and len(stretches) < _SHAPED_VALUE_LINES:
         end = text.find("\n", pos, limit)
         end = limit if end < 0 else end
         a, b = _trim(text, pos, end)
         if a < b:
-            return a, b
+            stretches.append((a, b))
         pos = end + 1
-    return None
+    return stretches
 
 
 def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int]:
@@ -821,6 +833,99 @@ def _inspections(layout: Layout) -> list[Hit]:
         if date and normalize_date(date.group(0)):
             hits.append(Hit("INSPECTION_DATE", *date.span()))
     return hits
+
+
+# -- a front page whose label column a tool dropped ------------------------------------------------
+
+# A line of the front page that may be a value: no sentence punctuation (the preamble), one cell.
+_PERSON_RE = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_COMPANY_END_RE = re.compile(r"公\s*司$")
+# A service item without its label says what it is: a restriction (含…, 不含…) or a service (…业务, …服务).
+_SERVICE_END_RE = re.compile(r"(?:业\s*务|服\s*务)$")
+_ADDRESS_RE = re.compile(r"[省市县区]\S*[路街道号座楼室]|[路街道]\S*[号座楼室]")
+# A business type as a front page prints it, its category first (第二类增值电信业务中的…), whose
+# category OCR may have misread (第三类).
+_BUSINESS_LINE_RE = re.compile(r"^第\s*\S\s*类\s*增\s*值\s*电\s*信\s*业\s*务")
+# The front page reads by shape only where at most this many of its values were read by labels.
+_MOST_LABELLED = 1
+
+
+def _unlabelled_front_page(layout: Layout, labels: list[LabelHit], hits: list[Hit]) -> list[Hit]:
+    """The values of a front page whose label column a tool dropped (Tesseract over a bordered
+    table: the values one a line, no labels), read by their shape in the order the front page
+    prints them: company (…公司), legal representative (a short name), capital (an amount),
+    address (…路…号), then business types, each with its service items and coverage, then the
+    signer (a short name), the issue date and the expiry date (two dates, the first earlier).
+
+    Read only where the front page shows at most _MOST_LABELLED labelled value, and only for the
+    fields nothing else filled: where labels are printed, they say which value is which.
+    """
+    text = layout.view.text
+    page = _front_page_lines(layout)
+    if not page:
+        return []
+    labelled = [h for h in hits if h.label != "LICENSE_NO" and page[0].start <= h.start < page[-1].end]
+    if len(labelled) > _MOST_LABELLED:
+        return []
+    found = {hit.label for hit in hits}
+    label_starts = {layout.line_index(h.start) for h in labels}
+    values = []
+    for line in page:
+        if layout.line_index(line.start) in label_starts or _delimiter(line.text):
+            continue
+        a, b = _trim(text, line.start, line.end)
+        if a < b and not _SENTENCE_PUNCTUATION_RE.search(text, a, b):
+            values.append((a, b))
+    out: list[Hit] = []
+    dates = [(a, b) for a, b in values if normalize_date(text[a:b]) and DATE_RE.fullmatch(text, a, b)]
+    business_seen = False
+    for a, b in values:
+        value = text[a:b]
+        if (a, b) in dates:
+            continue
+        place = bool(_COVERAGE_RE.search(value))
+        if _BUSINESS_LINE_RE.match(value) and parse_business(value) is not None:
+            if "BUSINESS" not in found:
+                out.append(Hit("BUSINESS", a, b))
+            business_seen = True
+        elif business_seen:
+            if "BUSINESS" in found:
+                continue
+            if place and not _RESTRICTION_RE.match(value):
+                out.append(Hit("COVERAGE", a, b))
+            elif _PERSON_RE.fullmatch(value):
+                out += [Hit("SIGNER", a, b)] if "SIGNER" not in found else []
+            elif _RESTRICTION_RE.match(value) or _SERVICE_END_RE.search(value):
+                out.append(Hit("SERVICE_ITEM", a, b))
+        elif _COMPANY_END_RE.search(value):
+            label = "COMPANY"
+            out += [Hit(label, a, b)] if label not in found else []
+        elif gives_value("CAPITAL", value):
+            out += [Hit("CAPITAL", a, b)] if "CAPITAL" not in found else []
+        elif _PERSON_RE.fullmatch(value) and not place:
+            out += [Hit("LEGAL_REP", a, b)] if "LEGAL_REP" not in found else []
+        elif _ADDRESS_RE.search(value):
+            out += [Hit("ADDRESS", a, b)] if "ADDRESS" not in found else []
+        found |= {hit.label for hit in out if hit.label not in BUSINESS_LABELS}
+    if len(dates) == 2 and normalize_date(text[slice(*dates[0])]) < normalize_date(text[slice(*dates[1])]):
+        out += [Hit(label, *span) for label, span in zip(("ISSUE_DATE", "EXPIRY_DATE"), dates) if label not in found]
+    return out
+
+
+def _front_page_lines(layout: Layout) -> list[Line]:
+    """The lines of the front page: after the title and page header that open it, to the next
+    page break or the 特别规定事项."""
+    lines = layout.lines
+    i = 0
+    while i < len(lines) and lines[i].kind != "content":
+        i += 1
+    page = []
+    for line in lines[i:]:
+        if line.kind in ("title", "page_header", "furniture") or layout.in_special(line.start):
+            break
+        if line.kind in ("content", "signature"):
+            page.append(line)
+    return page
 
 
 def _change_notes(layout: Layout) -> list[Hit]:

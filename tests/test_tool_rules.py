@@ -1,0 +1,333 @@
+"""The rules on what tools emit: small snippets in the shape pdftotext, pdftotext -layout,
+pypdfium2 and Tesseract (chi_sim) print a licence, one case at a time.
+
+Every company, person and number here is invented. Each snippet is what a tool made of a
+typeset licence (the label column of a bordered table dropped, a hyphen read as 一, a footer
+inside a clause); each test fails without the rule or normaliser it is named for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import srsly
+
+from licex import layout
+from licex.labels import default_label_words
+from licex.normalize import normalize_license_no, parse_money
+from licex.record import Money
+
+NON_LICENCES = Path(__file__).parent / "data" / "non_licences.jsonl"
+
+CLAUSES_1_2 = (
+    "一、你公司应当遵守《中华人民共和国电信条例》等行业管理规定。\n"
+    "二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n"
+)
+
+
+# -- licence numbers with the hyphen lost or replaced ----------------------------------------------
+
+@pytest.mark.parametrize("printed, number", [
+    ("B120195402", "B1-20195402"),  # the hyphen lost
+    ("B2.20160073", "B2-20160073"),  # read as a dot
+    ("B2一20160073", "B2-20160073"),  # read as the numeral 一
+    ("B2—20160073", "B2-20160073"),  # a dash
+    ("京B2_20192917", "京B2-20192917"),
+    ("A2.B1.B2.20090003", "A2.B1.B2-20090003"),  # the dots between codes stay
+    ("Bl20172156", "B1-20172156"),
+])
+def test_a_licence_number_with_its_hyphen_lost_or_replaced_reads_in_its_canonical_form(extract, printed, number):
+    assert normalize_license_no(printed) == number
+    text = f"经营许可证编号: {printed}\n公司名称: 北京星河数字科技有限公司\n"
+    assert extract(text).fields()["license_no"] == number
+    changed = f"经营许可证编号: B1-20230001\n公司名称: 北京星河数字科技有限公司\n{printed} 变更为 B1-20230001\n"
+    assert extract(changed).fields()["previous_license_nos"] == [number]
+
+
+def test_eight_digits_after_a_code_need_nothing_between_but_nine_are_no_number():
+    assert normalize_license_no("B1201954021") == "B1201954021"  # left as printed: no number
+    assert normalize_license_no("B2-2004-0851") == "B2-2004-0851"  # the old four-four form
+
+
+# -- Chinese numerals OCR confused in an amount ------------------------------------------------------
+
+@pytest.mark.parametrize("printed, amount", [
+    ("人民币参什万元", 30_000_000),  # Tesseract: 叁仟 read 参什
+    ("人民币喜件万元", 10_000_000),  # Tesseract: 壹仟 read 喜件
+    ("人民币肆什万元", 40_000_000),  # 什 is 仟 where that reads
+    ("人民币壹仟伍什万元", 10_500_000),  # 仟伍仟 is no number: 什 is 拾 there
+    ("人民币伍佰方元", 5_000_000),
+    ("人民币肄仟万元", 40_000_000),
+    ("5OO万元", 5_000_000),
+])
+def test_numerals_ocr_confused_in_an_amount_read_as_the_numerals(extract, printed, amount):
+    assert parse_money(printed) == Money(amount=amount, currency="CNY")
+    text = f"经营许可证编号: B1-20195402\n公司名称: 北京星河数字科技有限公司\n注册资本: {printed}\n"
+    assert extract(text).fields()["registered_capital_cny"] == amount
+
+
+@pytest.mark.parametrize("text, amount", [("地方500万元", 5_000_000), ("什么都没有", None), ("方元", None)])
+def test_look_alikes_outside_an_amount_stay_what_they_are(text, amount):
+    money = parse_money(text)
+    assert (money.amount if money else None) == amount
+
+
+# -- labels OCR printed with a look-alike character --------------------------------------------------
+
+DAMAGED_LABELS = """经营许可证编亏: B1-20195402
+么司名称: 北京星河数字科技有限公司
+法定代表入   王小明
+注册资夲     人民币壹仟万元
+注删住所     北京市朝阳区望京街10号
+业务种类     第一类增值电信业务中的互联网数据中心业务
+业务覆羔范围 全国
+签发入    李雷
+发证日朗     2019年3月1日
+有效期至     2024年3月1日
+"""
+
+
+def test_labels_with_one_misread_character_are_read_as_the_labels(extract):
+    result = extract(DAMAGED_LABELS)
+    assert result.fields() == {
+        "license_no": "B1-20195402",
+        "company_name": "北京星河数字科技有限公司",
+        "legal_representative": "王小明",
+        "registered_capital_cny": 10_000_000,
+        "registered_address": "北京市朝阳区望京街10号",
+        "businesses": [("B11", [], "全国")],
+        "signer": "李雷",
+        "issue_date": "2019-03-01",
+        "expiry_date": "2024-03-01",
+    }
+    # The evidence is what the tool printed: the repair lives in the rules' view only.
+    assert result.evidence("company_name") == ["北京星河数字科技有限公司"]
+    assert "么司名称" in result.doc.text
+
+
+@pytest.mark.parametrize("line", [
+    "公司名单的说明",  # one character off 公司名称, but running on: no label
+    "签发入是王小明",  # a three-character name needs a colon or a cell boundary after it
+    "业务覆羔",  # four characters of a six-character name
+])
+def test_words_near_a_label_in_running_text_are_no_label(line):
+    view = layout.TextView.of(f"{line}\n")
+    assert layout.with_labels_repaired(view, default_label_words()) is view
+
+
+def test_no_label_is_repaired_in_ordinary_text():
+    """The non-licence texts (news, regulations, company profiles) read as printed."""
+    words = default_label_words()
+    rows = list(srsly.read_jsonl(NON_LICENCES))
+    assert len(rows) == 50
+    repaired = [row["text"][:40] for row in rows
+                if layout.with_labels_repaired(view := layout.TextView.of(row["text"]), words) is not view]
+    assert repaired == []
+
+
+def test_names_one_character_apart_of_the_same_label_are_no_ambiguity():
+    words = default_label_words()
+    assert words.near_name("注册资夲") in ("注册资本", "注册资金")
+    assert words.near_name("有效期阻") in ("有效期至", "有效期限")
+    assert words.near_name("公司名称") is None  # a name already
+    assert words.near_name("公司名") is None  # a character dropped: not guessed
+
+
+# -- clause numbers misread or missing ----------------------------------------------------------------
+
+SPECIAL = "特别规定事项\n"
+SECTION = "你公司在经营信息服务业务时应当遵守下列规定:\n"
+SUB_CLAUSES = [
+    "你公司应当按照经营许可证载明的服务项目开展经营活动。",
+    "未经批准,你公司不得开展固定网电话信息服务。",
+    "你公司制作、复制、发布、传播的信息不得含有法律法规禁止的内容。",
+    "你公司发布信息服务业务广告时,应当标明公司名称和经营许可证编号。",
+]
+
+
+def _clause_text(top_markers: list[str], sub_markers: list[str]) -> str:
+    general = ["你公司应当遵守《中华人民共和国电信条例》等行业管理规定。",
+               "你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。"]
+    lines = [SPECIAL] + [f"{m}{body}\n" for m, body in zip(top_markers, general)]
+    lines.append(f"{top_markers[2]}{SECTION}")
+    lines += [f"{m}{body}\n" for m, body in zip(sub_markers, SUB_CLAUSES)]
+    return "经营许可证编号: B2-20190001\n" + "".join(lines)
+
+
+CLEAN = (["一、", "二、", "三、"], ["(一)", "(二)", "(三)", "(四)"])
+
+
+@pytest.fixture(scope="module")
+def clean_clauses(extract):
+    clauses = extract(_clause_text(*CLEAN)).clauses()
+    assert [(number, business) for number, _, business in clauses] == [
+        ("一", None), ("二", None), ("三", "B25"), ("三(一)", "B25"), ("三(二)", "B25"), ("三(三)", "B25"), ("三(四)", "B25")]
+    return clauses
+
+
+@pytest.mark.parametrize("top, sub", [
+    (["一、", "二二、", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # a stutter
+    (["一.", "二,", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # 、 read as . or ,
+    (["一、", "一、", "三、"], ["(一)", "(二)", "(三)", "(四)"]),  # 二 lost a stroke: the numbering goes on
+    (["一、", "二、", "人三、"], ["(一)", "(二)", "(三)", "(四)"]),  # a stray character before the numeral
+    (["一、", "二、", "三、"], ["(一)", "二)", "(三", "(四)"]),  # a bracket lost
+    (["一、", "二、", "三、"], ["(己)", "(二)", "《三)", "(/四)"]),  # an unreadable numeral, ( read 《, a stray /
+    (["一、", "二、", "三、"], ["(一)", "(三)", "(三)", "(四)"]),  # 二 read 三: the next 三 says so
+])
+def test_clause_numbers_misread_are_read_by_the_numbering(extract, clean_clauses, top, sub):
+    """Each as the clean markers read: the same clauses, numbers and labels."""
+    assert extract(_clause_text(top, sub)).clauses() == clean_clauses
+
+
+def test_plus_for_ten_and_a_lookalike_for_eight_read_as_numerals(extract):
+    general = "".join(f"{n}、你公司应当遵守第{n}项行业管理规定。\n" for n in "一二三四五六七八九")
+    text = ("经营许可证编号: B2-20190001\n" + SPECIAL + general
+            + "+、你公司应当遵守行业管理规定。\n十一、你公司应当遵守行业管理规定。\n")
+    assert [number for number, _, _ in extract(text).clauses()][-3:] == ["九", "十", "十一"]
+    text = text.replace("八、", "入、")
+    assert [number for number, _, _ in extract(text).clauses()][6:9] == ["七", "八", "九"]
+
+
+def test_a_lost_sub_clause_marker_leaves_the_later_ones_their_numbers(extract):
+    text = _clause_text(["一、", "二、", "三、"], ["(一)", "(", "(三)", "(四)"])
+    assert [number for number, _, _ in extract(text).clauses()][3:] == ["三(一)", "三(三)", "三(四)"]
+
+
+def test_numbers_quoted_inside_a_clause_are_no_markers(extract, clean_clauses):
+    text = _clause_text(*CLEAN).replace("行业管理规定。\n", "行业管理规定,第一、二类业务除外。\n", 1)
+    assert extract(text).clauses() == clean_clauses
+
+
+# -- a label and its value on separate lines, with what a seal or border left between -------------------
+
+def test_a_shaped_value_is_found_past_a_line_of_ocr_noise_after_its_label(extract):
+    """Tesseract over a bordered cell under a seal: the label, a line of noise, then the value."""
+    text = ("经营许可证编号: B2-20190001\n公司名称: 北京星河数字科技有限公司\n"
+            "注册资本\nAAAEa\n人民币壹仟万元\n有效期至\nAAAEa\n攻   ”|2024年3月1日\n发证日期   2019年3月1日\n")
+    fields = extract(text).fields()
+    assert fields["expiry_date"] == "2024-03-01" and fields["issue_date"] == "2019-03-01"
+    assert fields["registered_capital_cny"] == 10_000_000
+
+
+def test_free_text_after_a_label_is_its_first_line_only(extract):
+    """A name has no shape to check: the line after the label is it, never one further down."""
+    text = "经营许可证编号: B2-20190001\n法定代表人\n\n\n公司名称: 北京星河数字科技有限公司\n"
+    assert "legal_representative" not in extract(text).fields()
+
+
+def test_labels_and_values_alternating_line_by_line(extract):
+    """pdftotext of a two-column table: each label, then its value on the next line."""
+    text = ("经营许可证编号: B2-20190001\n公司名称\n北京星河数字科技有限公司\n法定代表人\n王小明\n注册资本\n"
+            "人民币壹仟万元\n发证日期\n2019年3月1日\n有效期至\n2024年3月1日\n")
+    assert extract(text).fields() == {
+        "license_no": "B2-20190001", "company_name": "北京星河数字科技有限公司", "legal_representative": "王小明",
+        "registered_capital_cny": 10_000_000, "issue_date": "2019-03-01", "expiry_date": "2024-03-01"}
+
+
+# -- a front page whose label column a tool dropped ----------------------------------------------------
+
+UNLABELLED_FRONT_PAGE = """中华人民共和国增值电信业务经营许可证
+经营许可证编号: B2-20190001
+
+根据《中华人民共和国电信条例》及国家有关规定,经审查,准许你公司按照本经营许可证(正文和附件)
+载明的内容经营增值电信业务,特颁发跨地区增值电信业务经营许可证。
+
+北京星河数字科技有限公司
+王小明
+
+人民币参什万元
+
+北京市朝阳区望京街10号X座
+第二类增值电信业务中的信息服务业务
+不含互联网信息服务
+全国
+第一类增值电信业务中的互联网接入服务业务
+北京、上海
+李雷
+2019年03月01日
+
+2024年02月29日
+
+业务覆盖范围
+经营许可证编号: B2-20190001                                           第1页
+"""
+
+
+def test_a_front_page_without_its_label_column_is_read_by_the_shape_of_each_value(extract):
+    """Tesseract over a bordered table: the labels dropped, the values one a line, in order."""
+    assert extract(UNLABELLED_FRONT_PAGE).fields() == {
+        "license_no": "B2-20190001",
+        "company_name": "北京星河数字科技有限公司",
+        "legal_representative": "王小明",
+        "registered_capital_cny": 30_000_000,
+        "registered_address": "北京市朝阳区望京街10号X座",
+        "businesses": [("B25", ["不含互联网信息服务"], "全国"), ("B14", [], "北京、上海")],
+        "signer": "李雷",
+        "issue_date": "2019-03-01",
+        "expiry_date": "2024-02-29",
+    }
+
+
+def test_a_front_page_with_its_labels_is_never_read_by_shape(extract):
+    """Where labels are printed they say which value is which: a line without one is no value."""
+    text = ("经营许可证编号: B2-20190001\n公司名称: 北京星河数字科技有限公司\n法定代表人: 王小明\n"
+            "李雷\n发证日期: 2019年03月01日\n")
+    fields = extract(text).fields()
+    assert fields["legal_representative"] == "王小明" and "signer" not in fields
+
+
+@pytest.mark.parametrize("printed, value", [("]华成育卓传媒有限公司", "华成育卓传媒有限公司"),
+                                            ("北京、上海2直辖市]", "北京、上海2直辖市"), ("|王小明", "王小明")])
+def test_a_border_read_as_a_bracket_or_bar_beside_a_value_is_no_part_of_it(printed, value):
+    from licex.normalize import clean_value
+
+    assert clean_value(printed) == value
+
+
+def test_one_character_is_no_name():
+    from licex.values import read_value
+
+    assert read_value("SIGNER", "国]") is None and read_value("LEGAL_REP", "E") is None
+    assert read_value("SIGNER", "李雷") == "李雷"
+
+
+# -- footers in the middle of a clause ----------------------------------------------------------------
+
+FOOTERS = [
+    "司(局)负责人:              公司代表:\n第 2 页\n经营许可证编号: B2-20190001\n",  # pdftotext -layout
+    "司(局)负责人:\n公司代表:\n二〇二〇年 月 日\n",  # one cell a line
+    "|司(局)负责人: 张三         公司代表: 李四\n- 2 -\n",  # Tesseract: a border read as a bar
+    "经营许可证编号: B2-20190001      第2页\n",  # the page header of the next page
+]
+
+
+@pytest.mark.parametrize("footer", FOOTERS)
+def test_a_footer_inside_a_clause_neither_ends_it_nor_enters_its_text(extract, footer):
+    text = ("经营许可证编号: B2-20190001\n特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》等行业\n"
+            f"{footer}管理规定。\n二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n")
+    result = extract(text)
+    assert [number for number, _, _ in result.clauses()] == ["一", "二"]
+    clause = result.doc._.licex_analysis.clauses[0]
+    assert clause.body == "你公司应当遵守《中华人民共和国电信条例》等行业管理规定。"
+    assert result.clause_text("一").endswith("管理规定。")
+
+
+def test_a_page_number_level_with_a_clauses_last_line_is_no_part_of_it(extract):
+    """pdftotext -layout writes the footer's page number on the line of the page's last words."""
+    text = ("经营许可证编号: B2-20190001\n特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》等行业"
+            "                     第2页\n管理规定。\n二、你公司应当按照许可的业务种类和业务覆盖范围开展经营活动。\n")
+    clause = extract(text).doc._.licex_analysis.clauses[0]
+    assert clause.body == "你公司应当遵守《中华人民共和国电信条例》等行业管理规定。"
+
+
+# -- full-width and ASCII punctuation mixed ------------------------------------------------------------
+
+@pytest.mark.parametrize("block", [
+    "业务种类: 第二类增值电信业务中的信息服务业务(含互联网信息服务,不含信息搜索查询服务；)\n业务覆盖范围: 北京,上海;广东\n",
+    "业务种类：第二类增值电信业务中的信息服务业务\n服务项目：含互联网信息服务;不含信息搜索查询服务\n业务覆盖范围：北京、上海，广东\n",
+    "业务种类 : 第二类增值电信业务中的信息服务业务（含互联网信息服务；不含信息搜索查询服务)\n业务覆盖范围 :北京；上海、广东。\n",
+])
+def test_full_width_and_ascii_punctuation_mixed_read_the_same(extract, block):
+    fields = extract("经营许可证编号: B2-20190001\n" + block).fields()
+    assert fields["businesses"] == [("B25", ["含互联网信息服务", "不含信息搜索查询服务"], "北京、上海、广东")]
