@@ -331,3 +331,19 @@ def test_a_page_number_level_with_a_clauses_last_line_is_no_part_of_it(extract):
 def test_full_width_and_ascii_punctuation_mixed_read_the_same(extract, block):
     fields = extract("经营许可证编号: B2-20190001\n" + block).fields()
     assert fields["businesses"] == [("B25", ["含互联网信息服务", "不含信息搜索查询服务"], "北京、上海、广东")]
+
+
+# -- a label never starts inside the line above it -------------------------------------------------
+
+def test_a_value_ending_in_a_labels_first_word_keeps_it_when_the_label_is_on_the_next_line(extract):
+    # Labels over values (a design, or pdftotext of one): 业务 ends the service item, and the
+    # next line's 覆盖范围 is a label of its own, not 业务覆盖范围 wrapped over two lines.
+    text = ("中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20200029\n业务种类：\n"
+            "第二类增值电信业务中的在线数据处理与交易处理业务\n服务项目：\n电子数据交换业务\n覆盖范围：\n全国\n")
+    business, = extract(text).record["businesses"]
+    assert business["service_items"] == ["电子数据交换业务"] and business["coverage"] == "全国"
+
+
+def test_a_label_wrapped_in_its_cell_is_still_a_label(extract):
+    text = "中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20200029\n公司\n名称：北京某某科技有限公司\n"
+    assert extract(text).record["company_name"] == "北京某某科技有限公司"

@@ -58,9 +58,19 @@ def without_whitespace(text: str) -> str:
     return WHITESPACE_RE.sub("", text)
 
 
+# Between the characters of a label: spaces on its line, or any whitespace where it wraps.
+_SAME_LINE_GAP = r"[^\S\n]*"
+_ANY_GAP = r"\s*"
+
+
 def spaced(text: str) -> str:
-    """A regex for `text` that tolerates the spaces OCR puts between characters (公 司 名 称)."""
-    return r"\s*".join(re.escape(char) for char in text if not char.isspace())
+    """A regex for `text` that tolerates the spaces OCR puts between characters (公 司 名 称),
+    and a line break inside it only where it starts a line (a label wrapped in its cell): the
+    `业务` that ends a value line is no part of the label `覆盖范围` on the next."""
+    chars = [re.escape(char) for char in text if not char.isspace()]
+    same_line, wrapped = _SAME_LINE_GAP.join(chars), _ANY_GAP.join(chars)
+    return rf"(?:{same_line}|(?<![^\n]){wrapped})"
+
 
 
 # -- dates -----------------------------------------------------------------------------------------
