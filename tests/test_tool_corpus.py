@@ -248,3 +248,16 @@ def test_first_starts_at_a_later_batch_of_the_same_licences(tmp_path):
     assert sorted(e.meta["licence"] for e in read_annotation_dir(tmp_path)) == ["s5_00002", "s5_00003"]
     with pytest.raises(InputError, match="--first 1 is not a multiple of the batch size 2"):
         make_tool_corpus(tmp_path, 4, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2), first=1)
+
+
+def test_a_tool_text_without_clause_annotations_is_scored_on_the_clauses_the_pipeline_finds(rules_nlp):
+    # The tool's clauses could not be aligned, so the reference has no clause span: the predicted
+    # clause labels are still aligned onto it (their labels unknown to its vocab until now).
+    text = ("中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20160073\n特别规定事项\n"
+            "一、你公司应当按照《中华人民共和国电信条例》等法律法规要求，严格执行电信管理规定。\n")
+    record = {"license_no": "B2-20160073", "clauses": [{"number": "一", "label": "GEN_LEGAL_COMPLIANCE"}]}
+    example = AnnotatedText("y_tesseract", text, entities=[(24, 35, "LICENSE_NO")],
+                            meta={"origin": "synthetic", "licence": "y", "tool": "tesseract", "record": record})
+    report = evaluate_pipeline(rules_nlp, [example])
+    assert report.fields.clauses.accuracy == 1.0
+    assert report.clause_spans["spans_clauses_p"] == 0.0  # a predicted span without its gold span

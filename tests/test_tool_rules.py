@@ -347,3 +347,18 @@ def test_a_value_ending_in_a_labels_first_word_keeps_it_when_the_label_is_on_the
 def test_a_label_wrapped_in_its_cell_is_still_a_label(extract):
     text = "中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20200029\n公司\n名称：北京某某科技有限公司\n"
     assert extract(text).record["company_name"] == "北京某某科技有限公司"
+
+
+# -- what OCR read of a seal or a border beside a value ----------------------------------------------
+
+@pytest.mark.parametrize("line, value", [
+    ("湖北省                              司", "湖北省"),  # a seal's character past a wide gap
+    ("张秀珍                                                                二对", "张秀珍"),
+    ("“|山东省淑英市兴山陈街座                     台", "山东省淑英市兴山陈街座"),  # a border, a quote
+    ("北京 上海", "北京上海"),  # OCR spacing is no gap
+    ("Room 1203    ABC", "Room 1203 ABC"),  # three characters or more past the gap: kept
+])
+def test_a_fragment_far_right_of_a_value_and_a_border_before_it_are_no_part_of_it(line, value):
+    from licex.normalize import clean_value
+
+    assert clean_value(line) == value

@@ -44,14 +44,19 @@ def clean_value(text: str | None) -> str:
     17 省(直辖市)), while a space between two Latin words or numbers is real and is kept as one.
     Trailing sentence punctuation belongs to the sentence, not to the value.
     """
-    t = _CJK_SPACE_RE.sub("", nfkc(text))
+    t = _FAR_FRAGMENT_RE.sub("", nfkc(text))
+    t = _CJK_SPACE_RE.sub("", t)
     t = WHITESPACE_RE.sub(" ", t).strip().rstrip("。.;, ")
     return _OCR_EDGE_RE.sub("", t) if "[" not in t else t
 
 
 # What OCR makes of a table's border or a seal's edge beside a value: a square bracket or a bar,
-# which no licence value prints (unless it opens one: [ inside keeps them).
-_OCR_EDGE_RE = re.compile(r"^[\]|]+\s*|\s*[\]|]+$")
+# maybe with a quote mark before it, which no licence value prints (unless it opens one: [
+# inside keeps them).
+_OCR_EDGE_RE = re.compile(r"^[“”\"'‘’]?[\]|]+\s*|\s*[\]|]+[“”\"'‘’]?$")
+# One or two characters far to the right of a value, past a wide gap, on its line: what OCR
+# read of a seal, a border or the page's edge (湖北省        司), never part of the value.
+_FAR_FRAGMENT_RE = re.compile(r"[^\S\n]{4,}\S{1,2}[^\S\n]*$")
 
 
 _OCR_DIGITS = str.maketrans("OolI", "0011")

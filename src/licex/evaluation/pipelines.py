@@ -109,6 +109,10 @@ def evaluate_pipeline(nlp: Language, examples: Sequence[AnnotatedText], name: st
     texts = (example.text for example in examples)
     for example, predicted in zip(examples, nlp.pipe(texts)):
         reference = to_doc(example)
+        # Predicted spans are aligned onto the reference, whose vocab must know their labels
+        # even where its own annotations never used one (a clause label no gold span has).
+        for label in (*ENTITY_LABELS, *CLAUSE_LABELS):
+            reference.vocab.strings.add(label)
         doc_id = str(example.id)
         # A tool's text of a generated licence carries the licence's true record: what the tool
         # lost still counts as missed, where its annotations alone would not ask for it.
