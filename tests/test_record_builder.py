@@ -287,3 +287,24 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
     assert record["evidence"]["company_name"][0]["component"] == "trained_ner"
     assert record["evidence"]["legal_representative"][0]["component"] == "licex_field_rules"
     assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
+
+
+def test_a_table_one_side_read_gets_no_rows_from_the_other_but_inspections_stand_alone():
+    """The shareholder table is read as one structure, like the business block: the model's
+    misread row is not added to the rules' table; an inspection entry the rules missed is."""
+    from licex.components.field_rules import rules_first
+
+    text = "张三 110101198001011234 60%\n李四 110101198001015678 40%\n你公司2019年度年检合格\n你公司2020年度年检合格\n"
+    doc = spacy.blank("zh").make_doc(text)
+
+    def span(value: str, label: str, occurrence: int = 0):
+        at = [i for i in range(len(text)) if text.startswith(value, i)][occurrence]
+        return doc.char_span(at, at + len(value), label=label)
+
+    rules = [span("张三", "SHAREHOLDER"), span("60%", "SHARE_RATIO"), span("2019", "INSPECTION_YEAR")]
+    model = [span("李四", "SHAREHOLDER"), span("40%", "SHARE_RATIO"), span("2020", "INSPECTION_YEAR")]
+    merged = sorted((s.text, s.label_) for s in rules_first(model, rules))
+    assert merged == [("2019", "INSPECTION_YEAR"), ("2020", "INSPECTION_YEAR"), ("60%", "SHARE_RATIO"),
+                      ("张三", "SHAREHOLDER")]
+    # where the rules read no table, the model's rows stand
+    assert sorted(s.text for s in rules_first(model, [])) == ["2020", "40%", "李四"]

@@ -71,3 +71,29 @@ def test_corpora_with_a_shared_id_are_refused_before_training(tmp_path):
     with pytest.raises(AnnotationError, match="duplicate id 'x'"):
         _combine([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], tmp_path / "all.jsonl")
     assert not (tmp_path / "all.jsonl").exists()
+
+
+def test_evaluate_only_scores_the_trained_model_again_on_its_own_dev_and_real_sets(tmp_path, cli):
+    """After the rules change, `licex train --evaluate-only` re-scores a model on the split it was
+    trained with, per set (a tool's dev texts apart), without training."""
+    from licex.corpus.annotations import read_annotation_dir, to_docbin
+
+    from conftest import CORPUS, DEFAULT_MODEL
+
+    out = tmp_path / "training"
+    (out / "corpus").mkdir(parents=True)
+    (out / "model").symlink_to(DEFAULT_MODEL)
+    tool_texts = read_annotation_dir(CORPUS / "generated" / "pypdfium2" / "batch-00000.jsonl")[:2]
+    to_docbin(tool_texts).to_disk(out / "corpus" / "dev.spacy")
+    to_docbin(read_annotation_dir(CORPUS)).to_disk(out / "corpus" / "real.spacy")
+    (out / "metrics.json").write_text(json.dumps({"training_seconds": 1.0}), "utf-8")
+    result = cli("train", "-o", out, "--evaluate-only")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text("utf-8"))
+    assert metrics["training_seconds"] == 1.0  # kept
+    assert set(metrics["evaluation"]) == {"real", "dev_pypdfium2"}
+    assert metrics["evaluation"]["real"]["model + rules"]["field_micro_accuracy"] == 1.0
+    assert metrics["ceiling"]["dev_pypdfium2"]["values"] > 0
+    assert (out / "evaluation" / "dev_pypdfium2" / "report.md").is_file()
+    missing = cli("train", "-o", tmp_path / "nothing", "--evaluate-only")
+    assert missing.exit_code == 1 and "no trained model with its metrics.json" in missing.stderr

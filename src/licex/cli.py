@@ -386,10 +386,11 @@ def train_command(
     real_in_train: Annotated[bool, typer.Option("--real-in-train", help="Train on real licences too (e.g. pulled from doccano); they are held out by default.")] = False,
     transformer: Annotated[Optional[Path], typer.Option("--transformer", help="A local Hugging Face model folder for a transformer config (sets paths.transformer; nothing is downloaded).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a model already in OUTPUT, with its metrics and evaluation.")] = False,
+    evaluate_only: Annotated[bool, typer.Option("--evaluate-only", help="Train nothing: score the model in OUTPUT again on the dev and real sets it was trained with (after the rules changed).")] = False,
 ) -> None:
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
     require("train", "licex train")
-    from .train import TrainingError, train
+    from .train import TrainingError, reevaluate, train
 
     overrides = {}
     if max_steps is not None:
@@ -404,9 +405,13 @@ def train_command(
             progress.advance(task)
 
         try:
-            result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
-                           dev_fraction, overrides=overrides, real_in_train=real_in_train,
-                           synth_damaged=synth_damaged, transformer=transformer, force=force, progress=advance)
+            if evaluate_only:
+                result = reevaluate(output, advance)
+            else:
+                result = train(output, config, corpus or [Path("corpus/annotations")], synth, synth_seed,
+                               dev_fraction, overrides=overrides, real_in_train=real_in_train,
+                               synth_damaged=synth_damaged, transformer=transformer, force=force,
+                               progress=advance)
         except TrainingError as error:
             fail(str(error))
             raise typer.Exit(1)

@@ -97,10 +97,6 @@ def train(
     seconds = time.perf_counter() - started
     model = output / "model"
     _ship(output / "pipeline" / "model-best", model)
-    if (output / "evaluation").exists():  # a set the new run lacks must not leave its old report
-        shutil.rmtree(output / "evaluation")
-
-    sets = evaluation_sets(split)
     metrics: dict[str, Any] = {
         "config": str(config),
         "overrides": {k: v for k, v in settings.items() if not k.startswith("paths.")},
@@ -108,13 +104,38 @@ def train(
                    "real_in_train": real_in_train,
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
-        "evaluation": evaluate_sets(model, sets, output / "evaluation", progress),
-        # Per tool: the share of the printed values still in the tool's text (the ceiling).
-        "ceiling": {name: value_ceiling(examples).to_json() for name, examples in sets.items()
-                    if name.startswith("dev_") and any("record" in e.meta for e in examples)},
     }
+    return TrainResult(model, _evaluate(output, model, split, metrics, progress))
+
+
+def reevaluate(output: Path, progress: Progress | None = None) -> TrainResult:
+    """Score a trained model again on the split it was trained with (`output/corpus`), after the
+    rules or the evaluation changed: the reports and metrics.json's evaluation are replaced."""
+    from .corpus.annotations import read_docbin
+
+    output = Path(output)
+    model, corpus = output / "model", output / "corpus"
+    if not (output / "metrics.json").is_file() or not model.is_dir():
+        raise TrainingError(f"{output}: no trained model with its metrics.json to evaluate again")
+    def read(name: str) -> list[AnnotatedText]:
+        return list(read_docbin(corpus / f"{name}.spacy")) if (corpus / f"{name}.spacy").is_file() else []
+
+    split = Split(train=[], dev=read("dev"), real=read("real"))
+    metrics = json.loads((output / "metrics.json").read_text("utf-8"))
+    return TrainResult(model, _evaluate(output, model, split, metrics, progress))
+
+
+def _evaluate(output: Path, model: Path, split: Split, metrics: dict[str, Any],
+              progress: Progress | None) -> dict[str, Any]:
+    if (output / "evaluation").exists():  # a set the new run lacks must not leave its old report
+        shutil.rmtree(output / "evaluation")
+    sets = evaluation_sets(split)
+    metrics["evaluation"] = evaluate_sets(model, sets, output / "evaluation", progress)
+    # Per tool: the share of the printed values still in the tool's text (the ceiling).
+    metrics["ceiling"] = {name: value_ceiling(examples).to_json() for name, examples in sets.items()
+                          if name.startswith("dev_") and any("record" in e.meta for e in examples)}
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
-    return TrainResult(model, metrics)
+    return metrics
 
 
 def evaluation_sets(split: Split) -> dict[str, list[AnnotatedText]]:
