@@ -294,7 +294,8 @@ def test_a_table_one_side_read_gets_no_rows_from_the_other_but_inspections_stand
     misread row is not added to the rules' table; an inspection entry the rules missed is."""
     from licex.components.field_rules import rules_first
 
-    text = "张三 110101198001011234 60%\n李四 110101198001015678 40%\n你公司2019年度年检合格\n你公司2020年度年检合格\n"
+    text = ("股东名称 证照号码 出资比例\n张三 110101198001011234 60%\n李四 110101198001015678 40%\n"
+            "你公司2019年度年检合格\n你公司2020年度年检合格\n")
     doc = spacy.blank("zh").make_doc(text)
 
     def span(value: str, label: str, occurrence: int = 0):
@@ -308,3 +309,18 @@ def test_a_table_one_side_read_gets_no_rows_from_the_other_but_inspections_stand
                       ("张三", "SHAREHOLDER")]
     # where the rules read no table, the model's rows stand
     assert sorted(s.text for s in rules_first(model, [])) == ["2020", "40%", "李四"]
+
+
+def test_a_name_alone_in_a_text_without_a_shareholder_table_is_no_shareholder():
+    """RapidOCR reads a handwritten signature as a name on a line of its own; a model may take it
+    for a shareholder. Without a line naming the shareholder table, it is none, whichever side read it."""
+    from licex.components.field_rules import model_first, rules_first
+
+    text = "发证日期：2024年09月02日\n有效期至：2029年09月02日\n牟佳\n"
+    doc = spacy.blank("zh").make_doc(text)
+    name = doc.char_span(text.index("牟佳"), text.index("牟佳") + 2, label="SHAREHOLDER")
+    assert rules_first([name], []) == [] and model_first([name], []) == []
+    table = "股东名称、证照号码及出资比例\n" + text
+    doc = spacy.blank("zh").make_doc(table)
+    name = doc.char_span(table.index("牟佳"), table.index("牟佳") + 2, label="SHAREHOLDER")
+    assert [s.text for s in rules_first([name], [])] == ["牟佳"]

@@ -20,6 +20,7 @@ measured on generated licences with damaged labels, coverage 0.855 with parts mi
 without). The shareholder table is one structure too: on 50 RapidOCR'd generated licences the
 model's rows added to the rules' made shareholders 0.773, where the rules alone read 0.947.
 Inspection rows and change notes stand alone: the second side adds those the first missed.
+Neither side's shareholder cells count in a text that names no shareholder table.
 `licex.model_first.v1` (the factory's default) keeps the model's; `licex.rules_first.v1` (the
 shipped model's config) keeps the rules', which are right more often on real layouts and on
 what PDF tools emit, while the model reads labels the rules cannot (README: Results).
@@ -41,7 +42,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from ..analysis import analyse
-from ..labels import BUSINESS_LABELS, COLUMN_WORDS, ENTITY_LABELS, READ_AS_ONE, FieldLabelRule, LabelWords, header_word
+from ..labels import (
+    BUSINESS_LABELS,
+    COLUMN_WORDS,
+    ENTITY_LABELS,
+    READ_AS_ONE,
+    SHAREHOLDER_LABELS,
+    FieldLabelRule,
+    LabelWords,
+    header_word,
+)
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date, parse_business
 from ..text import DATE_RE, LIST_MARK, PROVINCES, spaced, without_whitespace
@@ -89,6 +99,7 @@ def _first_then_fill(first: list[Span], fill: list[Span]) -> list[Span]:
     """`first`, plus each span of `fill` that overlaps none of them and is of a field `first`
     left empty (any span of a list field), and no part of a block `first` read any of (the
     business block, the shareholder table: see the module docstring)."""
+    first, fill = _in_their_tables(first), _in_their_tables(fill)
     found = {ent.label_ for ent in first}
     closed = frozenset().union(*(block for block in READ_AS_ONE if not found.isdisjoint(block)))
     taken = CharRanges(())
@@ -108,6 +119,17 @@ def _first_then_fill(first: list[Span], fill: list[Span]) -> list[Span]:
         taken.add(span.start_char, span.end_char)
         added.append(span)
     return kept + added
+
+
+def _in_their_tables(spans: list[Span]) -> list[Span]:
+    """The spans, less shareholder cells in a text that names no shareholder table (股东 with
+    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
+    signature as a name on a line of its own, which a model may take for a shareholder."""
+    if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
+        return spans
+    if _SHAREHOLDER_HEADER_RE.search(spans[0].doc.text):
+        return spans
+    return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
 
 
 @dataclass(frozen=True)
