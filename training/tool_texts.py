@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from licex.corpus.tools import CLEAN_PAGES, SCAN, TEXT_LAYER, clean_pages, get_tool
+from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool
 from licex.inputs import atomic_write_text
 
 
@@ -56,11 +56,14 @@ def main() -> None:
             target = args.out / tool.name / f"{pdf.stem}.txt"
             if target.exists():
                 continue
-            source = {TEXT_LAYER: lambda: pdf.read_bytes(),
-                      SCAN: lambda: scanned_pages(args.rendered / "scanned" / pdf.name),
-                      CLEAN_PAGES: lambda: clean_pages(pdf.read_bytes())}[tool.reads]
+            if tool.reads == TEXT_LAYER:
+                source = pdf.read_bytes()
+            elif tool.reads == SCAN:
+                source = scanned_pages(args.rendered / "scanned" / pdf.name)
+            else:  # CLEAN_PAGES
+                source = clean_pages(pdf.read_bytes())
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(target, tool.run(source()))
+            atomic_write_text(target, tool.run(source))
         print(pdf.stem, flush=True)
 
 

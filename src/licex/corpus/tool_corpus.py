@@ -37,7 +37,7 @@ from ..inputs import InputError, atomic_write_text
 from .align import align
 from .annotations import AnnotatedText, write_annotations
 from .paths import MANIFEST
-from .tools import CLEAN_PAGES, SCAN, TEXT_LAYER, clean_pages, get_tool
+from .tools import SCAN, TEXT_LAYER, clean_pages, get_tool
 
 _OPTIONS = ("seed", "damaged")  # what the licences are; the batch size may differ by tool
 
