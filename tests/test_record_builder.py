@@ -210,8 +210,7 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
     doc.ents = [company, signer, number]
     clause_one = doc.char_span(FRONT_PAGE.index("一、"), FRONT_PAGE.index("管理规定。") + 5, label="OTHER")
     doc.spans[CLAUSES_KEY] = [clause_one]
-    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
-        doc = nlp.get_pipe(name)(doc)
+    doc = _rules_after_the_model(nlp, doc)
     record = doc._.license_record
     check_offsets(FRONT_PAGE, doc, record)
     assert record["company_name"] == "北京橙子互娱科技有限公司"
@@ -229,6 +228,13 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
     assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "OTHER"), ("二", "GEN_ANNUAL_REPORT")]
     assert evidence["clauses[0]"][0]["component"] == "clause_cat"
     assert evidence["clauses[1]"][0]["component"] == "licex_clause_rules"
+
+
+def _rules_after_the_model(nlp, doc):
+    """Run the rule components and the record builder on a Doc whose model annotations a test set."""
+    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc
 
 
 def test_the_record_builder_is_a_pipe_and_reads_clauses_under_its_configured_key():
@@ -278,8 +284,7 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
     doc.ents = [company, signer]
     two = doc.char_span(text.index("二、"), text.index("年报。") + 3, label="GEN_SCOPE")
     doc.spans[CLAUSES_KEY] = [two]
-    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
-        doc = nlp.get_pipe(name)(doc)
+    doc = _rules_after_the_model(nlp, doc)
     record = doc._.license_record
     check_offsets(text, doc, record)
     assert (record["legal_representative"], record["signer"]) == ("周五", None)

@@ -18,28 +18,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool
+from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool, page_images
 from licex.inputs import atomic_write_text
 
 
 def scanned_pages(pdf: Path) -> list[bytes]:
     """The page images of a scanned PDF, rendered at the resolution it was scanned at."""
-    import io
-
-    import pypdfium2 as pdfium
-
     from licex.corpus.scan import damage_ranges
 
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        pages = []
-        for i in range(len(document)):
-            buffer = io.BytesIO()
-            document[i].render(scale=damage_ranges()["dpi"] / 72).to_pil().convert("L").save(buffer, format="PNG")
-            pages.append(buffer.getvalue())
-        return pages
-    finally:
-        document.close()
+    return page_images(pdf.read_bytes(), damage_ranges()["dpi"])
 
 
 def main() -> None:

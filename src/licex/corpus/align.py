@@ -117,11 +117,9 @@ class _Locator:
 
     def locate(self, needle: str, lo: int, hi: int, cutoff: float | None) -> tuple[int, int] | None:
         """First verbatim after `lo`, then fuzzily near `lo`, then anywhere before `hi`."""
-        for search in (lambda: self.exact(needle, lo, hi), lambda: self.exact(needle, 0, hi)):
-            if (found := search()) is not None:
-                return found
-        if cutoff is None:
-            return None
+        found = self.exact(needle, lo, hi) or self.exact(needle, 0, hi)
+        if found is not None or cutoff is None:
+            return found
         return (self.fuzzy(needle, lo, min(hi, lo + _WINDOW + 4 * len(needle)), cutoff)
                 or self.fuzzy(needle, 0, hi, cutoff))
 

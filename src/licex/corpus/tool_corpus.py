@@ -171,6 +171,14 @@ class BatchReport:
     clauses: int
     clauses_missing: int
 
+    def counts(self) -> dict[str, int]:
+        """What the manifest keeps of the batch: its values and clauses, and those not aligned."""
+        return {key: getattr(self, key) for key in _COUNTS}
+
+
+# The counts of a batch, in the manifest and in the summary of a corpus.
+_COUNTS = ("values", "values_missing", "clauses", "clauses_missing")
+
 
 def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOptions, workers: int = 1,
                      progress: Callable[[], None] | None = None, first: int = 0) -> list[BatchReport]:
@@ -209,9 +217,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
                 write_annotations(out / file, examples)
                 report = _report(tool, batch, examples)
                 manifest.record(tool, size, batch, {
-                    "file": file, "first": indices.start, "count": len(examples),
-                    "values": report.values, "values_missing": report.values_missing,
-                    "clauses": report.clauses, "clauses_missing": report.clauses_missing,
+                    "file": file, "first": indices.start, "count": len(examples), **report.counts(),
                     "designs": dict(Counter(e.meta["design"] for e in examples)),
                     "seconds_all_tools": seconds,
                 })
@@ -240,7 +246,7 @@ def corpus_summary(out: Path) -> Iterator[tuple[str, dict[str, int]]]:
     for tool, batches in sorted(manifest["batches"].items()):
         total: Counter[str] = Counter()
         for entry in batches.values():
-            total.update({key: entry[key] for key in ("count", "values", "values_missing", "clauses", "clauses_missing")})
+            total.update({key: entry[key] for key in ("count", *_COUNTS)})
         yield tool, dict(total)
 
 

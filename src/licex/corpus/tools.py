@@ -116,14 +116,9 @@ def _tesseract(pages: list[bytes]) -> str:
     return "\f".join(texts)
 
 
-@tool("tesseract-clean", CLEAN_PAGES, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")
-def tesseract_clean(pages: list[bytes]) -> str:
-    return _tesseract(pages)
-
-
-@tool("tesseract", SCAN, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")
-def tesseract_scan(pages: list[bytes]) -> str:
-    return _tesseract(pages)
+# Tesseract reads clean pages and scanned ones alike; only its input differs.
+tool("tesseract-clean", CLEAN_PAGES, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")(_tesseract)
+tool("tesseract", SCAN, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")(_tesseract)
 
 
 @tool("rapidocr", SCAN)
@@ -136,6 +131,11 @@ def rapidocr(pages: list[bytes]) -> str:
 
 def clean_pages(pdf: bytes) -> list[bytes]:
     """The PDF's pages as PNG images at CLEAN_DPI, undamaged."""
+    return page_images(pdf, CLEAN_DPI)
+
+
+def page_images(pdf: bytes, dpi: float) -> list[bytes]:
+    """The PDF's pages rendered at `dpi`, as greyscale PNG images."""
     import io
 
     import pypdfium2 as pdfium
@@ -145,7 +145,7 @@ def clean_pages(pdf: bytes) -> list[bytes]:
         pages = []
         for i in range(len(document)):
             buffer = io.BytesIO()
-            document[i].render(scale=CLEAN_DPI / 72).to_pil().convert("L").save(buffer, format="PNG")
+            document[i].render(scale=dpi / 72).to_pil().convert("L").save(buffer, format="PNG")
             pages.append(buffer.getvalue())
         return pages
     finally:

@@ -87,7 +87,6 @@ class PrintedLicence:
             clauses=clauses,
         )
 
-
     def printed_values(self) -> list[tuple[str, str]]:
         """(entity label, printed text) of each value the licence prints, in print order; the
         licence number once, though it prints on several pages."""
@@ -239,10 +238,10 @@ class _Document:
         self.special_pages()
         return bytes(self.pdf.output())
 
-    def paragraph(self, text: str, size: float | None = None, align: str = "J") -> None:
+    def paragraph(self, text: str, size: float | None = None, align: str = "J", indent: float = 0) -> None:
         pdf = self.pdf
         pdf.set_font("cjk", size=size or self.d["font_size"])
-        pdf.set_x(pdf.l_margin)
+        pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(0, self.d["line_height_mm"], text, align=align, new_x="LMARGIN", new_y="NEXT")
 
     def title(self, text: str) -> None:
@@ -313,13 +312,10 @@ class _Document:
 
     def stacked(self, rows: list[tuple[str, str]]) -> None:
         """Each label on its own line, its value on the next, indented."""
-        pdf = self.pdf
         for label, value in rows:
             self.paragraph(f"{label}：", align="L")
-            pdf.set_font("cjk", size=self.d["font_size"])
-            pdf.set_x(pdf.l_margin + 8)
-            pdf.multi_cell(0, self.d["line_height_mm"], value, align="L", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1.5)
+            self.paragraph(value, align="L", indent=8)
+            self.pdf.ln(1.5)
 
     FRONT_LAYOUTS = {"table": label_table, "lines": label_lines, "stacked": stacked}
 
@@ -368,7 +364,6 @@ class _Document:
         diameter = seal["diameter_mm"]
         image = seal_image(seal["text"], opacity=seal["opacity"])
         self.pdf.image(image, x=x, y=y, w=diameter, h=diameter)
-
 
     def signature(self, name: str, x: float, y: float) -> None:
         """The signer's name as a hasty hand writes it: a picture, so it adds nothing to the text
