@@ -17,6 +17,7 @@ from licex import layout
 from licex.labels import default_label_words
 from licex.normalize import normalize_license_no, parse_money
 from licex.record import Money
+from licex.values import read_value, uscc_check_char
 
 NON_LICENCES = Path(__file__).parent / "data" / "non_licences.jsonl"
 
@@ -174,6 +175,8 @@ def clean_clauses(extract):
     (["一、", "二、", "三、"], ["(一)", "二)", "(三", "(四)"]),  # a bracket lost
     (["一、", "二、", "三、"], ["(己)", "(二)", "《三)", "(/四)"]),  # an unreadable numeral, ( read 《, a stray /
     (["一、", "二、", "三、"], ["(一)", "(三)", "(三)", "(四)"]),  # 二 read 三: the next 三 says so
+    (["一、", "二、", "三、"], ["(一)", "人二)", "(三)", "(四)"]),  # the ( read as a character
+    (["一、", "二、", "三、"], ["(一)", "(夕", "(三)", "(四)"]),  # 二) read as one character: (三) says which
 ])
 def test_clause_numbers_misread_are_read_by_the_numbering(extract, clean_clauses, top, sub):
     """Each as the clean markers read: the same clauses, numbers and labels."""
@@ -187,6 +190,11 @@ def test_plus_for_ten_and_a_lookalike_for_eight_read_as_numerals(extract):
     assert [number for number, _, _ in extract(text).clauses()][-3:] == ["九", "十", "十一"]
     text = text.replace("八、", "入、")
     assert [number for number, _, _ in extract(text).clauses()][6:9] == ["七", "八", "九"]
+
+
+def test_the_bracket_and_numeral_of_a_sub_clause_read_as_one_character_read_as_the_numeral(extract):
+    text = _clause_text(*CLEAN).replace("(四)", "(四)你公司应当遵守行业管理规定。\n伍)", 1)
+    assert [number for number, _, _ in extract(text).clauses()][-2:] == ["三(四)", "三(五)"]
 
 
 def test_a_lost_sub_clause_marker_leaves_the_later_ones_their_numbers(extract):
@@ -362,3 +370,71 @@ def test_a_fragment_far_right_of_a_value_and_a_border_before_it_are_no_part_of_i
     from licex.normalize import clean_value
 
     assert clean_value(line) == value
+
+
+# -- the shareholder table as OCR reads it ---------------------------------------------------------
+
+SHAREHOLDER_TABLE = "公司名称: 北京星河数字科技有限公司\n股东名称、证照号码及出资比例\n序号 | 股东名称    证照号码    [出资比例\n"
+
+
+@pytest.mark.parametrize("row", [
+    "1    王松    110102196402071516    55%",
+    "王    王松    110102196402071516    55%",  # the row number 1 read as 王: the name is the cell before the ID
+    "UL   王松  ”|110102196402071516  |55%",  # rules read as bars and quotes around the cells
+    "1    王松    110102196402071516    5596",  # % read as 96
+    "1    王松    110102196402071516    559%",  # % read as 9%
+])
+def test_a_shareholder_row_as_ocr_reads_it_gives_the_printed_row(extract, row):
+    text = SHAREHOLDER_TABLE + row + "\n2    北京云图信息有限公司    91110108MA01ABCD3L    45%\n"
+    assert extract(text).fields()["shareholders"] == [
+        {"name": "王松", "id_number": "110102196402071516", "share_ratio": "55%"},
+        {"name": "北京云图信息有限公司", "id_number": "91110108MA01ABCD3L", "share_ratio": "45%"}]
+
+
+def test_a_row_that_lost_its_ratio_is_still_a_row_and_no_ratio_is_invented(extract):
+    text = SHAREHOLDER_TABLE + "1    王松    110102196402071516\n2    李娜    110102197001011234    45%\n"
+    assert extract(text).fields()["shareholders"] == [
+        {"name": "王松", "id_number": "110102196402071516", "share_ratio": None},
+        {"name": "李娜", "id_number": "110102197001011234", "share_ratio": "45%"}]
+
+
+@pytest.mark.parametrize("printed, ratio", [("7696", "76%"), ("10096", "100%"), ("769%", "76%"), ("76%", "76%"),
+                                            ("96", None), ("20096", None), ("9%", "9%")])
+def test_a_percent_sign_read_as_96_is_repaired_only_where_the_ratio_would_pass_100(printed, ratio):
+    assert read_value("SHARE_RATIO", printed) == ratio
+
+
+@pytest.mark.parametrize("printed, code", [
+    ("91110108MAO1ABCD3L", "91110108MA01ABCD3L"),  # 0 read as O: the check character agrees
+    ("9111O1O8MA01ABCD3L", "91110108MA01ABCD3L"),
+    ("91110108MAO1ABCD3X", "91110108MAO1ABCD3X"),  # the repair would not check: left as printed
+    ("110102196402071516", "110102196402071516"),
+])
+def test_a_credit_code_with_letters_it_never_has_is_repaired_when_its_check_character_agrees(printed, code):
+    assert uscc_check_char("91110108MA01ABCD3") == "L"
+    assert read_value("SHAREHOLDER_ID", printed) == code
+
+
+# -- coverage lists and service items as OCR reads them ---------------------------------------------
+
+@pytest.mark.parametrize("printed, coverage", [
+    ("北京、和天津、上上海3直辖市", "北京、天津、上海3直辖市"),  # a stray mark read before a name
+    ("内蒙古治区", "内蒙古自治区"),  # a character of a long name lost
+    ("金国", "全国"),
+    ("北京、上海2直辖市以及大冶、汕尾2城市", "北京、上海2直辖市以及大冶、汕尾2城市"),  # nothing to repair
+    ("了哈尔滨", "了哈尔滨"),  # no province: left as printed
+])
+def test_province_names_in_a_coverage_list_are_repaired_and_nothing_else_is(printed, coverage):
+    assert read_value("COVERAGE", printed) == coverage
+
+
+@pytest.mark.parametrize("printed", ["麻", "盖范围:", "2015年11具02日", "第三类增值电信业务中的"])
+def test_what_ocr_leaves_in_a_service_item_cell_is_no_item(printed):
+    assert read_value("SERVICE_ITEM", printed) is None
+    assert read_value("SERVICE_ITEM", "语音信箱") == "语音信箱"
+
+
+def test_service_items_apart_by_a_colon_ocr_read_for_a_semicolon_are_two(extract):
+    text = ("公司名称: 北京星河数字科技有限公司\n业务种类: 第二类增值电信业务中的信息服务业务\n"
+            "服务项目: 信息发布平台和递送服务:信息搜索查询服务\n业务覆盖范围: 全国\n")
+    assert extract(text).fields()["businesses"] == [("B25", ["信息发布平台和递送服务", "信息搜索查询服务"], "全国")]

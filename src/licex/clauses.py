@@ -25,12 +25,15 @@ _LOOKALIKES = numeral_lookalikes("clause_number")
 _NUMERAL_LIKE = "[" + CN_NUMERAL[1:-1] + re.escape("".join(_LOOKALIKES)) + "]"
 # A clause marker: `十五、` (or with . or , for the 、, as OCR reads it) or `(三)`, at a line start
 # or after a sentence end. OCR may drop one bracket of a sub-clause's (`六)`, `(三`), read 《 for
-# (, put a stray / inside, print a stray character before a line's top-level numeral (人六、), or
-# read a sub-clause's numeral as an ideograph that is none ((己)): the numbering says which.
+# (, put a stray / inside, print a stray character before a line's top-level numeral (人六、) or
+# for a sub-clause's opening bracket (人五)), or read a sub-clause's numeral as an ideograph that
+# is none ((己), or (夕 and (加 for `(八)` before the 你公司 every sub-clause starts with): the
+# numbering says which.
 _MARKER_RE = re.compile(
     r"(?:^|(?<=[\n。:;]))[ \t]*(?:"
     rf"(?P<stray>[^\s\d、.,()《》{CN_NUMERAL[1:-1]}]?)(?P<top>{_NUMERAL_LIKE}{{1,3}})[ \t]*[、.,]"
-    rf"|(?P<open>[(《])?[ \t/]*(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)))[ \t]*(?P<close>\))?)",
+    rf"|(?:(?P<open>[(《])|(?P<sub_stray>[\u4e00-\u9fff](?={_NUMERAL_LIKE}{{1,3}}\))))?"
+    rf"[ \t/]*(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)|你公司))[ \t]*(?P<close>\))?)",
     re.MULTILINE,
 )
 # A page number a tool wrote at the end of a clause's line, set apart by a cell gap (pdftotext
@@ -87,6 +90,7 @@ class _Marker:
     # Of sound shape at a line start: where the numbering says which clause it is, whatever its
     # numeral reads.
     sound: bool
+    at_line_start: bool
 
 
 def _markers(layout: Layout, noise: "_Noise") -> list[_Marker]:
@@ -97,13 +101,14 @@ def _markers(layout: Layout, noise: "_Noise") -> list[_Marker]:
         top = match.group("top") is not None
         if not (top or match.group("open") or match.group("close")):
             continue  # a bare numeral is no marker
-        start = match.start("open" if match.group("open") else "stray" if top else "sub")
+        start = match.start("open" if match.group("open") else "stray" if top else
+                            "sub_stray" if match.group("sub_stray") else "sub")
         if noise.covers(start):
             continue
         at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
         shaped = not match.group("stray") if top else bool(match.group("open") and match.group("close"))
         markers.append(_Marker(start, match.end(), top, clause_numerals(match.group("top" if top else "sub")),
-                               shaped, shaped and at_line_start))
+                               shaped, shaped and at_line_start, at_line_start))
     return markers
 
 
@@ -132,6 +137,9 @@ def _numbered(markers: list[_Marker]) -> list[tuple[_Marker, int, int | None]]:
             number = last + 1
         if number is None and marker.sound and all(n <= last for n in marker.numbers):
             number = last + 1
+        if (number is None and marker.at_line_start and following is not None and following.top == marker.top
+                and last + 2 in following.numbers):
+            number = last + 1  # misread past reading, between the numbers before and after it
         if number is None:
             continue
         if marker.top:

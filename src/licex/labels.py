@@ -52,7 +52,7 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
         EntityLabel("ADDRESS", "registered_address", "text", "The value of 注册住所 / 注册地址.", False),
         EntityLabel("BUSINESS", "businesses", "business",
                     "A business type as printed (第一类增值电信业务中的互联网数据中心业务, 信息服务业务).", True),
-        EntityLabel("SERVICE_ITEM", "businesses.service_items", "text",
+        EntityLabel("SERVICE_ITEM", "businesses.service_items", "service_item",
                     "A 含/不含/仅限 restriction or named sub-service of the business before it, without brackets.", True),
         EntityLabel("COVERAGE", "businesses.coverage", "places",
                     "The coverage of the business before it (全国; 机房所在地为…; province lists), ending before 。.", True),

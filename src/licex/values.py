@@ -15,7 +15,7 @@ from typing import Any
 
 from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
 from .normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
-from .text import LIST_MARK
+from .text import LIST_MARK, PROVINCES
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -33,6 +33,8 @@ _NOT_A_NAME_RE = re.compile(r"[\d:]")
 _DOMAIN = r"(?:https?://)?(?:[\w-]+\.)+[\w-]{2,}(?::\d+)?(?:/[^\s、,;]*)?"
 _DOMAINS_RE = re.compile(rf"{_DOMAIN}(?:[、,;]{_DOMAIN})*", re.IGNORECASE)
 _RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?%")
+# OCR reads a small % as 96 or 9% (7696, 769% for 76%): a "ratio" over 100 ending so is one.
+_PERCENT_MISREAD_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)(?:96|9%)")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 
@@ -49,6 +51,16 @@ def has_value(text: str) -> bool:
 
 def _text(text: str) -> str | None:
     return clean_value(text) or None
+
+
+# What OCR leaves in a service-item cell that is no item: a label cut short (盖范围:), a date, a
+# business type's prefix alone (第三类增值电信业务中的), a stray character.
+_NOT_AN_ITEM_RE = re.compile(r":$|^\d{4}\s*年|^第.类增值电信业务中的$")
+
+
+def _service_item(text: str) -> str | None:
+    item = clean_value(text)
+    return item if len(item.replace(" ", "")) >= 2 and not _NOT_AN_ITEM_RE.search(item) else None
 
 
 def _compact(text: str) -> str | None:
@@ -83,7 +95,33 @@ _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9
 
 
 def _places(text: str) -> str | None:
-    return _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(text)) or None
+    places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(text))
+    return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None
+
+
+_PROVINCE_NAMES = frozenset(name for p in PROVINCES for name in (p.short, p.name))
+_PROVINCE_FULL_NAMES = tuple(p.name for p in PROVINCES if len(p.name) >= 4)
+
+
+def _place(item: str) -> str:
+    """One item of a coverage list, with what OCR makes of a province's name repaired: a stray
+    mark read as a character before it (和天津, 上上海), one character of a long name lost
+    (内蒙古治区), the 全 of 全国 misread (金国). Anything else is left as printed."""
+    place, count = _COUNTED_RE.fullmatch(item).groups()  # 新疆23省(自治区 …: the count stays
+    count = count or ""
+    if place in _PROVINCE_NAMES or len(place) < 2:
+        return item
+    if place[1:] in _PROVINCE_NAMES:
+        return place[1:] + count
+    if place == item and len(place) == 2 and place[1] == "国":
+        return "全国"  # the only two-character coverage that ends in 国
+    for name in _PROVINCE_FULL_NAMES:
+        if len(place) == len(name) - 1 and any(name[:k] + name[k + 1:] == place for k in range(len(name))):
+            return name + count
+    return item
+
+
+_COUNTED_RE = re.compile(r"(\D*?)(\d.*)?", re.DOTALL)
 
 
 def _money(text: str) -> Any | None:
@@ -97,11 +135,35 @@ def _domain(text: str) -> str | None:
 
 def _id_number(text: str) -> str | None:
     number = _compact(text)
-    return number.upper() if number and any(c.isdigit() for c in number) else None
+    if not number or not any(c.isdigit() for c in number):
+        return None
+    number = number.upper()
+    if len(number) == 18 and set(number) - set(USCC_CHARS):
+        # OCR reads 0 as O, 1 as I …: letters a credit code never has. Repaired only where the
+        # repair makes its check character right.
+        repaired = number.translate(_USCC_LOOKALIKES)
+        if not set(repaired) - set(USCC_CHARS) and uscc_check_char(repaired[:17]) == repaired[17]:
+            return repaired
+    return number
+
+
+# The character set and weights of the unified social credit code (GB 32100-2015).
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_LOOKALIKES = str.maketrans("OIZS", "0125")
+
+
+def uscc_check_char(body: str) -> str:
+    """The check character of a credit code's first 17 characters."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
+    return USCC_CHARS[(31 - total % 31) % 31]
 
 
 def _ratio(text: str) -> str | None:
     ratio = _compact(text)
+    if ratio and (misread := _PERCENT_MISREAD_RE.fullmatch(ratio)) and float(misread[1]) <= 100 < float(
+            ratio.rstrip("%")):
+        ratio = misread[1] + "%"
     return ratio if ratio and _RATIO_RE.fullmatch(ratio) else None
 
 
@@ -114,6 +176,7 @@ def _year(text: str) -> int | None:
 VALUE_KINDS: dict[str, Callable[[str], Any | None]] = {
     "text": _text,
     "places": _places,
+    "service_item": _service_item,
     "name": _name,
     "compact": _compact,
     "licence_no": _licence_no,

@@ -55,7 +55,7 @@ from ..labels import (
 from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date, parse_business
 from ..text import DATE_RE, LIST_MARK, PROVINCES, spaced, without_whitespace
-from ..values import gives_value, has_value
+from ..values import gives_value, has_value, read_value
 from .rule_data import CharRanges, RuleDataPipe
 
 # How the rules' entities join a trained model's: (model entities, rule entities) -> doc.ents.
@@ -155,7 +155,8 @@ _TRIM = " \t\n。.;,、"
 _RESTRICTION = r"(?:不\s*含|含|仅\s*限|限|除)"
 _RESTRICTION_RE = re.compile(r"^\s*" + _RESTRICTION)
 _SENTENCE_END_RE = re.compile(r"[。;]")
-_ITEM_SEPARATOR_RE = re.compile(r"[。;]|,(?=\s*" + _RESTRICTION + ")")
+# OCR reads the ； between two items as ： now and then; no item has a colon of its own.
+_ITEM_SEPARATOR_RE = re.compile(r"[。;]|(?<=[\u4e00-\u9fff]):(?=[\u4e00-\u9fff])|,(?=\s*" + _RESTRICTION + ")")
 # Long names and addresses wrap in narrow table cells onto short lines right below them; a line
 # with sentence punctuation is running text, not such a continuation.
 _WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
@@ -194,11 +195,15 @@ _COVERAGE_RE = re.compile(
 )
 
 _SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
-_RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?\s*%")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 # OCR'd rows of short cells may be separated by single spaces only.
 _SPACE_RE = re.compile(r" ")
 _ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")
+# What separates the cells of a shareholder row: a tab, or in OCR'd text a run of spaces or a
+# table rule read as a bar (the view makes a bar a tab, for markdown rows; OCR'd rows mix both).
+_ROW_CELL_RE = re.compile(r"[ ]*[\t|｜][ ]*|[ ]{2,}")
+# What OCR makes of table rules and stray marks at a cell's edges (”|510601…, [出资比例).
+_CELL_EDGE_MARKS = "|｜[]”“\"'‘’"
 
 # 2002 年度年检合格, 2011年度年检结果为:基本合格, 2019年度年报:已报送.
 _INSPECTION_RE = re.compile(
@@ -327,8 +332,8 @@ class FieldRules(RuleDataPipe):
         while i < len(lines):
             line = lines[i]
             i += 1
-            if line.kind != "content" or layout.in_special(line.start):
-                continue
+            if line.kind != "content" or layout.in_special(line.start) or _SHAREHOLDER_HEADER_RE.search(line.text):
+                continue  # (the shareholder table has rows of its own shape: _shareholders)
             delimiter = _delimiter(line.text) or (_SPACE_RE if " " in line.text.strip() else None)
             columns = self._header_columns(text, line, delimiter) if delimiter else None
             if columns is None:
@@ -737,10 +742,10 @@ def _shareholders(layout: Layout) -> list[Hit]:
     """Rows of the shareholder table: name, ID number and share ratio cells.
 
     The table follows a line naming 股东 and 比例 or 证照号码 (its introduction or its header
-    row); rows before the first one with a ratio are header rows, and the first row without a
-    ratio after it ends the table. A table that a tool wrote one cell a line (pdftotext) is
-    read by its header: N column words, then rows of N cells. The name is the first cell that
-    is not a row number, ID or ratio.
+    row); rows before the first one with a ratio or an ID number are header rows, and the first
+    row with neither after it ends the table (OCR loses one of them now and then). A table that
+    a tool wrote one cell a line (pdftotext) is read by its header: N column words, then rows of
+    N cells.
     """
     text = layout.view.text
     hits: list[Hit] = []
@@ -757,9 +762,8 @@ def _shareholders(layout: Layout) -> list[Hit]:
             if row.kind == "blank":
                 i += 1
                 continue
-            cells = [(a, b) for a, b in _split_row(text, row, _delimiter(row.text) or _SPACE_RE) if a < b]
-            ratio = next(((a, b) for a, b in cells if _RATIO_RE.fullmatch(text[a:b])), None)
-            if ratio is None or len(cells) < 2:
+            cells = _row_cells(text, row)
+            if len(cells) < 2 or not any(_is_ratio(text[a:b]) or _ID_RE.fullmatch(text[a:b]) for a, b in cells):
                 if rows or row.kind != "content":
                     break
                 if len(cells) == 1 and (vertical := _cell_per_line_rows(layout, i)) is not None:
@@ -775,18 +779,39 @@ def _shareholders(layout: Layout) -> list[Hit]:
     return hits
 
 
+def _row_cells(text: str, row: Line) -> list[tuple[int, int]]:
+    """A shareholder row's non-empty cells, without the marks OCR leaves at their edges."""
+    delimiter = _ROW_CELL_RE if _ROW_CELL_RE.search(row.text.strip()) else _SPACE_RE
+    cells = []
+    for a, b in _split_row(text, row, delimiter):
+        while a < b and text[a] in _CELL_EDGE_MARKS:
+            a += 1
+        a, b = _trim(text, a, b, " " + _CELL_EDGE_MARKS)
+        if a < b:
+            cells.append((a, b))
+    return cells
+
+
+def _is_ratio(cell: str) -> bool:
+    return read_value("SHARE_RATIO", cell) is not None
+
+
 def _shareholder_row(text: str, cells: list[tuple[int, int]]) -> list[Hit]:
-    """The hits of one row's cells: its ratio, ID numbers, and its first other cell as the name."""
+    """The hits of one row's cells: its ratio, ID numbers, and its name: the cell just before the
+    ID number, else the first cell that is not a row number (OCR misreads the row number 1 as
+    王 or UL, so a cell before the name is no name)."""
     hits = []
-    name_found = False
-    for a, b in cells:
-        if _RATIO_RE.fullmatch(text[a:b]):
+    kinds = ["ratio" if _is_ratio(text[a:b]) else "id" if _ID_RE.fullmatch(text[a:b]) else
+             "number" if _ROW_NUMBER_RE.fullmatch(text[a:b]) else "other" for a, b in cells]
+    name = next((k - 1 for k, kind in enumerate(kinds) if kind == "id" and k and kinds[k - 1] == "other"),
+                kinds.index("other") if "other" in kinds else None)
+    for k, (kind, (a, b)) in enumerate(zip(kinds, cells)):
+        if kind == "ratio":
             hits.append(Hit("SHARE_RATIO", a, b))
-        elif _ID_RE.fullmatch(text[a:b]):
+        elif kind == "id":
             hits.append(Hit("SHAREHOLDER_ID", a, b))
-        elif not name_found and not _ROW_NUMBER_RE.fullmatch(text[a:b]):
+        elif k == name:
             hits.append(Hit("SHAREHOLDER", a, b))
-            name_found = True
     return hits
 
 
@@ -808,7 +833,7 @@ def _cell_per_line_rows(layout: Layout, i: int) -> tuple[list[list[tuple[int, in
     k = columns
     while k + columns <= len(cells):
         row = [cell for _, cell in cells[k:k + columns]]
-        if sum(1 for a, b in row if _RATIO_RE.fullmatch(text[a:b])) != 1:
+        if sum(1 for a, b in row if _is_ratio(text[a:b])) != 1:
             break
         rows.append(row)
         k += columns

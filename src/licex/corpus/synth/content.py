@@ -20,6 +20,7 @@ from faker.providers.address.zh_CN import Provider as _ZhAddress
 
 from ...catalogue import BUSINESS_TYPES
 from ...text import PROVINCES
+from ...values import USCC_CHARS, uscc_check_char
 from .data import knobs, reserved
 from .numerals import financial
 
@@ -343,9 +344,8 @@ class Sampler:
         """An 18-character unified social credit code (GB 32100-2015) with a valid check character."""
         rng = self.rng
         region = self.ssn()[:6]
-        body = "91" + region + "".join(rng.choice(_USCC_CHARS[:10] if i < 2 else _USCC_CHARS) for i in range(9))
-        total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
-        return body + _USCC_CHARS[(31 - total % 31) % 31]
+        body = "91" + region + "".join(rng.choice(USCC_CHARS[:10] if i < 2 else USCC_CHARS) for i in range(9))
+        return body + uscc_check_char(body)
 
     def inspections(self, first_year: int, issue_year: int) -> list[tuple[int, str, dt.date, str]]:
         rng, p = self.rng, self.p["inspections"]
@@ -366,9 +366,6 @@ class Sampler:
         return entries
 
 
-# The character set and weights of GB 32100-2015.
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def _ratios(rng: random.Random, count: int, decimal_share: float) -> list[str]:
