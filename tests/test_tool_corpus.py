@@ -226,20 +226,23 @@ def test_training_reports_the_dev_licences_of_each_tool_apart():
         "dev_pdftotext": ["s13_00001_pdftotext"], "dev_tesseract": ["s13_00001_tesseract"]}
 
 
-def test_the_ceiling_counts_the_printed_values_a_tool_kept_verbatim_or_repairably():
-    from licex.corpus.tool_corpus import value_ceiling
+def test_the_ceiling_counts_the_printed_values_a_tool_kept_where_they_are_printed():
+    from licex.corpus.tool_corpus import field_ceiling, value_ceiling
 
     record = {"license_no": "B2-20160073", "company_name": "北京某某科技有限公司", "legal_representative": "张三",
               "issue_date": "2020-05-13"}
     # the company kept verbatim (spacing aside), the date in another form that reads the same,
-    # the legal representative lost
-    text = "经营许可证编号:B2-20160073\n公司名称:北京某某 科技有限公司\n发证日期:2020年5月13日\n"
-    date_at = text.index("2020年")
-    example = AnnotatedText("x_tool", text, entities=[(date_at, date_at + 10, "ISSUE_DATE")],
-                            meta={"origin": "synthetic", "record": record})
+    # the legal representative lost: 张三 further down, in running text, is no value kept
+    text = ("经营许可证编号:B2-20160073\n公司名称:北京某某 科技有限公司\n发证日期:2020年5月13日\n"
+            "特别规定事项\n一、张三应当按照规定经营。\n")
+    spans = [(text.index(value), text.index(value) + len(value), label) for value, label in (
+        ("B2-20160073", "LICENSE_NO"), ("北京某某 科技有限公司", "COMPANY"), ("2020年5月13日", "ISSUE_DATE"))]
+    example = AnnotatedText("x_tool", text, entities=spans, meta={"origin": "synthetic", "record": record})
     ceiling = value_ceiling([example])
     assert (ceiling.values, ceiling.verbatim, ceiling.repaired) == (4, 2, 1)
     assert ceiling.to_json()["share_present"] == 0.75
+    # per field: the record of the annotations has all but the legal representative
+    assert field_ceiling([example]) == 0.75
 
 
 def test_first_starts_at_a_later_batch_of_the_same_licences(tmp_path):

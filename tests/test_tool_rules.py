@@ -438,3 +438,34 @@ def test_service_items_apart_by_a_colon_ocr_read_for_a_semicolon_are_two(extract
     text = ("公司名称: 北京星河数字科技有限公司\n业务种类: 第二类增值电信业务中的信息服务业务\n"
             "服务项目: 信息发布平台和递送服务:信息搜索查询服务\n业务覆盖范围: 全国\n")
     assert extract(text).fields()["businesses"] == [("B25", ["信息发布平台和递送服务", "信息搜索查询服务"], "全国")]
+
+
+# -- the website table as OCR reads it --------------------------------------------------------------
+
+WEBSITE = {"name": "星河资讯网", "domain": "www.xinghe.cn", "server_location": "北京市", "access_provider": "北京云图信息有限公司"}
+
+
+@pytest.mark.parametrize("table", [
+    # a stray character under the header, and a junk cell after it (the seal)
+    "网站名称        网站域名        服务器放置地        接入服务商      “>洁\n内\n"
+    "星河资讯网      www.xinghe.cn      北京市        北京云图信息有限公司\n",
+    # a rule read as a bar (a tab in the view) among columns apart by spaces, and Www for www
+    "网站名称        网站域名   |服务器放置地        接入服务商\n"
+    "星河资讯网      Www.xinghe.cn   |北京市        北京云图信息有限公司\n",
+    # four columns OCR'd as two lines of two, the rows too
+    "网站名称        网站域名\n服务器放置地        接入服务商\n"
+    "星河资讯网      www.xinghe.cn\n北京市        北京云图信息有限公司\n",
+])
+def test_a_website_table_as_ocr_reads_it_gives_the_printed_values(extract, table):
+    text = "公司名称: 北京星河数字科技有限公司\n增值电信业务经营许可证(附页)\n" + table
+    assert extract(text).fields()["website"] == WEBSITE
+
+
+def test_a_province_name_cut_short_as_server_location_is_repaired():
+    assert read_value("SERVER_LOCATION", "新疆维吾尔自治") == "新疆维吾尔自治区"
+    assert read_value("DOMAIN", "HTTPS://WWW.XINGHE.CN/About") == "https://www.xinghe.cn/About"  # the path keeps its case
+
+
+def test_a_speck_beside_the_hyphen_of_a_licence_number_is_no_part_of_it():
+    assert normalize_license_no("B1.B2-.20235010") == "B1.B2-20235010"
+    assert normalize_license_no("B2.-20235010") == "B2-20235010"

@@ -341,6 +341,7 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
 
 def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
     from .corpus.annotations import read_annotation_dir
+    from .corpus.tool_corpus import ceiling_note
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
@@ -363,7 +364,7 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
     except OSError as error:
         fail(f"{model}: cannot load the pipeline: {error}")
         raise typer.Exit(2)
-    title = f"{data} ({len(examples)} documents)"
+    title = f"{data} ({len(examples)} documents{ceiling_note(examples)})"
     paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))

@@ -61,7 +61,7 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
         EntityLabel("SIGNER", "signer", "person", "The value of 签发人 (the issuing official's name).", False),
         EntityLabel("WEBSITE_NAME", "website.name", "text", "The value of 网站名称 on the website 附页.", False),
         EntityLabel("DOMAIN", "website.domain", "domain", "The value of 网站域名 / 网址 / 域名 on the website 附页.", False),
-        EntityLabel("SERVER_LOCATION", "website.server_location", "text", "The value of 服务器放置地 on the website 附页.", False),
+        EntityLabel("SERVER_LOCATION", "website.server_location", "places", "The value of 服务器放置地 on the website 附页.", False),
         EntityLabel("ACCESS_PROVIDER", "website.access_provider", "name", "The value of 接入服务商 on the website 附页.", False),
         EntityLabel("SHAREHOLDER", "shareholders.name", "name", "A shareholder's name (person or company) in the shareholder table.", True),
         EntityLabel("SHAREHOLDER_ID", "shareholders.id_number", "id_number",

@@ -165,6 +165,7 @@ def normalize_license_no(text: str | None) -> str | None:
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
     t = re.sub(r"(?<=[AB])[lI]", "1", t)
     t = _LOST_HYPHEN_RE.sub("-", t)
+    t = re.sub(r"-[.,]+(?=\d)|[.,]+-(?=\d)", "-", t)  # a speck beside the hyphen (B1.B2-.20235010)
     t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)
     if t.endswith("号") and "ICP证" not in t:
         t = t[:-1]

@@ -53,9 +53,9 @@ def _text(text: str) -> str | None:
     return clean_value(text) or None
 
 
-# What OCR leaves in a service-item cell that is no item: a label cut short (盖范围:), a date, a
+# What OCR leaves in a service-item cell that is no item: a label cut short (盖范围:, 覆盖范), a date, a
 # business type's prefix alone (第三类增值电信业务中的), a stray character.
-_NOT_AN_ITEM_RE = re.compile(r":$|^\d{4}\s*年|^第.类增值电信业务中的$")
+_NOT_AN_ITEM_RE = re.compile(r":$|^\d{4}\s*年|^第.类增值电信业务中的$|覆\s*盖|范\s*围")
 
 
 def _service_item(text: str) -> str | None:
@@ -129,8 +129,13 @@ def _money(text: str) -> Any | None:
 
 
 def _domain(text: str) -> str | None:
+    """Domains in their canonical lower case (OCR capitalises a line's first letter: Www.)."""
     domain = clean_value(text)
-    return domain if _DOMAINS_RE.fullmatch(domain) else None
+    return _HOST_RE.sub(lambda host: host[0].lower(), domain) if _DOMAINS_RE.fullmatch(domain) else None
+
+
+# The scheme and host of each domain in a list (a path after it keeps its case).
+_HOST_RE = re.compile(r"(?:(?<=^)|(?<=[、,;]))[^/、,;]+(?://[^/、,;]+)?")
 
 
 def _id_number(text: str) -> str | None:

@@ -202,6 +202,7 @@ _ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")
 # What separates the cells of a shareholder row: a tab, or in OCR'd text a run of spaces or a
 # table rule read as a bar (the view makes a bar a tab, for markdown rows; OCR'd rows mix both).
 _ROW_CELL_RE = re.compile(r"[ ]*[\t|｜][ ]*|[ ]{2,}")
+_MARKS_RE = re.compile(r"[^\w]")
 # What OCR makes of table rules and stray marks at a cell's edges (”|510601…, [出资比例).
 _CELL_EDGE_MARKS = "|｜[]”“\"'‘’"
 
@@ -334,36 +335,57 @@ class FieldRules(RuleDataPipe):
             i += 1
             if line.kind != "content" or layout.in_special(line.start) or _SHAREHOLDER_HEADER_RE.search(line.text):
                 continue  # (the shareholder table has rows of its own shape: _shareholders)
-            delimiter = _delimiter(line.text) or (_SPACE_RE if " " in line.text.strip() else None)
-            columns = self._header_columns(text, line, delimiter) if delimiter else None
-            if columns is None:
+            header = self._header_row(text, line)
+            if header is None:
                 if (vertical := self._cell_per_line_table(layout, i - 1)) is not None:
                     table, i = vertical
                     tables.append(table)
                 continue
-            exact = delimiter is _SPACE_RE  # single spaces may stand inside a value: no aligning
-            header_offsets = [a - line.start for a, _ in _split_row(text, line, delimiter)]
+            # A wide table OCR'd as two header lines (网站名称 网站域名 / 服务器放置地 接入服务商)
+            # has rows of two lines, each under its header line.
+            headers = [header]
+            following = next((j for j in range(i, len(lines)) if lines[j].kind != "blank"), None)
+            if following is not None and lines[following].kind == "content" and (
+                    second := self._header_row(text, lines[following])) is not None:
+                headers.append(second)
+                i = following + 1
+            header_end = lines[i - 1].end
             hits: list[Hit] = []
-            end = line.end
+            end = header_end
+            row_lines = 0
             while i < len(lines) and lines[i].kind in ("blank", "content"):
                 row = lines[i]
                 if row.kind == "content":
+                    columns, header_offsets, delimiter = headers[row_lines % len(headers)]
                     cells = _split_row(text, row, delimiter)
+                    if end == header_end and len(row.text.strip()) == 1:
+                        i += 1
+                        continue  # a character OCR read off the rule under the header
                     next_label = bisect.bisect_left(label_starts, row.start)
                     if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
                         break
                     if len(cells) != len(columns):
-                        if exact:
-                            break
+                        if delimiter is _SPACE_RE:
+                            break  # single spaces may stand inside a value: no aligning
                         # Columns aligned with spaces lose their empty cells: a cell belongs
                         # to the header cell it starts nearest to.
                         cells = _align(cells, header_offsets, row.start)
                     for label, (a, b) in zip(columns, cells):
                         hits += _column_value(label, text, a, b, self._block)
                     end = row.end
+                    row_lines += 1
                 i += 1
-            tables.append(_Table(line.start, line.end, end, hits))
+            tables.append(_Table(line.start, header_end, end, hits))
         return tables
+
+    def _header_row(self, text: str, line: Line) -> tuple[list[str | None], list[int], re.Pattern[str]] | None:
+        """A header row's column labels, the offsets its cells start at, and what separates them;
+        None where the line is no header row."""
+        delimiter = _delimiter(line.text) or (_SPACE_RE if " " in line.text.strip() else None)
+        columns = self._header_columns(text, line, delimiter) if delimiter else None
+        if columns is None:
+            return None
+        return columns, [a - line.start for a, _ in _split_row(text, line, delimiter)], delimiter
 
     def _cell_per_line_table(self, layout: Layout, i: int) -> tuple[_Table, int] | None:
         """A table written one cell a line from line i: at least two field-label lines (the
@@ -398,8 +420,8 @@ class FieldRules(RuleDataPipe):
         named = 0
         for a, b in _split_row(text, line, delimiter):
             cell = header_word(text[a:b])
-            if not cell or cell in COLUMN_WORDS:
-                columns.append(None)
+            if not cell or cell in COLUMN_WORDS or len(_MARKS_RE.sub("", cell)) <= 1:
+                columns.append(None)  # (a stray character OCR read off a rule or the seal is no column)
             elif cell in self._label_of:
                 label = self._label_of[cell]
                 columns.append(label)
@@ -433,6 +455,7 @@ _MAX_COLUMNS = 8
 # Header cells that name no field.
 _TAB_RE = re.compile(r"\t")
 _WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
+_GAP_INSIDE_CELL_RE = re.compile(r"[^\s][ ]{2,}[^\s]")
 
 
 def _delimiter(line_text: str) -> re.Pattern[str] | None:
@@ -440,7 +463,9 @@ def _delimiter(line_text: str) -> re.Pattern[str] | None:
     the view), else the runs of spaces of OCR'd columns; None for a line with one cell."""
     stripped = line_text.strip()
     if "\t" in stripped:
-        return _TAB_RE
+        # A bar OCR read for a table rule is a tab in the view; the cells around it are still
+        # apart by spaces (网站名称    网站域名 | 服务器放置地).
+        return _ROW_CELL_RE if _GAP_INSIDE_CELL_RE.search(stripped) else _TAB_RE
     return _WIDE_SPACE_RE if _WIDE_SPACE_RE.search(stripped) else None
 
 

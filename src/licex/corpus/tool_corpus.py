@@ -254,7 +254,8 @@ def corpus_summary(out: Path) -> Iterator[tuple[str, dict[str, int]]]:
 class Ceiling:
     """What a tool left of the values a licence printed: all of them, those still in its text
     verbatim, and those that read as the printed value after the normalisers' repairs (a
-    misread the value readers undo). `present` over `values` is the most a reader can get."""
+    misread the value readers undo). `present` over `values` is the most a reader can get of
+    the values; `field_ceiling` is the same per field."""
 
     values: int = 0
     verbatim: int = 0
@@ -270,7 +271,12 @@ class Ceiling:
 
 
 def value_ceiling(examples: Sequence[AnnotatedText]) -> Ceiling:
-    """The ceiling of tool texts that carry their licence's record (see `Ceiling`)."""
+    """The ceiling of tool texts that carry their licence's record (see `Ceiling`).
+
+    A value counts as present only where the licence prints it: as the text of the span that
+    alignment carried there (`licex.corpus.align`), never as the same characters anywhere in the
+    text (全国 or a province is in the 特别规定事项 of every licence, whatever the tool lost of
+    the front page). Each span stands for one printed value."""
     from ..text import nfkc
     from ..values import read_value
     from .align import squeeze
@@ -280,14 +286,40 @@ def value_ceiling(examples: Sequence[AnnotatedText]) -> Ceiling:
     for example in examples:
         if "record" not in example.meta:
             continue
-        squeezed = squeeze(example.text)[0]
-        read: dict[str, list[Any]] = {}
+        spans: dict[str, list[str]] = {}
         for start, end, label in example.entities:
-            read.setdefault(label, []).append(read_value(label, nfkc(example.text[start:end])))
+            spans.setdefault(label, []).append(nfkc(example.text[start:end]))
         for label, printed in PrintedLicence.from_record(example.meta["record"], []).printed_values():
             ceiling.values += 1
-            if squeeze(printed)[0] in squeezed:
+            texts = spans.get(label, [])
+            value = read_value(label, printed)
+            if (same := next((t for t in texts if squeeze(t)[0] == squeeze(printed)[0]), None)) is not None:
                 ceiling.verbatim += 1
-            elif (value := read_value(label, printed)) is not None and value in read.get(label, ()):
+            elif value is not None and (same := next((t for t in texts if read_value(label, t) == value), None)):
                 ceiling.repaired += 1
+            if same is not None:
+                texts.remove(same)
     return ceiling
+
+
+def ceiling_note(examples: Sequence[AnnotatedText]) -> str:
+    """A report title's note on the ceilings of tool texts; empty for texts without a record."""
+    ceiling, fields = value_ceiling(examples), field_ceiling(examples)
+    if not ceiling.values or fields is None:
+        return ""
+    return (f"; ceiling: {ceiling.present / ceiling.values:.3f} of the printed values present "
+            f"({ceiling.present} of {ceiling.values}), fields {fields:.3f}")
+
+
+def field_ceiling(examples: Sequence[AnnotatedText]) -> float | None:
+    """The ceiling per field: the field micro accuracy of the record built from the aligned gold
+    spans, scored against the licence's true record. A field is as good as its worst value (one
+    lost shareholder loses the table), so this is the ceiling field accuracy compares with."""
+    from ..components.record_builder import build_record
+    from ..evaluation.records import evaluate
+    from .annotations import to_doc
+
+    scored = [example for example in examples if "record" in example.meta]
+    gold = {str(example.id): example.meta["record"] for example in scored}
+    read = {str(example.id): build_record(to_doc(example)).to_json_dict() for example in scored}
+    return evaluate(gold, read).micro_accuracy() if scored else None

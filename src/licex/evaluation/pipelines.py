@@ -151,12 +151,14 @@ def evaluate_sets(model: Path, sets: Mapping[str, Sequence[AnnotatedText]], outp
                   progress: Progress | None = None) -> dict[str, Any]:
     """The three-way comparison on each named set that has documents: reports under
     output/<set>/, and the summaries training's metrics.json keeps."""
+    from ..corpus.tool_corpus import ceiling_note
+
     summaries = {}
     for name, examples in sets.items():
         if not examples:
             continue
         reports = compare_pipelines(model, examples, progress)
-        write_reports(reports, output / name, f"{name} ({len(examples)} documents)")
+        write_reports(reports, output / name, f"{name} ({len(examples)} documents{ceiling_note(examples)})")
         summaries[name] = {r.name: summary(r) for r in reports}
     return summaries
 
