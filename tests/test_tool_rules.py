@@ -15,7 +15,7 @@ import srsly
 
 from licex import layout
 from licex.labels import default_label_words
-from licex.normalize import normalize_license_no, parse_money
+from licex.normalize import normalize_date, normalize_license_no, parse_money
 from licex.record import Money
 from licex.values import read_value, uscc_check_char
 
@@ -469,3 +469,18 @@ def test_a_province_name_cut_short_as_server_location_is_repaired():
 def test_a_speck_beside_the_hyphen_of_a_licence_number_is_no_part_of_it():
     assert normalize_license_no("B1.B2-.20235010") == "B1.B2-20235010"
     assert normalize_license_no("B2.-20235010") == "B2-20235010"
+
+
+@pytest.mark.parametrize("printed, date", [
+    ("2012生03月28日", "2012-03-28"),  # 年 read as 生
+    ("2015年11具02日", "2015-11-02"),  # 月 read as 具
+    ("2029年02月17晶", "2029-02-17"),  # 日 read as 晶
+])
+def test_a_date_with_its_year_or_month_read_as_another_ideograph_reads_as_the_date(extract, printed, date):
+    assert normalize_date(printed).isoformat() == date
+    assert extract(f"公司名称: 北京星河数字科技有限公司\n有效期至: {printed}\n").fields()["expiry_date"] == date
+
+
+@pytest.mark.parametrize("text", ["2015年起30日内", "第2015号文3条", "2016生 202月0旨"])
+def test_an_ideograph_between_numbers_is_no_date_unit_where_no_date_reads(text):
+    assert normalize_date(text) is None

@@ -82,9 +82,12 @@ DATE_YEAR_CHARS = "0-9OolI〇○零一二三四五六七八九"
 DATE_DAY_CHARS = "0-9OolI一二三四五六七八九十"
 _YEAR = rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]"
 _DAY = rf"(?:[{DATE_DAY_CHARS}][ \t]*){{0,2}}[{DATE_DAY_CHARS}]"
+# OCR misreads 年 and 月 as other ideographs (2012生03月28日, 2015年11具02日): between digits, one
+# ideograph stands for the one a date has there.
+_MISREAD_UNIT = r"(?<=[0-9])[\u4e00-\u9fff](?=[ \t]*[0-9])"
 DATE_RE = re.compile(
-    rf"(?<![{DATE_YEAR_CHARS}十])(?P<year>{_YEAR})[ \t]*(?:年|[-./])[ \t]*(?P<month>{_DAY})[ \t]*(?:月|[-./])"
-    rf"[ \t]*(?P<day>{_DAY})(?:[ \t]*日)?(?![0-9])"
+    rf"(?<![{DATE_YEAR_CHARS}十])(?P<year>{_YEAR})[ \t]*(?:年|[-./]|{_MISREAD_UNIT})[ \t]*(?P<month>{_DAY})[ \t]*"
+    rf"(?:月|[-./]|{_MISREAD_UNIT})[ \t]*(?P<day>{_DAY})(?:[ \t]*日)?(?![0-9])"
 )
 # A date under a stamp or signature, printed with 年月日 and any part maybe left blank (年 月 日).
 STAMP_DATE_RE = re.compile(
