@@ -24,7 +24,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from .extras import MissingExtra, extra_providing, require
-from .inputs import InputError, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
+from .inputs import InputError, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -193,22 +193,16 @@ def _on_pages(record, document, start: int, end: int) -> dict:
 
 
 class _TextFiles:
-    """`--text-dir`: the text each input was read as, one NAME.txt per input (NAME: the file's name;
-    a second input of the same name gets its position before it: 2_NAME.txt)."""
+    """`--text-dir`: the text each input was read as, in the file TextDirNames gives it."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.used: set[str] = set()
+        self.names = TextDirNames()
 
     def write(self, source: str, text: str) -> None:
         if self.folder is None:
             return
-        name = Path(source).name if source != "<stdin>" else "stdin"
-        target = f"{name}.txt"
-        if target in self.used:
-            target = f"{len(self.used) + 1}_{name}.txt"
-        self.used.add(target)
-        atomic_write_text(self.folder / target, text)
+        atomic_write_text(self.folder / self.names.name(source), text)
 
 
 class _RecordSink:
@@ -587,6 +581,29 @@ def render(
             progress.advance(task)
     stdout.print(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def review(
+    predictions: Annotated[Path, typer.Argument(help="Records as `licex extract` wrote them (JSONL).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for index.html and licences/*.html (pages of an earlier review there are replaced).")],
+    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="The folder `licex extract --text-dir` wrote: the texts the offsets point into (default: each record's source, if a .txt file).")] = None,
+) -> None:
+    """Write offline HTML to review records: each licence's text with its evidence marked, beside the record; an index, most in need of review first."""
+    from .inputs import OutputError
+    from .review import INDEX, write_review
+
+    try:
+        check_output(output / INDEX, [predictions.resolve()])
+        summary = write_review(predictions, output, text_dir)
+    except OutputError as error:
+        fail(str(error))
+        raise typer.Exit(1)
+    except InputError as error:
+        fail(str(error))
+        raise typer.Exit(2)
+    without_text = f" ({len(summary.without_text)} without text)" if summary.without_text else ""
+    stdout.print(f"{summary.pages} licence page(s){without_text} -> {summary.index}")
 
 
 @app.command("bench")

@@ -228,6 +228,25 @@ class InputSource:
         return document
 
 
+class TextDirNames:
+    """The file `licex extract --text-dir` writes each input's text to: NAME.txt, NAME being the
+    input's file name (`stdin` for stdin); a second input of the same name gets the count of
+    files named so far before it (2_NAME.txt). Names depend on the order, so whoever looks for a
+    text again (`licex review`) names the sources of the records in the order extract read them."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def name(self, source: str) -> str:
+        """The file name for the next input, `source` as a record's `source` gives it."""
+        name = Path(source).name if source != STDIN_NAME else "stdin"
+        target = f"{name}.txt"
+        if target in self.used:
+            target = f"{len(self.used) + 1}_{name}.txt"
+        self.used.add(target)
+        return target
+
+
 def _is_json(text: str) -> bool:
     """Whether the text's first line is a JSON array or object (a JSONL or JSON file)."""
     first = text.lstrip()

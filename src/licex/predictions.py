@@ -7,6 +7,7 @@ with a `source`. The first bad line stops the reading with a one-line error nami
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,13 @@ from .inputs import INPUT_SUFFIXES, InputError
 from .record import LicenseRecord
 
 
-def read_predictions(path: Path) -> dict[str, dict[str, Any]]:
+def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:
     """Records keyed as gold records are named: the file name of each record's `source` without
-    its input suffix (.txt, .pdf, .png, ...), with `#N` after it for licence N of a file of several."""
+    its input suffix (.txt, .pdf, .png, ...), with `#N` after it for licence N of a file of several.
+    `check(record, "file:line")` raises InputError for a record it refuses (default: check_record)."""
     predicted: dict[str, dict[str, Any]] = {}
     for where, record in jsonl.read_objects(Path(path)):
-        check_record(record, where)
+        (check or check_record)(record, where)
         if not isinstance(record.get("source"), str):
             raise InputError(where, "record has no `source`")
         doc_id = document_id(record["source"], record.get("part"))
@@ -42,10 +44,11 @@ def document_id(source: str, part: int | None = None) -> str:
     return stem if part is None else f"{stem}#{part}"
 
 
-def check_record(record: dict[str, Any], where: str) -> None:
-    """InputError naming the first field of `record` that the record model refuses, and why."""
+def check_record(record: dict[str, Any], where: str, model: type[LicenseRecord] = LicenseRecord) -> None:
+    """InputError naming the first field of `record` that the record model (or a model that
+    extends it) refuses, and why."""
     try:
-        LicenseRecord.model_validate(record)
+        model.model_validate(record)
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "record"

@@ -1,0 +1,455 @@
+"""The review pages: records as `licex extract` wrote them, beside the texts they were read from,
+as offline HTML for a person checking the values (`licex review`).
+
+Each licence gets a page: its text with every evidence span marked and labelled (field path,
+component, and confidence where the record gives one) over the clauses, each marked with its
+number and label; beside the text, the record, each value a link that scrolls to its evidence and
+flashes it. The fields a record lists in `needs_review` are marked with their reason. An index
+lists the licences, those needing the most review first. The style, the script and the page
+skeleton are data (src/licex/data/review.*) copied into every page: a page loads nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .inputs import STDIN_NAME, TEXT_SUFFIXES, InputError, InputSource, TextDirNames, atomic_write_text
+from .labels import CLAUSE_LABELS
+from .predictions import check_record, document_id, read_predictions
+from .record import LicenseRecord
+
+log = logging.getLogger("licex")
+
+PAGES_DIR = "licences"
+INDEX = "index.html"
+# The keys of a record that are not values of the licence: not shown as fields, not counted as filled.
+_NOT_VALUES = frozenset({"clauses", "source", "part", "pages", "evidence", "confidence", "needs_review"})
+
+
+class ReviewFlag(BaseModel):
+    """An entry of a record's `needs_review`: a field path and why a person should look at it."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: str
+    reason: str
+
+
+@cache
+def _reviewed_record_model() -> type[LicenseRecord]:
+    """The record model with `confidence` and `needs_review` (issue 14 §3) where it lacks them, so
+    that a record carrying them is checked whole, and one without them still passes."""
+    review_keys = {
+        "confidence": (dict[str, Annotated[float, Field(ge=0, le=1)]] | None, None),
+        "needs_review": (list[ReviewFlag] | None, None),
+    }
+    missing = {key: spec for key, spec in review_keys.items() if key not in LicenseRecord.model_fields}
+    return create_model("ReviewedRecord", __base__=LicenseRecord, **missing) if missing else LicenseRecord
+
+
+def read_records(path: Path) -> dict[str, dict[str, Any]]:
+    """The records of a prediction file by document id (read_predictions), each checked with its
+    review keys; InputError naming file:line at the first line that is not a record."""
+    return read_predictions(path, lambda record, where: check_record(record, where, _reviewed_record_model()))
+
+
+@dataclass(frozen=True)
+class Licence:
+    """One record to review with the text its offsets point into (None, and why, when there is none)."""
+
+    doc_id: str
+    record: dict[str, Any]
+    text: str | None
+    problem: str | None = None
+
+    @property
+    def page(self) -> str:
+        """The page's path inside the review folder."""
+        return f"{PAGES_DIR}/{self.doc_id}.html"
+
+    @property
+    def flags(self) -> dict[str, list[str]]:
+        """Field path -> the reasons the record gives to review it."""
+        flags: dict[str, list[str]] = {}
+        for flag in self.record.get("needs_review") or []:
+            flags.setdefault(flag["field"], []).append(flag["reason"])
+        return flags
+
+    @property
+    def confidence(self) -> dict[str, float]:
+        return self.record.get("confidence") or {}
+
+    def filled(self) -> int:
+        """How many values the record holds (an item of a list counts as one)."""
+        return sum(value is not None for key, value in self.record.items() if key not in _NOT_VALUES
+                   for _, value in _leaves(value, key))
+
+    def review_order(self) -> tuple[int, float, str]:
+        """Most flagged fields first, then the lowest confidence (a record without any last)."""
+        return -len(self.flags), min(self.confidence.values(), default=1.0), self.doc_id
+
+
+def find_texts(records: dict[str, dict[str, Any]], text_dir: Path | None) -> Iterator[Licence]:
+    """Each record with its text: the file `licex extract --text-dir` wrote for its source in
+    `text_dir`, or without `text_dir` the source itself when it is a text file. A text that cannot
+    be read, or that the record's offsets do not fit, leaves the licence without text, saying why."""
+    names = TextDirNames()
+    text_files: dict[str, str] = {}  # source -> its file in text_dir, named in the order extract read them
+    read: dict[str, tuple[str | None, str | None]] = {}  # the last source's (text, problem): parts share it
+    for doc_id, record in records.items():
+        source = record["source"]
+        if source not in text_files:
+            text_files[source] = names.name(source)
+        if source not in read:
+            read = {source: _read_text(source, text_dir, text_files[source])}
+        text, problem = read[source]
+        if text is not None:
+            problem = _misfit(record, text)
+        yield Licence(doc_id, record, text if problem is None else None, problem)
+
+
+def _read_text(source: str, text_dir: Path | None, text_file: str) -> tuple[str | None, str | None]:
+    if text_dir is not None:
+        path = Path(text_dir) / text_file
+        if not path.is_file():
+            return None, f"{path} not found (--text-dir: the folder `licex extract --text-dir` wrote for these records)"
+    elif source == STDIN_NAME:
+        return None, "read from stdin; give --text-dir, the folder `licex extract --text-dir` wrote"
+    elif Path(source).suffix.lower() not in TEXT_SUFFIXES:
+        return None, "not a text file; give --text-dir, the folder `licex extract --text-dir` wrote"
+    else:
+        path = Path(source)
+    try:
+        return InputSource(str(path), path).read(), None
+    except InputError as error:
+        return None, str(error)
+
+
+def _misfit(record: dict[str, Any], text: str) -> str | None:
+    """Why the record's offsets do not point into `text` (None when they do): a text of another
+    licence, or of another run, would mark the wrong characters."""
+    for path, items in record["evidence"].items():
+        for item in items:
+            if text[item["start"]:item["end"]] != item["text"]:
+                return (f"the text does not hold the evidence of `{path}` at {item['start']}-{item['end']} "
+                        "(a text of another licence or run?)")
+    for clause in record["clauses"]:
+        if clause["end"] > len(text):
+            return f"clause {clause['number']} ends at {clause['end']}, past the end of the text ({len(text)})"
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    pages: int
+    without_text: list[str]  # document ids whose page shows the record only
+    index: Path
+
+
+def write_review(predictions: Path, output: Path, text_dir: Path | None = None) -> ReviewSummary:
+    """Write `output`/index.html and a page per record of `predictions` under `output`/licences/.
+
+    Every record is read and checked before anything is written, so a bad line leaves an earlier
+    review as it was; each page is replaced atomically, and the index last, so it never links to a
+    page not yet written. A record whose text is missing gets one warning and a page without text.
+    """
+    if text_dir is not None and not Path(text_dir).is_dir():
+        raise InputError(str(text_dir), "no such folder (--text-dir: the folder `licex extract --text-dir` wrote)")
+    records = read_records(predictions)
+    licences = []
+    for licence in find_texts(records, text_dir):
+        if licence.problem is not None:
+            log.warning("%s (source %s): no text, its page shows the record only: %s",
+                        licence.doc_id, licence.record["source"], licence.problem)
+        atomic_write_text(Path(output) / licence.page, render_page(licence))
+        licences.append(licence)
+    index = Path(output) / INDEX
+    atomic_write_text(index, render_index(licences))
+    return ReviewSummary(len(licences), [lic.doc_id for lic in licences if lic.text is None], index)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def _data(name: str) -> str:
+    return resources.files("licex").joinpath(f"data/{name}").read_text("utf-8")
+
+
+def _document(title: str, body: str) -> str:
+    return Template(_data("review.html")).substitute(
+        title=_esc(title), style=_data("review.css"), script=_data("review.js"), body=body)
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A marked stretch of the text: a field's evidence or a clause."""
+
+    start: int
+    end: int
+    path: str
+    mark_id: str
+    label: str
+    is_clause: bool
+    reasons: tuple[str, ...]
+
+    def nesting(self) -> tuple[bool, int, int, str]:
+        # Clauses under fields, longer spans around shorter ones: pieces open in this order.
+        return not self.is_clause, self.start - self.end, self.start, self.mark_id
+
+    def open_tag(self, first: bool) -> str:
+        element, kind = ("span", "clause") if self.is_clause else ("mark", "ev")
+        classes = kind + (" flagged" if self.reasons else "") + ("" if first else " cont")
+        title = self.label + "".join(f"\nneeds review: {reason}" for reason in self.reasons)
+        attributes = f' id="{_esc(self.mark_id)}"' if first else ""
+        tag = f'<span class="tag">{_esc(self.label)}</span>' if first else ""
+        return (f'<{element} class="{classes}"{attributes} data-mark="{_esc(self.mark_id)}" '
+                f'data-field="{_esc(self.path)}" title="{_esc(title)}">{tag}')
+
+    def close_tag(self) -> str:
+        return "</span>" if self.is_clause else "</mark>"
+
+
+def _reasons(flags: dict[str, list[str]], path: str) -> tuple[str, ...]:
+    """The reasons to review `path`: those given for it and for any part of the record it is in."""
+    return tuple(reason for flagged, reasons in flags.items()
+                 if path == flagged or path.startswith((f"{flagged}.", f"{flagged}["))
+                 for reason in reasons)
+
+
+def _marks(licence: Licence) -> list[_Mark]:
+    """The clauses and every field's evidence, as marks; an evidence that is its clause's own span
+    is the clause's mark."""
+    record, flags = licence.record, licence.flags
+
+    def label(path: str, *parts: Any) -> str:
+        confidence = licence.confidence.get(path)
+        return " · ".join([*(str(p) for p in parts if p), *([f"{confidence:.2f}"] if confidence is not None else [])])
+
+    marks, clause_spans = [], {}
+    for i, clause in enumerate(record["clauses"]):
+        path = f"clauses[{i}]"
+        clause_spans[path] = (clause["start"], clause["end"])
+        marks.append(_Mark(clause["start"], clause["end"], path, f"cl-{i}",
+                           label(path, clause["number"], clause["label"], clause["business_code"]), True,
+                           _reasons(flags, path)))
+    for path, items in record["evidence"].items():
+        for item in items:
+            if clause_spans.get(path) == (item["start"], item["end"]):
+                continue
+            marks.append(_Mark(item["start"], item["end"], path, f"ev-{len(marks)}",
+                               label(path, path, item["component"]), False, _reasons(flags, path)))
+    return [m for m in marks if m.end > m.start]
+
+
+def _marked_text(text: str, marks: list[_Mark]) -> str:
+    """The text, escaped, with each mark as elements around its characters. Where marks cross,
+    a mark is cut into pieces (the first holds its id and label, every piece its data-mark)."""
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    out: list[str] = []
+    opened: list[_Mark] = []
+    started: set[str] = set()
+    for start, end in zip(cuts, cuts[1:]):
+        covering = sorted((m for m in marks if m.start <= start and end <= m.end), key=_Mark.nesting)
+        kept = 0
+        while kept < min(len(opened), len(covering)) and opened[kept] == covering[kept]:
+            kept += 1
+        out.extend(m.close_tag() for m in reversed(opened[kept:]))
+        for mark in covering[kept:]:
+            out.append(mark.open_tag(first=mark.mark_id not in started))
+            started.add(mark.mark_id)
+        opened = covering
+        out.append(_esc(text[start:end]))
+    out.extend(m.close_tag() for m in reversed(opened))
+    return "".join(out)
+
+
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(path, value) of each scalar in a record value, paths written as evidence writes them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+class _RecordPanel:
+    """The record beside the text: every value, linked to its evidence where it has some."""
+
+    def __init__(self, licence: Licence, marks: list[_Mark]) -> None:
+        self.licence = licence
+        self.flags = licence.flags
+        self.jumps: dict[str, list[str]] = {}  # field path -> ids of its marks in the text
+        self.ids: set[str] = set()  # the field paths shown, each with the id f-PATH
+        for mark in marks:
+            self.jumps.setdefault(mark.path, []).append(mark.mark_id)
+
+    def html(self) -> str:
+        record = self.licence.record
+        rows, tables = [], []
+        for key, value in record.items():
+            if key in _NOT_VALUES:
+                continue
+            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                tables.append(self._table(key, value))
+            elif value in (None, [], {}):
+                rows.append(self._row(key, None))
+            else:
+                rows.extend(self._row(path, leaf) for path, leaf in _leaves(value, key))
+        shown = "".join(["<h2>Fields</h2><table class=\"fields\">", *rows, "</table>", *tables, self._clauses()])
+        return self._flags() + shown  # the list of flags links only to the fields shown
+
+    def _flags(self) -> str:
+        if "needs_review" not in self.licence.record:
+            return '<p class="noreview">This record has no <code>needs_review</code> list.</p>'
+        if not self.flags:
+            return '<section class="flags"><h2>Needs review: nothing</h2></section>'
+        items = "".join(f"<li>{self._field_link(path)}: {_esc(reason)}</li>"
+                        for path, reasons in self.flags.items() for reason in reasons)
+        return f'<section class="flags"><h2>Needs review: {len(self.flags)} field(s)</h2><ul>{items}</ul></section>'
+
+    def _value(self, path: str, value: Any) -> str:
+        """A value, a link to its evidence (to the evidence of the part of the record it is in, as
+        for a foreign capital's amount) where there is some; its confidence where known."""
+        if value is None:
+            return '<span class="empty">—</span>'
+        owner = next((p for p in _enclosing(path) if p in self.jumps), None)
+        if owner is None:
+            shown = _esc(value)
+        else:
+            first, *more = self.jumps[owner]
+            shown = _jump(first, _esc(value)) + "".join(
+                _jump(mark_id, f"+{n}", "more") for n, mark_id in enumerate(more, start=1))
+        confidence = self.licence.confidence.get(path)
+        if confidence is not None:
+            shown += f'<span class="conf">{confidence:.2f}</span>'
+        return shown
+
+    def _field_link(self, path: str) -> str:
+        """A link to the field's place in the record (to the nearest part of it shown)."""
+        shown = next((p for p in _enclosing(path) if p in self.ids), None)
+        return _esc(path) if shown is None else f'<a class="jump" href="#f-{_esc(shown)}">{_esc(path)}</a>'
+
+    def _field_id(self, path: str) -> str:
+        self.ids.add(path)
+        return f'id="f-{_esc(path)}" data-field="{_esc(path)}"'
+
+    def _reason_html(self, path: str) -> tuple[str, str]:
+        reasons = _reasons(self.flags, path)
+        if not reasons:
+            return "", ""
+        return " flagged", "".join(f'<div class="reason">needs review: {_esc(r)}</div>' for r in reasons)
+
+    def _row(self, path: str, value: Any) -> str:
+        flagged, reasons = self._reason_html(path)
+        return (f'<tr {self._field_id(path)} class="field{flagged}">'
+                f"<th>{_esc(path)}</th><td>{self._value(path, value)}{reasons}</td></tr>")
+
+    def _table(self, key: str, items: list[dict[str, Any]]) -> str:
+        columns = list(dict.fromkeys(column for item in items for column in item))
+        head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
+        body = []
+        for i, item in enumerate(items):
+            row_path = f"{key}[{i}]"
+            flagged, reasons = self._reason_html(row_path)
+            cells = "".join(self._cell(f"{row_path}.{c}", item.get(c)) for c in columns)
+            body.append(f'<tr {self._field_id(row_path)} class="row{flagged}">'
+                        f"<th>{i}{reasons}</th>{cells}</tr>")
+        return f'<h2>{_esc(key)}</h2><table class="rows"><tr><th></th>{head}</tr>{"".join(body)}</table>'
+
+    def _cell(self, path: str, value: Any) -> str:
+        flagged, reasons = self._reason_html(path)
+        if isinstance(value, list):
+            shown = "<br>".join(self._item(p, v) for p, v in _leaves(value, path)) or '<span class="empty">—</span>'
+        else:
+            shown = self._value(path, value)
+        return f'<td {self._field_id(path)} class="value{flagged}">{shown}{reasons}</td>'
+
+    def _item(self, path: str, value: Any) -> str:
+        """An item of a list in a cell (a service item)."""
+        flagged, reasons = self._reason_html(path)
+        return f'<span {self._field_id(path)} class="item{flagged}">{self._value(path, value)}{reasons}</span>'
+
+    def _clauses(self) -> str:
+        items = []
+        for i, clause in enumerate(self.licence.record["clauses"]):
+            path = f"clauses[{i}]"
+            flagged, reasons = self._reason_html(path)
+            number = _esc(clause["number"])
+            number = _jump(self.jumps[path][0], number) if path in self.jumps else number
+            business = f" · {_esc(clause['business_code'])}" if clause["business_code"] else ""
+            confidence = self.licence.confidence.get(path)
+            shown_confidence = f'<span class="conf">{confidence:.2f}</span>' if confidence is not None else ""
+            items.append(f'<li {self._field_id(path)} class="clause-item{flagged}">{number} '
+                         f'<span class="label" title="{_esc(CLAUSE_LABELS.get(clause["label"], ""))}">'
+                         f'{_esc(clause["label"])}</span>{business}{shown_confidence}{reasons}</li>')
+        return f'<h2>Clauses ({len(items)})</h2><ol class="clauses">{"".join(items)}</ol>'
+
+
+def _enclosing(path: str) -> Iterator[str]:
+    """`path`, then each part of the record it lies in: a.b[0].c, a.b[0], a.b, a."""
+    while path:
+        yield path
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+
+
+def _jump(mark_id: str, content: str, kind: str = "") -> str:
+    classes = f"jump {kind}".strip()
+    return f'<a class="{classes}" href="#{_esc(mark_id)}" data-jump="{_esc(mark_id)}">{content}</a>'
+
+
+def _title(licence: Licence) -> str:
+    record = licence.record
+    return " · ".join(str(v) for v in (record.get("license_no"), record.get("company_name")) if v) or licence.doc_id
+
+
+def render_page(licence: Licence) -> str:
+    """The HTML page of one licence."""
+    marks = _marks(licence) if licence.text is not None else []
+    flagged = len(licence.flags)
+    source = licence.record["source"] + (f" (licence {licence.record['part']})" if licence.record.get("part") else "")
+    header = (f'<header><a href="../{INDEX}">← all licences</a><h1>{_esc(_title(licence))}</h1>'
+              f'<span class="source">{_esc(source)}</span>'
+              f'<span class="counts">{licence.filled()} values filled, {flagged} field(s) need review</span></header>')
+    problem = "" if licence.problem is None else f'<p class="problem">No text shown: {_esc(licence.problem)}</p>'
+    text = "" if licence.text is None else f'<pre class="text">{_marked_text(licence.text, marks)}</pre>'
+    body = (f'{header}{problem}<main class="licence">{text}'
+            f'<aside class="record">{_RecordPanel(licence, marks).html()}</aside></main>')
+    return _document(_title(licence), body)
+
+
+def render_index(licences: list[Licence]) -> str:
+    """The index: every licence, those with the most fields to review (then the lowest confidence) first."""
+    rows = []
+    for licence in sorted(licences, key=Licence.review_order):
+        record, flagged = licence.record, len(licence.flags)
+        lowest = min(licence.confidence.values(), default=None)
+        rows.append(
+            f'<tr class="{"needs-review" if flagged else "clear"}" data-doc="{_esc(licence.doc_id)}">'
+            f'<td><a href="{_esc(quote(licence.page))}">{_esc(licence.doc_id)}</a></td>'
+            f'<td>{_esc(record.get("license_no") or "—")}</td><td>{_esc(record.get("company_name") or "—")}</td>'
+            f'<td class="number flagged-count">{flagged}</td>'
+            f'<td class="number">{"—" if lowest is None else f"{lowest:.2f}"}</td>'
+            f'<td class="number filled">{licence.filled()}</td>'
+            f'<td>{"text" if licence.problem is None else "no text: " + _esc(licence.problem)}</td></tr>')
+    head = ("<tr><th>licence</th><th>licence no</th><th>company</th><th>fields to review</th>"
+            "<th>lowest confidence</th><th>values filled</th><th>text</th></tr>")
+    body = (f"<header><h1>licex review: {len(licences)} licence(s)</h1><span class=\"counts\">most in need of review first"
+            f"</span></header><main class=\"index\"><table>{head}{''.join(rows)}</table></main>")
+    return _document("licex review", body)
