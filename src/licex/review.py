@@ -350,10 +350,11 @@ class _RecordPanel:
         return f'id="f-{_esc(path)}" data-field="{_esc(path)}"'
 
     def _reason_html(self, path: str) -> tuple[str, str]:
-        reasons = _reasons(self.flags, path)
-        if not reasons:
+        """The class that marks a field to review (also each value of a row to review), and the
+        reasons given for the field itself, shown once where they were given."""
+        if not _reasons(self.flags, path):
             return "", ""
-        return " flagged", "".join(f'<div class="reason">needs review: {_esc(r)}</div>' for r in reasons)
+        return " flagged", "".join(f'<div class="reason">needs review: {_esc(r)}</div>' for r in self.flags.get(path, []))
 
     def _row(self, path: str, value: Any) -> str:
         flagged, reasons = self._reason_html(path)
