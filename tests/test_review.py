@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -358,7 +359,7 @@ def test_the_index_lists_the_licences_most_in_need_of_review_first(cli, tmp_path
     assert [r.find_all("td", "filled")[0].text() for r in rows] == ["6"] * 4
     for row in rows:
         [link] = row.find_all("a")
-        assert (out / link.attrs["href"]).is_file()
+        assert (out / unquote(link.attrs["href"])).is_file()
         assert "B2-20160073" in row.text() and "有限公司" in row.text()
 
 
@@ -429,3 +430,19 @@ def test_a_text_dir_that_is_not_there_is_one_error(cli, licence_files, tmp_path)
     result = cli("review", predictions, "--text-dir", tmp_path / "nowhere", "-o", tmp_path / "review")
     assert result.exit_code == 2 and "nowhere: no such folder" in result.stderr
     assert not (tmp_path / "review" / "index.html").exists()
+
+
+def test_the_licences_of_one_file_share_its_text_and_get_a_page_each(cli, tmp_path):
+    pack = tmp_path / "pack.txt"
+    pack.write_text(TEXT, "utf-8")
+    records = [{**make_record(str(pack)), "part": 1}, {**make_record(str(pack), **FLAGGED), "part": 2}]
+    out = tmp_path / "review"
+    result = cli("review", write_jsonl(tmp_path / "pred.jsonl", records), "-o", out)
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    index = parse((out / "index.html").read_text("utf-8"))
+    links = [a.attrs["href"] for a in index.find_all("a")]
+    assert links == ["licences/pack%232.html", "licences/pack%231.html"]  # a # in a link is escaped
+    for link in links:
+        page = parse((out / unquote(link)).read_text("utf-8"))
+        assert text_pane(page).text(skip_tags=True) == TEXT
+        assert "(licence " in page.find_all("span", "source")[0].text()
