@@ -12,11 +12,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from conftest import CORPUS
 
 from licex.inputs import InputError
 from licex.review import Licence, find_texts, read_records, render_page
-
-from conftest import CORPUS
 
 RAW = CORPUS / "raw"
 
@@ -51,7 +50,7 @@ class Element:
 
 
 class _TreeBuilder(HTMLParser):
-    VOID = {"meta", "br", "link", "img", "input", "hr"}
+    VOID = frozenset({"meta", "br", "link", "img", "input", "hr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -394,7 +393,7 @@ def test_no_written_file_points_outside_itself(cli, licence_files, tmp_path):
         root = parse(page.read_text("utf-8"))
         for element in root.iter():
             for name in ("src", "href", "action", "data"):
-                assert not re.match(r"\s*([a-z]+:)?//", element.attrs.get(name, ""), re.I), (page, element.attrs)
+                assert not re.match(r"\s*([a-z]+:)?//", element.attrs.get(name, ""), re.IGNORECASE), (page, element.attrs)
         for code in root.find_all("style") + root.find_all("script"):
             assert not re.search(r"https?:|//[a-z]|@import|url\(", code.text().replace("// ", "")), page
         assert not root.find_all("link") and not root.find_all("img") and not root.find_all("iframe")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from string import Template
 from typing import Annotated, Any
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .inputs import STDIN_NAME, TEXT_SUFFIXES, InputError, InputSource, TextDirNames, atomic_write_text
 from .labels import CLAUSE_LABELS
-from .predictions import check_record, document_id, read_predictions
+from .predictions import check_record, read_predictions
 from .record import LicenseRecord
 
 log = logging.getLogger("licex")
@@ -261,7 +262,7 @@ def _marked_text(text: str, marks: list[_Mark]) -> str:
     out: list[str] = []
     opened: list[_Mark] = []
     started: set[str] = set()
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         covering = sorted((m for m in marks if m.start <= start and end <= m.end), key=_Mark.nesting)
         kept = 0
         while kept < min(len(opened), len(covering)) and opened[kept] == covering[kept]:
