@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import CORPUS
 
 from licex.inputs import InputError
 from licex.review import Licence, find_texts, read_records, render_page
+
+from conftest import CORPUS
 
 RAW = CORPUS / "raw"
 
