@@ -237,6 +237,31 @@ def _rules_after_the_model(nlp, doc):
     return doc
 
 
+def test_a_model_value_in_the_running_text_of_the_special_provisions_is_dropped():
+    """Only licence numbers (page headers), change notes and inspection entries are values there:
+    a model that reads 行业管理规定 as an access provider is reading running text."""
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("ner", name="trained_ner")
+    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+        nlp.add_pipe(name)
+    doc = nlp.make_doc(FRONT_PAGE)
+    in_clause = FRONT_PAGE.index("行业管理规定")
+    header = FRONT_PAGE.rindex("京B2")
+    doc.ents = [doc.char_span(in_clause, in_clause + 6, label="ACCESS_PROVIDER"),
+                doc.char_span(header, header + 12, label="LICENSE_NO")]
+    record = _rules_after_the_model(nlp, doc)._.license_record
+    assert record["website"] is None or record["website"]["access_provider"] is None
+    assert record["evidence"]["license_no"][0]["component"] == "trained_ner"
+
+
+def test_the_special_provisions_title_cut_in_two_lines_still_starts_them():
+    from licex.pipeline import rules_pipeline
+
+    text = FRONT_PAGE.replace("特别规定事项", "特别规定\n\n事项")
+    record = rules_pipeline()(text)._.license_record
+    assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
+
+
 def test_the_record_builder_is_a_pipe_and_reads_clauses_under_its_configured_key():
     from spacy.pipeline import Pipe
 

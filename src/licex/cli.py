@@ -288,7 +288,7 @@ def _records_table(records: list[dict]) -> Group:
 
 @app.command()
 def evaluate(
-    args: Annotated[list[str], typer.Argument(help="MODEL DATA (MODEL: a trained pipeline, or `rules`), or PRED.jsonl with --gold.")],
+    args: Annotated[list[str], typer.Argument(help="MODEL DATA... (MODEL: a trained pipeline, or `rules`; DATA: annotated corpora, scored together), or PRED.jsonl with --gold.")],
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Score a JSONL of predicted records against this folder of *.record.json.")] = None,
     compare: Annotated[bool, typer.Option("--compare", help="Also score rules only and the model without its rule fallback, side by side.")] = False,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png.")] = Path("evaluation"),
@@ -302,10 +302,10 @@ def evaluate(
             raise typer.Exit(2)
         _evaluate_records(gold, Path(args[0]), as_json)
         return
-    if len(args) != 2:
-        fail("give MODEL DATA (or --gold DIR PRED.jsonl)")
+    if len(args) < 2:
+        fail("give MODEL DATA... (or --gold DIR PRED.jsonl)")
         raise typer.Exit(2)
-    _evaluate_model(args[0], Path(args[1]), compare, output, as_json)
+    _evaluate_model(args[0], [Path(arg) for arg in args[1:]], compare, output, as_json)
 
 
 def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
@@ -333,15 +333,18 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
         stderr.print(f"predictions without gold (not scored): {', '.join(report.unmatched)}")
 
 
-def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json: bool) -> None:
-    from .corpus.annotations import read_annotation_dir
+def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, as_json: bool) -> None:
+    from .corpus.annotations import AnnotationError, duplicate_ids, read_annotation_dir
     from .corpus.tool_corpus import ceiling_note
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
 
     with _corpus_errors():
-        examples = read_annotation_dir(data)
+        located = [(str(path), example) for path in data for example in read_annotation_dir(path)]
+        if problems := duplicate_ids(located):
+            raise AnnotationError(problems)
+    examples = [example for _, example in located]
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
     try:
@@ -358,7 +361,7 @@ def _evaluate_model(model: str, data: Path, compare: bool, output: Path, as_json
     except OSError as error:
         fail(f"{model}: cannot load the pipeline: {error}")
         raise typer.Exit(2)
-    title = f"{data} ({len(examples)} documents{ceiling_note(examples)})"
+    title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(examples)})"
     paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))

@@ -342,6 +342,9 @@ class Layout:
 # a licence-number change note, or the licence's front page when pages come out of order. The
 # title starts a line; a mention of it inside running text (本许可证附特别规定事项) starts nothing.
 _SPECIAL_START_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项")
+# The title cut in two lines by OCR (特别规定 / 事项).
+_SPECIAL_START_CUT_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*$")
+_SPECIAL_END_OF_TITLE_RE = re.compile(r"^\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 CHANGE_NOTE_RE = re.compile(r"[A-Za-z0-9][-A-Za-z0-9.]*\d\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为")
 # An annual inspection entry or the shareholder table; the business list and the front page are
@@ -353,7 +356,9 @@ def _find_special_region(lines: list[Line], words: LabelWords) -> tuple[int, int
     start = None
     for i, line in enumerate(lines):
         if start is None:
-            if _SPECIAL_START_RE.match(line.text):
+            if _SPECIAL_START_RE.match(line.text) or (_SPECIAL_START_CUT_RE.match(line.text) and (
+                    following := next((later for later in lines[i + 1:] if later.kind != "blank"), None)) is not None
+                    and _SPECIAL_END_OF_TITLE_RE.match(following.text)):
                 start = i
         elif (
             (line.kind == "title" and _OTHER_PAGE_TITLE_RE.search(line.text))

@@ -194,6 +194,11 @@ _COVERAGE_RE = re.compile(
     r"全\s*国|机\s*房|省|市|自\s*治\s*区|地\s*区|境\s*内|" + "|".join(province.short for province in PROVINCES)
 )
 
+# What the 特别规定事项 prints as a value: the licence number of its page headers, a change note's
+# old number, an inspection entry on a page it runs into. Anything else a model finds there is a
+# word of running text (开展业务 as an access provider).
+_LABELS_IN_CLAUSES = frozenset({"LICENSE_NO", "PREV_LICENSE_NO", "INSPECTION_YEAR", "INSPECTION_RESULT",
+                                "INSPECTION_DATE"})
 _SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 # OCR'd rows of short cells may be separated by single spaces only.
@@ -240,7 +245,9 @@ class FieldRules(RuleDataPipe):
         view = layout.view
         ents = doc.ents
         model_ents = [ent for ent in ents
-                      if ent.label_ not in ENTITY_LABELS or gives_value(ent.label_, view.read(ent.start_char, ent.end_char))]
+                      if ent.label_ not in ENTITY_LABELS or (
+                          gives_value(ent.label_, view.read(ent.start_char, ent.end_char))
+                          and not (ent.label_ not in _LABELS_IN_CLAUSES and layout.in_special(view.view_span(ent.start_char, ent.end_char)[0])))]
         rule_ents = []
         for hit in self.find(layout):
             start, end = view.original_span(hit.start, hit.end)
