@@ -110,6 +110,13 @@ class Clause(_Strict):
         return label
 
 
+class ReviewFlag(_Strict):
+    """A field a person should look at, and why (licex.consistency)."""
+
+    field: str = Field(description="record field path (businesses[0].code), as in `evidence`")
+    reason: str
+
+
 class LicenseRecord(_Strict):
     """A licence as structured data. Absent values are null or []."""
 
@@ -139,6 +146,10 @@ class LicenseRecord(_Strict):
     )
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="record field path (businesses[0].coverage) -> where it came from"
+    )
+    needs_review: list[ReviewFlag] = Field(
+        default_factory=list,
+        description="fields the licence contradicts elsewhere or lacks, each with the reason, for a person to check",
     )
 
     def to_json_dict(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from spacy.training import Example
 
 from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
+from ..consistency import review
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
 from ..record import Clause, Evidence, LicenseRecord
@@ -85,8 +86,10 @@ def build_record(
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
     clauses = sorted(doc.spans[spans_key] if spans_key in doc.spans else [], key=lambda s: s.start_char)
-    return fold(_findings(doc.ents, analysis, text, components["ents"]),
-                _clause_findings(clauses, analysis, text, components["clauses"]), source)
+    record = fold(_findings(doc.ents, analysis, text, components["ents"]),
+                  _clause_findings(clauses, analysis, text, components["clauses"]), source)
+    numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
+    return review(record, analysis, text, numbers)
 
 
 def _evidence(span: Span, text: str, default_component: str) -> Evidence:

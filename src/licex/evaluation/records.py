@@ -171,12 +171,44 @@ class Miss(NamedTuple):
 
 
 @dataclass
+class ReviewScore:
+    """How the predicted records' `needs_review` flags meet the fields that count: how many
+    fields were flagged, and how many of those are wrong (a flag that points at an error)."""
+
+    fields: int = 0
+    flagged: int = 0
+    flagged_wrong: int = 0
+    wrong: int = 0
+
+    @property
+    def share_flagged(self) -> float | None:
+        return self.flagged / self.fields if self.fields else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fields": self.fields, "flagged": self.flagged, "flagged_wrong": self.flagged_wrong,
+                "wrong": self.wrong, "share_flagged": self.share_flagged}
+
+
+def flagged_fields(record: dict[str, Any]) -> set[str]:
+    """The FIELDS names a record's `needs_review` flags (businesses[0].coverage: businesses.coverage)."""
+    names = set()
+    for flag in record.get("needs_review") or []:
+        path = re.sub(r"\[\d+\]", "", str(flag.get("field", "")) if isinstance(flag, dict) else "")
+        while path and path not in FIELDS:
+            path = path.rpartition(".")[0]
+        if path:
+            names.add(path)
+    return names
+
+
+@dataclass
 class EvaluationReport:
     fields: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in FIELDS})
     clauses: Score = field(default_factory=Score)
     misses: list[Miss] = field(default_factory=list)
     documents: int = 0
     unmatched: list[str] = field(default_factory=list)
+    review: ReviewScore = field(default_factory=ReviewScore)
 
     def micro_accuracy(self) -> float | None:
         """Right field values over all field values counted: every field of every document weighs the same."""
@@ -192,6 +224,7 @@ class EvaluationReport:
             "misses": [{"document": m.doc_id, "field": m.field, "gold": jsonable(m.gold),
                         "predicted": jsonable(m.predicted)} for m in self.misses],
             "unmatched": list(self.unmatched),
+            "review": self.review.to_dict(),
         }
 
 
@@ -213,13 +246,19 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
         pred_record = predicted.get(doc_id) or {}
         skip = unannotated_keys(gold_record)
         pred_values = field_values(pred_record, skip)
+        flagged = flagged_fields(pred_record)
         for name, gold_value in field_values(gold_record, skip).items():
             pred_value = pred_values[name]
             if gold_value is None and pred_value is None:
                 continue
             gold_class, pred_class = _as_class(gold_value), _as_class(pred_value)
             report.fields[name].add(gold_class, pred_class)
-            if gold_class != pred_class:
+            wrong = gold_class != pred_class
+            report.review.fields += 1
+            report.review.flagged += name in flagged
+            report.review.wrong += wrong
+            report.review.flagged_wrong += wrong and name in flagged
+            if wrong:
                 report.misses.append(Miss(doc_id, name, gold_value, pred_value))
         if "clauses" in skip:
             continue

@@ -1,0 +1,84 @@
+"""The record checked against what the licence says twice (licex.consistency): needs_review
+flags with their reasons, and the corrections where one side is right."""
+
+from __future__ import annotations
+
+from licex.consistency import CHECKS, REQUIRED_FIELDS
+
+LICENCE = """中华人民共和国增值电信业务经营许可证
+经营许可证编号：B2-20160073
+公司名称：北京星河数字科技有限公司
+法定代表人：陈林
+业务种类：第二类增值电信业务中的信息服务业务（不含互联网信息服务）
+业务覆盖范围：全国
+发证日期：2021年06月22日
+有效期至：2026年06月22日
+经营许可证编号：B2-20160073                    第1页
+特别规定事项
+《特别规定事项》是经营许可证重要组成部分，北京星河数字科技有限公司应当按照经营许可证载明的许可事项开展经营活动，并遵守下列规定事项：
+一、你公司应当遵守《中华人民共和国电信条例》等行业管理规定。
+二、你公司在经营信息服务业务时应当遵守下列规定:
+(一)你公司应当按照经营许可证载明的服务项目开展经营活动。
+经营许可证编号：B2-20160073                    第2页
+"""
+
+
+def _flags(extract, text):
+    return [(f["field"], f["reason"]) for f in extract(text).record["needs_review"]]
+
+
+def test_a_licence_that_agrees_with_itself_needs_no_review(extract):
+    assert _flags(extract, LICENCE) == []
+
+
+def test_a_field_every_licence_prints_is_flagged_when_not_found(extract):
+    text = LICENCE.replace("法定代表人：陈林\n", "")
+    assert _flags(extract, text) == [("legal_representative", "not found: every licence prints it")]
+    assert "legal_representative" in REQUIRED_FIELDS
+
+
+def test_the_number_most_pages_print_is_taken_and_flagged(extract):
+    text = LICENCE.replace("经营许可证编号：B2-20160073\n公司", "经营许可证编号：B2-20180073\n公司", 1)
+    record = extract(text).record
+    assert record["license_no"] == "B2-20160073"
+    assert record["evidence"]["license_no"][0]["component"] == "licex_record_checks"
+    assert [f["field"] for f in record["needs_review"]] == ["license_no"]
+    assert "B2-20160073 is printed 2×, B2-20180073 (1×)" in record["needs_review"][0]["reason"]
+
+
+def test_pages_that_print_different_numbers_as_often_are_flagged_and_nothing_is_changed(extract):
+    text = LICENCE.replace("B2-20160073                    第2页", "B2-20190073                    第2页")
+    text = text.replace("经营许可证编号：B2-20160073\n公司", "经营许可证编号：B2-20180073\n公司", 1)
+    record = extract(text).record
+    assert record["license_no"] == "B2-20180073"  # the first, as the record reads it
+    assert record["needs_review"][0]["field"] == "license_no"
+    assert record["needs_review"][0]["reason"].startswith("the pages print different numbers")
+
+
+def test_the_preamble_fills_a_company_the_front_page_lost_and_questions_a_different_one(extract):
+    lost = extract(LICENCE.replace("公司名称：北京星河数字科技有限公司\n", "")).record
+    assert lost["company_name"] == "北京星河数字科技有限公司"
+    assert lost["evidence"]["company_name"][0]["component"] == "licex_record_checks"
+    assert lost["needs_review"] == [{"field": "company_name",
+                                     "reason": "not on the front page: read from the 特别规定事项 preamble"}]
+    other = LICENCE.replace("公司名称：北京星河数字科技有限公司", "公司名称：北京星河数宇科技有限公司")
+    assert _flags(extract, other) == [("company_name", "the 特别规定事项 preamble names 北京星河数字科技有限公司")]
+
+
+def test_a_category_the_number_carries_without_a_business_of_it_is_flagged(extract):
+    text = LICENCE.replace("B2-20160073", "B1.B2-20160073")
+    assert _flags(extract, text) == [("businesses", "the number B1.B2-20160073 carries B1, but no such business was read")]
+
+
+def test_a_section_of_the_special_provisions_for_a_business_not_in_the_list_is_flagged(extract):
+    text = LICENCE.replace("在经营信息服务业务时", "在经营互联网接入服务业务时")
+    assert _flags(extract, text) == [("businesses", "the 特别规定事项 has a section for B14, which the business list lacks")]
+
+
+def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
+    text = LICENCE.replace("有效期至：2026年06月22日", "有效期至：2020年06月22日")
+    assert _flags(extract, text) == [("expiry_date", "not after the issue date 2021-06-22")]
+
+
+def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
+    assert list(CHECKS) == ["licence_number", "company_in_preamble", "number_codes", "sections", "dates", "required"]
