@@ -216,7 +216,7 @@ def spans_of(nlp, text: str) -> tuple[list, list]:
 def test_annotation_loop_end_to_end(doccano, admin, tmp_path, rules_nlp):
     env = server_env(doccano)
     project = new_project()
-    first = licex("push", *map(str, RAW), "--project", project, "--rules-only", env=env)
+    first = licex("push", *map(str, RAW), "--project", project, "--rules-only", "--order", "uncertainty", env=env)
     assert first.returncode == 0, first.stderr
     assert f"created project '{project}'" in first.stdout
     assert "uploaded 3 document(s), pre-annotated by rules only" in first.stdout
@@ -234,6 +234,9 @@ def test_annotation_loop_end_to_end(doccano, admin, tmp_path, rules_nlp):
     ui = Api(doccano, project, doccano.annotator)
     a, b = RAW[0].stem, RAW[2].stem
     ex_a, ex_b = ui.example(a), ui.example(b)
+    # The record's doubts ride along for the annotator (the preamble names the company otherwise).
+    assert ui.example(RAW[1].stem)["meta"]["needs_review"] == [
+        "company_name: the 特别规定事项 preamble names 北京蓝汛通信技术有限责任公司"]
     relabel = ui.span_of(ex_a["id"], "LICENSE_NO")
     ui.send("PATCH", f"projects/{ui.pid}/examples/{ex_a['id']}/spans/{relabel['id']}",
             json={"label": ui.label_ids()["PREV_LICENSE_NO"]})
@@ -474,3 +477,18 @@ def test_pre_annotations_are_made_valid_for_the_corpus():
     spans = [(0, 3, "A"), (2, 5, "B"), (1, 4, "C"), (5, 7, "D")]
     # Whitespace trimmed, overlaps and whitespace-only spans dropped.
     assert _valid_spans(doc, spans) == ([(0, 2, "A"), (3, 5, "B")], 2)
+
+
+def test_uncertainty_order_puts_the_licences_with_most_to_review_first_and_the_guideline_says_where_to_look():
+    from licex.doccano import META_REVIEW, label_guideline, most_review_first
+
+    lines = [{"licex_id": "a", META_REVIEW: []}, {"licex_id": "b", META_REVIEW: ["license_no: x", "issue_date: y"]},
+             {"licex_id": "c", META_REVIEW: ["company_name: z"]}, {"licex_id": "d", META_REVIEW: []}]
+    assert [line["licex_id"] for line in most_review_first(lines)] == ["b", "c", "a", "d"]
+    assert "needs_review" in label_guideline() and "--order uncertainty" in label_guideline()
+
+
+def test_an_unknown_push_order_is_one_clear_line(cli):
+    result = cli("doccano", "push", "corpus/raw", "--project", "p", "--order", "random")
+    assert result.exit_code == 2
+    assert "--order random: give given or uncertainty" in result.output

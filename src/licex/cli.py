@@ -742,6 +742,7 @@ def doccano_push(
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Pre-annotate with the rule components only.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="Pre-annotate with this pipeline (default: as `licex extract`).")] = None,
     synthetic: Annotated[bool, typer.Option("--synthetic", help="Mark the texts as synthetic (origin meta); real by default.")] = False,
+    order: Annotated[str, typer.Option("--order", help="given: in the order of the files; uncertainty: the licences whose records need the most review first.")] = "given",
     timeout: _DoccanoTimeout = 120.0,
     url: _DoccanoURL = None,
     username: _DoccanoUser = None,
@@ -749,9 +750,12 @@ def doccano_push(
 ) -> None:
     """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
     from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
-    from .doccano import SCHEME_LABELS, push_texts
+    from .doccano import PUSH_ORDERS, SCHEME_LABELS, push_texts
 
     spec = _pipeline_spec(rules_only, model)
+    if order not in PUSH_ORDERS:
+        fail(f"--order {order}: give {' or '.join(PUSH_ORDERS)}")
+        raise typer.Exit(2)
     if "-" in paths:
         fail("stdin has no document id: give files or folders")
         raise typer.Exit(2)
@@ -771,7 +775,7 @@ def doccano_push(
     nlp = _load(spec)
     with _doccano_errors():
         result = push_texts(connection, project, documents, lambda: nlp, timeout,
-                            origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL)
+                            origin=ORIGIN_SYNTHETIC if synthetic else ORIGIN_REAL, order=order)
     where = f"project {project!r} (id {result.project_id}) at {connection.url}"
     stdout.print(f"created {where} with {len(SCHEME_LABELS)} labels" if result.created else where,
                  soft_wrap=True)

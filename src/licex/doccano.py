@@ -56,6 +56,8 @@ URL_ENV, USERNAME_ENV, PASSWORD_ENV = "DOCCANO_URL", "DOCCANO_USERNAME", "DOCCAN
 META_ID = "licex_id"
 META_SHA = "licex_sha256"
 META_ORIGIN = "origin"
+META_REVIEW = "needs_review"
+PUSH_ORDERS = ("given", "uncertainty")
 SCHEME_LABELS: tuple[str, ...] = (*ENTITY_LABELS, *CLAUSE_LABELS)
 DEFAULT_TIMEOUT = 120.0  # seconds for an import or export task
 HTTP_TIMEOUT = 60.0  # seconds for one request
@@ -366,12 +368,23 @@ def _text_colour(background: str) -> str:
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
+def most_review_first(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Example lines with the most `needs_review` flags first (a stable sort: ties keep their order)."""
+    return sorted(lines, key=lambda line: -len(line.get(META_REVIEW) or []))
+
+
 def label_guideline() -> str:
     """The project guideline: every label with its definition (doccano span types carry none)."""
     lines = ["# licex annotation guideline", "",
              "Mark field values as entities and every clause of 特别规定事项 with a clause label. "
              "A clause may contain an entity (a page-header licence number): spans may overlap "
              "across the two kinds, never within one. The full guide is corpus/README.md of licex.", "",
+             "## Where to look first", "",
+             "Each example's metadata lists under `needs_review` the fields the pre-annotating model "
+             "could not trust, each with its reason (`license_no: the pages print different numbers`, "
+             "`expiry_date: not found: every licence prints it`). Check those fields first: their "
+             "spans are the likeliest to be wrong or missing. Pushed with `--order uncertainty`, the "
+             "licences that need the most review come first.", "",
              "## Entities", "", "| label | field | what to mark |", "|---|---|---|"]
     lines += [f"| {e.name} | {e.field} | {e.definition} |" for e in ENTITY_LABELS.values()]
     lines += ["", "## Clauses", "", "| label | obligation |", "|---|---|"]
@@ -441,10 +454,15 @@ def push_texts(
     pipeline: Callable[[], Any],
     timeout: float = DEFAULT_TIMEOUT,
     origin: str = "real",
+    order: str = "given",
 ) -> PushResult:
     """Upload (document id, text) pairs not yet in `project`, pre-annotated by `pipeline()` (a
     spaCy Language, built only when there is something to upload). `origin` goes into each
-    example's meta: "real" or "synthetic"."""
+    example's meta: "real" or "synthetic"; so do the record's `needs_review` flags, as
+    `field: reason` lines. `order`: "given", or "uncertainty" (the licences whose records need
+    the most review first: doccano lists examples in the order they arrive)."""
+    if order not in PUSH_ORDERS:
+        raise DoccanoError(f"unknown push order {order!r}: {' or '.join(PUSH_ORDERS)}")
     by_id: dict[str, str] = {}
     for doc_id, text in documents:
         if doc_id in by_id and by_id[doc_id] != text:
@@ -502,8 +520,12 @@ def push_texts(
                 result.entities += len(entities)
                 result.clauses += len(clauses)
                 result.dropped_spans += dropped_e + dropped_c
+                flags = (doc._.license_record or {}).get("needs_review") or []
                 lines.append({"text": text, "label": [list(s) for s in entities + clauses],
-                              META_ID: doc_id, META_SHA: sha, META_ORIGIN: origin})
+                              META_ID: doc_id, META_SHA: sha, META_ORIGIN: origin,
+                              META_REVIEW: [f"{flag['field']}: {flag['reason']}" for flag in flags]})
+            if order == "uncertainty":
+                lines = most_review_first(lines)
             # JSONL as licex writes it (ASCII): doccano reads the file with universal newlines, which
             # would split a line at a raw U+2028 or \r inside a text.
             data = "".join(map(jsonl.dumps, lines)).encode("utf-8")
@@ -513,7 +535,7 @@ def push_texts(
             if missing:
                 raise DoccanoError(f"doccano's import finished but {len(missing)} document(s) are not in the project: "
                                    + ", ".join(missing[:10]))
-            result.uploaded = [doc_id for doc_id, _, _ in new]
+            result.uploaded = [line[META_ID] for line in lines]
         return result
     except BaseException:
         if created:  # leave no half-made project behind
@@ -641,6 +663,7 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
         doc_id = meta.pop(META_ID, None)
         doc_id = str(doc_id) if doc_id is not None else f"doccano-{project}-{row.get('id')}"
         meta.pop(META_SHA, None)
+        meta.pop(META_REVIEW, None)  # the pre-annotation's doubts, settled by the annotator
         meta[META_ORIGIN] = ORIGIN_SYNTHETIC if meta.get(META_ORIGIN) == ORIGIN_SYNTHETIC else ORIGIN_REAL
         where = f"doccano project {project!r}, example {row.get('id')} ({doc_id})"
         spans = row.get("label") or []
