@@ -107,7 +107,7 @@ class Extracted:
         """The record without evidence, clauses and empty values; a business reads
         (code, service items, coverage), since its name and category come from the catalogue."""
         brief = {k: v for k, v in self.record.items()
-                 if k not in ("evidence", "clauses", "source", "needs_review") and v not in (None, [])}
+                 if k not in ("evidence", "clauses", "source", "needs_review", "confidence") and v not in (None, [], {})}
         if "businesses" in brief:
             brief["businesses"] = [(b["code"], b["service_items"], b["coverage"]) for b in brief["businesses"]]
         return brief

@@ -10,7 +10,7 @@ from licex.record import Clause, Evidence, Money
 
 
 def _brief(record):
-    return record.model_dump(mode="json", exclude={"evidence", "source", "clauses", "needs_review"}, exclude_none=True)
+    return record.model_dump(mode="json", exclude={"evidence", "source", "clauses", "needs_review", "confidence"}, exclude_none=True)
 
 
 def test_each_label_goes_where_its_field_says():

@@ -128,8 +128,8 @@ def test_annotations_validate(documents):
 
 def test_record_builder_reproduces_the_gold_record(documents):
     for _, example, gold in documents[:BUILDER_DOCS]:
-        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review"})
-        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review"}), example.id
+        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"})
+        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"}), example.id
 
 
 def test_truncated_documents_keep_only_what_their_text_holds(documents):
@@ -137,8 +137,8 @@ def test_truncated_documents_keep_only_what_their_text_holds(documents):
     assert truncated
     for text, example, gold in truncated:
         assert all(end <= len(text) for _, end, _ in example.entities + example.clauses)
-        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review"})
-        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review"}), example.id
+        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"})
+        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"}), example.id
 
 
 def _has_fullwidth(text: str) -> bool:
@@ -231,8 +231,8 @@ def test_damaged_labels_change_labels_only(damaged_documents):
     for i, (text, example, gold) in enumerate(damaged_documents):
         assert DAMAGED_TAG in example.meta["layout"]
         assert check_spans(example, str(example.id)) == []
-        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review"})
-        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review"})
+        built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"})
+        assert built == gold.model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"})
         # The licence is its clean twin but for labels: the same values and clauses in the same order.
         clean_text, clean, _ = generate_one(doc_seed(0, i))
         assert text != clean_text

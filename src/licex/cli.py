@@ -114,9 +114,14 @@ def extract(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
+    review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
     from .bundles import extract_licences
+    from .consistency import flag_low_confidence
+
+    def reviewed(record: dict) -> dict:
+        return record if review_below is None else flag_low_confidence(record, review_below)
 
     spec = _pipeline_spec(rules_only, model)
     try:  # before any work: an output that is an input, or that cannot be written, stops here
@@ -164,9 +169,9 @@ def extract(
                         fail(str(result))
                         failed = True
                     elif part.source in documents:
-                        sink.add(_on_pages(result, documents[part.source], part.start, part.end))
+                        sink.add(reviewed(_on_pages(result, documents[part.source], part.start, part.end)))
                     else:
-                        sink.add(result.to_json_dict())
+                        sink.add(reviewed(result.to_json_dict()))
             if not sink.count and failed and output is not None:
                 # Nothing was extracted: an earlier output file is worth more than an empty one.
                 raise _NothingExtracted

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .analysis import DocAnalysis
 from .normalize import normalize_license_no
@@ -136,6 +137,16 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
     if record.issue_date and record.expiry_date and record.expiry_date <= record.issue_date:
         return [ReviewFlag(field="expiry_date", reason=f"not after the issue date {record.issue_date.isoformat()}")]
     return []
+
+
+def flag_low_confidence(record: dict[str, Any], threshold: float) -> dict[str, Any]:
+    """The record (as JSON data) with each value whose confidence is below `threshold` listed in
+    its `needs_review` too (`licex extract --review-below T`)."""
+    flagged = {flag["field"] for flag in record.get("needs_review", [])}
+    record["needs_review"] = [*record.get("needs_review", []), *(
+        {"field": path, "reason": f"confidence {value:.2f} is below {threshold:g}"}
+        for path, value in (record.get("confidence") or {}).items() if value < threshold and path not in flagged)]
+    return record
 
 
 @check("required")

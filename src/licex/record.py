@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-import datetime as dt
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from .catalogue import BUSINESS_TYPES
 from .labels import CLAUSE_LABELS
@@ -147,6 +154,10 @@ class LicenseRecord(_Strict):
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="record field path (businesses[0].coverage) -> where it came from"
     )
+    confidence: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict,
+        description="record field path -> the probability that its value is right (0-1), from how it was read",
+    )
     needs_review: list[ReviewFlag] = Field(
         default_factory=list,
         description="fields the licence contradicts elsewhere or lacks, each with the reason, for a person to check",
@@ -158,6 +169,15 @@ class LicenseRecord(_Strict):
     def is_empty(self) -> bool:
         """True when nothing licence-like was found (no number, company, business or clause)."""
         return not (self.license_no or self.company_name or self.businesses or self.clauses)
+
+
+def record_field(path: str) -> str:
+    """The field a record path is a value of: businesses[0].coverage is a businesses.coverage,
+    businesses[0].code a businesses, shareholders[1].name a shareholders, website.name itself."""
+    top, _, rest = re.sub(r"\[\d+\]", "", path).partition(".")
+    if top == "businesses" and rest and rest != "code":
+        return f"businesses.{rest}"
+    return path if top == "website" else top
 
 
 def json_schema() -> dict[str, Any]:

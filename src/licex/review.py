@@ -15,20 +15,23 @@ import html
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from string import Template
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
-
-from .inputs import STDIN_NAME, TEXT_SUFFIXES, InputError, InputSource, TextDirNames, atomic_write_text
+from .inputs import (
+    STDIN_NAME,
+    TEXT_SUFFIXES,
+    InputError,
+    InputSource,
+    TextDirNames,
+    atomic_write_text,
+)
 from .labels import CLAUSE_LABELS
-from .predictions import check_record, read_predictions
-from .record import LicenseRecord
+from .predictions import read_predictions
 
 log = logging.getLogger("licex")
 
@@ -38,30 +41,10 @@ INDEX = "index.html"
 _NOT_VALUES = frozenset({"clauses", "source", "part", "pages", "evidence", "confidence", "needs_review"})
 
 
-class ReviewFlag(BaseModel):
-    """An entry of a record's `needs_review`: a field path and why a person should look at it."""
-
-    model_config = ConfigDict(extra="forbid")
-    field: str
-    reason: str
-
-
-@cache
-def _reviewed_record_model() -> type[LicenseRecord]:
-    """The record model with `confidence` and `needs_review` (issue 14 §3) where it lacks them, so
-    that a record carrying them is checked whole, and one without them still passes."""
-    review_keys = {
-        "confidence": (dict[str, Annotated[float, Field(ge=0, le=1)]] | None, None),
-        "needs_review": (list[ReviewFlag] | None, None),
-    }
-    missing = {key: spec for key, spec in review_keys.items() if key not in LicenseRecord.model_fields}
-    return create_model("ReviewedRecord", __base__=LicenseRecord, **missing) if missing else LicenseRecord
-
-
 def read_records(path: Path) -> dict[str, dict[str, Any]]:
-    """The records of a prediction file by document id (read_predictions), each checked with its
-    review keys; InputError naming file:line at the first line that is not a record."""
-    return read_predictions(path, lambda record, where: check_record(record, where, _reviewed_record_model()))
+    """The records of a prediction file by document id (read_predictions); InputError naming
+    file:line at the first line that is not a record."""
+    return read_predictions(path)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,31 @@ def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | Non
     """Build the field rules; `rules` (label names per entity label) default to patterns/field_labels.jsonl;
     `merge` decides which rule entities join the entities a trained model set."""
     return FieldRules(nlp, name, rules, merge=merge)
+
+
+def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: list[Span], view: Any) -> None:
+    """Mark each kept entity with whether the other side (model or rules) read its field's value
+    too (`agree`), read another one (`disagree`), or read nothing of the field (`alone`): the
+    record builder's confidence weighs it."""
+    def values(spans: list[Span]) -> dict[str, set[Any]]:
+        read: dict[str, set[Any]] = {}
+        for span in spans:
+            if span.label_ in ENTITY_LABELS:
+                read.setdefault(span.label_, set()).add(_hashable(read_value(span.label_, view.read(span.start_char, span.end_char))))
+        return read
+
+    by_model, by_rules = values(model_ents), values(rule_ents)
+    from_model = {(span.start_char, span.end_char, span.label_) for span in model_ents}
+    for span in kept:
+        if span.label_ not in ENTITY_LABELS:
+            continue
+        other = (by_rules if (span.start_char, span.end_char, span.label_) in from_model else by_model).get(span.label_)
+        value = _hashable(read_value(span.label_, view.read(span.start_char, span.end_char)))
+        span._.licex_agreement = "alone" if not other else "agree" if value in other else "disagree"
+
+
+def _hashable(value: Any) -> Any:
+    return value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)
 
 
 @registry.misc("licex.model_first.v1")
@@ -257,6 +282,7 @@ class FieldRules(RuleDataPipe):
         merged = self.merged(self.merge, model_ents, rule_ents)
         if len(merged) != len(ents) or any(a is not b for a, b in zip(merged, ents)):
             doc.ents = sorted(merged, key=lambda s: s.start)
+        _mark_agreement(doc.ents, model_ents, rule_ents, view)
         return doc
 
     def find(self, layout: Layout) -> list[Hit]:

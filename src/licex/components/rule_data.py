@@ -21,6 +21,8 @@ from ..patterns import read_jsonl
 # Which component produced a span: the record's evidence says it. Spans a trained component
 # predicted carry None and are attributed to that component by the record builder.
 Span.set_extension("licex_component", default=None, force=True)
+# Whether the model and the rules read the same value of an entity's field (field_rules).
+Span.set_extension("licex_agreement", default=None, force=True)
 
 # The key of the rule data in to_bytes/to_disk, for `exclude`.
 RULES_KEY = "rules"

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from sklearn.metrics import accuracy_score
 
 from ..inputs import InputError
-from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website
+from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 FIELDS = [
     "license_no",
@@ -189,16 +189,76 @@ class ReviewScore:
                 "wrong": self.wrong, "share_flagged": self.share_flagged}
 
 
+def field_of(path: str) -> str | None:
+    """The FIELDS name a record path belongs to (businesses[0].coverage: businesses.coverage), or None."""
+    name = record_field(path)
+    return name if name in FIELDS else None
+
+
+_PATH_RE = re.compile(r"(?P<name>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?(?:\[(?P<item>\d+)\])?$")
+
+
+def value_correct(path: str, predicted: dict[str, Any], gold: dict[str, Any]) -> bool | None:
+    """Whether the value at a predicted record's path is one the gold record has: the same value
+    of a single field, or a member of the gold's values of a list field (the business's code,
+    its coverage and service items under the same code, a shareholder's or an inspection's
+    entry). None where the path names no evaluated value."""
+    match = _PATH_RE.match(path)
+    if match is None or field_of(path) is None:
+        return None
+    name, index, key, item = match["name"], match["index"], match["key"], match["item"]
+    value = predicted.get(name)
+    if index is None and key is None:
+        if isinstance(value, list):  # previous_license_nos as a whole
+            return _multiset(map(_norm, value)) == _multiset(map(_norm, gold.get(name) or []))
+        return _norm(value) == _norm(gold.get(name))
+    if index is None:  # website.name
+        return _norm((value or {}).get(key)) == _norm((gold.get(name) or {}).get(key))
+    entries = value if isinstance(value, list) else []
+    if int(index) >= len(entries):
+        return None
+    entry = entries[int(index)]
+    if not isinstance(entry, dict):  # previous_license_nos[1]
+        return _norm(entry) in {_norm(v) for v in gold.get(name) or []}
+    gold_entries = [g for g in gold.get(name) or [] if isinstance(g, dict)]
+    if name != "businesses" or key == "code":
+        return _norm(entry.get(key)) in {_norm(g.get(key)) for g in gold_entries}
+    same_code = [g for g in gold_entries if g.get("code") == entry.get("code")]
+    if key == "coverage":
+        return any(_norm(g.get("coverage")) == _norm(entry.get("coverage")) for g in same_code)
+    items = entry.get(key) or []
+    if item is None or int(item) >= len(items):
+        return None
+    return any(_norm(items[int(item)]) in {_norm(i) for i in g.get(key) or []} for g in same_code)
+
+
+@dataclass
+class Reliability:
+    """Of the values with a confidence in each band, how many are right: the reliability table."""
+
+    bands: tuple[float, ...] = (0.9, 0.7, 0.5, 0.0)
+    counted: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    right: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def add(self, confidence: float, correct: bool) -> None:
+        band = next(i for i, low in enumerate(self.bands) if confidence >= low)
+        self.counted[band] += 1
+        self.right[band] += correct
+
+    def rows(self) -> list[tuple[str, int, float | None]]:
+        """(band, values, share right), from the most confident band down."""
+        highs = (1.0, *self.bands[:-1])
+        return [(f"{low:.1f}–{high:.1f}", n, r / n if n else None)
+                for low, high, n, r in zip(self.bands, highs, self.counted, self.right)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {band: {"values": n, "right": share} for band, n, share in self.rows()}
+
+
 def flagged_fields(record: dict[str, Any]) -> set[str]:
     """The FIELDS names a record's `needs_review` flags (businesses[0].coverage: businesses.coverage)."""
-    names = set()
-    for flag in record.get("needs_review") or []:
-        path = re.sub(r"\[\d+\]", "", str(flag.get("field", "")) if isinstance(flag, dict) else "")
-        while path and path not in FIELDS:
-            path = path.rpartition(".")[0]
-        if path:
-            names.add(path)
-    return names
+    return {name for flag in record.get("needs_review") or [] if isinstance(flag, dict)
+            if (name := field_of(str(flag.get("field", ""))))}
 
 
 @dataclass
@@ -209,6 +269,7 @@ class EvaluationReport:
     documents: int = 0
     unmatched: list[str] = field(default_factory=list)
     review: ReviewScore = field(default_factory=ReviewScore)
+    reliability: Reliability = field(default_factory=Reliability)
 
     def micro_accuracy(self) -> float | None:
         """Right field values over all field values counted: every field of every document weighs the same."""
@@ -225,6 +286,7 @@ class EvaluationReport:
                         "predicted": jsonable(m.predicted)} for m in self.misses],
             "unmatched": list(self.unmatched),
             "review": self.review.to_dict(),
+            "reliability": self.reliability.to_dict(),
         }
 
 
@@ -247,7 +309,8 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
         skip = unannotated_keys(gold_record)
         pred_values = field_values(pred_record, skip)
         flagged = flagged_fields(pred_record)
-        for name, gold_value in field_values(gold_record, skip).items():
+        scored = field_values(gold_record, skip)
+        for name, gold_value in scored.items():
             pred_value = pred_values[name]
             if gold_value is None and pred_value is None:
                 continue
@@ -260,6 +323,9 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
             report.review.flagged_wrong += wrong and name in flagged
             if wrong:
                 report.misses.append(Miss(doc_id, name, gold_value, pred_value))
+        for path, confidence in (pred_record.get("confidence") or {}).items():
+            if field_of(path) in scored and (correct := value_correct(path, pred_record, gold_record)) is not None:
+                report.reliability.add(confidence, correct)
         if "clauses" in skip:
             continue
         gold_clauses, pred_clauses = _clauses(gold_record), _clauses(pred_record)

@@ -72,6 +72,11 @@ def comparison_rows(reports: Sequence[PipelineReport]) -> list[list[str]]:
     return rows
 
 
+def _band(row: tuple[str, int, float | None]) -> str:
+    _, values, right = row
+    return f"{format_accuracy(right)} of {values}" if values else "—"
+
+
 def _flag_share(review: ReviewScore) -> str:
     """The share of fields flagged, and how many of the flagged ones are wrong."""
     if review.share_flagged is None:
@@ -105,6 +110,11 @@ def markdown(reports: Sequence[PipelineReport], title: str) -> str:
         per_type = report.clause_spans.get(f"spans_{CLAUSES_KEY}_per_type") or {}
         lines += [f"| {label} | {format_accuracy(s['p'])} | {format_accuracy(s['r'])} | {format_accuracy(s['f'])} |"
                   for label in CLAUSE_LABELS if (s := per_type.get(label))]
+    lines += ["", "### Confidence: of the values in each band, the share right (reliability)", "",
+              "| confidence | " + " | ".join(r.name for r in reports) + " |", "|---|" + "---:|" * len(reports)]
+    bands = [report.fields.reliability.rows() for report in reports]
+    for i, (band, _, _) in enumerate(bands[0]):
+        lines.append(f"| {band} | " + " | ".join(_band(rows[i]) for rows in bands) + " |")
     last = reports[-1].fields.clauses
     off_diagonal = Counter((g, p) for g, p in zip(last.gold, last.predicted) if g != p)
     lines += ["", f"### {reports[-1].name}: clause confusions (gold → predicted, by clause number)", ""]

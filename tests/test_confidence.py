@@ -1,0 +1,72 @@
+"""Confidence per value (licex.confidence), `--review-below`, and the reliability table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from licex.confidence import confidence, features
+from licex.consistency import flag_low_confidence
+from licex.evaluation.records import Reliability, evaluate, value_correct
+
+RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt"
+
+
+def test_every_filled_field_has_a_confidence_and_no_clause_has_one(extract):
+    record = extract(RAW.read_text("utf-8")).record
+    fields = {path for path in record["evidence"] if not path.startswith("clauses")}
+    assert set(record["confidence"]) == fields
+    assert all(0 <= value <= 1 for value in record["confidence"].values())
+
+
+def test_agreement_weighs_more_than_a_lone_reading_and_a_disagreement_less():
+    def sure(agreement, flagged=False, record_flags=0):
+        return confidence(features("company_name", "licex_field_rules", agreement, flagged, record_flags))
+
+    assert sure("agree") > sure("alone") > sure("disagree")
+    assert sure("alone", flagged=True) < sure("alone")
+    assert sure("alone", record_flags=3) < sure("alone", record_flags=0)
+
+
+def test_review_below_lists_the_values_under_the_threshold_once():
+    record = {"confidence": {"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
+              "needs_review": [{"field": "signer", "reason": "not found"}]}
+    flagged = flag_low_confidence(record, 0.7)["needs_review"]
+    assert flagged == [{"field": "signer", "reason": "not found"},
+                       {"field": "company_name", "reason": "confidence 0.40 is below 0.7"}]
+
+
+def test_review_below_on_the_command_line(cli, tmp_path):
+    out = tmp_path / "p.jsonl"
+    assert cli("extract", str(RAW), "--rules-only", "--review-below", "1", "-o", str(out)).exit_code == 0
+    import json
+
+    record = json.loads(out.read_text("utf-8"))
+    assert {flag["field"] for flag in record["needs_review"]} == set(record["confidence"])
+
+
+PRED = {"company_name": "甲公司", "businesses": [{"code": "B25", "coverage": "全国", "service_items": ["x", "y"]}],
+        "shareholders": [{"name": "王松", "id_number": "1", "share_ratio": "5%"}], "website": {"name": "n"}}
+GOLD = {"company_name": "甲公司", "businesses": [{"code": "B25", "coverage": "北京", "service_items": ["x"]}],
+        "shareholders": [{"name": "王松", "id_number": "2", "share_ratio": "5%"}], "website": {"name": "n"}}
+
+
+@pytest.mark.parametrize("path, right", [
+    ("company_name", True), ("businesses[0].code", True), ("businesses[0].coverage", False),
+    ("businesses[0].service_items[0]", True), ("businesses[0].service_items[1]", False),
+    ("shareholders[0].name", True), ("shareholders[0].id_number", False), ("website.name", True),
+    ("clauses[0]", None), ("businesses[3].code", None),
+])
+def test_a_value_is_right_where_the_gold_record_has_it(path, right):
+    assert value_correct(path, PRED, GOLD) is right
+
+
+def test_the_reliability_table_bins_values_by_confidence():
+    report = evaluate({"d": GOLD}, {"d": {**PRED, "confidence": {"company_name": 0.95, "businesses[0].coverage": 0.92,
+                                                                  "shareholders[0].id_number": 0.3}}})
+    assert report.reliability.rows() == [("0.9–1.0", 2, 0.5), ("0.7–0.9", 0, None), ("0.5–0.7", 0, None),
+                                         ("0.0–0.5", 1, 0.0)]
+    empty = Reliability()
+    empty.add(1.0, True)
+    assert empty.to_dict()["0.9–1.0"] == {"values": 1, "right": 1.0}
