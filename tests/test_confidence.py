@@ -22,7 +22,7 @@ def test_every_filled_field_has_a_confidence_and_no_clause_has_one(extract):
 
 def test_agreement_weighs_more_than_a_lone_reading_and_a_disagreement_less():
     def sure(agreement, flagged=False, record_flags=0):
-        return confidence(features("company_name", "licex_field_rules", agreement, flagged, record_flags))
+        return confidence(features("company_name", "licex_field_rules", agreement, flagged, record_flags, 0))
 
     assert sure("agree") > sure("alone") > sure("disagree")
     assert sure("alone", flagged=True) < sure("alone")
@@ -70,3 +70,17 @@ def test_the_reliability_table_bins_values_by_confidence():
     empty = Reliability()
     empty.add(1.0, True)
     assert empty.to_dict()["0.9–1.0"] == {"values": 1, "right": 1.0}
+
+
+def test_gaps_in_the_clause_numbering_and_rare_ideographs_are_features():
+    from licex.clauses import ClauseSegment
+    from licex.confidence import clause_gaps, is_rare_ideograph
+
+    def segment(top, sub=None):
+        return ClauseSegment(0, 1, top, sub, "", None, False)
+
+    assert clause_gaps([]) is None
+    assert clause_gaps([segment(1), segment(2), segment(3), segment(3, 1), segment(3, 2)]) == 0
+    assert clause_gaps([segment(1), segment(3), segment(3, 1), segment(3, 4), segment(4, 2)]) == 4
+    assert is_rare_ideograph("罳") and not is_rare_ideograph("梁") and not is_rare_ideograph("A")
+    assert "rare_ideograph" in features("company_name", "ner", "alone", False, 0, 0, "富罳网络有限公司")

@@ -18,7 +18,8 @@ from pathlib import Path
 from sklearn.linear_model import LogisticRegression
 
 from licex.components.record_builder import build_record
-from licex.confidence import features
+from licex.analysis import analyse
+from licex.confidence import clause_gaps, features
 from licex.corpus.annotations import read_docbin, to_doc
 from licex.evaluation.records import field_of, value_correct
 from licex.inputs import atomic_write_text
@@ -39,6 +40,7 @@ def main() -> None:
         record = doc._.license_record
         flagged = {record_field(flag["field"]) for flag in record["needs_review"]}
         agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
+        gaps = clause_gaps(analyse(doc).clauses)
         for path, evidence in record["evidence"].items():
             if path.startswith("clauses") or field_of(path) is None:
                 continue
@@ -47,7 +49,7 @@ def main() -> None:
                 continue
             first = evidence[0]
             rows.append(features(record_field(path), first["component"], agreement.get((first["start"], first["end"])),
-                                 record_field(path) in flagged, len(record["needs_review"])))
+                                 record_field(path) in flagged, len(record["needs_review"]), gaps, first["text"]))
             right.append(int(correct))
     names = sorted({name for row in rows for name in row})
     matrix = [[int(name in row) for name in names] for row in rows]

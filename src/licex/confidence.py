@@ -3,7 +3,8 @@
 A value's features say where it came from: its field, which side read it (the model, the rules,
 or the record checks), whether the other side read the same value of its field (`agree`), another
 one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
-field, and how many flags the whole record has. A logistic regression over those features, fit on development licences the model was
+field, and how well the whole text was read: the flags on the record, the gaps in the numbering
+of its clauses (`clause_gaps`). A logistic regression over those features, fit on development licences the model was
 never trained on (`training/fit_confidence.py`), turns them into the probability that the value
 is right; its weights are data (`data/confidence.json`), read once.
 """
@@ -17,17 +18,25 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .clauses import ClauseSegment
+
 # The components whose values are the rules' (the record checks correct with what the text says twice).
 RULE_COMPONENTS = frozenset({"licex_field_rules", "licex_record_checks"})
 
 
-def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int) -> list[str]:
-    """The named features of one value (one-hot: each name present is 1). `record_flags`, the
-    number of flags on the whole record, says how well the text as a whole was read (a tool that
-    lost half the front page loses more than the flagged fields)."""
+def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
+             clause_gaps: int | None, text: str = "") -> list[str]:
+    """The named features of one value (one-hot: each name present is 1). How well the text as a
+    whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
+    number of flags on the record, and the gaps in the numbering of its clauses (None: no
+    clauses found). `text` is the value as printed: an ideograph outside the 3,755 common ones
+    of GB 2312 is more often an OCR misread than a name's own."""
     source = "checks" if component == "licex_record_checks" else "rules" if component in RULE_COMPONENTS else "model"
     names = [f"field={field}", f"source={source}", f"agreement={agreement or 'none'}",
-             f"source={source}&agreement={agreement or 'none'}", f"record_flags={min(record_flags, 3)}"]
+             f"source={source}&agreement={agreement or 'none'}", f"record_flags={min(record_flags, 3)}",
+             f"clause_gaps={'none' if clause_gaps is None else min(clause_gaps, 3)}"]
+    if any(is_rare_ideograph(char) for char in text):
+        names.append("rare_ideograph")
     if flagged:
         names.append("flagged")
     return names
@@ -43,3 +52,30 @@ def confidence(names: Iterable[str]) -> float:
     fitted = _weights()
     score = fitted["intercept"] + sum(fitted["weights"].get(name, 0.0) for name in names)
     return round(1 / (1 + math.exp(-score)), 3)
+
+
+def clause_gaps(segments: list[ClauseSegment]) -> int | None:
+    """How many clause numbers the numbering skips (十三 after 十一, (五) after (三)); None where
+    no clause was found. A clean text skips none; a tool that lost or shredded lines does."""
+    if not segments:
+        return None
+    gaps, previous = 0, (0, 0)
+    for segment in segments:
+        top, sub = segment.top, segment.sub or 0
+        if top == previous[0]:
+            gaps += max(sub - previous[1] - 1, 0)
+        else:
+            gaps += max(top - previous[0] - 1, 0) + max(sub - 1, 0)
+        previous = (top, sub)
+    return gaps
+
+
+def is_rare_ideograph(char: str) -> bool:
+    """An ideograph outside GB 2312's first level (its 3,755 most common characters, rows 16-55)."""
+    if not "\u4e00" <= char <= "\u9fff":
+        return False
+    try:
+        first = char.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return True
+    return not 0xB0 <= first <= 0xD7

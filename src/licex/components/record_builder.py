@@ -21,7 +21,7 @@ from spacy.training import Example
 
 from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
-from ..confidence import confidence, features
+from ..confidence import clause_gaps, confidence, features
 from ..consistency import review
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
@@ -93,10 +93,11 @@ def build_record(
     record = review(record, analysis, text, numbers)
     agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
     flagged = {record_field(flag.field) for flag in record.needs_review}
+    gaps = clause_gaps(analysis.clauses)
     record.confidence = {
         path: confidence(features(record_field(path), evidence[0].component,
                                   agreement.get((evidence[0].start, evidence[0].end)), record_field(path) in flagged,
-                                  len(record.needs_review)))
+                                  len(record.needs_review), gaps, evidence[0].text))
         for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
     }
     return record
