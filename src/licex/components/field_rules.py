@@ -77,12 +77,20 @@ def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: lis
     """Mark each kept entity with whether the other side (model or rules) read its field's value
     too (`agree`), read another one (`disagree`), or read nothing of the field (`alone`): the
     record builder's confidence weighs it."""
+    read: dict[tuple[int, int, str], Any] = {}
+
+    def value(span: Span) -> Any:
+        key = (span.start_char, span.end_char, span.label_)
+        if key not in read:
+            read[key] = _hashable(read_value(span.label_, view.read(span.start_char, span.end_char)))
+        return read[key]
+
     def values(spans: list[Span]) -> dict[str, set[Any]]:
-        read: dict[str, set[Any]] = {}
+        by_label: dict[str, set[Any]] = {}
         for span in spans:
             if span.label_ in ENTITY_LABELS:
-                read.setdefault(span.label_, set()).add(_hashable(read_value(span.label_, view.read(span.start_char, span.end_char))))
-        return read
+                by_label.setdefault(span.label_, set()).add(value(span))
+        return by_label
 
     by_model, by_rules = values(model_ents), values(rule_ents)
     from_model = {(span.start_char, span.end_char, span.label_) for span in model_ents}
@@ -90,8 +98,7 @@ def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: lis
         if span.label_ not in ENTITY_LABELS:
             continue
         other = (by_rules if (span.start_char, span.end_char, span.label_) in from_model else by_model).get(span.label_)
-        value = _hashable(read_value(span.label_, view.read(span.start_char, span.end_char)))
-        span._.licex_agreement = "alone" if not other else "agree" if value in other else "disagree"
+        span._.licex_agreement = "alone" if not other else "agree" if value(span) in other else "disagree"
 
 
 def _hashable(value: Any) -> Any:
