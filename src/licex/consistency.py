@@ -32,7 +32,7 @@ REQUIRED_FIELDS = ("license_no", "company_name", "legal_representative", "busine
 
 # 《特别规定事项》是经营许可证重要组成部分，北京某某有限公司应当按照…
 _PREAMBLE_COMPANY_RE = re.compile(r"重要组成部分[,，]?(?P<company>[^,，。:;\n]{2,60}?)应当按照")
-# The category codes a licence number carries: B1, B2, A2.B1 … (an ICP证 number is B25's).
+# The category codes a licence number carries: B1, B2 in A2.B1.B2-… (an ICP证 number carries none).
 _NUMBER_CODES_RE = re.compile(r"(?<![A-Z])([AB][12])(?=[.\-\d])")
 
 
