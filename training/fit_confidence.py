@@ -18,13 +18,12 @@ from pathlib import Path
 from sklearn.linear_model import LogisticRegression
 
 from licex.components.record_builder import build_record
-from licex.analysis import analyse
-from licex.confidence import clause_gaps, features
+from licex.confidence import value_features
 from licex.corpus.annotations import read_docbin, to_doc
 from licex.evaluation.records import field_of, value_correct
 from licex.inputs import atomic_write_text
 from licex.pipeline import load_pipeline
-from licex.record import record_field
+from licex.record import LicenseRecord
 
 
 def main() -> None:
@@ -38,18 +37,10 @@ def main() -> None:
     for example, doc in zip(examples, nlp.pipe(e.text for e in examples)):
         gold = example.meta.get("record") or build_record(to_doc(example)).to_json_dict()
         record = doc._.license_record
-        flagged = {record_field(flag["field"]) for flag in record["needs_review"]}
-        agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
-        gaps = clause_gaps(analyse(doc).clauses)
-        for path, evidence in record["evidence"].items():
-            if path.startswith("clauses") or field_of(path) is None:
+        for path, names in value_features(LicenseRecord.model_validate(record), doc).items():
+            if field_of(path) is None or (correct := value_correct(path, record, gold)) is None:
                 continue
-            correct = value_correct(path, record, gold)
-            if correct is None:
-                continue
-            first = evidence[0]
-            rows.append(features(record_field(path), first["component"], agreement.get((first["start"], first["end"])),
-                                 record_field(path) in flagged, len(record["needs_review"]), gaps, first["text"]))
+            rows.append(names)
             right.append(int(correct))
     names = sorted({name for row in rows for name in row})
     matrix = [[int(name in row) for name in names] for row in rows]

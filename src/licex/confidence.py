@@ -18,7 +18,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from spacy.tokens import Doc
+
+from .analysis import analyse
 from .clauses import ClauseSegment
+from .record import LicenseRecord, record_field
 
 # The components whose values are the rules' (the record checks correct with what the text says twice).
 RULE_COMPONENTS = frozenset({"licex_field_rules", "licex_record_checks"})
@@ -40,6 +44,19 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
     if flagged:
         names.append("flagged")
     return names
+
+
+def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
+    """The features of every filled field value of a Doc's record, by record path (clauses have
+    none): what the record builder turns into `confidence`, and what the fit is fit on."""
+    agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
+    flagged = {record_field(flag.field) for flag in record.needs_review}
+    gaps = clause_gaps(analyse(doc).clauses)
+    return {
+        path: features(record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
+                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text)
+        for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
+    }
 
 
 @lru_cache(maxsize=1)

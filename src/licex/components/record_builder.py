@@ -21,11 +21,11 @@ from spacy.training import Example
 
 from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
-from ..confidence import clause_gaps, confidence, features
+from ..confidence import confidence, value_features
 from ..consistency import review
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
-from ..record import Clause, Evidence, LicenseRecord, record_field
+from ..record import Clause, Evidence, LicenseRecord
 from ..values import read_value
 from . import rule_data  # noqa: F401  (registers Span._.licex_component)
 
@@ -91,15 +91,7 @@ def build_record(
                   _clause_findings(clauses, analysis, text, components["clauses"]), source)
     numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
     record = review(record, analysis, text, numbers)
-    agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
-    flagged = {record_field(flag.field) for flag in record.needs_review}
-    gaps = clause_gaps(analysis.clauses)
-    record.confidence = {
-        path: confidence(features(record_field(path), evidence[0].component,
-                                  agreement.get((evidence[0].start, evidence[0].end)), record_field(path) in flagged,
-                                  len(record.needs_review), gaps, evidence[0].text))
-        for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
-    }
+    record.confidence = {path: confidence(names) for path, names in value_features(record, doc).items()}
     return record
 
 
