@@ -340,7 +340,7 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
 
 def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, as_json: bool) -> None:
     from .corpus.annotations import AnnotationError, duplicate_ids, read_annotation_dir
-    from .corpus.tool_corpus import ceiling_note
+    from .corpus.tool_corpus import ceiling_note, ceilings
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
@@ -366,7 +366,7 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
     except OSError as error:
         fail(f"{model}: cannot load the pipeline: {error}")
         raise typer.Exit(2)
-    title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(examples)})"
+    title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
     paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))

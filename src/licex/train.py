@@ -19,7 +19,7 @@ from typing import Any
 from .corpus.annotations import AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
 from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
-from .corpus.tool_corpus import field_ceiling, value_ceiling
+from .corpus.tool_corpus import ceilings
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
 from .inputs import atomic_write_text
@@ -130,12 +130,12 @@ def _evaluate(output: Path, model: Path, split: Split, metrics: dict[str, Any],
     if (output / "evaluation").exists():  # a set the new run lacks must not leave its old report
         shutil.rmtree(output / "evaluation")
     sets = evaluation_sets(split)
-    metrics["evaluation"] = evaluate_sets(model, sets, output / "evaluation", progress)
     # Per tool: the share of the printed values still in the tool's text, and the field accuracy
-    # of what is still there (the ceilings).
-    metrics["ceiling"] = {name: {**value_ceiling(examples).to_json(), "field_accuracy": field_ceiling(examples)}
-                          for name, examples in sets.items()
-                          if name.startswith("dev_") and any("record" in e.meta for e in examples)}
+    # of what is still there (the ceilings), in the reports' titles and in metrics.json.
+    found = {name: ceiling for name, examples in sets.items()
+             if name.startswith("dev_") and (ceiling := ceilings(examples)) is not None}
+    metrics["evaluation"] = evaluate_sets(model, sets, output / "evaluation", progress, found)
+    metrics["ceiling"] = found
     atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
     return metrics
 

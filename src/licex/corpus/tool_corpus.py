@@ -302,13 +302,22 @@ def value_ceiling(examples: Sequence[AnnotatedText]) -> Ceiling:
     return ceiling
 
 
-def ceiling_note(examples: Sequence[AnnotatedText]) -> str:
-    """A report title's note on the ceilings of tool texts; empty for texts without a record."""
-    ceiling, fields = value_ceiling(examples), field_ceiling(examples)
-    if not ceiling.values or fields is None:
+def ceilings(examples: Sequence[AnnotatedText]) -> dict[str, Any] | None:
+    """Both ceilings of tool texts, as metrics.json keeps them (`Ceiling.to_json` and the
+    `field_accuracy` of `field_ceiling`); None for texts that carry no licence record."""
+    ceiling = value_ceiling(examples)
+    if not ceiling.values:
+        return None
+    return {**ceiling.to_json(), "field_accuracy": field_ceiling(examples)}
+
+
+def ceiling_note(ceiling: dict[str, Any] | None) -> str:
+    """A report title's note on the `ceilings` of tool texts; empty where there are none."""
+    if ceiling is None:
         return ""
-    return (f"; ceiling: {ceiling.present / ceiling.values:.3f} of the printed values present "
-            f"({ceiling.present} of {ceiling.values}), fields {fields:.3f}")
+    present = ceiling["verbatim"] + ceiling["repaired"]
+    return (f"; ceiling: {present / ceiling['values']:.3f} of the printed values present "
+            f"({present} of {ceiling['values']}), fields {ceiling['field_accuracy']:.3f}")
 
 
 def field_ceiling(examples: Sequence[AnnotatedText]) -> float | None:

@@ -148,9 +148,11 @@ def compare_pipelines(model: Path | str | None, examples: Sequence[AnnotatedText
 
 
 def evaluate_sets(model: Path, sets: Mapping[str, Sequence[AnnotatedText]], output: Path,
-                  progress: Progress | None = None) -> dict[str, Any]:
+                  progress: Progress | None = None,
+                  ceilings: Mapping[str, dict[str, Any] | None] | None = None) -> dict[str, Any]:
     """The three-way comparison on each named set that has documents: reports under
-    output/<set>/, and the summaries training's metrics.json keeps."""
+    output/<set>/, and the summaries training's metrics.json keeps. `ceilings` of a set's tool
+    texts (`corpus.tool_corpus.ceilings`) go into its report's title."""
     from ..corpus.tool_corpus import ceiling_note
 
     summaries = {}
@@ -158,7 +160,8 @@ def evaluate_sets(model: Path, sets: Mapping[str, Sequence[AnnotatedText]], outp
         if not examples:
             continue
         reports = compare_pipelines(model, examples, progress)
-        write_reports(reports, output / name, f"{name} ({len(examples)} documents{ceiling_note(examples)})")
+        note = ceiling_note((ceilings or {}).get(name))
+        write_reports(reports, output / name, f"{name} ({len(examples)} documents{note})")
         summaries[name] = {r.name: summary(r) for r in reports}
     return summaries
 
