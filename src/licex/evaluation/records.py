@@ -172,21 +172,12 @@ class Miss(NamedTuple):
 
 @dataclass
 class ReviewScore:
-    """How the predicted records' `needs_review` flags meet the fields that count: how many
-    fields were flagged, and how many of those are wrong (a flag that points at an error)."""
+    """How the predicted records' `needs_review` flags meet the fields that count: how many were
+    flagged, and how many of those are wrong (a flag that points at an error). The fields counted
+    and the wrong ones are the report's own (`EvaluationReport.review_counts`)."""
 
-    fields: int = 0
     flagged: int = 0
     flagged_wrong: int = 0
-    wrong: int = 0
-
-    @property
-    def share_flagged(self) -> float | None:
-        return self.flagged / self.fields if self.fields else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"fields": self.fields, "flagged": self.flagged, "flagged_wrong": self.flagged_wrong,
-                "wrong": self.wrong, "share_flagged": self.share_flagged}
 
 
 def field_of(path: str) -> str | None:
@@ -271,6 +262,14 @@ class EvaluationReport:
     review: ReviewScore = field(default_factory=ReviewScore)
     reliability: Reliability = field(default_factory=Reliability)
 
+    def review_counts(self) -> dict[str, Any]:
+        """The review flags against the fields counted: how many are flagged, flagged and wrong,
+        wrong, and the share flagged."""
+        counted = sum(s.counted for s in self.fields.values())
+        return {"fields": counted, "flagged": self.review.flagged, "flagged_wrong": self.review.flagged_wrong,
+                "wrong": counted - sum(s.correct for s in self.fields.values()),
+                "share_flagged": self.review.flagged / counted if counted else None}
+
     def micro_accuracy(self) -> float | None:
         """Right field values over all field values counted: every field of every document weighs the same."""
         counted = sum(s.counted for s in self.fields.values())
@@ -285,7 +284,7 @@ class EvaluationReport:
             "misses": [{"document": m.doc_id, "field": m.field, "gold": jsonable(m.gold),
                         "predicted": jsonable(m.predicted)} for m in self.misses],
             "unmatched": list(self.unmatched),
-            "review": self.review.to_dict(),
+            "review": self.review_counts(),
             "reliability": self.reliability.to_dict(),
         }
 
@@ -317,9 +316,7 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
             gold_class, pred_class = _as_class(gold_value), _as_class(pred_value)
             report.fields[name].add(gold_class, pred_class)
             wrong = gold_class != pred_class
-            report.review.fields += 1
             report.review.flagged += name in flagged
-            report.review.wrong += wrong
             report.review.flagged_wrong += wrong and name in flagged
             if wrong:
                 report.misses.append(Miss(doc_id, name, gold_value, pred_value))

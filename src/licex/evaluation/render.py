@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ..inputs import atomic_write_text
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
-from .records import FIELDS, EvaluationReport, ReviewScore, jsonable
+from .records import FIELDS, EvaluationReport, jsonable
 
 if TYPE_CHECKING:
     from .pipelines import PipelineReport
@@ -66,7 +66,7 @@ def comparison_rows(reports: Sequence[PipelineReport]) -> list[list[str]]:
                  *(format_accuracy(r.fields.micro_accuracy()) for r in reports)])
     rows.append(["clause labels", str(max(r.fields.clauses.counted for r in reports)),
                  *(format_accuracy(r.fields.clauses.accuracy) for r in reports)])
-    rows.append(["fields flagged for review", "", *(_flag_share(r.fields.review) for r in reports)])
+    rows.append(["fields flagged for review", "", *(_flag_share(r.fields) for r in reports)])
     rows.append(["entity F1 (micro)", "", *(format_accuracy(r.entities.get("ents_f")) for r in reports)])
     rows.append(["clause span F1 (micro)", "", *(format_accuracy(r.clause_spans.get(f"spans_{CLAUSES_KEY}_f")) for r in reports)])
     return rows
@@ -77,11 +77,12 @@ def _band(row: tuple[str, int, float | None]) -> str:
     return f"{format_accuracy(right)} of {values}" if values else "—"
 
 
-def _flag_share(review: ReviewScore) -> str:
+def _flag_share(report: EvaluationReport) -> str:
     """The share of fields flagged, and how many of the flagged ones are wrong."""
-    if review.share_flagged is None:
+    review = report.review_counts()
+    if review["share_flagged"] is None:
         return ""
-    return f"{format_accuracy(review.share_flagged)} ({review.flagged_wrong} of {review.flagged} wrong)"
+    return f"{format_accuracy(review['share_flagged'])} ({review['flagged_wrong']} of {review['flagged']} wrong)"
 
 
 def comparison_table(reports: Sequence[PipelineReport], title: str) -> Table:
