@@ -73,23 +73,16 @@ def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | Non
     return FieldRules(nlp, name, rules, merge=merge)
 
 
-def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: list[Span], view: Any) -> None:
+def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: list[Span],
+                    value_of: Callable[[Span], Any]) -> None:
     """Mark each kept entity with whether the other side (model or rules) read its field's value
     too (`agree`), read another one (`disagree`), or read nothing of the field (`alone`): the
-    record builder's confidence weighs it."""
-    read: dict[tuple[int, int, str], Any] = {}
-
-    def value(span: Span) -> Any:
-        key = (span.start_char, span.end_char, span.label_)
-        if key not in read:
-            read[key] = _hashable(read_value(span.label_, view.read(span.start_char, span.end_char)))
-        return read[key]
-
+    record builder's confidence weighs it. `value_of` reads an entity's value."""
     def values(spans: list[Span]) -> dict[str, set[Any]]:
         by_label: dict[str, set[Any]] = {}
         for span in spans:
             if span.label_ in ENTITY_LABELS:
-                by_label.setdefault(span.label_, set()).add(value(span))
+                by_label.setdefault(span.label_, set()).add(_hashable(value_of(span)))
         return by_label
 
     by_model, by_rules = values(model_ents), values(rule_ents)
@@ -98,7 +91,7 @@ def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: lis
         if span.label_ not in ENTITY_LABELS:
             continue
         other = (by_rules if (span.start_char, span.end_char, span.label_) in from_model else by_model).get(span.label_)
-        span._.licex_agreement = "alone" if not other else "agree" if value(span) in other else "disagree"
+        span._.licex_agreement = "alone" if not other else "agree" if _hashable(value_of(span)) in other else "disagree"
 
 
 def _hashable(value: Any) -> Any:
@@ -276,9 +269,18 @@ class FieldRules(RuleDataPipe):
         layout = analyse(doc, self.words).layout
         view = layout.view
         ents = doc.ents
+        read: dict[tuple[int, int, str], Any] = {}
+
+        def value_of(span: Span) -> Any:
+            """The entity's value (values.read_value), read once for the filter and the agreement."""
+            key = (span.start_char, span.end_char, span.label_)
+            if key not in read:
+                read[key] = read_value(span.label_, view.read(span.start_char, span.end_char))
+            return read[key]
+
         model_ents = [ent for ent in ents
                       if ent.label_ not in ENTITY_LABELS or (
-                          gives_value(ent.label_, view.read(ent.start_char, ent.end_char))
+                          value_of(ent) is not None
                           and not (ent.label_ not in _LABELS_IN_CLAUSES and layout.in_special(view.view_span(ent.start_char, ent.end_char)[0])))]
         rule_ents = []
         for hit in self.find(layout):
@@ -289,7 +291,7 @@ class FieldRules(RuleDataPipe):
         merged = self.merged(self.merge, model_ents, rule_ents)
         if len(merged) != len(ents) or any(a is not b for a, b in zip(merged, ents)):
             doc.ents = sorted(merged, key=lambda s: s.start)
-        _mark_agreement(doc.ents, model_ents, rule_ents, view)
+        _mark_agreement(doc.ents, model_ents, rule_ents, value_of)
         return doc
 
     def find(self, layout: Layout) -> list[Hit]:
