@@ -339,17 +339,14 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
 
 
 def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, as_json: bool) -> None:
-    from .corpus.annotations import AnnotationError, duplicate_ids, read_annotation_dir
+    from .corpus.annotations import read_corpora
     from .corpus.tool_corpus import ceiling_note, ceilings
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
     from .pipeline import load_pipeline
 
     with _corpus_errors():
-        located = [(str(path), example) for path in data for example in read_annotation_dir(path)]
-        if problems := duplicate_ids(located):
-            raise AnnotationError(problems)
-    examples = [example for _, example in located]
+        examples = read_corpora(data)
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
     try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus.annotations import AnnotatedText, AnnotationError, duplicate_ids, read_annotation_dir, write_annotations
+from .corpus.annotations import AnnotatedText, read_corpora, write_annotations
 from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
 from .corpus.synth import DAMAGED_TAG, generate
 from .corpus.tool_corpus import ceilings
@@ -189,8 +189,6 @@ def _ship(best: Path, model: Path) -> None:
 
 def _combine(sources: Sequence[Path], target: Path) -> None:
     """All annotation files in one JSONL (each validated on reading); ids must be unique across them."""
-    located = [(str(source), example) for source in map(Path, sources) for example in read_annotation_dir(source)]
-    if problems := duplicate_ids(located):
-        raise AnnotationError(problems)
+    examples = read_corpora(sources)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_annotations(target, (example for _, example in located))
+    write_annotations(target, examples)

@@ -179,6 +179,15 @@ def read_annotations(path: Path) -> list[AnnotatedText]:
     return read_annotation_dir(path)
 
 
+def read_corpora(paths: Iterable[Path]) -> list[AnnotatedText]:
+    """The documents of several corpus paths (each as `read_annotation_dir` reads it), their ids
+    unique across all of them; AnnotationError names every duplicate."""
+    located = [(str(path), example) for path in map(Path, paths) for example in read_annotation_dir(path)]
+    if problems := duplicate_ids(located):
+        raise AnnotationError(problems)
+    return [example for _, example in located]
+
+
 def read_annotation_dir(path: Path) -> list[AnnotatedText]:
     """The documents of any corpus path (`paths.annotation_files`: a corpus folder, a folder of
     JSONL, a JSONL or .spacy file), validated together: ids are unique across the files."""
