@@ -3,10 +3,11 @@
 A value's features say where it came from: its field, which side read it (the model, the rules,
 or the record checks), whether the other side read the same value of its field (`agree`), another
 one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
-field, and how well the whole text was read: the flags on the record, the gaps in the numbering
-of its clauses (`clause_gaps`). A logistic regression over those features, fit on development licences the model was
-never trained on (`training/fit_confidence.py`), turns them into the probability that the value
-is right; its weights are data (`data/confidence.json`), read once.
+field, how well the whole text was read (the flags on the record, the gaps in the numbering of
+its clauses: `clause_gaps`), and whether the value holds a rare ideograph. A logistic regression
+over those features, fit on development licences the model was never trained on
+(`training/fit_confidence.py`), turns them into the probability that the value is right; its
+weights are data (`data/confidence.json`), read once.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from spacy.tokens import Doc
 
 from .analysis import analyse
 from .clauses import ClauseSegment
+from .consistency import COMPONENT as CHECKS_COMPONENT
 from .record import LicenseRecord, record_field
 
 # The components whose values are the rules' (the record checks correct with what the text says twice).
-RULE_COMPONENTS = frozenset({"licex_field_rules", "licex_record_checks"})
+RULE_COMPONENTS = frozenset({"licex_field_rules", CHECKS_COMPONENT})
 
 
 def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
@@ -35,7 +37,7 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
     clauses found). `text` is the value as printed: an ideograph outside the 3,755 common ones
     of GB 2312 is more often an OCR misread than a name's own."""
-    source = "checks" if component == "licex_record_checks" else "rules" if component in RULE_COMPONENTS else "model"
+    source = "checks" if component == CHECKS_COMPONENT else "rules" if component in RULE_COMPONENTS else "model"
     names = [f"field={field}", f"source={source}", f"agreement={agreement or 'none'}",
              f"source={source}&agreement={agreement or 'none'}", f"record_flags={min(record_flags, 3)}",
              f"clause_gaps={'none' if clause_gaps is None else min(clause_gaps, 3)}"]
