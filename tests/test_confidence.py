@@ -74,7 +74,8 @@ def test_the_reliability_table_bins_values_by_confidence():
 
 def test_gaps_in_the_clause_numbering_and_rare_ideographs_are_features():
     from licex.clauses import ClauseSegment
-    from licex.confidence import clause_gaps, is_rare_ideograph
+    from licex.clauses import clause_gaps
+    from licex.hanzi import is_rare_ideograph
 
     def segment(top, sub=None):
         return ClauseSegment(0, 1, top, sub, "", None, False)

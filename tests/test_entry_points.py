@@ -28,7 +28,7 @@ def test_every_licex_registered_function_is_an_entry_point():
                 for ep in entry_points(group=group) if ep.value.startswith("licex.")}
     assert declared == {("tokenizers", "licex.licence_tokenizer.v1"), ("architectures", "licex.CharNgramEmbed.v1"),
                         ("misc", "licex.clause_suggester.v1"), ("misc", "licex.model_first.v1"),
-                        ("misc", "licex.rules_first.v1"), ("misc", "licex.clauses_rules_first.v1"),
+                        ("misc", "licex.rules_first.v1"), ("misc", "licex.clauses_rules_first.v1"), ("misc", "licex.fitted_choice.v1"),
                         ("misc", "licex.clauses_model_first.v1"), ("scorers", "licex.fields_scorer.v1")}
     code = (
         "import sys, spacy.util;"

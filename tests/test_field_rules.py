@@ -162,18 +162,22 @@ def test_label_words_from_the_config_are_the_layouts_too():
 
 
 def test_the_merge_policy_comes_from_the_config():
+    """The policy named in the config scores each side's reading; the best one of a place is kept."""
     from spacy.util import registry
 
-    @registry.misc("test.rules_win.v1")
-    def rules_win():
-        return lambda model_ents, rule_ents: rule_ents
+    @registry.misc("test.side_wins.v1")
+    def side_wins(side: str):
+        return lambda found: [1.0 if candidate.side == side else 0.0 for candidate in found]
 
-    nlp = spacy.blank("zh")
-    nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "test.rules_win.v1"}})
-    doc = nlp.make_doc(TEXT)
-    doc.ents = [doc.char_span(TEXT.index("孙七"), TEXT.index("孙七") + 2, label="SIGNER")]
-    doc = nlp.get_pipe("licex_field_rules")(doc)
-    assert [(e.label_, e.text) for e in doc.ents] == [("LICENSE_NO", "京B2-20210099"), ("LEGAL_REP", "孙七")]
+    def run(side: str) -> list[tuple[str, str]]:
+        nlp = spacy.blank("zh")
+        nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "test.side_wins.v1", "side": side}})
+        doc = nlp.make_doc(TEXT)
+        doc.ents = [doc.char_span(TEXT.index("孙七"), TEXT.index("孙七") + 2, label="SIGNER")]
+        return [(e.label_, e.text) for e in nlp.get_pipe("licex_field_rules")(doc).ents]
+
+    assert run("rules") == [("LICENSE_NO", "京B2-20210099"), ("LEGAL_REP", "孙七")]
+    assert run("model") == [("LICENSE_NO", "京B2-20210099"), ("SIGNER", "孙七")]
 
 
 def test_serialisation_honours_exclude(tmp_path):

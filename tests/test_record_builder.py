@@ -319,11 +319,22 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
     assert [(c["number"], c["label"]) for c in record["clauses"]] == [("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]
 
 
+def _policy_merge(policy_name: str):
+    """A merge policy applied as the field rules apply it: (model entities, rule entities) -> kept."""
+    from licex.components.field_choice import merge
+    from licex.values import read_value
+
+    policy = spacy.util.registry.misc.get(policy_name)()
+    return lambda model, rules: merge(policy, model, rules, lambda s: read_value(s.label_, s.text))
+
+
+rules_first = _policy_merge("licex.rules_first.v1")
+model_first = _policy_merge("licex.model_first.v1")
+
+
 def test_a_table_one_side_read_gets_no_rows_from_the_other_but_inspections_stand_alone():
     """The shareholder table is read as one structure, like the business block: the model's
     misread row is not added to the rules' table; an inspection entry the rules missed is."""
-    from licex.components.field_rules import rules_first
-
     text = ("股东名称 证照号码 出资比例\n张三 110101198001011234 60%\n李四 110101198001015678 40%\n"
             "你公司2019年度年检合格\n你公司2020年度年检合格\n")
     doc = spacy.blank("zh").make_doc(text)
@@ -344,8 +355,6 @@ def test_a_table_one_side_read_gets_no_rows_from_the_other_but_inspections_stand
 def test_a_name_alone_in_a_text_without_a_shareholder_table_is_no_shareholder():
     """RapidOCR reads a handwritten signature as a name on a line of its own; a model may take it
     for a shareholder. Without a line naming the shareholder table, it is none, whichever side read it."""
-    from licex.components.field_rules import model_first, rules_first
-
     text = "发证日期：2024年09月02日\n有效期至：2029年09月02日\n牟佳\n"
     doc = spacy.blank("zh").make_doc(text)
     name = doc.char_span(text.index("牟佳"), text.index("牟佳") + 2, label="SHAREHOLDER")

@@ -226,3 +226,19 @@ class _Noise:
                 return pos
             pos = max(start, self.starts[i])
         return start
+
+
+def clause_gaps(segments: list[ClauseSegment]) -> int | None:
+    """How many clause numbers the numbering skips (十三 after 十一, (五) after (三)); None where
+    no clause was found. A clean text skips none; a tool that lost or shredded lines does."""
+    if not segments:
+        return None
+    gaps, previous = 0, (0, 0)
+    for segment in segments:
+        top, sub = segment.top, segment.sub or 0
+        if top == previous[0]:
+            gaps += max(sub - previous[1] - 1, 0)
+        else:
+            gaps += max(top - previous[0] - 1, 0) + max(sub - 1, 0)
+        previous = (top, sub)
+    return gaps

@@ -22,7 +22,8 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .analysis import analyse
-from .clauses import ClauseSegment
+from .clauses import clause_gaps
+from .hanzi import is_rare_ideograph
 from .consistency import COMPONENT as CHECKS_COMPONENT
 from .record import LicenseRecord, record_field
 
@@ -71,30 +72,3 @@ def confidence(names: Iterable[str]) -> float:
     fitted = _weights()
     score = fitted["intercept"] + sum(fitted["weights"].get(name, 0.0) for name in names)
     return round(1 / (1 + math.exp(-score)), 3)
-
-
-def clause_gaps(segments: list[ClauseSegment]) -> int | None:
-    """How many clause numbers the numbering skips (十三 after 十一, (五) after (三)); None where
-    no clause was found. A clean text skips none; a tool that lost or shredded lines does."""
-    if not segments:
-        return None
-    gaps, previous = 0, (0, 0)
-    for segment in segments:
-        top, sub = segment.top, segment.sub or 0
-        if top == previous[0]:
-            gaps += max(sub - previous[1] - 1, 0)
-        else:
-            gaps += max(top - previous[0] - 1, 0) + max(sub - 1, 0)
-        previous = (top, sub)
-    return gaps
-
-
-def is_rare_ideograph(char: str) -> bool:
-    """An ideograph outside GB 2312's first level (its 3,755 most common characters, rows 16-55)."""
-    if not "\u4e00" <= char <= "\u9fff":
-        return False
-    try:
-        first = char.encode("gb2312")[0]
-    except UnicodeEncodeError:
-        return True
-    return not 0xB0 <= first <= 0xD7

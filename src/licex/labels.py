@@ -78,9 +78,6 @@ ENTITY_LABELS: dict[str, EntityLabel] = {
 # The labels of the business block: a service item and a coverage belong to the business before them.
 BUSINESS_LABELS = frozenset({"BUSINESS", "SERVICE_ITEM", "COVERAGE"})
 SHAREHOLDER_LABELS = frozenset({"SHAREHOLDER", "SHAREHOLDER_ID", "SHARE_RATIO"})
-# Fields read as one structure: where one reading (model or rules) found any of a block, another
-# reading adds none of it (components.field_rules).
-READ_AS_ONE = (BUSINESS_LABELS, SHAREHOLDER_LABELS)
 
 # General obligations, usually clauses 一 to 十四.
 GENERAL_CLAUSE_LABELS: dict[str, str] = {

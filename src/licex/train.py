@@ -105,7 +105,21 @@ def train(
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
     }
+    metrics["choice"] = _fit_choice(model, split.dev)
     return TrainResult(model, _evaluate(output, model, split, metrics, progress))
+
+
+def _fit_choice(model: Path, dev: Sequence[AnnotatedText]) -> dict[str, Any]:
+    """Fit the model's choice between its readings and the rules' on the development licences
+    (licex.choice_fit), where its config names `licex.fitted_choice.v1`; what was fit, or why not."""
+    from .choice_fit import fit_choice
+
+    if not dev:
+        return {"fitted": False, "reason": "no development licences"}
+    try:
+        return fit_choice(model, dev).summary()
+    except ValueError as error:  # another policy, or nothing to learn from (the choice stays the rules first)
+        return {"fitted": False, "reason": str(error)}
 
 
 def reevaluate(output: Path, progress: Progress | None = None) -> TrainResult:

@@ -9,12 +9,23 @@ currency, a name is a name. Text is read as the rules see it (layout.TextView), 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
-from .normalize import clean_value, normalize_date, normalize_license_no, parse_business, parse_money
+from .normalize import (
+    LICENSE_NO_RE,
+    clean_value,
+    normalize_date,
+    normalize_license_no,
+    parse_business,
+    parse_money,
+)
 from .text import LIST_MARK, PROVINCES
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
@@ -208,3 +219,48 @@ def gives_value(label: str, text: str) -> bool:
     """Whether an entity gives its field a value. One that gives none is no finding: the
     record builder skips it and the rule fallback may fill the field instead."""
     return read_value(label, text) is not None
+
+
+# -- plausible values -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def value_forms() -> dict[str, Any]:
+    """What a plausible value looks like (data/value_forms.json): company endings, address words…"""
+    return json.loads(resources.files("licex").joinpath("data/value_forms.json").read_text("utf-8"))
+
+
+_PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*|[A-Za-z][A-Za-z .'-]+")
+
+
+def plausible(label: str, value: Any) -> bool:
+    """Whether a value read for `label` (read_value) looks like one of its field, beyond reading
+    as its kind: a licence number of the full grammar, a company name with a company's ending, a
+    person's name of a name's length, an address with a place or street word, a coverage made of
+    regions, a date in the years licences are issued, a share of at most 100%. The choice between
+    the model's and the rules' readings (components.field_choice) counts an implausible one
+    against it; nothing here drops a value."""
+    if value is None:
+        return False
+    forms = value_forms()
+    if label in ("LICENSE_NO", "PREV_LICENSE_NO"):
+        return bool(LICENSE_NO_RE.fullmatch(value))
+    if label == "COMPANY":
+        shortest, longest = forms["company_chars"]
+        return shortest <= len(value) <= longest and value.rstrip(")） ").endswith(tuple(forms["company_endings"]))
+    if label in ("LEGAL_REP", "SIGNER"):
+        shortest, longest = forms["person_chars"]
+        name = value.replace(" ", "")
+        return bool(_PERSON_NAME_RE.fullmatch(value.strip())) and (
+            not name.isascii() and shortest <= len(name) <= longest or name.isascii())
+    if label == "ADDRESS":
+        return any(word in value for word in forms["address_words"])
+    if label in ("COVERAGE", "SERVER_LOCATION"):
+        places = forms["coverage_words"]
+        return all(any(word in part for word in places) or any(p.short in part for p in PROVINCES)
+                   for part in value.split(LIST_MARK))
+    if isinstance(value, dt.date):
+        first, last = forms["years"]
+        return first <= value.year <= last
+    if label == "SHARE_RATIO":
+        return 0 < float(value.rstrip("%")) <= 100
+    return True

@@ -34,20 +34,20 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import registry
+from spacy.util import ensure_path
 
 from ..analysis import analyse
 from ..labels import (
     BUSINESS_LABELS,
     COLUMN_WORDS,
     ENTITY_LABELS,
-    READ_AS_ONE,
-    SHAREHOLDER_LABELS,
     FieldLabelRule,
     LabelWords,
     header_word,
@@ -56,21 +56,32 @@ from ..layout import CHANGE_NOTE_RE, Layout, Line
 from ..normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_date, parse_business
 from ..text import DATE_RE, LIST_MARK, PROVINCES, spaced, without_whitespace
 from ..values import gives_value, has_value, read_value
-from .rule_data import CharRanges, RuleDataPipe
+from .field_choice import (
+    SHAREHOLDER_HEADER_RE,
+    ChoicePolicy,
+    FittedChoice,
+    ModelProbability,
+    hashable,
+    make_model_first,
+    merge,
+)
+from .rule_data import RuleDataPipe
 
-# How the rules' entities join a trained model's: (model entities, rule entities) -> doc.ents.
-EntsMerge = Callable[[list[Span], list[Span]], list[Span]]
-
+# The key and file of the fitted choice's parameters in the component's serialisation.
+CHOICE_KEY, CHOICE_FILE = "choice", "choice.json"
 
 @Language.factory(
     "licex_field_rules",
     assigns=["doc.ents"],
-    default_config={"rules": None, "merge": {"@misc": "licex.model_first.v1"}},
+    default_config={"rules": None, "merge": {"@misc": "licex.model_first.v1"}, "probability_from": "ner"},
 )
-def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | None, merge: EntsMerge) -> "FieldRules":
+def make_field_rules(nlp: Language, name: str, rules: list[dict[str, Any]] | None, merge: ChoicePolicy,
+                     probability_from: str | None) -> FieldRules:
     """Build the field rules; `rules` (label names per entity label) default to patterns/field_labels.jsonl;
-    `merge` decides which rule entities join the entities a trained model set."""
-    return FieldRules(nlp, name, rules, merge=merge)
+    `merge` is the policy that chooses between the model's and the rules' readings of each field
+    (components.field_choice); `probability_from` names the NER whose beam gives the model's
+    probability for a contested reading (none where the pipeline has no such component)."""
+    return FieldRules(nlp, name, rules, merge=merge, probability_from=probability_from)
 
 
 def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: list[Span],
@@ -82,7 +93,7 @@ def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: lis
         by_label: dict[str, set[Any]] = {}
         for span in spans:
             if span.label_ in ENTITY_LABELS:
-                by_label.setdefault(span.label_, set()).add(_hashable(value_of(span)))
+                by_label.setdefault(span.label_, set()).add(hashable(value_of(span)))
         return by_label
 
     by_model, by_rules = values(model_ents), values(rule_ents)
@@ -91,79 +102,22 @@ def _mark_agreement(kept: Iterable[Span], model_ents: list[Span], rule_ents: lis
         if span.label_ not in ENTITY_LABELS:
             continue
         other = (by_rules if (span.start_char, span.end_char, span.label_) in from_model else by_model).get(span.label_)
-        span._.licex_agreement = "alone" if not other else "agree" if _hashable(value_of(span)) in other else "disagree"
-
-
-def _hashable(value: Any) -> Any:
-    return value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)
-
-
-@registry.misc("licex.model_first.v1")
-def make_model_first() -> EntsMerge:
-    """The model's entities first; the rules fill only what it left (see the module docstring)."""
-    return model_first
-
-
-def model_first(model_ents: list[Span], rule_ents: list[Span]) -> list[Span]:
-    return _first_then_fill(model_ents, rule_ents)
-
-
-@registry.misc("licex.rules_first.v1")
-def make_rules_first() -> EntsMerge:
-    """The rules' entities first; the model fills only what they left: where a licence prints
-    its labels, what the labels say wins over what the model guessed, and where the rules read
-    nothing (a label OCR damaged, a wording they do not know) the model's reading stands."""
-    return rules_first
-
-
-def rules_first(model_ents: list[Span], rule_ents: list[Span]) -> list[Span]:
-    return _first_then_fill(rule_ents, model_ents)
-
-
-def _first_then_fill(first: list[Span], fill: list[Span]) -> list[Span]:
-    """`first`, plus each span of `fill` that overlaps none of them and is of a field `first`
-    left empty (any span of a list field), and no part of a block `first` read any of (the
-    business block, the shareholder table: see the module docstring)."""
-    first, fill = _in_their_tables(first), _in_their_tables(fill)
-    found = {ent.label_ for ent in first}
-    closed = frozenset().union(*(block for block in READ_AS_ONE if not found.isdisjoint(block)))
-    taken = CharRanges(())
-    kept = []
-    for span in first:  # the rules' readings may overlap one another (a model's never do)
-        if not taken.overlaps(span.start_char, span.end_char):
-            taken.add(span.start_char, span.end_char)
-            kept.append(span)
-    added = []
-    for span in fill:
-        label = span.label_
-        single = label in ENTITY_LABELS and not ENTITY_LABELS[label].multi
-        if (label in found and single) or label in closed:
-            continue
-        if taken.overlaps(span.start_char, span.end_char):
-            continue
-        taken.add(span.start_char, span.end_char)
-        added.append(span)
-    return kept + added
-
-
-def _in_their_tables(spans: list[Span]) -> list[Span]:
-    """The spans, less shareholder cells in a text that names no shareholder table (股东 with
-    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
-    signature as a name on a line of its own, which a model may take for a shareholder."""
-    if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
-        return spans
-    if _SHAREHOLDER_HEADER_RE.search(spans[0].doc.text):
-        return spans
-    return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
+        span._.licex_agreement = "alone" if not other else "agree" if hashable(value_of(span)) in other else "disagree"
 
 
 @dataclass(frozen=True)
 class Hit:
-    """An entity found in the view: [start, end) in view offsets."""
+    """An entity found in the view: [start, end) in view offsets, and how the rules found it
+    (the choice between the model's and the rules' readings weighs it)."""
 
     label: str
     start: int
     end: int
+    found_by: str = "label"  # label, table, block, row, entry, shape
+
+
+def _found_by(how: str, hits: list[Hit]) -> list[Hit]:
+    return [replace(hit, found_by=how) for hit in hits]
 
 
 @dataclass(frozen=True)
@@ -199,7 +153,7 @@ class _BlockPatterns:
     label_at_line_start_re: re.Pattern[str]
 
     @classmethod
-    def of(cls, words: LabelWords) -> "_BlockPatterns":
+    def of(cls, words: LabelWords) -> _BlockPatterns:
         token_re = re.compile(
             rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?)"
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?)"
@@ -224,7 +178,6 @@ _COVERAGE_RE = re.compile(
 # word of running text (开展业务 as an access provider).
 _LABELS_IN_CLAUSES = frozenset({"LICENSE_NO", "PREV_LICENSE_NO", "INSPECTION_YEAR", "INSPECTION_RESULT",
                                 "INSPECTION_DATE"})
-_SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 # OCR'd rows of short cells may be separated by single spaces only.
 _SPACE_RE = re.compile(r" ")
@@ -254,8 +207,9 @@ class FieldRules(RuleDataPipe):
     rule_model = FieldLabelRule
 
     def __init__(self, nlp: Language, name: str, rules: list[dict[str, Any]] | None = None, *,
-                 merge: EntsMerge = model_first) -> None:
-        self.merge = merge
+                 merge: ChoicePolicy | None = None, probability_from: str | None = "ner") -> None:
+        self.merge = merge if merge is not None else make_model_first()
+        self.probability_from = probability_from
         super().__init__(nlp, name, rules)
 
     def compile_rules(self) -> None:
@@ -271,40 +225,82 @@ class FieldRules(RuleDataPipe):
         ents = doc.ents
         read: dict[tuple[int, int, str], Any] = {}
 
-        def value_of(span: Span) -> Any:
-            """The entity's value (values.read_value), read once for the filter and the agreement."""
-            key = (span.start_char, span.end_char, span.label_)
+        def read_at(label: str, start: int, end: int) -> Any:
+            """The value there (values.read_value), read once for the filter, the choice and the agreement."""
+            key = (start, end, label)
             if key not in read:
-                read[key] = read_value(span.label_, view.read(span.start_char, span.end_char))
+                read[key] = read_value(label, view.read(start, end))
             return read[key]
 
+        def value_of(span: Span) -> Any:
+            return read_at(span.label_, span.start_char, span.end_char)
+
         model_ents = [ent for ent in ents
-                      if ent.label_ not in ENTITY_LABELS or (
-                          value_of(ent) is not None
-                          and not (ent.label_ not in _LABELS_IN_CLAUSES and layout.in_special(view.view_span(ent.start_char, ent.end_char)[0])))]
-        rule_ents = []
+                      if ent.label_ in ENTITY_LABELS and value_of(ent) is not None
+                      and not (ent.label_ not in _LABELS_IN_CLAUSES and layout.in_special(view.view_span(ent.start_char, ent.end_char)[0]))]
+        rule_ents, found_by = [], {}
         for hit in self.find(layout):
             start, end = view.original_span(hit.start, hit.end)
             span = doc.char_span(start, end, label=hit.label, alignment_mode="contract")
             if span is not None and span.text.strip():
                 rule_ents.append(span)
-        merged = self.merged(self.merge, model_ents, rule_ents)
-        if len(merged) != len(ents) or any(a is not b for a, b in zip(merged, ents)):
+                found_by[id(span)] = hit.found_by
+        ner = self._probability_source()
+        merged = merge(self.merge, model_ents, rule_ents, value_of, found_by,
+                       ModelProbability(ner, read_at) if ner is not None else None)
+        from_rules = {id(span) for span in rule_ents}
+        for span in merged:  # marked once kept: a span's extension lives on its offsets, which a model span may share
+            if id(span) in from_rules:
+                span._.licex_component = self.name
+        if len(merged) != len(ents) or any(a is not b for a, b in zip(sorted(merged, key=lambda s: s.start), ents)):
             doc.ents = sorted(merged, key=lambda s: s.start)
         _mark_agreement(doc.ents, model_ents, rule_ents, value_of)
         return doc
+
+    def _probability_source(self) -> Any | None:
+        """The NER named by `probability_from`, where the pipeline runs it (not in model-free
+        pipelines, nor where it is disabled)."""
+        name = self.probability_from
+        if not name or name not in self.nlp.pipe_names:
+            return None
+        return self.nlp.get_pipe(name)
+
+    # The fitted choice's parameters travel with the component (choice.json beside the rules).
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        data = srsly.msgpack_loads(super().to_bytes(exclude=exclude))
+        if isinstance(self.merge, FittedChoice) and self.merge.parameters and CHOICE_KEY not in exclude:
+            data[CHOICE_KEY] = self.merge.parameters
+        return srsly.msgpack_dumps(data)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> FieldRules:
+        super().from_bytes(bytes_data, exclude=exclude)
+        data = srsly.msgpack_loads(bytes_data)
+        if isinstance(self.merge, FittedChoice) and CHOICE_KEY in data and CHOICE_KEY not in exclude:
+            self.merge.parameters = data[CHOICE_KEY]
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if isinstance(self.merge, FittedChoice) and self.merge.parameters and CHOICE_KEY not in exclude:
+            srsly.write_json(ensure_path(path) / CHOICE_FILE, self.merge.parameters)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> FieldRules:
+        super().from_disk(path, exclude=exclude)
+        choice = ensure_path(path) / CHOICE_FILE
+        if isinstance(self.merge, FittedChoice) and choice.is_file() and CHOICE_KEY not in exclude:
+            self.merge.parameters = srsly.read_json(choice)
+        return self
 
     def find(self, layout: Layout) -> list[Hit]:
         """Every field entity the rules see, in view offsets, in text order."""
         labels = self._labels(layout)
         tables = self._column_tables(layout, labels)
         hits = list(self._labelled_values(layout, labels, tables))
-        hits += _business_blocks(layout, labels, tables, self._block)
-        hits += [hit for table in tables for hit in table.hits]
-        hits += _shareholders(layout)
-        hits += _inspections(layout)
-        hits += _change_notes(layout)
-        hits += _unlabelled_front_page(layout, labels, hits)
+        hits += _found_by("block", _business_blocks(layout, labels, tables, self._block))
+        hits += _found_by("table", [hit for table in tables for hit in table.hits])
+        hits += _found_by("row", _shareholders(layout))
+        hits += _found_by("entry", _inspections(layout) + _change_notes(layout))
+        hits += _found_by("shape", _unlabelled_front_page(layout, labels, hits))
         text = layout.view.text
         # The rules' values pass the checks a model's pass (values.read_value).
         return sorted({hit for hit in hits if gives_value(hit.label, text[hit.start:hit.end])},
@@ -375,7 +371,7 @@ class FieldRules(RuleDataPipe):
         while i < len(lines):
             line = lines[i]
             i += 1
-            if line.kind != "content" or layout.in_special(line.start) or _SHAREHOLDER_HEADER_RE.search(line.text):
+            if line.kind != "content" or layout.in_special(line.start) or SHAREHOLDER_HEADER_RE.search(line.text):
                 continue  # (the shareholder table has rows of its own shape: _shareholders)
             header = self._header_row(text, line)
             if header is None:
@@ -763,7 +759,6 @@ def _close(hits: list[Hit], coverage: list[int] | None) -> None:
             if hits[i].label == "COVERAGE" and hits[i].start == coverage[0]:
                 hits[i] = Hit("COVERAGE", coverage[0], coverage[1])
                 break
-    return None
 
 
 def _sentence_parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -821,7 +816,7 @@ def _shareholders(layout: Layout) -> list[Hit]:
     while i < len(lines):
         line = lines[i]
         i += 1
-        if not _SHAREHOLDER_HEADER_RE.search(line.text) or layout.in_special(line.start):
+        if not SHAREHOLDER_HEADER_RE.search(line.text) or layout.in_special(line.start):
             continue
         rows = 0
         while i < len(lines):
