@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -31,6 +32,7 @@ from spacy.util import registry
 
 from ..analysis import analyse
 from ..clauses import clause_gaps
+from ..fold import Finding, fold
 from ..labels import BUSINESS_LABELS, ENTITY_LABELS, SHAREHOLDER_LABELS
 from ..values import plausible, value_forms
 from .rule_data import CharRanges
@@ -41,6 +43,8 @@ BUSINESS_BLOCK, SHAREHOLDER_TABLE, INSPECTIONS = "business_block", "shareholder_
 STAND_ALONE = frozenset({INSPECTIONS, "PREV_LICENSE_NO"})
 
 
+# The structures a reading is compared by as the record folds them: unit -> the record's field.
+_FOLDED = {BUSINESS_BLOCK: "businesses", SHAREHOLDER_TABLE: "shareholders"}
 _WEBSITE_UNITS = frozenset({"WEBSITE_NAME", "DOMAIN", "SERVER_LOCATION", "ACCESS_PROVIDER"})
 
 
@@ -66,7 +70,6 @@ class Candidate:
     found_by: str  # how the rules found it (Hit.found_by); "model" for the model's
     agreement: str = "alone"  # agree / disagree / alone: what the other side read of the unit
     plausible: bool = True
-    model_probability: float | None = None  # the NER's probability for the value, where contested
     # How well the text was read, where contested: the clause numbers its 特别规定事项 skips
     # (confidence weighs the same); a tool that shredded lines makes the rules misread more.
     clause_gaps: int | None = None
@@ -76,6 +79,16 @@ class Candidate:
     # A table's cells are read together: where a cell of the same table row is implausible, the
     # columns may have shifted, and this cell is suspect too (the website table).
     row_implausible: bool = False
+    # The NER's probability for the value, where contested: computed on first use (a policy that
+    # does not read it costs no beam), for every contested candidate of the Doc at once.
+    probability_source: Callable[[], None] | None = field(default=None, repr=False)
+    _model_probability: float | None = field(default=None, repr=False)
+
+    @property
+    def model_probability(self) -> float | None:
+        if self.probability_source is not None:
+            self.probability_source()
+        return self._model_probability
     features: list[str] = field(default_factory=list)
 
     @property
@@ -105,7 +118,8 @@ def merge(policy: ChoicePolicy, model_ents: list[Span], rule_ents: list[Span], v
                 codes = {value_of(span).code for span in candidate.spans if span.label_ == "BUSINESS"}
                 candidate.sections = "none" if not sections else "covered" if sections <= codes else "missing"
         if probability is not None:
-            probability.fill(doc, contested)
+            for candidate in contested:
+                candidate.probability_source = partial(probability.fill, doc, contested)
     return choose(found, policy(found))
 
 
@@ -145,7 +159,7 @@ def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable
         by_unit.setdefault(candidate.unit, []).append(candidate)
     for group in by_unit.values():
         if len(group) == 2:
-            same = _reading(group[0]) == _reading(group[1])
+            same = _reading(group[0], value_of) == _reading(group[1], value_of)
             for candidate in group:
                 candidate.agreement = "agree" if same else "disagree"
     _check_term(by_unit, value_of)
@@ -157,11 +171,16 @@ def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable
     return out
 
 
-def _reading(candidate: Candidate) -> Any:
-    """What a unit's reading says: a single field its first value (the record keeps the first),
-    a block or list every value."""
+def _reading(candidate: Candidate, value_of: Callable[[Span], Any]) -> Any:
+    """What a unit's reading says: a single field its first value (the record keeps the first);
+    a structure the part of the record it folds into (fold.fold: a service item labelled as a
+    business of its own, or the other way round, may fold into the same businesses); a list
+    every value."""
     label, _ = candidate.values[0]
-    if unit_of(label) == label and not ENTITY_LABELS[label].multi:
+    if candidate.unit in _FOLDED:
+        record = fold(Finding(span.label_, value_of(span)) for span in candidate.spans)
+        return [item.model_dump_json() for item in getattr(record, _FOLDED[candidate.unit])]
+    if candidate.unit == label and not ENTITY_LABELS[label].multi:
         return candidate.values[0]
     return frozenset(candidate.values)
 
@@ -224,6 +243,8 @@ class ModelProbability:
         self.read = read  # (label, start, end) in the Doc's characters -> the value there
 
     def fill(self, doc: Doc, contested: list[Candidate]) -> None:
+        for candidate in contested:
+            candidate.probability_source = None  # computed once, whatever comes of it
         if not contested or doc.tensor is None or not doc.tensor.size:
             return
         windows = _windows([(s.start, s.end) for c in contested for s in c.spans], len(doc))
@@ -245,7 +266,7 @@ class ModelProbability:
                 p = sum(q for start, end, name, v, q in readings
                         if name == label and v == value and start < span.end_char and span.start_char < end)
                 probabilities.append(min(p, 1.0))
-            candidate.model_probability = sum(probabilities) / len(probabilities)
+            candidate._model_probability = sum(probabilities) / len(probabilities)
 
 
 def _windows(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
