@@ -1,0 +1,99 @@
+"""licex on a Dask cluster (licex.cluster): a local cluster of two worker processes extracts 20
+licences in partitions, and the partition files concatenated are what `licex extract` writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from licex.cluster import PARTITION_GLOB, extract_on_cluster, partitions, worker_pipeline
+from licex.inputs import InputSource, OutputError
+
+distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed: pip install 'licex[cluster]'")
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD_FILES = {"empty.txt": b"", "notes.txt": "会议纪要：下周讨论预算。\n".encode()}
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client
+
+
+@pytest.fixture
+def licences(tmp_path, generated) -> Path:
+    """20 generated licences in 18 files (the last 3 in one bundle), and 2 files that hold none."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [text for text, _, _ in generated(15, 20)]
+    for i, text in enumerate(texts[:17]):
+        (folder / f"lic{i:02d}.txt").write_text(text, "utf-8")
+    (folder / "pack.txt").write_text("\n\n".join(texts[17:]), "utf-8")
+    for name, data in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def concatenated(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(folder.glob(PARTITION_GLOB)))
+
+
+def extract_alone(cli, folder: Path, out: Path, *options: str) -> tuple[bytes, list[str]]:
+    """What `licex extract` writes for `folder`, and its error lines (without the prefix)."""
+    result = cli("extract", folder, "-o", out, *options)
+    assert result.exit_code == 1  # the two files without a licence
+    errors = [line.removeprefix("licex: error: ") for line in result.stderr.splitlines() if line.startswith("licex: error: ")]
+    return out.read_bytes(), errors
+
+
+def test_a_local_cluster_writes_the_records_of_licex_extract(client, licences, tmp_path, cli):
+    expected, expected_errors = extract_alone(cli, licences, tmp_path / "alone.jsonl", "--rules-only")
+    before = client.run(lambda: worker_pipeline.cache_info())
+    run = extract_on_cluster(client, [str(licences)], tmp_path / "out", spec=None, partition_size=3)
+    assert len(run.partitions) == 7  # 20 files, 3 a partition
+    assert concatenated(tmp_path / "out") == expected
+    assert run.records == 20 == expected.count(b"\n")
+    assert sorted(run.errors) == sorted(expected_errors) and len(run.errors) == len(BAD_FILES)
+    assert all(error.startswith(str(licences / name)) for error, name in zip(sorted(run.errors), sorted(BAD_FILES)))
+    # Each worker process loads the rules once, for its first partition, and keeps them for the next.
+    after = client.run(lambda: worker_pipeline.cache_info())
+    assert len(after) == 2 and all(info.misses <= 1 for info in after.values())
+    assert sum(after[w].hits + after[w].misses - before[w].hits - before[w].misses for w in after) == 7
+
+
+def test_a_run_again_leaves_no_partition_of_the_earlier_run(client, licences, tmp_path):
+    out = tmp_path / "out"
+    first = extract_on_cluster(client, [str(licences)], out, spec=None, partition_size=2)
+    whole = concatenated(out)
+    second = extract_on_cluster(client, [str(licences)], out, spec=None, partition_size=8)
+    assert (len(first.partitions), len(second.partitions)) == (10, 3)
+    assert sorted(path.name for path in out.glob(PARTITION_GLOB)) == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    assert concatenated(out) == whole
+
+
+def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, tmp_path):
+    with pytest.raises(OutputError, match="lies inside the input folder"):
+        extract_on_cluster(client, [str(licences)], licences / "out", spec=None)
+    run = extract_on_cluster(client, [str(tmp_path / "missing"), "-"], tmp_path / "out", spec=None)
+    assert run.partitions == [] and run.errors == [
+        f"{tmp_path / 'missing'}: no such file or folder", "<stdin>: cannot be read on a cluster; save it to a file"]
+
+
+def test_partitions_are_runs_of_consecutive_inputs():
+    sources = [InputSource(f"{i}.txt", Path(f"{i}.txt")) for i in range(7)]
+    assert [[s.name for s in chunk] for chunk in partitions(sources, 3)] == [
+        ["0.txt", "1.txt", "2.txt"], ["3.txt", "4.txt", "5.txt"], ["6.txt"]]
+    assert partitions([], 3) == []
+    with pytest.raises(ValueError):
+        partitions(sources, 0)
+
+
+@pytest.mark.slow
+def test_the_default_model_on_a_local_cluster_writes_the_records_of_licex_extract(client, licences, tmp_path, cli):
+    model = ROOT / "training" / "model"
+    expected, _ = extract_alone(cli, licences, tmp_path / "alone.jsonl", "--model", str(model))
+    extract_on_cluster(client, [str(licences)], tmp_path / "out", spec=str(model), partition_size=5)
+    assert concatenated(tmp_path / "out") == expected
