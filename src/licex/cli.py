@@ -590,10 +590,11 @@ def bench_command(
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
     documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
     ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
+    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
-    from .bench import DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+    """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans; a one-file bundle."""
+    from .bench import DEFAULT_BUNDLE_CHARS, DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -602,12 +603,14 @@ def bench_command(
         raise typer.Exit(2)
     documents = _bench_rows(documents, DEFAULT_DOCUMENTS, "text-layer PDF rows (--documents)", ("synth", "render"))
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
+    bundle_chars = _bench_rows(bundle_chars, DEFAULT_BUNDLE_CHARS, "bundle rows (--bundle-chars)", ("synth",))
     specs = ["rules", *(model or [])]
-    work = bench_work(specs, n, data, documents, ocr_pages)
+    work = bench_work(specs, n, data, documents, ocr_pages, bundle_chars)
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages)
+            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages,
+                            bundle_chars)
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
