@@ -3,6 +3,9 @@ licences in partitions, and the partition files concatenated are what `licex ext
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -89,6 +92,22 @@ def test_partitions_are_runs_of_consecutive_inputs():
     assert partitions([], 3) == []
     with pytest.raises(ValueError):
         partitions(sources, 0)
+
+
+def test_the_readme_recipe_runs_as_written_and_writes_the_records_of_licex_extract(tmp_path, monkeypatch, cli):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("\n## On a cluster"):readme.index("\n## ", readme.index("\n## On a cluster") + 1)]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"prints `(.*?)`", section).group(1)
+    for name in ("training", "corpus"):  # where the snippet's relative paths hold, outside the checkout
+        (tmp_path / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(tmp_path)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md (On a cluster)", "exec"), {"__name__": "__main__"})
+    assert printed.getvalue() == shown + "\n"
+    assert cli("extract", "corpus/raw", "--model", "training/model", "-o", "alone.jsonl").exit_code == 0
+    assert concatenated(tmp_path / "records") == (tmp_path / "alone.jsonl").read_bytes()
 
 
 @pytest.mark.slow
