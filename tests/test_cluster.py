@@ -77,9 +77,13 @@ def test_a_run_again_leaves_no_partition_of_the_earlier_run(client, licences, tm
     assert concatenated(out) == whole
 
 
-def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, tmp_path):
+def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="lies inside the input folder"):
         extract_on_cluster(client, [str(licences)], licences / "out", spec=None)
+    monkeypatch.setattr("licex.cluster.MAX_PARTITIONS", 9)  # partition names sort up to this many
+    with pytest.raises(ValueError, match="20 files make 10 partitions of 2, more than 9"):
+        extract_on_cluster(client, [str(licences)], tmp_path / "out", spec=None, partition_size=2)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     run = extract_on_cluster(client, [str(tmp_path / "missing"), "-"], tmp_path / "out", spec=None)
     assert run.partitions == [] and run.errors == [
         f"{tmp_path / 'missing'}: no such file or folder", "<stdin>: cannot be read on a cluster; save it to a file"]

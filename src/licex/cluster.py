@@ -31,12 +31,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 # Files per partition: a partition is one task, scheduled and retried whole. A thousand licence
-# texts take a few minutes on one core with the default model: long enough that the scheduler's
+# texts take about two minutes on one core with the default model: long enough that the scheduler's
 # overhead (about a millisecond a task) does not count, short enough that a lost worker costs
 # little and the files spread evenly over the workers.
 DEFAULT_PARTITION_SIZE = 1000
-PARTITION_NAME = "part-{:05d}.jsonl"  # 100,000 partitions of 1,000 files before the names stop sorting
+# Five digits: the names sort in partition order up to MAX_PARTITIONS (100 million files at 1,000 a partition).
+PARTITION_NAME = "part-{:05d}.jsonl"
 PARTITION_GLOB = "part-[0-9][0-9][0-9][0-9][0-9].jsonl"
+MAX_PARTITIONS = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class PartitionResult:
 
 
 @cache
-def worker_pipeline(spec: str | None) -> Language:
+def worker_pipeline(spec: str | Path | None) -> Language:
     """The pipeline of `spec` (a model folder or package; None: the rules), loaded once per process:
     a worker's later partitions use the pipeline its first one loaded."""
     from .pipeline import load_pipeline
@@ -64,7 +66,7 @@ def partitions(sources: Sequence[InputSource], size: int = DEFAULT_PARTITION_SIZ
     return [list(sources[start:start + size]) for start in range(0, len(sources), size)]
 
 
-def extract_partition(sources: Sequence[InputSource], output: str, spec: str | None, ocr: str = "auto",
+def extract_partition(sources: Sequence[InputSource], output: str, spec: str | Path | None, ocr: str = "auto",
                       review_below: float | None = None) -> PartitionResult:
     """Extract the licences of `sources` with the pipeline of `spec` (see worker_pipeline) and
     write their records, in input order, to the JSONL file `output` (replaced whole, so a task
@@ -99,7 +101,7 @@ class ClusterRun:
         return [*self.input_errors, *(error for partition in self.partitions for error in partition.errors)]
 
 
-def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec: str | None,
+def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec: str | Path | None,
                        partition_size: int = DEFAULT_PARTITION_SIZE, ocr: str = "auto",
                        review_below: float | None = None, retries: int = 2) -> ClusterRun:
     """Extract every licence of `paths` (files and folders, as `licex extract` takes them) on the
@@ -109,8 +111,9 @@ def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec:
     that every worker sees, under the same paths, and `spec` (None: the rules) names a pipeline
     every worker can load (an installed package, or a folder on that storage). A task whose worker
     is lost is run again, up to `retries` times. Partition files of an earlier run beyond this
-    run's last are removed once every partition is written. Raises OutputError, before any task, for an
-    output folder that cannot be written or lies among the inputs.
+    run's last are removed once every partition is written. Raises, before any task, OutputError
+    for an output folder that cannot be written or lies among the inputs, and ValueError for
+    more than MAX_PARTITIONS partitions.
     """
     output = Path(output)
     check_output(output / PARTITION_NAME.format(0), input_paths(paths))
@@ -118,6 +121,9 @@ def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec:
     if STDIN in paths:  # a worker has no stdin of the caller's
         input_errors.append(InputError(STDIN_NAME, "cannot be read on a cluster; save it to a file"))
     chunks = partitions(sources, partition_size)
+    if len(chunks) > MAX_PARTITIONS:
+        raise ValueError(f"{len(sources):,} files make {len(chunks):,} partitions of {partition_size:,}, more than "
+                         f"{MAX_PARTITIONS:,}: give a larger partition_size")
     names = [str(output / PARTITION_NAME.format(i)) for i in range(len(chunks))]
     # pure=False: a run again in the same session extracts again (the inputs or the model may
     # have changed), rather than returning the results Dask remembers for the same arguments.

@@ -20,7 +20,8 @@ from pydantic import (
 from .catalogue import BUSINESS_TYPES
 from .labels import CLAUSE_LABELS
 
-CLAUSE_NUMBER_RE = re.compile(r"^[一二三四五六七八九十百]+(\([一二三四五六七八九十百]+\))?$")
+# 零 as in 一百零一: a licence with more than a hundred clauses is no reason to lose its record.
+CLAUSE_NUMBER_RE = re.compile(r"^[一二三四五六七八九十百零]+(\([一二三四五六七八九十百零]+\))?$")
 
 
 class _Strict(BaseModel):
