@@ -46,7 +46,7 @@ def test_invalid_records_are_rejected(change):
         LicenseRecord.model_validate({"license_no": "B1-20195402", **change})
 
 
-@pytest.mark.parametrize("number", ["十五", "十五(三)", "一百", "一百零一", "一百零一(十二)"])
+@pytest.mark.parametrize("number", ["十五", "十五(三)", "一百", "一百零一", "一百零一(十二)", "一千", "六千零三十二", "一万零一"])
 def test_clause_numbers_past_a_hundred_validate(number):
     record = LicenseRecord.model_validate({"clauses": [{"number": number, "label": "BIZ_CONTENT", "start": 0, "end": 1}]})
     assert record.clauses[0].number == number
