@@ -21,9 +21,9 @@ BAD_FILES = {"empty.txt": b"", "notes.txt": "会议纪要：下周讨论预算�
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    with (distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        yield client
 
 
 @pytest.fixture
@@ -87,6 +87,18 @@ def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, t
     run = extract_on_cluster(client, [str(tmp_path / "missing"), "-"], tmp_path / "out", spec=None)
     assert run.partitions == [] and run.errors == [
         f"{tmp_path / 'missing'}: no such file or folder", "<stdin>: cannot be read on a cluster; save it to a file"]
+
+
+def test_a_pipeline_no_worker_can_load_fails_each_partition_in_one_line(client, licences, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "part-00001.jsonl").write_text("an earlier run's records\n", "utf-8")
+    run = extract_on_cluster(client, [str(licences)], out, spec=str(tmp_path / "no-model"), partition_size=10, retries=0)
+    assert run.records == 0 and len(run.errors) == 2
+    for i, error in enumerate(run.errors):
+        assert error.startswith(f"{out / f'part-{i:05d}.jsonl'}: not written, its task failed: OSError: ")
+        assert "\n" not in error and str(tmp_path / "no-model") in error
+    assert not list(out.glob(PARTITION_GLOB))  # the earlier run's partition is not taken for this run's
 
 
 def test_partitions_are_runs_of_consecutive_inputs():

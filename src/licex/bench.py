@@ -203,6 +203,9 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
     """Measure `licex extract` of one bundle file with one pipeline in this process (call it in a
     fresh one): the file read, split into licences and each record built, as the command does."""
     _pin_to_one_core()
+    from functools import partial
+
+    from .bundles import extract_licences
     from .extraction import extract_inputs
     from .inputs import InputError, InputSource
     from .pipeline import load_pipeline
@@ -212,7 +215,7 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
     records = 0
-    for result in extract_inputs(nlp, [InputSource(str(bundle), bundle)]):
+    for result in extract_inputs(partial(extract_licences, nlp), [InputSource(str(bundle), bundle)]):
         if isinstance(result, InputError):  # a generated licence refused: no figure to report
             raise RuntimeError(str(result))
         records += 1

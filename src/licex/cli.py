@@ -117,6 +117,9 @@ def extract(
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
+    from functools import partial
+
+    from .bundles import extract_licences
     from .extraction import extract_inputs
 
     spec = _pipeline_spec(rules_only, model)
@@ -146,7 +149,7 @@ def extract(
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(nlp, sources, ocr.value, review_below, read):
+                for result in extract_inputs(partial(extract_licences, nlp), sources, ocr.value, review_below, read):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True

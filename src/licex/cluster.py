@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import jsonl
+from .bundles import extract_licences
 from .extraction import extract_inputs
 from .inputs import STDIN, STDIN_NAME, InputError, InputSource, atomic_writer, check_output, collect_inputs, input_paths
 
@@ -74,7 +75,7 @@ def extract_partition(sources: Sequence[InputSource], output: str, spec: str | P
     nlp = worker_pipeline(spec)
     errors, records = [], 0
     with atomic_writer(Path(output)) as handle:
-        for result in extract_inputs(nlp, sources, ocr, review_below):
+        for result in extract_inputs(partial(extract_licences, nlp), sources, ocr, review_below):
             if isinstance(result, InputError):
                 errors.append(str(result))
             else:
@@ -110,8 +111,9 @@ def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec:
     The workers read the inputs and write the output themselves: on a cluster both lie on storage
     that every worker sees, under the same paths, and `spec` (None: the rules) names a pipeline
     every worker can load (an installed package, or a folder on that storage). A task whose worker
-    is lost is run again, up to `retries` times. Partition files of an earlier run beyond this
-    run's last are removed once every partition is written. Raises, before any task, OutputError
+    is lost is run again, up to `retries` times; a task that fails for good is one line in
+    `errors`, and the other partitions are still written. Partition files of an earlier run
+    beyond this run's last are removed once every task has ended. Raises, before any task, OutputError
     for an output folder that cannot be written or lies among the inputs, and ValueError for
     more than MAX_PARTITIONS partitions.
     """
@@ -129,8 +131,20 @@ def extract_on_cluster(client: Client, paths: Sequence[str], output: Path, spec:
     # have changed), rather than returning the results Dask remembers for the same arguments.
     futures = client.map(extract_partition, chunks, names, spec=spec, ocr=ocr, review_below=review_below,
                          retries=retries, pure=False)
-    run = ClusterRun(client.gather(futures), [str(error) for error in input_errors])
+    run = ClusterRun([_outcome(future, name) for future, name in zip(futures, names)],
+                     [str(error) for error in input_errors])
     for stale in output.glob(PARTITION_GLOB):  # an earlier run's further partitions would join the concatenation
         if stale.name not in {Path(name).name for name in names}:
             stale.unlink()
     return run
+
+
+def _outcome(future, output: str) -> PartitionResult:
+    """The partition's result; for a task that failed (a pipeline no worker could load, a lost
+    worker past its retries, a licex bug) one line in its place, and no file: the others are kept."""
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 (whatever ended the task, the run goes on)
+        Path(output).unlink(missing_ok=True)  # an earlier run's file of this name is not this run's
+        cause = " ".join(f"{type(error).__name__}: {error}".split())
+        return PartitionResult(output, 0, [f"{output}: not written, its task failed: {cause}"])

@@ -8,21 +8,25 @@ licex.cluster) writes the same records for the same files.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-
-from .bundles import extract_licences
+from .bundles import LicencePart
 from .inputs import InputError, InputSource
 from .record import LicenseRecord
 
 if TYPE_CHECKING:
     from .documents import DocumentText
 
+# What turns (source name, text) pairs into (part, record or error) pairs, in input order:
+# bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
+# that runs it elsewhere (worker processes) and keeps the order.
+LicenceExtractor = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[LicencePart, LicenseRecord | InputError]]]
+
 
 def extract_inputs(
-    nlp: Language,
+    extract: LicenceExtractor,
     sources: Iterable[InputSource],
     ocr: str = "auto",
     review_below: float | None = None,
@@ -30,42 +34,43 @@ def extract_inputs(
 ) -> Iterator[dict[str, Any] | InputError]:
     """The record (as JSON) of each licence of each input, or an InputError naming what failed, streamed.
 
-    Records come out in input order. An input that cannot be read gives its error no later than
-    the next record (the pipeline reads ahead by a batch). `ocr` is the OCR mode of PDFs (auto,
-    always, never); `review_below` also lists in needs_review every value less confident than it.
-    `on_read(source, text)` hears of each input once it has been read (text None when it could
-    not be); an InputError it raises fails that input, as a read error would.
+    Records come out in input order. `extract` may read inputs ahead (the pipeline's batches, a
+    process pool): an input that cannot be read gives its error no later than the next record,
+    and a document read ahead is kept until its own licences are out (their pages and boxes come
+    from it). `ocr` is the OCR mode of PDFs (auto, always, never); `review_below` also lists in
+    needs_review every value less confident than it. `on_read(source, text)` hears of each input
+    once it has been read (text None when it could not be); an InputError it raises fails that
+    input, as a read error would.
     """
-    documents: dict[str, DocumentText] = {}  # source name -> its document, while its licences come out
+    # (source name, its document or None for a text) of each input read whose licences are not
+    # all out yet, in input order.
+    in_flight: deque[tuple[str, DocumentText | None]] = deque()
     read_errors: list[InputError] = []
 
     def texts() -> Iterator[tuple[str, str]]:
         for source in sources:
             try:
-                if source.is_document:
-                    documents[source.name] = source.read_document(ocr)
-                    text = documents[source.name].text
-                else:
-                    text = source.read()
+                document = source.read_document(ocr) if source.is_document else None
+                text = source.read() if document is None else document.text
                 if on_read is not None:
                     on_read(source, text)
             except InputError as error:
-                documents.pop(source.name, None)
                 read_errors.append(error)
                 if on_read is not None:
                     on_read(source, None)
                 continue
+            in_flight.append((source.name, document))
             yield source.name, text
 
-    for part, result in extract_licences(nlp, texts()):
+    for part, result in extract(texts()):
         yield from _drained(read_errors)
-        for name in [n for n in documents if n != part.source]:
-            del documents[name]  # its licences are all out: inputs come out in order
+        while in_flight[0][0] != part.source:
+            in_flight.popleft()  # inputs come out in order: the ones before this are done
+        document = in_flight[0][1]
         if isinstance(result, InputError):
             yield result
             continue
-        record = (_on_pages(result, documents[part.source], part.start, part.end) if part.source in documents
-                  else result.to_json_dict())
+        record = result.to_json_dict() if document is None else _on_pages(result, document, part.start, part.end)
         yield record if review_below is None else _flagged(record, review_below)
     yield from _drained(read_errors)
 
