@@ -21,7 +21,7 @@ BAD_FILES = {"empty.txt": b"", "notes.txt": "会议纪要：下周讨论预算�
 
 @pytest.fixture(scope="module")
 def client():
-    with (distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+    with (distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0") as cluster,
           distributed.Client(cluster) as client):
         yield client
 
