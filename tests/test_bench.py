@@ -8,6 +8,7 @@ import pytest
 
 from licex import cli
 from licex.bench import (
+    BUNDLE,
     SCANNED,
     TEXT,
     TEXT_LAYER,
@@ -15,8 +16,11 @@ from licex.bench import (
     bench_table,
     result_dicts,
     run_in_own_process,
+    write_bench_bundle,
     write_bench_documents,
 )
+from licex.bundles import licence_spans
+from licex.corpus.synth import doc_seed, generate_one
 from licex.documents import read_document
 from licex.extras import MissingExtra
 
@@ -55,6 +59,17 @@ def test_the_scanned_set_holds_the_pages_asked_for_from_the_same_licences(tmp_pa
     other_seed, _, _ = write_bench_documents(tmp_path / "c", documents=1, ocr_pages=0, seed=4)
     texts = [read_document(next(folder.glob("*.pdf"))).text for folder in (text_layer, again, other_seed)]
     assert texts[0] == texts[1] != texts[2]
+
+
+def test_a_bundle_is_one_file_of_generated_licences_extracted_as_licex_extract_does(tmp_path):
+    bundle = write_bench_bundle(tmp_path / "bundle.txt", 10_000, seed=3)
+    text = bundle.read_text("utf-8")
+    first = [generate_one(doc_seed(3, i))[0] for i in range(len(licence_spans(text)))]
+    assert text == "\n\n".join(first) and len(first) > 1  # the bench's licences, as many as it takes
+    assert len(text) >= 10_000 > len(text) - len(first[-1]) - 2  # without the last one it would be too short
+    result = run_in_own_process("rules", bundle, BUNDLE)
+    assert (result.pipeline, result.input, result.documents, result.characters) == ("rules", BUNDLE, len(first), len(text))
+    assert result.pages is None and result.seconds > 0 and result.load_seconds > 0 and result.peak_rss_mb > 100
 
 
 def test_the_table_says_what_each_row_counts():

@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("fpdf", reason='typesetting needs the "render" extra')
 pytest.importorskip("pypdfium2")
 
+from licex.bundles import extract_licences  # noqa: E402
 from licex.corpus.annotations import read_annotations  # noqa: E402
 from licex.corpus.render import printed_licence  # noqa: E402
 from licex.corpus.scan import scan_pages, scanned_pdf  # noqa: E402
@@ -20,6 +21,8 @@ from licex.documents import DocumentError, OcrMode, read_document_bytes  # noqa:
 from licex.documents.evidence import attach_geometry  # noqa: E402
 from licex.documents.pdf import pdf_pages  # noqa: E402
 from licex.evaluation.records import evaluate  # noqa: E402
+from licex.extraction import extract_inputs  # noqa: E402
+from licex.inputs import collect_inputs  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -167,3 +170,17 @@ def test_typesetting_and_scanning_are_reproducible(real_pdfs):
     annotated = next(a for a in read_annotations(CORPUS / "annotations" / "real.jsonl") if a.id == "002_3fa2e29c17b4fcd1")
     assert typeset(printed_licence(annotated, real_pdfs["002_3fa2e29c17b4fcd1"][1])) == pdf
     assert scanned_pdf(scan_pages(pdf, seed=3)[:1]) == scanned_pdf(scan_pages(pdf, seed=3)[:1])
+
+
+def test_a_document_read_ahead_keeps_its_pages_until_its_licences_are_out(rendered, rules_nlp):
+    # An extractor that reads every input before giving its first licence, as a process pool or
+    # the default model's batches read ahead: each PDF's record still gets its own pages and boxes.
+    def read_all_first(texts):
+        return extract_licences(rules_nlp, list(texts))
+
+    sources, errors = collect_inputs([str(rendered / "text-layer")])
+    records = list(extract_inputs(read_all_first, sources))
+    assert not errors and len(records) == 3 == len({r["source"] for r in records})
+    for record in records:
+        assert record["pages"][0] == 1
+        assert all(item["page"] >= 1 and len(item["bbox"]) == 4 for items in record["evidence"].values() for item in items)

@@ -46,6 +46,12 @@ def test_invalid_records_are_rejected(change):
         LicenseRecord.model_validate({"license_no": "B1-20195402", **change})
 
 
+@pytest.mark.parametrize("number", ["十五", "十五(三)", "一百", "一百零一", "一百零一(十二)", "一千", "六千零三十二", "一万零一"])
+def test_clause_numbers_past_a_hundred_validate(number):
+    record = LicenseRecord.model_validate({"clauses": [{"number": number, "label": "BIZ_CONTENT", "start": 0, "end": 1}]})
+    assert record.clauses[0].number == number
+
+
 def test_empty_record_is_recognised():
     assert LicenseRecord().is_empty()
     assert not LicenseRecord(license_no="B1-20195402").is_empty()

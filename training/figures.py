@@ -47,7 +47,7 @@ def machine() -> str:
 
 def bench(n: int, models: list[str], seed: int) -> list[dict]:
     command = [sys.executable, "-m", "licex.cli", "bench", "-n", str(n), "--seed", str(seed), "--json",
-               "--documents", "0", "--ocr-pages", "0"]  # the text rows: the documents have no target here
+               "--documents", "0", "--ocr-pages", "0", "--bundle-chars", "0"]  # the text rows: the others have no target here
     for model in models:
         command += ["--model", model]
     completed = subprocess.run(command, capture_output=True, text=True)

@@ -11,7 +11,10 @@ reported apart from the throughput, which counts only the processing loop. Three
   `licex extract` does (pages/s, documents/s);
 - scanned PDF: the same licences scanned (`licex.corpus.scan`), OCR'd with RapidOCR and
   extracted with the rules (pages/s). OCR takes seconds a page, so this set holds only the first
-  few pages of the licences, the last licence cut to fit.
+  few pages of the licences, the last licence cut to fit;
+- bundle: generated licences in one text file of a million characters (a due-diligence pack),
+  read, split and extracted as `licex extract` does it (licex.extraction), for the rules and each
+  given model: the peak memory of a file that large, and its characters/s.
 """
 
 from __future__ import annotations
@@ -42,8 +45,12 @@ DEFAULT_OCR_PAGES = 2  # scanned pages OCR'd unless --ocr-pages says otherwise
 
 # What a measurement reads (worker argument, JSON "input"), and the source every page of it must
 # have been read from (None: texts, no pages): a scan read from a text layer would be no OCR figure.
-TEXT, TEXT_LAYER, SCANNED = "text", "pdf", "scan"
+TEXT, TEXT_LAYER, SCANNED, BUNDLE = "text", "pdf", "scan", "bundle"
 _PAGE_SOURCE = {TEXT: None, TEXT_LAYER: "text_layer", SCANNED: "ocr"}
+# The bundle's size unless --bundle-chars says otherwise: a file at spaCy's max_length, about 210
+# generated licences, which `licex extract` must read in under 1 GB.
+DEFAULT_BUNDLE_CHARS = 1_000_000
+_BUNDLE_SEPARATOR = "\n\n"
 
 
 @dataclass
@@ -122,6 +129,21 @@ def write_bench_documents(folder: Path, documents: int, ocr_pages: int, seed: in
     return text_layer, scanned, cut
 
 
+def write_bench_bundle(path: Path, characters: int, seed: int) -> Path:
+    """Generated licences (licence i is text i of the bench), a blank line between two, in one text
+    file of at least `characters` characters: as many licences as it takes."""
+    from .corpus.synth import doc_seed, generate_one
+
+    texts, length = [], -len(_BUNDLE_SEPARATOR)
+    while length < characters:
+        text, _, _ = generate_one(doc_seed(seed, len(texts)))
+        texts.append(text)
+        length += len(_BUNDLE_SEPARATOR) + len(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_BUNDLE_SEPARATOR.join(texts), encoding="utf-8")
+    return path
+
+
 def _texts(folder: Path) -> Iterator[str]:
     for path in sorted(folder.glob("*.txt")):
         yield path.read_text("utf-8")
@@ -143,8 +165,7 @@ def _documents(folder: Path, page_source: str) -> Iterator[DocumentText]:
 def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
     """Measure one pipeline over one input in this process (call it in a fresh one): `spec` is
     `rules` or a model path/package; `input_kind` one of TEXT, TEXT_LAYER, SCANNED."""
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    _pin_to_one_core()
     from .documents.evidence import locate_record
     from .pipeline import load_pipeline, stream_docs
 
@@ -174,16 +195,50 @@ def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
             pages += len(document.pages)
             print(PROGRESS_LINE, 1 if page_source == "text_layer" else len(document.pages), file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
     return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2),
-                       round(peak_kb / 1024, 1), input_kind, pages if page_source else None)
+                       _peak_rss_mb(), input_kind, pages if page_source else None)
+
+
+def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
+    """Measure `licex extract` of one bundle file with one pipeline in this process (call it in a
+    fresh one): the file read, split into licences and each record built, as the command does."""
+    _pin_to_one_core()
+    from functools import partial
+
+    from .bundles import extract_licences
+    from .extraction import extract_inputs
+    from .inputs import InputError, InputSource
+    from .pipeline import load_pipeline
+
+    started = time.perf_counter()
+    nlp = load_pipeline(None if spec == "rules" else spec)
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    records = 0
+    for result in extract_inputs(partial(extract_licences, nlp), [InputSource(str(bundle), bundle)]):
+        if isinstance(result, InputError):  # a generated licence refused: no figure to report
+            raise RuntimeError(str(result))
+        records += 1
+    seconds = time.perf_counter() - started
+    characters = len(bundle.read_text("utf-8"))
+    return BenchResult(spec, records, characters, round(load_seconds, 2), round(seconds, 2), _peak_rss_mb(), BUNDLE)
+
+
+def _pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
 
 
 def bench(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = None,
           progress: Callable[[int], None] | None = None, documents: int = 0,
-          ocr_pages: int = 0) -> list[BenchResult]:
+          ocr_pages: int = 0, bundle_chars: int = 0) -> list[BenchResult]:
     """Benchmark each pipeline spec in its own single-core process over the same texts; then,
-    with the rules, `documents` text-layer PDFs and `ocr_pages` scanned pages (0: not measured).
+    with the rules, `documents` text-layer PDFs and `ocr_pages` scanned pages; then each spec on
+    a bundle file of `bundle_chars` characters (0: a row not measured).
 
     `progress(k)` is told of k more units of work done (see `bench_work`).
     """
@@ -197,14 +252,34 @@ def bench(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = No
             if ocr_pages:
                 results.append(run_in_own_process("rules", scanned, SCANNED, progress))
                 results[-1].cut = cut
+        if bundle_chars:
+            results += bench_bundle(specs, Path(tmp) / "bundle.txt", bundle_chars, seed, progress)
         return results
 
 
-def bench_work(specs: list[str], n: int, data: Path | None, documents: int = 0, ocr_pages: int = 0) -> int:
+def bench_bundle(specs: list[str], path: Path, characters: int, seed: int,
+                 progress: Callable[[int], None] | None = None) -> list[BenchResult]:
+    """Each spec, in its own single-core process, on one bundle of `characters` characters written
+    to `path`; `progress` hears of the bundle written and of each row (a unit each)."""
+    write_bench_bundle(path, characters, seed)
+    if progress is not None:
+        progress(1)
+    results = []
+    for spec in specs:
+        results.append(run_in_own_process(spec, path, BUNDLE))  # no progress lines: one unit a row
+        if progress is not None:
+            progress(1)
+    return results
+
+
+def bench_work(specs: list[str], n: int, data: Path | None, documents: int = 0, ocr_pages: int = 0,
+               bundle_chars: int = 0) -> int:
     """The units of work `bench` reports through `progress`: a text generated or processed, a
-    licence typeset or read from its text layer, a page scanned or OCR'd."""
+    licence typeset or read from its text layer, a page scanned or OCR'd, the bundle written or
+    processed."""
     texts = len(list(data.glob("*.txt"))) if data is not None else n
-    return (0 if data is not None else n) + len(specs) * texts + 2 * documents + 2 * ocr_pages
+    bundle = (1 + len(specs)) if bundle_chars else 0
+    return (0 if data is not None else n) + len(specs) * texts + 2 * documents + 2 * ocr_pages + bundle
 
 
 def run_in_own_process(spec: str, folder: Path, input_kind: str,
@@ -233,7 +308,7 @@ def run_in_own_process(spec: str, folder: Path, input_kind: str,
 
 def bench_table(results: list[BenchResult]) -> Table:
     """One row per measurement; a document row says how many pages its figures count."""
-    table = Table(title="licex bench (one core)", caption="input: text; pdf = text-layer PDF; scan = scanned PDF, OCR'd",
+    table = Table(title="licex bench (one core)", caption="input: text; pdf = text-layer PDF; scan = scanned PDF, OCR'd; bundle = one file of many licences",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     # Total characters are in --json; the table keeps what fits in 80 columns.
     columns = ("pipeline", "input", "docs", "pages", "chars/s", "docs/s", "pages/s", "peak MB", "load s")
@@ -257,6 +332,9 @@ def result_dicts(results: list[BenchResult]) -> list[dict]:
              "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
 
 
-if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT]
-    result = run_worker(sys.argv[1], Path(sys.argv[2]), *sys.argv[3:4])
+if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT], or SPEC FILE bundle
+    if sys.argv[3:4] == [BUNDLE]:
+        result = run_bundle_worker(sys.argv[1], Path(sys.argv[2]))
+    else:
+        result = run_worker(sys.argv[1], Path(sys.argv[2]), *sys.argv[3:4])
     print(json.dumps(asdict(result)))

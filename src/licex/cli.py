@@ -24,7 +24,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from .extras import MissingExtra, extra_providing, require
-from .inputs import InputError, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
+from .inputs import InputError, InputSource, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -117,11 +117,10 @@ def extract(
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
-    from .bundles import extract_licences
-    from .consistency import flag_low_confidence
+    from functools import partial
 
-    def reviewed(record: dict) -> dict:
-        return record if review_below is None else flag_low_confidence(record, review_below)
+    from .bundles import extract_licences
+    from .extraction import extract_inputs
 
     spec = _pipeline_spec(rules_only, model)
     try:  # before any work: an output that is an input, or that cannot be written, stops here
@@ -138,40 +137,24 @@ def extract(
     failed = bool(errors)
     nlp = _load(spec)
 
-    documents = {}  # source name -> DocumentText, while its licences are extracted
     text_files = _TextFiles(text_dir)
 
-    def readable() -> Iterator[tuple[str, str]]:
-        nonlocal failed
-        for source in sources:
-            try:
-                if source.is_document:
-                    documents[source.name] = source.read_document(ocr.value)
-                    text = documents[source.name].text
-                else:
-                    text = source.read()
-                text_files.write(source.name, text)
-                yield source.name, text
-            except InputError as error:
-                fail(str(error))
-                failed = True
-            progress.advance(task)
+    def read(source: InputSource, text: str | None) -> None:
+        if text is not None:
+            text_files.write(source.name, text)
+        progress.advance(task)
 
     try:
         with ExitStack() as stack:  # the output is replaced only when this block ends normally
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for part, result in extract_licences(nlp, readable()):
-                    for name in [n for n in documents if n != part.source]:
-                        del documents[name]  # its licences are all out: inputs come out in order
+                for result in extract_inputs(partial(extract_licences, nlp), sources, ocr.value, review_below, read):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
-                    elif part.source in documents:
-                        sink.add(reviewed(_on_pages(result, documents[part.source], part.start, part.end)))
                     else:
-                        sink.add(reviewed(result.to_json_dict()))
+                        sink.add(result)
             if not sink.count and failed and output is not None:
                 # Nothing was extracted: an earlier output file is worth more than an empty one.
                 raise _NothingExtracted
@@ -186,15 +169,6 @@ def extract(
 
 class _NothingExtracted(Exception):
     """Raised inside the atomic writer so that the earlier output is kept."""
-
-
-def _on_pages(record, document, start: int, end: int) -> dict:
-    """The record of a licence read from a document, with its pages and each evidence's box."""
-    from .documents.evidence import locate_record
-    from .record import LicenseRecord
-
-    located = locate_record(record.to_json_dict(), document, start, end)
-    return LicenseRecord.model_validate(located).to_json_dict()
 
 
 class _TextFiles:
@@ -619,10 +593,11 @@ def bench_command(
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
     documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
     ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
+    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
-    from .bench import DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+    """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans; a one-file bundle."""
+    from .bench import DEFAULT_BUNDLE_CHARS, DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -631,12 +606,14 @@ def bench_command(
         raise typer.Exit(2)
     documents = _bench_rows(documents, DEFAULT_DOCUMENTS, "text-layer PDF rows (--documents)", ("synth", "render"))
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
+    bundle_chars = _bench_rows(bundle_chars, DEFAULT_BUNDLE_CHARS, "bundle rows (--bundle-chars)", ("synth",))
     specs = ["rules", *(model or [])]
-    work = bench_work(specs, n, data, documents, ocr_pages)
+    work = bench_work(specs, n, data, documents, ocr_pages, bundle_chars)
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages)
+            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages,
+                            bundle_chars)
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)

@@ -24,6 +24,7 @@ EXTRAS: dict[str, dict[str, str]] = {
     "render": _RENDER,
     "tools": _SYNTH | _RENDER | _OCR | {"rapidfuzz": "rapidfuzz"},
     "trf": {"spacy-transformers": "spacy_transformers", "transformers": "transformers"},
+    "cluster": {"dask": "dask", "distributed": "distributed"},
 }
 
 

@@ -20,7 +20,10 @@ from pydantic import (
 from .catalogue import BUSINESS_TYPES
 from .labels import CLAUSE_LABELS
 
-CLAUSE_NUMBER_RE = re.compile(r"^[一二三四五六七八九十百]+(\([一二三四五六七八九十百]+\))?$")
+# Clause numbers as the clause reader writes them, past a hundred too (一百零一, 一千零二十): a
+# licence with that many clauses is no reason to lose its record.
+_NUMBER = "[一二三四五六七八九十百千万零]+"
+CLAUSE_NUMBER_RE = re.compile(rf"^{_NUMBER}(\({_NUMBER}\))?$")
 
 
 class _Strict(BaseModel):

@@ -1,0 +1,94 @@
+"""What `licex extract` does to its inputs, without the command line: read each input (a text file,
+or a PDF or page image as a document), extract every licence it holds, and give each record as
+the JSON it is written as, or each problem as a one-line error, in input order.
+
+One place for it, so that every way of running licex (the command, a cluster's workers, see
+licex.cluster) writes the same records for the same files.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .bundles import LicencePart
+from .inputs import InputError, InputSource
+from .record import LicenseRecord
+
+if TYPE_CHECKING:
+    from .documents import DocumentText
+
+# What turns (source name, text) pairs into (part, record or error) pairs, in input order:
+# bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
+# that runs it elsewhere (worker processes) and keeps the order.
+LicenceExtractor = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[LicencePart, LicenseRecord | InputError]]]
+
+
+def extract_inputs(
+    extract: LicenceExtractor,
+    sources: Iterable[InputSource],
+    ocr: str = "auto",
+    review_below: float | None = None,
+    on_read: Callable[[InputSource, str | None], None] | None = None,
+) -> Iterator[dict[str, Any] | InputError]:
+    """The record (as JSON) of each licence of each input, or an InputError naming what failed, streamed.
+
+    Records come out in input order. `extract` may read inputs ahead (the pipeline's batches, a
+    process pool): an input that cannot be read gives its error no later than the next record,
+    and a document read ahead is kept until its own licences are out (their pages and boxes come
+    from it). `ocr` is the OCR mode of PDFs (auto, always, never); `review_below` also lists in
+    needs_review every value less confident than it. `on_read(source, text)` hears of each input
+    once it has been read (text None when it could not be); an InputError it raises fails that
+    input, as a read error would.
+    """
+    # (source name, its document or None for a text) of each input read whose licences are not
+    # all out yet, in input order.
+    in_flight: deque[tuple[str, DocumentText | None]] = deque()
+    read_errors: list[InputError] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for source in sources:
+            try:
+                document = source.read_document(ocr) if source.is_document else None
+                text = source.read() if document is None else document.text
+                if on_read is not None:
+                    on_read(source, text)
+            except InputError as error:
+                read_errors.append(error)
+                if on_read is not None:
+                    on_read(source, None)
+                continue
+            in_flight.append((source.name, document))
+            yield source.name, text
+
+    for part, result in extract(texts()):
+        yield from _drained(read_errors)
+        while in_flight[0][0] != part.source:
+            in_flight.popleft()  # inputs come out in order: the ones before this are done
+        document = in_flight[0][1]
+        if isinstance(result, InputError):
+            yield result
+            continue
+        record = result.to_json_dict() if document is None else _on_pages(result, document, part.start, part.end)
+        yield record if review_below is None else _flagged(record, review_below)
+    yield from _drained(read_errors)
+
+
+def _drained(errors: list[InputError]) -> Iterator[InputError]:
+    while errors:
+        yield errors.pop(0)
+
+
+def _flagged(record: dict[str, Any], review_below: float) -> dict[str, Any]:
+    from .consistency import flag_low_confidence
+
+    return flag_low_confidence(record, review_below)
+
+
+def _on_pages(record: LicenseRecord, document: DocumentText, start: int, end: int) -> dict[str, Any]:
+    """The record of a licence read from a document, with its pages and each evidence's box."""
+    from .documents.evidence import locate_record
+
+    located = locate_record(record.to_json_dict(), document, start, end)
+    return LicenseRecord.model_validate(located).to_json_dict()
