@@ -14,17 +14,19 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
 from .extras import MissingExtra, extra_providing, require
 from .inputs import InputError, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -262,6 +264,8 @@ def _load(spec: str | Path | None):
 
 
 def _progress(total: int) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2,
