@@ -10,6 +10,7 @@ import sys
 import tempfile
 import traceback
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
@@ -27,6 +28,8 @@ from .inputs import InputError, TextDirNames, atomic_write_text, atomic_writer, 
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from .documents import DocumentText
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -117,10 +120,11 @@ def extract(
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
-    from .bundles import extract_licences
     from .consistency import flag_low_confidence
+    from .parallel import licence_extractor
 
     def reviewed(record: dict) -> dict:
         return record if review_below is None else flag_low_confidence(record, review_below)
@@ -140,19 +144,19 @@ def extract(
     failed = bool(errors)
     nlp = _load(spec)
 
-    documents = {}  # source name -> DocumentText, while its licences are extracted
+    # (source name, its DocumentText or None for a text) of each input read whose licences are
+    # not all out yet, in input order: the pipeline reads ahead (batches, worker processes).
+    in_flight: deque[tuple[str, DocumentText | None]] = deque()
     text_files = _TextFiles(text_dir)
 
     def readable() -> Iterator[tuple[str, str]]:
         nonlocal failed
         for source in sources:
             try:
-                if source.is_document:
-                    documents[source.name] = source.read_document(ocr.value)
-                    text = documents[source.name].text
-                else:
-                    text = source.read()
+                document = source.read_document(ocr.value) if source.is_document else None
+                text = source.read() if document is None else document.text
                 text_files.write(source.name, text)
+                in_flight.append((source.name, document))
                 yield source.name, text
             except InputError as error:
                 fail(str(error))
@@ -160,18 +164,20 @@ def extract(
             progress.advance(task)
 
     try:
-        with ExitStack() as stack:  # the output is replaced only when this block ends normally
+        with licence_extractor(nlp, spec, workers) as extract_licences, ExitStack() as stack:
+            # the output is replaced only when the ExitStack ends normally
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for part, result in extract_licences(nlp, readable()):
-                    for name in [n for n in documents if n != part.source]:
-                        del documents[name]  # its licences are all out: inputs come out in order
+                for part, result in extract_licences(readable()):
+                    while in_flight[0][0] != part.source:
+                        in_flight.popleft()  # inputs come out in order: the ones before are done
+                    document = in_flight[0][1]
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
-                    elif part.source in documents:
-                        sink.add(reviewed(_on_pages(result, documents[part.source], part.start, part.end)))
+                    elif document is not None:
+                        sink.add(reviewed(_on_pages(result, document, part.start, part.end)))
                     else:
                         sink.add(reviewed(result.to_json_dict()))
             if not sink.count and failed and output is not None:

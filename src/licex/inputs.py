@@ -57,6 +57,10 @@ class InputError(Exception):
         self.name = name
         self.cause = cause
 
+    def __reduce__(self):
+        # Rebuilt from its two parts when it crosses processes (`licex extract --workers`).
+        return type(self), (self.name, self.cause)
+
 
 class OutputError(InputError):
     """An output that cannot be written (read-only folder, full disk, an input's path, ...).
