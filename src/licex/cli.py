@@ -629,10 +629,24 @@ def bench_command(
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
     documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
     ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Also measure each pipeline as licex extract runs it, with 1 and with this many processes (the speed-up; 0: not measured).", min=0)] = 0,
+    startup: Annotated[bool, typer.Option("--startup", help='Also time start-up in fresh processes (median of 3 runs): import spacy, licex --help, licex extract of one licence with each pipeline; --json then prints {"throughput": [...], "startup": [...]}.')] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
-    from .bench import DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+    from dataclasses import asdict
+
+    from .bench import (
+        DEFAULT_DOCUMENTS,
+        DEFAULT_OCR_PAGES,
+        bench,
+        bench_table,
+        bench_work,
+        result_dicts,
+        startup_table,
+        startup_times,
+        startup_work,
+    )
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -642,18 +656,24 @@ def bench_command(
     documents = _bench_rows(documents, DEFAULT_DOCUMENTS, "text-layer PDF rows (--documents)", ("synth", "render"))
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
     specs = ["rules", *(model or [])]
-    work = bench_work(specs, n, data, documents, ocr_pages)
+    work = bench_work(specs, n, data, documents, ocr_pages, workers) + (startup_work(specs) if startup else 0)
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages)
+            advance = lambda done: progress.advance(task, done)  # noqa: E731
+            results = bench(specs, n, seed, data, advance, documents, ocr_pages, workers)
+            startups = startup_times(specs, data, seed, advance) if startup else []
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
     if as_json:
-        sys.stdout.write(json.dumps(result_dicts(results), indent=2) + "\n")
+        throughput = result_dicts(results)
+        shown = {"throughput": throughput, "startup": [asdict(s) for s in startups]} if startup else throughput
+        sys.stdout.write(json.dumps(shown, indent=2) + "\n")
     else:
         stdout.print(bench_table(results))
+        if startup:
+            stdout.print(startup_table(startups))
 
 
 def _bench_rows(asked: int | None, default: int, rows: str, extras: tuple[str, ...]) -> int:
