@@ -110,8 +110,9 @@ def test_the_workers_rows_measure_extract_with_one_and_two_processes(tmp_path):
     characters = sum(len(path.read_text("utf-8")) for path in texts.glob("*.txt"))
     for result, workers in ((one, 1), (two, 2)):
         assert (result.pipeline, result.workers, result.documents, result.characters) == ("rules", workers, 6, characters)
-        assert result.seconds > 0 and result.peak_rss_mb > 100
+        assert result.seconds > 0 and result.peak_rss_mb > 100 and result.cpu_seconds > 0
     assert two.peak_rss_mb > one.peak_rss_mb  # the workers count too
+    assert two.cpu_seconds > 0.5 * one.cpu_seconds  # the workers' CPU is counted (they ended with the run)
     [row] = [column.cells for column in bench_table([two]).columns if column.header == "pipeline"]
     assert list(row) == ["rules ×2"]
     assert result_dicts([two])[0]["workers"] == 2

@@ -61,6 +61,9 @@ class BenchResult:
     cut: bool = False
     # Processes of `licex extract --workers` (see run_workers); 0: one core, the pipeline alone (run_worker).
     workers: int = 0
+    # CPU seconds of the processing in all its processes (run_workers): what the workers cost
+    # beyond one process, whatever else the machine runs.
+    cpu_seconds: float | None = None
 
     @property
     def chars_per_second(self) -> float:
@@ -253,10 +256,15 @@ def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
 
     pipeline = None if spec == "rules" else spec
     started = time.perf_counter()
-    with licence_extractor(load_pipeline(pipeline), pipeline, workers) as extract_licences:
+    nlp = load_pipeline(pipeline)  # spaCy and its plugins imported, as in licex extract
+    if workers > 1:  # what a worker's start costs: loading the pipeline, its imports done (fork)
+        cpu_started = _cpu_seconds()
+        load_pipeline(pipeline)
+        load_cpu = _cpu_seconds() - cpu_started
+    with licence_extractor(nlp, pipeline, workers) as extract_licences:
         load_seconds = time.perf_counter() - started
         documents = characters = 0
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         for part, result in extract_licences((path.name, path.read_text("utf-8")) for path in sorted(folder.glob("*.txt"))):
             if not isinstance(result, LicenseRecord):
                 raise RuntimeError(str(result))
@@ -265,10 +273,20 @@ def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
             if documents % PROGRESS_EVERY == 0:
                 print(PROGRESS_LINE, PROGRESS_EVERY, file=sys.stderr, flush=True)
         seconds = time.perf_counter() - started
+    # The workers' CPU is counted once they have ended, with the block: their start is in it, and
+    # is taken out as this process measured it.
+    cpu_seconds = _cpu_seconds() - cpu_started - (workers * load_cpu if workers > 1 else 0)
     own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if workers > 1 else 0
     return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2),
-                       round((own_kb + workers * worker_kb) / 1024, 1), workers=workers)
+                       round((own_kb + workers * worker_kb) / 1024, 1), workers=workers,
+                       cpu_seconds=round(cpu_seconds, 2))
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def bench_table(results: list[BenchResult]) -> Table:

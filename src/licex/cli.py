@@ -635,6 +635,7 @@ def bench_command(
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans."""
     from dataclasses import asdict
+    from functools import partial
 
     from .bench import (
         DEFAULT_DOCUMENTS,
@@ -660,7 +661,7 @@ def bench_command(
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            advance = lambda done: progress.advance(task, done)  # noqa: E731
+            advance = partial(progress.advance, task)
             results = bench(specs, n, seed, data, advance, documents, ocr_pages, workers)
             startups = startup_times(specs, data, seed, advance) if startup else []
     except RuntimeError as error:
