@@ -164,7 +164,8 @@ def extract(
             progress.advance(task)
 
     try:
-        with licence_extractor(nlp, spec, workers) as extract_licences, ExitStack() as stack:
+        # No more processes than files: each would load the pipeline for nothing.
+        with licence_extractor(nlp, spec, max(1, min(workers, len(sources)))) as extract_licences, ExitStack() as stack:
             # the output is replaced only when the ExitStack ends normally
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
