@@ -3,6 +3,8 @@ in its own single-core process (pages/s, documents/s, peak memory, load time apa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pypdfium2 as pdfium
 import pytest
 
@@ -13,11 +15,18 @@ from licex.bench import (
     TEXT,
     TEXT_LAYER,
     BenchResult,
+    StartupResult,
     bench_table,
     result_dicts,
     run_in_own_process,
+    run_workers,
+    startup_commands,
+    startup_table,
+    startup_times,
+    startup_work,
     write_bench_bundle,
     write_bench_documents,
+    write_bench_texts,
 )
 from licex.bundles import licence_spans
 from licex.corpus.synth import doc_seed, generate_one
@@ -108,3 +117,39 @@ def test_one_scanned_page_is_ocrd_and_extracted_in_its_own_process(tmp_path):
     assert result.seconds > 0 and result.load_seconds > 0 and result.peak_rss_mb > 100
     assert result.pages_per_second == pytest.approx(1 / result.seconds)
     assert sum(reported) == 1  # one page OCR'd
+
+
+def test_the_workers_rows_measure_extract_with_one_and_two_processes(tmp_path):
+    texts = write_bench_texts(tmp_path / "texts", 6, seed=5)
+    one, two = run_workers("rules", texts, 1), run_workers("rules", texts, 2)
+    characters = sum(len(path.read_text("utf-8")) for path in texts.glob("*.txt"))
+    for result, workers in ((one, 1), (two, 2)):
+        assert (result.pipeline, result.workers, result.documents, result.characters) == ("rules", workers, 6, characters)
+        assert result.seconds > 0 and result.peak_rss_mb > 100 and result.cpu_seconds > 0
+    assert two.peak_rss_mb > one.peak_rss_mb  # the workers count too
+    assert two.cpu_seconds > 0.5 * one.cpu_seconds  # the workers' CPU is counted (they ended with the run)
+    [row] = [column.cells for column in bench_table([two]).columns if column.header == "pipeline"]
+    assert list(row) == ["rules ×2"]
+    assert result_dicts([two])[0]["workers"] == 2
+
+
+def test_the_startup_table_shows_licex_beyond_spacys_own_start_up():
+    commands = startup_commands(["rules", "training/model"], Path("one.txt"))
+    assert [command for command, _ in commands] == [
+        "python -c 'import spacy'", "python -c 'import spacy; spacy.blank(\"zh\")'", "licex --help",
+        "licex extract --rules-only ONE.txt", "licex extract --model training/model ONE.txt"]
+    assert commands[3][1][-2:] == ["--rules-only", "one.txt"]
+    results = [StartupResult(command, seconds, [seconds]) for (command, _), seconds in zip(commands, [2.5, 4.0, 0.2, 4.5, 5.0])]
+    columns = {column.header: list(column.cells) for column in startup_table(results).columns}
+    assert columns["- import"] == ["", "", "", "+2.00", "+2.50"]
+    assert columns["- blank"] == ["", "", "", "+0.50", "+1.00"]
+
+
+@pytest.mark.slow
+def test_startup_is_timed_in_fresh_processes(tmp_path):
+    reported = []
+    results = startup_times(["rules"], seed=5, progress=reported.append, runs=1)
+    assert [r.command for r in results][2:] == ["licex --help", "licex extract --rules-only ONE.txt"]
+    assert all(r.seconds > 0 and r.runs == [r.seconds] for r in results)
+    assert results[2].seconds < results[0].seconds < results[3].seconds  # --help imports no spaCy
+    assert sum(reported) == startup_work(["rules"], runs=1) == 4

@@ -24,7 +24,8 @@ from licex.evaluation.records import evaluate  # noqa: E402
 from licex.extraction import extract_inputs  # noqa: E402
 from licex.inputs import collect_inputs  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +126,18 @@ def test_extract_reads_pdfs_in_a_folder_and_evaluate_scores_them_at_1(cli, rende
     scored = cli("evaluate", "--gold", rendered / "records", predictions, "--json")
     report = json.loads(scored.stdout)
     assert report["documents"] == 3 and not report["misses"], report["misses"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_every_pdf_keeps_its_pages_when_the_pipeline_reads_ahead(cli, rendered, workers):
+    # The default model batches licences (and workers hold several files each): the PDFs read
+    # ahead of the licence being written keep their pages until their own records are out.
+    result = cli("extract", rendered / "text-layer", "--model", ROOT / "training" / "model", "--workers", workers)
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    assert all(r["pages"][0] == 1 and all("bbox" in item for items in r["evidence"].values() for item in items)
+               for r in records)
 
 
 def test_a_scan_without_ocr_and_a_damaged_pdf_are_one_line_errors(cli, rendered, real_pdfs, tmp_path):

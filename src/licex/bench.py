@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,11 @@ class BenchResult:
     pages: int | None = None  # None for texts
     # A licence of the input was cut to fit --ocr-pages: documents/s would not be a licence's.
     cut: bool = False
+    # Processes of `licex extract --workers` (see run_workers); 0: one core, the pipeline alone (run_worker).
+    workers: int = 0
+    # CPU seconds of the processing in all its processes (run_workers): what the workers cost
+    # beyond one process, whatever else the machine runs.
+    cpu_seconds: float | None = None
 
     @property
     def chars_per_second(self) -> float:
@@ -235,10 +241,12 @@ def _peak_rss_mb() -> float:
 
 def bench(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = None,
           progress: Callable[[int], None] | None = None, documents: int = 0,
-          ocr_pages: int = 0, bundle_chars: int = 0) -> list[BenchResult]:
+          ocr_pages: int = 0, workers: int = 0, bundle_chars: int = 0) -> list[BenchResult]:
     """Benchmark each pipeline spec in its own single-core process over the same texts; then,
-    with the rules, `documents` text-layer PDFs and `ocr_pages` scanned pages; then each spec on
-    a bundle file of `bundle_chars` characters (0: a row not measured).
+    with the rules, `documents` text-layer PDFs and `ocr_pages` scanned pages (0: not measured);
+    then, with `workers`, each spec over the texts as `licex extract` runs it with 1 and with
+    `workers` processes (the speed-up); then each spec on a bundle file of `bundle_chars`
+    characters (0: a row not measured).
 
     `progress(k)` is told of k more units of work done (see `bench_work`).
     """
@@ -252,6 +260,8 @@ def bench(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = No
             if ocr_pages:
                 results.append(run_in_own_process("rules", scanned, SCANNED, progress))
                 results[-1].cut = cut
+        for spec in specs if workers else ():
+            results += [run_in_own_process(spec, folder, TEXT, progress, processes) for processes in (1, workers)]
         if bundle_chars:
             results += bench_bundle(specs, Path(tmp) / "bundle.txt", bundle_chars, seed, progress)
         return results
@@ -273,20 +283,22 @@ def bench_bundle(specs: list[str], path: Path, characters: int, seed: int,
 
 
 def bench_work(specs: list[str], n: int, data: Path | None, documents: int = 0, ocr_pages: int = 0,
-               bundle_chars: int = 0) -> int:
+               workers: int = 0, bundle_chars: int = 0) -> int:
     """The units of work `bench` reports through `progress`: a text generated or processed, a
     licence typeset or read from its text layer, a page scanned or OCR'd, the bundle written or
     processed."""
     texts = len(list(data.glob("*.txt"))) if data is not None else n
+    runs = len(specs) * (3 if workers else 1)  # with workers: each spec also with 1 and N processes
     bundle = (1 + len(specs)) if bundle_chars else 0
-    return (0 if data is not None else n) + len(specs) * texts + 2 * documents + 2 * ocr_pages + bundle
+    return (0 if data is not None else n) + runs * texts + 2 * documents + 2 * ocr_pages + bundle
 
 
 def run_in_own_process(spec: str, folder: Path, input_kind: str,
-                       progress: Callable[[int], None] | None = None) -> BenchResult:
-    """`run_worker` in a fresh process: the one measurement; `progress` hears of its units of work."""
+                       progress: Callable[[int], None] | None = None, workers: int = 0) -> BenchResult:
+    """`run_worker` (or with `workers`, `run_workers`) in a fresh process: the one measurement;
+    `progress` hears of its units of work."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", spec, str(folder), input_kind],
+    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", spec, str(folder), input_kind, str(workers)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     errors, reported = [], 0
     for line in worker.stderr:  # stdout holds one line, written last: reading stderr first cannot block
@@ -306,9 +318,57 @@ def run_in_own_process(spec: str, folder: Path, input_kind: str,
     return result
 
 
+def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
+    """Measure `licex extract --workers N`'s path over the texts of `folder` in this process (call
+    it in a fresh one, not pinned): `parallel.licence_extractor`, each licence split, checked and
+    validated as extract does (reading and writing the files aside). Load time is the pipeline's
+    and the workers' start. The peak memory is an upper bound: this process and each worker
+    counted at the largest worker's peak (copy-on-write pages shared by the workers count in each)."""
+    from .parallel import licence_extractor
+    from .pipeline import load_pipeline
+    from .record import LicenseRecord
+
+    pipeline = None if spec == "rules" else spec
+    started = time.perf_counter()
+    nlp = load_pipeline(pipeline)  # spaCy and its plugins imported, as in licex extract
+    if workers > 1:  # what a worker's start costs: loading the pipeline, its imports done (fork)
+        cpu_started = _cpu_seconds()
+        load_pipeline(pipeline)
+        load_cpu = _cpu_seconds() - cpu_started
+    with licence_extractor(nlp, pipeline, workers) as extract_licences:
+        load_seconds = time.perf_counter() - started
+        documents = characters = 0
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
+        for part, result in extract_licences((path.name, path.read_text("utf-8")) for path in sorted(folder.glob("*.txt"))):
+            if not isinstance(result, LicenseRecord):
+                raise RuntimeError(str(result))
+            documents += 1
+            characters += part.end - part.start
+            if documents % PROGRESS_EVERY == 0:
+                print(PROGRESS_LINE, PROGRESS_EVERY, file=sys.stderr, flush=True)
+        seconds = time.perf_counter() - started
+    # The workers' CPU is counted once they have ended, with the block: their start is in it, and
+    # is taken out as this process measured it.
+    cpu_seconds = _cpu_seconds() - cpu_started - (workers * load_cpu if workers > 1 else 0)
+    own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if workers > 1 else 0
+    return BenchResult(spec, documents, characters, round(load_seconds, 2), round(seconds, 2),
+                       round((own_kb + workers * worker_kb) / 1024, 1), workers=workers,
+                       cpu_seconds=round(cpu_seconds, 2))
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def bench_table(results: list[BenchResult]) -> Table:
     """One row per measurement; a document row says how many pages its figures count."""
-    table = Table(title="licex bench (one core)", caption="input: text; pdf = text-layer PDF; scan = scanned PDF, OCR'd; bundle = one file of many licences",
+    caption = "input: text; pdf = text-layer PDF; scan = scanned PDF, OCR'd; bundle = one file of many licences"
+    if any(r.workers for r in results):
+        caption += "; ×N: as licex extract --workers N runs it (records validated; N processes, not pinned)"
+    table = Table(title="licex bench (one core)", caption=caption,
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     # Total characters are in --json; the table keeps what fits in 80 columns.
     columns = ("pipeline", "input", "docs", "pages", "chars/s", "docs/s", "pages/s", "peak MB", "load s")
@@ -316,11 +376,79 @@ def bench_table(results: list[BenchResult]) -> Table:
         table.add_column(column, justify="left" if column in ("pipeline", "input") else "right")
     for r in results:
         pages_per_second = r.pages_per_second
-        table.add_row(r.pipeline, r.input, str(r.documents) + (" (cut)" if r.cut else ""),
+        table.add_row(r.pipeline + (f" ×{r.workers}" if r.workers else ""), r.input, str(r.documents) + (" (cut)" if r.cut else ""),
                       "" if r.pages is None else str(r.pages), f"{r.chars_per_second:,.0f}",
                       "" if r.cut else f"{r.docs_per_second:.1f}",
                       "" if pages_per_second is None else f"{pages_per_second:.2f}",
                       f"{r.peak_rss_mb:.0f}", f"{r.load_seconds:.1f}")
+    return table
+
+
+STARTUP_RUNS = 3  # fresh processes per start-up figure; the median is reported
+
+
+@dataclass
+class StartupResult:
+    command: str  # as a user would type it
+    seconds: float  # the median wall time of its runs
+    runs: list[float]
+
+
+def startup_commands(specs: list[str], licence: Path) -> list[tuple[str, list[str]]]:
+    """(the command as typed, its argv) for each start-up measured: spaCy's own import, alone and
+    with a blank pipeline (which imports every installed spaCy plugin's factories), `licex --help`,
+    and `licex extract` of one licence with each pipeline spec."""
+    licex = [sys.executable, "-c", "from licex.cli import main; main()"]  # what the licex script runs
+    commands = [
+        ("python -c 'import spacy'", [sys.executable, "-c", "import spacy"]),
+        ("python -c 'import spacy; spacy.blank(\"zh\")'", [sys.executable, "-c", "import spacy; spacy.blank('zh')"]),
+        ("licex --help", [*licex, "--help"]),
+    ]
+    for spec in specs:
+        option = ["--rules-only"] if spec == "rules" else ["--model", spec]
+        commands.append((f"licex extract {' '.join(option)} ONE.txt", [*licex, "extract", *option, str(licence)]))
+    return commands
+
+
+def startup_times(specs: list[str], data: Path | None = None, seed: int = 0,
+                  progress: Callable[[int], None] | None = None, runs: int = STARTUP_RUNS) -> list[StartupResult]:
+    """Each of `startup_commands` timed in `runs` fresh processes, one after the other; the
+    licence is the first text of `data`, else generated licence 0 of `seed`. `progress` hears of
+    each run."""
+    with tempfile.TemporaryDirectory(prefix="licex-startup-") as tmp:
+        folder = data or write_bench_texts(Path(tmp), 1, seed)
+        licence = min(folder.glob("*.txt"))
+        results = []
+        for command, argv in startup_commands(specs, licence):
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                times.append(round(time.perf_counter() - started, 2))
+                if done.returncode != 0:
+                    raise RuntimeError(f"start-up of {command} failed:\n{done.stderr.strip()[-2000:]}")
+                if progress is not None:
+                    progress(1)
+            results.append(StartupResult(command, statistics.median(times), times))
+        return results
+
+
+def startup_work(specs: list[str], runs: int = STARTUP_RUNS) -> int:
+    """The units of work `startup_times` reports through `progress`: a process run."""
+    return (3 + len(specs)) * runs
+
+
+def startup_table(results: list[StartupResult]) -> Table:
+    """Start-up figures; each licex one also beyond spaCy's own start-up: its import alone, and
+    with a blank pipeline (the plugins' factories that any pipeline loads)."""
+    table = Table(title=f"licex start-up (fresh processes, median of {len(results[0].runs)})",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in ("command", "seconds", "- import", "- blank"):
+        table.add_column(column, justify="left" if column == "command" else "right")
+    spacy_import, spacy_blank = results[0].seconds, results[1].seconds
+    for r in results:
+        beyond = [f"{r.seconds - spacy_import:+.2f}", f"{r.seconds - spacy_blank:+.2f}"] if r.command.startswith("licex extract") else ["", ""]
+        table.add_row(r.command, f"{r.seconds:.2f}", *beyond)
     return table
 
 
@@ -332,9 +460,12 @@ def result_dicts(results: list[BenchResult]) -> list[dict]:
              "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
 
 
-if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT], or SPEC FILE bundle
+if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT [WORKERS]], or SPEC FILE bundle
+    processes = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     if sys.argv[3:4] == [BUNDLE]:
         result = run_bundle_worker(sys.argv[1], Path(sys.argv[2]))
+    elif processes:
+        result = run_workers(sys.argv[1], Path(sys.argv[2]), processes)
     else:
         result = run_worker(sys.argv[1], Path(sys.argv[2]), *sys.argv[3:4])
     print(json.dumps(asdict(result)))

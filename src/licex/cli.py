@@ -14,17 +14,19 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
 from .extras import MissingExtra, extra_providing, require
 from .inputs import InputError, InputSource, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # Each command imports what it needs when it runs, so `licex --help` and `licex extract` load
 # neither the evaluation, nor the generator, nor doccano's client.
@@ -115,12 +117,11 @@ def extract(
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
-    from functools import partial
-
-    from .bundles import extract_licences
     from .extraction import extract_inputs
+    from .parallel import licence_extractor
 
     spec = _pipeline_spec(rules_only, model)
     try:  # before any work: an output that is an input, or that cannot be written, stops here
@@ -145,11 +146,13 @@ def extract(
         progress.advance(task)
 
     try:
-        with ExitStack() as stack:  # the output is replaced only when this block ends normally
+        # No more processes than files: each would load the pipeline for nothing.
+        with licence_extractor(nlp, spec, max(1, min(workers, len(sources)))) as extract_licences, ExitStack() as stack:
+            # the output is replaced only when the ExitStack ends normally
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(partial(extract_licences, nlp), sources, ocr.value, review_below, read):
+                for result in extract_inputs(extract_licences, sources, ocr.value, review_below, read):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
@@ -236,6 +239,8 @@ def _load(spec: str | Path | None):
 
 
 def _progress(total: int) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2,
@@ -593,11 +598,27 @@ def bench_command(
     data: Annotated[Optional[Path], typer.Option("--data", help="A folder of *.txt to use instead of generated licences.")] = None,
     documents: Annotated[Optional[int], typer.Option("--documents", help="Generated licences to read as text-layer PDFs with the rules (default 10; 0: none).", min=0, show_default=False)] = None,
     ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
-    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Also measure each pipeline as licex extract runs it, with 1 and with this many processes (the speed-up; 0: not measured).", min=0)] = 0,
+    startup: Annotated[bool, typer.Option("--startup", help='Also time start-up in fresh processes (median of 3 runs): import spacy, licex --help, licex extract of one licence with each pipeline; --json then prints {"throughput": [...], "startup": [...]}.')] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
+    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans; a one-file bundle."""
-    from .bench import DEFAULT_BUNDLE_CHARS, DEFAULT_DOCUMENTS, DEFAULT_OCR_PAGES, bench, bench_table, bench_work, result_dicts
+    from dataclasses import asdict
+    from functools import partial
+
+    from .bench import (
+        DEFAULT_BUNDLE_CHARS,
+        DEFAULT_DOCUMENTS,
+        DEFAULT_OCR_PAGES,
+        bench,
+        bench_table,
+        bench_work,
+        result_dicts,
+        startup_table,
+        startup_times,
+        startup_work,
+    )
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -608,19 +629,25 @@ def bench_command(
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
     bundle_chars = _bench_rows(bundle_chars, DEFAULT_BUNDLE_CHARS, "bundle rows (--bundle-chars)", ("synth",))
     specs = ["rules", *(model or [])]
-    work = bench_work(specs, n, data, documents, ocr_pages, bundle_chars)
+    work = (bench_work(specs, n, data, documents, ocr_pages, workers, bundle_chars)
+            + (startup_work(specs) if startup else 0))
     try:
         with _progress(work) as progress:
             task = progress.add_task("benchmarking", total=work)
-            results = bench(specs, n, seed, data, lambda done: progress.advance(task, done), documents, ocr_pages,
-                            bundle_chars)
+            advance = partial(progress.advance, task)
+            results = bench(specs, n, seed, data, advance, documents, ocr_pages, workers, bundle_chars)
+            startups = startup_times(specs, data, seed, advance) if startup else []
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
     if as_json:
-        sys.stdout.write(json.dumps(result_dicts(results), indent=2) + "\n")
+        throughput = result_dicts(results)
+        shown = {"throughput": throughput, "startup": [asdict(s) for s in startups]} if startup else throughput
+        sys.stdout.write(json.dumps(shown, indent=2) + "\n")
     else:
         stdout.print(bench_table(results))
+        if startup:
+            stdout.print(startup_table(startups))
 
 
 def _bench_rows(asked: int | None, default: int, rows: str, extras: tuple[str, ...]) -> int:

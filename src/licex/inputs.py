@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import json
 import logging
 import os
 import secrets
@@ -20,9 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
-
-import charset_normalizer
-import srsly
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -58,6 +56,10 @@ class InputError(Exception):
         super().__init__(f"{name}: {cause}")
         self.name = name
         self.cause = cause
+
+    def __reduce__(self):
+        # Rebuilt from its two parts when it crosses processes (`licex extract --workers`).
+        return type(self), (self.name, self.cause)
 
 
 class OutputError(InputError):
@@ -153,6 +155,8 @@ def _decode_utf8_or_detected(data: bytes, name: str) -> str:
         return _decode_cut(data, "utf-8", name)
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for files that are not UTF-8 (its import costs more than most reads)
+
     candidates = []
     for match in charset_normalizer.from_bytes(data):
         encoding = match.encoding.lower().replace("-", "_")
@@ -254,7 +258,7 @@ def _is_json(text: str) -> bool:
         return False
     for candidate in (first, first.split("\n", 1)[0]):
         try:
-            srsly.json_loads(candidate)
+            json.loads(candidate)
             return True
         except ValueError:
             continue

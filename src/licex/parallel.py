@@ -1,0 +1,87 @@
+"""`licex extract --workers N`: the licences of many files extracted in N processes, in input order.
+
+Each worker process loads the pipeline once and runs `bundles.extract_licences` on a few files at
+a time, so the per-licence work (splitting a bundle, refusing what is no licence, the pipeline, the
+record) is the single-process code, and a file's errors are the same one-line errors. The parent
+reads the files (and PDFs and scans, OCR included) and writes the records; it keeps a few files
+per worker in flight and hands results back in the order the files came in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.util import minibatch
+
+from . import bundles
+from .bundles import LicencePart
+from .inputs import InputError
+from .pipeline import load_pipeline
+from .record import LicenseRecord
+
+Extracted = Iterator[tuple[LicencePart, LicenseRecord | InputError]]
+# A task is a few files: the pipeline batches them (nlp.pipe, one memory zone), and the cost of a
+# task (sending it, a zone's strings added again) is shared. Two tasks a worker are in flight, so
+# that a worker never waits for the parent to read the next files, and read-ahead (texts,
+# documents kept for their pages) stays small.
+FILES_PER_TASK = 8
+_TASKS_PER_WORKER = 2
+
+_worker_nlp: Language | None = None  # the pipeline of a worker process
+
+
+@contextmanager
+def licence_extractor(nlp: Language, spec: str | Path | None, workers: int) -> Iterator[Callable[[Iterable[tuple[str, str]]], Extracted]]:
+    """A function from (source, text) pairs to `extract_licences`' (part, record or error) pairs,
+    in input order: `nlp` in this process for one worker, else `workers` processes that each
+    load `spec` (as `pipeline.load_pipeline` reads it). The processes end with the block."""
+    if workers == 1:
+        yield partial(bundles.extract_licences, nlp)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_load_worker, initargs=(spec,))
+    try:
+        # With fork every worker starts at the first submission: here, before the caller starts
+        # any thread (a progress bar) or reads any document, so no worker copies a held lock.
+        pool.submit(_loaded).result()
+        yield partial(_in_order, pool, workers * _TASKS_PER_WORKER)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method():
+    """fork where there is one: the workers start as copies of this process, which has imported
+    spaCy already (seconds that a fresh interpreter would spend again in each worker)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _load_worker(spec: str | Path | None) -> None:
+    global _worker_nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report, once
+    _worker_nlp = load_pipeline(spec)
+
+
+def _loaded() -> bool:
+    return _worker_nlp is not None
+
+
+def _extract_files(texts: list[tuple[str, str]]) -> list[tuple[LicencePart, LicenseRecord | InputError]]:
+    return list(bundles.extract_licences(_worker_nlp, texts))
+
+
+def _in_order(pool: ProcessPoolExecutor, in_flight: int, texts: Iterable[tuple[str, str]]) -> Extracted:
+    pending: deque[Future] = deque()
+    for task in minibatch(texts, FILES_PER_TASK):
+        pending.append(pool.submit(_extract_files, list(task)))
+        if len(pending) >= in_flight:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
