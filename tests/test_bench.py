@@ -153,3 +153,15 @@ def test_startup_is_timed_in_fresh_processes(tmp_path):
     assert all(r.seconds > 0 and r.runs == [r.seconds] for r in results)
     assert results[2].seconds < results[0].seconds < results[3].seconds  # --help imports no spaCy
     assert sum(reported) == startup_work(["rules"], runs=1) == 4
+
+
+@pytest.mark.slow
+def test_the_command_measures_texts_and_a_bundle_per_pipeline(cli):
+    """Every option of the command reaches the measurement (text rows, the bundle row)."""
+    import json
+
+    result = cli("bench", "-n", "3", "--documents", "0", "--ocr-pages", "0", "--bundle-chars", "20000", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(row["pipeline"], row["input"]) for row in rows] == [("rules", TEXT), ("rules", BUNDLE)]
+    assert rows[0]["documents"] == 3 and rows[1]["characters"] >= 20000 * 0.9

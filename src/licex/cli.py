@@ -600,9 +600,9 @@ def bench_command(
     ocr_pages: Annotated[Optional[int], typer.Option("--ocr-pages", help="Scanned pages of those licences to OCR with the rules (default 2, at 5-15 s a page; 0: none).", min=0, show_default=False)] = None,
     workers: Annotated[int, typer.Option("--workers", help="Also measure each pipeline as licex extract runs it, with 1 and with this many processes (the speed-up; 0: not measured).", min=0)] = 0,
     startup: Annotated[bool, typer.Option("--startup", help='Also time start-up in fresh processes (median of 3 runs): import spacy, licex --help, licex extract of one licence with each pipeline; --json then prints {"throughput": [...], "startup": [...]}.')] = False,
+    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans; a one-file bundle."""
     from dataclasses import asdict
     from functools import partial

@@ -70,6 +70,7 @@ class Candidate:
     found_by: str  # how the rules found it (Hit.found_by); "model" for the model's
     agreement: str = "alone"  # agree / disagree / alone: what the other side read of the unit
     plausible: bool = True
+    implausible_share: float = 0.0  # of its spans (a structure's readings differ in how many are off)
     # How well the text was read, where contested: the clause numbers its 特别规定事项 skips
     # (confidence weighs the same); a tool that shredded lines makes the rules misread more.
     clause_gaps: int | None = None
@@ -152,14 +153,15 @@ def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable
         spans.sort(key=lambda s: s.start_char)
         values = tuple((s.label_, hashable(value_of(s))) for s in spans)
         how = found_by.get(id(spans[0]), "label") if side == RULES else MODEL
-        ok = all(plausible(s.label_, value_of(s)) for s in spans)
-        out.append(Candidate(unit, side, spans, values, how, plausible=ok))
+        implausible = sum(not plausible(s.label_, value_of(s)) for s in spans)
+        out.append(Candidate(unit, side, spans, values, how, plausible=not implausible,
+                             implausible_share=implausible / len(spans)))
     by_unit: dict[str, list[Candidate]] = {}
     for candidate in out:
         by_unit.setdefault(candidate.unit, []).append(candidate)
     for group in by_unit.values():
         if len(group) == 2:
-            same = _reading(group[0], value_of) == _reading(group[1], value_of)
+            same = group[0].values == group[1].values or _reading(group[0], value_of) == _reading(group[1], value_of)
             for candidate in group:
                 candidate.agreement = "agree" if same else "disagree"
     _check_term(by_unit, value_of)
@@ -309,6 +311,7 @@ def features(candidate: Candidate) -> dict[str, float]:
     if not candidate.plausible:
         named[f"side={side}&implausible"] = 1.0
         named[f"unit={unit}&side={side}&implausible"] = 1.0
+        named[f"side={side}&implausible_share"] = candidate.implausible_share
     if candidate.row_implausible:
         named[f"side={side}&row_implausible"] = 1.0
     gaps = "none" if candidate.clause_gaps is None else min(candidate.clause_gaps, 3)
