@@ -229,8 +229,8 @@ def choose(found: list[Candidate], scores: list[float]) -> list[Span]:
 # -- the model's probability -------------------------------------------------------------------------
 
 # Tokens of context on each side of a contested reading that the beam reads with it.
-_CONTEXT_TOKENS = 32
-_BEAM_WIDTH = 8
+_CONTEXT_TOKENS = 16
+_BEAM_WIDTH = 4
 
 
 class ModelProbability:

@@ -10,20 +10,18 @@ website table), the shareholder table, annual inspection entries and licence-num
 
 Every value the rules find, and every entity a trained NER already set, must read as a value of
 its field (values.read_value: a date parses, a domain is a domain); a model entity that does not
-is no finding and is dropped, so the rules may fill its field. How the rules' entities join the
-model's is the component's `merge` policy, a registered function named in the config. Both
-policies keep one side's entities and let the other side fill: an entity is added only where it
-overlaps none kept, is not of a single-valued field already found, and is no part of the
-business block where the first side read any of it (the block is one structure: service items
-and coverage belong to the business before them, and mixing two readings of it misplaces values;
-measured on generated licences with damaged labels, coverage 0.855 with parts mixed, 0.984
-without). The shareholder table is one structure too: on 50 RapidOCR'd generated licences the
-model's rows added to the rules' made shareholders 0.773, where the rules alone read 0.947.
-Inspection rows and change notes stand alone: the second side adds those the first missed.
-Neither side's shareholder cells count in a text that names no shareholder table.
-`licex.model_first.v1` (the factory's default) keeps the model's; `licex.rules_first.v1` (the
-shipped model's config) keeps the rules', which are right more often on real layouts and on
-what PDF tools emit, while the model reads labels the rules cannot (README: Results).
+is no finding and is dropped, so the rules may fill its field. Which side's reading of each
+field is kept is the component's `merge` policy, a registered function named in the config
+(components.field_choice): each side's reading of a field is a candidate, the policy scores
+them, and the best one of each field is kept while the others fill only what it left. The
+business block is one unit of choice (service items and coverage belong to the business before
+them, and mixing two readings of it misplaces values; measured on generated licences with
+damaged labels, coverage 0.855 with parts mixed, 0.984 without). The shareholder table is one
+unit too: on 50 RapidOCR'd generated licences the model's rows added to the rules' made
+shareholders 0.773, where the rules alone read 0.947. Inspection rows and change notes stand
+alone: the second side adds those the first missed. Neither side's shareholder cells count in a
+text that names no shareholder table. `licex.model_first.v1` is the factory's default;
+`licex.fitted_choice.v1` (the shipped model's config) is fit on development licences.
 
 The label words (patterns/field_labels.jsonl, or `rules` from the config) are read through
 labels.LabelWords, which the Doc's layout is read with too (analysis.analyse).
