@@ -17,6 +17,8 @@ from licex.bench import (
     BenchResult,
     StartupResult,
     bench_table,
+    profile,
+    profile_table,
     result_dicts,
     run_in_own_process,
     run_workers,
@@ -165,3 +167,33 @@ def test_the_command_measures_texts_and_a_bundle_per_pipeline(cli):
     rows = json.loads(result.stdout)
     assert [(row["pipeline"], row["input"]) for row in rows] == [("rules", TEXT), ("rules", BUNDLE)]
     assert rows[0]["documents"] == 3 and rows[1]["characters"] >= 20000 * 0.9
+
+
+def test_the_profile_times_each_step_of_the_pipeline_in_its_own_process(tmp_path):
+    texts = write_bench_texts(tmp_path / "texts", 4, seed=5)
+    reported = []
+    [result] = profile(["training/model"], data=texts, progress=reported.append)
+    assert list(result.seconds) == ["tokenizer", "tok2vec", "ner", "spancat", "licex_field_rules",
+                                    "licex_clause_rules", "licex_record_builder"]
+    assert all(seconds > 0 for seconds in result.seconds.values())
+    characters = sum(len(path.read_text("utf-8")) for path in texts.glob("*.txt"))
+    assert (result.documents, result.characters, sum(reported)) == (4, characters, 4)
+    assert 0 < result.tokens < characters  # the licence tokenizer's phrase tokens
+    rows = result.rows()
+    assert rows[-1][0] == "total" and rows[-1][1] == pytest.approx(sum(result.seconds.values()))
+    assert sum(share for name, _, _, share in rows[:-1]) == pytest.approx(1.0)
+    steps = [list(column.cells) for column in profile_table(result).columns][0]
+    assert steps == [*result.seconds, "total"]
+
+
+def test_the_command_prints_the_profile_beside_the_throughput(cli, tmp_path):
+    import json
+
+    texts = write_bench_texts(tmp_path / "texts", 2, seed=5)
+    result = cli("bench", "--data", str(texts), "--documents", "0", "--ocr-pages", "0", "--bundle-chars", "0",
+                 "--profile", "--json")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert [row["pipeline"] for row in shown["throughput"]] == ["rules"]
+    [rules] = shown["profile"]
+    assert rules["documents"] == 2 and list(rules["seconds"])[0] == "tokenizer"

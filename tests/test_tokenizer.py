@@ -11,7 +11,7 @@ from spacy.util import registry
 from thinc.api import Adam
 
 from licex.components.char_ngram_embed import CharNgramEmbed, phrase_keys, token_keys
-from licex.components.tokenizer import LicenceTokenizer, phrase_ranges
+from licex.components.tokenizer import LicenceTokenizer
 from licex.layout import Layout
 
 
@@ -41,7 +41,7 @@ def test_every_annotated_span_starts_and_ends_on_a_token_boundary(tokenizer, exa
 def test_clauses_get_phrase_tokens_and_fields_character_tokens(tokenizer, real_examples):
     text = real_examples[0].text
     doc = tokenizer(text)
-    ranges = phrase_ranges(Layout.of(text))
+    ranges = Layout.of(text).clause_text()
     assert ranges and all(text[start:end].strip() for start, end in ranges)
 
     def in_clauses(token) -> bool:
@@ -68,7 +68,7 @@ def test_a_damaged_page_header_keeps_its_licence_number_on_token_boundaries(toke
 
 def test_a_text_without_special_provisions_is_tokenized_like_the_char_segmenter(tokenizer):
     text = "经营许可证编号: B2-20160073\n公司名称:  上海某某信息科技有限公司\n\n法定代表人: 李雷"
-    assert phrase_ranges(Layout.of(text)) == []
+    assert Layout.of(text).clause_text() == []
     reference = spacy.blank("zh")(text)
     doc = tokenizer(text)
     assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in reference]

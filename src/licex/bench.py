@@ -47,6 +47,7 @@ DEFAULT_OCR_PAGES = 2  # scanned pages OCR'd unless --ocr-pages says otherwise
 # What a measurement reads (worker argument, JSON "input"), and the source every page of it must
 # have been read from (None: texts, no pages): a scan read from a text layer would be no OCR figure.
 TEXT, TEXT_LAYER, SCANNED, BUNDLE = "text", "pdf", "scan", "bundle"
+PROFILE = "profile"  # the worker argument of a per-step profile (run_profile_worker)
 _PAGE_SOURCE = {TEXT: None, TEXT_LAYER: "text_layer", SCANNED: "ocr"}
 # The bundle's size unless --bundle-chars says otherwise: a file at spaCy's max_length, about 210
 # generated licences, which `licex extract` must read in under 1 GB.
@@ -230,6 +231,74 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
     return BenchResult(spec, records, characters, round(load_seconds, 2), round(seconds, 2), _peak_rss_mb(), BUNDLE)
 
 
+PROFILE_CHUNK = 64  # Docs each component is given at a time when profiling
+
+
+@dataclass
+class ProfileResult:
+    """Where one pipeline's time goes on the texts: seconds per step (the tokenizer, then each
+    component in pipeline order), on one core."""
+
+    pipeline: str
+    documents: int
+    characters: int
+    tokens: int
+    seconds: dict[str, float]
+
+    def rows(self) -> list[tuple[str, float, float, float]]:
+        """(step, seconds, characters/s, share of the time) per step, and the total."""
+        total = sum(self.seconds.values())
+        rows = [(name, t, self.characters / t if t else 0.0, t / total if total else 0.0) for name, t in self.seconds.items()]
+        return rows + [("total", total, self.characters / total if total else 0.0, 1.0)]
+
+
+def run_profile_worker(spec: str, folder: Path) -> ProfileResult:
+    """Time each step of one pipeline over the texts of `folder` in this process (call it in a
+    fresh one): the texts in chunks of PROFILE_CHUNK, each chunk tokenized, then given to each
+    component's `pipe` in turn at the pipeline's batch size, as `nlp.pipe` gives it."""
+    _pin_to_one_core()
+    from spacy.util import minibatch
+
+    from .pipeline import load_pipeline
+
+    nlp = load_pipeline(None if spec == "rules" else spec)
+    seconds = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
+    documents = characters = tokens = 0
+    with nlp.memory_zone():
+        for chunk in minibatch(_texts(folder), PROFILE_CHUNK):
+            started = time.perf_counter()
+            docs = [nlp.make_doc(text) for text in chunk]
+            seconds["tokenizer"] += time.perf_counter() - started
+            for name, component in nlp.pipeline:
+                started = time.perf_counter()
+                docs = list(component.pipe(docs, batch_size=nlp.batch_size)) if hasattr(component, "pipe") else [component(doc) for doc in docs]
+                seconds[name] += time.perf_counter() - started
+            documents += len(docs)
+            characters += sum(len(text) for text in chunk)
+            tokens += sum(len(doc) for doc in docs)
+            print(PROGRESS_LINE, len(docs), file=sys.stderr, flush=True)
+    return ProfileResult(spec, documents, characters, tokens, {name: round(t, 3) for name, t in seconds.items()})
+
+
+def profile(specs: list[str], n: int = 1000, seed: int = 0, data: Path | None = None,
+            progress: Callable[[int], None] | None = None) -> list[ProfileResult]:
+    """Each pipeline spec's per-step profile, each in its own single-core process, over the same
+    texts (`data`, or n generated licences); `progress` hears of each text generated or profiled."""
+    with tempfile.TemporaryDirectory(prefix="licex-profile-") as tmp:
+        folder = data or write_bench_texts(Path(tmp) / "texts", n, seed, progress)
+        return [ProfileResult(**_run_module_worker([spec, str(folder), PROFILE], progress)) for spec in specs]
+
+
+def profile_table(result: ProfileResult) -> Table:
+    table = Table(title=f"{result.pipeline}: per step ({result.documents} licences, {result.tokens:,} tokens, one core)",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in ("step", "seconds", "chars/s", "share"):
+        table.add_column(column, justify="left" if column == "step" else "right")
+    for name, seconds, chars_per_second, share in result.rows():
+        table.add_row(name, f"{seconds:.2f}", f"{chars_per_second:,.0f}", f"{share:.0%}")
+    return table
+
+
 def _pin_to_one_core() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -297,25 +366,38 @@ def run_in_own_process(spec: str, folder: Path, input_kind: str,
                        progress: Callable[[int], None] | None = None, workers: int = 0) -> BenchResult:
     """`run_worker` (or with `workers`, `run_workers`) in a fresh process: the one measurement;
     `progress` hears of its units of work."""
+    reported: list[int] = []
+
+    def heard(count: int) -> None:
+        reported.append(count)
+        if progress is not None:
+            progress(count)
+
+    result = BenchResult(**_run_module_worker([spec, str(folder), input_kind, str(workers)], heard))
+    if progress is not None:
+        progress((result.pages if input_kind == SCANNED else result.documents) - sum(reported))
+    return result
+
+
+def _run_module_worker(arguments: list[str], progress: Callable[[int], None] | None = None) -> dict:
+    """`python -m licex.bench ARGUMENTS` in a fresh process with one thread per math library: the
+    dict its last line of output holds. `progress` hears of the units of work it reports."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", spec, str(folder), input_kind, str(workers)],
+    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", *arguments],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    errors, reported = [], 0
+    errors = []
     for line in worker.stderr:  # stdout holds one line, written last: reading stderr first cannot block
         word, _, count = line.strip().partition(" ")
         if word == PROGRESS_LINE:
-            reported += int(count)
             if progress is not None:
                 progress(int(count))
         else:
             errors.append(line)
     output = worker.stdout.read()
     if worker.wait() != 0:
+        spec, input_kind = arguments[0], arguments[2] if len(arguments) > 2 else TEXT
         raise RuntimeError(f"benchmark of {spec} on {input_kind} failed:\n{''.join(errors).strip()[-2000:]}")
-    result = BenchResult(**json.loads(output.strip().splitlines()[-1]))
-    if progress is not None:
-        progress((result.pages if input_kind == SCANNED else result.documents) - reported)
-    return result
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
@@ -460,9 +542,11 @@ def result_dicts(results: list[BenchResult]) -> list[dict]:
              "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
 
 
-if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT [WORKERS]], or SPEC FILE bundle
+if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT [WORKERS]], SPEC FILE bundle, or SPEC FOLDER profile
     processes = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    if sys.argv[3:4] == [BUNDLE]:
+    if sys.argv[3:4] == [PROFILE]:
+        result = run_profile_worker(sys.argv[1], Path(sys.argv[2]))
+    elif sys.argv[3:4] == [BUNDLE]:
         result = run_bundle_worker(sys.argv[1], Path(sys.argv[2]))
     elif processes:
         result = run_workers(sys.argv[1], Path(sys.argv[2]), processes)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console, Group
@@ -601,6 +601,7 @@ def bench_command(
     workers: Annotated[int, typer.Option("--workers", help="Also measure each pipeline as licex extract runs it, with 1 and with this many processes (the speed-up; 0: not measured).", min=0)] = 0,
     startup: Annotated[bool, typer.Option("--startup", help='Also time start-up in fresh processes (median of 3 runs): import spacy, licex --help, licex extract of one licence with each pipeline; --json then prints {"throughput": [...], "startup": [...]}.')] = False,
     bundle_chars: Annotated[Optional[int], typer.Option("--bundle-chars", help="Characters of generated licences in one file, extracted by each pipeline as licex extract does (default 1000000; 0: none).", min=0, show_default=False)] = None,
+    profile: Annotated[bool, typer.Option("--profile", help='Also time each step of each pipeline (tokenizer and components) over the texts, one core each; --json then prints {"throughput": [...], "profile": [...]}.')] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Characters/s, documents/s and peak memory on one core: rules only and each given model; pages/s of text-layer PDFs and OCR'd scans; a one-file bundle."""
@@ -619,6 +620,8 @@ def bench_command(
         startup_times,
         startup_work,
     )
+    from .bench import profile as profile_steps
+    from .bench import profile_table, write_bench_texts
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -629,25 +632,37 @@ def bench_command(
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
     bundle_chars = _bench_rows(bundle_chars, DEFAULT_BUNDLE_CHARS, "bundle rows (--bundle-chars)", ("synth",))
     specs = ["rules", *(model or [])]
+    texts = len(list(data.glob("*.txt"))) if data is not None else n
     work = (bench_work(specs, n, data, documents, ocr_pages, workers, bundle_chars)
-            + (startup_work(specs) if startup else 0))
+            + (startup_work(specs) if startup else 0) + (len(specs) * texts if profile else 0))
     try:
-        with _progress(work) as progress:
+        with _progress(work) as progress, tempfile.TemporaryDirectory(prefix="licex-bench-") as tmp:
             task = progress.add_task("benchmarking", total=work)
             advance = partial(progress.advance, task)
+            if profile and data is None:  # the same generated texts for the throughput and the profile
+                data = write_bench_texts(Path(tmp) / "texts", n, seed, advance)
             results = bench(specs, n, seed, data, advance, documents, ocr_pages, workers, bundle_chars)
             startups = startup_times(specs, data, seed, advance) if startup else []
+            profiles = profile_steps(specs, n, seed, data, advance) if profile else []
     except RuntimeError as error:
         fail(str(error))
         raise typer.Exit(1)
     if as_json:
         throughput = result_dicts(results)
-        shown = {"throughput": throughput, "startup": [asdict(s) for s in startups]} if startup else throughput
+        shown: Any = throughput
+        if startup or profile:
+            shown = {"throughput": throughput}
+            if startup:
+                shown["startup"] = [asdict(s) for s in startups]
+            if profile:
+                shown["profile"] = [asdict(p) for p in profiles]
         sys.stdout.write(json.dumps(shown, indent=2) + "\n")
     else:
         stdout.print(bench_table(results))
         if startup:
             stdout.print(startup_table(startups))
+        for result in profiles:
+            stdout.print(profile_table(result))
 
 
 def _bench_rows(asked: int | None, default: int, rows: str, extras: tuple[str, ...]) -> int:

@@ -320,6 +320,22 @@ class Layout:
                    page_breaks=[line.start for line in lines if line.kind in ("title", "page_header", "furniture")],
                    words=words)
 
+    def clause_text(self) -> list[tuple[int, int]]:
+        """Original-text ranges of the 特别规定事项's content lines: clause text, where no field
+        value is. Its page headers, titles and signature lines are not in them: a page header
+        repeats the licence number. The licence tokenizer cuts these ranges into phrases, and the
+        field NER skips them."""
+        if self.special is None:
+            return []
+        start, end = self.special
+        ranges = []
+        for line in self.lines[self.line_index(start):]:
+            if line.start >= end:
+                break
+            if line.kind == "content" and line.end > line.start:
+                ranges.append(self.view.original_span(line.start, line.end))
+        return ranges
+
     def in_special(self, pos: int) -> bool:
         return self.special is not None and self.special[0] <= pos < self.special[1]
 

@@ -33,7 +33,7 @@ Doc.set_extension("license_record", default=None, force=True)
 
 # Which trained factories set entities and clause spans, for the evidence of spans that carry no
 # component of their own.
-_ENTITY_FACTORIES = ("ner", "beam_ner", "entity_ruler", "span_ruler")
+_ENTITY_FACTORIES = ("ner", "licex_field_ner", "beam_ner", "entity_ruler", "span_ruler")
 _CLAUSE_FACTORIES = ("spancat", "spancat_singlelabel")
 
 

@@ -60,24 +60,10 @@ class LicenceTokenizer(DummyTokenizer):
         return doc
 
 
-def phrase_ranges(layout: Layout) -> list[tuple[int, int]]:
-    """Original-text ranges that get phrase tokens: the content lines of the 特别规定事项."""
-    if layout.special is None:
-        return []
-    start, end = layout.special
-    ranges = []
-    for line in layout.lines[layout.line_index(start):]:
-        if line.start >= end:
-            break
-        if line.kind == "content" and line.end > line.start:
-            ranges.append(layout.view.original_span(line.start, line.end))
-    return ranges
-
-
 def licence_words(text: str, layout: Layout) -> Iterator[str]:
     """The licence's tokens, in order; they tile the text, whitespace ones included."""
     pos = 0
-    for start, end in phrase_ranges(layout):
+    for start, end in layout.clause_text():  # phrase tokens
         yield from text[pos:start]
         yield from PHRASE_RE.findall(text, start, end)
         pos = end
