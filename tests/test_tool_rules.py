@@ -420,6 +420,12 @@ def test_a_credit_code_with_letters_it_never_has_is_repaired_when_its_check_char
 @pytest.mark.parametrize("printed, coverage", [
     ("北京、和天津、上上海3直辖市", "北京、天津、上海3直辖市"),  # a stray mark read before a name
     ("内蒙古治区", "内蒙古自治区"),  # a character of a long name lost
+    ("内蒙点治区", "内蒙古自治区"),  # and another misread (RapidOCR, a scan of licence 317)
+    ("广西壮族治区、宁夏族自治区", "广西壮族自治区、宁夏回族自治区"),
+    ("黑江省", "黑龙江省"),  # a name of four characters may lose one
+    ("黑点江", "黑点江"),  # not lose one and have another misread
+    ("新疆维吾尔自治", "新疆维吾尔自治区"),
+    ("蒙点治区", "蒙点治区"),  # too little of the name left
     ("金国", "全国"),
     ("北京、上海2直辖市以及大冶、汕尾2城市", "北京、上海2直辖市以及大冶、汕尾2城市"),  # nothing to repair
     ("了哈尔滨", "了哈尔滨"),  # no province: left as printed

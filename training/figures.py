@@ -24,7 +24,7 @@ from pathlib import Path
 
 START, END = "<!-- figures:bench -->", "<!-- /figures:bench -->"
 # The speed targets the project set (issue history); a figure that misses one is shown as measured.
-TARGETS = {"rules": "≥ 300,000 chars/s", "model": "≥ 50,000 chars/s, < 600 MB"}
+TARGETS = {"rules": "≥ 300,000 chars/s", "model": "≥ 100,000 chars/s, < 600 MB"}
 
 
 def machine() -> str:

@@ -117,7 +117,8 @@ _PROVINCE_FULL_NAMES = tuple(p.name for p in PROVINCES if len(p.name) >= 4)
 def _place(item: str) -> str:
     """One item of a coverage list, with what OCR makes of a province's name repaired: a stray
     mark read as a character before it (和天津, 上上海), one character of a long name lost
-    (内蒙古治区), the 全 of 全国 misread (金国). Anything else is left as printed."""
+    (内蒙古治区) and perhaps another misread (内蒙点治区), the 全 of 全国 misread (金国). Anything
+    else is left as printed."""
     place, count = _COUNTED_RE.fullmatch(item).groups()  # 新疆23省(自治区 …: the count stays
     count = count or ""
     if place in _PROVINCE_NAMES or len(place) < 2:
@@ -126,10 +127,25 @@ def _place(item: str) -> str:
         return place[1:] + count
     if place == item and len(place) == 2 and place[1] == "国":
         return "全国"  # the only two-character coverage that ends in 国
-    for name in _PROVINCE_FULL_NAMES:
-        if len(place) == len(name) - 1 and any(name[:k] + name[k + 1:] == place for k in range(len(name))):
-            return name + count
+    for misread in (0, 1):  # the closest reading first
+        names = [name for name in _PROVINCE_FULL_NAMES
+                 if len(name) - 1 - misread >= _MIN_CHARS_LEFT[misread] and _one_lost(name, place, misread)]
+        if len(names) == 1:
+            return names[0] + count
     return item
+
+
+# A province's name OCR lost a character of (内蒙古治区), and perhaps misread another
+# (内蒙点治区), is read as that name only where no other name fits and, by how many characters
+# were misread (0 or 1), at least this many of its characters are still right: a name of four
+# characters may lose one, one of six or more may also have one misread.
+_MIN_CHARS_LEFT = (3, 4)
+
+
+def _one_lost(name: str, place: str, misread: int) -> bool:
+    """Whether `place` is `name` with one character lost and at most `misread` others misread."""
+    return len(place) == len(name) - 1 and any(
+        sum(a != b for a, b in zip(name[:k] + name[k + 1:], place)) <= misread for k in range(len(name)))
 
 
 _COUNTED_RE = re.compile(r"(\D*?)(\d.*)?", re.DOTALL)
