@@ -250,7 +250,12 @@ class ModelProbability:
         if not contested or doc.tensor is None or not doc.tensor.size:
             return
         windows = _windows([(s.start, s.end) for c in contested for s in c.spans], len(doc))
-        subdocs = [doc[a:b].as_doc() for a, b in windows]
+        # The Doc's array once, not once a window (as_doc reads the whole Doc otherwise: 8.5 s of
+        # 13.7 s on one licence of 194,388 tokens with 318 windows). as_doc edits the first row of
+        # its slice; the windows are disjoint, so no window sees another's edit.
+        array_head = doc._get_array_attrs()
+        array = doc.to_array(array_head)
+        subdocs = [doc[a:b].as_doc(array_head=array_head, array=array) for a, b in windows]
         scored = self.ner.scored_ents(self.ner.beam_parse(subdocs, beam_width=_BEAM_WIDTH))
         readings: list[tuple[int, int, str, Any, float]] = []  # (start, end, label, value, p) in Doc chars
         for (a, _), subdoc, scores in zip(windows, subdocs, scored):
