@@ -374,10 +374,20 @@ def bench_work(specs: list[str], n: int, data: Path | None, documents: int = 0, 
     """The units of work `bench` reports through `progress`: a text generated or processed, a
     licence typeset or read from its text layer, a page scanned or OCR'd, the bundle written or
     processed."""
-    texts = len(list(data.glob("*.txt"))) if data is not None else n
     runs = len(specs) * (3 if workers else 1)  # with workers: each spec also with 1 and N processes
     bundle = (1 + len(specs)) if bundle_chars else 0
-    return (0 if data is not None else n) + runs * texts + 2 * documents + 2 * ocr_pages + bundle
+    return (0 if data is not None else n) + runs * _text_count(n, data) + 2 * documents + 2 * ocr_pages + bundle
+
+
+def profile_work(specs: list[str], n: int, data: Path | None) -> int:
+    """The units of work `profile` reports through `progress` over texts already there (`data`,
+    or the n that `bench` generated): a text profiled, per spec."""
+    return len(specs) * _text_count(n, data)
+
+
+def _text_count(n: int, data: Path | None) -> int:
+    """How many texts a measurement reads: the *.txt of `data`, else n generated ones."""
+    return len(list(data.glob("*.txt"))) if data is not None else n
 
 
 def run_in_own_process(spec: str, folder: Path, input_kind: str,

@@ -621,7 +621,7 @@ def bench_command(
         startup_work,
     )
     from .bench import profile as profile_steps
-    from .bench import profile_table, write_bench_texts
+    from .bench import profile_table, profile_work, write_bench_texts
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -632,9 +632,8 @@ def bench_command(
     ocr_pages = _bench_rows(ocr_pages, DEFAULT_OCR_PAGES, "scanned PDF rows (--ocr-pages)", ("synth", "render", "ocr"))
     bundle_chars = _bench_rows(bundle_chars, DEFAULT_BUNDLE_CHARS, "bundle rows (--bundle-chars)", ("synth",))
     specs = ["rules", *(model or [])]
-    texts = len(list(data.glob("*.txt"))) if data is not None else n
     work = (bench_work(specs, n, data, documents, ocr_pages, workers, bundle_chars)
-            + (startup_work(specs) if startup else 0) + (len(specs) * texts if profile else 0))
+            + (startup_work(specs) if startup else 0) + (profile_work(specs, n, data) if profile else 0))
     try:
         with _progress(work) as progress, tempfile.TemporaryDirectory(prefix="licex-bench-") as tmp:
             task = progress.add_task("benchmarking", total=work)

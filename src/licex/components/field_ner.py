@@ -28,13 +28,12 @@ presets.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy
-from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
 from spacy.tokens import Doc, Span
@@ -60,14 +59,14 @@ def field_region(doc: Doc) -> list[tuple[int, int]]:
     clause_text = analyse(doc).layout.clause_text()
     if not clause_text:
         return [(0, len(doc))]
-    starts = [token.idx for token in doc]
+    columns = doc.to_array([IDX, IS_SPACE])
+    starts, is_space = columns[:, 0], columns[:, 1]
     ranges, position = [], 0
     for char_start, char_end in clause_text:
-        first = bisect.bisect_right(starts, char_start) - 1  # the token the range starts in
+        first = int(numpy.searchsorted(starts, char_start, side="right")) - 1  # the token the range starts in
         ranges.append((position, max(position, first)))
-        position = max(position, bisect.bisect_left(starts, char_end))  # the first token after it
+        position = max(position, int(numpy.searchsorted(starts, char_end)))  # the first token after it
     ranges.append((position, len(doc)))
-    is_space = doc.to_array([IS_SPACE])
     return [(a, b) for a, b in ranges if b > a and not is_space[a:b].all()]
 
 
