@@ -85,3 +85,36 @@ def test_gaps_in_the_clause_numbering_and_rare_ideographs_are_features():
     assert clause_gaps([segment(1), segment(3), segment(3, 1), segment(3, 4), segment(4, 2)]) == 4
     assert is_rare_ideograph("罳") and not is_rare_ideograph("梁") and not is_rare_ideograph("A")
     assert "rare_ideograph" in features("company_name", "ner", "alone", False, 0, 0, "富罳网络有限公司")
+
+
+def test_a_text_whose_standard_clauses_read_badly_is_graded_poor_and_its_values_less_sure():
+    from licex.layout import Layout
+    from licex.reading import reading_grade, unknown_share
+
+    text = RAW.read_text("utf-8")
+    share = unknown_share(text, Layout.of(text))
+    assert reading_grade(share) == "clean"  # a real licence as printed
+    # every fifth character of the 特别规定事项 misread, as a tool that shreds a page reads it
+    start, _ = Layout.of(text).clause_text()[0]
+    worn = text[:start] + "".join("粱" if i % 5 == 4 and not ch.isspace() else ch for i, ch in enumerate(text[start:]))
+    assert reading_grade(unknown_share(worn, Layout.of(worn))) == "poor"
+    # a front page alone has too few clause characters to tell
+    front = text[:start]
+    assert unknown_share(front, Layout.of(front)) is None and reading_grade(None) == "unknown"
+
+    def sure(reading, field="registered_address"):
+        return confidence(features(field, "licex_field_rules", "agree", False, 0, 0, "", reading))
+
+    assert sure("clean") > sure("fair") and sure("clean") > sure("poor")
+
+
+def test_the_standard_wording_data_holds_the_generators_clauses():
+    """data/clause_bigrams.json is rebuilt (training/clause_bigrams.py) when the wording changes."""
+    pytest.importorskip("faker", reason='the generator needs the "generator" extra')
+    from licex.corpus.synth.document import doc_seed, generate_one
+    from licex.layout import Layout
+    from licex.reading import unknown_share
+
+    for index in range(5):
+        text, _, _ = generate_one(doc_seed(2026, index))  # a seed the data was not built from
+        assert unknown_share(text, Layout.of(text)) < 0.004

@@ -146,3 +146,28 @@ def test_merge_drops_shareholder_cells_without_a_shareholder_table():
     kept = merge(lambda found: [1.0] * len(found), [span("牟佳", "SHAREHOLDER")], [], value_of)
     assert kept == []
     assert isinstance(read_value("ISSUE_DATE", "2024年09月02日"), dt.date)
+
+
+BLOCK = ("业务种类：第二类增值电信业务中的信息服务业务\n此务覆盖范转\n全国\n"
+         "业务种类：第二类增值电信业务中的在线数据处理与交易处理业务\n业务覆盖范围：北京\n")
+
+
+def test_a_kept_business_block_takes_the_other_sides_coverage_where_its_own_is_no_coverage():
+    doc, span = doc_with(BLOCK)
+    rules = [span("第二类增值电信业务中的信息服务业务", "BUSINESS"), span("此务覆盖范转", "COVERAGE"),
+             span("第二类增值电信业务中的在线数据处理与交易处理业务", "BUSINESS"), span("北京", "COVERAGE")]
+    model = [span("第二类增值电信业务中的信息服务业务", "BUSINESS"), span("全国", "COVERAGE"),
+             span("第二类增值电信业务中的在线数据处理与交易处理业务", "BUSINESS")]
+    kept = merge(lambda found: [1.0 if c.side == RULES else 0.0 for c in found], model, rules, value_of)
+    # the rules' block is kept; its shredded label read as B25's coverage gives way to the
+    # model's 全国, and B21's plausible coverage stays the rules'
+    assert sorted((s.label_, s.text) for s in kept if s.label_ == "COVERAGE") == [("COVERAGE", "全国"), ("COVERAGE", "北京")]
+    assert all(s.label_ != "COVERAGE" or s.text != "此务覆盖范转" for s in kept)
+
+
+def test_a_plausible_coverage_of_the_kept_block_is_never_replaced():
+    doc, span = doc_with(BLOCK.replace("此务覆盖范转\n全国", "业务覆盖范围：上海\n全国"))
+    rules = [span("第二类增值电信业务中的信息服务业务", "BUSINESS"), span("上海", "COVERAGE")]
+    model = [span("第二类增值电信业务中的信息服务业务", "BUSINESS"), span("全国", "COVERAGE")]
+    kept = merge(lambda found: [1.0 if c.side == RULES else 0.0 for c in found], model, rules, value_of)
+    assert [s.text for s in kept if s.label_ == "COVERAGE"] == ["上海"]

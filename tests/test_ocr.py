@@ -31,7 +31,7 @@ class _Image:
 @pytest.fixture
 def engine_output(monkeypatch):
     outputs = []
-    monkeypatch.setattr(ocr, "_run", lambda pixels: outputs.pop(0))
+    monkeypatch.setattr(ocr, "_run", lambda pixels, engine: outputs.pop(0))
     monkeypatch.setattr(ocr, "_pixels", lambda image: image)
     return outputs
 
@@ -83,3 +83,54 @@ def test_rapidocr_reads_a_page_with_the_network_off():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "20195402" in result.stdout
+
+
+class _Recognizer:
+    """Just enough of RapidOCR's TextRecognizer: reads a line as its width, scored by `scores`."""
+
+    rec_image_shape = [3, 48, 320]
+
+    def __init__(self, scores):
+        self.scores, self.widths = scores, []
+
+    def __call__(self, images, return_word_box=False):
+        self.widths.append([image.shape[1] for image in images])
+        return [(f"w{image.shape[1]}", self.scores(image.shape[1])) for image in images], 0.0
+
+
+def test_a_long_line_is_read_narrowed_and_a_short_one_never_below_the_recognizers_input():
+    numpy = pytest.importorskip("numpy")
+    pytest.importorskip("cv2")
+    recognizer = _Recognizer(lambda width: 0.99)
+    long_line, short_line, middling = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 200, 400))
+    read, _ = ocr.NarrowedLines(recognizer)([long_line, short_line, middling])
+    assert recognizer.widths == [[700, 200, 320]]  # 0.7 of 1000; 200 as is; 400 only down to 320
+    assert [text for text, _ in read] == ["w700", "w200", "w320"]
+
+
+def test_a_narrowed_line_read_with_a_low_score_is_read_again_at_full_width_and_the_better_kept():
+    numpy = pytest.importorskip("numpy")
+    pytest.importorskip("cv2")
+    recognizer = _Recognizer(lambda width: {700: 0.80, 1000: 0.97, 1400: 0.99, 980: 0.60}.get(width, 0.5))
+    worn, clean, worse_again = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 2000, 1400))
+    read, _ = ocr.NarrowedLines(recognizer)([worn, clean, worse_again])
+    # 1000 -> 700 scores 0.80: read again at 1000 (0.97), kept; 2000 -> 1400 scores 0.99: once;
+    # 1400 -> 980 scores 0.60, again at 1400 scores 0.99
+    assert recognizer.widths == [[700, 1400, 980], [1000, 1400]]
+    assert [text for text, _ in read] == ["w1000", "w1400", "w1400"]
+
+
+def test_the_detectors_input_is_rapidocrs_own_normalisation():
+    """BlobDetection makes the detector's input with OpenCV: the boxes are RapidOCR's own."""
+    pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
+    numpy = pytest.importorskip("numpy")
+    from PIL import Image, ImageDraw
+    from rapidocr_onnxruntime import RapidOCR
+
+    image = Image.new("RGB", (900, 300), "white")
+    for row in range(3):
+        ImageDraw.Draw(image).text((20, 30 + 90 * row), f"B1-2019540{row} 2021-06-22", fill="black", font_size=36)
+    pixels = numpy.asarray(image)
+    own, _ = RapidOCR().text_det(pixels)
+    ours, _ = ocr.engine().text_det(pixels)
+    assert len(own) == 3 and numpy.array_equal(own, ours)

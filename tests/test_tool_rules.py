@@ -341,6 +341,28 @@ def test_full_width_and_ascii_punctuation_mixed_read_the_same(extract, block):
     assert fields["businesses"] == [("B25", ["含互联网信息服务", "不含信息搜索查询服务"], "北京、上海、广东")]
 
 
+
+# -- a label OCR cut short -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("label, items", [
+    ("盖范围:", "服务项目: 不含互联网信息服务\n"),  # 业务覆 lost under a seal (Tesseract)
+    ("范围：", "务项目: 不含互联网信息服务\n"),  # and 服 of 服务项目
+])
+def test_the_end_of_a_label_before_a_colon_is_read_as_the_label_not_as_the_value(extract, label, items):
+    text = ("中华人民共和国增值电信业务经营许可证\n经营许可证编号: B2-20190001\n"
+            f"业务种类: 第二类增值电信业务中的信息服务业务\n{items}{label}吉林、江苏、湖北\n")
+    business, = extract(text).record["businesses"]
+    assert business["coverage"] == "吉林、江苏、湖北" and business["service_items"] == ["不含互联网信息服务"]
+
+
+def test_the_end_of_a_label_without_a_colon_stays_text():
+    # 范围 ends no label here: only a colon after it says a label was cut short
+    words = default_label_words()
+    from licex.components.field_rules import _BlockPatterns
+
+    tokens = [m.lastgroup for m in _BlockPatterns.of(words).token_re.finditer("在全国范围内开展业务")]
+    assert "coverage_label" not in tokens
+
 # -- a label never starts inside the line above it -------------------------------------------------
 
 def test_a_value_ending_in_a_labels_first_word_keeps_it_when_the_label_is_on_the_next_line(extract):

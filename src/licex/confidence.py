@@ -4,7 +4,8 @@ A value's features say where it came from: its field, which side read it (the mo
 or the record checks), whether the other side read the same value of its field (`agree`), another
 one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
 field, how well the whole text was read (the flags on the record, the gaps in the numbering of
-its clauses: `clause_gaps`), and whether the value holds a rare ideograph. A logistic regression
+its clauses: `clause_gaps`, the share of the 特别规定事项's character pairs its standard wording
+never prints: licex.reading), and whether the value holds a rare ideograph. A logistic regression
 over those features, fit on development licences the model was never trained on
 (`training/fit_confidence.py`), turns them into the probability that the value is right; its
 weights are data (`data/confidence.json`), read once.
@@ -24,24 +25,30 @@ from spacy.tokens import Doc
 from .analysis import analyse
 from .clauses import clause_gaps
 from .hanzi import is_rare_ideograph
+from .reading import reading_grade, unknown_share
 from .consistency import COMPONENT as CHECKS_COMPONENT
 from .record import LicenseRecord, record_field
 
+# Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
+WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
 RULE_COMPONENTS = frozenset({"licex_field_rules", CHECKS_COMPONENT})
 
 
 def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
-             clause_gaps: int | None, text: str = "") -> list[str]:
+             clause_gaps: int | None, text: str = "", reading: str = "unknown") -> list[str]:
     """The named features of one value (one-hot: each name present is 1). How well the text as a
     whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
-    clauses found). `text` is the value as printed: an ideograph outside the 3,755 common ones
-    of GB 2312 is more often an OCR misread than a name's own."""
+    clauses found), and how well the 特别规定事项's standard wording reads (licex.reading:
+    `clean`, `fair`, `poor`, `unknown`). `text` is the value as printed: an ideograph outside the
+    3,755 common ones of GB 2312 is more often an OCR misread than a name's own."""
     source = "checks" if component == CHECKS_COMPONENT else "rules" if component in RULE_COMPONENTS else "model"
     names = [f"field={field}", f"source={source}", f"agreement={agreement or 'none'}",
              f"source={source}&agreement={agreement or 'none'}", f"record_flags={min(record_flags, 3)}",
-             f"clause_gaps={'none' if clause_gaps is None else min(clause_gaps, 3)}"]
+             f"clause_gaps={'none' if clause_gaps is None else min(clause_gaps, 3)}", f"reading={reading}"]
+    if reading in WORN_READINGS:  # a misread name or address is likelier than a misread date
+        names.append(f"reading={reading}&field={field}")
     if any(is_rare_ideograph(char) for char in text):
         names.append("rare_ideograph")
     if flagged:
@@ -54,10 +61,12 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     none): what the record builder turns into `confidence`, and what the fit is fit on."""
     agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
     flagged = {record_field(flag.field) for flag in record.needs_review}
-    gaps = clause_gaps(analyse(doc).clauses)
+    analysis = analyse(doc)
+    gaps = clause_gaps(analysis.clauses)
+    reading = reading_grade(unknown_share(doc.text, analysis.layout))
     return {
         path: features(record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
-                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text)
+                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text, reading)
         for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
     }
 

@@ -121,7 +121,46 @@ def merge(policy: ChoicePolicy, model_ents: list[Span], rule_ents: list[Span], v
         if probability is not None:
             for candidate in contested:
                 candidate.probability_source = partial(probability.fill, doc, contested)
-    return choose(found, policy(found))
+    return with_plausible_coverage(choose(found, policy(found)), found, value_of)
+
+
+def with_plausible_coverage(kept: list[Span], found: list[Candidate], value_of: Callable[[Span], Any]) -> list[Span]:
+    """The kept entities, where the business block kept holds a coverage that is no coverage (a
+    label OCR shredded, 此务覆盖范转, read as its value) and the other side's block read one that
+    is, for the same business, with that one instead: the block is chosen as a whole (its parts
+    belong together), but a part that is plainly wrong is corrected by the side that read it right."""
+    blocks = {c.side: c for c in found if c.unit == BUSINESS_BLOCK}
+    if len(blocks) < 2:
+        return kept
+    kept_ids = {id(span) for span in kept}
+    winner = next((c for c in blocks.values() if any(id(span) in kept_ids for span in c.spans)), None)
+    if winner is None:
+        return kept
+    other = blocks[RULES if winner.side == MODEL else MODEL]
+    by_business = {}
+    for business, span in _coverage_by_business(other, value_of):
+        if plausible("COVERAGE", value_of(span)):
+            by_business.setdefault(business, span)
+    out = list(kept)
+    for business, span in _coverage_by_business(winner, value_of):
+        better = by_business.get(business)
+        if (better is None or id(span) not in kept_ids or plausible("COVERAGE", value_of(span))
+                or any(k is not span and k.start_char < better.end_char and better.start_char < k.end_char for k in out)):
+            continue
+        out[out.index(span)] = better
+    return out
+
+
+def _coverage_by_business(candidate: Candidate, value_of: Callable[[Span], Any]) -> list[tuple[str, Span]]:
+    """(business code, coverage span) of a business block reading: a coverage is its business's,
+    the one read before it."""
+    business, pairs = None, []
+    for span in candidate.spans:
+        if span.label_ == "BUSINESS":
+            business = getattr(value_of(span), "code", None)
+        elif span.label_ == "COVERAGE" and business is not None:
+            pairs.append((business, span))
+    return pairs
 
 
 def in_their_tables(spans: list[Span]) -> list[Span]:

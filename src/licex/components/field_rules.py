@@ -153,8 +153,10 @@ class _BlockPatterns:
     @classmethod
     def of(cls, words: LabelWords) -> _BlockPatterns:
         token_re = re.compile(
-            rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?)"
-            rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?)"
+            rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?"
+            rf"|(?:{_cut_short(words, 'SERVICE_ITEM')})[ \t]*:)"
+            rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
+            rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             r"|(?P<bracket>\([^()\n]{1,80}\))"
@@ -164,6 +166,15 @@ class _BlockPatterns:
         business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
         label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
         return cls(token_re, label_re)
+
+def _cut_short(words: LabelWords, label: str) -> str:
+    """A regex alternation of the ends of a label's names that OCR may leave of it, at least two
+    characters (盖范围 and 范围 of 业务覆盖范围, whose first characters a seal or a table rule
+    took): read as the label where a colon follows, not as the start of its value."""
+    names = words.names_of(label)
+    ends = {name[cut:] for name in names for cut in range(1, len(name) - 1)} - set(names)
+    return "|".join(spaced(end) for end in sorted(ends, key=len, reverse=True)) or "(?!)"
+
 
 _RESTRICTION_BEFORE_RE = re.compile(_RESTRICTION + r"[ \t]*$")
 _SEE_ATTACHMENT_RE = re.compile(r"见\s*附\s*[页件表]|附\s*页")

@@ -54,15 +54,12 @@ def read_document_bytes(data: bytes, name: str, ocr: OcrMode = OcrMode.auto) -> 
 def _image_pages(data: bytes) -> list[PageContent]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
-    from .ocr import ocr_image
+    from .ocr import ocr_images
 
     try:
         image = Image.open(io.BytesIO(data))
         frames = [frame.copy() for frame in ImageSequence.Iterator(image)]  # a TIFF may hold pages
     except (UnidentifiedImageError, OSError) as exc:
         raise DocumentError(f"not a readable image ({exc})") from None
-    pages = []
-    for frame in frames:
-        glyphs, (width, height) = ocr_image(frame)
-        pages.append(PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs))
-    return pages
+    return [PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs)
+            for glyphs, (width, height) in ocr_images(frames, len(frames))]

@@ -7,6 +7,7 @@ out in PDF points with the origin at the page's top left, whichever way the page
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 
 from .geometry import Box, Glyph, PageContent, PageSize
@@ -26,21 +27,26 @@ class OcrMode(str, Enum):
 
 
 def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
-    """The glyphs and drawn cells of every page of the PDF `data`."""
+    """The glyphs and drawn cells of every page of the PDF `data`. The pages to OCR are read side
+    by side (`ocr.ocr_images`) as they are rendered here."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
     try:
-        pages = []
+        pages: list[PageContent | None] = []
+        to_read: list[int] = []
         for index in range(len(document)):
             page = document[index]
             width, height = page.get_size()
             glyphs = [] if ocr is OcrMode.always else _text_layer(page, height)
             if ocr is OcrMode.always or (ocr is OcrMode.auto and not _usable(glyphs)):
-                pages.append(_ocr_page(page))
+                to_read.append(index)
+                pages.append(None)
             else:
                 pages.append(PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height)))
             page.close()
+        for index, content in zip(to_read, _ocr_pages(document, to_read)):
+            pages[index] = content
         return pages
     finally:
         document.close()
@@ -116,14 +122,24 @@ def _cells(page, height: float) -> list[Box]:
 SCAN_COVER = 0.9
 
 
-def _ocr_page(page) -> PageContent:
-    """The page's scanned picture, or the page rendered at OCR_DPI, OCR'd; boxes in PDF points."""
-    from .ocr import ocr_image
+def _ocr_pages(document, indices: list[int]) -> Iterator[PageContent]:
+    """The pages `indices` of `document`, their scanned pictures or renders at OCR_DPI OCR'd side
+    by side (`ocr.ocr_images`); boxes in PDF points."""
+    from .ocr import ocr_images
 
-    image = _scanned_picture(page)
-    if image is None:
-        image = page.render(scale=OCR_DPI / 72).to_pil()
-    scale = image.width / page.get_width()
-    glyphs, (width, height) = ocr_image(image)
-    size = PageSize(width / scale, height / scale, "pt", "ocr")
-    return PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
+    scales: list[float] = []  # pixels a point of each page, as its image is taken
+
+    def images():
+        for index in indices:
+            page = document[index]
+            image = _scanned_picture(page)
+            if image is None:
+                image = page.render(scale=OCR_DPI / 72).to_pil()
+            scales.append(image.width / page.get_width())
+            page.close()
+            yield image
+
+    for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
+        scale = scales[i]  # the image of a page read is taken before it is read
+        size = PageSize(width / scale, height / scale, "pt", "ocr")
+        yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
