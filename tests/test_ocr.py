@@ -98,9 +98,10 @@ class _Recognizer:
         return [(f"w{image.shape[1]}", self.scores(image.shape[1])) for image in images], 0.0
 
 
-def test_a_long_line_is_read_narrowed_and_a_short_one_never_below_the_recognizers_input():
+def test_a_long_line_is_read_narrowed_and_a_short_one_never_below_the_recognizers_input(monkeypatch):
     numpy = pytest.importorskip("numpy")
     pytest.importorskip("cv2")
+    monkeypatch.setattr(ocr, "LINE_NARROWING", 0.7)
     recognizer = _Recognizer(lambda width: 0.99)
     long_line, short_line, middling = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 200, 400))
     read, _ = ocr.NarrowedLines(recognizer)([long_line, short_line, middling])
@@ -108,9 +109,10 @@ def test_a_long_line_is_read_narrowed_and_a_short_one_never_below_the_recognizer
     assert [text for text, _ in read] == ["w700", "w200", "w320"]
 
 
-def test_a_narrowed_line_read_with_a_low_score_is_read_again_at_full_width_and_the_better_kept():
+def test_a_narrowed_line_read_with_a_low_score_is_read_again_at_full_width_and_the_better_kept(monkeypatch):
     numpy = pytest.importorskip("numpy")
     pytest.importorskip("cv2")
+    monkeypatch.setattr(ocr, "LINE_NARROWING", 0.7)
     recognizer = _Recognizer(lambda width: {700: 0.80, 1000: 0.97, 1400: 0.99, 980: 0.60}.get(width, 0.5))
     worn, clean, worse_again = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 2000, 1400))
     read, _ = ocr.NarrowedLines(recognizer)([worn, clean, worse_again])
@@ -134,3 +136,30 @@ def test_the_detectors_input_is_rapidocrs_own_normalisation():
     own, _ = RapidOCR().text_det(pixels)
     ours, _ = ocr.engine().text_det(pixels)
     assert len(own) == 3 and numpy.array_equal(own, ours)
+
+
+def test_pages_are_read_side_by_side_one_engine_thread_each_in_their_order(monkeypatch):
+    import threading
+    import time
+
+    seen = []
+
+    def read(image, engine=None):
+        time.sleep(0.05 if image == 0 else 0.0)  # the first page takes longest: order is kept anyway
+        seen.append((image, engine, threading.current_thread().name))
+        return [image], (image, image)
+
+    monkeypatch.setattr(ocr, "ocr_image", read)
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: f"engine({threads})")
+    monkeypatch.setattr(ocr, "_cores", lambda: 2)
+    out = list(ocr.ocr_images(iter(range(5)), 5))
+    assert [glyphs for glyphs, _ in out] == [[0], [1], [2], [3], [4]]
+    assert {engine for _, engine, _ in seen} == {"engine(1)"}  # one onnxruntime thread a page
+    assert len({thread for _, _, thread in seen}) == 2
+    # one page alone, or one core: read in this thread with every core's engine
+    seen.clear()
+    assert [g for g, _ in ocr.ocr_images(iter([7]), 1)] == [[7]] and seen[0][1] is None
+    monkeypatch.setattr(ocr, "_cores", lambda: 1)
+    seen.clear()
+    list(ocr.ocr_images(iter([1, 2]), 2))
+    assert [engine for _, engine, _ in seen] == [None, None]

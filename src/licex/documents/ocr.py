@@ -8,12 +8,12 @@ and evidence boxes need. A skewed scan is straightened geometrically: the quadri
 rotated back by the page's median skew, so no second OCR pass is needed. A page turned by 90°
 (lines taller than wide) is turned upright and read again.
 
-Speed (a page is 0.4 s of detection and 0.5-1 s of recognition on one core): the pages of a
-document are read side by side, one a core (`ocr_images`); the recognizer reads lines narrowed
-(`NarrowedLines`); the detector's input is made by OpenCV (`BlobDetection`); onnxruntime keeps
-its buffers between runs (`_with_memory_arena`). Each changes no field read of 25 scanned
-licences (300-324, 130 pages, `licex evaluate training/model … --compare`), and together they
-took `licex bench --ocr-pages 20` from 0.62-0.74 to 0.88-1.02 pages/s on this project's 2-core VM.
+Speed (a page is about 0.4 s of detection and 0.7 s of recognition on two cores): the pages of
+a document are read side by side, one a core (`ocr_images`); the recognizer reads lines a little
+narrowed (`NarrowedLines`); the detector's input is made by OpenCV (`BlobDetection`);
+onnxruntime keeps its buffers between runs (`_with_memory_arena`). None changes a field read of
+25 scanned licences (300-324, 130 pages, `licex evaluate training/model … --compare`) or of
+the three real licences' scans; the README's Speed section has the figures.
 """
 
 from __future__ import annotations
@@ -50,12 +50,16 @@ RETRY_MARGIN = 0.5
 ENGINE_SETTINGS = {"rec_batch_num": 1}
 
 # The recognizer reads a line at this share of its width: its cost grows with the width, and
-# PP-OCRv4's recognizer reads a clean printed Chinese line as well narrowed. Over 16 clean scanned
-# pages (10,314 characters), 5 characters read otherwise at 0.7; at 0.5, 37 of 4,936 did
-# (2026-12-01). On 25 worn scans (licences 300-324) 0.6 lost an address that 0.7 kept. A worn line reads worse narrowed, so a narrowed line read with a score under
-# RECHECK_BELOW is read again at its full width, and the better-scored reading is kept. A line is
-# never narrowed below the recognizer's input width (320 x 48 px), to which it would be padded.
-LINE_NARROWING = 0.7
+# PP-OCRv4's recognizer reads a printed Chinese line nearly as well narrowed. On 10 clean scanned
+# pages (4,936 characters) 6 characters read otherwise at 0.85, 5 at 0.7, 37 at 0.5; recognition
+# took 13% less time at 0.85, 28% at 0.7 (2026-12-01). The scans of the three real licences
+# (corpus/documents/scanned, 14,373 characters) decide: at 0.7 a dense line lost characters
+# (你公司 read 公司, a clause label lost), at 0.8 one character went (虚假 read 假), at 0.85 none,
+# the few differences a variant (帐/账) or a misread put right (僵户/僵尸). A worn line reads
+# worse narrowed, so a narrowed line read with a score under RECHECK_BELOW is read again at its
+# full width, and the better-scored reading is kept. A line is never narrowed below the
+# recognizer's input width (320 x 48 px), to which it would be padded.
+LINE_NARROWING = 0.85
 RECHECK_BELOW = 0.95
 
 
@@ -81,7 +85,7 @@ def _with_memory_arena(model) -> None:
     """Rebuild the onnxruntime session of one of RapidOCR's models (its `OrtInferSession`) with
     onnxruntime's CPU memory arena, which RapidOCR switches off: a page's 30-40 recognizer runs
     then reuse their buffers instead of allocating each afresh. Over 16 scanned pages, 1.02 and
-    1.09 pages/s against 0.90 and 0.99 without (2026-12-01, alternating runs)."""
+    1.09 pages/s against 0.90 and 0.99 without (2026-12-01, alternating runs, lines at 0.7)."""
     import onnxruntime
 
     session = model.session
@@ -156,8 +160,9 @@ def ocr_images(images: Iterable["Image"], count: int) -> Iterator[tuple[list[Gly
     one a core, each model run on one thread: onnxruntime's threads share one page's runs less
     well than pages share the cores (the 20 scanned pages of `licex bench --ocr-pages 20`: 1.08
     and 1.11 pages/s side by side, 0.79 and 0.87 one after another on this project's 2-core VM,
-    2026-12-01, the same text). At most two pages a core are in memory, and the images are taken
-    from `images` in this thread (pdfium renders them, which only one thread may use)."""
+    2026-12-01, the same text; lines then read at 0.7 of their width). At most two pages a core
+    are in memory, and the images are taken from `images` in this thread (pdfium renders them,
+    which only one thread may use)."""
     threads = min(count, _cores())
     if threads < 2:
         yield from map(ocr_image, images)
