@@ -10,8 +10,8 @@ reported apart from the throughput, which counts only the processing loop. Three
   (pypdfium2, reading order), extracted with the rules and its evidence boxed on the page, as
   `licex extract` does (pages/s, documents/s);
 - scanned PDF: the same licences scanned (`licex.corpus.scan`), OCR'd with RapidOCR and
-  extracted with the rules (pages/s), in a process not pinned to a core: onnxruntime runs its
-  threads on every core, as in `licex extract`. OCR takes about a second a page, so this set
+  extracted with the rules (pages/s), in a process not pinned to a core: OCR reads a document's
+  pages on every core, as in `licex extract`. OCR takes about a second a page, so this set
   holds only the first few pages of the licences, the last licence cut to fit;
 - bundle: generated licences in one text file of a million characters (a due-diligence pack),
   read, split and extracted as `licex extract` does it (licex.extraction), for the rules and each
@@ -173,7 +173,7 @@ def _documents(folder: Path, page_source: str) -> Iterator[DocumentText]:
 def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
     """Measure one pipeline over one input in this process (call it in a fresh one): `spec` is
     `rules` or a model path/package; `input_kind` one of TEXT, TEXT_LAYER, SCANNED. A scan is
-    not pinned: OCR runs onnxruntime's threads on every core, as `licex extract` does."""
+    not pinned: OCR reads a document's pages on every core, as `licex extract` does."""
     if input_kind != SCANNED:
         _pin_to_one_core()
     from .documents.evidence import locate_record

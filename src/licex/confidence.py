@@ -24,9 +24,9 @@ from spacy.tokens import Doc
 
 from .analysis import analyse
 from .clauses import clause_gaps
+from .consistency import COMPONENT as CHECKS_COMPONENT
 from .hanzi import is_rare_ideograph
 from .reading import reading_grade, unknown_share
-from .consistency import COMPONENT as CHECKS_COMPONENT
 from .record import LicenseRecord, record_field
 
 # Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.

@@ -167,6 +167,7 @@ class _BlockPatterns:
         label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
         return cls(token_re, label_re)
 
+
 def _cut_short(words: LabelWords, label: str) -> str:
     """A regex alternation of the ends of a label's names that OCR may leave of it, at least two
     characters (盖范围 and 范围 of 业务覆盖范围, whose first characters a seal or a table rule
