@@ -118,3 +118,68 @@ def test_the_standard_wording_data_holds_the_generators_clauses():
     for index in range(5):
         text, _, _ = generate_one(doc_seed(2026, index))  # a seed the data was not built from
         assert unknown_share(text, Layout.of(text)) < 0.004
+
+
+@pytest.mark.parametrize("label, misread, printed, sign", [
+    ("LEGAL_REP", "环秀=", "邵秀兰", "symbol"),
+    ("ADDRESS", "“山东省淑英市兴山陈街l座", "山东省淑英市兴山陈街l座", "symbol"),
+    ("LEGAL_REP", "称红霞", "穆红霞", "surname"),
+    ("SIGNER", "议洁", "欧阳洁", "surname"),
+    ("ADDRESS", "山东省淑英市兴山陈街座", "北京市昌平区科技园区超前路5号4幢516室", "number"),
+    ("CAPITAL", "人民币壹元", "人民币壹仟万元", "capital"),
+    ("CAPITAL", "人民币过什贰佰万元", "人民币壹什贰佰万元", "amount"),
+    ("COVERAGE", "全国、青海、新疆17省(自治区、直辖市)", "北京、天津、上海3直辖市以及呼和浩特、银川2城市", "count"),
+    ("SERVICE_ITEM", "离岸呼", "不含固定网电话信息服务和互联网信息服务", "catalogue"),
+    ("SHAREHOLDER_ID", "91632801085EW0OXAJU", "91632801085EW0XAJU", "length"),
+])
+def test_a_misread_value_shows_its_sign_and_the_value_as_printed_none(label, misread, printed, sign):
+    from licex.values import misread_signs
+
+    assert sign in misread_signs(label, misread)
+    assert misread_signs(label, printed) == []
+
+
+def test_the_real_licences_values_show_no_sign_of_a_misread():
+    import json
+
+    from licex.labels import ENTITY_LABELS
+    from licex.values import misread_signs
+
+    annotations = Path(__file__).resolve().parent.parent / "corpus" / "annotations" / "real.jsonl"
+    checked = 0
+    for line in annotations.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        for start, end, label in row["label"]:
+            if label in ENTITY_LABELS:
+                assert misread_signs(label, row["text"][start:end]) == [], (label, row["text"][start:end])
+                checked += 1
+    assert checked > 50
+
+
+def test_a_value_with_a_sign_of_a_misread_is_no_surer_than_its_cap():
+    from licex.confidence import _weights
+
+    def sure(misread=()):
+        return confidence(features("legal_representative", "licex_field_rules", "agree", False, 0, 0, "",
+                                   "clean", misread))
+
+    caps = {name: round(cap, 3) for name, cap in _weights()["caps"].items()}  # confidence has 3 places
+    assert sure() > 0.9  # both sides read it from a clean text
+    assert sure(["surname"]) <= caps["misread=surname"] < 0.9
+    assert sure(["surname", "symbol"]) <= min(caps["misread=surname"], caps["misread=symbol"])
+
+
+def test_a_signs_cap_is_the_add_one_share_of_its_development_values_that_were_right():
+    pytest.importorskip("sklearn", reason="training/fit_confidence.py fits with scikit-learn")
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "training" / "fit_confidence.py"
+    spec = importlib.util.spec_from_file_location("fit_confidence", script)
+    fit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit)
+    rows = [["field=signer", "misread=surname"], ["field=signer", "misread=surname"], ["field=signer"],
+            ["field=company_name", "misread=symbol"]]
+    caps = fit.sign_caps(rows, [0, 0, 1, 1])
+    assert caps["misread=surname"] == 0.25  # none of 2 right: 1/4
+    assert caps["misread=symbol"] == round(2 / 3, 4)  # 1 of 1 right
+    assert caps["misread=length"] == 0.5  # never seen: no evidence either way

@@ -5,7 +5,8 @@ or the record checks), whether the other side read the same value of its field (
 one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
 field, how well the whole text was read (the flags on the record, the gaps in the numbering of
 its clauses: `clause_gaps`, the share of the 特别规定事项's character pairs its standard wording
-never prints: licex.reading), and whether the value holds a rare ideograph. A logistic regression
+never prints: licex.reading), whether the value holds a rare ideograph, and its own signs of a
+misread (values.misread_signs: a stray symbol, a name with no common surname…). A logistic regression
 over those features, fit on development licences the model was never trained on
 (`training/fit_confidence.py`), turns them into the probability that the value is right; its
 weights are data (`data/confidence.json`), read once.
@@ -28,6 +29,7 @@ from .consistency import COMPONENT as CHECKS_COMPONENT
 from .hanzi import is_rare_ideograph
 from .reading import reading_grade, unknown_share
 from .record import LicenseRecord, record_field
+from .values import misread_signs
 
 # Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
@@ -36,13 +38,15 @@ RULE_COMPONENTS = frozenset({"licex_field_rules", CHECKS_COMPONENT})
 
 
 def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
-             clause_gaps: int | None, text: str = "", reading: str = "unknown") -> list[str]:
+             clause_gaps: int | None, text: str = "", reading: str = "unknown",
+             misread: Iterable[str] = ()) -> list[str]:
     """The named features of one value (one-hot: each name present is 1). How well the text as a
     whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
     clauses found), and how well the 特别规定事项's standard wording reads (licex.reading:
     `clean`, `fair`, `poor`, `unknown`). `text` is the value as printed: an ideograph outside the
-    3,755 common ones of GB 2312 is more often an OCR misread than a name's own."""
+    3,755 common ones of GB 2312 is more often an OCR misread than a name's own. `misread`: the
+    value's own signs of a misread (values.misread_signs: `symbol`, `surname`, `capital`, `count`…)."""
     source = "checks" if component == CHECKS_COMPONENT else "rules" if component in RULE_COMPONENTS else "model"
     names = [f"field={field}", f"source={source}", f"agreement={agreement or 'none'}",
              f"source={source}&agreement={agreement or 'none'}", f"record_flags={min(record_flags, 3)}",
@@ -51,6 +55,7 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
         names.append(f"reading={reading}&field={field}")
     if any(is_rare_ideograph(char) for char in text):
         names.append("rare_ideograph")
+    names.extend(f"misread={sign}" for sign in misread)
     if flagged:
         names.append("flagged")
     return names
@@ -60,15 +65,24 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     """The features of every filled field value of a Doc's record, by record path (clauses have
     none): what the record builder turns into `confidence`, and what the fit is fit on."""
     agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
+    labels = {(ent.start_char, ent.end_char): ent.label_ for ent in doc.ents}
     flagged = {record_field(flag.field) for flag in record.needs_review}
     analysis = analyse(doc)
     gaps = clause_gaps(analysis.clauses)
     reading = reading_grade(unknown_share(doc.text, analysis.layout))
     return {
         path: features(record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
-                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text, reading)
+                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text, reading,
+                       _misread_signs(labels.get((evidence[0].start, evidence[0].end)), "".join(e.text for e in evidence)))
         for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
     }
+
+
+def _misread_signs(label: str | None, text: str) -> list[str]:
+    """The signs of a misread in a value's printed parts, joined (a coverage continued on the
+    next line), read as its first entity's label (none for a value no entity gave: the record
+    checks')."""
+    return [] if label is None else misread_signs(label, text)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +91,11 @@ def _weights() -> dict[str, Any]:
 
 
 def confidence(names: Iterable[str]) -> float:
-    """The fitted probability that a value with these features is right, rounded to 3 places."""
+    """The fitted probability that a value with these features is right, rounded to 3 places; a
+    value with a sign of a misread (`misread=…`) no more than such values were right in the fit
+    (its cap)."""
     fitted = _weights()
+    names = list(names)
     score = fitted["intercept"] + sum(fitted["weights"].get(name, 0.0) for name in names)
-    return round(1 / (1 + math.exp(-score)), 3)
+    caps = [fitted.get("caps", {}).get(name, 1.0) for name in names]
+    return round(min([1 / (1 + math.exp(-score)), *caps]), 3)

@@ -135,6 +135,17 @@ def parse_money(text: str | None) -> Money | None:
     return None
 
 
+def unread_in_amount(text: str) -> str:
+    """What of a printed amount, up to its first 元, parse_money reads nothing of: not a numeral,
+    a look-alike of one, a currency word, 元 or 整 (人民币过什贰佰万元 leaves 过, a misread it
+    could not repair)."""
+    t = re.sub(r"[\s,，]", "", nfkc(text))
+    t = t[:t.index("元") + 1] if "元" in t else t  # what follows is no longer the amount
+    for word, _ in _CURRENCIES:
+        t = t.replace(word, "")
+    return re.sub(rf"[{_NUMERALS}{_LOOKALIKE_CHARS}元整]", "", t)
+
+
 _PROVINCES = "".join(province.abbr for province in PROVINCES)
 _DASHES = r"\u2010-\u2015\u2212\ufe58\ufe63"  # the dashes a tool prints for a hyphen: – — ‒ ― −
 # What OCR and PDF tools leave of the hyphen between a code and its eight digits: a dash, a dot
