@@ -44,6 +44,7 @@ def _page_count(path) -> int:
         document.close()
 
 
+@pytest.mark.slow
 def test_a_text_layer_licence_is_read_and_extracted_in_its_own_process(tmp_path):
     text_layer, scanned, _ = write_bench_documents(tmp_path, documents=1, ocr_pages=0, seed=3)
     [pdf] = sorted(text_layer.glob("*.pdf"))
@@ -72,6 +73,7 @@ def test_the_scanned_set_holds_the_pages_asked_for_from_the_same_licences(tmp_pa
     assert texts[0] == texts[1] != texts[2]
 
 
+@pytest.mark.slow
 def test_a_bundle_is_one_file_of_generated_licences_extracted_as_licex_extract_does(tmp_path):
     bundle = write_bench_bundle(tmp_path / "bundle.txt", 10_000, seed=3)
     text = bundle.read_text("utf-8")
@@ -169,6 +171,7 @@ def test_the_command_measures_texts_and_a_bundle_per_pipeline(cli):
     assert rows[0]["documents"] == 3 and rows[1]["characters"] >= 20000 * 0.9
 
 
+@pytest.mark.slow
 def test_the_profile_times_each_step_of_the_pipeline_in_its_own_process(tmp_path):
     texts = write_bench_texts(tmp_path / "texts", 4, seed=5)
     reported = []
@@ -186,6 +189,7 @@ def test_the_profile_times_each_step_of_the_pipeline_in_its_own_process(tmp_path
     assert steps == [*result.seconds, "total"]
 
 
+@pytest.mark.slow
 def test_the_command_prints_the_profile_beside_the_throughput(cli, tmp_path):
     import json
 

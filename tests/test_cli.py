@@ -22,6 +22,7 @@ def jsonl(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_the_command_runs_as_a_process(tmp_path):
     """The one subprocess test: `python -m licex.cli` starts, extracts, writes and exits 0."""
     out = tmp_path / "pred.jsonl"

@@ -52,6 +52,7 @@ def extract_alone(cli, folder: Path, out: Path, *options: str) -> tuple[bytes, l
     return out.read_bytes(), errors
 
 
+@pytest.mark.slow
 def test_a_local_cluster_writes_the_records_of_licex_extract(client, licences, tmp_path, cli):
     expected, expected_errors = extract_alone(cli, licences, tmp_path / "alone.jsonl", "--rules-only")
     before = client.run(lambda: worker_pipeline.cache_info())
@@ -67,6 +68,7 @@ def test_a_local_cluster_writes_the_records_of_licex_extract(client, licences, t
     assert sum(after[w].hits + after[w].misses - before[w].hits - before[w].misses for w in after) == 7
 
 
+@pytest.mark.slow
 def test_a_run_again_leaves_no_partition_of_the_earlier_run(client, licences, tmp_path):
     out = tmp_path / "out"
     first = extract_on_cluster(client, [str(licences)], out, spec=None, partition_size=2)
@@ -77,6 +79,7 @@ def test_a_run_again_leaves_no_partition_of_the_earlier_run(client, licences, tm
     assert concatenated(out) == whole
 
 
+@pytest.mark.slow
 def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="lies inside the input folder"):
         extract_on_cluster(client, [str(licences)], licences / "out", spec=None)
@@ -89,6 +92,7 @@ def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, t
         f"{tmp_path / 'missing'}: no such file or folder", "<stdin>: cannot be read on a cluster; save it to a file"]
 
 
+@pytest.mark.slow
 def test_a_pipeline_no_worker_can_load_fails_each_partition_in_one_line(client, licences, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -110,6 +114,7 @@ def test_partitions_are_runs_of_consecutive_inputs():
         partitions(sources, 0)
 
 
+@pytest.mark.slow
 def test_the_readme_recipe_runs_as_written_and_writes_the_records_of_licex_extract(tmp_path, monkeypatch, cli):
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme[readme.index("\n## On a cluster"):readme.index("\n## ", readme.index("\n## On a cluster") + 1)]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
+import pytest
 from spacy.language import Language
 
 from licex import pipeline
@@ -40,6 +41,7 @@ def test_every_licex_registered_function_is_an_entry_point():
     assert result.stdout.strip() == "True"  # loaded by the entry points, not by an import here
 
 
+@pytest.mark.slow
 def test_saved_pipeline_loads_in_a_process_that_never_imports_licex(tmp_path):
     pipeline.rules_pipeline().to_disk(tmp_path / "nlp")
     code = (

@@ -335,6 +335,7 @@ def test_a_json_server_that_is_not_doccano(body, found):
                                    f"doccano 1.8 server ({found})"]
 
 
+@pytest.mark.slow
 def test_stdin_closed_is_one_line():
     # The one subprocess test: only a real process can start with its stdin closed.
     result = subprocess.run([sys.executable, "-m", "licex.cli", "extract", "-", "--rules-only"],

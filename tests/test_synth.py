@@ -73,6 +73,7 @@ print(hashlib.sha256("\\n".join(parts).encode("utf-8")).hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_randomisation():
     """No set or dict order reaches the output: two PYTHONHASHSEEDs give the same documents."""
     digests = set()

@@ -49,6 +49,7 @@ def test_there_are_at_least_three_designs_with_different_front_pages_and_orienta
     assert any(d["signature"] for d in chosen) and any(d["seal"]["over"] == "fields" for d in chosen)
 
 
+@pytest.mark.slow
 def test_every_design_prints_every_value_and_clause_where_alignment_finds_it(real_licences, typeset_in_every_design):
     pypdfium2 = get_tool("pypdfium2")
     for annotated, record in real_licences:
@@ -61,6 +62,7 @@ def test_every_design_prints_every_value_and_clause_where_alignment_finds_it(rea
             assert len(result.clauses) == len(clauses)
 
 
+@pytest.mark.slow
 def test_the_real_licences_typeset_in_every_design_give_their_gold_records(rules_nlp, real_licences,
                                                                             typeset_in_every_design):
     for design in designs():
@@ -96,11 +98,11 @@ def _installed(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["pdftotext", "pdftotext-layout"])
-def test_poppler_reads_a_typeset_licence_and_alignment_finds_all_of_it(name, real_licences, typeset_in_every_design):
+def test_poppler_reads_a_typeset_licence_and_alignment_finds_all_of_it(name, real_licences):
     _installed(name)
     annotated, record = real_licences[1]
     printed = printed_licence(annotated, record)
-    text = get_tool(name).run(typeset_in_every_design[(str(annotated.id), "table_front")])
+    text = get_tool(name).run(typeset(printed, "table_front"))  # one design: the fixture typesets them all
     result = align(text, printed.printed_values(), list(zip((l for *_, l in sorted(annotated.clauses)), printed.clauses)))
     assert result.missing == []
 
@@ -137,6 +139,7 @@ def test_the_tool_corpus_is_written_in_batches_recorded_in_the_manifest(tmp_path
     assert read_annotation_dir(tmp_path / "again")[0].text == first.text and again[0].documents == 1
 
 
+@pytest.mark.slow
 def test_a_second_run_does_only_what_is_missing(tmp_path):
     _corpus(tmp_path, 3)
     kept = tmp_path / "pypdfium2" / "batch-00000.jsonl"

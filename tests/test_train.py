@@ -73,6 +73,7 @@ def test_corpora_with_a_shared_id_are_refused_before_training(tmp_path):
     assert not (tmp_path / "all.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_evaluate_only_scores_the_trained_model_again_on_its_own_dev_and_real_sets(tmp_path, cli):
     """After the rules change, `licex train --evaluate-only` re-scores a model on the split it was
     trained with, per set (a tool's dev texts apart), without training."""

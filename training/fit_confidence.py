@@ -7,7 +7,7 @@ TRAINING_DIR is a `licex train` output: its model is run over its development sp
 scored right or wrong against the licence's gold record (licex.evaluation.records.value_correct),
 and a logistic regression over the values' features (licex.confidence.features) is fit to that,
 its regularisation chosen by cross-validation; a value with a sign of a misread is capped at
-the share of such values that were right. The weights and caps are written as data for the
+the share of such values that were right. The weights and the cap are written as data for the
 record builder to read.
 """
 
@@ -29,7 +29,6 @@ from licex.evaluation.records import field_of, value_correct
 from licex.inputs import atomic_write_text
 from licex.pipeline import load_pipeline
 from licex.record import LicenseRecord
-from licex.values import MISREAD_SIGNS
 
 
 CV_FOLDS = 5
@@ -71,22 +70,20 @@ def main() -> None:
                    "right": sum(right), "C": float(numpy.ravel(fitted.C_)[0])},
         "intercept": round(float(fitted.intercept_[0]), 4),
         "weights": weights,
-        "caps": sign_caps(rows, right),
+        "misread_cap": misread_cap(rows, right),
     }
     atomic_write_text(args.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     print(f"{args.output}: fit on {len(rows)} values of {len(examples)} development licences ({sum(right)} right)")
 
 
-def sign_caps(rows: list[list[str]], right: list[int]) -> dict[str, float]:
-    """The most confidence a value with a misread sign (values.misread_signs) gets: the share of
-    the development values bearing that sign that were right, add-one smoothed. A sign is seen
-    on few values and nearly always on wrong ones; the regularised additive fit weighs it too
-    little against a value's other features (both sides agreeing, a clean text)."""
-    caps = {}
-    for name in (f"misread={sign}" for sign in MISREAD_SIGNS):  # one never seen: 1/2
-        bearing = [r for row, r in zip(rows, right) if name in row]
-        caps[name] = round((sum(bearing) + 1) / (len(bearing) + 2), 4)
-    return caps
+def misread_cap(rows: list[list[str]], right: list[int]) -> float:
+    """The most confidence a value with a sign of a misread (values.misread_signs) gets: the
+    share of the development values with any sign that were right, add-one smoothed. A sign is
+    seen on few values and nearly always on wrong ones; the regularised additive fit weighs it
+    too little against a value's other features (both sides agreeing, a clean text). The signs
+    are pooled: each alone is seen too seldom to say how far it can be trusted."""
+    signed = [r for row, r in zip(rows, right) if any(name.startswith("misread=") for name in row)]
+    return round((sum(signed) + 1) / (len(signed) + 2), 4)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,8 @@ BUSINESS_TYPES: dict[str, BusinessType] = {
 def business_by_name() -> dict[str, BusinessType]:
     """Every printed name (name, alias or sub-service) mapped to its business type."""
     return {name: b for b in BUSINESS_TYPES.values() for name in b.names}
+
+
+def service_item_names() -> frozenset[str]:
+    """Every catalogue service item and sub-service, as a licence names it after 含, 不含 or 仅限."""
+    return frozenset(name for b in BUSINESS_TYPES.values() for name in (*b.service_items, *b.sub_services))

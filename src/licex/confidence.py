@@ -6,10 +6,11 @@ one (`disagree`) or nothing (`alone`, see field_rules), whether the record check
 field, how well the whole text was read (the flags on the record, the gaps in the numbering of
 its clauses: `clause_gaps`, the share of the 特别规定事项's character pairs its standard wording
 never prints: licex.reading), whether the value holds a rare ideograph, and its own signs of a
-misread (values.misread_signs: a stray symbol, a name with no common surname…). A logistic regression
-over those features, fit on development licences the model was never trained on
-(`training/fit_confidence.py`), turns them into the probability that the value is right; its
-weights are data (`data/confidence.json`), read once.
+misread (values.misread_signs: a stray symbol, a name with no common surname…). A logistic
+regression over those features, fit on development licences the model was never trained on
+(`training/fit_confidence.py`), turns them into the probability that the value is right, and a
+value with a sign of a misread gets no more than such values were right; the weights and that
+cap are data (`data/confidence.json`), read once.
 """
 
 from __future__ import annotations
@@ -70,19 +71,18 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     analysis = analyse(doc)
     gaps = clause_gaps(analysis.clauses)
     reading = reading_grade(unknown_share(doc.text, analysis.layout))
-    return {
-        path: features(record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
-                       record_field(path) in flagged, len(record.needs_review), gaps, evidence[0].text, reading,
-                       _misread_signs(labels.get((evidence[0].start, evidence[0].end)), "".join(e.text for e in evidence)))
-        for path, evidence in record.evidence.items() if evidence and not path.startswith("clauses")
-    }
-
-
-def _misread_signs(label: str | None, text: str) -> list[str]:
-    """The signs of a misread in a value's printed parts, joined (a coverage continued on the
-    next line), read as its first entity's label (none for a value no entity gave: the record
-    checks')."""
-    return [] if label is None else misread_signs(label, text)
+    features_of = {}
+    for path, evidence in record.evidence.items():
+        if not evidence or path.startswith("clauses"):
+            continue
+        # the value's printed parts as the rules read them (a coverage continued on the next line)
+        printed = "".join(analysis.layout.view.read(e.start, e.end) for e in evidence)
+        label = labels.get((evidence[0].start, evidence[0].end))  # none where the record checks gave it
+        features_of[path] = features(
+            record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
+            record_field(path) in flagged, len(record.needs_review), gaps, printed, reading,
+            misread_signs(label, printed) if label is not None else [])
+    return features_of
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +93,11 @@ def _weights() -> dict[str, Any]:
 def confidence(names: Iterable[str]) -> float:
     """The fitted probability that a value with these features is right, rounded to 3 places; a
     value with a sign of a misread (`misread=…`) no more than such values were right in the fit
-    (its cap)."""
+    (`misread_cap`)."""
     fitted = _weights()
     names = list(names)
     score = fitted["intercept"] + sum(fitted["weights"].get(name, 0.0) for name in names)
-    caps = [fitted.get("caps", {}).get(name, 1.0) for name in names]
-    return round(min([1 / (1 + math.exp(-score)), *caps]), 3)
+    probability = 1 / (1 + math.exp(-score))
+    if any(name.startswith("misread=") for name in names):
+        probability = min(probability, fitted.get("misread_cap", 1.0))  # none before a first fit
+    return round(probability, 3)

@@ -125,7 +125,7 @@ def parse_money(text: str | None) -> Money | None:
     The currency is the first currency word present, CNY when none is. The amount is the first
     numeral run cn2an can read; its "smart" mode reads digits, 万/亿 units and 大写 alike.
     """
-    t = re.sub(r"[\s,]", "", nfkc(text))  # OCR spaces and thousands separators
+    t = _amount_text(text)
     t = _DAMAGED_AMOUNT_RE.sub(lambda m: _repaired_amount(m[0]), t)
     currency = next((code for word, code in _CURRENCIES if word in t), "CNY")
     for m in _AMOUNT_RE.finditer(t):
@@ -136,14 +136,24 @@ def parse_money(text: str | None) -> Money | None:
 
 
 def unread_in_amount(text: str) -> str:
-    """What of a printed amount, up to its first 元, parse_money reads nothing of: not a numeral,
-    a look-alike of one, a currency word, 元 or 整 (人民币过什贰佰万元 leaves 过, a misread it
-    could not repair)."""
-    t = re.sub(r"[\s,，]", "", nfkc(text))
-    t = t[:t.index("元") + 1] if "元" in t else t  # what follows is no longer the amount
-    for word, _ in _CURRENCIES:
+    """What of a printed amount, up to its first 元 (or 圆), parse_money reads nothing of: not a
+    numeral, a look-alike of one, a currency word or mark, 元, 圆 or 整 (人民币过什贰佰万元
+    leaves 过, a misread it could not repair)."""
+    t = _amount_text(text)
+    t = re.split(r"(?<=[元圆])", t, maxsplit=1)[0]  # what follows is no longer the amount
+    for word in (*(word for word, _ in _CURRENCIES), *_AMOUNT_MARKS):
         t = t.replace(word, "")
-    return re.sub(rf"[{_NUMERALS}{_LOOKALIKE_CHARS}元整]", "", t)
+    return re.sub(rf"[{_NUMERALS}{_LOOKALIKE_CHARS}元圆整]", "", t)
+
+
+# What an amount prints beside its numerals and currency word: RMB or ¥ for 人民币, the note
+# that the numerals are the formal ones.
+_AMOUNT_MARKS = ("RMB", "¥", "(大写)", "(小写)", "大写", "小写")
+
+
+def _amount_text(text: str) -> str:
+    """An amount as parse_money reads it: without OCR's spaces and thousands separators."""
+    return re.sub(r"[\s,]", "", nfkc(text))
 
 
 _PROVINCES = "".join(province.abbr for province in PROVINCES)

@@ -287,48 +287,53 @@ def plausible(label: str, value: Any) -> bool:
 # -- signs of a misread value -----------------------------------------------------------------------
 
 # The fields whose values print only words, places and a few marks (value_forms' value_symbols):
-# a quote, bracket or = in one is a tool's debris. A website's name may print anything.
+# a quote, square bracket or = in one is a tool's debris. A website's name may print anything.
 _PLAIN_LABELS = frozenset({"COMPANY", "LEGAL_REP", "SIGNER", "ADDRESS", "COVERAGE", "SERVER_LOCATION",
                            "ACCESS_PROVIDER", "SHAREHOLDER"})
-_PERSON_LABELS = frozenset({"LEGAL_REP", "SIGNER", "SHAREHOLDER"})
-_HAN_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}")  # a Han name (a name with · is not one: no surname)
-_GROUP_JOINERS_RE = re.compile(r"以及|；|;")  # not 和 or 及: 呼和浩特, 普及
+# A person's name of two or three Han characters starts with a surname; a longer one may be a
+# name with no surname (扎西次仁, 山田太郎), and a shareholder may be a company.
+_SURNAMED_LABELS = frozenset({"LEGAL_REP", "SIGNER"})
+_SURNAMED_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# Before a coverage group's places: what joins it to the group before (以及, or a list mark
+# where a tool's ; became one).
+_GROUP_JOINER_RE = re.compile(r"^(?:以及|及|和|、)")
 
-
-# The signs misread_signs gives, in the order it checks them.
+# The signs misread_signs gives (a test checks that each is given).
 MISREAD_SIGNS = ("symbol", "surname", "number", "capital", "amount", "count", "catalogue", "length")
 
 
 def misread_signs(label: str, text: str) -> list[str]:
     """Signs that the text of a value of `label`, plausible as its value may be, was misread:
-    a symbol no value of its field prints (`symbol`); a person's Han name that starts with no
-    common surname (`surname`); an address's numbered part (号, 室, 座) with no number before it
-    (`number`); a registered capital below what a licensee must hold (`capital`), or printed
-    with characters that are no numerals (`amount`: 人民币过什贰佰万元); a counted coverage list
-    that lists another number of places (`count`); a service item the catalogue does not name
-    (`catalogue`); an identity or credit code a character longer or shorter than the 18 of one
-    (`length`). What a value may look like is data (data/value_forms.json). The signs lower the
-    value's confidence (licex.confidence); unlike `plausible` they steer no choice between the
-    model's and the rules' readings, whose fit never saw them."""
+    a symbol no value of its field prints (`symbol`); a person's name of two or three Han
+    characters that starts with no common surname (`surname`); an address's numbered part
+    (号, 座, 栋, 幢) with no number or letter before it (`number`); a registered capital below
+    what a licensee must hold (`capital`), or printed with a character that is no numeral
+    (`amount`: 人民币过什贰佰万元); a counted coverage list that lists another number of places
+    (`count`); a service item the catalogue does not name (`catalogue`); an identity or credit
+    code a character longer or shorter than the 18 of one (`length`). `text` is the value as the
+    rules read it (layout.TextView). What a value may look like is data (data/value_forms.json).
+    The signs lower the value's confidence (licex.confidence); unlike `plausible` they steer no
+    choice between the model's and the rules' readings, whose fit never saw them."""
     value = read_value(label, text)
     if value is None:
         return []
     forms = value_forms()
     signs = []
-    if label in _PLAIN_LABELS and isinstance(value, str) and _odd_symbol(value, forms["value_symbols"]):
+    if label in _PLAIN_LABELS and isinstance(value, str) and any(
+            unicodedata.category(char)[0] in "PS" and char not in forms["value_symbols"] for char in value):
         signs.append("symbol")
-    if label in _PERSON_LABELS and isinstance(value, str) and _HAN_NAME_RE.fullmatch(value) and not (
+    if label in _SURNAMED_LABELS and isinstance(value, str) and _SURNAMED_NAME_RE.fullmatch(value) and not (
             value[0] in forms["surnames"] or value[:2] in forms["compound_surnames"]):
         signs.append("surname")
-    if label == "ADDRESS" and isinstance(value, str) and _unnumbered(value, forms["numbered_address_words"]):
+    if label == "ADDRESS" and isinstance(value, str) and _unnumbered_re(tuple(forms["numbered_address_words"])).search(value):
         signs.append("number")
     if label == "CAPITAL" and getattr(value, "currency", None) == "CNY" and value.amount < forms["capital_minimum_cny"]:
         signs.append("capital")
     if label == "CAPITAL" and unread_in_amount(text):
         signs.append("amount")
-    if label == "COVERAGE" and isinstance(value, str) and _miscounted(value, forms["counted_units"]):
+    if label == "COVERAGE" and isinstance(value, str) and _miscounted(value, tuple(forms["counted_units"])):
         signs.append("count")
-    if label == "SERVICE_ITEM" and isinstance(value, str) and not _catalogued(value):
+    if label == "SERVICE_ITEM" and isinstance(value, str) and not _catalogue_item_re().fullmatch(value.replace(" ", "")):
         signs.append("catalogue")
     if label == "SHAREHOLDER_ID" and isinstance(value, str) and value.isalnum() and (
             len(value) in forms["miscounted_id_lengths"]):
@@ -336,45 +341,33 @@ def misread_signs(label: str, text: str) -> list[str]:
     return signs
 
 
-def _odd_symbol(text: str, allowed: str) -> bool:
-    return any(unicodedata.category(char)[0] in "PS" and char not in allowed for char in text)
-
-
-def _unnumbered(address: str, words: list[str]) -> bool:
-    return bool(_unnumbered_re(tuple(words)).search(address))
-
-
 @lru_cache(maxsize=4)
 def _unnumbered_re(words: tuple[str, ...]) -> re.Pattern:
-    """A numbered part of an address (5号, 516室, A座) with no number or letter before it."""
-    number = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ一二三四五六七八九十百千零〇两甲乙丙丁东西南北中#-"
+    """A numbered part of an address (5号, A座) with no number or letter before it."""
+    number = "0-9A-Za-z一二三四五六七八九十百千零〇两甲乙丙丁东西南北中#-"
     return re.compile(rf"(?:^|[^{number}])(?:{'|'.join(map(re.escape, words))})")
 
 
-# A service item as printed: what it restricts (含, 不含, 仅限) and one or two catalogue items.
-_ITEM_PREFIX_RE = re.compile(r"^(?:不含|仅限|含)")
-_ITEM_JOINER_RE = re.compile(r"和|、|及")
-
-
-def _catalogued(item: str) -> bool:
-    known = _catalogue_items()
-    parts = _ITEM_JOINER_RE.split(_ITEM_PREFIX_RE.sub("", item.replace(" ", "")))
-    return item.replace(" ", "") in known or all(part in known for part in parts)
-
-
 @lru_cache(maxsize=1)
-def _catalogue_items() -> frozenset[str]:
-    from .catalogue import BUSINESS_TYPES
+def _catalogue_item_re() -> re.Pattern:
+    """A service item as printed: 含, 不含 or 仅限, then catalogue items joined by 和, 及 or 、 (an
+    item's own 和 is part of it: 信息发布平台和递送服务), each perhaps ending in 业务 as older
+    licences print them (互联网信息服务业务)."""
+    from .catalogue import service_item_names
 
-    return frozenset(name for b in BUSINESS_TYPES.values() for name in (*b.service_items, *b.sub_services))
+    names = sorted(service_item_names(), key=len, reverse=True)  # the longest first: 和 inside one
+    item = "(?:" + "|".join(re.escape(name.removesuffix("业务")) for name in names) + ")(?:业务)?"
+    return re.compile(rf"(?:不含|仅限|含)?{item}(?:[和及、]{item})*")
 
 
-def _miscounted(coverage: str, units: list[str]) -> bool:
-    """Whether a group of the coverage counts its places otherwise than it lists them."""
-    group_re = _counted_group_re(tuple(units))
-    for group in _GROUP_JOINERS_RE.split(coverage):
-        match = group_re.match(group.strip())
-        if match is not None and int(match["count"].replace(" ", "")) != len(match["places"].split(LIST_MARK)):
+def _miscounted(coverage: str, units: tuple[str, ...]) -> bool:
+    """Whether a group of the coverage counts its places otherwise than it lists them (全国31个
+    省 and 北京、上海等31省 list none or some of them)."""
+    for group in _counted_group_re(units).finditer(coverage):
+        places = _GROUP_JOINER_RE.sub("", group["places"])
+        if places == "全国" or places.endswith("等"):
+            continue
+        if int(group["count"].replace(" ", "")) != len(places.split(LIST_MARK)):
             return True
     return False
 
@@ -383,4 +376,4 @@ def _miscounted(coverage: str, units: list[str]) -> bool:
 def _counted_group_re(units: tuple[str, ...]) -> re.Pattern:
     """One counted group of a coverage list: places, then how many (a digit a tool split off
     stays in the count: 新疆11 2省 counts 112), then what they are (北京、上海2直辖市)."""
-    return re.compile(rf"(?P<places>[^\d]+?)(?P<count>\d[\d ]*)\s*(?P<unit>{'|'.join(map(re.escape, units))})")
+    return re.compile(rf"(?P<places>[^\d]+?)(?P<count>\d[\d ]*)\s*(?:{'|'.join(map(re.escape, units))})")
