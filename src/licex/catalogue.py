@@ -30,6 +30,11 @@ class BusinessType:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases, *self.sub_services)
 
+    @property
+    def item_names(self) -> tuple[str, ...]:
+        """What a licence may name as a service item of this type: its service items and sub-services."""
+        return (*self.service_items, *self.sub_services)
+
 
 BUSINESS_TYPES: dict[str, BusinessType] = {
     b.code: b
@@ -62,4 +67,4 @@ def business_by_name() -> dict[str, BusinessType]:
 
 def service_item_names() -> frozenset[str]:
     """Every catalogue service item and sub-service, as a licence names it after 含, 不含 or 仅限."""
-    return frozenset(name for b in BUSINESS_TYPES.values() for name in (*b.service_items, *b.sub_services))
+    return frozenset(name for b in BUSINESS_TYPES.values() for name in b.item_names)

@@ -65,8 +65,7 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
 def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     """The features of every filled field value of a Doc's record, by record path (clauses have
     none): what the record builder turns into `confidence`, and what the fit is fit on."""
-    agreement = {(ent.start_char, ent.end_char): ent._.licex_agreement for ent in doc.ents}
-    labels = {(ent.start_char, ent.end_char): ent.label_ for ent in doc.ents}
+    ents = {(ent.start_char, ent.end_char): ent for ent in doc.ents}
     flagged = {record_field(flag.field) for flag in record.needs_review}
     analysis = analyse(doc)
     gaps = clause_gaps(analysis.clauses)
@@ -77,11 +76,11 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
             continue
         # the value's printed parts as the rules read them (a coverage continued on the next line)
         printed = "".join(analysis.layout.view.read(e.start, e.end) for e in evidence)
-        label = labels.get((evidence[0].start, evidence[0].end))  # none where the record checks gave it
+        ent = ents.get((evidence[0].start, evidence[0].end))  # none where the record checks gave it
         features_of[path] = features(
-            record_field(path), evidence[0].component, agreement.get((evidence[0].start, evidence[0].end)),
+            record_field(path), evidence[0].component, ent._.licex_agreement if ent is not None else None,
             record_field(path) in flagged, len(record.needs_review), gaps, printed, reading,
-            misread_signs(label, printed) if label is not None else [])
+            misread_signs(ent.label_, printed) if ent is not None else [])
     return features_of
 
 

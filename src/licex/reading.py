@@ -12,11 +12,11 @@ misread name (粱起 for 梁起) from a printed one. The confidence of the recor
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 
 from .layout import Layout
+from .text import without_whitespace
 
 # Reading grades by the share of unknown pairs in the clause lines. On the development licences
 # (2026-12-01, these pairs): the generator's own texts 0–0.0031, pdftotext and pypdfium2 0–0.0036
@@ -37,11 +37,8 @@ def known_pairs() -> frozenset[str]:
 
 def character_pairs(segment: str) -> list[str]:
     """The pairs of adjacent characters of a stretch of text, whitespace left out."""
-    compact = _WHITESPACE_RE.sub("", segment)
+    compact = without_whitespace(segment)
     return [compact[i:i + 2] for i in range(len(compact) - 1)]
-
-
-_WHITESPACE_RE = re.compile(r"\s+")
 
 
 def unknown_share(text: str, layout: Layout) -> float | None:

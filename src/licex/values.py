@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .catalogue import service_item_names
 from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
 from .normalize import (
     LICENSE_NO_RE,
@@ -353,8 +354,6 @@ def _catalogue_item_re() -> re.Pattern:
     """A service item as printed: 含, 不含 or 仅限, then catalogue items joined by 和, 及 or 、 (an
     item's own 和 is part of it: 信息发布平台和递送服务), each perhaps ending in 业务 as older
     licences print them (互联网信息服务业务)."""
-    from .catalogue import service_item_names
-
     names = sorted(service_item_names(), key=len, reverse=True)  # the longest first: 和 inside one
     item = "(?:" + "|".join(re.escape(name.removesuffix("业务")) for name in names) + ")(?:业务)?"
     return re.compile(rf"(?:不含|仅限|含)?{item}(?:[和及、]{item})*")

@@ -117,7 +117,7 @@ def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str
     for code, item_sets in sets.items():
         if code not in BUSINESS_TYPES:
             raise ValueError(f"synth_content.json: service_item_sets names unknown business type {code!r}")
-        known = set(BUSINESS_TYPES[code].service_items) | set(BUSINESS_TYPES[code].sub_services)
+        known = set(BUSINESS_TYPES[code].item_names)
         for items in item_sets:
             for item in items:
                 bare = _RESTRICTION_RE.sub("", item, count=1)
