@@ -71,7 +71,9 @@ def test_rapidocr_reads_a_page_with_the_network_off():
         import socket
         def refuse(*args, **kwargs):
             raise OSError("network is off in this test")
-        socket.socket = refuse
+        class Refusing(socket.socket):  # a class still, as ssl subclasses it when imported
+            connect = connect_ex = sendto = refuse
+        socket.socket = Refusing
         socket.create_connection = refuse
         from PIL import Image, ImageDraw
         from licex.documents.ocr import ocr_image
@@ -91,10 +93,11 @@ class _Recognizer:
     rec_image_shape = [3, 48, 320]
 
     def __init__(self, scores):
-        self.scores, self.widths = scores, []
+        self.scores, self.widths, self.images = scores, [], []
 
     def __call__(self, images, return_word_box=False):
         self.widths.append([image.shape[1] for image in images])
+        self.images.append(images)
         return [(f"w{image.shape[1]}", self.scores(image.shape[1])) for image in images], 0.0
 
 
@@ -105,21 +108,38 @@ def test_a_long_line_is_read_narrowed_and_a_short_one_never_below_the_recognizer
     recognizer = _Recognizer(lambda width: 0.99)
     long_line, short_line, middling = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 200, 400))
     read, _ = ocr.NarrowedLines(recognizer)([long_line, short_line, middling])
-    assert recognizer.widths == [[700, 200, 320]]  # 0.7 of 1000; 200 as is; 400 only down to 320
-    assert [text for text, _ in read] == ["w700", "w200", "w320"]
+    # 0.7 of 1000 is 700, read at 704 (a multiple of 32); 200 as is; 400 only down to 320
+    assert recognizer.widths == [[704, 200, 320]]
+    assert [text for text, _ in read] == ["w704", "w200", "w320"]
+
+
+def test_a_line_goes_to_the_recognizer_at_its_height_and_a_width_of_few_shapes():
+    """The recognizer gets a line at its 48-pixel height and a width that is a multiple of 32,
+    so that OpenVINO meets few input shapes (each new one costs it time and memory)."""
+    numpy = pytest.importorskip("numpy")
+    pytest.importorskip("cv2")
+    recognizer = _Recognizer(lambda width: 0.99)
+    lines = [numpy.zeros((h, w, 3), numpy.uint8) for h, w in ((25, 1000), (31, 1200), (60, 2911), (20, 150))]
+    ocr.NarrowedLines(recognizer)(lines)
+    shapes = [image.shape for image in recognizer.images[0]]
+    assert all(height == 48 for height, _, _ in shapes[:3])
+    assert [width for _, width, _ in shapes[:3]] == [1632, 1600, 1984]  # 48 * 0.85 * w / h, up to a multiple of 32
+    # at most the input width (320 x 48) once at its height: narrowed only down to that width's
+    # share (133 of 150), and left to RapidOCR, which pads it as ever
+    assert shapes[3] == (20, 133, 3)
 
 
 def test_a_narrowed_line_read_with_a_low_score_is_read_again_at_full_width_and_the_better_kept(monkeypatch):
     numpy = pytest.importorskip("numpy")
     pytest.importorskip("cv2")
     monkeypatch.setattr(ocr, "LINE_NARROWING", 0.7)
-    recognizer = _Recognizer(lambda width: {700: 0.80, 1000: 0.97, 1400: 0.99, 980: 0.60}.get(width, 0.5))
-    worn, clean, worse_again = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 2000, 1400))
+    recognizer = _Recognizer(lambda width: {704: 0.80, 1024: 0.97, 1408: 0.99, 1120: 0.60, 1600: 0.99}.get(width, 0.5))
+    worn, clean, worse_again = (numpy.zeros((48, w, 3), numpy.uint8) for w in (1000, 2000, 1600))
     read, _ = ocr.NarrowedLines(recognizer)([worn, clean, worse_again])
-    # 1000 -> 700 scores 0.80: read again at 1000 (0.97), kept; 2000 -> 1400 scores 0.99: once;
-    # 1400 -> 980 scores 0.60, again at 1400 scores 0.99
-    assert recognizer.widths == [[700, 1400, 980], [1000, 1400]]
-    assert [text for text, _ in read] == ["w1000", "w1400", "w1400"]
+    # 1000 -> 704 scores 0.80: read again at full width (1024) scores 0.97, kept; 2000 -> 1408
+    # scores 0.99: once; 1600 -> 1120 scores 0.60, again at 1600 scores 0.99
+    assert recognizer.widths == [[704, 1408, 1120], [1024, 1600]]
+    assert [text for text, _ in read] == ["w1024", "w1408", "w1600"]
 
 
 def test_the_detectors_input_is_rapidocrs_own_normalisation():
@@ -138,6 +158,33 @@ def test_the_detectors_input_is_rapidocrs_own_normalisation():
     assert len(own) == 3 and numpy.array_equal(own, ours)
 
 
+def test_openvino_runs_rapidocrs_models_as_onnxruntime_does():
+    """The models RapidOCR runs with onnxruntime, compiled by OpenVINO at full precision, give the
+    same outputs: a printed line reads the same, its character probabilities within 1e-4, and
+    the detector's map of the same page within 1e-4."""
+    pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
+    openvino = pytest.importorskip("openvino", reason='OCR needs the "ocr" extra')
+    numpy = pytest.importorskip("numpy")
+    from PIL import Image, ImageDraw
+    from rapidocr_onnxruntime import RapidOCR
+
+    own = RapidOCR()
+    line = Image.new("RGB", (640, 48), "white")
+    ImageDraw.Draw(line).text((8, 6), "B2-20190001 2021-06-22", fill="black", font_size=32)
+    line_blob = own.text_rec.resize_norm_img(numpy.asarray(line), 640 / 48)[numpy.newaxis]
+    page_blob = numpy.random.default_rng(0).standard_normal((1, 3, 256, 320)).astype(numpy.float32)
+    for session, blob in ((own.text_rec.session, line_blob), (own.text_det.infer, page_blob)):
+        expected = session(blob)[0]
+        compiled = ocr.OpenVinoModel(session, side_by_side=False)
+        assert compiled.compiled.get_property("INFERENCE_PRECISION_HINT") == openvino.Type.f32
+        got = compiled(blob)[0]
+        assert got.shape == expected.shape and numpy.abs(got - expected).max() < 1e-4
+    recognizer = own.text_rec
+    [(text, score)] = recognizer.postprocess_op(ocr.OpenVinoModel(recognizer.session, False)(line_blob)[0])
+    [(own_text, own_score)] = recognizer.postprocess_op(recognizer.session(line_blob)[0])
+    assert text == own_text and "20190001" in text and abs(score - own_score) < 1e-5
+
+
 def test_pages_are_read_side_by_side_one_engine_thread_each_in_their_order(monkeypatch):
     import threading
     import time
@@ -154,7 +201,7 @@ def test_pages_are_read_side_by_side_one_engine_thread_each_in_their_order(monke
     monkeypatch.setattr(ocr, "_cores", lambda: 2)
     out = list(ocr.ocr_images(iter(range(5)), 5))
     assert [glyphs for glyphs, _ in out] == [[0], [1], [2], [3], [4]]
-    assert {engine for _, engine, _ in seen} == {"engine(1)"}  # one onnxruntime thread a page
+    assert {engine for _, engine, _ in seen} == {"engine(1)"}  # one OpenVINO stream a page
     assert len({thread for _, _, thread in seen}) == 2
     # one page alone, or one core: read in this thread with every core's engine
     seen.clear()

@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 
 _SYNTH = {"faker": "faker"}
 _EVAL = {"scikit-learn": "sklearn", "matplotlib": "matplotlib"}
-_OCR = {"rapidocr-onnxruntime": "rapidocr_onnxruntime", "onnxruntime": "onnxruntime", "opencv-python": "cv2",
+_OCR = {"rapidocr-onnxruntime": "rapidocr_onnxruntime", "openvino": "openvino", "opencv-python": "cv2",
         "pillow": "PIL"}
 _RENDER = {"fpdf2": "fpdf", "noto-cjk-sans-otc": "noto_cjk_sans_otc", "pillow": "PIL"}
 # extra -> {distribution: its top-level module}; pyproject.toml declares the same (a test checks)

@@ -1,19 +1,20 @@
-"""Optical character recognition of page images with RapidOCR (PP-OCR models on onnxruntime).
+"""Optical character recognition of page images with RapidOCR's PP-OCR models, run by OpenVINO.
 
 The `rapidocr-onnxruntime` wheel ships its detection, angle-classification and recognition
-models, so nothing is downloaded at run time. RapidOCR returns one quadrilateral per detected
+models as ONNX files, so nothing is downloaded at run time; RapidOCR does the pre- and
+post-processing, and OpenVINO runs the models (`OpenVinoModel`). RapidOCR returns one quadrilateral per detected
 text line; a line is turned into glyphs by sharing its width among its characters (a Latin
 letter or digit takes about half the width of a Chinese character), which is what reading order
 and evidence boxes need. A skewed scan is straightened geometrically: the quadrilaterals are
 rotated back by the page's median skew, so no second OCR pass is needed. A page turned by 90°
 (lines taller than wide) is turned upright and read again.
 
-Speed (a page is about 0.4 s of detection and 0.7 s of recognition on two cores): the pages of
-a document are read side by side, one a core (`ocr_images`); the recognizer reads lines a little
-narrowed (`NarrowedLines`); the detector's input is made by OpenCV (`BlobDetection`);
-onnxruntime keeps its buffers between runs (`_with_memory_arena`). None changes a field read of
-25 scanned licences (300-324, 130 pages, `licex evaluate training/model … --compare`) or of
-the three real licences' scans; the README's Speed section has the figures.
+Speed: the models run by OpenVINO, about twice as fast as by onnxruntime on one thread, the
+same text; the pages of a document are read side by side, one a core (`ocr_images`); the
+recognizer reads lines a little narrowed, at widths of few shapes (`NarrowedLines`); the
+detector's input is made by OpenCV (`BlobDetection`). None changes a field read of 25 scanned
+licences (300-324, 130 pages, `licex evaluate training/model … --compare`) or of the three real
+licences' scans; the README's Speed section has the figures.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import threading
 import time
 import unicodedata
 from collections import deque
@@ -46,7 +48,9 @@ RETRY_MARGIN = 0.5
 # RapidOCR's settings where licex departs from its config.yaml. The recognizer reads one text line
 # a call: in batches of 6 lines (the default), padded to the widest, onnxruntime took 3.3-3.5 s a
 # page on this project's 2-core VM, one line at a time 0.8-1.0 s (2026-12-01; scans of generated
-# licences, 1241x1754 pixels, about 40 lines and 1,500 characters a page).
+# licences, 1241x1754 pixels, about 40 lines and 1,500 characters a page). With OpenVINO, batches
+# of 4 were no faster than one line (6 pages, one thread: 0.600 against 0.587 pages/s), of 8
+# slower (0.549), and both read some lines otherwise (the padding).
 ENGINE_SETTINGS = {"rec_batch_num": 1}
 
 # The recognizer reads a line at this share of its width: its cost grows with the width, and
@@ -61,38 +65,77 @@ ENGINE_SETTINGS = {"rec_batch_num": 1}
 # recognizer's input width (320 x 48 px), to which it would be padded.
 LINE_NARROWING = 0.85
 RECHECK_BELOW = 0.95
+# The recognizer reads a line at a width rounded up to a multiple of this (at its 48-pixel
+# height; never narrower than LINE_NARROWING makes it). OpenVINO prepares its kernels for each
+# input shape it meets: a shape it has met runs in 37 ms, a new one in 53 ms (a 1,200-pixel line,
+# one thread, 2026-12-01), and unrounded widths are nearly all new. Rounded to 32 the 20 bench
+# pages read at 1.05-1.07 pages/s instead of 0.94 (README, Speed). Rounded to the nearest
+# multiple instead of up, a narrowed line lost a character of a real licence's scan (a clause
+# heading's closing bracket, and with it the clause's label).
+WIDTH_STEP = 32
 
 
 @lru_cache(maxsize=2)
 def engine(threads: int = 0):
-    """The RapidOCR engine, loaded once per process (its models load in about half a second), its
-    recognizer reading narrowed lines. `threads`: onnxruntime's threads for each model run, 0 for
-    one a core (a page read alone), 1 where pages are read side by side (`ocr_images`)."""
+    """The RapidOCR engine, loaded once per process (its models load and compile in about a
+    second), its models run by OpenVINO, its recognizer reading narrowed lines. `threads`: 0 for a
+    page read alone on every core, 1 where pages are read side by side, one a core, each model run
+    on one thread (`ocr_images`)."""
     from ..extras import require
 
     require("ocr", "reading scans and images")
     from rapidocr_onnxruntime import RapidOCR
 
-    ocr = RapidOCR(**ENGINE_SETTINGS, **({"intra_op_num_threads": threads} if threads else {}))
-    for model in (ocr.text_det.infer, ocr.text_cls.infer, ocr.text_rec.session):
-        _with_memory_arena(model)
+    ocr = RapidOCR(**ENGINE_SETTINGS)
+    side_by_side = threads == 1
+    ocr.text_det.infer = OpenVinoModel(ocr.text_det.infer, side_by_side)
+    ocr.text_cls.infer = OpenVinoModel(ocr.text_cls.infer, side_by_side)
+    ocr.text_rec.session = OpenVinoModel(ocr.text_rec.session, side_by_side)
     ocr.text_det = BlobDetection(ocr.text_det)
     ocr.text_rec = NarrowedLines(ocr.text_rec)
     return ocr
 
 
-def _with_memory_arena(model) -> None:
-    """Rebuild the onnxruntime session of one of RapidOCR's models (its `OrtInferSession`) with
-    onnxruntime's CPU memory arena, which RapidOCR switches off: a page's 30-40 recognizer runs
-    then reuse their buffers instead of allocating each afresh. Over 16 scanned pages, 1.02 and
-    1.09 pages/s against 0.90 and 0.99 without (2026-12-01, alternating runs, lines at 0.7)."""
-    import onnxruntime
+class OpenVinoModel:
+    """One of RapidOCR's models (its onnxruntime `OrtInferSession`) run by OpenVINO instead: the
+    same ONNX file, compiled for the CPU at full (f32) precision, called as RapidOCR calls the
+    session. On the 20 scanned pages of `licex bench --ocr-pages 20` OpenVINO read the same text as
+    onnxruntime, character for character, at 1.9x its speed on one thread (2026-12-01, Intel Xeon
+    with AVX-512; the README's Speed section has the figures).
 
-    session = model.session
-    options = session.get_session_options()  # RapidOCR's (threads, optimisation level, logging)
-    options.enable_cpu_mem_arena = True
-    model.session = onnxruntime.InferenceSession(session._model_path, sess_options=options,
-                                                 providers=session.get_providers())
+    - f32: on a CPU with AMX, OpenVINO would otherwise infer in bf16, which read some lines
+      otherwise.
+    - `side_by_side`: one stream of one thread per core, so that pages read in parallel threads
+      (`ocr_images`) each run on a core; else one stream over every core, for a page read alone.
+    - No pinning of its threads to cores: pinned, they competed with the Python threads that
+      prepare the next line (0.90-0.95 pages/s pinned, 0.99-1.03 not, the same 20 pages).
+    - Each thread has its own infer request (a request is not thread-safe; the compiled model is).
+    Attributes other than the call (the recognizer's character list) are the session's own."""
+
+    def __init__(self, session, side_by_side: bool) -> None:
+        import openvino
+
+        self.session = session
+        cores = _cores()
+        self.compiled = openvino.Core().compile_model(session.session._model_path, "CPU", {
+            "INFERENCE_PRECISION_HINT": "f32",
+            "NUM_STREAMS": cores if side_by_side else 1,
+            "INFERENCE_NUM_THREADS": cores,
+            "ENABLE_CPU_PINNING": False,
+        })
+        self.output = self.compiled.output(0)
+        self.requests = threading.local()
+
+    def __getattr__(self, name: str):
+        return getattr(self.session, name)
+
+    def __call__(self, blob) -> list:
+        import numpy
+
+        request = getattr(self.requests, "request", None)
+        if request is None:
+            request = self.requests.request = self.compiled.create_infer_request()
+        return [request.infer([numpy.ascontiguousarray(blob)])[self.output]]
 
 
 class BlobDetection:
@@ -124,12 +167,13 @@ class BlobDetection:
 
 
 class NarrowedLines:
-    """RapidOCR's recognizer (`TextRecognizer`) over line images narrowed by LINE_NARROWING."""
+    """RapidOCR's recognizer (`TextRecognizer`) over line images narrowed by LINE_NARROWING,
+    brought to its height and a width rounded up to WIDTH_STEP (RapidOCR's own resize is then the
+    identity)."""
 
     def __init__(self, recognizer) -> None:
         self.recognizer = recognizer
-        _, height, width = recognizer.rec_image_shape
-        self.shortest_ratio = width / height  # the input's width to its height, padded to
+        _, self.height, self.shortest_width = recognizer.rec_image_shape  # shorter lines are padded to it
 
     def __getattr__(self, name: str):
         return getattr(self.recognizer, name)
@@ -137,10 +181,10 @@ class NarrowedLines:
     def __call__(self, images, return_word_box: bool = False):
         lines = [images] if not isinstance(images, list) else images
         narrowed = [self._narrowed(line) for line in lines]
-        read, seconds = self.recognizer(narrowed, return_word_box)
+        read, seconds = self.recognizer([self._fitted(line) for line in narrowed], return_word_box)
         worn = [i for i, (_, score, *_) in enumerate(read) if score < RECHECK_BELOW and narrowed[i] is not lines[i]]
         if worn:
-            again, more = self.recognizer([lines[i] for i in worn], return_word_box)
+            again, more = self.recognizer([self._fitted(lines[i]) for i in worn], return_word_box)
             for i, reading in zip(worn, again):
                 if reading[1] > read[i][1]:
                     read[i] = reading
@@ -148,21 +192,34 @@ class NarrowedLines:
         return read, seconds
 
     def _narrowed(self, line):
+        """The line narrowed by LINE_NARROWING (by area, at its own height), not below the
+        recognizer's input width, to which it would be padded."""
         import cv2
 
         height, width = line.shape[:2]
-        target = max(round(width * LINE_NARROWING), round(height * self.shortest_ratio))
+        target = max(round(width * LINE_NARROWING), round(height * self.shortest_width / self.height))
         return cv2.resize(line, (target, height), interpolation=cv2.INTER_AREA) if target < width else line
+
+    def _fitted(self, line):
+        """The line resized to the recognizer's height as RapidOCR resizes it, its width rounded to
+        a multiple of WIDTH_STEP; a line shorter than the input width is left to RapidOCR, which pads
+        it to that width."""
+        import cv2
+
+        height, width = line.shape[:2]
+        fitted = WIDTH_STEP * math.ceil(self.height * width / height / WIDTH_STEP)
+        return cv2.resize(line, (fitted, self.height)) if fitted > self.shortest_width else line
 
 
 def ocr_images(images: Iterable["Image"], count: int) -> Iterator[tuple[list[Glyph], tuple[int, int]]]:
     """`ocr_image` of each of `count` page images, in order. Several pages are read side by side,
-    one a core, each model run on one thread: onnxruntime's threads share one page's runs less
-    well than pages share the cores (the 20 scanned pages of `licex bench --ocr-pages 20`: 1.08
-    and 1.11 pages/s side by side, 0.79 and 0.87 one after another on this project's 2-core VM,
-    2026-12-01, the same text; lines then read at 0.7 of their width). At most two pages a core
-    are in memory, and the images are taken from `images` in this thread (pdfium renders them,
-    which only one thread may use)."""
+    one a core, each model run on one thread: a model's threads share one page's many small runs
+    less well than pages share the cores. On the 20 scanned pages of `licex bench --ocr-pages 20`
+    (2-core VMs, 2026-12-01, the same text either way): onnxruntime read 1.08 and 1.11 pages/s
+    side by side, 0.79 and 0.87 one page after another (lines at 0.7 of their width); OpenVINO
+    (lines at 0.85, widths not yet rounded) 0.99-1.03 side by side, 0.90 one after another. At
+    most two pages a core are in memory, and the images are taken from `images` in this thread
+    (pdfium renders them, which only one thread may use)."""
     threads = min(count, _cores())
     if threads < 2:
         yield from map(ocr_image, images)
