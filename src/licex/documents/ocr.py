@@ -2,12 +2,12 @@
 
 The `rapidocr-onnxruntime` wheel ships its detection, angle-classification and recognition
 models as ONNX files, so nothing is downloaded at run time; RapidOCR does the pre- and
-post-processing, and OpenVINO runs the models (`OpenVinoModel`). RapidOCR returns one quadrilateral per detected
-text line; a line is turned into glyphs by sharing its width among its characters (a Latin
-letter or digit takes about half the width of a Chinese character), which is what reading order
-and evidence boxes need. A skewed scan is straightened geometrically: the quadrilaterals are
-rotated back by the page's median skew, so no second OCR pass is needed. A page turned by 90°
-(lines taller than wide) is turned upright and read again.
+post-processing, and OpenVINO runs the models (`OpenVinoModel`). RapidOCR returns one quadrilateral
+per detected text line; a line is turned into glyphs by sharing its width among its characters
+(a Latin letter or digit takes about half the width of a Chinese character), which is what
+reading order and evidence boxes need. A skewed scan is straightened geometrically: the
+quadrilaterals are rotated back by the page's median skew, so no second OCR pass is needed. A
+page turned by 90° (lines taller than wide) is turned upright and read again.
 
 Speed: the models run by OpenVINO, about twice as fast as by onnxruntime on one thread, the
 same text; the pages of a document are read side by side, one a core (`ocr_images`); the
@@ -68,8 +68,9 @@ RECHECK_BELOW = 0.95
 # The recognizer reads a line at a width rounded up to a multiple of this (at its 48-pixel
 # height; never narrower than LINE_NARROWING makes it). OpenVINO prepares its kernels for each
 # input shape it meets: a shape it has met runs in 37 ms, a new one in 53 ms (a 1,200-pixel line,
-# one thread, 2026-12-01), and unrounded widths are nearly all new. Rounded to 32 the 20 bench
-# pages read at 1.05-1.07 pages/s instead of 0.94 (README, Speed). Rounded to the nearest
+# one thread, 2026-12-01), and unrounded widths are nearly all new. Rounded to 32, the bench's 20
+# scanned pages read at 1.05-1.07 pages/s instead of 0.86-0.88, at a peak of 2.3 GB instead of
+# 3.1 (OpenVINO keeps the kernels of every shape it met; README, Speed). Rounded to the nearest
 # multiple instead of up, a narrowed line lost a character of a real licence's scan (a clause
 # heading's closing bracket, and with it the clause's label).
 WIDTH_STEP = 32
@@ -99,9 +100,10 @@ def engine(threads: int = 0):
 class OpenVinoModel:
     """One of RapidOCR's models (its onnxruntime `OrtInferSession`) run by OpenVINO instead: the
     same ONNX file, compiled for the CPU at full (f32) precision, called as RapidOCR calls the
-    session. On the 20 scanned pages of `licex bench --ocr-pages 20` OpenVINO read the same text as
-    onnxruntime, character for character, at 1.9x its speed on one thread (2026-12-01, Intel Xeon
-    with AVX-512; the README's Speed section has the figures).
+    session. On the scanned pages of `licex bench --ocr-pages 20` OpenVINO read the same text as
+    onnxruntime, character for character: 6 pages on one thread in 10.7 s instead of 20.7, the 20
+    side by side in 22.2 s instead of 36.3 (2026-12-01, Intel Xeon with AVX-512; the README's
+    Speed section has the figures).
 
     - f32: on a CPU with AMX, OpenVINO would otherwise infer in bf16, which read some lines
       otherwise.
