@@ -203,9 +203,9 @@ class NarrowedLines:
         return cv2.resize(line, (target, height), interpolation=cv2.INTER_AREA) if target < width else line
 
     def _fitted(self, line):
-        """The line resized to the recognizer's height as RapidOCR resizes it, its width rounded to
-        a multiple of WIDTH_STEP; a line shorter than the input width is left to RapidOCR, which pads
-        it to that width."""
+        """The line resized to the recognizer's height as RapidOCR resizes it, its width rounded up
+        to a multiple of WIDTH_STEP; a line no wider than the input width is left to RapidOCR, which
+        pads it to that width."""
         import cv2
 
         height, width = line.shape[:2]
