@@ -21,7 +21,7 @@ from typer.testing import CliRunner, Result
 
 from licex.corpus.annotations import AnnotatedText, read_annotation_dir
 from licex.corpus.synth import doc_seed, generate_one
-from licex.pipeline import load_pipeline, rules_pipeline
+from licex.pipeline import load_pipeline, read_as_licence, rules_pipeline
 from licex.record import LicenseRecord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +145,7 @@ def extract(rules_nlp):
     """extract(text) -> Extracted, after checking every offset against the original text."""
 
     def run(text: str) -> Extracted:
-        doc = rules_nlp(text)
+        doc = read_as_licence(rules_nlp, text)  # fragments too: these tests read fields, not licences
         record = doc._.license_record
         _check_offsets(text, doc, record)
         return Extracted(text, doc, record)

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 import pytest
 
 from licex.labels import CLAUSES_KEY
+from licex.pipeline import assume_licence, read_as_licence
 
 def blank_nlp(*components: str) -> spacy.language.Language:
     nlp = spacy.blank("zh")
@@ -17,8 +18,9 @@ def blank_nlp(*components: str) -> spacy.language.Language:
 
 
 def marked_doc(nlp, text: str, marks: list[tuple[str, str]], component: str | None = None) -> Doc:
-    """A Doc of `text` whose entities are the given (label, printed text) pairs, found in order."""
-    doc = nlp.make_doc(text)
+    """A Doc of `text` whose entities are the given (label, printed text) pairs, found in order;
+    a fragment taken to be a licence (read_as_licence)."""
+    doc = assume_licence(nlp.make_doc(text))
     spans, pos = [], 0
     for label, printed in marks:
         start = text.index(printed, pos)
@@ -160,7 +162,7 @@ CLAUSE_TEXT = """特别规定事项
 
 def test_clause_numbers_and_sections_come_from_the_clause_text(build):
     nlp = blank_nlp("licex_record_builder")
-    doc = nlp.make_doc(CLAUSE_TEXT)
+    doc = assume_licence(nlp.make_doc(CLAUSE_TEXT))
     pieces = [("一、", "GEN_LEGAL_COMPLIANCE"), ("二、", "BIZ_SECTION_HEADER"),
               ("（一）", "BIZ_NO_FIXED_PHONE_INFO"), ("你公司应当公布", "BIZ_ADVERTISING")]
     spans = []
@@ -269,7 +271,7 @@ def test_the_record_builder_is_a_pipe_and_reads_clauses_under_its_configured_key
     nlp.add_pipe("licex_clause_rules", config={"spans_key": "provisions"})
     builder = nlp.add_pipe("licex_record_builder", config={"spans_key": "provisions"})
     assert isinstance(builder, Pipe)
-    doc = nlp("特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》。\n二、你公司应当参加年报。\n")
+    doc = read_as_licence(nlp, "特别规定事项\n一、你公司应当遵守《中华人民共和国电信条例》。\n二、你公司应当参加年报。\n")
     assert "clauses" not in doc.spans and len(doc.spans["provisions"]) == 2
     assert [(c["number"], c["label"]) for c in doc._.license_record["clauses"]] == [
         ("一", "GEN_LEGAL_COMPLIANCE"), ("二", "GEN_ANNUAL_REPORT")]

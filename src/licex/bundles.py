@@ -1,10 +1,11 @@
 """Files that hold several licences (a due-diligence pack): one record per licence.
 
-A licence repeats its title on every page (page headers, 附页), so a title alone does not start
-a licence; a title followed by a *different* licence number does. Each licence is read on its
-own, its record's offsets shifted back into the file's text, so that every offset still points
-into the original file. A text that is not a licence gets no record (see detection.py), and a
-licence longer than the pipeline's max_length gets a one-line error while the rest of the run goes on.
+Where each licence lies is detection.licence_segments' to say: a licence title with a number
+other than the current licence's starts the next one, another document's heading (a contract
+after a licence) ends it. Each licence is read on its own, its record's offsets shifted back
+into the file's text, so that every offset still points into the original file and no field
+crosses from one licence into another. A text that is not a licence gets no record, and a
+licence longer than limits.LICENCE_CHARS gets a one-line error while the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -14,21 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from .detection import TITLE_RE, detect_licence
-from .hanzi import to_simplified
+from .detection import Detection, licence_segments, text_detection
 from .inputs import InputError
-from .normalize import LICENSE_NO_RE, normalize_license_no
+from .limits import LICENCE_CHARS
 from .pipeline import stream_docs
 from .record import LicenseRecord
-
-
-# Ｂ１－２００４６１９０ is B1-20046190: full-width ASCII folded one character for one (NFKC could
-# change the length elsewhere, and the offsets of the split must be the file's).
-_FULLWIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-# A form feed (a page break, as licex's document reader and pdftotext write it) starts a line: a
-# title right after it starts a licence.
-_READING = {**_FULLWIDTH_ASCII, ord("\f"): "\n"}
 
 
 @dataclass(frozen=True)
@@ -49,27 +42,20 @@ class LicencePart:
 
 
 def licence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each licence in `text`; the whole text when it holds one (or none)."""
-    view = to_simplified(text).translate(_READING)  # one character for one: offsets hold
-    titles = [match.start() for match in TITLE_RE.finditer(view)]
-    starts = [0]
-    current = None
-    for i, title in enumerate(titles):
-        end = titles[i + 1] if i + 1 < len(titles) else len(view)
-        match = LICENSE_NO_RE.search(view, title, end)
-        if match is None:
-            continue  # a page header with no number under it continues the licence
-        number = normalize_license_no(match[0])
-        if current is not None and number != current and title > starts[-1]:
-            starts.append(title)
-        current = number
-    return list(zip(starts, [*starts[1:], len(text)]))
+    """(start, end) of each licence in `text` (detection.licence_segments); the whole text when it
+    holds none."""
+    return [(part.start, part.end) for part, _ in split_licences("", text)]
 
 
-def split_licences(source: str, text: str) -> list[LicencePart]:
-    spans = licence_spans(text)
-    single = len(spans) == 1
-    return [LicencePart(source, start, end, None if single else n) for n, (start, end) in enumerate(spans, 1)]
+def split_licences(source: str, text: str) -> list[tuple[LicencePart, Detection]]:
+    """Each licence of a text with its detection; the whole text, with why it is none, when it
+    holds no licence. What lies between licences (a contract after a licence) is no part of any."""
+    segments = licence_segments(text)
+    licences = [segment for segment in segments if segment.is_licence]
+    if not licences:
+        return [(LicencePart(source, 0, len(text), None), text_detection(segments))]
+    single = len(licences) == 1
+    return [(LicencePart(source, s.start, s.end, None if single else n), s.detection) for n, s in enumerate(licences, 1)]
 
 
 def extract_licences(
@@ -81,16 +67,17 @@ def extract_licences(
     pipeline. Nothing is filled for a text that is not a licence.
     """
 
-    def pairs() -> Iterator[tuple[str, tuple[LicencePart, InputError | None]]]:
+    def docs() -> Iterator[tuple[Doc, tuple[LicencePart, InputError | None]]]:
         for source, text in texts:
-            for part in split_licences(source, text):
-                part_text = text[part.start:part.end]
-                error = _refusal(part, part_text, nlp.max_length)
-                # A refused part still passes through the stream (as an empty text, nearly free)
+            for part, detection in split_licences(source, text):
+                error = _refusal(part, detection, nlp.max_length)
+                # A refused part still passes through the stream (as an empty Doc, nearly free)
                 # so that records and errors come out in input order.
-                yield ("" if error else part_text), (part, error)
+                doc = nlp.make_doc("" if error else text[part.start:part.end])
+                doc._.licex_detection = detection.to_json()  # detected once: the record builder needs not again
+                yield doc, (part, error)
 
-    for doc, (part, error) in stream_docs(nlp, pairs()):
+    for doc, (part, error) in stream_docs(nlp, docs()):
         if error is not None:
             yield part, error
             continue
@@ -98,12 +85,13 @@ def extract_licences(
         yield part, LicenseRecord.model_validate({**record, "source": part.source, "part": part.number})
 
 
-def _refusal(part: LicencePart, text: str, max_length: int) -> InputError | None:
-    if len(text) > max_length:
-        return InputError(part.name, f"a licence of {len(text):,} characters is too long to process "
-                                     f"(at most {max_length:,}); split the file")
-    if not detect_licence(text).is_licence:
-        return InputError(part.name, "no licence found (no licence title, number or labelled fields)")
+def _refusal(part: LicencePart, detection: Detection, max_length: int) -> InputError | None:
+    if not detection.is_licence:
+        return InputError(part.name, detection.refusal)
+    length = part.end - part.start
+    if length > min(max_length, LICENCE_CHARS):
+        return InputError(part.name, f"a licence of {length:,} characters is too long to process "
+                                     f"(at most {min(max_length, LICENCE_CHARS):,}); split the file")
     return None
 
 

@@ -29,6 +29,9 @@ from .text import without_whitespace
 COMPONENT = "licex_record_checks"
 # Fields every licence prints: a record without one needs a person to look.
 REQUIRED_FIELDS = ("license_no", "company_name", "legal_representative", "businesses", "issue_date", "expiry_date")
+# The values a licence's front page prints once each: two licences read as one mix them.
+FRONT_PAGE_FIELDS = ("license_no", "company_name", "legal_representative", "registered_capital_cny",
+                     "registered_address", "issue_date", "expiry_date", "signer")
 
 # 《特别规定事项》是经营许可证重要组成部分，北京某某有限公司应当按照…
 _PREAMBLE_COMPANY_RE = re.compile(r"重要组成部分[,，]?(?P<company>[^,，。:;\n]{2,60}?)应当按照")
@@ -42,6 +45,7 @@ class CheckInput:
     analysis: DocAnalysis
     text: str  # the Doc's text (original offsets)
     numbers: Sequence[Evidence]  # every licence-number entity, with its value in `text`
+    doubts: Sequence[str] = ()  # why the text's extent as one licence is in doubt (detection.Detection)
 
 
 Check = Callable[[CheckInput], list[ReviewFlag]]
@@ -56,12 +60,22 @@ def check(name: str) -> Callable[[Check], Check]:
     return register
 
 
-def review(record: LicenseRecord, analysis: DocAnalysis, text: str, numbers: Sequence[Evidence]) -> LicenseRecord:
+def review(record: LicenseRecord, analysis: DocAnalysis, text: str, numbers: Sequence[Evidence],
+           doubts: Sequence[str] = ()) -> LicenseRecord:
     """The record with the checks' corrections and its `needs_review` flags (field path, reason)."""
-    given = CheckInput(record, analysis, text, numbers)
+    given = CheckInput(record, analysis, text, numbers, doubts)
     flags = [flag for run in CHECKS.values() for flag in run(given)]
     record.needs_review = flags
     return record
+
+
+@check("one_licence")
+def _one_licence(given: CheckInput) -> list[ReviewFlag]:
+    """Where the text may hold more than one licence (detection's doubts: another licence's
+    number printed as its own, a second front page with none), each front-page value may be the
+    other licence's."""
+    return [ReviewFlag(field=name, reason=doubt) for doubt in given.doubts
+            for name in FRONT_PAGE_FIELDS if getattr(given.record, name) is not None]
 
 
 @check("licence_number")

@@ -52,6 +52,18 @@ def load_pipeline(model: str | Path | None = None) -> Language:
     return spacy.load(model)
 
 
+def assume_licence(doc: Doc) -> Doc:
+    """The Doc, taken to be a licence whatever detection would say of it: a page or a fragment of
+    one (`公司名称：…` alone), which the record builder would otherwise leave empty as no licence."""
+    doc._.licex_detection = {"is_licence": True, "doubts": []}
+    return doc
+
+
+def read_as_licence(nlp: Language, text: str) -> Doc:
+    """`nlp(text)` for a text taken to be a licence (assume_licence)."""
+    return nlp(assume_licence(nlp.make_doc(text)))
+
+
 def stream_docs(nlp: Language, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
     """(Doc, context) for each (text, context), as licex runs a pipeline (`extract`, `bench`):
     `nlp.pipe` at the pipeline's own batch size, inside a memory zone. The zone frees the strings

@@ -6,12 +6,13 @@ from the Doc's layout view) and folds the values in reading order (fold.fold), w
 of every value in the original text. Clause numbers and section businesses come from the clause
 segmentation on the Doc (`doc._.licex_analysis`); a clause span that starts no segment (an
 annotated one, say) continues the numbering. The record is stored as a JSON-ready dict in
-`doc._.license_record`, so Docs stay serialisable.
+`doc._.license_record`, so Docs stay serialisable. A Doc that is not a licence (detection.py)
+gets no record (None), and its entities and clause spans are cleared: nothing is filled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -23,6 +24,7 @@ from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
 from ..confidence import confidence, value_features
 from ..consistency import review
+from ..detection import detect_licence
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
 from ..record import Clause, Evidence, LicenseRecord
@@ -30,6 +32,9 @@ from ..values import read_value
 from . import rule_data  # noqa: F401  (registers Span._.licex_component)
 
 Doc.set_extension("license_record", default=None, force=True)
+# Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
+# whoever detected it already (bundles.extract_licences), else by the record builder.
+Doc.set_extension("licex_detection", default=None, force=True)
 
 # Which trained factories set entities and clause spans, for the evidence of spans that carry no
 # component of their own.
@@ -62,7 +67,17 @@ class RecordBuilder(Pipe):
         return self.scorer(examples, **kwargs) if self.scorer else {}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.license_record = build_record(doc, self._model_components(), spans_key=self.spans_key).to_json_dict()
+        if doc._.licex_detection is None:
+            doc._.licex_detection = detect_licence(doc.text).to_json()
+        if not doc._.licex_detection["is_licence"]:
+            # Not a licence (a contract, a letter, a news item): nothing is filled, whatever the
+            # components before found in it.
+            doc.ents = ()
+            doc.spans[self.spans_key] = []
+            doc._.license_record = None
+            return doc
+        doc._.license_record = build_record(doc, self._model_components(), spans_key=self.spans_key,
+                                            doubts=doc._.licex_detection["doubts"]).to_json_dict()
         return doc
 
     def _model_components(self) -> dict[str, str]:
@@ -80,9 +95,11 @@ class RecordBuilder(Pipe):
 
 
 def build_record(
-    doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None, spans_key: str = CLAUSES_KEY
+    doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None, spans_key: str = CLAUSES_KEY,
+    doubts: Sequence[str] = (),
 ) -> LicenseRecord:
-    """The licence record of a processed Doc."""
+    """The licence record of a processed Doc; `doubts` about its extent (detection.Detection)
+    flag its front-page fields."""
     components = model_components or {"ents": "model", "clauses": "model"}
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
@@ -90,7 +107,7 @@ def build_record(
     record = fold(_findings(doc.ents, analysis, text, components["ents"]),
                   _clause_findings(clauses, analysis, text, components["clauses"]), source)
     numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
-    record = review(record, analysis, text, numbers)
+    record = review(record, analysis, text, numbers, doubts)
     record.confidence = {path: confidence(names) for path, names in value_features(record, doc).items()}
     return record
 
