@@ -835,7 +835,7 @@ def doccano_status(
     scheme = [*ENTITY_LABELS, *CLAUSE_LABELS]
     for label in sorted(status.spans, key=lambda name: scheme.index(name) if name in scheme else len(scheme)):
         kind = "entity" if label in ENTITY_LABELS else "clause" if label in CLAUSE_LABELS else "unknown"
-        table.add_row(label, kind, str(status.spans[label]))
+        table.add_row(one_line(label), kind, str(status.spans[label]))
     table.add_row("total", "", str(sum(status.spans.values())), end_section=True)
     stdout.print(table)
     if status.label_problem:

@@ -13,39 +13,45 @@
   `.FILE.pull.json` records what the last pull wrote.
 - `project_status` counts examples, annotated and approved (confirmed) examples, spans per label.
 
-doccano-client 1.1 (the version that installs beside pydantic 2) logs in and keeps the session
-(`doccano_client.beta.DoccanoClient`), creates projects and span types and lists examples and
-spans; the dataset import, the export task and project lookup by name use its session directly
-(its `get_doc_download` calls an endpoint 1.8 no longer has, and its project listing fails on
-projects of types it does not know).
+doccano-client 1.1 (the version that installs beside pydantic 2) logs in
+(`doccano_client.beta.DoccanoClient`) and creates projects and span types. Everything else uses
+the session directly and checks every answer's shape before using it: doccano-client's listings
+trust the server (a missing key is a KeyError, a `next` link that leads back loops forever), its
+`get_doc_download` calls an endpoint 1.8 no longer has, and its project listing fails on projects
+of types it does not know. The session is licex's own (doccano_http.GuardedSession, put in
+doccano-client's place): it talks to the configured server only, within a deadline per request
+and a cap on every answer.
 
-The password is used for the login request only: it never reaches a URL, a file, or a message
-(every error text is scrubbed of it).
+The password is used for the login request only: it never reaches a URL, a file, another host or
+a message (every error text is scrubbed of it). Whatever a server answers, a failure is a
+one-line DoccanoError.
 """
 
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
-import io
 import json
 import math
 import os
+import re
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin, urlsplit
 
 import requests
 import srsly
-from requests.adapters import HTTPAdapter
+import urllib3
 
 from . import jsonl
+from .doccano_export import SPAN_KEYS, UNREAD_KEYS, export_member, export_spans
+from .doccano_http import DoccanoError, GuardedSession, is_a, origin, said, shape_problem
 from .inputs import InputError, atomic_write_text
 from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
@@ -60,20 +66,12 @@ META_REVIEW = "needs_review"
 PUSH_ORDERS = ("given", "uncertainty")
 SCHEME_LABELS: tuple[str, ...] = (*ENTITY_LABELS, *CLAUSE_LABELS)
 DEFAULT_TIMEOUT = 120.0  # seconds for an import or export task
-HTTP_TIMEOUT = 60.0  # seconds for one request
 _POLL_SECONDS = 0.5
-
-
-class DoccanoError(Exception):
-    """Anything that stops a push, pull or status; the message is one line, fit for the user.
-
-    `problems` lists the corpus problems (`where: what`, one a line) when pulled annotations fail
-    validation.
-    """
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.problems = list(problems)
+PAGE_SIZE = 100
+MAX_PAGES = 10_000  # of one listing: a million examples
+# What a server may answer that is not doccano's shape: the errors of code that trusts it
+# (doccano-client's, requests' JSON of an answer nested too deeply, a cookie set twice).
+_MALFORMED = (LookupError, TypeError, AttributeError, ValueError, RuntimeError)
 
 
 # -- connection ----------------------------------------------------------------------------------
@@ -98,22 +96,56 @@ class Connection:
             raise DoccanoError("no doccano " + ", ".join(missing).lower() + ": set "
                                + ", ".join(f"DOCCANO_{m}" for m in missing) + " or give "
                                + ", ".join(f"--{m.lower()}" for m in missing))
-        parts = urlsplit(url)
-        if "@" in parts.netloc:
+        try:
+            netloc = urlsplit(url).netloc
+        except ValueError:
+            netloc = url  # too malformed to split: it is shown below only if it holds no "@"
+        if "@" in netloc:
             # Credentials in a URL end up in logs and messages; they belong in the variables.
             raise DoccanoError("the doccano URL must not contain credentials: use DOCCANO_USERNAME and DOCCANO_PASSWORD")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise DoccanoError(f"doccano URL {url!r} is not an http(s) URL")
+        try:
+            if any(ch.isspace() or not ch.isprintable() for ch in url):
+                raise ValueError("it holds spaces or control characters")
+            origin(url)
+        except ValueError as error:
+            raise DoccanoError(f"doccano URL {url!r} is not an http(s) URL ({error})") from None
         return cls(url.rstrip("/"), username, password)
 
 
-class _TimeoutAdapter(HTTPAdapter):
-    """Every request gets a timeout, so a server that hangs cannot hang licex."""
+def scrub(text: str, password: str) -> str:
+    """`text` without the password, in any form a server may echo it: as sent (JSON-escaped), as
+    typed, or from a form or URL."""
+    if not password:
+        return text
+    forms = {password, json.dumps(password)[1:-1], json.dumps(password, ensure_ascii=False)[1:-1],
+             quote(password), quote_plus(password)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return text
 
-    def send(self, request, **kwargs):
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = HTTP_TIMEOUT
-        return super().send(request, **kwargs)
+
+def _scrubbed(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every DoccanoError out of `function` (a push, pull or status; its first argument the
+    Connection) scrubbed of the password: a message may quote a project's settings, labels or
+    annotations, which a server can fill with the password it was sent."""
+
+    @functools.wraps(function)
+    def wrapper(connection: Connection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(connection, *args, **kwargs)
+        except DoccanoError as error:
+            password = connection.password
+            raise DoccanoError(scrub(str(error), password), [scrub(p, password) for p in error.problems]) from None
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Example:
+    id: int
+    text: str
+    meta: dict[str, Any]
+    confirmed: bool  # marked done by an annotator
 
 
 class DoccanoClient:
@@ -126,11 +158,12 @@ class DoccanoClient:
         self.connection = connection
         self.url = connection.url
         self.api = f"{connection.url}/v1"
+        self.origin = origin(connection.url)
         self._client = BetaClient(connection.url)
-        self.session: requests.Session = self._client.client_session
-        adapter = _TimeoutAdapter()
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session: requests.Session = GuardedSession(connection.url)
+        self.session.headers.update(self._client.client_session.headers)
+        # In doccano-client's place, so that its login goes through the same checks.
+        self._client.client_session = self.session
         try:
             self._client.login(connection.username, connection.password)
         except DoccanoAPIError as error:
@@ -143,17 +176,23 @@ class DoccanoClient:
             raise DoccanoError(f"{self.url} does not answer like a doccano server (login gave no JSON)") from None
         except requests.RequestException as error:
             raise self._network_error(error) from None
+        except _MALFORMED as error:
+            raise self._not_doccano(f"login at {self.url}", f"{type(error).__name__} reading its answer") from None
 
     # Every message passes here: the password never reaches the user, whatever a server echoes.
     def _scrub(self, text: str) -> str:
-        password = self.connection.password
-        return text.replace(password, "***") if password else text
+        return scrub(text, self.connection.password)
 
     def _network_error(self, error: requests.RequestException) -> DoccanoError:
-        if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.Timeout):
-            return DoccanoError(f"cannot reach doccano at {self.url}: connection refused or host unknown")
         if isinstance(error, requests.Timeout):
             return DoccanoError(f"doccano at {self.url} did not answer in time")
+        # requests calls an answer that is not HTTP (a garbled status line, too many headers) a
+        # ConnectionError too: only its cause tells it from a server that is not there.
+        if (isinstance(error, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError))
+                or isinstance(error.args[0] if error.args else None, urllib3.exceptions.ProtocolError)):
+            return DoccanoError(f"doccano at {self.url} broke off its answer, or answered in something that is not HTTP")
+        if isinstance(error, requests.ConnectionError):
+            return DoccanoError(f"cannot reach doccano at {self.url}: connection refused or host unknown")
         return DoccanoError(self._scrub(f"request to doccano at {self.url} failed: {type(error).__name__}"))
 
     def call(self, what: str, method: str, path: str, expect: tuple[int, ...] = (200, 201, 204),
@@ -169,23 +208,73 @@ class DoccanoClient:
                                            f"{_detail(response)}"))
         return response
 
-    def json(self, what: str, method: str, path: str, keys: dict[str, type] | None = None, **kwargs) -> dict[str, Any]:
-        """The JSON object of an answer; each of `keys` must be there with its type (a server that
-        speaks JSON but is not doccano fails here, in one line, not later in a KeyError)."""
+    def answer(self, what: str, method: str, path: str, **kwargs) -> Any:
+        """The JSON of an answer, whatever its shape."""
         response = self.call(what, method, path, **kwargs)
         try:
-            data = response.json()
+            return _parsed(response)
         except ValueError:
             raise DoccanoError(f"{what}: doccano's answer is not JSON (is {self.url} a doccano 1.8 server?)") from None
+
+    def json(self, what: str, method: str, path: str, keys: dict[str, Any] | None = None, **kwargs) -> dict[str, Any]:
+        """The JSON object of an answer; each of `keys` must be there with its type (a server that
+        speaks JSON but is not doccano fails here, in one line, not later in a KeyError)."""
+        data = self.answer(what, method, path, **kwargs)
         if not isinstance(data, dict):
             raise self._not_doccano(what, f"{jsonl.json_type(data)} instead of an object")
-        for key, kind in (keys or {}).items():
-            if not isinstance(data.get(key), kind):
-                raise self._not_doccano(what, f"{key!r} is {jsonl.json_type(data.get(key))}")
+        problem = shape_problem(data, keys or {})
+        if problem:
+            raise self._not_doccano(what, problem)
         return data
 
+    def objects(self, what: str, path: str, item: str, keys: dict[str, Any]) -> list[dict[str, Any]]:
+        """The list of objects a GET answers, each with `keys` (`item`, e.g. "a label", names one in messages)."""
+        data = self.answer(what, "GET", path)
+        if not isinstance(data, list):
+            raise self._not_doccano(what, f"{jsonl.json_type(data)} instead of a list")
+        return [self._item(what, value, item, keys) for value in data]
+
+    def _item(self, what: str, value: Any, item: str, keys: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self._not_doccano(what, f"{item} that is not an object")
+        problem = shape_problem(value, keys)
+        if problem:
+            raise self._not_doccano(what, f"{item} whose {problem}")
+        return value
+
+    def pages(self, what: str, path: str, item: str, keys: dict[str, Any],
+              params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """The objects of a paginated listing (each with `keys`), page after page, as long as
+        `next` links lead on: to this server only, to a page not read before, MAX_PAGES at most."""
+        url = f"{self.api}/{path}?{urlencode({**(params or {}), 'limit': PAGE_SIZE})}"
+        seen: set[tuple] = set()
+        for _ in range(MAX_PAGES):
+            seen.add(_page_key(url))
+            page = self.json(what, "GET", url, keys={"results": list})
+            for value in page["results"]:
+                yield self._item(what, value, item, keys)
+            link = page.get("next")
+            if link is None:
+                return
+            if not isinstance(link, str):
+                raise self._not_doccano(what, f"'next' is {jsonl.json_type(link)}")
+            try:
+                url = urljoin(url, link)
+                to = origin(url)
+                key = _page_key(url)
+            except ValueError:
+                raise self._not_doccano(what, f"'next' is not a URL: {said(link, 100)!r}") from None
+            if to != self.origin:
+                raise DoccanoError(f"{what}: doccano at {self.origin} links its next page to {to}: not followed "
+                                   "(licex talks to the configured server only; is doccano's own URL set right?)")
+            if key in seen:
+                raise DoccanoError(f"{what}: doccano at {self.url} links back to a page already read; "
+                                   "stopped (its pagination would never end)")
+        raise DoccanoError(f"{what}: doccano at {self.url} lists more than {MAX_PAGES:,} pages; stopped "
+                           "(its pagination does not end)")
+
     def _not_doccano(self, what: str, found: str) -> DoccanoError:
-        return DoccanoError(f"{what}: {self.url} does not answer like a doccano 1.8 server ({found})")
+        return DoccanoError(self._scrub(f"{what}: {self.url} does not answer like a doccano 1.8 server ({found})"))
 
     def guarded(self, what: str, action: Callable[[], Any]) -> Any:
         """Run a doccano_client call, turning its exceptions into DoccanoError."""
@@ -200,24 +289,20 @@ class DoccanoClient:
             raise DoccanoError(f"{what}: doccano's answer is not JSON (is {self.url} a doccano 1.8 server?)") from None
         except requests.RequestException as error:
             raise self._network_error(error) from None
-        except (KeyError, TypeError, AttributeError, ValueError) as error:  # pydantic's errors are ValueErrors
+        except _MALFORMED as error:  # pydantic's errors are ValueErrors
             raise self._not_doccano(what, f"{type(error).__name__} reading its answer") from None
 
     # -- projects and labels
 
+    _PROJECT = {"id": int}
+
     def find_project(self, name: str) -> dict[str, Any] | None:
         """The project named `name` that this user can see, or None; several of that name fail."""
-        found = []
-        url: str | None = f"{self.api}/projects"
-        params: dict[str, Any] | None = {"search": name, "limit": 100}
-        while url:
-            page = self.json(f"listing projects at {self.url}", "GET", url, keys={"results": list}, params=params)
-            if not all(isinstance(p, dict) for p in page["results"]):
-                raise self._not_doccano(f"listing projects at {self.url}", "a project that is not an object")
-            found += [p for p in page["results"] if p.get("name") == name]
-            url, params = page.get("next"), None
+        found = [p for p in self.pages(f"listing projects at {self.url}", "projects", "a project", self._PROJECT,
+                                       {"search": name})
+                 if p.get("name") == name]
         if len(found) > 1:
-            ids = ", ".join(str(p["id"]) for p in found)
+            ids = ", ".join(str(p["id"]) for p in found[:10])
             raise DoccanoError(f"doccano at {self.url} has {len(found)} projects named {name!r} (ids {ids}); rename all but one")
         return found[0] if found else None
 
@@ -230,20 +315,23 @@ class DoccanoClient:
     def create_project(self, name: str) -> dict[str, Any]:
         from doccano_client.beta.models.projects import Project, ProjectTypes
 
+        what = f"creating project {name!r}"
         spec = Project(name=name, description="Chinese value-added telecom business licences (licex)",
                        project_type=ProjectTypes.SEQUENCE_LABELING, guideline=label_guideline(),
                        collaborative_annotation=True, allow_overlapping=True, grapheme_mode=False)
-        created = self.guarded(f"creating project {name!r}", lambda: self._client.projects.create(spec))
-        return self.json(f"reading project {name!r}", "GET", f"projects/{created.id}")
+        project_id = self.guarded(what, lambda: self._client.projects.create(spec).id)
+        if not is_a(project_id, int):
+            raise self._not_doccano(what, f"the new project's 'id' is {jsonl.json_type(project_id)}")
+        return self.json(f"reading project {name!r}", "GET", f"projects/{project_id}", keys=self._PROJECT)
 
     def delete_project(self, project_id: int) -> None:
         self.call("deleting project", "DELETE", f"projects/{project_id}")
 
     def span_types(self, project_id: int) -> dict[str, int]:
         """Label text -> span type id."""
-        controller = self._project_controller(project_id)
-        return self.guarded("listing the project's labels",
-                            lambda: {t.span_type.text: t.id for t in controller.span_types.all()})
+        types = self.objects("listing the project's labels", f"projects/{project_id}/span-types", "a label",
+                             {"id": int, "text": str})
+        return {t["text"]: t["id"] for t in types}
 
     def create_span_types(self, project_id: int, names: Sequence[str]) -> None:
         from doccano_client.beta.models.span_type import SpanType
@@ -259,24 +347,22 @@ class DoccanoClient:
         from doccano_client.beta.controllers.project import ProjectController
         from doccano_client.beta.models.projects import Project, ProjectTypes
 
-        # The project record is not needed for span types, examples and spans: no extra request.
+        # The project record is not needed for span types: no extra request.
         return ProjectController(project=Project(name="", description="", project_type=ProjectTypes.SEQUENCE_LABELING),
                                  id=project_id, projects_url=f"{self.api}/projects", client_session=self.session)
 
     # -- examples and spans
 
-    def examples(self, project_id: int) -> Iterator[Any]:
-        """ExampleControllers of doccano_client (id, example.text, example.meta, example.is_confirmed)."""
-        controller = self._project_controller(project_id)
-        iterator = iter(controller.examples.all())
-        while True:
-            example = self.guarded("listing the project's examples", lambda: next(iterator, None))
-            if example is None:
-                return
-            yield example
+    def examples(self, project_id: int) -> Iterator[Example]:
+        for value in self.pages("listing the project's examples", f"projects/{project_id}/examples", "an example",
+                                {"id": int, "text": str, "meta": (dict, type(None)), "is_confirmed": bool}):
+            yield Example(value["id"], value["text"], value["meta"] or {}, value["is_confirmed"])
 
-    def spans(self, example) -> list[Any]:
-        return self.guarded(f"listing the spans of example {example.id}", lambda: list(example.spans.all()))
+    def span_labels(self, project_id: int, example_id: int) -> list[int]:
+        """The span type id of each span of an example."""
+        spans = self.objects(f"listing the spans of example {example_id}",
+                             f"projects/{project_id}/examples/{example_id}/spans", "a span", {"label": int})
+        return [span["label"] for span in spans]
 
     # -- import and export tasks
 
@@ -285,10 +371,11 @@ class DoccanoClient:
         deadline = time.monotonic() + timeout
         while True:
             status = self.task_status(task_id)
-            if status.get("ready"):
-                if status.get("error"):
-                    text = status["error"].get("text") if isinstance(status["error"], dict) else status["error"]
-                    raise DoccanoError(self._scrub(f"{what} failed in doccano: {_one_line(str(text))}"))
+            if status["ready"]:
+                error = status.get("error")
+                if error:
+                    text = error.get("text", error) if isinstance(error, dict) else error
+                    raise DoccanoError(self._scrub(f"{what} failed in doccano: {said(text)}"))
                 return status.get("result")
             if time.monotonic() >= deadline:
                 raise DoccanoError(f"{what} did not finish within {timeout:g} s (is doccano's task worker, "
@@ -296,24 +383,33 @@ class DoccanoClient:
             time.sleep(min(_POLL_SECONDS, max(0.0, deadline - time.monotonic())) or 0.01)
 
     def task_status(self, task_id: str) -> dict[str, Any]:
-        return self.json("polling a doccano task", "GET", f"tasks/status/{task_id}")
+        return self.json("polling a doccano task", "GET", f"tasks/status/{task_id}", keys={"ready": bool})
 
     def import_jsonl(self, project_id: int, data: bytes, timeout: float) -> None:
         """doccano's dataset import: upload one JSONL file, run the import task, check its errors."""
         upload = self.call("uploading the documents", "POST", "fp/process/",
                            files={"filepond": ("licex-push.jsonl", data, "application/octet-stream")},
                            headers={"content-type": None, "accept": "*/*"})
-        upload_id = upload.text.strip()
+        upload_id = upload.content.strip()
+        if not re.fullmatch(rb"[\w.-]{1,200}", upload_id):
+            raise self._not_doccano("uploading the documents", "its answer is not an upload id")
         started = self.json("starting the import task", "POST", f"projects/{project_id}/upload", keys={"task_id": str}, json={
-            "uploadIds": [upload_id], "format": "JSONL", "task": "SequenceLabeling",
+            "uploadIds": [upload_id.decode()], "format": "JSONL", "task": "SequenceLabeling",
             "column_data": "text", "column_label": "label", "delimiter": "", "encoding": "utf_8",
         })
         result = self.wait_task(started["task_id"], "the import task", timeout)
-        errors = (result or {}).get("error") or []
+        if result is None:
+            return
+        errors = result.get("error", []) if isinstance(result, dict) else None
+        if not isinstance(errors, list):
+            found = (f"its result is {jsonl.json_type(result)} instead of an object" if errors is None
+                     else f"its 'error' is {jsonl.json_type(errors)}")
+            raise self._not_doccano("the import task", found)
         if errors:
             first = errors[0]
-            raise DoccanoError(f"doccano's import reported {len(errors)} error(s), e.g. line "
-                               f"{first.get('line', '?')}: {_one_line(str(first.get('message', first)))}")
+            line, message = (first.get("line", "?"), first.get("message", first)) if isinstance(first, dict) else ("?", first)
+            raise DoccanoError(self._scrub(f"doccano's import reported {len(errors)} error(s), e.g. line "
+                                           f"{said(line, 20)}: {said(message)}"))
 
     def export_jsonl(self, project_id: int, approved_only: bool, timeout: float) -> bytes:
         """doccano's export task: the zip of JSONL files it writes."""
@@ -324,26 +420,38 @@ class DoccanoClient:
         response = self.call("downloading the export", "GET", f"projects/{project_id}/download",
                              params={"taskId": task_id}, headers={"accept": "*/*"})
         if not response.content.startswith(b"PK"):
-            raise DoccanoError(f"the export of doccano at {self.url} is not a zip file ({_detail(response)[2:] or 'empty'})")
+            raise DoccanoError(self._scrub(f"the export of doccano at {self.url} is not a zip file "
+                                           f"({_detail(response)[2:] or 'empty'})"))
         return response.content
+
+
+def _parsed(response: requests.Response) -> Any:
+    """The JSON of an answer; ValueError when it is not JSON (or nested too deeply to read)."""
+    try:
+        return json.loads(response.content)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _page_key(url: str) -> tuple:
+    """A page as pagination names it, whatever the order of the query's parameters."""
+    parts = urlsplit(url)
+    return parts.path.rstrip("/"), tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
 
 
 def _detail(response: requests.Response) -> str:
     """': what the server said', short and on one line (JSON detail, else the start of the body)."""
+    head = response.content[:65536]
     try:
-        data = response.json()
-    except ValueError:
-        text = response.text.strip()
+        data = json.loads(head)
+    except (ValueError, RecursionError):
+        text = head[:2000].decode("utf-8", errors="replace").strip()
         if text.lower().startswith(("<!doctype", "<html")):
             return ""
-        return f": {_one_line(text)[:200]}" if text else ""
+        return f": {said(text, 200)}" if text else ""
     if isinstance(data, dict):
         data = data.get("detail", data)
-    return f": {_one_line(json.dumps(data, ensure_ascii=False) if not isinstance(data, str) else data)[:300]}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return f": {said(data)}"
 
 
 # -- the label scheme in doccano -----------------------------------------------------------------
@@ -406,11 +514,16 @@ def label_differences(names: Sequence[str]) -> str | None:
     return "; ".join(parts)
 
 
+def _check_type(project: dict[str, Any], name: str) -> None:
+    if project.get("project_type") != "SequenceLabeling":
+        raise DoccanoError(f"doccano project {name!r} is a {said(project.get('project_type'), 60)} project, "
+                           "not sequence labelling")
+
+
 def _check_project(client: DoccanoClient, project: dict[str, Any], for_push: bool) -> dict[str, int]:
     """The project's span types, after checking its type, settings and labels against the scheme."""
     name = project["name"]
-    if project.get("project_type") != "SequenceLabeling":
-        raise DoccanoError(f"doccano project {name!r} is a {project.get('project_type')} project, not sequence labelling")
+    _check_type(project, name)
     if not project.get("collaborative_annotation"):
         raise DoccanoError(f"doccano project {name!r} does not share annotations among users: turn on "
                            "'Share annotations across all users' in its settings (licex reads one shared set)")
@@ -434,6 +547,12 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _example_sha(example: Example) -> str | None:
+    """The text hash a push stored in the example's meta (None when absent or not a string)."""
+    sha = example.meta.get(META_SHA)
+    return sha if isinstance(sha, str) else None
+
+
 @dataclass
 class PushResult:
     project: str
@@ -447,6 +566,7 @@ class PushResult:
     dropped_spans: int = 0  # pre-annotations that overlapped another of their kind
 
 
+@_scrubbed
 def push_texts(
     connection: Connection,
     project: str,
@@ -484,11 +604,10 @@ def push_texts(
         ids_present: dict[str, str] = {}  # licex id -> sha
         if not created:
             for example in client.examples(info["id"]):
-                meta = example.example.meta or {}
-                sha = meta.get(META_SHA) or text_sha256(example.example.text)
-                present.setdefault(sha, (str(meta.get(META_ID, "")), example.id))
-                if meta.get(META_ID) is not None:
-                    ids_present[str(meta[META_ID])] = sha
+                sha = _example_sha(example) or text_sha256(example.text)
+                present.setdefault(sha, (str(example.meta.get(META_ID, "")), example.id))
+                if example.meta.get(META_ID) is not None:
+                    ids_present[str(example.meta[META_ID])] = sha
         result = PushResult(project, info["id"], created, [], [], [])
         new: list[tuple[str, str, str]] = []  # (id, text, sha)
         seen: set[str] = set()
@@ -530,7 +649,7 @@ def push_texts(
             # would split a line at a raw U+2028 or \r inside a text.
             data = "".join(map(jsonl.dumps, lines)).encode("utf-8")
             client.import_jsonl(info["id"], data, timeout)
-            arrived = Counter((e.example.meta or {}).get(META_SHA) for e in client.examples(info["id"]))
+            arrived = Counter(_example_sha(e) for e in client.examples(info["id"]))
             missing = [doc_id for doc_id, _, sha in new if arrived[sha] < 1]
             if missing:
                 raise DoccanoError(f"doccano's import finished but {len(missing)} document(s) are not in the project: "
@@ -632,48 +751,50 @@ def check_target(path: Path, project: str, force: bool) -> dict[str, Any] | None
 
 
 def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"], str]:
-    """The examples of a doccano JSONL export as validated AnnotatedText, and the export's hash.
+    """The examples of a doccano JSONL export (the zip) as validated AnnotatedText, and the
+    export's hash; see convert_lines."""
+    return convert_lines(export_member(zip_bytes, project), project)
+
+
+def convert_lines(data: bytes, project: str) -> tuple[list["AnnotatedText"], str]:
+    """The examples of the JSONL file of a doccano export as validated AnnotatedText, and its hash.
 
     Raises AnnotationError listing every problem (unknown labels, misaligned or overlapping
-    spans, duplicate ids), each named by project, example and document id.
+    spans, spans of a shape licex does not read, duplicate ids), each named by project, example
+    and document id.
     """
     from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC, AnnotationError, duplicate_ids, parse_line
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
-        names = [n for n in archive.namelist() if n.endswith(".jsonl")]
-        if len(names) != 1:
-            raise DoccanoError(f"the export of project {project!r} holds {len(names)} JSONL files ({', '.join(names)}); "
-                               "expected one (a project that shares annotations among users)")
-        data = archive.read(names[0])
-    except zipfile.BadZipFile:
-        raise DoccanoError(f"the export of project {project!r} is not a valid zip file") from None
     try:
         rows = [jsonl.loads(line, f"the export of project {project!r}, line {number}")
                 for number, line in jsonl.numbered_lines(data.decode("utf-8", errors="replace"))]
     except InputError as error:
         raise DoccanoError(str(error)) from None
-    if not all(isinstance(row, dict) for row in rows):
-        raise DoccanoError(f"the export of project {project!r} holds lines that are not JSON objects")
-    rows.sort(key=lambda row: row.get("id", 0))
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise DoccanoError(f"the export of project {project!r} holds lines that are not JSON objects")
+        if not is_a(row.get("id"), int):
+            raise DoccanoError(f"the export of project {project!r}, line {number}: the example's id is "
+                               f"{jsonl.json_type(row.get('id'))}, not a number")
+    rows.sort(key=lambda row: row["id"])
     located, problems = [], []
     for row in rows:
-        meta = {k: v for k, v in row.items() if k not in ("id", "text", "label", "Comments")
+        meta = {k: v for k, v in row.items() if k not in ("id", "text", *SPAN_KEYS, *UNREAD_KEYS, "Comments")
                 and not (isinstance(v, float) and math.isnan(v))}  # pandas fills absent meta with NaN
         doc_id = meta.pop(META_ID, None)
-        doc_id = str(doc_id) if doc_id is not None else f"doccano-{project}-{row.get('id')}"
+        doc_id = str(doc_id) if doc_id is not None else f"doccano-{project}-{row['id']}"
         meta.pop(META_SHA, None)
         meta.pop(META_REVIEW, None)  # the pre-annotation's doubts, settled by the annotator
         meta[META_ORIGIN] = ORIGIN_SYNTHETIC if meta.get(META_ORIGIN) == ORIGIN_SYNTHETIC else ORIGIN_REAL
-        where = f"doccano project {project!r}, example {row.get('id')} ({doc_id})"
-        spans = row.get("label") or []
-        entities = [s for s in spans if isinstance(s, list) and len(s) == 3 and s[2] in ENTITY_LABELS]
-        others = [s for s in spans if not (isinstance(s, list) and len(s) == 3 and s[2] in ENTITY_LABELS)]
-        # Clause labels (and anything unknown, which parse_line names) go to `clauses`.
+        where = f"doccano project {project!r}, example {row['id']} ({doc_id})"
+        spans, span_problems = export_spans(row, where)
+        # Clause labels (and unknown ones, which parse_line names) go to `clauses`.
+        entities = [list(s) for s in spans if s[2] in ENTITY_LABELS]
+        others = [list(s) for s in spans if s[2] not in ENTITY_LABELS]
         line = jsonl.dumps({"id": doc_id, "text": row.get("text"), "label": entities, "clauses": others, **meta})
         example, line_problems = parse_line(line, where)
-        problems += line_problems
-        if example is not None:
+        problems += span_problems + line_problems
+        if example is not None and not span_problems:
             located.append((where, example))
     problems += duplicate_ids(located)
     if problems:
@@ -681,6 +802,7 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
     return [example for _, example in located], hashlib.sha256(data).hexdigest()
 
 
+@_scrubbed
 def pull_annotations(
     connection: Connection,
     project: str,
@@ -694,16 +816,17 @@ def pull_annotations(
     Nothing is written unless every document converts; `output` is never replaced when it
     changed since the last pull (unless `force`).
     """
-    from .corpus.annotations import AnnotationError, write_annotations
-
     output = Path(output)
     check_target(output, project, force)  # fail before the export when we would refuse anyway
     client = DoccanoClient(connection)
     info = client.require_project(project)
     _check_project(client, info, for_push=False)
-    data = client.export_jsonl(info["id"], approved_only, timeout)
+    data = export_member(client.export_jsonl(info["id"], approved_only, timeout), project)
+    # Once the export is read: the corpus module imports spaCy (seconds).
+    from .corpus.annotations import AnnotationError, write_annotations
+
     try:
-        examples, export_sha = convert_export(data, project)
+        examples, export_sha = convert_lines(data, project)
     except AnnotationError as error:
         raise DoccanoError(f"{output}: not written, {len(error.problems)} problem(s) in the annotations of "
                            f"doccano project {project!r}", error.problems) from None
@@ -742,21 +865,21 @@ class ProjectStatus:
     label_problem: str | None  # how the project's labels differ from the scheme
 
 
+@_scrubbed
 def project_status(connection: Connection, project: str) -> ProjectStatus:
     client = DoccanoClient(connection)
     info = client.require_project(project)
-    if info.get("project_type") != "SequenceLabeling":
-        raise DoccanoError(f"doccano project {project!r} is a {info.get('project_type')} project, not sequence labelling")
-    types = client.span_types(info["id"])
+    _check_type(info, project)
+    # The label names are shown, as a table: none may be the password a server was sent.
+    types = {scrub(name, connection.password): type_id for name, type_id in client.span_types(info["id"]).items()}
     names = {type_id: name for name, type_id in types.items()}
     counts: Counter[str] = Counter({name: 0 for name in types})
     total = annotated = approved = 0
     for example in client.examples(info["id"]):
-        spans = client.spans(example)
+        labels = client.span_labels(info["id"], example.id)
         total += 1
-        confirmed = bool(example.example.is_confirmed)
-        approved += confirmed
-        annotated += bool(spans) or confirmed
-        counts.update(names.get(s.span.label, f"#{s.span.label}") for s in spans)
+        approved += example.confirmed
+        annotated += bool(labels) or example.confirmed
+        counts.update(names.get(label, f"#{label}") for label in labels)
     return ProjectStatus(project, info["id"], connection.url, total, annotated, approved, dict(counts),
                          label_differences(list(types)))
