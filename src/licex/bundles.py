@@ -15,6 +15,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from . import limits
 from .detection import TITLE_RE, detect_licence
 from .hanzi import to_simplified
 from .inputs import InputError
@@ -85,7 +86,7 @@ def extract_licences(
         for source, text in texts:
             for part in split_licences(source, text):
                 part_text = text[part.start:part.end]
-                error = _refusal(part, part_text, nlp.max_length)
+                error = _refusal(part, part_text, min(nlp.max_length, limits.LICENCE_CHARS))
                 # A refused part still passes through the stream (as an empty text, nearly free)
                 # so that records and errors come out in input order.
                 yield ("" if error else part_text), (part, error)

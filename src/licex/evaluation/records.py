@@ -24,7 +24,8 @@ from typing import Any, NamedTuple
 
 from sklearn.metrics import accuracy_score
 
-from ..inputs import InputError
+from .. import limits
+from ..inputs import InputError, decode_text, read_file
 from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 FIELDS = [
@@ -351,7 +352,9 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
     """Gold records `<id>.record.json` in a folder, keyed by id."""
     gold = {}
     for file in sorted(Path(path).glob("*.record.json")):
-        gold[file.name.removesuffix(".record.json")] = _read_record(file.read_text("utf-8"), file)
+        # read as every input is: a FIFO or device named so is refused, not read (it could block)
+        text = decode_text(read_file(file, str(file), limits.TEXT_BYTES, "text_bytes"), str(file))
+        gold[file.name.removesuffix(".record.json")] = _read_record(text, file)
     if not gold:
         raise InputError(str(path), "no *.record.json files")
     return gold
