@@ -215,6 +215,18 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_and_the_output_stays_utf8
     assert [p.name for p in texts.iterdir()] == ["\\xff.txt.txt"]
 
 
+def test_gold_records_of_a_name_that_is_not_utf8_match_their_predictions(tmp_path):
+    folder, gold = tmp_path / "in", tmp_path / "gold"
+    gold.mkdir()
+    licence(Path(os.fsdecode(bytes(folder) + b"/\xff.txt")))
+    shutil.copy(ROOT / "corpus" / "records" / f"{SEED.stem}.record.json", os.fsdecode(bytes(gold) + b"/\xff.record.json"))
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", folder, "--rules-only", "-o", predictions).exit_code == 0
+    result = run("evaluate", "--gold", gold, predictions, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout_bytes.decode("utf-8"))
+
+
 def test_a_long_file_name_fits_the_text_dir_and_its_temporaries(tmp_path):
     name = "许" * 81 + ".txt"  # 247 bytes: NAME.txt is 251, its temporary .NAME.txt.PID.TOKEN.licex-tmp far more
     source = licence(tmp_path / "in" / name)
@@ -380,6 +392,16 @@ def test_a_model_whose_config_is_junk_is_one_line(tmp_path):
     assert result.exit_code == 2
     [line] = error_lines(result)
     assert line.startswith(f"licex: error: {model}: cannot load the pipeline: Config validation error")
+
+
+def test_a_training_config_of_junk_is_one_line(tmp_path):
+    config = tmp_path / "junk.cfg"
+    config.write_text("junk\n", "utf-8")
+    result = run("train", "--config", config, "--synth", "2", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {config}: cannot read the config: Config validation error")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.cfg"]
 
 
 @pytest.fixture

@@ -43,13 +43,13 @@ def loads(line: str, where: str) -> Any:
         value = srsly.json_loads(line)
     except ValueError as error:
         raise InputError(where, f"invalid JSON: {error}") from None
-    if _SURROGATE_ESCAPE.search(line) and (lone := _lone_surrogate(value)):
+    if _SURROGATE_ESCAPE.search(line) and (lone := lone_surrogate(value)):
         raise InputError(where, f"invalid JSON: a string holds a lone surrogate ({lone}), which is no "
                                 "character (UTF-8 cannot hold it)")
     return value
 
 
-def _lone_surrogate(value: Any) -> str | None:
+def lone_surrogate(value: Any) -> str | None:
     """`\\udXXX` of the first lone surrogate in the strings (keys too) of a parsed value."""
     strings = [value]
     while strings:

@@ -71,9 +71,13 @@ def load_pipeline(model: str | Path | None = None) -> Language:
 
 
 def _cannot_load(model: str | Path, error: Exception) -> str:
-    # thinc's config errors span lines (a title, advice, then where): one line, blank lines dropped
-    why = "; ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
-    return f"{model}: cannot load the pipeline: {why}"
+    return f"{model}: cannot load the pipeline: {error_line(error)}"
+
+
+def error_line(error: Exception) -> str:
+    """An exception's message in one line: thinc's config errors span lines (a title, advice,
+    then where), joined with `;`, blank lines dropped."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
 
 
 def stream_docs(nlp: Language, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
