@@ -17,9 +17,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import limits
 from .detection import Detection, licence_segments, text_detection
 from .inputs import InputError
-from .limits import LICENCE_CHARS
 from .pipeline import stream_docs
 from .record import LicenseRecord
 
@@ -70,7 +70,7 @@ def extract_licences(
     def docs() -> Iterator[tuple[Doc, tuple[LicencePart, InputError | None]]]:
         for source, text in texts:
             for part, detection in split_licences(source, text):
-                error = _refusal(part, detection, nlp.max_length)
+                error = _refusal(part, detection, min(nlp.max_length, limits.LICENCE_CHARS))
                 # A refused part still passes through the stream (as an empty Doc, nearly free)
                 # so that records and errors come out in input order.
                 doc = nlp.make_doc("" if error else text[part.start:part.end])
@@ -85,13 +85,13 @@ def extract_licences(
         yield part, LicenseRecord.model_validate({**record, "source": part.source, "part": part.number})
 
 
-def _refusal(part: LicencePart, detection: Detection, max_length: int) -> InputError | None:
+def _refusal(part: LicencePart, detection: Detection, most_chars: int) -> InputError | None:
     if not detection.is_licence:
         return InputError(part.name, detection.refusal)
     length = part.end - part.start
-    if length > min(max_length, LICENCE_CHARS):
+    if length > most_chars:
         return InputError(part.name, f"a licence of {length:,} characters is too long to process "
-                                     f"(at most {min(max_length, LICENCE_CHARS):,}); split the file")
+                                     f"(at most {most_chars:,}, the limit licence_chars); split the file")
     return None
 
 

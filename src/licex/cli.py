@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
 import sys
 import tempfile
 import traceback
-import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
@@ -22,8 +20,21 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from .crash import crash_log, scrubbed
 from .extras import MissingExtra, extra_providing, require
-from .inputs import InputError, InputSource, TextDirNames, atomic_write_text, atomic_writer, check_output, collect_inputs, input_paths
+from .inputs import (
+    InputError,
+    InputSource,
+    OutputError,
+    TextDirNames,
+    atomic_write_text,
+    atomic_writer,
+    check_output,
+    collect_inputs,
+    input_paths,
+    one_line,
+)
+from .signals import Stopped, stopping
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -74,19 +85,14 @@ def fail(message: str) -> None:
     """A one-line error on stderr: the file or cause, then what is wrong.
 
     The message is user text (file names, labels, what a server said): rich never reads it as
-    markup, and control characters and line breaks in it are shown as escapes (\\n), so a file
-    name cannot hide itself, restyle the line or break it in two.
+    markup, and it is shown as `one_line` shows it: control characters and line breaks as escapes
+    (\\n), so a file name cannot hide itself, restyle the line or break it in two.
     """
     _say("licex: error: ", "bold red", message)
 
 
 def _say(prefix: str, style: str, message: str) -> None:
     stderr.print(Text.assemble((prefix, style), one_line(message)), highlight=False, soft_wrap=True)
-
-
-def one_line(text: str) -> str:
-    """`text` with every control, line or paragraph separator as its escape (repr style)."""
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 class _WarningHandler(logging.Handler):
@@ -101,6 +107,38 @@ _log.addHandler(_WarningHandler())
 _log.propagate = False
 
 
+STDOUT = "-"
+
+
+def _file_or_stdout(output: Path | None) -> Path | None:
+    """`-o -` is stdout (None), as no -o is: not a file named `-`."""
+    return None if output is not None and str(output) == STDOUT else output
+
+
+def _folder_output(output: Path, option: str = "-o") -> Path:
+    """A folder option: `-` (stdout) cannot hold a folder of files; one line and exit status 2."""
+    if str(output) == STDOUT:
+        fail(f"{option} -: this command writes a folder of files, not one stream to stdout; give a folder")
+        raise typer.Exit(2)
+    return output
+
+
+def _check_folder(folder: Path) -> None:
+    """check_output for a folder a command fills, before its work; the folders made to try it
+    are removed again, so that a run refused later (a bad config, a bad corpus) leaves nothing."""
+    missing = [path for path in [folder, *folder.parents] if not os.path.lexists(path)]  # deepest first
+    try:
+        check_output(folder / ".licex-probe")
+    except OutputError as error:
+        raise OutputError(str(folder), error.cause) from None
+    finally:
+        for path in missing:
+            try:
+                path.rmdir()
+            except OSError:
+                break
+
+
 class OcrChoice(str, Enum):
     auto = "auto"
     always = "always"
@@ -110,7 +148,7 @@ class OcrChoice(str, Enum):
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Licence files (text, PDF, PNG/JPEG/TIFF/BMP scans), folders (every such file below), or - for stdin.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically) instead of stdout.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically; - is stdout) instead of stdout.")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Use only the rule components, no trained model.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
@@ -123,6 +161,9 @@ def extract(
     from .extraction import extract_inputs
     from .parallel import licence_extractor
 
+    output = _file_or_stdout(output)
+    if text_dir is not None:
+        text_dir = _folder_output(text_dir, "--text-dir")
     spec = _pipeline_spec(rules_only, model)
     try:  # before any work: an output that is an input, or that cannot be written, stops here
         if output is not None:
@@ -229,12 +270,12 @@ def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
 
 def _load(spec: str | Path | None):
     """The pipeline for a spec, or a one-line error and exit status 2."""
-    from .pipeline import load_pipeline
+    from .pipeline import PipelineError, load_pipeline
 
     try:
         return load_pipeline(spec)
-    except OSError as error:
-        fail(f"{spec}: cannot load the pipeline: {error}")
+    except PipelineError as error:
+        fail(str(error))
         raise typer.Exit(2)
 
 
@@ -243,7 +284,8 @@ def _progress(total: int) -> Progress:
 
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2,
+        # Off unless stderr is a terminal: elsewhere rich would leave a blank line in it (a log, a pipe).
+        TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2 or not stderr.is_terminal,
     )
 
 
@@ -280,6 +322,7 @@ def evaluate(
 ) -> None:
     """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
     require("eval", "licex evaluate")
+    output = _folder_output(output)
     if gold is not None:
         if len(args) != 1:
             fail("with --gold give one file of predicted records: licex evaluate --gold DIR PRED.jsonl")
@@ -322,9 +365,10 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
     from .corpus.tool_corpus import ceiling_note, ceilings
     from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
     from .evaluation.render import comparison_table, write_reports
-    from .pipeline import load_pipeline
+    from .pipeline import PipelineError, load_pipeline
 
     with _corpus_errors():
+        _check_folder(output)  # a folder that cannot be written: before the work
         examples = read_corpora(data)
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
@@ -339,11 +383,12 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
                 reports = compare_pipelines(model_path, examples, advance)
             else:
                 reports = [evaluate_pipeline(load_pipeline(model_path), examples, model, advance)]
-    except OSError as error:
-        fail(f"{model}: cannot load the pipeline: {error}")
+    except PipelineError as error:
+        fail(str(error))
         raise typer.Exit(2)
     title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
-    paths = write_reports(reports, output, title)
+    with _reported((InputError, OSError)):
+        paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))
         return
@@ -369,6 +414,7 @@ def train_command(
 ) -> None:
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
     require("train", "licex train")
+    output = _folder_output(output)
     from .train import TrainingError, reevaluate, train
 
     overrides = {}
@@ -376,6 +422,8 @@ def train_command(
         overrides["training.max_steps"] = max_steps
     if eval_frequency is not None:
         overrides["training.eval_frequency"] = eval_frequency
+    with _corpus_errors():
+        _check_folder(output)  # a folder that cannot be written: before any training
     with _corpus_errors(), _progress(2) as progress:
         task = progress.add_task("evaluating", total=None, visible=False)
 
@@ -408,11 +456,12 @@ def _mean(fields: dict[str, float | None]) -> str:
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the schema here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the schema here (- is stdout).")] = None,
 ) -> None:
     """Print the JSON Schema of the licence record."""
     from .record import json_schema
 
+    output = _file_or_stdout(output)
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -499,6 +548,7 @@ def synth(
     first: Annotated[int, typer.Option("--first", help="With --tools: start at this licence (a multiple of the batch size), e.g. to read licences no other tool has read.", min=0)] = 0,
 ) -> None:
     """Generate N annotated synthetic licences with their gold records, or (--tools) what real tools make of them."""
+    output = _folder_output(output)
     if tools is not None:
         _tool_corpus(n, output, seed, damaged, tools, batch_size, workers, first)
         return
@@ -544,6 +594,7 @@ def render(
 ) -> None:
     """Typeset annotated licences as PDFs (and scans) with their gold records, for extract and evaluate --gold."""
     require("render", "licex render")
+    output = _folder_output(output)
     from .corpus.annotations import read_annotation_dir
     from .corpus.render import render_annotated
 
@@ -574,9 +625,9 @@ def review(
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="The folder `licex extract --text-dir` wrote: the texts the offsets point into (default: each record's source, if a .txt file).")] = None,
 ) -> None:
     """Write offline HTML to review records: each licence's text with its evidence marked, beside the record; an index, most in need of review first."""
-    from .inputs import OutputError
     from .review import INDEX, write_review
 
+    output = _folder_output(output)
     try:
         check_output(output / INDEX, [predictions.resolve()])
         summary = write_review(predictions, output, text_dir)
@@ -695,6 +746,9 @@ def package_command(
     if not (model / "config.cfg").exists():
         fail(f"{model}: not a saved pipeline (no config.cfg)")
         raise typer.Exit(2)
+    output = _folder_output(output, "OUTPUT")
+    with _reported((InputError,)):
+        _check_folder(output)
     try:
         wheels = package_pipeline(model, output, name, version, verbose=verbose)
     except PackageError as error:
@@ -857,6 +911,10 @@ def doccano_pull(
     """Export a project's annotations into licex's format, validated; never overwrites newer annotations."""
     from .doccano import pull_annotations
 
+    if str(output) == STDOUT:
+        fail("-o -: doccano pull writes a file it compares the next pull with (to never overwrite newer "
+             "annotations), not stdout; give a file")
+        raise typer.Exit(2)
     connection = _doccano_connection(url, username, password)
     with _doccano_errors():
         result = pull_annotations(connection, project, output, approved_only, force, timeout)
@@ -873,35 +931,33 @@ def doccano_pull(
 
 def main() -> None:
     """The `licex` command: no traceback reaches the user; an unexpected error prints one line
-    and the path of a log file that holds the traceback."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        fail("interrupted")
-        sys.exit(130)
-    except BrokenPipeError:  # `licex extract ... | head`: the reader is gone, nothing to say
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stderr at exit)
-        sys.exit(1)
-    except Exception as error:  # noqa: BLE001 (the last resort: every error gets its line)
-        log = crash_log(traceback.format_exc())
-        fail(f"unexpected error: {type(error).__name__}: {error}"
-             + (f" (the traceback is in {log})" if log else ""))
-        sys.exit(70)
-
-
-def crash_log(text: str) -> Path | None:
-    """Write a traceback to a new log file ($XDG_CACHE_HOME or ~/.cache /licex/logs, else the temp dir)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    name = f"licex-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    for folder in (cache / "licex" / "logs", Path(tempfile.gettempdir())):
+    and the path of a log file that holds the traceback (crash.py: never the command line). A
+    signal that stops it (signals.py) prints one line too, once what it was writing is cleaned up."""
+    with stopping():
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / name
-            path.write_text(f"licex {' '.join(sys.argv[1:])}\n{text}", "utf-8")
-            return path
-        except OSError:
-            continue
-    return None
+            app()
+        except Stopped as stopped:
+            fail(stopped.message)
+            sys.exit(stopped.exit_code)
+        except KeyboardInterrupt:  # raised by code of its own (signals.py raises Stopped)
+            fail("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:  # `licex extract ... | head`: the reader is gone, nothing to say
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stderr at exit)
+            sys.exit(1)
+        except Exception as error:  # noqa: BLE001 (the last resort: every error gets its line)
+            log = crash_log(traceback.format_exc())
+            fail(scrubbed(f"unexpected error: {_described(error)}")
+                 + (f" (the traceback is in {log})" if log else ""))
+            sys.exit(70)
+
+
+def _described(error: BaseException) -> str:
+    """`Type: message`, whatever the exception's __str__ does."""
+    try:
+        return f"{type(error).__name__}: {error}"
+    except Exception:  # noqa: BLE001 (an exception whose message cannot be made)
+        return type(error).__name__
 
 
 if __name__ == "__main__":

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import codecs
 import errno
+import hashlib
 import json
 import logging
 import os
+import re
 import secrets
+import stat
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from . import limits
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -46,6 +51,17 @@ _MAX_CUT_BYTES = 3
 # Temporaries of an atomic write: `.NAME.PID.TOKEN.licex-tmp`; the PID tells a later write
 # whether the writer is gone (killed), so it can remove what was left behind.
 _TMP_SUFFIX = ".licex-tmp"
+# The bytes `.NAME.` shares with the rest of a temporary's name: a PID (at most 7 digits), the
+# token (8) and the suffix, with their dots.
+_TMP_EXTRA = len(f"...{'9' * 7}.{'0' * 8}{_TMP_SUFFIX}")
+# The longest file name (bytes) of the usual file systems (ext4, XFS, btrfs, APFS, NTFS in
+# UTF-16 units): names licex makes up (texts of --text-dir, review pages) stay within it wherever
+# they are written, so that extract and review, on any disk, give a source the same name.
+NAME_MAX = 255
+# What stat calls the files that are neither regular files nor folders, as messages name them.
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 log = logging.getLogger("licex")
 
 
@@ -53,7 +69,7 @@ class InputError(Exception):
     """An input that cannot be read as a licence text; the message names the input and the cause."""
 
     def __init__(self, name: str, cause: str) -> None:
-        super().__init__(f"{name}: {cause}")
+        super().__init__(one_line(f"{name}: {cause}"))
         self.name = name
         self.cause = cause
 
@@ -75,6 +91,64 @@ def os_cause(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "no space left on device"
     return (error.strerror or str(error) or type(error).__name__).lower()
+
+
+def one_line(text: str) -> str:
+    """`text` as licex shows it (messages, a record's `source`): one line of valid UTF-8.
+
+    Every control, line or paragraph separator becomes its escape (repr style: \\n), so that a
+    file name cannot hide itself, restyle the line or break it in two; every byte of a file name
+    that is not UTF-8 (which Python keeps as U+DC80-U+DCFF) becomes \\xNN, any other lone
+    surrogate \\udXXX, so that what licex writes is always UTF-8.
+    """
+    escaped = "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return _SURROGATE.sub(_surrogate_escape, escaped)
+
+
+def _surrogate_escape(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is (`a FIFO`, ...); None for those two."""
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), None)
+
+
+def read_file(path: Path, name: str, limit: int, limit_name: str) -> bytes:
+    """The bytes of the regular file `path`, refused beyond `limit` (licex.limits' `limit_name`).
+
+    A FIFO, device or socket is refused without being read (a FIFO would block until a writer
+    comes, /dev/zero never ends); the size is checked before reading, and no more than `limit` + 1
+    bytes are ever read (a file that grows meanwhile). InputError naming `name` otherwise.
+    """
+    try:
+        mode = os.stat(path).st_mode
+        if kind := file_kind(mode):
+            raise InputError(name, f"not a regular file ({kind})")
+        if stat.S_ISDIR(mode):
+            raise InputError(name, "is a folder")
+        # O_NONBLOCK: a file swapped for a FIFO since the stat cannot block the open
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                raise InputError(name, f"not a regular file ({file_kind(found.st_mode) or 'a folder'})")
+            if found.st_size > limit:
+                raise _too_large(name, limit, limit_name, found.st_size)
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {os_cause(exc)}") from None
+    except ValueError:  # os.stat's word for a NUL in the name
+        raise InputError(name, "cannot read: the name holds a NUL character") from None
+    if len(data) > limit:
+        raise _too_large(name, limit, limit_name)
+    return data
+
+
+def _too_large(name: str, limit: int, limit_name: str, size: int | None = None) -> InputError:
+    found = f"{limits.size(size)}" if size is not None else f"more than {limits.size(limit)}"
+    return InputError(name, f"too large: {found}, licex reads at most {limits.size(limit)} ({limit_name}); split it")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -191,17 +265,10 @@ class InputSource:
 
     def read(self) -> str:
         """The original text; raises InputError naming this input."""
-        try:
-            if self.path is None:
-                if sys.stdin is None:  # started with stdin closed (`licex extract - <&-`)
-                    raise InputError(self.name, "stdin is closed")
-                data = sys.stdin.buffer.read()
-            else:
-                data = self.path.read_bytes()
-        except OSError as exc:
-            raise InputError(self.name, f"cannot read: {os_cause(exc)}") from None
-        except ValueError:  # a closed stdin handle
-            raise InputError(self.name, "stdin is closed") from None
+        if self.path is None:
+            data = _read_stdin(self.name)
+        else:
+            data = read_file(self.path, self.name, limits.TEXT_BYTES, "text_bytes")
         text = decode_text(data, self.name)
         if _is_json(text):
             # licex's own output (or any JSON) read back as a licence would invent a record.
@@ -219,10 +286,7 @@ class InputSource:
         and box of each character); raises InputError naming this input."""
         from .documents import DocumentError, OcrMode, read_document_bytes
 
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise InputError(self.name, f"cannot read: {os_cause(exc)}") from None
+        data = read_file(self.path, self.name, limits.DOCUMENT_BYTES, "document_bytes")
         try:
             document = read_document_bytes(data, self.path.name, OcrMode(ocr))
         except DocumentError as error:
@@ -232,23 +296,75 @@ class InputSource:
         return document
 
 
+def _read_stdin(name: str) -> bytes:
+    """stdin's bytes, at most TEXT_BYTES: `licex extract - </dev/zero` ends in one line, not in
+    memory without limit."""
+    if sys.stdin is None:  # started with stdin closed (`licex extract - <&-`)
+        raise InputError(name, "stdin is closed")
+    try:
+        data = sys.stdin.buffer.read(limits.TEXT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {os_cause(exc)}") from None
+    except ValueError:  # a closed stdin handle
+        raise InputError(name, "stdin is closed") from None
+    if len(data) > limits.TEXT_BYTES:
+        raise _too_large(name, limits.TEXT_BYTES, "text_bytes")
+    return data
+
+
+def fitted_name(stem: str, suffix: str) -> str:
+    """`stem + suffix`, with `stem` cut so that the name fits NAME_MAX bytes: a cut name ends in
+    `~` and 8 hex digits of the whole stem's hash, so two long names that share a beginning differ."""
+    name = stem + suffix
+    if len(os.fsencode(name)) <= NAME_MAX:
+        return name
+    digest = hashlib.sha256(os.fsencode(stem)).hexdigest()[:8]
+    room = NAME_MAX - len(os.fsencode(suffix)) - len(digest) - 1
+    return os.fsencode(stem)[:room].decode("utf-8", "ignore") + f"~{digest}{suffix}"
+
+
 class TextDirNames:
     """The file `licex extract --text-dir` writes each input's text to: NAME.txt, NAME being the
     input's file name (`stdin` for stdin); a second input of the same name gets the count of
-    files named so far before it (2_NAME.txt). Names depend on the order, so whoever looks for a
-    text again (`licex review`) names the sources of the records in the order extract read them."""
+    files named so far before it (2_NAME.txt), or a higher one that is free. Names depend on the
+    order, so whoever looks for a text again (`licex review`) names the sources of the records in
+    the order extract read them, and checks that the text fits (see `candidates`).
+
+    A name longer than NAME_MAX bytes is cut (see `fitted_name`): a file system refuses it."""
 
     def __init__(self) -> None:
         self.used: set[str] = set()
 
     def name(self, source: str) -> str:
         """The file name for the next input, `source` as a record's `source` gives it."""
-        name = Path(source).name if source != STDIN_NAME else "stdin"
-        target = f"{name}.txt"
-        if target in self.used:
-            target = f"{len(self.used) + 1}_{name}.txt"
+        base = self.base(source)
+        target = text_file_name(base)
+        number = len(self.used) + 1
+        while target in self.used:  # 2_x.txt may be the name of an input of its own
+            target = text_file_name(base, number)
+            number += 1
         self.used.add(target)
         return target
+
+    @staticmethod
+    def base(source: str) -> str:
+        return Path(source).name if source != STDIN_NAME else "stdin"
+
+    @classmethod
+    def candidates(cls, source: str, names: Iterable[str]) -> list[str]:
+        """Of the file names `names`, those that `name` can give `source` (NAME.txt, N_NAME.txt)."""
+        base = cls.base(source)
+        found = []
+        for name in names:
+            match = re.match(r"(\d+)_", name)
+            if name == text_file_name(base) or (match and name == text_file_name(base, int(match[1]))):
+                found.append(name)
+        return found
+
+
+def text_file_name(base: str, number: int | None = None) -> str:
+    """The name of a text in `--text-dir`: BASE.txt, or N_BASE.txt for the Nth of one name."""
+    return fitted_name(base if number is None else f"{number}_{base}", ".txt")
 
 
 def _is_json(text: str) -> bool:
@@ -270,8 +386,10 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
     *.txt, PDFs and page images) and `-`.
 
     Problems are collected rather than raised so that one bad argument does not stop the others.
-    A file reached twice (named directly and inside a folder) is read once. A link that leads
-    nowhere (dangling, or a loop) is a problem, named, never skipped silently.
+    A file reached twice (named directly and inside a folder) is read once. What cannot be read
+    is a problem, named, never skipped silently: a link that leads nowhere (dangling, or a loop),
+    a folder below that cannot be listed, a FIFO, device or socket (never opened: reading a FIFO
+    blocks). Names are as `one_line` shows them (a file name that is not UTF-8 too).
     """
     sources: list[InputSource] = []
     errors: list[InputError] = []
@@ -280,7 +398,7 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
     def add(name: str, path: Path) -> None:
         if path.resolve() not in seen:
             seen.add(path.resolve())
-            sources.append(InputSource(name, path))
+            sources.append(InputSource(one_line(name), path))
 
     for arg in args:
         path = Path(arg)
@@ -289,19 +407,54 @@ def collect_inputs(args: Sequence[str]) -> tuple[list[InputSource], list[InputEr
                 errors.append(InputError(STDIN_NAME, "given more than once; stdin can be read only once"))
             else:
                 sources.append(InputSource(STDIN_NAME, None))
-        elif path.is_file():
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            errors.append(InputError(one_line(arg), _broken_link(path) or _missing(error)))
+            continue
+        if stat.S_ISREG(mode):
             add(arg, path)
-        elif path.is_dir():
-            files = sorted(file for file in path.rglob("*") if file.suffix.lower() in INPUT_SUFFIXES)
-            readable = [file for file in files if file.is_file()]
-            errors += [InputError(str(file), cause) for file in files if (cause := _broken_link(file))]
-            if not files:
-                errors.append(InputError(arg, "folder has no licence files (*.txt, *.pdf, page images)"))
-            for file in readable:
+        elif stat.S_ISDIR(mode):
+            files, problems = _folder_files(path)
+            errors += problems
+            if not files and not problems:
+                errors.append(InputError(one_line(arg), "folder has no licence files (*.txt, *.pdf, page images)"))
+            for file in files:
                 add(str(file), file)
         else:
-            errors.append(InputError(arg, _broken_link(path) or "no such file or folder"))
+            errors.append(InputError(one_line(arg), f"not a regular file ({file_kind(mode)})"))
     return sources, errors
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[InputError]]:
+    """The licence files below `folder` (links to files included, links to folders not followed),
+    sorted, and a problem for each that cannot be read and each folder that cannot be listed."""
+    problems: list[InputError] = []
+    found: list[Path] = []
+
+    def unlisted(error: OSError) -> None:
+        problems.append(InputError(one_line(str(error.filename)), f"cannot read the folder: {os_cause(error)}"))
+
+    for where, _, names in os.walk(folder, onerror=unlisted):
+        found += [Path(where) / name for name in names if Path(name).suffix.lower() in INPUT_SUFFIXES]
+    files = []
+    for file in sorted(found):
+        try:
+            mode = file.stat().st_mode
+        except OSError as error:
+            problems.append(InputError(one_line(str(file)), _broken_link(file) or _missing(error)))
+            continue
+        if stat.S_ISREG(mode):
+            files.append(file)
+        elif not stat.S_ISDIR(mode):
+            problems.append(InputError(one_line(str(file)), f"not a regular file ({file_kind(mode)})"))
+    return files, problems
+
+
+def _missing(error: OSError) -> str:
+    """Why a path cannot be looked at: `no such file or folder`, `permission denied`, ..."""
+    return "no such file or folder" if error.errno == errno.ENOENT else os_cause(error)
 
 
 def _broken_link(path: Path) -> str | None:
@@ -329,7 +482,9 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
 
     `inputs` are resolved input files and folders: the output may be none of them and lie in
     none of the folders (the next run would read it as a licence). Writability is tried, not
-    guessed: the folder is created if missing and a temporary file opened and removed in it.
+    guessed: the folder is created if missing and a temporary file opened and removed in it. A
+    device, FIFO or socket is written as it is (see `atomic_path`), so nothing is tried on it
+    (opening a FIFO to try it would wait for a reader).
     """
     path = Path(path)
     target = path.resolve()
@@ -340,15 +495,48 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
             raise OutputError(str(path), f"lies inside the input folder {str(source)!r}; the next run would read it")
     if target.is_dir():
         raise OutputError(str(path), "is a folder")
+    if _special(path):
+        return
     with atomic_path(path) as tmp:
         open(tmp, "x").close()  # noqa: SIM115 (a try: OSError becomes OutputError)
         tmp.unlink()
 
 
+def _special(path: Path) -> str | None:
+    """What `path` is when it is a device, FIFO or socket (through links); None for anything else."""
+    try:
+        return file_kind(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
+
+
+def _followed(path: Path) -> bool:
+    """Whether `path` is a link atomic_path writes through: one this user made."""
+    try:
+        return path.is_symlink() and path.lstat().st_uid == os.geteuid()
+    except OSError:
+        return False
+
+
+def _tmp_prefix(path: Path) -> str:
+    """The file name in `path`'s temporaries (`.NAME.PID.TOKEN.licex-tmp`), cut so that they fit
+    the folder's longest name: a name near the limit still gets a temporary."""
+    room = _name_max(path.parent) - _TMP_EXTRA
+    return os.fsdecode(os.fsencode(path.name)[:room])
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX
+
+
 def _remove_stale_temporaries(path: Path) -> None:
     """Remove temporaries of `path` whose writer has died (kill -9, power loss)."""
-    for tmp in path.parent.glob(f".{_glob_escape(path.name)}.*{_TMP_SUFFIX}"):
-        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+    prefix = _tmp_prefix(path)
+    for tmp in path.parent.glob(f".{_glob_escape(prefix)}.*{_TMP_SUFFIX}"):
+        pid = tmp.name[len(prefix) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
 
@@ -375,23 +563,42 @@ def atomic_path(path: Path) -> Iterator[Path]:
     holds either its old content or all of the new, never a part. On any failure the temporary
     is removed; one left by a killed writer is removed by the next write to `path`. An OSError
     (read-only folder, full disk) becomes an OutputError naming `path`.
+
+    Two kinds of `path` are not replaced. A link to a file: the file it leads to is replaced, the
+    link stays (as `> link` would write through it), when the link is this user's own: a link
+    someone else put in the folder is replaced itself, never followed (as the kernel's
+    protected_symlinks does in /tmp). A device, FIFO or socket (through links too): the block
+    gets `path` itself, to write as it is; replacing it would put a regular file where it was
+    (`-o /dev/null` run as root would replace the system's /dev/null).
     """
+    shown = str(path)
     path = Path(path)
+    if _special(path):
+        try:
+            yield path
+        except OSError as error:
+            raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
+        return
+    if _followed(path):
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if len(os.fsencode(path.name)) > _name_max(path.parent):
+            raise OutputError(shown, f"cannot write: file name too long ({len(os.fsencode(path.name))} bytes, "
+                                     f"at most {_name_max(path.parent)})")
         _remove_stale_temporaries(path)
     except FileExistsError:  # mkdir's word for a file where a folder should be
-        raise OutputError(str(path), f"cannot write: {str(path.parent)!r} is not a folder") from None
+        raise OutputError(shown, f"cannot write: {str(path.parent)!r} is not a folder") from None
     except OSError as error:
-        raise OutputError(str(path), f"cannot write: {os_cause(error)}") from None
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
+        raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
+    tmp = path.with_name(f".{_tmp_prefix(path)}.{os.getpid()}.{secrets.token_hex(4)}{_TMP_SUFFIX}")
     try:
         yield tmp
         if tmp.exists():
             os.replace(tmp, path)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise OutputError(str(path), f"cannot write: {os_cause(error)}") from None
+        raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -401,11 +608,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def atomic_writer(path: Path) -> Iterator[TextIO]:
     """A text handle whose content replaces `path` only when the block ends without error (see atomic_path)."""
     with atomic_path(path) as tmp:
+        special = _special(tmp)
         # open(..., "x") rather than mkstemp: the output gets the usual umask mode, not 0600.
-        with open(tmp, "x", encoding="utf-8", newline="") as handle:
+        with open(tmp, "w" if special else "x", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if not special:  # a device or FIFO has nothing to sync (fsync fails on them)
+                os.fsync(handle.fileno())
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -11,18 +11,24 @@ every non-ASCII character, which leaves a corpus file unreadable to the people w
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import srsly
 
-from .inputs import InputError, atomic_writer, decode_text, os_cause
+from . import limits
+from .inputs import InputError, atomic_writer, decode_text, read_file
 
 
 # Characters that str.splitlines and other readers take for line ends. Inside JSON they can only
 # stand in strings, where their escape means the same character.
 _LINE_BREAKERS = {ord(ch): f"\\u{ord(ch):04x}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+# A \uD800-\uDFFF escape: JSON readers accept one alone, but it is no character and UTF-8 cannot
+# hold it; lines without one (nearly all) are not searched for it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dumps(value: Any) -> str:
@@ -31,11 +37,31 @@ def dumps(value: Any) -> str:
 
 
 def loads(line: str, where: str) -> Any:
-    """One JSON value; InputError `where: invalid JSON: why` when it is not."""
+    """One JSON value; InputError `where: invalid JSON: why` when it is not, or when a string in
+    it holds a lone surrogate (`"\\ud800"`): writing it as UTF-8 would fail later, far from here."""
     try:
-        return srsly.json_loads(line)
+        value = srsly.json_loads(line)
     except ValueError as error:
         raise InputError(where, f"invalid JSON: {error}") from None
+    if _SURROGATE_ESCAPE.search(line) and (lone := lone_surrogate(value)):
+        raise InputError(where, f"invalid JSON: a string holds a lone surrogate ({lone}), which is no "
+                                "character (UTF-8 cannot hold it)")
+    return value
+
+
+def lone_surrogate(value: Any) -> str | None:
+    """`\\udXXX` of the first lone surrogate in the strings (keys too) of a parsed value."""
+    strings = [value]
+    while strings:
+        item = strings.pop()
+        if isinstance(item, str):
+            if match := _LONE_SURROGATE.search(item):
+                return f"\\u{ord(match[0]):04x}"
+        elif isinstance(item, dict):
+            strings += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            strings += item
+    return None
 
 
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -46,13 +72,11 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def read_text(path: Path) -> str:
-    """A JSONL file's text (any encoding licex reads); InputError naming the file otherwise."""
+    """A JSONL file's text (any encoding licex reads); InputError naming the file otherwise: a
+    FIFO or device (never read), a file over EXPORT_BYTES (a doccano export's limit: the largest
+    JSONL licex reads, annotations or records)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(str(path), f"cannot read: {os_cause(error)}") from None
-    return decode_text(data, str(path))
+    return decode_text(read_file(path, str(path), limits.EXPORT_BYTES, "export_bytes"), str(path))
 
 
 def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -10,7 +10,9 @@ per worker in flight and hands results back in the order the files came in.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +36,7 @@ Extracted = Iterator[tuple[LicencePart, LicenseRecord | InputError]]
 # documents kept for their pages) stays small.
 FILES_PER_TASK = 8
 _TASKS_PER_WORKER = 2
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _worker_nlp: Language | None = None  # the pipeline of a worker process
 
@@ -52,8 +55,21 @@ def licence_extractor(nlp: Language, spec: str | Path | None, workers: int) -> I
         # any thread (a progress bar) or reads any document, so no worker copies a held lock.
         pool.submit(_loaded).result()
         yield partial(_in_order, pool, workers * _TASKS_PER_WORKER)
+    except BaseException:
+        # Stopped (a signal), an output that cannot be written, ...: the run is over, so the
+        # licences in the workers' hands are not waited for.
+        _end_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    # ProcessPoolExecutor has no public way to stop busy workers before Python 3.14
+    # (terminate_workers); its process table is the one place they are listed.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _start_method():
@@ -66,7 +82,23 @@ def _start_method():
 def _load_worker(spec: str | Path | None) -> None:
     global _worker_nlp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report, once
+    _end_with_parent()
     _worker_nlp = load_pipeline(spec)
+
+
+def _end_with_parent() -> None:
+    """Linux: SIGTERM this worker when the parent dies (kill -9 too), rather than wait for work forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl (another libc): the parent's shutdown still ends it
+        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before prctl: no work will come
+        os._exit(1)
 
 
 def _loaded() -> bool:

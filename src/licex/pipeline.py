@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components import clause_rules, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
+from .extras import extra_providing
 
 RULE_COMPONENTS = ("licex_field_rules", "licex_clause_rules", "licex_record_builder")
 DEFAULT_PACKAGE = "zh_licex_cnn"
@@ -45,11 +46,38 @@ def default_model() -> str | Path | None:
     return None
 
 
+class PipelineError(Exception):
+    """A pipeline that cannot be loaded; the message names it and says why, in one line."""
+
+
 def load_pipeline(model: str | Path | None = None) -> Language:
-    """The pipeline at `model` (a folder or an installed package), or the rules when None."""
+    """The pipeline at `model` (a folder or an installed package), or the rules when None.
+
+    PipelineError when it cannot be loaded, whatever spaCy raises for it: a missing folder
+    (OSError), a config of junk (thinc's ConfigValidationError), an unknown language
+    (ImportError), weights that are not msgpack (ValueError), ... A module that an extra of
+    licex provides is not caught: that is the extra to install (cli's group says which).
+    """
     if model is None:
         return rules_pipeline()
-    return spacy.load(model)
+    try:
+        return spacy.load(model)
+    except ModuleNotFoundError as error:
+        if extra_providing(error) is not None:
+            raise
+        raise PipelineError(_cannot_load(model, error)) from None
+    except Exception as error:  # noqa: BLE001 (a folder of anything: every failure is this one line)
+        raise PipelineError(_cannot_load(model, error)) from None
+
+
+def _cannot_load(model: str | Path, error: Exception) -> str:
+    return f"{model}: cannot load the pipeline: {error_line(error)}"
+
+
+def error_line(error: Exception) -> str:
+    """An exception's message in one line: thinc's config errors span lines (a title, advice,
+    then where), joined with `;`, blank lines dropped."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
 
 
 def assume_licence(doc: Doc) -> Doc:

@@ -7,7 +7,7 @@ with a `source`. The first bad line stops the reading with a one-line error nami
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,22 @@ def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | 
     its input suffix (.txt, .pdf, .png, ...), with `#N` after it for licence N of a file of several.
     `check(record, "file:line")` raises InputError for a record it refuses (default: check_record)."""
     predicted: dict[str, dict[str, Any]] = {}
-    for where, record in jsonl.read_objects(Path(path)):
-        (check or check_record)(record, where)
-        if not isinstance(record.get("source"), str):
-            raise InputError(where, "record has no `source`")
+    for where, record in checked_records(path, check):
         doc_id = document_id(record["source"], record.get("part"))
         if doc_id in predicted:
             raise InputError(where, f"second record for document {doc_id!r}")
         predicted[doc_id] = record
     return predicted
+
+
+def checked_records(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(`file:line`, record) for each record of a prediction file, each checked (see
+    read_predictions) and with a `source`; InputError at the first line that is not so."""
+    for where, record in jsonl.read_objects(Path(path)):
+        (check or check_record)(record, where)
+        if not isinstance(record.get("source"), str):
+            raise InputError(where, "record has no `source`")
+        yield where, record
 
 
 def document_id(source: str, part: int | None = None) -> str:

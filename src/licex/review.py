@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -29,9 +31,11 @@ from .inputs import (
     InputSource,
     TextDirNames,
     atomic_write_text,
+    fitted_name,
+    one_line,
 )
 from .labels import CLAUSE_LABELS
-from .predictions import read_predictions
+from .predictions import checked_records, document_id
 
 log = logging.getLogger("licex")
 
@@ -42,9 +46,49 @@ _NOT_VALUES = frozenset({"clauses", "source", "part", "pages", "evidence", "conf
 
 
 def read_records(path: Path) -> dict[str, dict[str, Any]]:
-    """The records of a prediction file by document id (read_predictions); InputError naming
-    file:line at the first line that is not a record."""
-    return read_predictions(path)
+    """The records of a prediction file (checked as predictions.checked_records checks them) by
+    the id of their page: the document id of their source and part (`lic`, `pack#2`), with `~2`,
+    `~3`, ... after it for a second record of the same id from another file (a/x.txt and
+    b/x.txt, x.txt and x.pdf), cut to fit a file name. InputError naming file:line at the first
+    line that is not a record, whose `source` is no file name licex writes, or that is a second
+    record of one licence (source and part)."""
+    records: dict[str, dict[str, Any]] = {}
+    first: dict[tuple[str, int | None], str] = {}  # (source, part) -> where its record is
+    for where, record in checked_records(path):
+        source, part = record["source"], record.get("part")
+        if problem := _not_a_source(source):
+            raise InputError(where, problem)
+        if (source, part) in first:
+            licence = f"licence {part} of " if part is not None else ""
+            raise InputError(where, f"second record for {licence}{source!r} (the first is at {first[source, part]})")
+        first[source, part] = where
+        records[_free_id(document_id(source, part), records)] = record
+    return records
+
+
+def _not_a_source(source: str) -> str | None:
+    """Why `source` cannot be the name of an input licex extract read (None when it can): it
+    names the file review reads, and a page after it. extract writes names as `one_line` shows
+    them: no control character (NUL least of all: no file name holds one), no lone surrogate."""
+    if not source.strip():
+        return "`source` is empty"
+    if one_line(source) != source:
+        bad = next(c for c in source if one_line(c) != c)
+        return f"`source` holds {one_line(bad)}, which no file name licex extract writes holds"
+    return None
+
+
+def _free_id(doc_id: str, taken: dict[str, Any]) -> str:
+    """`doc_id`, or `doc_id~N` for the first N from 2 that is free, as a page's file name fits it."""
+    candidate, number = doc_id, 1
+    while (candidate := _page_id(candidate)) in taken:
+        number += 1
+        candidate = f"{doc_id}~{number}"
+    return candidate
+
+
+def _page_id(doc_id: str) -> str:
+    return fitted_name(doc_id, ".html").removesuffix(".html")
 
 
 @dataclass(frozen=True)
@@ -86,37 +130,90 @@ class Licence:
 def find_texts(records: dict[str, dict[str, Any]], text_dir: Path | None) -> Iterator[Licence]:
     """Each record with its text: the file `licex extract --text-dir` wrote for its source in
     `text_dir`, or without `text_dir` the source itself when it is a text file. A text that cannot
-    be read, or that the record's offsets do not fit, leaves the licence without text, saying why."""
+    be read, or that the record's offsets do not fit, leaves the licence without text, saying why.
+
+    The name extract gave a text depends on the inputs read before it (TextDirNames), and an
+    input without a record (no licence in it) is not in the records: so the name is checked,
+    not trusted. Every text of the source's name is a candidate, the expected name first; the
+    first whose characters hold the record's evidence is the text. Only regular files that lie
+    in `text_dir` are read: a link in it that leads out (to /etc/passwd) is refused, named.
+    """
     names = TextDirNames()
-    text_files: dict[str, str] = {}  # source -> its file in text_dir, named in the order extract read them
-    read: dict[str, tuple[str | None, str | None]] = {}  # the last source's (text, problem): parts share it
+    expected: dict[str, str] = {}  # source -> its file in text_dir, named in the order extract read them
+    texts = _Texts(text_dir)
     for doc_id, record in records.items():
         source = record["source"]
-        if source not in text_files:
-            text_files[source] = names.name(source)
-        if source not in read:
-            read = {source: _read_text(source, text_dir, text_files[source])}
-        text, problem = read[source]
-        if text is not None:
-            problem = _misfit(record, text)
-        yield Licence(doc_id, record, text if problem is None else None, problem)
+        if source not in expected:
+            expected[source] = names.name(source)
+        text, problem = texts.fitting(record, expected[source])
+        yield Licence(doc_id, record, text, problem)
 
 
-def _read_text(source: str, text_dir: Path | None, text_file: str) -> tuple[str | None, str | None]:
-    if text_dir is not None:
-        path = Path(text_dir) / text_file
-        if not path.is_file():
-            return None, f"{path} not found (--text-dir: the folder `licex extract --text-dir` wrote for these records)"
-    elif source == STDIN_NAME:
-        return None, "read from stdin; give --text-dir, the folder `licex extract --text-dir` wrote"
-    elif Path(source).suffix.lower() not in TEXT_SUFFIXES:
-        return None, "not a text file; give --text-dir, the folder `licex extract --text-dir` wrote"
-    else:
-        path = Path(source)
-    try:
-        return InputSource(str(path), path).read(), None
-    except InputError as error:
-        return None, str(error)
+class _Texts:
+    """The texts a record may have been read from, read once for the records of one source."""
+
+    def __init__(self, text_dir: Path | None) -> None:
+        self.text_dir = None if text_dir is None else Path(text_dir)
+        self.by_base: dict[str, list[str]] | None = None  # text_dir's *.txt by the input name they may be of
+        self.source: str | None = None
+        self.read: dict[Path, tuple[str | None, str | None]] = {}  # the source's candidates: (text, problem)
+
+    def fitting(self, record: dict[str, Any], expected: str) -> tuple[str | None, str | None]:
+        """(text, None) of the first candidate that fits the record, else (None, the first problem)."""
+        source = record["source"]
+        if source != self.source:  # the records of a file (its licences) come together
+            self.source, self.read = source, {}
+        first_problem = None
+        for path, problem in self._candidates(source, expected):
+            if problem is None and path not in self.read:
+                self.read[path] = self._read(path)
+            text, problem = self.read[path] if problem is None else (None, problem)
+            if text is not None and (problem := _misfit(record, text)) is None:
+                return text, None
+            first_problem = first_problem or problem
+        return None, first_problem
+
+    def _candidates(self, source: str, expected: str) -> Iterator[tuple[Path | None, str | None]]:
+        if self.text_dir is None:
+            if source == STDIN_NAME:
+                yield None, "read from stdin; give --text-dir, the folder `licex extract --text-dir` wrote"
+            elif Path(source).suffix.lower() not in TEXT_SUFFIXES:
+                yield None, "not a text file; give --text-dir, the folder `licex extract --text-dir` wrote"
+            else:
+                yield Path(source), None
+            return
+        others = [name for name in self._same_base(source) if name != expected]
+        if not os.path.lexists(self.text_dir / expected) and not others:
+            yield None, (f"{self.text_dir / expected} not found (--text-dir: the folder `licex extract "
+                         "--text-dir` wrote for these records)")
+            return
+        for name in [expected, *others]:
+            yield self.text_dir / name, None
+
+    def _same_base(self, source: str) -> list[str]:
+        """The text files in text_dir that TextDirNames may have named for `source`."""
+        if self.by_base is None:
+            self.by_base = {}
+            try:
+                listed = sorted(os.listdir(self.text_dir))
+            except OSError:
+                listed = []
+            for name in listed:
+                stem = name.removesuffix(".txt")
+                self.by_base.setdefault(stem, []).append(name)
+                if numbered := re.match(r"\d+_(.+)", stem):
+                    self.by_base.setdefault(numbered[1], []).append(name)
+        return TextDirNames.candidates(source, self.by_base.get(TextDirNames.base(source), []))
+
+    def _read(self, path: Path) -> tuple[str | None, str | None]:
+        if self.text_dir is not None:
+            inside = Path(os.path.realpath(path))
+            if not inside.is_relative_to(os.path.realpath(self.text_dir)):
+                return None, f"{path} leads out of the --text-dir folder (to {inside}); not read"
+        try:
+            return InputSource(str(path), path).read(), None
+        except InputError as error:
+            return None, str(error)
 
 
 def _misfit(record: dict[str, Any], text: str) -> str | None:

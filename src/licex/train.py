@@ -23,7 +23,7 @@ from .corpus.tool_corpus import ceilings
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
 from .inputs import atomic_write_text
-from .pipeline import load_pipeline
+from .pipeline import error_line, load_pipeline
 
 
 class TrainingError(ValueError):
@@ -176,6 +176,8 @@ def _check_transformer(config: Path, overrides: dict[str, Any]) -> None:
         resolved = load_config(config, overrides=overrides, interpolate=True)
     except OSError as error:
         raise TrainingError(f"{config}: cannot read the config: {error}") from None
+    except ValueError as error:  # a config of junk (thinc's ConfigValidationError)
+        raise TrainingError(f"{config}: cannot read the config: {error_line(error)}") from None
     transformers = {name: component for name, component in resolved.get("components", {}).items()
                     if component.get("factory") == "transformer"}
     if "paths.transformer" in overrides and not transformers:

@@ -12,7 +12,8 @@ not keep: a file either converts with every annotation or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,8 @@ import spacy
 import srsly
 from spacy.tokens import Doc, DocBin, Span
 
-from .. import jsonl
-from ..inputs import InputError
+from .. import jsonl, limits
+from ..inputs import InputError, read_file
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from .paths import annotation_files
 
@@ -92,6 +93,8 @@ def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
         return None, [f"{where}: text must be a string, not {jsonl.json_type(text)}"]
     if not text.strip():
         return None, [f"{where}: empty text"]
+    if too_long := _too_long(text, where):
+        return None, [too_long]
     if "id" not in data:
         problems.append(f"{where}: no id")
     entities: list[SpanTuple] = []
@@ -118,6 +121,15 @@ def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
     example = AnnotatedText(data.get("id"), text, sorted(entities), sorted(clauses), meta)
     problems += check_spans(example, where)
     return (None if problems else example), problems
+
+
+def _too_long(text: str, where: str) -> str | None:
+    """The problem of a text over ANNOTATION_CHARS, found before any Doc is made of it: spaCy's
+    Chinese tokenizer takes time quadratic in the length (a million characters: most of a minute)."""
+    if len(text) <= limits.ANNOTATION_CHARS:
+        return None
+    return (f"{where}: a text of {len(text):,} characters is too long (at most {limits.ANNOTATION_CHARS:,}, "
+            "annotation_chars); split it")
 
 
 def _is_offset(value: Any) -> bool:
@@ -195,7 +207,10 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
     problems: list[str] = []
     for file in annotation_files(path):
         if file.suffix == ".spacy":
-            located += [(str(file), example) for example in read_docbin(file)]
+            try:
+                located += [(str(file), example) for example in read_docbin(file)]
+            except AnnotationError as error:
+                problems += error.problems
             continue
         file_located, file_problems = _read_located(file)
         located += file_located
@@ -251,7 +266,25 @@ def to_docbin(examples: Iterable[AnnotatedText], tokenizer: Callable[[str], Doc]
     return docbin
 
 
-def read_docbin(path: Path) -> Iterator[AnnotatedText]:
-    docbin = DocBin().from_disk(path)
-    for doc in docbin.get_docs(_char_tokenizer().vocab):
-        yield from_doc(doc)
+def read_docbin(path: Path) -> list[AnnotatedText]:
+    """The documents of a .spacy file. InputError naming it when it is not one (damaged, cut
+    short, or another file), or when it unpacks to more than EXPORT_BYTES (a zlib bomb);
+    AnnotationError naming each document whose text is over ANNOTATION_CHARS."""
+    data = read_file(path, str(path), limits.EXPORT_BYTES, "export_bytes")
+    try:
+        unpacked = zlib.decompressobj()
+        unpacked.decompress(data, limits.EXPORT_BYTES)
+        if unpacked.unconsumed_tail:
+            raise InputError(str(path), f"unpacks to more than {limits.size(limits.EXPORT_BYTES)} (export_bytes)")
+        docs = list(DocBin().from_bytes(data).get_docs(_char_tokenizer().vocab))
+        examples = [from_doc(doc) for doc in docs]
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001 (zlib, msgpack, numpy or spaCy: any of them says damaged)
+        raise InputError(str(path), f"not a readable spaCy DocBin (.spacy) file, damaged or cut short "
+                                    f"({type(error).__name__})") from None
+    problems = [problem for n, example in enumerate(examples, start=1)
+                if (problem := _too_long(example.text, f"{path}: document {n} (id {example.id!r})"))]
+    if problems:
+        raise AnnotationError(problems)
+    return examples

@@ -10,6 +10,7 @@ corpus folder, a folder of `*.jsonl`, a JSONL file or a `.spacy` file.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..inputs import InputError
+from ..inputs import InputError, OutputError, file_kind, fitted_name, os_cause
 
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
@@ -43,13 +44,21 @@ def annotation_files(path: Path) -> list[Path]:
     Raises InputError (naming the path) when it does not exist or names no annotation file.
     """
     path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise InputError(str(path), "no such file or folder" if error.errno == errno.ENOENT else os_cause(error)) from None
+    if kind := file_kind(mode):  # never opened: a FIFO would block, /dev/zero never end
+        raise InputError(str(path), f"not a regular file ({kind})")
     if path.is_file():
         return [path]
-    if not path.is_dir():
-        raise InputError(str(path), "no such file or folder")
     folder = path / ANNOTATIONS_DIR if (path / ANNOTATIONS_DIR).is_dir() else path
     pattern = "*/*.jsonl" if (path / MANIFEST).is_file() else "*.jsonl"
-    files = sorted(p for p in folder.glob(pattern) if p.is_file())
+    try:
+        os.listdir(folder)  # glob says nothing of a folder it cannot list
+    except OSError as error:
+        raise InputError(str(folder), f"cannot read the folder: {os_cause(error)}") from None
+    files = sorted(p for p in folder.glob(pattern) if not p.is_dir())
     if not files:
         raise InputError(str(path), f"no *.jsonl annotation files (give {KINDS})")
     return files
@@ -80,6 +89,15 @@ def generated_corpus_target(folder: Path, force: bool) -> Iterator[Path]:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(str(folder), "is a file, not a corpus folder")
+    try:
+        with _written(folder, force) as partial:
+            yield partial
+    except OSError as error:  # a read-only or full disk: the earlier corpus is as it was
+        raise OutputError(str(folder), f"cannot write: {os_cause(error)}") from None
+
+
+@contextmanager
+def _written(folder: Path, force: bool) -> Iterator[Path]:
     if folder.is_dir() and any(folder.iterdir()):
         if not is_generated_corpus(folder):
             raise InputError(str(folder), "holds files that licex synth did not write; not touched (give an empty or new folder)")
@@ -87,12 +105,13 @@ def generated_corpus_target(folder: Path, force: bool) -> Iterator[Path]:
             raise InputError(str(folder), "holds a generated corpus already; not replaced (use --force to replace it)")
     target = folder.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    # fitted: a folder name near the longest a name can be still gets its partial and replaced
+    partial = target.with_name(fitted_name(f".{target.name}", f".{os.getpid()}.partial"))
     partial.mkdir()
     try:
         yield partial
         if target.exists():
-            earlier = target.with_name(f".{target.name}.{os.getpid()}.replaced")
+            earlier = target.with_name(fitted_name(f".{target.name}", f".{os.getpid()}.replaced"))
             target.rename(earlier)  # kept until the new corpus is in place
             try:
                 partial.rename(target)

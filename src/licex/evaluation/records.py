@@ -24,7 +24,9 @@ from typing import Any, NamedTuple
 
 from sklearn.metrics import accuracy_score
 
-from ..inputs import InputError
+from .. import limits
+from ..inputs import InputError, decode_text, one_line, read_file
+from ..jsonl import lone_surrogate
 from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 FIELDS = [
@@ -344,6 +346,8 @@ def _read_record(text: str, path: Path, first_line: int = 1) -> dict[str, Any]:
         raise InputError(f"{path}:{first_line + exc.lineno - 1}", f"invalid JSON: {exc.msg}") from None
     if not isinstance(record, dict):
         raise InputError(f"{path}:{first_line}", "not a JSON object")
+    if lone := lone_surrogate(record):  # the report is written as UTF-8, which cannot hold it
+        raise InputError(str(path), f"invalid JSON: a string holds a lone surrogate ({lone}), which is no character")
     return record
 
 
@@ -351,7 +355,10 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
     """Gold records `<id>.record.json` in a folder, keyed by id."""
     gold = {}
     for file in sorted(Path(path).glob("*.record.json")):
-        gold[file.name.removesuffix(".record.json")] = _read_record(file.read_text("utf-8"), file)
+        # read as every input is: a FIFO or device named so is refused, not read (it could block)
+        text = decode_text(read_file(file, str(file), limits.TEXT_BYTES, "text_bytes"), str(file))
+        # the id as extract shows a file name in `source` (one_line): a name that is not UTF-8 matches
+        gold[one_line(file.name.removesuffix(".record.json"))] = _read_record(text, file)
     if not gold:
         raise InputError(str(path), "no *.record.json files")
     return gold

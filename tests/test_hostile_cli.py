@@ -1,0 +1,606 @@
+"""Hostile input, second sweep (issue 24), the command line's part: the crash log, outputs that
+are special files or `-`, file names that are not UTF-8 or too long, what a folder holds that
+cannot be read, limits, signals, and what `licex review` reads. Each case gives the right result
+or one line naming the file and the cause; nothing written before is lost.
+
+In process with CliRunner; the permission cases run as `nobody` where the tests run as root (root
+reads and writes through any mode); the signal cases are processes of their own (slow).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import spacy
+import srsly
+from typer.testing import CliRunner
+
+from licex import cli, crash, limits
+from licex.corpus import annotations
+from licex.inputs import STDIN_NAME, InputError, InputSource, TextDirNames
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "corpus" / "raw"
+SEED = RAW / "002_3fa2e29c17b4fcd1.txt"
+OTHER = RAW / "001_093c3da1120a2424.txt"
+IS_ROOT = os.geteuid() == 0
+
+
+def run(*args: str, input=None):
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def licence(path: Path, source: Path = SEED) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(source.read_bytes())
+    return path
+
+
+def fifo(path: Path) -> Path:
+    """A FIFO with a writer that comes and goes without writing, for 30 s: code that reads the
+    FIFO gets an empty file instead of hanging the tests."""
+    os.mkfifo(path)
+
+    def writer() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:  # non-blocking: fails (ENXIO) until a reader has it open
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    threading.Thread(target=writer, daemon=True).start()
+    return path
+
+
+# -- the crash log -------------------------------------------------------------------------------
+
+
+def test_the_crash_log_holds_no_secret_of_the_command_line_or_environment(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("DOCCANO_PASSWORD", "env-secret-42")
+    monkeypatch.setenv("LICEX_API_TOKEN", "tok")
+    url = "http://annotator:url-secret-7@127.0.0.1:9"
+
+    def leaky(url, username, password):  # an error whose message quotes every secret it was given
+        raise RuntimeError(f"login failed at {url} for {username} with {password} "
+                           f"({os.environ['DOCCANO_PASSWORD']}, token tok)")
+
+    monkeypatch.setattr(cli, "_doccano_connection", leaky)
+    monkeypatch.setattr(sys, "argv", ["licex", "doccano", "status", "--project", "p", "--url", url,
+                                      "--username", "annotator", "--password", "SECRET-pw-1"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 70
+    [line] = capsys.readouterr().err.splitlines()
+    log = Path(line.rsplit("the traceback is in ", 1)[1].rstrip(")"))
+    text = log.read_text("utf-8")
+    assert text.startswith("Traceback") and "RuntimeError: login failed at http://annotator:***@" in text
+    for secret in ("SECRET-pw-1", "env-secret-42", "url-secret-7", "tok)", "token tok", "licex doccano", "--project"):
+        assert secret not in text, secret
+        assert secret not in line, secret
+
+
+@pytest.mark.parametrize("argv", [["--password", "pw-SECRET"], ["--password=pw-SECRET"], ["--api-token", "pw-SECRET"]])
+def test_every_form_of_a_secret_option_is_scrubbed(argv):
+    secrets = crash.secrets_of(["doccano", "status", *argv, "--project", "p"], {"HOME": "/root"})
+    assert secrets == ["pw-SECRET"]
+    assert crash.scrub("File x, line 12: no login for pw-SECRET", secrets) == "File x, line 12: no login for ***"
+    assert crash.scrub("a 12 and pw", ["12", "pw"]) == "a *** and ***"  # short: only where it stands alone
+    assert crash.scrub("line 123", ["12"]) == "line 123"
+
+
+def test_the_crash_log_never_crashes(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", "utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # ~/.cache/licex/logs cannot be made: the temp dir
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["licex", "extract", "\udcff.txt"])
+    log = cli.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
+    assert log is not None and log.parent == tmp_path
+    assert "\\udcff.txt" in log.read_text("utf-8")
+
+
+# -- outputs -------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="mknod needs root")
+def test_o_to_a_device_writes_the_device_and_never_replaces_it(tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a copy of /dev/null
+    result = run("extract", SEED, "--rules-only", "-o", null)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]  # no temporary beside it
+
+
+def test_o_through_a_link_to_the_null_device_leaves_link_and_device(tmp_path):
+    link = tmp_path / "out"
+    link.symlink_to("/dev/null")  # as a link to the process's own stdout would be
+    result = run("extract", SEED, "--rules-only", "-o", link)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_o_to_a_fifo_writes_to_its_reader(tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = run("extract", SEED, "--rules-only", "-o", pipe)
+    reader.join(30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert json.loads(received[0])["license_no"] == "B2-20160073"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_o_to_a_socket_is_one_line(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+        result = run("extract", SEED, "--rules-only", "-o", path)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {path}: cannot write: no such device or address"]
+    assert stat.S_ISSOCK(path.lstat().st_mode)
+
+
+def test_o_through_a_link_to_a_file_replaces_the_file_and_keeps_the_link(tmp_path):
+    target = tmp_path / "runs" / "latest.jsonl"
+    target.parent.mkdir()
+    target.write_text("previous\n", "utf-8")
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(target)
+    assert run("extract", SEED, "--rules-only", "-o", link).exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text("utf-8"))["license_no"] == "B2-20160073"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["latest.jsonl"]
+
+
+def test_o_dash_is_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("extract", SEED, "--rules-only", "-o", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["license_no"] == "B2-20160073"
+    schema = run("schema", "-o", "-")
+    assert schema.exit_code == 0 and json.loads(schema.stdout)["title"]
+    review = run("review", "pred.jsonl", "-o", "-")
+    assert review.exit_code == 2
+    assert error_lines(review) == ["licex: error: -o -: this command writes a folder of files, not one stream "
+                                   "to stdout; give a folder"]
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- file names ----------------------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_and_the_output_stays_utf8(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    licence(Path(os.fsdecode(bytes(folder) + b"/\xff.txt")))
+    Path(os.fsdecode(bytes(folder) + b"/\xfe.txt")).write_bytes(b"")
+    result = run("extract", folder, "--rules-only")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout_bytes.decode("utf-8"))["source"] == f"{folder}/\\xff.txt"
+    assert error_lines(result) == [f"licex: error: {folder}/\\xfe.txt: file is empty"]
+    out, texts = tmp_path / "out.jsonl", tmp_path / "texts"
+    result = run("extract", folder, "--rules-only", "-o", out, "--text-dir", texts)
+    assert result.exit_code == 1
+    assert json.loads(out.read_bytes().decode("utf-8"))["source"] == f"{folder}/\\xff.txt"
+    assert [p.name for p in texts.iterdir()] == ["\\xff.txt.txt"]
+
+
+def test_gold_records_of_a_name_that_is_not_utf8_match_their_predictions(tmp_path):
+    folder, gold = tmp_path / "in", tmp_path / "gold"
+    gold.mkdir()
+    licence(Path(os.fsdecode(bytes(folder) + b"/\xff.txt")))
+    shutil.copy(ROOT / "corpus" / "records" / f"{SEED.stem}.record.json", os.fsdecode(bytes(gold) + b"/\xff.record.json"))
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", folder, "--rules-only", "-o", predictions).exit_code == 0
+    result = run("evaluate", "--gold", gold, predictions, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout_bytes.decode("utf-8"))
+
+
+def test_a_long_file_name_fits_the_text_dir_and_its_temporaries(tmp_path):
+    name = "许" * 81 + ".txt"  # 247 bytes: NAME.txt is 251, its temporary .NAME.txt.PID.TOKEN.licex-tmp far more
+    source = licence(tmp_path / "in" / name)
+    texts, out = tmp_path / "texts", tmp_path / ("o" * 255)
+    result = run("extract", source, "--rules-only", "--text-dir", texts, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    [text] = texts.iterdir()
+    assert text.name == f"{name}.txt" and text.read_text("utf-8") == SEED.read_text("utf-8")
+    longer = licence(tmp_path / "in2" / ("许" * 83 + ".txt"))  # 253 bytes: NAME.txt is cut, with a hash
+    assert run("extract", longer, "--rules-only", "--text-dir", texts).exit_code == 0
+    [cut] = [p for p in texts.iterdir() if p != text]
+    assert len(os.fsencode(cut.name)) <= 255 and re.fullmatch(r"许+~[0-9a-f]{8}\.txt", cut.name)
+    review = run("review", out, "--text-dir", texts, "-o", tmp_path / "review")
+    assert review.exit_code == 0 and review.stderr == "", review.stderr
+
+
+def test_numbered_text_names_never_take_the_name_of_another_input():
+    names = TextDirNames()
+    assert [names.name(s) for s in ["3_x.txt", "a/x.txt", "b/x.txt", "c/x.txt"]] == [
+        "3_x.txt.txt", "x.txt.txt", "4_x.txt.txt", "5_x.txt.txt"]
+
+
+# -- inputs that are no regular files ------------------------------------------------------------
+
+
+@contextmanager
+def as_nobody():
+    """Run the block as `nobody` where the tests run as root (seteuid, given back after)."""
+    if not IS_ROOT:
+        yield
+        return
+    nobody = pwd.getpwnam("nobody")
+    os.setegid(nobody.pw_gid)
+    os.seteuid(nobody.pw_uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder `nobody` can reach (pytest's tmp_path lies in a folder only root can enter)."""
+    # What the commands import on first use, imported while every file can be read.
+    import licex.corpus.synth  # noqa: F401
+    import licex.extraction  # noqa: F401
+    import licex.parallel  # noqa: F401
+    import licex.train  # noqa: F401
+
+    folder = Path(tempfile.mkdtemp(prefix="licex-hostile-"))
+    folder.chmod(0o777)
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o777)
+    shutil.rmtree(folder)
+
+
+def test_a_subfolder_that_cannot_be_read_is_named(shared_dir):
+    folder = shared_dir / "in"
+    licence(folder / "a.txt")
+    licence(folder / "locked" / "b.txt", OTHER)
+    (folder / "locked").chmod(0)
+    out = shared_dir / "out.jsonl"
+    with as_nobody():
+        result = run("extract", folder, "--rules-only", "-o", out)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {folder / 'locked'}: cannot read the folder: permission denied"]
+    assert [r["license_no"] for r in srsly.read_jsonl(out)] == ["B2-20160073"]
+
+
+def test_a_fifo_in_a_folder_is_named_and_never_read(tmp_path):
+    folder = tmp_path / "in"
+    licence(folder / "a.txt")
+    fifo(folder / "b.txt")
+    result = run("extract", folder, "--rules-only")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {folder / 'b.txt'}: not a regular file (a FIFO)"]
+    assert json.loads(result.stdout)["license_no"] == "B2-20160073"
+
+
+def test_a_fifo_or_a_device_given_directly_says_what_it_is(tmp_path):
+    pipe = fifo(tmp_path / "pipe.txt")
+    result = run("extract", pipe, "/dev/zero", SEED, "--rules-only")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {pipe}: not a regular file (a FIFO)",
+                                   "licex: error: /dev/zero: not a regular file (a character device)"]
+    assert json.loads(result.stdout)["license_no"] == "B2-20160073"
+
+
+def test_a_fifo_among_gold_records_is_named_and_never_read(tmp_path):
+    gold = tmp_path / "gold"
+    shutil.copytree(ROOT / "corpus" / "records", gold)
+    pipe = fifo(gold / "zz.record.json")
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", RAW, "--rules-only", "-o", predictions).exit_code == 0
+    result = run("evaluate", "--gold", gold, predictions)
+    assert result.exit_code == 2
+    assert error_lines(result) == [f"licex: error: {pipe}: not a regular file (a FIFO)"]
+
+
+def test_stdin_without_end_is_read_up_to_the_text_limit(monkeypatch):
+    monkeypatch.setattr(limits, "TEXT_BYTES", 1 << 20)
+    with open("/dev/zero", "rb") as zero:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(zero))
+        with pytest.raises(InputError) as refused:
+            InputSource(STDIN_NAME, None).read()
+    assert str(refused.value) == ("<stdin>: too large: more than 1,048,576 bytes, licex reads at most 1,048,576 "
+                                  "bytes (text_bytes); split it")
+    result = run("extract", "-", "--rules-only", input=SEED.read_bytes() * 100)  # 1.6 MB
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {refused.value}"]
+
+
+def test_a_file_over_the_text_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    big = licence(tmp_path / "big.txt")
+    big.write_bytes(big.read_bytes() * 3)
+    monkeypatch.setattr(limits, "TEXT_BYTES", SEED.stat().st_size * 2)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    result = run("extract", big, SEED, "--rules-only")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {big}: too large: {big.stat().st_size:,} bytes, licex reads at "
+                                   f"most {limits.TEXT_BYTES:,} bytes (text_bytes); split it"]
+    assert json.loads(result.stdout)["license_no"] == "B2-20160073"
+
+
+def test_a_licence_over_the_licence_limit_is_refused_and_the_others_processed(tmp_path, monkeypatch):
+    long = licence(tmp_path / "long.txt")
+    long.write_text(SEED.read_text("utf-8") * 3, "utf-8")  # one licence (one number), three times over
+    monkeypatch.setattr(limits, "LICENCE_CHARS", len(SEED.read_text("utf-8")) + 10)
+    result = run("extract", long, SEED, "--rules-only")
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {long}: a licence of {len(long.read_text('utf-8')):,} characters is too long")
+    assert json.loads(result.stdout)["license_no"] == "B2-20160073"
+
+
+# -- what fails as exit 70 (a traceback in the log) today ----------------------------------------
+
+
+@pytest.mark.parametrize("command", [
+    ["synth", "-n", "1", "-o", "{}"],
+    ["evaluate", "rules", str(ROOT / "corpus"), "-o", "{}"],
+    ["train", "--synth", "2", "-o", "{}"],
+])
+def test_a_read_only_folder_is_one_line_before_any_work(shared_dir, command):
+    folder = shared_dir / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    with as_nobody():
+        result = run(*[part.format(folder / "out") for part in command])
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {folder / 'out'}: cannot write: permission denied"]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_model_whose_config_is_junk_is_one_line(tmp_path):
+    model = tmp_path / "model"
+    spacy.blank("zh").to_disk(model)
+    (model / "config.cfg").write_text("junk\n[nlp\nlang = ", "utf-8")
+    result = run("extract", SEED, "--model", model)
+    assert result.exit_code == 2
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {model}: cannot load the pipeline: Config validation error")
+
+
+def test_a_training_config_of_junk_is_one_line(tmp_path):
+    config = tmp_path / "junk.cfg"
+    config.write_text("junk\n", "utf-8")
+    result = run("train", "--config", config, "--synth", "2", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {config}: cannot read the config: Config validation error")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.cfg"]
+
+
+@pytest.fixture
+def docbin(tmp_path) -> Path:
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "公司名称:北京某某科技有限公司", "label": [[5, 15, "COMPANY"]]},
+                                 ensure_ascii=False) + "\n", "utf-8")
+    assert run("convert", source, tmp_path / "a.spacy").exit_code == 0
+    return tmp_path / "a.spacy"
+
+
+@pytest.mark.parametrize("damage", ["cut", "junk"])
+@pytest.mark.parametrize("command", [["convert", "{}", "{}.jsonl"], ["corpus", "validate", "{}"], ["corpus", "stats", "{}"]])
+def test_a_damaged_spacy_file_is_one_line(docbin, damage, command):
+    data = docbin.read_bytes()
+    docbin.write_bytes(data[: len(data) // 2] if damage == "cut" else os.urandom(len(data)))
+    result = run(*[part.format(docbin) for part in command])
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {docbin}: not a readable spaCy DocBin (.spacy) file, damaged or cut short")
+    assert not Path(f"{docbin}.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [["corpus", "validate", "{}"], ["convert", "{}", "{}.spacy"], ["corpus", "stats", "{}"]])
+def test_a_lone_surrogate_in_an_annotation_is_one_line(tmp_path, command):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": 1, "text": "公司名称:北京\\ud800某某科技有限公司", "label": []}\n', "utf-8")
+    result = run(*[part.format(path) for part in command])
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {path}:1: invalid JSON: a string holds a lone surrogate (\\ud800), "
+                                   "which is no character (UTF-8 cannot hold it)"]
+
+
+def test_an_annotated_text_over_the_limit_is_refused_before_any_doc(tmp_path, monkeypatch, docbin):
+    monkeypatch.setattr(limits, "ANNOTATION_CHARS", 10)
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"id": 2, "text": "公司名称:北京某某科技有限公司", "label": []}, ensure_ascii=False) + "\n", "utf-8")
+    monkeypatch.setattr(annotations, "check_spans", lambda *args: pytest.fail("a Doc was made of a text over the limit"))
+    result = run("corpus", "validate", path, docbin)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        f"licex: error: {path}:1: a text of 15 characters is too long (at most 10, annotation_chars); split it"]
+    result = run("corpus", "validate", docbin)
+    assert error_lines(result) == [f"licex: error: {docbin}: document 1 (id 1): a text of 15 characters is too long "
+                                   "(at most 10, annotation_chars); split it"]
+
+
+# -- licex review --------------------------------------------------------------------------------
+
+
+def review_page(out: Path, doc_id: str) -> str:
+    return (out / "licences" / f"{doc_id}.html").read_text("utf-8")
+
+
+def test_review_of_two_files_of_one_name_shows_each_with_its_own_text(tmp_path):
+    a, b = licence(tmp_path / "a" / "x.txt"), licence(tmp_path / "b" / "x.txt", OTHER)
+    predictions, texts, out = tmp_path / "pred.jsonl", tmp_path / "texts", tmp_path / "review"
+    assert run("extract", a, b, "--rules-only", "-o", predictions, "--text-dir", texts).exit_code == 0
+    result = run("review", predictions, "--text-dir", texts, "-o", out)
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    numbers = [r["license_no"] for r in srsly.read_jsonl(predictions)]
+    for doc_id, number, source in zip(["x", "x~2"], numbers, [a, b]):
+        page = review_page(out, doc_id)
+        assert number in page and str(source) in page
+        assert '<pre class="text">' in page  # the text: only one that holds the record's evidence is shown
+
+
+def test_review_finds_the_text_when_an_input_before_it_gave_no_record(tmp_path):
+    a = tmp_path / "a" / "x.txt"  # read and written to the text dir (x.txt.txt), but no licence: no record
+    a.parent.mkdir()
+    a.write_text("会议纪要:下周一开会,讨论预算。\n" * 5, "utf-8")
+    b = licence(tmp_path / "b" / "x.txt")
+    predictions, texts, out = tmp_path / "pred.jsonl", tmp_path / "texts", tmp_path / "review"
+    assert run("extract", a, b, "--rules-only", "-o", predictions, "--text-dir", texts).exit_code == 1
+    assert sorted(p.name for p in texts.iterdir()) == ["2_x.txt.txt", "x.txt.txt"]
+    result = run("review", predictions, "--text-dir", texts, "-o", out)
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    assert "No text shown" not in review_page(out, "x")
+
+
+def test_a_link_in_the_text_dir_that_leads_out_is_never_read(tmp_path):
+    predictions, texts, out = tmp_path / "pred.jsonl", tmp_path / "texts", tmp_path / "review"
+    assert run("extract", SEED, "--rules-only", "-o", predictions, "--text-dir", texts).exit_code == 0
+    outside = tmp_path / "secret.txt"  # the licence's text, so its offsets fit, with a secret after it
+    outside.write_text(SEED.read_text("utf-8") + "\nroot:TOP-SECRET-HASH:0:0\n", "utf-8")
+    text = texts / f"{SEED.name}.txt"
+    text.unlink()
+    text.symlink_to(outside)
+    result = run("review", predictions, "--text-dir", texts, "-o", out)
+    assert result.exit_code == 0
+    [warning] = error_lines(result)
+    assert warning.startswith("licex: warning: ") and f"{text} leads out of the --text-dir folder (to {outside}); not read" in warning
+    assert "TOP-SECRET" not in "".join(p.read_text("utf-8") for p in out.rglob("*.html"))
+
+
+def test_a_source_with_a_nul_is_one_line_naming_the_line(tmp_path):
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", SEED, "--rules-only", "-o", predictions).exit_code == 0
+    record = json.loads(predictions.read_text("utf-8"))
+    predictions.write_text(json.dumps({**record, "source": "a\u0000.txt"}) + "\n", "utf-8")
+    result = run("review", predictions, "-o", tmp_path / "review")
+    assert result.exit_code == 2
+    assert error_lines(result) == [f"licex: error: {predictions}:1: `source` holds \\x00, which no file name licex "
+                                   "extract writes holds"]
+
+
+def test_review_never_blocks_on_a_fifo(tmp_path):
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", SEED, "--rules-only", "-o", predictions).exit_code == 0
+    record = json.loads(predictions.read_text("utf-8"))
+    source = fifo(tmp_path / "x.txt")  # the record's text
+    predictions.write_text(json.dumps({**record, "source": str(source)}) + "\n", "utf-8")
+    result = run("review", predictions, "-o", tmp_path / "review")
+    assert result.exit_code == 0
+    [warning] = error_lines(result)
+    assert warning.endswith(f"{source}: not a regular file (a FIFO)")
+    records = fifo(tmp_path / "records.jsonl")
+    result = run("review", records, "-o", tmp_path / "review")
+    assert result.exit_code == 2 and error_lines(result) == [f"licex: error: {records}: not a regular file (a FIFO)"]
+
+
+def test_a_source_too_long_for_a_page_name_gets_a_page(tmp_path):
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", SEED, "--rules-only", "-o", predictions).exit_code == 0
+    record = json.loads(predictions.read_text("utf-8"))
+    predictions.write_text(json.dumps({**record, "source": "scans/" + "x" * 300 + ".pdf"}) + "\n", "utf-8")
+    result = run("review", predictions, "-o", tmp_path / "review")
+    assert result.exit_code == 0
+    [page] = (tmp_path / "review" / "licences").iterdir()
+    assert len(os.fsencode(page.name)) <= 255
+
+
+# -- signals (processes of their own) ------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _stopped_mid_run(tmp_path: Path, signum: int, leftovers: list[int], *options: str) -> tuple[subprocess.CompletedProcess, list[int]]:
+    """Run extract on a licence and on stdin (kept open: the run waits there, its output half
+    written), send `signum` once the output's temporary exists; the result and the workers
+    (also put in `leftovers`)."""
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n", "utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "licex.cli", "extract", str(SEED), "-", "--rules-only",
+                                "-o", str(out), *options], stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not list(tmp_path.glob(".out.jsonl.*.licex-tmp")):
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+        time.sleep(0.1)
+    workers = _children(process.pid)
+    leftovers += workers
+    process.send_signal(signum)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    return subprocess.CompletedProcess(process.args, process.returncode, None, stderr), workers
+
+
+@pytest.fixture
+def leftovers():
+    """Processes a failing test may leave behind, killed after it."""
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.slow
+def test_sigterm_cleans_up_stops_the_workers_and_says_so(tmp_path, leftovers):
+    result, workers = _stopped_mid_run(tmp_path, signal.SIGTERM, leftovers, "--workers", "2")
+    assert len(workers) >= 2
+    assert result.returncode == 143
+    assert result.stderr.splitlines() == ["licex: error: terminated"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+    assert (tmp_path / "out.jsonl").read_text("utf-8") == "previous\n"
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.slow
+def test_sigint_says_interrupted(tmp_path, leftovers):
+    result, _ = _stopped_mid_run(tmp_path, signal.SIGINT, leftovers)
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["licex: error: interrupted"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
