@@ -604,3 +604,41 @@ def test_sigint_says_interrupted(tmp_path, leftovers):
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["licex: error: interrupted"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+# -- found in review of this sweep -----------------------------------------------------------------
+
+
+def test_convert_to_dash_is_one_line_and_writes_no_file_named_dash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("convert", ROOT / "corpus" / "annotations" / "real.jsonl", "-")
+    assert result.exit_code == 2
+    assert error_lines(result) == ["licex: error: TARGET -: convert writes a file (.spacy or .jsonl), not a stream "
+                                   "to stdout; give a file name"]
+    assert not (tmp_path / "-").exists()
+
+
+def test_render_never_blocks_on_a_fifo_for_a_gold_record(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "annotations").mkdir(parents=True)
+    shutil.copy(ROOT / "corpus" / "annotations" / "real.jsonl", corpus / "annotations" / "real.jsonl")
+    (corpus / "records").mkdir()
+    for record in (ROOT / "corpus" / "records").glob("*.record.json"):
+        shutil.copy(record, corpus / "records" / record.name)
+    gold = corpus / "records" / "002_3fa2e29c17b4fcd1.record.json"
+    gold.unlink()
+    os.mkfifo(gold)  # no writer: a read would block for ever
+    result = run("render", corpus, "-o", tmp_path / "out", "--no-scan")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {gold}: not a regular file (a FIFO) (the gold record)"]
+    assert len(list((tmp_path / "out" / "text-layer").glob("*.pdf"))) == 2
+
+
+def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(tmp_path, monkeypatch):
+    long = licence(tmp_path / "long.txt")
+    monkeypatch.setattr(limits, "LICENCE_CHARS", 1000)
+    result = run("doccano", "push", long, "--project", "p", "--rules-only",
+                 "--url", "http://127.0.0.1:9", "--username", "u", "--password", "p")
+    assert result.exit_code == 2
+    assert error_lines(result)[0] == (f"licex: error: {long}: a text of {len(SEED.read_text('utf-8')):,} characters "
+                                      "is too long to pre-annotate (at most 1,000, the limit licence_chars)")

@@ -483,6 +483,10 @@ def convert(
     """Convert doccano JSONL <-> spaCy DocBin; every annotation is kept or the conversion fails saying which."""
     from .corpus import convert as conversion
 
+    target = _folder_output(target, "TARGET") if split else target
+    if str(target) == STDOUT:
+        fail("TARGET -: convert writes a file (.spacy or .jsonl), not a stream to stdout; give a file name")
+        raise typer.Exit(2)
     with _corpus_errors():
         # Before any work: the target may not be the source, and must be writable.
         for output in ([target / f"{name}.spacy" for name in ("train", "dev", "real")] if split else [target]):
@@ -594,6 +598,7 @@ def render(
 ) -> None:
     """Typeset annotated licences as PDFs (and scans) with their gold records, for extract and evaluate --gold."""
     require("render", "licex render")
+    from . import jsonl
     output = _folder_output(output)
     from .corpus.annotations import read_annotation_dir
     from .corpus.render import render_annotated
@@ -606,9 +611,11 @@ def render(
         for index, example in enumerate(examples):
             record_path = corpus / "records" / f"{example.id}.record.json"
             try:
-                record = json.loads(record_path.read_text("utf-8"))
-            except (OSError, ValueError) as error:
-                fail(f"{record_path}: cannot read the gold record: {error}")
+                record = jsonl.loads(jsonl.read_text(record_path), str(record_path))
+                if not isinstance(record, dict):
+                    raise InputError(str(record_path), f"not a JSON object but {jsonl.json_type(record)}")
+            except InputError as error:
+                fail(f"{error} (the gold record)")
                 failed = True
                 continue
             with _reported((InputError, OSError)):
@@ -823,6 +830,7 @@ def doccano_push(
     password: _DoccanoPassword = None,
 ) -> None:
     """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
+    from . import limits
     from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
     from .doccano import PUSH_ORDERS, SCHEME_LABELS, push_texts
 
@@ -838,9 +846,15 @@ def doccano_push(
     documents = []
     for source in sources:
         try:
-            documents.append((Path(source.name).stem, source.read()))
+            text = source.read()
         except InputError as error:
             errors.append(error)
+            continue
+        if len(text) > limits.LICENCE_CHARS:  # the pipeline pre-annotates it whole
+            errors.append(InputError(source.name, f"a text of {len(text):,} characters is too long to pre-annotate "
+                                                  f"(at most {limits.LICENCE_CHARS:,}, the limit licence_chars)"))
+            continue
+        documents.append((Path(source.name).stem, text))
     for error in errors:
         fail(str(error))
     if errors:
