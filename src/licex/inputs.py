@@ -217,12 +217,15 @@ class InputSource:
     def read_document(self, ocr: str = "auto"):
         """The DocumentText of a PDF or image input (text rebuilt from the pages, with the page
         and box of each character); raises InputError naming this input."""
-        from .documents import DocumentError, OcrMode, read_document_bytes
+        from .documents import DocumentError, OcrMode, check_document_bytes, read_document_bytes
 
         try:
+            check_document_bytes(self.path.stat().st_size)  # before the file is read whole
             data = self.path.read_bytes()
         except OSError as exc:
             raise InputError(self.name, f"cannot read: {os_cause(exc)}") from None
+        except DocumentError as error:
+            raise InputError(self.name, str(error)) from None
         try:
             document = read_document_bytes(data, self.path.name, OcrMode(ocr))
         except DocumentError as error:
