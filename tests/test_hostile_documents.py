@@ -107,11 +107,12 @@ def stream(dictionary: bytes, data: bytes) -> bytes:
 
 
 def one_page_pdf(media: bytes = b"0 0 595 842", content: bytes = b"", resources: bytes = b"",
-                 more: tuple[bytes, ...] = ()) -> bytes:
-    """One page with this MediaBox, content and resources; `more` objects are numbered from 5."""
+                 more: tuple[bytes, ...] = (), content_filter: bytes = b"") -> bytes:
+    """One page with this MediaBox, content (its stream's filter) and resources; `more` objects
+    are numbered from 5."""
     return pdf_file([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-                b"<</Type/Page/Parent 2 0 R/MediaBox[%s]/Contents 4 0 R/Resources<<%s>>>>" % (media, resources),
-                stream(b"", content), *more])
+                     b"<</Type/Page/Parent 2 0 R/MediaBox[%s]/Contents 4 0 R/Resources<<%s>>>>" % (media, resources),
+                     stream(content_filter, content), *more])
 
 
 def picture(width: int, height: int) -> bytes:
@@ -444,10 +445,70 @@ def test_an_allocation_too_large_for_the_machine_is_a_one_line_error(monkeypatch
     refused(pdf_of_pages(1), "x.pdf", "not enough memory to read it")
 
 
+# -- PDFium in a process of its own -------------------------------------------------------------
+
+
+def form_fan_out(depth: int, fan: int = 10) -> bytes:
+    """A page drawing a form XObject `fan` times, which draws the next `fan` times, `depth` deep:
+    PDFium makes an object of each drawing as it loads the page (10^7 of them, from 2 KB, took
+    9 GB and ended the process)."""
+    forms = [stream(b"/Type/XObject/Subtype/Form/BBox[0 0 10 10]/Resources<</XObject<</F %d 0 R>>>>" % (6 + level),
+                    b"/F Do " * fan) for level in range(depth - 1)]
+    forms.append(stream(b"/Type/XObject/Subtype/Form/BBox[0 0 10 10]", b"0 0 m 1 1 l S"))
+    return one_page_pdf(content=b"/F Do " * fan, resources=b"/XObject<</F 5 0 R>>", more=tuple(forms))
+
+
+def content_bomb(inflated: int) -> bytes:
+    """A page whose content stream is `inflated` bytes of spaces, deflated to a thousandth."""
+    deflate = zlib.compressobj(9)
+    data = b"".join(deflate.compress(b" " * (1 << 20)) for _ in range(inflated >> 20)) + deflate.flush()
+    return one_page_pdf(content=data, content_filter=b"/Filter/FlateDecode")
+
+
+@pytest.fixture
+def small_pdfium(monkeypatch):
+    """PDFium's process limited to 256 MB, so that pages that would take gigabytes are refused
+    at a quarter of one (a new process, ended with the test)."""
+    from licex.documents import isolation
+
+    monkeypatch.setattr(isolation, "PDFIUM_BYTES", 256 << 20)
+    monkeypatch.setattr(isolation, "_child", None)
+    yield
+    if isolation._child is not None:
+        isolation._child.close()
+
+
+@pytest.mark.parametrize("bomb", ["forms", "content"])
+def test_a_page_that_makes_pdfium_explode_is_refused_and_the_next_pdf_is_read(small_pdfium, bomb, no_ocr):
+    data = form_fan_out(6) if bomb == "forms" else content_bomb(300 << 20)
+    assert len(data) < 1_000_000
+    started = time.perf_counter()
+    refused(data, "x.pdf", "page 1: PDFium stopped (reading it needs more than the limit of 268,435,456 bytes of memory")
+    assert time.perf_counter() - started < 10
+    good = sorted(TEXT_LAYER.glob("*.pdf"))[0].read_bytes()
+    assert "经营许可证" in read_document_bytes(good, "good.pdf").text
+
+
+def test_a_page_pdfium_takes_too_long_over_is_refused(monkeypatch, no_ocr):
+    from licex.documents import isolation
+
+    monkeypatch.setattr(isolation, "PAGE_SECONDS", 0.2)
+    refused(form_fan_out(5), "x.pdf", "page 1: PDFium ran over the limit of 0.2 seconds")  # about 3 s
+
+
+def test_pages_cross_from_pdfiums_process_as_they_were_read():
+    import pickle
+
+    good = sorted(TEXT_LAYER.glob("*.pdf"))[0].read_bytes()
+    pages = pdf.pdf_pages(good)
+    again = pickle.loads(pickle.dumps(pages))
+    assert again == pages and all(type(glyph) is type(pages[0].glyphs[0]) for page in again for glyph in page.glyphs)
+
+
 # -- one bad file never ends the batch --------------------------------------------------------
 
 
-def test_hostile_documents_beside_good_licences_are_each_one_line_and_the_batch_goes_on(cli, tmp_path):
+def test_hostile_documents_beside_good_licences_are_each_one_line_and_the_batch_goes_on(cli, tmp_path, small_pdfium):
     folder = tmp_path / "in"
     folder.mkdir()
     good = sorted(TEXT_LAYER.glob("*.pdf"))[:2]
@@ -456,7 +517,7 @@ def test_hostile_documents_beside_good_licences_are_each_one_line_and_the_batch_
     bad = {name: data for name, (data, _) in BOMBS.items()}
     bad |= {"no-pages.pdf": pdf_of_pages(0), "huge-page.pdf": one_page_pdf(b"0 0 20000 20000"),
             "picture.pdf": picture_pdf(20_000, 20_000), "pages.pdf": pdf_of_pages(limits.DOCUMENT_PAGES + 1),
-            "jpeg.pdf": _coded_picture_pdf(b"/DCTDecode", jpeg(20_000, 20_000))}
+            "jpeg.pdf": _coded_picture_pdf(b"/DCTDecode", jpeg(20_000, 20_000)), "forms.pdf": form_fan_out(6)}
     for name, data in bad.items():
         (folder / name).write_bytes(data)
     out = tmp_path / "out.jsonl"

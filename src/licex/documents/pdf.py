@@ -7,7 +7,9 @@ out in PDF points with the origin at the page's top left, whichever way the page
 Within licex's limits (`licex.limits`): a document of more than DOCUMENT_PAGES pages, a page
 over PAGE_POINTS a side, or a page holding a picture of over IMAGE_PIXELS pixels is refused
 before that page is read; a page is rendered at a resolution that keeps it within RENDER_PIXELS;
-a page that draws nothing costs next to nothing (`_blank`, `ocr.blank`).
+a page that draws nothing costs next to nothing (`_blank`, `ocr.blank`). PDFium itself runs in a
+process of its own, of bounded memory and time (`isolation`): what it does with a page's content
+as it loads it cannot be seen before.
 """
 
 from __future__ import annotations
@@ -34,33 +36,61 @@ class OcrMode(str, Enum):
 
 
 def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
-    """The glyphs and drawn cells of every page of the PDF `data`. The pages to OCR are read side
-    by side (`ocr.ocr_images`) as they are rendered here."""
-    document = _open(data)
-    try:
-        pages: list[PageContent | None] = []
-        to_read: list[int] = []
-        for index in range(len(document)):
-            _check_page_size(document, index)
-            page = document[index]
+    """The glyphs and drawn cells of every page of the PDF `data`, read by PDFium in a process of
+    its own (`isolation`). The pages to OCR are read side by side (`ocr.ocr_images`) as they are
+    rendered there."""
+    from .isolation import pdf_reader
+
+    with pdf_reader(data) as call:
+        pages: list[PageContent | None] = [call("page", index, OcrMode(ocr), what=f"page {index + 1}")
+                                           for index in range(call("count"))]
+        to_read = [index for index, content in enumerate(pages) if content is None]
+        for index, content in zip(to_read, _ocr_pages(call, to_read)):
+            pages[index] = content
+    return pages
+
+
+class PdfReader:
+    """One PDF open in PDFium, read a page at a time: what `pdf_pages` asks of PDFium (in the
+    process of `isolation`). Each page is refused beyond licex's limits before PDFium loads it
+    (its size) or decodes a picture of it (the pictures' sizes)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.document = _open(data)
+
+    def count(self) -> int:
+        return len(self.document)
+
+    def page(self, index: int, ocr: OcrMode) -> PageContent | None:
+        """The page's glyphs and cells, or None for a page to OCR (`image`)."""
+        _check_page_size(self.document, index)
+        page = self.document[index]
+        try:
             _check_pictures(page, index)
             width, height = page.get_size()
             if _blank(page):
-                pages.append(PageContent(PageSize(width, height, "pt", "text_layer"), []))
-                page.close()
-                continue
+                return PageContent(PageSize(width, height, "pt", "text_layer"), [])
             glyphs = [] if ocr is OcrMode.always else _text_layer(page, height)
             if ocr is OcrMode.always or (ocr is OcrMode.auto and not _usable(glyphs)):
-                to_read.append(index)
-                pages.append(None)
-            else:
-                pages.append(PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height)))
+                return None
+            return PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height))
+        finally:
             page.close()
-        for index, content in zip(to_read, _ocr_pages(document, to_read)):
-            pages[index] = content
-        return pages
-    finally:
-        document.close()
+
+    def image(self, index: int, render_pixels: int) -> tuple[str, tuple[int, int], bytes, float]:
+        """The page to OCR as an image (mode, size, pixels) and its pixels a point: its scanned
+        picture, or the page rendered at OCR_DPI or less (within `render_pixels`)."""
+        page = self.document[index]
+        try:
+            image = _scanned_picture(page)
+            if image is None:
+                image = page.render(scale=_render_scale(*page.get_size(), render_pixels)).to_pil()
+            return image.mode, image.size, image.tobytes(), image.width / page.get_width()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self.document.close()
 
 
 def _open(data: bytes):
@@ -252,22 +282,20 @@ def _cells(page, height: float) -> list[Box]:
 SCAN_COVER = 0.9
 
 
-def _ocr_pages(document, indices: list[int]) -> Iterator[PageContent]:
-    """The pages `indices` of `document`, their scanned pictures or renders at OCR_DPI OCR'd side
-    by side (`ocr.ocr_images`); boxes in PDF points."""
+def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
+    """The pages `indices` of the document `call` reads (`PdfReader`), their scanned pictures or
+    renders OCR'd side by side (`ocr.ocr_images`); boxes in PDF points."""
+    from PIL import Image
+
     from .ocr import ocr_images
 
     scales: list[float] = []  # pixels a point of each page, as its image is taken
 
     def images():
         for index in indices:
-            page = document[index]
-            image = _scanned_picture(page)
-            if image is None:
-                image = page.render(scale=_render_scale(*page.get_size())).to_pil()
-            scales.append(image.width / page.get_width())
-            page.close()
-            yield image
+            mode, dimensions, pixels, scale = call("image", index, RENDER_PIXELS, what=f"page {index + 1}")
+            scales.append(scale)
+            yield Image.frombytes(mode, dimensions, pixels)
 
     for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
         scale = scales[i]  # the image of a page read is taken before it is read
@@ -275,11 +303,11 @@ def _ocr_pages(document, indices: list[int]) -> Iterator[PageContent]:
         yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
 
 
-def _render_scale(width: float, height: float) -> float:
+def _render_scale(width: float, height: float, render_pixels: int = RENDER_PIXELS) -> float:
     """Pixels a point to render a page for OCR at: OCR_DPI, or less where that would make more
-    than RENDER_PIXELS pixels (pypdfium2 rounds each side up: (w s + 1)(h s + 1) <= RENDER_PIXELS)."""
+    than `render_pixels` (pypdfium2 rounds each side up: (w s + 1)(h s + 1) <= render_pixels)."""
     scale = OCR_DPI / 72
-    if math.ceil(width * scale) * math.ceil(height * scale) <= RENDER_PIXELS:
+    if math.ceil(width * scale) * math.ceil(height * scale) <= render_pixels:
         return scale
     area, sides = width * height, width + height
-    return (math.sqrt(sides * sides + 4 * area * (RENDER_PIXELS - 1)) - sides) / (2 * area)
+    return (math.sqrt(sides * sides + 4 * area * (render_pixels - 1)) - sides) / (2 * area)
