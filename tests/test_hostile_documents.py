@@ -254,7 +254,7 @@ BOMBS = {
     "upside-down.bmp": (bmp(100, -100_000_000), "over the limit of 100,000,000 pixels"),
     "huge.jpg": (jpeg(65_000, 65_000), "image of 4,225,000,000 pixels, over the limit"),
     "just-over.jpg": (jpeg(10_001, 10_000), "image of 100,010,000 pixels, over the limit"),
-    "nothing.png": (png(0, 0), "not a readable image (unknown format, or a damaged header)"),
+    "nothing.png": (png(0, 0), "not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)"),
     "pages.tif": (tiff([(1, 1, b"\x00")] * (limits.DOCUMENT_PAGES + 1)), "document has more pages than the limit of 300"),
     "page-2.tif": (tiff([(10, 10, bytes(100)), (12_000, 12_000, None)]), "page 2: image of 144,000,000 pixels, over the limit"),
 }
@@ -276,6 +276,18 @@ def test_a_tiff_of_300_pages_is_read_and_a_looping_one_ends(no_ocr, monkeypatch)
     assert len(document.pages) == limits.DOCUMENT_PAGES
     looping = read_document_bytes(tiff([(10, 10, bytes(100))] * 3, loop=True), "x.tif")
     assert len(looping.pages) == 3
+
+
+@pytest.mark.parametrize("kind", ["GIF", "ICO", "PCX", "TGA", "QOI", "EPS"])
+def test_an_image_of_another_format_is_refused_whatever_its_name(kind, no_ocr):
+    """Pillow opens some forty formats whatever a file is called (EPS through Ghostscript): licex
+    reads the four of its suffixes, each under any of their names."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (50, 50), "white").save(buffer, kind)
+    refused(buffer.getvalue(), "scan.png", "not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)")
+    as_jpeg = io.BytesIO()
+    Image.new("RGB", (50, 50), "white").save(as_jpeg, "JPEG")
+    assert _only_page(as_jpeg.getvalue()).size == (50, 50)  # a JPEG called scan.png reads
 
 
 def test_only_a_tiffs_frames_are_pages(no_ocr, monkeypatch):

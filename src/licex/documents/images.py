@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 # the image), SyntaxError (a PNG chunk's checksum), EOFError, struct.error (a short header),
 # LookupError and TypeError (missing or odd TIFF tags), ArithmeticError (a zero in a header).
 _DAMAGED = (OSError, ValueError, SyntaxError, EOFError, struct.error, LookupError, TypeError, ArithmeticError)
+# The formats of licex's image suffixes (inputs.IMAGE_SUFFIXES), whichever suffix a file has: a
+# misnamed scan still reads. Pillow alone would open some forty others whatever the name (EPS
+# through Ghostscript, PSD, FLI, ICNS...), each one more decoder for a hostile file to aim at.
+FORMATS = ("PNG", "JPEG", "TIFF", "BMP")
 # Modes of samples wider than 8 bits: 16-bit greys, 32-bit integers, floats.
 _WIDE_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I", "F"})
 
@@ -41,7 +45,7 @@ def page_images(data: bytes) -> tuple[int, Iterator["Image"]]:
     from PIL import Image
 
     with _reading():
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
         pages = _page_count(image)
     return pages, _pages(image, pages)
 
@@ -112,7 +116,7 @@ def _reading(index: int = 0) -> Iterator[None]:
         except MemoryError:
             raise DocumentError("not enough memory to decode the image") from None
         except Image.UnidentifiedImageError:
-            raise DocumentError("not a readable image (unknown format, or a damaged header)") from None
+            raise DocumentError("not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)") from None
         except _DAMAGED as error:
             raise DocumentError(f"not a readable image ({str(error) or type(error).__name__})") from None
 

@@ -43,8 +43,9 @@ class _Child:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
         serve = f"from licex.documents.isolation import serve; serve({requests_read}, {answers_write}, {PDFIUM_BYTES})"
         try:
+            # A session of its own: Ctrl-C is the parent's to report; the child ends as its pipe closes.
             self.process = subprocess.Popen([sys.executable, "-c", serve], pass_fds=(requests_read, answers_write),
-                                            stdin=subprocess.DEVNULL, env=env)
+                                            stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         finally:
             os.close(requests_read)
             os.close(answers_write)
@@ -157,14 +158,12 @@ def serve(requests_fd: int, answers_fd: int, memory: int) -> None:
     """The child: limit its own memory (address space) to `memory` bytes, then answer requests
     until the requests pipe closes."""
     import resource
-    import signal
     import traceback
     from multiprocessing.connection import Connection
 
     from . import DocumentError
     from .pdf import PdfReader
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
     requests, answers = Connection(requests_fd, writable=False), Connection(answers_fd, readable=False)
