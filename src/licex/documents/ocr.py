@@ -327,7 +327,7 @@ def _cores() -> int:
 
 # A page image whose pixels all lie within this many grey levels of each other shows nothing to
 # read (a blank page, or one filled with a single colour): it is not OCR'd, and the models are not
-# loaded for blank pages alone. 300 blank pages of a PDF took 283 s and 1.9 GB to OCR (2 cores);
+# loaded for blank pages alone. 300 blank pages of a PDF took 169 s and 1.9 GB to OCR (2 cores);
 # 300 pages drawing a white rectangle are now rendered and found blank in 6.8 s at 94 MB (pages
 # that draw nothing at all are not even rendered: `pdf._blank`). Print is never this faint.
 BLANK_SPREAD = 8
