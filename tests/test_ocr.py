@@ -31,8 +31,9 @@ class _Image:
 @pytest.fixture
 def engine_output(monkeypatch):
     outputs = []
-    monkeypatch.setattr(ocr, "_run", lambda pixels, engine: outputs.pop(0))
+    monkeypatch.setattr(ocr, "_run", lambda pixels, threads: outputs.pop(0))
     monkeypatch.setattr(ocr, "_pixels", lambda image: image)
+    monkeypatch.setattr(ocr, "blank", lambda image: False)
     return outputs
 
 
@@ -143,46 +144,71 @@ def test_a_narrowed_line_read_with_a_low_score_is_read_again_at_full_width_and_t
 
 
 def test_the_detectors_input_is_rapidocrs_own_normalisation():
-    """BlobDetection makes the detector's input with OpenCV: the boxes are RapidOCR's own."""
+    """BlobDetection makes the detector's input with OpenCV: the boxes are those of RapidOCR's own
+    detector (its numpy normalisation) on the same model."""
     pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
     numpy = pytest.importorskip("numpy")
     from PIL import Image, ImageDraw
-    from rapidocr_onnxruntime import RapidOCR
 
     image = Image.new("RGB", (900, 300), "white")
     for row in range(3):
         ImageDraw.Draw(image).text((20, 30 + 90 * row), f"B1-2019540{row} 2021-06-22", fill="black", font_size=36)
     pixels = numpy.asarray(image)
-    own, _ = RapidOCR().text_det(pixels)
-    ours, _ = ocr.engine().text_det(pixels)
+    detector = ocr.engine().text_det
+    own, _ = detector.detector(pixels)
+    ours, _ = detector(pixels)
     assert len(own) == 3 and numpy.array_equal(own, ours)
 
 
-def test_openvino_runs_rapidocrs_models_as_onnxruntime_does():
-    """The models RapidOCR runs with onnxruntime, compiled by OpenVINO at full precision, give the
-    same outputs: a printed line reads the same, its character probabilities within 1e-4, and
+def test_openvino_runs_rapidocrs_models_as_onnxruntime_does(monkeypatch):
+    """The models RapidOCR would run with onnxruntime, compiled by OpenVINO at full precision, give
+    the same outputs: a printed line reads the same, its character probabilities within 1e-4, and
     the detector's map of the same page within 1e-4."""
     pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
     openvino = pytest.importorskip("openvino", reason='OCR needs the "ocr" extra')
     numpy = pytest.importorskip("numpy")
-    from PIL import Image, ImageDraw
-    from rapidocr_onnxruntime import RapidOCR
+    # onnxruntime, imported here to compare with (licex never imports it), would write its
+    # telemetry files into the home of whoever runs the tests.
+    monkeypatch.setenv("ORT_DISABLE_TELEMETRY", "1")
+    onnxruntime = pytest.importorskip("onnxruntime")
+    from importlib.util import find_spec
+    from pathlib import Path
 
-    own = RapidOCR()
+    from PIL import Image, ImageDraw
+
+    models = Path(find_spec("rapidocr_onnxruntime").origin).parent / "models"
+    recognizer = ocr.engine().text_rec.recognizer
     line = Image.new("RGB", (640, 48), "white")
     ImageDraw.Draw(line).text((8, 6), "B2-20190001 2021-06-22", fill="black", font_size=32)
-    line_blob = own.text_rec.resize_norm_img(numpy.asarray(line), 640 / 48)[numpy.newaxis]
+    line_blob = recognizer.resize_norm_img(numpy.asarray(line), 640 / 48)[numpy.newaxis]
     page_blob = numpy.random.default_rng(0).standard_normal((1, 3, 256, 320)).astype(numpy.float32)
-    for session, blob in ((own.text_rec.session, line_blob), (own.text_det.infer, page_blob)):
-        expected = session(blob)[0]
-        compiled = ocr.OpenVinoModel(session, side_by_side=False)
+    outputs = {}
+    for name, blob in (("ch_PP-OCRv4_rec_infer.onnx", line_blob), ("ch_PP-OCRv4_det_infer.onnx", page_blob)):
+        session = onnxruntime.InferenceSession(str(models / name), providers=["CPUExecutionProvider"])
+        expected = session.run(None, {session.get_inputs()[0].name: blob})[0]
+        compiled = ocr.OpenVinoModel(ocr.ModelFile({"model_path": models / name}), side_by_side=False)
         assert compiled.compiled.get_property("INFERENCE_PRECISION_HINT") == openvino.Type.f32
         got = compiled(blob)[0]
         assert got.shape == expected.shape and numpy.abs(got - expected).max() < 1e-4
-    recognizer = own.text_rec
-    [(text, score)] = recognizer.postprocess_op(ocr.OpenVinoModel(recognizer.session, False)(line_blob)[0])
-    [(own_text, own_score)] = recognizer.postprocess_op(recognizer.session(line_blob)[0])
+        outputs[name] = got, expected
+    got, expected = outputs["ch_PP-OCRv4_rec_infer.onnx"]
+    [(text, score)] = recognizer.postprocess_op(got)
+    [(own_text, own_score)] = recognizer.postprocess_op(expected)
     assert text == own_text and "20190001" in text and abs(score - own_score) < 1e-5
+
+
+def test_the_recognizers_characters_are_read_from_its_model_without_onnxruntime():
+    """The character list RapidOCR reads from the recognizer model's metadata with onnxruntime is
+    the one ModelFile reads with OpenVINO; the detector's model has none."""
+    pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    models = Path(find_spec("rapidocr_onnxruntime").origin).parent / "models"
+    recognizer = ocr.ModelFile({"model_path": models / "ch_PP-OCRv4_rec_infer.onnx"})
+    characters = recognizer.get_character_list()
+    assert recognizer.have_key() and len(characters) == 6623 and "许" in characters and "B" in characters
+    assert not ocr.ModelFile({"model_path": models / "ch_PP-OCRv4_det_infer.onnx"}).have_key()
 
 
 def test_pages_are_read_side_by_side_one_engine_thread_each_in_their_order(monkeypatch):
@@ -191,22 +217,21 @@ def test_pages_are_read_side_by_side_one_engine_thread_each_in_their_order(monke
 
     seen = []
 
-    def read(image, engine=None):
+    def read(image, threads=0):
         time.sleep(0.05 if image == 0 else 0.0)  # the first page takes longest: order is kept anyway
-        seen.append((image, engine, threading.current_thread().name))
+        seen.append((image, threads, threading.current_thread().name))
         return [image], (image, image)
 
     monkeypatch.setattr(ocr, "ocr_image", read)
-    monkeypatch.setattr(ocr, "engine", lambda threads=0: f"engine({threads})")
     monkeypatch.setattr(ocr, "_cores", lambda: 2)
     out = list(ocr.ocr_images(iter(range(5)), 5))
     assert [glyphs for glyphs, _ in out] == [[0], [1], [2], [3], [4]]
-    assert {engine for _, engine, _ in seen} == {"engine(1)"}  # one OpenVINO stream a page
+    assert {threads for _, threads, _ in seen} == {1}  # one OpenVINO stream a page
     assert len({thread for _, _, thread in seen}) == 2
     # one page alone, or one core: read in this thread with every core's engine
     seen.clear()
-    assert [g for g, _ in ocr.ocr_images(iter([7]), 1)] == [[7]] and seen[0][1] is None
+    assert [g for g, _ in ocr.ocr_images(iter([7]), 1)] == [[7]] and seen[0][1] == 0
     monkeypatch.setattr(ocr, "_cores", lambda: 1)
     seen.clear()
     list(ocr.ocr_images(iter([1, 2]), 2))
-    assert [engine for _, engine, _ in seen] == [None, None]
+    assert [threads for _, threads, _ in seen] == [0, 0]

@@ -147,8 +147,7 @@ def read_file(path: Path, name: str, limit: int, limit_name: str) -> bytes:
 
 
 def _too_large(name: str, limit: int, limit_name: str, size: int | None = None) -> InputError:
-    found = f"{limits.size(size)}" if size is not None else f"more than {limits.size(limit)}"
-    return InputError(name, f"too large: {found}, licex reads at most {limits.size(limit)} ({limit_name}); split it")
+    return InputError(name, limits.too_large(limit, limit_name, size))
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -35,8 +35,17 @@ PAGE_POINTS = LIMITS["page_points"].value
 IMAGE_PIXELS = LIMITS["image_pixels"].value
 RENDER_PIXELS = LIMITS["render_pixels"].value
 EXPORT_BYTES = LIMITS["export_bytes"].value
+PDFIUM_BYTES = LIMITS["pdfium_bytes"].value
+PAGE_SECONDS = LIMITS["page_seconds"].value
 
 
 def size(count: int, unit: str = "bytes") -> str:
     """A count as messages give it: `67,108,864 bytes`, `120,000,000 pixels`."""
     return f"{count:,} {unit}"
+
+
+def too_large(limit: int, limit_name: str, found: int | None = None) -> str:
+    """The cause of a refusal for bytes beyond a limit, as every reader words it (`found` None:
+    more than the limit was read before the end)."""
+    seen = size(found) if found is not None else f"more than {size(limit)}"
+    return f"too large: {seen}, licex reads at most {size(limit)} ({limit_name}); split it"

@@ -3,22 +3,24 @@
 `read_document(path)` (or `read_document_bytes(data, name)`) returns a `DocumentText`: the text
 rebuilt from the page geometry (`reading_order`), with a page and box for each character.
 PDF text layers are read with pypdfium2; scanned pages and images (PNG, JPEG, TIFF with several
-pages, BMP) with RapidOCR (the `ocr` extra).
+pages, BMP) with RapidOCR (the `ocr` extra). A document beyond one of licex's limits
+(`licex.limits`: its bytes, pages, a page's size, an image's pixels) is refused with a
+`DocumentError` before it is read that far.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from ..inputs import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
+from ..limits import DOCUMENT_BYTES, too_large
 from .geometry import DocumentText, Glyph, PageContent, PageSize
 from .pdf import OcrMode, pdf_pages
 from .reading_order import read_pages
 
 
 __all__ = ["DOCUMENT_SUFFIXES", "DocumentError", "DocumentText", "Glyph", "OcrMode", "PageSize",
-           "read_document", "read_document_bytes"]
+           "check_document_bytes", "read_document", "read_document_bytes"]
 
 
 class DocumentError(ValueError):
@@ -27,7 +29,14 @@ class DocumentError(ValueError):
 
 def read_document(path: str | Path, ocr: OcrMode = OcrMode.auto) -> DocumentText:
     path = Path(path)
+    check_document_bytes(path.stat().st_size)
     return read_document_bytes(path.read_bytes(), path.name, ocr)
+
+
+def check_document_bytes(count: int) -> None:
+    """Refuse a document of more than DOCUMENT_BYTES bytes (before it is read, where a caller can)."""
+    if count > DOCUMENT_BYTES:
+        raise DocumentError(too_large(DOCUMENT_BYTES, "document_bytes", count))
 
 
 def read_document_bytes(data: bytes, name: str, ocr: OcrMode = OcrMode.auto) -> DocumentText:
@@ -35,31 +44,34 @@ def read_document_bytes(data: bytes, name: str, ocr: OcrMode = OcrMode.auto) -> 
     suffix = Path(name).suffix.lower()
     if not data:
         raise DocumentError("file is empty")
-    if suffix in PDF_SUFFIXES:
-        try:
-            pages = pdf_pages(data, ocr)
-        except Exception as exc:  # pypdfium2 raises PdfiumError (and others) for damaged files
-            if type(exc).__name__ != "PdfiumError":
-                raise
-            raise DocumentError(f"not a readable PDF ({exc})") from None
-    elif suffix in IMAGE_SUFFIXES:
-        pages = _image_pages(data)
-    else:
-        raise DocumentError(f"unsupported document type {suffix or '(none)'}")
+    check_document_bytes(len(data))
+    try:
+        if suffix in PDF_SUFFIXES:
+            pages = _pdf_pages(data, ocr)
+        elif suffix in IMAGE_SUFFIXES:
+            pages = _image_pages(data)
+        else:
+            raise DocumentError(f"unsupported document type {suffix or '(none)'}")
+    except MemoryError:  # one allocation too large for this machine; the next file may well fit
+        raise DocumentError("not enough memory to read it") from None
     if not pages:
         raise DocumentError("document has no pages")
     return read_pages(pages)
 
 
-def _image_pages(data: bytes) -> list[PageContent]:
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def _pdf_pages(data: bytes, ocr: OcrMode) -> list[PageContent]:
+    try:
+        return pdf_pages(data, ocr)
+    except Exception as exc:  # pypdfium2 raises PdfiumError (and others) for damaged files
+        if type(exc).__name__ != "PdfiumError":
+            raise
+        raise DocumentError(f"not a readable PDF ({exc})") from None
 
+
+def _image_pages(data: bytes) -> list[PageContent]:
+    from .images import page_images
     from .ocr import ocr_images
 
-    try:
-        image = Image.open(io.BytesIO(data))
-        frames = [frame.copy() for frame in ImageSequence.Iterator(image)]  # a TIFF may hold pages
-    except (UnidentifiedImageError, OSError) as exc:
-        raise DocumentError(f"not a readable image ({exc})") from None
+    count, pages = page_images(data)
     return [PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs)
-            for glyphs, (width, height) in ocr_images(frames, len(frames))]
+            for glyphs, (width, height) in ocr_images(pages, count)]

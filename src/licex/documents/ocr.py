@@ -2,12 +2,15 @@
 
 The `rapidocr-onnxruntime` wheel ships its detection, angle-classification and recognition
 models as ONNX files, so nothing is downloaded at run time; RapidOCR does the pre- and
-post-processing, and OpenVINO runs the models (`OpenVinoModel`). RapidOCR returns one quadrilateral
-per detected text line; a line is turned into glyphs by sharing its width among its characters
-(a Latin letter or digit takes about half the width of a Chinese character), which is what
-reading order and evidence boxes need. A skewed scan is straightened geometrically: the
-quadrilaterals are rotated back by the page's median skew, so no second OCR pass is needed. A
-page turned by 90° (lines taller than wide) is turned upright and read again.
+post-processing, and OpenVINO runs the models (`OpenVinoModel`). Nothing is sent and no file
+is left behind: onnxruntime is never imported, OpenVINO is imported without its telemetry
+package (`_rapidocr`, `_openvino`). RapidOCR returns one quadrilateral per detected text line; a
+line is turned into glyphs by sharing its width among its characters (a Latin letter or digit
+takes about half the width of a Chinese character), which is what reading order and evidence
+boxes need. A skewed scan is straightened geometrically: the quadrilaterals are rotated back by
+the page's median skew, so no second OCR pass is needed. A page turned by 90° (lines taller than
+wide) is turned upright and read again. A blank page is not read (`blank`), and a page far
+longer than wide is brought within what RapidOCR can take (`_lines`).
 
 Speed: the models run by OpenVINO, about twice as fast as by onnxruntime on one thread, the
 same text; the pages of a document are read side by side, one a core (`ocr_images`); the
@@ -22,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import sys
 import threading
 import time
 import unicodedata
@@ -29,6 +33,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from .geometry import Glyph
@@ -76,18 +81,25 @@ RECHECK_BELOW = 0.95
 WIDTH_STEP = 32
 
 
-@lru_cache(maxsize=2)
+# One engine is loaded at a time, by whichever thread first reads a page that is not blank.
+_ENGINE_LOCK = threading.Lock()
+
+
 def engine(threads: int = 0):
     """The RapidOCR engine, loaded once per process (its models load and compile in about a
     second), its models run by OpenVINO, its recognizer reading narrowed lines. `threads`: 0 for a
     page read alone on every core, 1 where pages are read side by side, one a core, each model run
     on one thread (`ocr_images`)."""
+    with _ENGINE_LOCK:
+        return _engine(threads)
+
+
+@lru_cache(maxsize=2)
+def _engine(threads: int):
     from ..extras import require
 
     require("ocr", "reading scans and images")
-    from rapidocr_onnxruntime import RapidOCR
-
-    ocr = RapidOCR(**ENGINE_SETTINGS)
+    ocr = _rapidocr(**ENGINE_SETTINGS)
     side_by_side = threads == 1
     ocr.text_det.infer = OpenVinoModel(ocr.text_det.infer, side_by_side)
     ocr.text_cls.infer = OpenVinoModel(ocr.text_cls.infer, side_by_side)
@@ -97,13 +109,84 @@ def engine(threads: int = 0):
     return ocr
 
 
+# RapidOCR makes an onnxruntime session of each model as it starts (`OrtInferSession`, in these
+# modules), and importing onnxruntime alone (1.32) writes a device id and a telemetry database
+# under ~/.cache/Microsoft/DeveloperTools and leaves $TMPDIR/.ses. licex runs the models with
+# OpenVINO, so RapidOCR is given `ModelFile` in place of the sessions, and its module that imports
+# onnxruntime is never loaded.
+_ORT_MODULE = "rapidocr_onnxruntime.utils.infer_engine"
+_SESSION_MODULES = ("rapidocr_onnxruntime.ch_ppocr_det.text_detect", "rapidocr_onnxruntime.ch_ppocr_cls.text_cls",
+                    "rapidocr_onnxruntime.ch_ppocr_rec.text_recognize")
+
+
+def _rapidocr(**settings):
+    """A RapidOCR engine whose models are `ModelFile`s, onnxruntime not imported."""
+    import importlib
+
+    if _ORT_MODULE not in sys.modules:
+        stand_in = ModuleType(_ORT_MODULE)
+        stand_in.OrtInferSession = ModelFile
+        sys.modules[_ORT_MODULE] = stand_in
+    from rapidocr_onnxruntime import RapidOCR
+
+    # Where RapidOCR was imported before (onnxruntime with it), its modules hold the real class.
+    modules = [importlib.import_module(name) for name in _SESSION_MODULES]
+    sessions = [module.OrtInferSession for module in modules]
+    for module in modules:
+        module.OrtInferSession = ModelFile
+    try:
+        return RapidOCR(**settings)
+    finally:
+        for module, session in zip(modules, sessions):
+            module.OrtInferSession = session
+
+
+def _openvino():
+    """openvino, imported without its telemetry. Importing it imports its model converter
+    (openvino.tools.ovc), which with the `openvino-telemetry` package installed (a dependency of
+    openvino) and no consent file sends an analytics event (a DNS query for its host) and writes
+    ~/intel/openvino_ga_cid and ~/intel/stats; without the package, the converter uses its own
+    stand-in that sends nothing. So the package is hidden from this process while openvino loads
+    (the consent file would be a file in the user's home)."""
+    if "openvino" not in sys.modules:
+        hidden = "openvino_telemetry" not in sys.modules
+        if hidden:
+            sys.modules["openvino_telemetry"] = None  # an import of it raises ImportError
+        try:
+            import openvino  # noqa: F401
+        finally:
+            if hidden:
+                del sys.modules["openvino_telemetry"]
+    return sys.modules["openvino"]
+
+
+@lru_cache(maxsize=1)
+def _core():
+    return _openvino().Core()
+
+
+class ModelFile:
+    """One of RapidOCR's ONNX models as RapidOCR sees it while it starts, in place of its
+    onnxruntime session: the model read by OpenVINO, and the metadata the recognizer asks for
+    (its character list, which OpenVINO keeps in the model's `framework` info)."""
+
+    def __init__(self, config: dict) -> None:
+        self.model = _core().read_model(str(config["model_path"]))
+
+    def have_key(self, key: str = "character") -> bool:
+        return self.model.has_rt_info(["framework", key])
+
+    def get_character_list(self, key: str = "character") -> list[str]:
+        return self.model.get_rt_info(["framework", key]).astype(str).splitlines()
+
+
 class OpenVinoModel:
-    """One of RapidOCR's models (its onnxruntime `OrtInferSession`) run by OpenVINO instead: the
-    same ONNX file, compiled for the CPU at full (f32) precision, called as RapidOCR calls the
-    session. On the scanned pages of `licex bench --ocr-pages 20` OpenVINO read the same text as
-    onnxruntime, character for character: 6 pages on one thread in 10.7 s instead of 20.7, the 20
-    side by side in 22.2 s instead of 36.3 (2026-12-01, Intel Xeon with AVX-512; the README's
-    Speed section has the figures).
+    """One of RapidOCR's models (a `ModelFile`) compiled by OpenVINO for the CPU at full (f32)
+    precision, called as RapidOCR calls its onnxruntime session. On the scanned pages of
+    `licex bench --ocr-pages 20` OpenVINO read the same text as onnxruntime, character for
+    character: 6 pages on one thread in 10.7 s instead of 20.7, the 20 side by side in 22.2 s
+    instead of 36.3 (2026-12-01, Intel Xeon with AVX-512; the README's Speed section has the
+    figures).
 
     - f32: on a CPU with AMX, OpenVINO would otherwise infer in bf16, which read some lines
       otherwise.
@@ -112,14 +195,12 @@ class OpenVinoModel:
     - No pinning of its threads to cores: pinned, they competed with the Python threads that
       prepare the next line (0.90-0.95 pages/s pinned, 0.99-1.03 not, the same 20 pages).
     - Each thread has its own infer request (a request is not thread-safe; the compiled model is).
-    Attributes other than the call (the recognizer's character list) are the session's own."""
+    Attributes other than the call (the recognizer's character list) are the model file's."""
 
-    def __init__(self, session, side_by_side: bool) -> None:
-        import openvino
-
-        self.session = session
+    def __init__(self, model: ModelFile, side_by_side: bool) -> None:
+        self.model = model
         cores = _cores()
-        self.compiled = openvino.Core().compile_model(session.session._model_path, "CPU", {
+        self.compiled = _core().compile_model(model.model, "CPU", {
             "INFERENCE_PRECISION_HINT": "f32",
             "NUM_STREAMS": cores if side_by_side else 1,
             "INFERENCE_NUM_THREADS": cores,
@@ -129,7 +210,7 @@ class OpenVinoModel:
         self.requests = threading.local()
 
     def __getattr__(self, name: str):
-        return getattr(self.session, name)
+        return getattr(self.model, name)
 
     def __call__(self, blob) -> list:
         import numpy
@@ -226,11 +307,10 @@ def ocr_images(images: Iterable["Image"], count: int) -> Iterator[tuple[list[Gly
     if threads < 2:
         yield from map(ocr_image, images)
         return
-    single = engine(1)
     with ThreadPoolExecutor(threads) as pool:
         reading: deque[Future] = deque()
         for image in images:
-            reading.append(pool.submit(ocr_image, image, single))
+            reading.append(pool.submit(ocr_image, image, 1))
             if len(reading) >= 2 * threads:
                 yield reading.popleft().result()
         while reading:
@@ -245,14 +325,31 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def ocr_image(image: "Image", ocr=None) -> tuple[list[Glyph], tuple[int, int]]:
+# A page image whose pixels all lie within this many grey levels of each other shows nothing to
+# read (a blank page, or one filled with a single colour): it is not OCR'd, and the models are not
+# loaded for blank pages alone. 300 blank pages of a PDF took 169 s and 1.9 GB to OCR (2 cores);
+# 300 pages drawing a white rectangle are now rendered and found blank in 6.8 s at 94 MB (pages
+# that draw nothing at all are not even rendered: `pdf._blank`). Print is never this faint.
+BLANK_SPREAD = 8
+
+
+def blank(image: "Image") -> bool:
+    """Whether the page image shows nothing to read (`BLANK_SPREAD`)."""
+    darkest, lightest = image.convert("L").getextrema()
+    return lightest - darkest <= BLANK_SPREAD
+
+
+def ocr_image(image: "Image", threads: int = 0) -> tuple[list[Glyph], tuple[int, int]]:
     """The glyphs of a page image and the (width, height) of the frame their boxes are in: the
     image's pixels, turned upright where the page was turned by 90° and straightened by its skew.
-    `ocr`: the engine to read with (`engine()` by default)."""
-    lines = _run(_pixels(image), ocr)
+    `threads`: the engine to read with (`engine(threads)`), loaded when a page first needs it; a
+    blank page needs none."""
+    if blank(image):
+        return [], (image.width, image.height)
+    lines = _lines(image, threads)
     if lines and _turned(lines):
         image = image.rotate(90, expand=True)
-        lines = _run(_pixels(image), ocr)
+        lines = _lines(image, threads)
     skew = _skew(lines)
     centre = (image.width / 2, image.height / 2)
     glyphs: list[Glyph] = []
@@ -263,6 +360,35 @@ def ocr_image(image: "Image", ocr=None) -> tuple[list[Glyph], tuple[int, int]]:
     return glyphs, (image.width, image.height)
 
 
+# RapidOCR brings a page to at most MAX_SIDE pixels a side, then to at least 30, each side rounded
+# to a multiple of 32, and its detector brings the short side up to 736 pixels. A page far longer
+# than wide goes wrong there: over 2,000 pixels long and 125 times as long as wide, its short side
+# is rounded to nothing (ResizeImgError: an 8000 x 40 strip); else it is scaled up with its long
+# side (a 2000 x 1 image took 5.5 GB and 27 s, a 40 x 8000 one padded to 1:32 3.4 GB). Such a page
+# is first brought to MAX_SIDE pixels long at most, as RapidOCR would, and its short side padded
+# with white to 1/MAX_ASPECT of the long one: the detector then reads at most 736 x 5,888 pixels.
+# 8 is where RapidOCR letterboxes a wide page itself (its width_height_ratio).
+MAX_SIDE = 2000
+MAX_ASPECT = 8
+
+
+def _lines(image: "Image", threads: int) -> list[tuple[list[tuple[float, float]], str]]:
+    """`_run` on the image, a page far longer than wide brought within RapidOCR's reach first
+    (MAX_ASPECT); the quadrilaterals in the image's own pixels."""
+    long_side, short_side = max(image.width, image.height), min(image.width, image.height)
+    if long_side <= MAX_ASPECT * short_side:
+        return _run(_pixels(image), threads)
+    from PIL import Image
+
+    scale = min(1.0, MAX_SIDE / long_side)
+    shrunk = image.convert("RGB").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                                         Image.Resampling.BOX)
+    short_side = math.ceil(max(shrunk.size) / MAX_ASPECT)
+    padded = Image.new("RGB", (max(shrunk.width, short_side), max(shrunk.height, short_side)), "white")
+    padded.paste(shrunk)
+    return [([(x / scale, y / scale) for x, y in quad], text) for quad, text in _run(_pixels(padded), threads)]
+
+
 def _pixels(image: "Image"):
     """The image as the RGB array RapidOCR reads."""
     import numpy
@@ -270,9 +396,9 @@ def _pixels(image: "Image"):
     return numpy.asarray(image.convert("RGB"))
 
 
-def _run(pixels, ocr=None) -> list[tuple[list[tuple[float, float]], str]]:
-    """(quadrilateral, text) of each text line RapidOCR detects and reads (with `ocr`, else `engine()`)."""
-    ocr = ocr or engine()
+def _run(pixels, threads: int = 0) -> list[tuple[list[tuple[float, float]], str]]:
+    """(quadrilateral, text) of each text line RapidOCR detects and reads (with `engine(threads)`)."""
+    ocr = engine(threads)
     result, _ = ocr(pixels, text_score=0.0)
     lines = []
     for quad, text, score in result or []:

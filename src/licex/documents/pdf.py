@@ -3,13 +3,22 @@
 A page whose text layer holds too few readable characters (a scan, or a layer of unmapped glyph
 codes) is rendered and OCR'd; `ocr` overrides that choice for the whole document. Boxes come
 out in PDF points with the origin at the page's top left, whichever way the page was read.
+
+Within licex's limits (`licex.limits`): a document of more than DOCUMENT_PAGES pages, a page
+over PAGE_POINTS a side, or a page holding a picture of over IMAGE_PIXELS pixels is refused
+before that page is read; a page is rendered at a resolution that keeps it within RENDER_PIXELS;
+a page that draws nothing costs next to nothing (`_blank`, `ocr.blank`). PDFium itself runs in a
+process of its own, of bounded memory and time (`isolation`): what it does with a page's content
+as it loads it cannot be seen before.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from enum import Enum
 
+from ..limits import DOCUMENT_PAGES, IMAGE_PIXELS, PAGE_POINTS, RENDER_PIXELS, size
 from .geometry import Box, Glyph, PageContent, PageSize
 
 # A text layer is usable when it has at least this many visible characters, nearly all mapped
@@ -27,29 +36,180 @@ class OcrMode(str, Enum):
 
 
 def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
-    """The glyphs and drawn cells of every page of the PDF `data`. The pages to OCR are read side
-    by side (`ocr.ocr_images`) as they are rendered here."""
-    import pypdfium2 as pdfium
+    """The glyphs and drawn cells of every page of the PDF `data`, read by PDFium in a process of
+    its own (`isolation`). The pages to OCR are read side by side (`ocr.ocr_images`) as they are
+    rendered there."""
+    from .isolation import pdf_reader
 
-    document = pdfium.PdfDocument(data)
-    try:
-        pages: list[PageContent | None] = []
-        to_read: list[int] = []
-        for index in range(len(document)):
-            page = document[index]
+    with pdf_reader(data) as call:
+        pages: list[PageContent | None] = [call("page", index, OcrMode(ocr), what=f"page {index + 1}")
+                                           for index in range(call("count"))]
+        to_read = [index for index, content in enumerate(pages) if content is None]
+        for index, content in zip(to_read, _ocr_pages(call, to_read)):
+            pages[index] = content
+    return pages
+
+
+class PdfReader:
+    """One PDF open in PDFium, read a page at a time: what `pdf_pages` asks of PDFium (in the
+    process of `isolation`). Each page is refused beyond licex's limits before PDFium loads it
+    (its size) or decodes a picture of it (the pictures' sizes)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.document = _open(data)
+
+    def count(self) -> int:
+        return len(self.document)
+
+    def page(self, index: int, ocr: OcrMode) -> PageContent | None:
+        """The page's glyphs and cells, or None for a page to OCR (`image`)."""
+        _check_page_size(self.document, index)
+        page = self.document[index]
+        try:
+            _check_pictures(page, index)
             width, height = page.get_size()
+            if _blank(page):
+                return PageContent(PageSize(width, height, "pt", "text_layer"), [])
             glyphs = [] if ocr is OcrMode.always else _text_layer(page, height)
             if ocr is OcrMode.always or (ocr is OcrMode.auto and not _usable(glyphs)):
-                to_read.append(index)
-                pages.append(None)
-            else:
-                pages.append(PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height)))
+                return None
+            return PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height))
+        finally:
             page.close()
-        for index, content in zip(to_read, _ocr_pages(document, to_read)):
-            pages[index] = content
-        return pages
-    finally:
+
+    def image(self, index: int, render_pixels: int) -> tuple[str, tuple[int, int], bytes, float]:
+        """The page to OCR as an image (mode, size, pixels) and its pixels a point: its scanned
+        picture, or the page rendered at OCR_DPI or less (within `render_pixels`)."""
+        page = self.document[index]
+        try:
+            image = _scanned_picture(page)
+            if image is None:
+                image = page.render(scale=_render_scale(*page.get_size(), render_pixels)).to_pil()
+            return image.mode, image.size, image.tobytes(), image.width / page.get_width()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self.document.close()
+
+
+def _open(data: bytes):
+    """The pypdfium2 document of `data`, of at most DOCUMENT_PAGES pages."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from . import DocumentError
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        # pypdfium2 refuses a document of no pages as one it could not load, giving PDFium's
+        # last error: stale, from whatever failed before ("PDFium: Success" where nothing did).
+        handle = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+        if handle:
+            pdfium_c.FPDF_CloseDocument(handle)
+            raise DocumentError("document has no pages") from None
+        raise
+    if len(document) > DOCUMENT_PAGES:
+        pages = len(document)
         document.close()
+        raise DocumentError(f"document has {pages:,} pages, over the limit of {DOCUMENT_PAGES:,}")
+    return document
+
+
+def _check_page_size(document, index: int) -> None:
+    """Refuse a page over PAGE_POINTS a side, from its size alone (before PDFium loads it)."""
+    from . import DocumentError
+
+    width, height = document.get_page_size(index)
+    if max(width, height) > PAGE_POINTS:
+        raise DocumentError(f"page {index + 1} is {width:,.0f} x {height:,.0f} points, "
+                            f"over the limit of {PAGE_POINTS:,} points a side")
+
+
+def _check_pictures(page, index: int) -> None:
+    """Refuse a page holding a picture of over IMAGE_PIXELS pixels (in a form XObject too), from
+    the sizes its image dictionaries and JPEG or JPEG 2000 headers give, before PDFium decodes one
+    to render or extract it: a 400 KB PDF of one 20,000 x 20,000 picture took 4.3 GB and 12 s to
+    render, and a JPEG of 20,000 x 20,000 pixels whose dictionary says 100 x 100 took 820 MB
+    (PDFium decodes a JPEG at the size its own header gives)."""
+    import pypdfium2.raw as pdfium_c
+
+    from . import DocumentError
+
+    for picture in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
+        for width, height in (picture.get_px_size(), _coded_size(picture)):
+            if width * height > IMAGE_PIXELS:
+                raise DocumentError(f"page {index + 1}: picture of {size(width * height, 'pixels')} "
+                                    f"({width:,} x {height:,}), over the limit of {size(IMAGE_PIXELS, 'pixels')}")
+
+
+# A JPEG's or JPEG 2000's size is in its first segments: this much of its data is read for it.
+CODEC_HEADER_BYTES = 1 << 20
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0-SOF15 (not DHT, JPG, DAC)
+
+
+def _coded_size(picture) -> tuple[int, int]:
+    """The (width, height) a JPEG (DCTDecode) or JPEG 2000 (JPXDecode) picture's own header gives,
+    (0, 0) for other pictures or a header not found. Its data is inflated first where a
+    FlateDecode comes before, a header's worth only."""
+    import zlib
+
+    filters = picture.get_filters()
+    if not filters or filters[-1] not in ("DCTDecode", "DCT", "JPXDecode"):
+        return 0, 0
+    if all(name in ("FlateDecode", "Fl") for name in filters[:-1]):
+        head = bytes(picture.get_data(decode_simple=False))
+        try:
+            for _ in filters[:-1]:
+                head = zlib.decompressobj().decompress(head, CODEC_HEADER_BYTES)
+        except zlib.error:  # damaged: PDFium will not decode it either
+            return 0, 0
+    else:  # other filters before it (ASCII85Decode, ...): PDFium undoes them
+        head = bytes(picture.get_data(decode_simple=True))
+    return (_jpx_size if filters[-1] == "JPXDecode" else _jpeg_size)(head[:CODEC_HEADER_BYTES])
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """The size in a JPEG's frame header (SOFn), read segment by segment."""
+    import struct
+
+    at = 2
+    while data[:2] == b"\xff\xd8" and at + 9 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+        elif marker in _JPEG_FRAMES:
+            height, width = struct.unpack(">HH", data[at + 5:at + 9])
+            return width, height
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            at += 2
+        else:
+            at += 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
+    return 0, 0
+
+
+def _jpx_size(data: bytes) -> tuple[int, int]:
+    """The size in a JPEG 2000 file's image header box, or its codestream's SIZ segment."""
+    import struct
+
+    box = data.find(b"ihdr")
+    if box >= 0 and box + 12 <= len(data):
+        height, width = struct.unpack(">II", data[box + 4:box + 12])
+        return width, height
+    siz = data.find(b"\xff\x51")
+    if siz >= 0 and siz + 22 <= len(data):
+        width, height, left, top = struct.unpack(">IIII", data[siz + 6:siz + 22])
+        return max(0, width - left), max(0, height - top)
+    return 0, 0
+
+
+def _blank(page) -> bool:
+    """Whether the page draws nothing: no page objects, no annotations (whose appearance PDFium
+    renders). It has no text layer, and its render would be a blank page."""
+    import pypdfium2.raw as pdfium_c
+
+    return pdfium_c.FPDFPage_CountObjects(page.raw) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page.raw) == 0
 
 
 def _text_layer(page, height: float) -> list[Glyph]:
@@ -122,24 +282,32 @@ def _cells(page, height: float) -> list[Box]:
 SCAN_COVER = 0.9
 
 
-def _ocr_pages(document, indices: list[int]) -> Iterator[PageContent]:
-    """The pages `indices` of `document`, their scanned pictures or renders at OCR_DPI OCR'd side
-    by side (`ocr.ocr_images`); boxes in PDF points."""
+def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
+    """The pages `indices` of the document `call` reads (`PdfReader`), their scanned pictures or
+    renders OCR'd side by side (`ocr.ocr_images`); boxes in PDF points."""
+    from PIL import Image
+
     from .ocr import ocr_images
 
     scales: list[float] = []  # pixels a point of each page, as its image is taken
 
     def images():
         for index in indices:
-            page = document[index]
-            image = _scanned_picture(page)
-            if image is None:
-                image = page.render(scale=OCR_DPI / 72).to_pil()
-            scales.append(image.width / page.get_width())
-            page.close()
-            yield image
+            mode, dimensions, pixels, scale = call("image", index, RENDER_PIXELS, what=f"page {index + 1}")
+            scales.append(scale)
+            yield Image.frombytes(mode, dimensions, pixels)
 
     for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
         scale = scales[i]  # the image of a page read is taken before it is read
         size = PageSize(width / scale, height / scale, "pt", "ocr")
         yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
+
+
+def _render_scale(width: float, height: float, render_pixels: int = RENDER_PIXELS) -> float:
+    """Pixels a point to render a page for OCR at: OCR_DPI, or less where that would make more
+    than `render_pixels` (pypdfium2 rounds each side up: (w s + 1)(h s + 1) <= render_pixels)."""
+    scale = OCR_DPI / 72
+    if math.ceil(width * scale) * math.ceil(height * scale) <= render_pixels:
+        return scale
+    area, sides = width * height, width + height
+    return (math.sqrt(sides * sides + 4 * area * (render_pixels - 1)) - sides) / (2 * area)
