@@ -33,3 +33,14 @@ def test_the_python_api_snippet_prints_what_the_readme_shows(tmp_path, monkeypat
     assert printed.getvalue() == shown
     html = (tmp_path / "clauses.html").read_text("utf-8")
     assert {span.label_ for span in names["doc"].spans["clauses"]} <= set(re.findall(r"[A-Z][A-Z_]+[A-Z]", html))
+
+
+def test_the_readme_states_every_limit_as_the_data_file_does():
+    """The limits table is the data file's: a limit changed in data/limits.json and not in the
+    README fails here."""
+    import json
+
+    limits = json.loads((ROOT / "src" / "licex" / "data" / "limits.json").read_text("utf-8"))
+    section = _section("What licex promises, and its limits")
+    rows = {m[1]: (int(m[2].replace(",", "")), m[3]) for m in re.finditer(r"^\| `(\w+)` \| ([\d,]+) \| (.+) \|$", section, re.M)}
+    assert rows == {name: (entry["value"], entry["about"]) for name, entry in limits.items() if not name.startswith("_")}
