@@ -100,7 +100,7 @@ def test_a_pipeline_no_worker_can_load_fails_each_partition_in_one_line(client, 
     run = extract_on_cluster(client, [str(licences)], out, spec=str(tmp_path / "no-model"), partition_size=10, retries=0)
     assert run.records == 0 and len(run.errors) == 2
     for i, error in enumerate(run.errors):
-        assert error.startswith(f"{out / f'part-{i:05d}.jsonl'}: not written, its task failed: OSError: ")
+        assert error.startswith(f"{out / f'part-{i:05d}.jsonl'}: not written, its task failed: PipelineError: ")
         assert "\n" not in error and str(tmp_path / "no-model") in error
     assert not list(out.glob(PARTITION_GLOB))  # the earlier run's partition is not taken for this run's
 

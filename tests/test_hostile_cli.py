@@ -279,11 +279,21 @@ def shared_dir():
 
     folder = Path(tempfile.mkdtemp(prefix="licex-hostile-"))
     folder.chmod(0o777)
-    yield folder
-    for path in [folder, *folder.rglob("*")]:
-        if path.is_dir() and not path.is_symlink():
-            path.chmod(0o777)
-    shutil.rmtree(folder)
+    # The virtual environment may lie in a folder only root can enter (.ci/run's mktemp -d):
+    # `nobody` must reach the packages and their metadata that the commands look up on first use.
+    closed = [(path, path.stat().st_mode) for path in Path(sys.prefix).resolve().parents
+              if IS_ROOT and not path.stat().st_mode & stat.S_IXOTH]
+    for path, mode in closed:
+        path.chmod(mode | stat.S_IXOTH)
+    try:
+        yield folder
+    finally:
+        for path, mode in closed:
+            path.chmod(mode)
+        for path in [folder, *folder.rglob("*")]:
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o777)
+        shutil.rmtree(folder)
 
 
 def test_a_subfolder_that_cannot_be_read_is_named(shared_dir):
