@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from .analysis import analyse
 from .clauses import clause_gaps
+from .components.names import FIELD_RULES
 from .consistency import COMPONENT as CHECKS_COMPONENT
 from .hanzi import is_rare_ideograph
 from .reading import reading_grade, unknown_share
@@ -35,7 +36,7 @@ from .values import misread_signs
 # Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
-RULE_COMPONENTS = frozenset({"licex_field_rules", CHECKS_COMPONENT})
+RULE_COMPONENTS = frozenset({FIELD_RULES, CHECKS_COMPONENT})
 
 
 def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
