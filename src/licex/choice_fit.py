@@ -20,11 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .components.field_choice import (
-    BUSINESS_BLOCK,
-    INSPECTIONS,
     MODEL,
     RULES,
-    SHAREHOLDER_TABLE,
     Candidate,
     FittedChoice,
     chosen_by_fit,
@@ -36,18 +33,14 @@ from .evaluation.records import field_values, unannotated_keys
 from .labels import ENTITY_LABELS
 from .pipeline import load_pipeline
 
-_UNIT_FIELDS = {
-    BUSINESS_BLOCK: ("businesses", "businesses.service_items", "businesses.coverage"),
-    SHAREHOLDER_TABLE: ("shareholders",),
-    INSPECTIONS: ("annual_inspections",),
-}
 _FOLDS = 5
 _STRENGTHS = (0.25, 1.0, 4.0, 16.0)  # the logistic regression's C, tried in this order
 
 
 def unit_fields(unit: str) -> tuple[str, ...]:
-    """The evaluated fields a unit of choice fills."""
-    return _UNIT_FIELDS.get(unit) or (ENTITY_LABELS[unit].field,)
+    """The evaluated fields a unit of choice fills (labels.ENTITY_LABELS: the unit of each label,
+    the field the evaluation scores it as)."""
+    return tuple(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values() if label.unit == unit))
 
 
 @dataclass

@@ -31,11 +31,8 @@ filter, the choice, the agreement and the record builder.
 from __future__ import annotations
 
 from .candidates import (
-    BUSINESS_BLOCK,
-    INSPECTIONS,
     MODEL,
     RULES,
-    SHAREHOLDER_TABLE,
     STAND_ALONE,
     Candidate,
     ChoicePolicy,
@@ -49,7 +46,7 @@ from .pipe import FieldChoice
 from .policies import FittedChoice, chosen_by_fit, features, make_fitted_choice, make_model_first, make_rules_first
 from .probability import ModelProbability
 
-__all__ = ["BUSINESS_BLOCK", "INSPECTIONS", "MODEL", "RULES", "SHAREHOLDER_TABLE", "STAND_ALONE", "Candidate",
+__all__ = ["MODEL", "RULES", "STAND_ALONE", "Candidate",
            "ChoicePolicy", "FieldChoice", "FittedChoice", "ModelProbability", "candidates", "choose", "chosen_by_fit",
            "features", "hashable", "make_field_choice", "make_fitted_choice", "make_model_first", "make_rules_first",
            "merge", "unit_of"]

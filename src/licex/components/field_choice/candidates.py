@@ -10,30 +10,23 @@ from typing import Any
 from spacy.tokens import Span
 
 from ...fold import Finding, fold
-from ...labels import BUSINESS_LABELS, ENTITY_LABELS, SHAREHOLDER_LABELS
+from ...labels import ENTITY_LABELS, SHAREHOLDER_LABELS
 from ...layout import SHAREHOLDER_HEADER_RE
 from ...values import plausible, value_forms
 
 MODEL, RULES = "model", "rules"
-BUSINESS_BLOCK, SHAREHOLDER_TABLE, INSPECTIONS = "business_block", "shareholder_table", "inspections"
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
-STAND_ALONE = frozenset({INSPECTIONS, "PREV_LICENSE_NO"})
-
-
-# The structures a reading is compared by as the record folds them: unit -> the record's field.
-_FOLDED = {BUSINESS_BLOCK: "businesses", SHAREHOLDER_TABLE: "shareholders"}
-_WEBSITE_UNITS = frozenset({"WEBSITE_NAME", "DOMAIN", "SERVER_LOCATION", "ACCESS_PROVIDER"})
+STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
+# The structures a reading is compared by as the record folds them: unit -> the record's list.
+_FOLDED = {label.unit: label.field.partition(".")[0] for label in ENTITY_LABELS.values()
+           if label.unit != label.label and not label.joined}
+# The website's fields are the cells of one table, read together.
+_WEBSITE_UNITS = frozenset(label.unit for label in ENTITY_LABELS.values() if label.field.startswith("website."))
 
 
 def unit_of(label: str) -> str:
-    """The unit of choice an entity label belongs to."""
-    if label in BUSINESS_LABELS:
-        return BUSINESS_BLOCK
-    if label in SHAREHOLDER_LABELS:
-        return SHAREHOLDER_TABLE
-    if label.startswith("INSPECTION_"):
-        return INSPECTIONS
-    return label
+    """The unit of choice an entity label belongs to (labels.ENTITY_LABELS)."""
+    return ENTITY_LABELS[label].unit if label in ENTITY_LABELS else label
 
 
 @dataclass

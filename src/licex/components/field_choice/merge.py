@@ -13,8 +13,8 @@ from ...analysis import analyse
 from ...clauses import clause_gaps
 from ...values import plausible
 from ..rule_data import CharRanges
+from ...labels import BUSINESS_BLOCK
 from .candidates import (
-    BUSINESS_BLOCK,
     MODEL,
     RULES,
     STAND_ALONE,
