@@ -13,6 +13,7 @@ component's config reads one structure of the layout:
 | column_tables: one value per column in each row of a table | column_tables | table |
 | shareholders: the shareholder table's rows | shareholders | row |
 | inspections: annual inspection entries | inspections | entry |
+| inspection_table: annual inspections as a table with a header row | inspection_table | table |
 | change_notes: earlier licence numbers of change notes | change_notes | entry |
 | unlabelled_front_page: a front page without its labels, by the shape of its values | front_page | shape |
 
@@ -31,6 +32,7 @@ from . import (  # noqa: F401  (register the readers)
     change_notes,
     column_tables,
     front_page,
+    inspection_table,
     inspections,
     labelled_values,
     shareholders,
