@@ -269,15 +269,19 @@ def test_a_saved_config_that_lists_no_readers_loads_with_the_default_ones(tmp_pa
 
 
 def test_each_value_is_read_once_per_doc(monkeypatch):
-    """The field choice (filter, choice, agreement) and the record builder read an entity's value
-    through the Doc's analysis, once per (offsets, label)."""
-    from licex import analysis
+    """The field rules read each of their values once (a reader's shape check and the pipe's
+    filter alike) and leave it in the Doc's analysis; the field choice (filter, choice, agreement)
+    and the record builder (the fold, the confidence) read an entity's value there: each
+    (label, text) is read once."""
+    from licex import analysis, confidence, values
+    from licex.components.field_rules import reading
 
     nlp = rules_and_choice(choice={"merge": {"@misc": "licex.rules_first.v1"}})
     nlp.add_pipe("licex_record_builder")
     reads = []
-    real = analysis.read_value
-    monkeypatch.setattr(analysis, "read_value", lambda label, text: reads.append((label, text)) or real(label, text))
+    real = values.read_value
+    for module in (analysis, reading, confidence, values):
+        monkeypatch.setattr(module, "read_value", lambda label, text: reads.append((label, text)) or real(label, text))
     doc = assume_licence(nlp.make_doc(TEXT))
     doc.ents = [doc.char_span(TEXT.index("孙七"), TEXT.index("孙七") + 2, label="SIGNER")]  # the model's
     record = run_on(nlp, doc)._.license_record

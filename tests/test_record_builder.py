@@ -289,7 +289,7 @@ def test_a_failing_component_goes_to_the_error_handler(monkeypatch):
     def broken(self, layout):
         raise RuntimeError("broken rule")
 
-    monkeypatch.setattr(FieldRules, "find", broken)
+    monkeypatch.setattr(FieldRules, "_read", broken)
     list(nlp.pipe(["公司名称：北京甲乙科技有限公司\n", "法定代表人：王五\n"]))
     assert failed == [("licex_field_rules", "broken rule")] * 2
 

@@ -41,6 +41,10 @@ class DocAnalysis:
             self._values[key] = read_value(label, self.layout.view.read(start, end))
         return self._values[key]
 
+    def remember(self, label: str, start: int, end: int, value: Any) -> None:
+        """`value`, read already from the same text (the field rules read each of theirs)."""
+        self._values.setdefault((start, end, label), value)
+
     @cached_property
     def clauses(self) -> list[ClauseSegment]:
         """The clauses of the 特别规定事项, in text order (original offsets)."""

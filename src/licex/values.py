@@ -341,9 +341,10 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
 }
 # The signs misread_signs gives (a test checks that each is given).
 MISREAD_SIGNS = tuple(_SIGNS)
+_UNREAD = object()  # misread_signs' value where its caller has none
 
 
-def misread_signs(label: str, text: str) -> list[str]:
+def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     """Signs that the text of a value of `label`, plausible as its value may be, was misread, of
     those its field looks for (data/fields.jsonl, `misread_signs`): a symbol no value of its field
     prints (`symbol`; a website's name may print anything); a person's name of two or three Han
@@ -355,8 +356,10 @@ def misread_signs(label: str, text: str) -> list[str]:
     character longer or shorter than the 18 of one (`length`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.confidence); unlike `plausible` they steer no
-    choice between the model's and the rules' readings, whose fit never saw them."""
-    value = read_value(label, text)
+    choice between the model's and the rules' readings, whose fit never saw them. `value` is
+    read_value(label, text), where the caller read it already (analysis.DocAnalysis.value)."""
+    if value is _UNREAD:
+        value = read_value(label, text)
     if value is None:
         return []
     forms = value_forms()

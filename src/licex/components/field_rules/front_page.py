@@ -11,7 +11,6 @@ from ...labels import BUSINESS_LABELS
 from ...layout import Layout, Line, cell_delimiter
 from ...normalize import normalize_date, parse_business
 from ...text import DATE_RE
-from ...values import gives_value
 from .hits import Hit, found_by
 from .parts import COMPANY_END_RE, COVERAGE_RE, RESTRICTION_RE, SENTENCE_PUNCTUATION_RE, trim_value
 from .reading import Reader, Reading
@@ -84,7 +83,7 @@ def read_unlabelled_front_page(reading: Reading) -> list[Hit]:
         elif COMPANY_END_RE.search(value):
             label = "COMPANY"
             out += [Hit(label, a, b)] if label not in found else []
-        elif gives_value("CAPITAL", value):
+        elif reading.value("CAPITAL", a, b) is not None:
             out += [Hit("CAPITAL", a, b)] if "CAPITAL" not in found else []
         elif _PERSON_RE.fullmatch(value) and not place:
             out += [Hit("LEGAL_REP", a, b)] if "LEGAL_REP" not in found else []

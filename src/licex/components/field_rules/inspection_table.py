@@ -12,7 +12,6 @@ from ...labels import header_word
 from ...layout import SPACE_RE, Layout, Line, align, cell_delimiter
 from ...normalize import normalize_date
 from ...text import DATE_RE
-from ...values import gives_value
 from .hits import Hit
 from .parts import trim_value
 from .reading import Reader, Reading
@@ -57,7 +56,7 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
                     if delimiter is SPACE_RE:
                         break  # single spaces may stand inside a value: no aligning
                     cells = align(cells, offsets, row.start)
-                found = [hit for label, (a, b) in zip(columns, cells) if label for hit in _cell(label, text, a, b)]
+                found = [hit for label, (a, b) in zip(columns, cells) if label for hit in _cell(reading, label, a, b)]
                 if not found or found[0].label != "INSPECTION_YEAR":
                     break
                 hits += found
@@ -90,9 +89,10 @@ def _header(layout: Layout, line: Line) -> Header | None:
     return columns, [a - line.start for a, _ in cells], delimiter
 
 
-def _cell(label: str, text: str, start: int, end: int) -> list[Hit]:
+def _cell(reading: Reading, label: str, start: int, end: int) -> list[Hit]:
     """The hit of one cell: the year in the year column, the date in the date column, the
     result as printed."""
+    text = reading.layout.view.text
     if label == "INSPECTION_YEAR":
         year = _YEAR_RE.search(text, start, end)
         return [Hit(label, *year.span(), found_by="table")] if year else []
@@ -100,4 +100,4 @@ def _cell(label: str, text: str, start: int, end: int) -> list[Hit]:
         date = DATE_RE.search(text, start, end)
         return [Hit(label, *date.span(), found_by="table")] if date and normalize_date(date.group(0)) else []
     a, b = trim_value(text, start, end)
-    return [Hit(label, a, b, found_by="table")] if a < b and gives_value(label, text[a:b]) else []
+    return [Hit(label, a, b, found_by="table")] if a < b and reading.value(label, a, b) is not None else []

@@ -8,7 +8,6 @@ from spacy.util import registry
 
 from ...labels import BUSINESS_LABELS, ENTITY_LABELS
 from ...layout import Layout
-from ...values import gives_value
 from .hits import Hit, LabelHit, in_header
 from .parts import COMPANY_END_RE, SENTENCE_PUNCTUATION_RE, check_value, trim_value
 from .reading import Reader, Reading
@@ -45,7 +44,7 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
             if hit.label in _WRAPPING_FIELDS and not COMPANY_END_RE.search(text, *value):
                 value = _wrapped(layout, *value, limit)  # a name ending in 公司 is whole
             checked = check_value(hit.label, text, *value)
-            if checked is not None and gives_value(hit.label, text[slice(*checked)]):
+            if checked is not None and reading.value(hit.label, *checked) is not None:
                 hits.append(Hit(hit.label, *checked))
                 break
     return hits

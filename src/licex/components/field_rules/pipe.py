@@ -11,7 +11,6 @@ from spacy.util import registry
 from ...analysis import analyse
 from ...labels import FieldLabelRule, LabelWords
 from ...layout import Layout
-from ...values import gives_value
 from ..names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
 from ..rule_data import RuleDataPipe
 from .business_text import BlockPatterns
@@ -44,27 +43,35 @@ class FieldRules(RuleDataPipe):
         self._block = BlockPatterns.of(self.words)
 
     def __call__(self, doc: Doc) -> Doc:
-        layout = analyse(doc, self.words).layout
-        view = layout.view
+        analysis = analyse(doc, self.words)
+        view = analysis.layout.view
+        hits, reading = self._read(analysis.layout)
         spans, how = [], []
-        for hit in self.find(layout):
+        for hit in hits:
             start, end = view.original_span(hit.start, hit.end)
             span = doc.char_span(start, end, label=hit.label, alignment_mode="contract")
             if span is not None and span.text.strip():
                 spans.append(span)
                 how.append(hit.found_by)
+                if view.read(span.start_char, span.end_char) == view.text[hit.start:hit.end]:
+                    # the entity's text is the hit's: its value is read already
+                    analysis.remember(hit.label, span.start_char, span.end_char,
+                                      reading.value(hit.label, hit.start, hit.end))
         doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans,
                                               attrs={FOUND_BY_ATTR: how, COMPONENT_ATTR: self.name})
         return doc
 
     def find(self, layout: Layout) -> list[Hit]:
         """Every field entity the readers see, in view offsets, in text order."""
+        return self._read(layout)[0]
+
+    def _read(self, layout: Layout) -> tuple[list[Hit], Reading]:
         labels = self._labels.find(layout)
         tables = find_tables(layout, labels, self.words.label_of, self._block)
         reading = Reading(layout, labels, tables, self.words, self._block)
         for read in self.readers.values():
             reading.found += read(reading)
-        text = layout.view.text
         # The rules' values pass the checks a model's pass (values.read_value).
-        return sorted({hit for hit in reading.found if gives_value(hit.label, text[hit.start:hit.end])},
+        hits = sorted({hit for hit in reading.found if reading.value(hit.label, hit.start, hit.end) is not None},
                       key=lambda h: (h.start, -h.end))
+        return hits, reading

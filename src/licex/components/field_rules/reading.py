@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...labels import LabelWords
 from ...layout import Layout
+from ...values import read_value
 from .business_text import BlockPatterns
 from .hits import Hit, LabelHit, Table
 
@@ -27,6 +29,16 @@ class Reading:
     # The hits of the readers run before this one (the unlabelled front page reads only the
     # fields they left).
     found: list[Hit] = field(default_factory=list)
+    _values: dict[tuple[str, int, int], Any] = field(default_factory=dict, repr=False)
+
+    def value(self, label: str, start: int, end: int) -> Any:
+        """The value [start, end) of the view gives as a value of `label` (values.read_value), or
+        None: read once, for the reader that checks a value's shape and the pipe that keeps only
+        hits that give one."""
+        key = (label, start, end)
+        if key not in self._values:
+            self._values[key] = read_value(label, self.layout.view.text[start:end])
+        return self._values[key]
 
 
 Reader = Callable[[Reading], list[Hit]]

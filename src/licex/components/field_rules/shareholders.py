@@ -7,7 +7,6 @@ import re
 from spacy.util import registry
 
 from ...layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, trim
-from ...values import read_value
 from .hits import Hit, found_by
 from .reading import Reader, Reading
 
@@ -53,19 +52,19 @@ def read_shareholders(reading: Reading) -> list[Hit]:
                 i += 1
                 continue
             cells = _row_cells(layout, row)
-            if len(cells) < 2 or not any(_is_ratio(text[a:b]) or _ID_RE.fullmatch(text[a:b]) for a, b in cells):
+            if len(cells) < 2 or not any(_is_ratio(reading, a, b) or _ID_RE.fullmatch(text[a:b]) for a, b in cells):
                 if rows or row.kind != "content":
                     break
-                if len(cells) == 1 and (vertical := _cell_per_line_rows(layout, i)) is not None:
+                if len(cells) == 1 and (vertical := _cell_per_line_rows(reading, i)) is not None:
                     cell_rows, i = vertical
                     for cell_row in cell_rows:
-                        hits += _shareholder_row(text, cell_row)
+                        hits += _shareholder_row(reading, cell_row)
                     break
                 i += 1
                 continue  # a column header row
             rows += 1
             i += 1
-            hits += _shareholder_row(text, cells)
+            hits += _shareholder_row(reading, cells)
     return found_by("row", hits)
 
 
@@ -83,16 +82,17 @@ def _row_cells(layout: Layout, row: Line) -> Cells:
     return cells
 
 
-def _is_ratio(cell: str) -> bool:
-    return read_value("SHARE_RATIO", cell) is not None
+def _is_ratio(reading: Reading, start: int, end: int) -> bool:
+    return reading.value("SHARE_RATIO", start, end) is not None
 
 
-def _shareholder_row(text: str, cells: Cells) -> list[Hit]:
+def _shareholder_row(reading: Reading, cells: Cells) -> list[Hit]:
     """The hits of one row's cells: its ratio, ID numbers, and its name: the cell just before the
     ID number, else the first cell that is not a row number (OCR misreads the row number 1 as
     王 or UL, so a cell before the name is no name)."""
+    text = reading.layout.view.text
     hits = []
-    kinds = ["ratio" if _is_ratio(text[a:b]) else "id" if _ID_RE.fullmatch(text[a:b]) else
+    kinds = ["ratio" if _is_ratio(reading, a, b) else "id" if _ID_RE.fullmatch(text[a:b]) else
              "number" if _ROW_NUMBER_RE.fullmatch(text[a:b]) else "other" for a, b in cells]
     name = next((k - 1 for k, kind in enumerate(kinds) if kind == "id" and k and kinds[k - 1] == "other"),
                 kinds.index("other") if "other" in kinds else None)
@@ -106,11 +106,11 @@ def _shareholder_row(text: str, cells: Cells) -> list[Hit]:
     return hits
 
 
-def _cell_per_line_rows(layout: Layout, i: int) -> tuple[list[Cells], int] | None:
+def _cell_per_line_rows(reading: Reading, i: int) -> tuple[list[Cells], int] | None:
     """A table written one cell a line from line i: its rows of cells and the line after them,
     or None where lines i… are not N header words followed by rows of N cells with one ratio each."""
-    text = layout.view.text
-    cells = layout.one_cell_lines(i, split_at_spaces=True)
+    text = reading.layout.view.text
+    cells = reading.layout.one_cell_lines(i, split_at_spaces=True)
     columns = 0
     while columns < len(cells) and _SHAREHOLDER_COLUMN_RE.fullmatch(text[slice(*cells[columns][1])]):
         columns += 1
@@ -120,7 +120,7 @@ def _cell_per_line_rows(layout: Layout, i: int) -> tuple[list[Cells], int] | Non
     k = columns
     while k + columns <= len(cells):
         row = [cell for _, cell in cells[k:k + columns]]
-        if sum(1 for a, b in row if _is_ratio(text[a:b])) != 1:
+        if sum(1 for a, b in row if _is_ratio(reading, a, b)) != 1:
             break
         rows.append(row)
         k += columns
