@@ -177,7 +177,7 @@ def test_the_profile_times_each_step_of_the_pipeline_in_its_own_process(tmp_path
     reported = []
     [result] = profile(["training/model"], data=texts, progress=reported.append)
     assert list(result.seconds) == ["tokenizer", "tok2vec", "ner", "spancat", "licex_field_rules",
-                                    "licex_clause_rules", "licex_record_builder"]
+                                    "licex_field_choice", "licex_clause_rules", "licex_record_builder"]
     assert all(seconds > 0 for seconds in result.seconds.values())
     characters = sum(len(path.read_text("utf-8")) for path in texts.glob("*.txt"))
     assert (result.documents, result.characters, sum(reported)) == (4, characters, 4)

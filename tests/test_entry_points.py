@@ -8,9 +8,13 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+import spacy.util
 from spacy.language import Language
 
 from licex import pipeline
+from licex.components.field_rules.reading import DEFAULT_READERS
+
+READERS = list(DEFAULT_READERS)
 
 
 def test_every_licex_factory_is_an_entry_point():
@@ -31,7 +35,10 @@ def test_every_licex_registered_function_is_an_entry_point():
     assert declared == {("tokenizers", "licex.licence_tokenizer.v1"), ("architectures", "licex.CharNgramEmbed.v1"),
                         ("misc", "licex.clause_suggester.v1"), ("misc", "licex.model_first.v1"),
                         ("misc", "licex.rules_first.v1"), ("misc", "licex.clauses_rules_first.v1"), ("misc", "licex.fitted_choice.v1"),
-                        ("misc", "licex.clauses_model_first.v1"), ("scorers", "licex.fields_scorer.v1")}
+                        ("misc", "licex.clauses_model_first.v1"), ("scorers", "licex.fields_scorer.v1"),
+                        *(("misc", f"licex.reader.{name}.v1") for name in READERS)}
+    registered = {("misc", name) for name in spacy.util.registry.misc.get_all() if name.startswith("licex.")}
+    assert registered == {(registry, name) for registry, name in declared if registry == "misc"}
     code = (
         "import sys, spacy.util;"
         "[spacy.util.registry.get(r, n) for r, n in " + repr(sorted(declared)) + "];"

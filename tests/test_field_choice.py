@@ -1,6 +1,6 @@
 """The choice between the model's and the rules' readings (components.field_choice): candidates,
 plausibility, the fold of choices, the model's beam probability, the fitted policy and its
-serialisation with the field rules."""
+serialisation with the field choice."""
 
 from __future__ import annotations
 
@@ -112,17 +112,22 @@ def test_the_fitted_choice_scores_by_its_weights_and_calibration():
     assert scores[MODEL] < scores[RULES]
 
 
-def test_the_fitted_parameters_travel_with_the_field_rules(tmp_path):
+def test_the_fitted_parameters_travel_with_the_field_choice(tmp_path):
     parameters = {"intercept": 0.5, "weights": {"side=rules": 1.0}, "calibration": [[], []]}
     nlp = spacy.blank("zh")
-    nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
-    nlp.get_pipe("licex_field_rules").merge.parameters = parameters
+    nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
+    nlp.get_pipe("licex_field_choice").merge.parameters = parameters
     nlp.to_disk(tmp_path / "nlp")
-    assert (tmp_path / "nlp" / "licex_field_rules" / "choice.json").is_file()
-    assert spacy.load(tmp_path / "nlp").get_pipe("licex_field_rules").merge.parameters == parameters
-    fresh = spacy.blank("zh").add_pipe("licex_field_rules", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
-    fresh.from_bytes(nlp.get_pipe("licex_field_rules").to_bytes())
+    assert (tmp_path / "nlp" / "licex_field_choice" / "choice.json").is_file()
+    assert not (tmp_path / "nlp" / "licex_field_rules" / "choice.json").exists()
+    assert spacy.load(tmp_path / "nlp").get_pipe("licex_field_choice").merge.parameters == parameters
+    fresh = spacy.blank("zh").add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
+    fresh.from_bytes(nlp.get_pipe("licex_field_choice").to_bytes())
     assert fresh.merge.parameters == parameters
+    fresh = spacy.blank("zh").add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
+    fresh.from_bytes(nlp.get_pipe("licex_field_choice").to_bytes(), exclude=["choice"])
+    assert fresh.merge.parameters is None
 
 
 def test_the_models_beam_gives_the_right_reading_the_higher_probability(default_nlp, raw_texts):
@@ -132,7 +137,7 @@ def test_the_models_beam_gives_the_right_reading_the_higher_probability(default_
     doc = default_nlp(text)
     company = next(ent for ent in doc.ents if ent.label_ == "COMPANY")
     cut = doc.char_span(company.start_char, company.end_char - 4, label="COMPANY")
-    pipe = default_nlp.get_pipe("licex_field_rules")
+    pipe = default_nlp.get_pipe("licex_field_choice")
     found = candidates([company], [cut], value_of, {})
     assert {c.agreement for c in found} == {"disagree"}
     ModelProbability(default_nlp.get_pipe("ner"), lambda label, a, b: read_value(label, text[a:b])).fill(doc, found)

@@ -513,6 +513,35 @@ def test_annual_inspections(extract, entries):
     assert results == ["合格", "合格" if entries is INSPECTION_HTML_CELLS else "基本合格"]
 
 
+INSPECTION_TABLES = {
+    "tab": "序号\t年检年度\t年检结果\t年检日期\n1\t2010\t合格\t2011年5月6日\n2\t2011\t基本合格\t2012年6月1日\n",
+    "markdown": "| 年度 | 年检结果 | 日期 |\n|---|---|---|\n| 2010年度 | 合格 | 2011年5月6日 |\n"
+                "| 2011年度 | 基本合格 | 2012年6月1日 |\n",
+    "spaces": "年 度      结 果        盖章日期\n2010       合格         2011年5月6日\n2011       基本合格     2012年6月1日\n",
+    "html": "<table><tr><th>年度</th><th>年检结果</th><th>年检日期</th></tr>"
+            "<tr><td>2010</td><td>合格</td><td>2011年5月6日</td></tr>"
+            "<tr><td>2011</td><td>基本合格</td><td>2012年6月1日</td></tr></table>\n",
+}
+
+
+@pytest.mark.parametrize("form", INSPECTION_TABLES)
+def test_annual_inspections_as_a_table(extract, form):
+    """A list of inspections typed out as a table (licex.reader.inspection_table.v1): a header row
+    naming the year column first, then a row per inspection, until a row without a year."""
+    text = ("经营许可证编号：B2-20100011\n电信业务经营许可证年检情况记录表\n" + INSPECTION_TABLES[form]
+            + "注：年检情况以发证机关记录为准。\n")
+    assert extract(text).record["annual_inspections"] == [
+        {"year": 2010, "result": "合格", "date": "2011-05-06"},
+        {"year": 2011, "result": "基本合格", "date": "2012-06-01"},
+    ]
+
+
+def test_a_header_without_a_year_column_first_is_no_inspection_table(extract):
+    text = ("经营许可证编号：B2-20100011\n电信业务经营许可证年检情况记录表\n"
+            "年检日期\t年度\t结果\n2011年5月6日\t2010\t合格\n")
+    assert extract(text).record["annual_inspections"] == []
+
+
 def test_annual_report_wording(extract):
     text = """经营许可证编号：B2-20190022
 电信业务经营许可证年报情况记录表

@@ -200,7 +200,7 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
     # Never run: they only name the components that set the spans carrying no component.
     nlp.add_pipe("ner", name="trained_ner")
     nlp.add_pipe("spancat", name="clause_cat", config={"spans_key": CLAUSES_KEY})
-    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+    for name in ("licex_field_rules", "licex_field_choice", "licex_clause_rules", "licex_record_builder"):
         nlp.add_pipe(name)
     doc = nlp.make_doc(FRONT_PAGE)
     company = doc.char_span(FRONT_PAGE.index("北京橙子"), FRONT_PAGE.index("有限公司") + 4, label="COMPANY")
@@ -234,7 +234,7 @@ def test_model_entities_are_kept_and_rules_fill_only_what_is_empty(check_offsets
 
 def _rules_after_the_model(nlp, doc):
     """Run the rule components and the record builder on a Doc whose model annotations a test set."""
-    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+    for name in ("licex_field_rules", "licex_field_choice", "licex_clause_rules", "licex_record_builder"):
         doc = nlp.get_pipe(name)(doc)
     return doc
 
@@ -244,7 +244,7 @@ def test_a_model_value_in_the_running_text_of_the_special_provisions_is_dropped(
     a model that reads 行业管理规定 as an access provider is reading running text."""
     nlp = spacy.blank("zh")
     nlp.add_pipe("ner", name="trained_ner")
-    for name in ("licex_field_rules", "licex_clause_rules", "licex_record_builder"):
+    for name in ("licex_field_rules", "licex_field_choice", "licex_clause_rules", "licex_record_builder"):
         nlp.add_pipe(name)
     doc = nlp.make_doc(FRONT_PAGE)
     in_clause = FRONT_PAGE.index("行业管理规定")
@@ -289,7 +289,7 @@ def test_a_failing_component_goes_to_the_error_handler(monkeypatch):
     def broken(self, layout):
         raise RuntimeError("broken rule")
 
-    monkeypatch.setattr(FieldRules, "find", broken)
+    monkeypatch.setattr(FieldRules, "_read", broken)
     list(nlp.pipe(["公司名称：北京甲乙科技有限公司\n", "法定代表人：王五\n"]))
     assert failed == [("licex_field_rules", "broken rule")] * 2
 
@@ -301,7 +301,8 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
     nlp = spacy.blank("zh")
     nlp.add_pipe("ner", name="trained_ner")
     nlp.add_pipe("spancat", name="clause_cat", config={"spans_key": CLAUSES_KEY})
-    nlp.add_pipe("licex_field_rules", config={"merge": {"@misc": "licex.rules_first.v1"}})
+    nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.rules_first.v1"}})
     nlp.add_pipe("licex_clause_rules", config={"merge": {"@misc": "licex.clauses_rules_first.v1"}})
     nlp.add_pipe("licex_record_builder")
     text = FRONT_PAGE.replace("公司名称：", "持证单位：")  # a wording the rules do not know
@@ -322,7 +323,7 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
 
 
 def _policy_merge(policy_name: str):
-    """A merge policy applied as the field rules apply it: (model entities, rule entities) -> kept."""
+    """A merge policy applied as the field choice applies it: (model entities, rule entities) -> kept."""
     from licex.components.field_choice import merge
     from licex.values import read_value
 

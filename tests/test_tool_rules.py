@@ -358,9 +358,9 @@ def test_the_end_of_a_label_before_a_colon_is_read_as_the_label_not_as_the_value
 def test_the_end_of_a_label_without_a_colon_stays_text():
     # 范围 ends no label here: only a colon after it says a label was cut short
     words = default_label_words()
-    from licex.components.field_rules import _BlockPatterns
+    from licex.components.field_rules.business_text import BlockPatterns
 
-    tokens = [m.lastgroup for m in _BlockPatterns.of(words).token_re.finditer("在全国范围内开展业务")]
+    tokens = [m.lastgroup for m in BlockPatterns.of(words).token_re.finditer("在全国范围内开展业务")]
     assert "coverage_label" not in tokens
 
 # -- a label never starts inside the line above it -------------------------------------------------

@@ -43,8 +43,10 @@ def test_licex_train_smoke(tmp_path):
     nlp = spacy.load(out / "model")
     # Trained without the rule fallback; shipped with it switched on.
     assert nlp.disabled == []
-    assert {"ner", "spancat", "licex_field_rules", "licex_clause_rules", "licex_record_builder"} <= set(nlp.pipe_names)
-    assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_clause_rules"]
+    assert {"ner", "spancat", "licex_field_rules", "licex_field_choice", "licex_clause_rules",
+            "licex_record_builder"} <= set(nlp.pipe_names)
+    assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_field_choice",
+                                                                    "licex_clause_rules"]
 
 
 def test_train_refuses_to_replace_a_model_without_force(tmp_path):

@@ -48,6 +48,7 @@ def test_values_have_the_shape_of_their_field(label, text, value):
 def test_a_model_entity_with_no_domain_shape_is_dropped_and_the_rules_fill_the_field():
     nlp = spacy.blank("zh")
     nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_field_choice")
     nlp.add_pipe("licex_record_builder")
     text = "网站名称：柚子网\n网站域名：www.youzi.cn\n"
     doc = assume_licence(nlp.make_doc(text))

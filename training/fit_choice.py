@@ -2,9 +2,9 @@
 
     python training/fit_choice.py TRAINING_DIR
 
-TRAINING_DIR is a `licex train` output; its model (whose field rules name
+TRAINING_DIR is a `licex train` output; its model (whose field choice names
 `licex.fitted_choice.v1`) is fit on its development split (`corpus/dev.spacy`, licences it was
-never trained on) and saved in place (model/licex_field_rules/choice.json); what was fit goes
+never trained on) and saved in place (model/licex_field_choice/choice.json); what was fit goes
 into metrics.json's `choice`. `licex train` runs the same fit after training; this refits a
 model whose rules or features changed (then `licex train -o TRAINING_DIR --evaluate-only`).
 """

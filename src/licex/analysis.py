@@ -1,11 +1,12 @@
 """The layout analysis of a Doc: computed once, read by every licex component.
 
-The tokenizer, the clause suggester, the field rules, the clause rules and the record builder all
-need the licence's layout (its normalised view, lines and 特别规定事项) and the clause
-segmentation. `doc._.licex_analysis` holds both: the licence tokenizer sets it while it
-tokenizes, and for a Doc made any other way (spaCy's own tokenizer, an annotated corpus) the first
-reader computes it. It lives beside the Doc, in a weak mapping, not in `doc.user_data`: it is
-no JSON, and a Doc must stay serialisable. It is freed with its Doc.
+The tokenizer, the clause suggester, the field rules and choice, the clause rules and the record
+builder all need the licence's layout (its normalised view, lines and 特别规定事项) and the clause
+segmentation; the field choice and the record builder need the value of each entity.
+`doc._.licex_analysis` holds them: the licence tokenizer sets it while it tokenizes, and for a
+Doc made any other way (spaCy's own tokenizer, an annotated corpus) the first reader computes it.
+It lives beside the Doc, in a weak mapping, not in `doc.user_data`: it is no JSON, and a Doc
+must stay serialisable. It is freed with its Doc.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc
@@ -20,12 +22,28 @@ from spacy.tokens import Doc
 from .clauses import ClauseSegment, segment_clauses
 from .labels import LabelWords
 from .layout import Layout
+from .values import read_value
 
 
 @dataclass
 class DocAnalysis:
     layout: Layout
     _clause_starts: list[int] = field(default_factory=list, repr=False)
+    _values: dict[tuple[int, int, str], Any] = field(default_factory=dict, repr=False)
+
+    def value(self, label: str, start: int, end: int) -> Any:
+        """The value an entity of `label` at original offsets [start, end) gives: values.read_value
+        of its text as the rules read it (the layout's view), read once per Doc for the field
+        choice (its filter, the choice, the agreement, the model's probability) and the record
+        builder alike."""
+        key = (start, end, label)
+        if key not in self._values:
+            self._values[key] = read_value(label, self.layout.view.read(start, end))
+        return self._values[key]
+
+    def remember(self, label: str, start: int, end: int, value: Any) -> None:
+        """`value`, read already from the same text (the field rules read each of theirs)."""
+        self._values.setdefault((start, end, label), value)
 
     @cached_property
     def clauses(self) -> list[ClauseSegment]:

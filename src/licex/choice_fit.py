@@ -1,5 +1,5 @@
 """Fit the choice between the model's and the rules' readings (`licex.fitted_choice.v1`) on
-development licences, and save it with the pipeline's field rules.
+development licences, and save it with the pipeline's field choice.
 
 The pipeline reads each development licence twice, once with the rules' reading of every unit
 kept first and once with the model's; the candidates of both runs are the same (the policy only
@@ -20,34 +20,27 @@ from pathlib import Path
 from typing import Any
 
 from .components.field_choice import (
-    BUSINESS_BLOCK,
-    INSPECTIONS,
     MODEL,
     RULES,
-    SHAREHOLDER_TABLE,
     Candidate,
     FittedChoice,
     chosen_by_fit,
     features,
 )
+from .components.names import FIELD_CHOICE
 from .corpus.annotations import AnnotatedText, to_doc
 from .evaluation.records import field_values, unannotated_keys
 from .labels import ENTITY_LABELS
 from .pipeline import load_pipeline
 
-FIELD_RULES = "licex_field_rules"
-_UNIT_FIELDS = {
-    BUSINESS_BLOCK: ("businesses", "businesses.service_items", "businesses.coverage"),
-    SHAREHOLDER_TABLE: ("shareholders",),
-    INSPECTIONS: ("annual_inspections",),
-}
 _FOLDS = 5
 _STRENGTHS = (0.25, 1.0, 4.0, 16.0)  # the logistic regression's C, tried in this order
 
 
 def unit_fields(unit: str) -> tuple[str, ...]:
-    """The evaluated fields a unit of choice fills."""
-    return _UNIT_FIELDS.get(unit) or (ENTITY_LABELS[unit].field,)
+    """The evaluated fields a unit of choice fills (labels.ENTITY_LABELS: the unit of each label,
+    the field the evaluation scores it as)."""
+    return tuple(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values() if label.unit == unit))
 
 
 @dataclass
@@ -66,18 +59,18 @@ class ChoiceFit:
 
 def fit_choice(model: Path, examples: Sequence[AnnotatedText]) -> ChoiceFit:
     """Fit the choice on `examples` (development licences the model was not trained on) and save
-    it into the model's field rules (`model` must name `licex.fitted_choice.v1`)."""
+    it into the model's field choice (`model` must name `licex.fitted_choice.v1`)."""
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
 
     nlp = load_pipeline(model)
-    rules = nlp.get_pipe(FIELD_RULES)
-    if not isinstance(rules.merge, FittedChoice):
-        raise ValueError(f"{model}: its {FIELD_RULES} merge is not licex.fitted_choice.v1; nothing to fit")
-    fitted_policy = rules.merge
-    runs = {side: _run(nlp, rules, examples, side) for side in (RULES, MODEL)}
+    choice = nlp.get_pipe(FIELD_CHOICE)
+    if not isinstance(choice.merge, FittedChoice):
+        raise ValueError(f"{model}: its {FIELD_CHOICE} merge is not licex.fitted_choice.v1; nothing to fit")
+    fitted_policy = choice.merge
+    runs = {side: _run(nlp, choice, examples, side) for side in (RULES, MODEL)}
     rows, right, groups = [], [], []
     for i, example in enumerate(examples):
         gold = example.meta.get("record") or _gold_record(example)
@@ -126,7 +119,7 @@ def fit_choice(model: Path, examples: Sequence[AnnotatedText]) -> ChoiceFit:
                         [round(float(y), 4) for y in calibration.y_thresholds_]],
     }
     fitted_policy.parameters = parameters
-    rules.to_disk(Path(model) / FIELD_RULES)
+    choice.to_disk(Path(model) / FIELD_CHOICE)
     rules_first = [1.0 - k % 2 for k in range(len(rows))]  # the rows are (rules, model) pairs
     share = {"rules first": _pair_choices(rows, right, rules_first)[0],
              "model first": _pair_choices(rows, right, [1.0 - x for x in rules_first])[0],
@@ -134,16 +127,16 @@ def fit_choice(model: Path, examples: Sequence[AnnotatedText]) -> ChoiceFit:
     return ChoiceFit(parameters, len(rows), _pair_choices(rows, right, rules_first)[1], share)
 
 
-def _run(nlp: Any, rules: Any, examples: Sequence[AnnotatedText], first: str) -> list[tuple[list[Candidate], dict]]:
+def _run(nlp: Any, choice: Any, examples: Sequence[AnnotatedText], first: str) -> list[tuple[list[Candidate], dict]]:
     """(candidates, record) per example, with `first`'s reading of every unit kept first."""
-    policy = rules.merge
+    policy = choice.merge
     seen: deque[list[Candidate]] = deque()  # the policy runs over a batch before its records come out
 
     def side_first(found: list[Candidate]) -> list[float]:
         seen.append(found)
         return [1.0 if candidate.side == first else 0.0 for candidate in found]
 
-    rules.merge = side_first
+    choice.merge = side_first
     try:
         out = []
         for doc in nlp.pipe(example.text for example in examples):
@@ -151,7 +144,7 @@ def _run(nlp: Any, rules: Any, examples: Sequence[AnnotatedText], first: str) ->
             out.append((found, doc._.license_record))
         return out
     finally:
-        rules.merge = policy
+        choice.merge = policy
 
 
 def _right_fields(record: dict, expected: dict[str, Any], skip: frozenset[str]) -> dict[str, bool]:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from .labels import PAGE_NUMBER
 from .layout import Layout
 from .normalize import chinese_to_int, int_to_chinese, parse_business
-from .text import CN_NUMERAL, numeral_lookalikes, numeral_readings, without_whitespace
+from .text import CN_NUMERAL, lookalikes, numeral_readings, without_whitespace
 
 # Characters OCR prints for a clause numeral (+ for 十, 入 for 八 or 六).
-_LOOKALIKES = numeral_lookalikes("clause_number")
+_LOOKALIKES = lookalikes("clause_number")
 _NUMERAL_LIKE = "[" + CN_NUMERAL[1:-1] + re.escape("".join(_LOOKALIKES)) + "]"
 # A clause marker: `十五、` (or with . or , for the 、, as OCR reads it) or `(三)`, at a line start
 # or after a sentence end. OCR may drop one bracket of a sub-clause's (`六)`, `(三`), read 《 for

@@ -26,16 +26,17 @@ from spacy.tokens import Doc
 
 from .analysis import analyse
 from .clauses import clause_gaps
+from .components.names import FIELD_RULES
 from .consistency import COMPONENT as CHECKS_COMPONENT
 from .hanzi import is_rare_ideograph
 from .reading import reading_grade, unknown_share
 from .record import LicenseRecord, record_field
-from .values import misread_signs
+from .values import misread_signs, read_value
 
 # Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
-RULE_COMPONENTS = frozenset({"licex_field_rules", CHECKS_COMPONENT})
+RULE_COMPONENTS = frozenset({FIELD_RULES, CHECKS_COMPONENT})
 
 
 def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
@@ -77,10 +78,15 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
         # the value's printed parts as the rules read them (a coverage continued on the next line)
         printed = "".join(analysis.layout.view.read(e.start, e.end) for e in evidence)
         ent = ents.get((evidence[0].start, evidence[0].end))  # none where the record checks gave it
+        signs = []
+        if ent is not None:
+            # one part: the entity's own value, read once per Doc; parts joined: their text read
+            value = analysis.value(ent.label_, ent.start_char, ent.end_char) if len(evidence) == 1 else read_value(
+                ent.label_, printed)
+            signs = misread_signs(ent.label_, printed, value)
         features_of[path] = features(
             record_field(path), evidence[0].component, ent._.licex_agreement if ent is not None else None,
-            record_field(path) in flagged, len(record.needs_review), gaps, printed, reading,
-            misread_signs(ent.label_, printed) if ent is not None else [])
+            record_field(path) in flagged, len(record.needs_review), gaps, printed, reading, signs)
     return features_of
 
 

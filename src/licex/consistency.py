@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analysis import DocAnalysis
+from .labels import record_fields
 from .normalize import normalize_license_no
 from .record import Evidence, LicenseRecord, ReviewFlag
 from .text import without_whitespace
@@ -28,10 +29,9 @@ from .text import without_whitespace
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
 # Fields every licence prints: a record without one needs a person to look.
-REQUIRED_FIELDS = ("license_no", "company_name", "legal_representative", "businesses", "issue_date", "expiry_date")
+REQUIRED_FIELDS = record_fields("required")
 # The values a licence's front page prints once each: two licences read as one mix them.
-FRONT_PAGE_FIELDS = ("license_no", "company_name", "legal_representative", "registered_capital_cny",
-                     "registered_address", "issue_date", "expiry_date", "signer")
+FRONT_PAGE_FIELDS = record_fields("front_page")
 
 # 《特别规定事项》是经营许可证重要组成部分，北京某某有限公司应当按照…
 _PREAMBLE_COMPANY_RE = re.compile(r"重要组成部分[,，]?(?P<company>[^,，。:;\n]{2,60}?)应当按照")

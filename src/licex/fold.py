@@ -57,7 +57,6 @@ class _Fold:
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self.evidence: dict[str, list[Evidence]] = {}
-        self.capital: Money | None = None
         self.previous: list[str] = []
         self.website: dict[str, str] = {}
         self.businesses: list[Business] = []
@@ -97,10 +96,12 @@ class _Fold:
                 self.previous.append(finding.value)
                 self._evidence(f"{label.field}[{len(self.previous) - 1}]", finding)
         elif isinstance(finding.value, Money):
-            if self.capital is None:
-                self.capital = finding.value
-                self._evidence("registered_capital_cny" if finding.value.currency == "CNY"
-                               else "registered_capital_foreign", finding)
+            # An amount in yuan fills the label's field, one in a foreign currency its foreign_field.
+            if label.field not in self.values and label.foreign_field not in self.values:
+                in_yuan = finding.value.currency == "CNY"
+                path = label.field if in_yuan else label.foreign_field
+                self.values[path] = finding.value.amount if in_yuan else finding.value
+                self._evidence(path, finding)
         elif label.field not in self.values:
             self.values[label.field] = finding.value
             self._evidence(label.field, finding)
@@ -192,13 +193,10 @@ class _Fold:
 
     def record(self, source: str | None) -> LicenseRecord:
         self._drop_repeated_shareholder()
-        capital = self.capital
         license_no = self.values.get("license_no")
         return LicenseRecord(
             **self.values,
             previous_license_nos=[n for n in self.previous if n != license_no],
-            registered_capital_cny=capital.amount if capital and capital.currency == "CNY" else None,
-            registered_capital_foreign=capital if capital and capital.currency != "CNY" else None,
             businesses=self.businesses,
             website=Website(**self.website) if self.website else None,
             shareholders=self.shareholders,

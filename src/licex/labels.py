@@ -3,81 +3,124 @@ label words printed on licences.
 
 This is the one module that names labels. Components, the record builder, the corpus tools,
 the evaluation and the doccano project set-up all read these tables, so a label is added or
-renamed here and nowhere else. Each field label declares what it fills and how: the record
-path (`fold.py` folds values by it), the kind of value its text gives (`values.py` reads and
-checks each kind), and whether a licence may carry several. The words a licence prints before a
+renamed here and nowhere else. The field labels are a table, data/fields.jsonl: each declares
+what it fills and how, the record path (`fold.py` folds values by it), the kind of value its
+text gives (`values.py` reads and checks each kind), whether a licence may carry several, its
+unit of choice (components.field_choice), whether every licence prints it and whether its front
+page does (consistency.py), and how the evaluation compares it (evaluation.records); every
+other list of fields is derived from it. The words a licence prints before a
 value (公司名称, 发证日期) are rule data, patterns/field_labels.jsonl; `LabelWords` turns them into
 the patterns that the layout and the field rules both read.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .patterns import read_jsonl
 from .text import spaced, without_whitespace
 
 
-@dataclass(frozen=True)
-class EntityLabel:
-    """A field entity: which record field it fills, the kind of value it gives, what an annotator marks."""
+class EntityLabel(BaseModel):
+    """A field entity, one row of the field table (data/fields.jsonl): which record field it fills
+    and how, what an annotator marks, and how the rest of licex treats its values.
 
-    name: str
-    # The record path it fills: a top-level field (license_no), a field of the website
-    # (website.domain), or a part of a row of a list (businesses.coverage, shareholders.name).
-    field: str
-    value: str  # the value kind, a key of values.VALUE_KINDS
+    - `field`: the record path it fills: a top-level field (license_no), a field of the website
+      (website.domain), or a part of a row of a list (businesses.coverage, shareholders.name);
+      `foreign_field` where a value in a foreign currency fills another (the capital).
+    - `value`: the value kind its text gives, a key of values.VALUE_KINDS; `plausible` names the
+      form a plausible value has and `misread_signs` the signs of a misread looked for
+      (values.plausible, values.misread_signs).
+    - `multi`: whether a licence legitimately carries several values (a list field).
+    - `unit`: the unit of choice between the model's and the rules' readings (components.field_choice):
+      the label itself, or the structure it is read with (business_block, shareholder_table,
+      inspections); `joined` where the two sides' readings of it are joined, not chosen between.
+    - `required`: every licence prints it; `front_page`: the front page prints it once
+      (consistency.py).
+    - `compared`: how the evaluation compares it (evaluation.records): `value` the value at its
+      path, `list` the list at its path as a multiset, `business` the business codes,
+      `per_business` its values by business code, `row` as part of the rows of its list.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field(pattern=r"^[A-Z][A-Z_]*$")
+    field: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)?$")
+    foreign_field: str | None = None
+    value: str
+    multi: bool
+    unit: str
+    joined: bool = False
+    required: bool = False
+    front_page: bool = False
+    compared: Literal["value", "list", "business", "per_business", "row"]
+    plausible: str | None = None
+    misread_signs: tuple[str, ...] = ()
     definition: str
-    multi: bool  # True where a licence legitimately carries several values (a list field)
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit_is_the_label_by_default(cls, row: object) -> object:
+        return {"unit": row.get("label"), **row} if isinstance(row, dict) else row
+
+    @property
+    def evaluated(self) -> str:
+        """The field the evaluation scores it as: its path, or for a part of a row its list."""
+        return self.field.partition(".")[0] if self.compared == "row" else self.field
 
 
-ENTITY_LABELS: dict[str, EntityLabel] = {
-    e.name: e
-    for e in [
-        EntityLabel("LICENSE_NO", "license_no", "licence_no",
-                    "The licence number printed after 经营许可证编号 (header and page headers), e.g. B1-20195402.", False),
-        EntityLabel("PREV_LICENSE_NO", "previous_license_nos", "licence_no",
-                    "An earlier number of the same licence, from a change note (X 变更为 Y) or 原经营许可证编号.", True),
-        EntityLabel("COMPANY", "company_name", "name",
-                    "The value of 公司名称 (without 你公司 or the label).", False),
-        EntityLabel("LEGAL_REP", "legal_representative", "person", "The value of 法定代表人.", False),
-        EntityLabel("CAPITAL", "registered_capital_cny", "money",
-                    "The value of 注册资本, currency words included (人民币肆仟万元, 1000万元).", False),
-        EntityLabel("ADDRESS", "registered_address", "text", "The value of 注册住所 / 注册地址.", False),
-        EntityLabel("BUSINESS", "businesses", "business",
-                    "A business type as printed (第一类增值电信业务中的互联网数据中心业务, 信息服务业务).", True),
-        EntityLabel("SERVICE_ITEM", "businesses.service_items", "service_item",
-                    "A 含/不含/仅限 restriction or named sub-service of the business before it, without brackets.", True),
-        EntityLabel("COVERAGE", "businesses.coverage", "places",
-                    "The coverage of the business before it (全国; 机房所在地为…; province lists), ending before 。.", True),
-        EntityLabel("ISSUE_DATE", "issue_date", "date", "The value of 发证日期.", False),
-        EntityLabel("EXPIRY_DATE", "expiry_date", "date", "The value of 有效期至.", False),
-        EntityLabel("SIGNER", "signer", "person", "The value of 签发人 (the issuing official's name).", False),
-        EntityLabel("WEBSITE_NAME", "website.name", "text", "The value of 网站名称 on the website 附页.", False),
-        EntityLabel("DOMAIN", "website.domain", "domain", "The value of 网站域名 / 网址 / 域名 on the website 附页.", False),
-        EntityLabel("SERVER_LOCATION", "website.server_location", "places", "The value of 服务器放置地 on the website 附页.", False),
-        EntityLabel("ACCESS_PROVIDER", "website.access_provider", "name", "The value of 接入服务商 on the website 附页.", False),
-        EntityLabel("SHAREHOLDER", "shareholders.name", "name", "A shareholder's name (person or company) in the shareholder table.", True),
-        EntityLabel("SHAREHOLDER_ID", "shareholders.id_number", "id_number",
-                    "The ID card or registration number (证照号码) in a shareholder row.", True),
-        EntityLabel("SHARE_RATIO", "shareholders.share_ratio", "ratio", "The 出资比例 in a shareholder row, e.g. 55%.", True),
-        EntityLabel("INSPECTION_YEAR", "annual_inspections.year", "year",
-                    "The year of an annual inspection entry (你公司 2002 年度年检合格: 2002).", True),
-        EntityLabel("INSPECTION_RESULT", "annual_inspections.result", "compact",
-                    "The outcome of an annual inspection entry (合格, 不合格).", True),
-        EntityLabel("INSPECTION_DATE", "annual_inspections.date", "date",
-                    "The date stamped under an annual inspection entry.", True),
-    ]
-}
+def _field_table() -> dict[str, EntityLabel]:
+    """data/fields.jsonl, validated: one row per entity label; the labels of a unit agree on
+    whether it is joined."""
+    text = resources.files("licex").joinpath("data/fields.jsonl").read_text("utf-8")
+    table: dict[str, EntityLabel] = {}
+    for line, row in enumerate((json.loads(line) for line in text.splitlines() if line.strip()), start=1):
+        try:
+            label = EntityLabel.model_validate(row)
+        except ValidationError as error:
+            raise ValueError(f"data/fields.jsonl row {line}: {error.errors()[0]['msg']}") from None
+        if label.label in table:
+            raise ValueError(f"data/fields.jsonl row {line}: {label.label} is listed twice")
+        if label.value == "money" and not label.foreign_field:
+            raise ValueError(f"data/fields.jsonl row {line}: {label.label} gives money but names no foreign_field")
+        table[label.label] = label
+    for unit in {label.unit for label in table.values()}:
+        if len({label.joined for label in table.values() if label.unit == unit}) > 1:
+            raise ValueError(f"data/fields.jsonl: the labels of unit {unit} disagree on `joined`")
+    return table
+
+
+# The field table, in its order (the record's, the evaluation's, the front page's).
+ENTITY_LABELS: dict[str, EntityLabel] = _field_table()
+
+
+def labels_of_unit(unit: str) -> frozenset[str]:
+    return frozenset(name for name, label in ENTITY_LABELS.items() if label.unit == unit)
+
+
+# The units of choice that are structures: read whole, by either side.
+BUSINESS_BLOCK, SHAREHOLDER_TABLE, INSPECTIONS = "business_block", "shareholder_table", "inspections"
 # The labels of the business block: a service item and a coverage belong to the business before them.
-BUSINESS_LABELS = frozenset({"BUSINESS", "SERVICE_ITEM", "COVERAGE"})
-SHAREHOLDER_LABELS = frozenset({"SHAREHOLDER", "SHAREHOLDER_ID", "SHARE_RATIO"})
+BUSINESS_LABELS = labels_of_unit(BUSINESS_BLOCK)
+SHAREHOLDER_LABELS = labels_of_unit(SHAREHOLDER_TABLE)
+
+
+def record_fields(flag: str) -> tuple[str, ...]:
+    """The top-level record fields of the labels that have `flag` (required, front_page), in table order."""
+    return tuple(dict.fromkeys(label.field.partition(".")[0] for label in ENTITY_LABELS.values()
+                               if getattr(label, flag)))
+
 
 # General obligations, usually clauses 一 to 十四.
 GENERAL_CLAUSE_LABELS: dict[str, str] = {

@@ -351,6 +351,86 @@ class Layout:
         i = bisect.bisect_right(self.page_breaks, pos)
         return min(limit, self.page_breaks[i]) if i < len(self.page_breaks) else limit
 
+    # -- rows of cells ---------------------------------------------------------------------------
+
+    def row_cells(self, line: Line, delimiter: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The cells of a row as view ranges, trimmed of spaces. Tab-separated rows keep empty
+        cells, so a cell's index is its column; a row of HTML or markdown cells starts (and a
+        markdown row ends) with an empty cell, as its header row does."""
+        text = self.view.text
+        cells = []
+        pos = line.start
+        for match in delimiter.finditer(text, line.start, line.end):
+            cells.append(trim(text, pos, match.start()))
+            pos = match.end()
+        cells.append(trim(text, pos, line.end))
+        return cells
+
+    def one_cell_lines(self, i: int, split_at_spaces: bool, most: int | None = None
+                       ) -> list[tuple[int, tuple[int, int]]]:
+        """(line index, trimmed cell) of the lines from i on that hold one cell each (blank lines
+        skipped), up to the first that holds more, or page furniture, or `most` cells: a table a
+        tool wrote one cell a line. A tab or a run of spaces separates cells; with
+        `split_at_spaces` a single space does too, and empty cells do not count."""
+        cells: list[tuple[int, tuple[int, int]]] = []
+        for j in range(i, len(self.lines)):
+            line = self.lines[j]
+            if line.kind not in ("blank", "content") or (most is not None and len(cells) >= most):
+                break
+            if line.kind == "blank":
+                continue
+            delimiter = cell_delimiter(line.text)
+            if split_at_spaces:
+                line_cells = [(a, b) for a, b in self.row_cells(line, delimiter or SPACE_RE) if a < b]
+            else:
+                line_cells = [] if delimiter else [trim(self.view.text, line.start, line.end)]
+            if len(line_cells) != 1:
+                break
+            cells.append((j, line_cells[0]))
+        return cells
+
+
+# What separates the cells of a row: tabs (HTML cells and markdown pipes are tabs in the view), or
+# in OCR'd columns runs of spaces. OCR'd rows of short cells may be separated by single spaces only.
+_TAB_RE = re.compile(r"\t")
+_WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
+SPACE_RE = re.compile(r" ")
+_GAP_INSIDE_CELL_RE = re.compile(r"[^\s][ ]{2,}[^\s]")
+# What separates the cells of an OCR'd table row: a tab, a run of spaces, or a table rule read as a
+# bar (the view makes a bar a tab, for markdown rows; OCR'd rows mix both).
+ROW_CELL_RE = re.compile(r"[ ]*[\t|｜][ ]*|[ ]{2,}")
+
+
+def cell_delimiter(line_text: str) -> re.Pattern[str] | None:
+    """How the cells of a table row are separated: tabs (also HTML cells and markdown pipes in
+    the view), else the runs of spaces of OCR'd columns; None for a line with one cell."""
+    stripped = line_text.strip()
+    if "\t" in stripped:
+        # A bar OCR read for a table rule is a tab in the view; the cells around it are still
+        # apart by spaces (网站名称    网站域名 | 服务器放置地).
+        return ROW_CELL_RE if _GAP_INSIDE_CELL_RE.search(stripped) else _TAB_RE
+    return _WIDE_SPACE_RE if _WIDE_SPACE_RE.search(stripped) else None
+
+
+def align(cells: list[tuple[int, int]], header_offsets: list[int], row_start: int) -> list[tuple[int, int]]:
+    """A row's cells placed under the header columns they start nearest to (columns aligned with
+    spaces lose their empty cells); gaps are empty."""
+    aligned = [(row_start, row_start)] * len(header_offsets)
+    for a, b in cells:
+        if a < b:
+            column = min(range(len(header_offsets)), key=lambda c: abs(header_offsets[c] - (a - row_start)))
+            aligned[column] = (a, b)
+    return aligned
+
+
+def trim(text: str, start: int, end: int, end_chars: str = " ") -> tuple[int, int]:
+    """[start, end) without the whitespace it starts with and the `end_chars` it ends with."""
+    while start < end and text[start] in " \t\n":
+        start += 1
+    while end > start and text[end - 1] in end_chars:
+        end -= 1
+    return start, end
+
 
 # The 特别规定事项 run from their title or preamble to the first part of the licence that is not
 # clauses: a 附页 or annual inspection page, or where such a page lost its title its first line
@@ -362,6 +442,8 @@ _SPECIAL_START_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项")
 _SPECIAL_START_CUT_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*$")
 _SPECIAL_END_OF_TITLE_RE = re.compile(r"^\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
+# The header of the shareholder table: 股东 with 比例 or 证照号码 (its rows follow it).
+SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
 CHANGE_NOTE_RE = re.compile(r"[A-Za-z0-9][-A-Za-z0-9.]*\d\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为")
 # An annual inspection entry or the shareholder table; the business list and the front page are
 # found by their label words (LabelWords.business_list_re, .page_opening_re).

@@ -17,7 +17,18 @@ import cn2an
 
 from .catalogue import BUSINESS_TYPES, business_by_name
 from .record import Money
-from .text import DATE_RE, PROVINCES, WHITESPACE_RE, nfkc, numeral_lookalikes, numeral_readings, spaced, without_whitespace
+from .text import (
+    DATE_LOOKALIKES,
+    DATE_RE,
+    PROVINCES,
+    WHITESPACE_RE,
+    digit_lookalikes,
+    lookalikes,
+    nfkc,
+    numeral_readings,
+    spaced,
+    without_whitespace,
+)
 
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
@@ -59,8 +70,9 @@ _OCR_EDGE_RE = re.compile(r"^[“”\"'‘’]?[\]|]+\s*|\s*[\]|]+[“”\"'‘�
 _FAR_FRAGMENT_RE = re.compile(r"[^\S\n]{4,}\S{1,2}[^\S\n]*$")
 
 
-_OCR_DIGITS = str.maketrans("OolI", "0011")
-_OCR_ZEROS = str.maketrans("Oo○", "〇〇〇")
+# What OCR prints for a date's digits and its 〇 (patterns/lookalikes.jsonl, date).
+_OCR_DIGITS = str.maketrans(digit_lookalikes("date"))
+_OCR_ZEROS = str.maketrans({printed: "〇" for printed, reads in DATE_LOOKALIKES.items() if "〇" in reads})
 
 
 def _date_part(text: str) -> int | None:
@@ -99,8 +111,8 @@ _CURRENCIES = (
 _NUMERALS = "0-9.〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _AMOUNT_RE = re.compile(rf"[{_NUMERALS}]+")
 # Characters OCR prints for a numeral of an amount (什 for 仟, 参 for 叁), each with the numerals
-# it may stand for, likeliest first (patterns/numeral_lookalikes.jsonl).
-_NUMERAL_LOOKALIKES = numeral_lookalikes("amount")
+# it may stand for, likeliest first (patterns/lookalikes.jsonl).
+_NUMERAL_LOOKALIKES = lookalikes("amount")
 _LOOKALIKE_CHARS = "".join(map(re.escape, _NUMERAL_LOOKALIKES))
 # An amount with look-alikes in it: numerals and look-alikes, at least one real numeral, ending
 # where the money does (元, or a currency word such as 美元). A look-alike is read as a numeral
@@ -176,6 +188,14 @@ _DASHES_RE = re.compile(rf"[-{_DASHES}]+")
 _LOST_HYPHEN_RE = re.compile(r"(?<=[AB][12])[.一_~]?(?=\d{8}(?!\d))", re.ASCII)
 
 
+# What OCR prints for the digit of a category code (Bl for B1), and for the digits after the
+# hyphen or 证 (patterns/lookalikes.jsonl, licence_code and licence_number).
+_CODE_DIGITS = digit_lookalikes("licence_code")
+_CODE_LOOKALIKE_RE = re.compile(rf"(?<=[AB])[{''.join(map(re.escape, _CODE_DIGITS))}]")
+_NUMBER_DIGITS = str.maketrans(digit_lookalikes("licence_number"))
+_NUMBER_RE = re.compile(rf"(?<=[-证])[0-9{''.join(map(re.escape, digit_lookalikes('licence_number')))}-]+")
+
+
 def normalize_license_no(text: str | None) -> str | None:
     """A licence number in its printed form with OCR and typing noise removed, or None if empty.
 
@@ -184,10 +204,10 @@ def normalize_license_no(text: str | None) -> str | None:
     """
     t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
-    t = re.sub(r"(?<=[AB])[lI]", "1", t)
+    t = _CODE_LOOKALIKE_RE.sub(lambda m: _CODE_DIGITS[m[0]], t)
     t = _LOST_HYPHEN_RE.sub("-", t)
     t = re.sub(r"-[.,]+(?=\d)|[.,]+-(?=\d)", "-", t)  # a speck beside the hyphen (B1.B2-.20235010)
-    t = re.sub(r"(?<=[-证])[0-9Oo-]+", lambda m: m[0].translate(_OCR_DIGITS), t)
+    t = _NUMBER_RE.sub(lambda m: m[0].translate(_NUMBER_DIGITS), t)
     if t.endswith("号") and "ICP证" not in t:
         t = t[:-1]
     return t or None

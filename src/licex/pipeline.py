@@ -11,10 +11,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components import clause_rules, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
+from .components import clause_rules, field_choice, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
+from .components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES, RECORD_BUILDER
 from .extras import extra_providing
 
-RULE_COMPONENTS = ("licex_field_rules", "licex_clause_rules", "licex_record_builder")
+RULE_COMPONENTS = (FIELD_RULES, FIELD_CHOICE, CLAUSE_RULES, RECORD_BUILDER)
 DEFAULT_PACKAGE = "zh_licex_cnn"
 MODEL_ENV = "LICEX_MODEL"
 # In a source checkout the trained default pipeline is committed beside the code.

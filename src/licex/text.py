@@ -11,6 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .hanzi import to_simplified
 from .patterns import read_jsonl
@@ -35,10 +38,39 @@ def nfkc_char(char: str) -> str:
     return " " if folded.isspace() and folded not in "\n\t" else folded
 
 
-def numeral_lookalikes(where: str) -> dict[str, list[str]]:
-    """The characters OCR prints for a numeral `where` ("amount", "clause_number"), each with the
-    numerals it may stand for, likeliest first (patterns/numeral_lookalikes.jsonl)."""
-    return {row["printed"]: row["numerals"] for row in read_jsonl("numeral_lookalikes.jsonl") if row["where"] == where}
+class Lookalike(BaseModel):
+    """One row of patterns/lookalikes.jsonl: what OCR prints (`printed`) for what the text says
+    (`reads`, likeliest first) `where`: in an amount, a clause number, a date, a licence number's
+    category code or its digits, a credit code, a share ratio."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    where: Literal["amount", "clause_number", "date", "licence_code", "licence_number", "credit_code", "ratio"]
+    printed: str = Field(min_length=1)
+    reads: list[str] = Field(min_length=1)
+    why: str
+
+
+@lru_cache(maxsize=1)
+def _lookalike_rows() -> tuple[Lookalike, ...]:
+    rows = []
+    for line, row in enumerate(read_jsonl("lookalikes.jsonl"), start=1):
+        try:
+            rows.append(Lookalike.model_validate(row))
+        except ValidationError as error:
+            raise ValueError(f"patterns/lookalikes.jsonl row {line}: {error.errors()[0]['msg']}") from None
+    return tuple(rows)
+
+
+def lookalikes(where: str) -> dict[str, list[str]]:
+    """What OCR prints `where` (see Lookalike), each with what it may stand for, likeliest first."""
+    return {row.printed: row.reads for row in _lookalike_rows() if row.where == where}
+
+
+def digit_lookalikes(where: str) -> dict[str, str]:
+    """The look-alikes `where` that stand for an ASCII digit, each with the first it stands for."""
+    return {printed: next(r for r in reads if r.isascii() and r.isdigit())
+            for printed, reads in lookalikes(where).items() if any(r.isascii() and r.isdigit() for r in reads)}
 
 
 def numeral_readings(text: str, lookalikes: dict[str, list[str]]) -> list[str]:
@@ -75,11 +107,12 @@ def spaced(text: str) -> str:
 
 # -- dates -----------------------------------------------------------------------------------------
 # A year, month and day written with digits or Chinese numerals (2021年6月22日, 二〇二一年六月二十二日,
-# 17年5月23日) or digits with - . / between them (2021.6.22), OCR spaces tolerated. O/o/l/I are OCR
-# misreads of 0/1 (2O21年); ○ is a common stand-in for 〇. Whether the parts make a real date is
-# for normalize.normalize_date to decide.
-DATE_YEAR_CHARS = "0-9OolI〇○零一二三四五六七八九"
-DATE_DAY_CHARS = "0-9OolI一二三四五六七八九十"
+# 17年5月23日) or digits with - . / between them (2021.6.22), OCR spaces tolerated, with what OCR
+# prints for a digit or 〇 (patterns/lookalikes.jsonl, date: O for 0 in 2O21年, ○ for 〇). Whether
+# the parts make a real date is for normalize.normalize_date to decide.
+DATE_LOOKALIKES = lookalikes("date")
+DATE_YEAR_CHARS = "0-9" + "".join(map(re.escape, DATE_LOOKALIKES)) + "〇零一二三四五六七八九"
+DATE_DAY_CHARS = "0-9" + "".join(map(re.escape, digit_lookalikes("date"))) + "一二三四五六七八九十"
 _YEAR = rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]"
 _DAY = rf"(?:[{DATE_DAY_CHARS}][ \t]*){{0,2}}[{DATE_DAY_CHARS}]"
 # OCR misreads 年 and 月 as other ideographs (2012生03月28日, 2015年11具02日): between digits, one

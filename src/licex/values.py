@@ -29,7 +29,7 @@ from .normalize import (
     parse_money,
     unread_in_amount,
 )
-from .text import LIST_MARK, PROVINCES
+from .text import LIST_MARK, PROVINCES, digit_lookalikes, lookalikes
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -47,8 +47,10 @@ _NOT_A_NAME_RE = re.compile(r"[\d:]")
 _DOMAIN = r"(?:https?://)?(?:[\w-]+\.)+[\w-]{2,}(?::\d+)?(?:/[^\s、,;]*)?"
 _DOMAINS_RE = re.compile(rf"{_DOMAIN}(?:[、,;]{_DOMAIN})*", re.IGNORECASE)
 _RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?%")
-# OCR reads a small % as 96 or 9% (7696, 769% for 76%): a "ratio" over 100 ending so is one.
-_PERCENT_MISREAD_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)(?:96|9%)")
+# OCR reads a small % as 96 or 9% (7696, 769% for 76%; patterns/lookalikes.jsonl, ratio): a
+# "ratio" over 100 ending so is one.
+_PERCENT_MISREAD_RE = re.compile(
+    r"(\d{1,3}(?:\.\d+)?)(?:" + "|".join(re.escape(printed) for printed in lookalikes("ratio")) + ")")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 
@@ -185,7 +187,7 @@ def _id_number(text: str) -> str | None:
 # The character set and weights of the unified social credit code (GB 32100-2015).
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_LOOKALIKES = str.maketrans("OIZS", "0125")
+_USCC_LOOKALIKES = str.maketrans(digit_lookalikes("credit_code"))  # patterns/lookalikes.jsonl
 
 
 def uscc_check_char(body: str) -> str:
@@ -251,95 +253,118 @@ def value_forms() -> dict[str, Any]:
 _PERSON_NAME_RE = re.compile(r"[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*|[A-Za-z][A-Za-z .'-]+")
 
 
+def _person_form(value: Any, forms: dict[str, Any]) -> bool:
+    shortest, longest = forms["person_chars"]
+    name = value.replace(" ", "")
+    return bool(_PERSON_NAME_RE.fullmatch(value.strip())) and (
+        not name.isascii() and shortest <= len(name) <= longest or name.isascii())
+
+
+def _company_form(value: Any, forms: dict[str, Any]) -> bool:
+    shortest, longest = forms["company_chars"]
+    return shortest <= len(value) <= longest and value.rstrip(")） ").endswith(tuple(forms["company_endings"]))
+
+
+def _places_form(value: Any, forms: dict[str, Any]) -> bool:
+    places = forms["coverage_words"]
+    return all(any(word in part for word in places) or any(p.short in part for p in PROVINCES)
+               for part in value.split(LIST_MARK))
+
+
+def _date_form(value: Any, forms: dict[str, Any]) -> bool:
+    first, last = forms["years"]
+    return not isinstance(value, dt.date) or first <= value.year <= last
+
+
+# The forms a plausible value has (a field names its form in data/fields.jsonl, `plausible`).
+PLAUSIBLE_FORMS: dict[str, Callable[[Any, dict[str, Any]], bool]] = {
+    "licence_no": lambda value, forms: bool(LICENSE_NO_RE.fullmatch(value)),
+    "company": _company_form,
+    "person": _person_form,
+    "address": lambda value, forms: any(word in value for word in forms["address_words"]),
+    "places": _places_form,
+    "date": _date_form,
+    "ratio": lambda value, forms: 0 < float(value.rstrip("%")) <= 100,
+}
+
+
 def plausible(label: str, value: Any) -> bool:
     """Whether a value read for `label` (read_value) looks like one of its field, beyond reading
-    as its kind: a licence number of the full grammar, a company name with a company's ending, a
-    person's name of a name's length, an address with a place or street word, a coverage made of
-    regions, a date in the years licences are issued, a share of at most 100%. The choice between
-    the model's and the rules' readings (components.field_choice) counts an implausible one
-    against it; nothing here drops a value."""
+    as its kind, by the form its field names (data/fields.jsonl, `plausible`): a licence number
+    of the full grammar, a company name with a company's ending, a person's name of a name's
+    length, an address with a place or street word, a coverage made of regions, a date in the
+    years licences are issued, a share of at most 100%. The choice between the model's and the
+    rules' readings (components.field_choice) counts an implausible one against it; nothing here
+    drops a value."""
     if value is None:
         return False
-    forms = value_forms()
-    if label in ("LICENSE_NO", "PREV_LICENSE_NO"):
-        return bool(LICENSE_NO_RE.fullmatch(value))
-    if label == "COMPANY":
-        shortest, longest = forms["company_chars"]
-        return shortest <= len(value) <= longest and value.rstrip(")） ").endswith(tuple(forms["company_endings"]))
-    if label in ("LEGAL_REP", "SIGNER"):
-        shortest, longest = forms["person_chars"]
-        name = value.replace(" ", "")
-        return bool(_PERSON_NAME_RE.fullmatch(value.strip())) and (
-            not name.isascii() and shortest <= len(name) <= longest or name.isascii())
-    if label == "ADDRESS":
-        return any(word in value for word in forms["address_words"])
-    if label in ("COVERAGE", "SERVER_LOCATION"):
-        places = forms["coverage_words"]
-        return all(any(word in part for word in places) or any(p.short in part for p in PROVINCES)
-                   for part in value.split(LIST_MARK))
-    if isinstance(value, dt.date):
-        first, last = forms["years"]
-        return first <= value.year <= last
-    if label == "SHARE_RATIO":
-        return 0 < float(value.rstrip("%")) <= 100
-    return True
+    field = ENTITY_LABELS.get(label)
+    form = field.plausible if field is not None else None
+    return PLAUSIBLE_FORMS[form](value, value_forms()) if form else True
 
 
 # -- signs of a misread value -----------------------------------------------------------------------
 
-# The fields whose values print only words, places and a few marks (value_forms' value_symbols):
-# a quote, square bracket or = in one is a tool's debris. A website's name may print anything.
-_PLAIN_LABELS = frozenset({"COMPANY", "LEGAL_REP", "SIGNER", "ADDRESS", "COVERAGE", "SERVER_LOCATION",
-                           "ACCESS_PROVIDER", "SHAREHOLDER"})
 # A person's name of two or three Han characters starts with a surname; a longer one may be a
 # name with no surname (扎西次仁, 山田太郎), and a shareholder may be a company.
-_SURNAMED_LABELS = frozenset({"LEGAL_REP", "SIGNER"})
 _SURNAMED_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # Before a coverage group's places: what joins it to the group before (以及, or a list mark
 # where a tool's ; became one).
 _GROUP_JOINER_RE = re.compile(r"^(?:以及|及|和|、)")
 
+
+def _symbol_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    return isinstance(value, str) and any(
+        unicodedata.category(char)[0] in "PS" and char not in forms["value_symbols"] for char in value)
+
+
+def _surname_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    return isinstance(value, str) and bool(_SURNAMED_NAME_RE.fullmatch(value)) and not (
+        value[0] in forms["surnames"] or value[:2] in forms["compound_surnames"])
+
+
+# Each sign of a misread, in the order misread_signs gives them: whether a value (and the text it
+# was read from) shows it. A field names the signs looked for in it (data/fields.jsonl).
+_SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
+    "symbol": _symbol_sign,
+    "surname": _surname_sign,
+    "number": lambda value, text, forms: isinstance(value, str) and bool(
+        _unnumbered_re(tuple(forms["numbered_address_words"])).search(value)),
+    "capital": lambda value, text, forms: getattr(value, "currency", None) == "CNY" and (
+        value.amount < forms["capital_minimum_cny"]),
+    "amount": lambda value, text, forms: bool(unread_in_amount(text)),
+    "count": lambda value, text, forms: isinstance(value, str) and _miscounted(value, tuple(forms["counted_units"])),
+    "catalogue": lambda value, text, forms: isinstance(value, str) and not _catalogue_item_re().fullmatch(
+        value.replace(" ", "")),
+    "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
+        len(value) in forms["miscounted_id_lengths"]),
+}
 # The signs misread_signs gives (a test checks that each is given).
-MISREAD_SIGNS = ("symbol", "surname", "number", "capital", "amount", "count", "catalogue", "length")
+MISREAD_SIGNS = tuple(_SIGNS)
+_UNREAD = object()  # misread_signs' value where its caller has none
 
 
-def misread_signs(label: str, text: str) -> list[str]:
-    """Signs that the text of a value of `label`, plausible as its value may be, was misread:
-    a symbol no value of its field prints (`symbol`); a person's name of two or three Han
-    characters that starts with no common surname (`surname`); an address's numbered part
-    (号, 座, 栋, 幢) with no number or letter before it (`number`); a registered capital below
-    what a licensee must hold (`capital`), or printed with a character that is no numeral
-    (`amount`: 人民币过什贰佰万元); a counted coverage list that lists another number of places
-    (`count`); a service item the catalogue does not name (`catalogue`); an identity or credit
-    code a character longer or shorter than the 18 of one (`length`). `text` is the value as the
-    rules read it (layout.TextView). What a value may look like is data (data/value_forms.json).
-    The signs lower the value's confidence (licex.confidence); unlike `plausible` they steer no
-    choice between the model's and the rules' readings, whose fit never saw them."""
-    value = read_value(label, text)
+def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
+    """Signs that the text of a value of `label`, plausible as its value may be, was misread, of
+    those its field looks for (data/fields.jsonl, `misread_signs`): a symbol no value of its field
+    prints (`symbol`; a website's name may print anything); a person's name of two or three Han
+    characters that starts with no common surname (`surname`); an address's numbered part (号,
+    座, 栋, 幢) with no number or letter before it (`number`); a registered capital below what a
+    licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
+    人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
+    service item the catalogue does not name (`catalogue`); an identity or credit code a
+    character longer or shorter than the 18 of one (`length`). `text` is the value as the rules
+    read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
+    signs lower the value's confidence (licex.confidence); unlike `plausible` they steer no
+    choice between the model's and the rules' readings, whose fit never saw them. `value` is
+    read_value(label, text), where the caller read it already (analysis.DocAnalysis.value)."""
+    if value is _UNREAD:
+        value = read_value(label, text)
     if value is None:
         return []
     forms = value_forms()
-    signs = []
-    if label in _PLAIN_LABELS and isinstance(value, str) and any(
-            unicodedata.category(char)[0] in "PS" and char not in forms["value_symbols"] for char in value):
-        signs.append("symbol")
-    if label in _SURNAMED_LABELS and isinstance(value, str) and _SURNAMED_NAME_RE.fullmatch(value) and not (
-            value[0] in forms["surnames"] or value[:2] in forms["compound_surnames"]):
-        signs.append("surname")
-    if label == "ADDRESS" and isinstance(value, str) and _unnumbered_re(tuple(forms["numbered_address_words"])).search(value):
-        signs.append("number")
-    if label == "CAPITAL" and getattr(value, "currency", None) == "CNY" and value.amount < forms["capital_minimum_cny"]:
-        signs.append("capital")
-    if label == "CAPITAL" and unread_in_amount(text):
-        signs.append("amount")
-    if label == "COVERAGE" and isinstance(value, str) and _miscounted(value, tuple(forms["counted_units"])):
-        signs.append("count")
-    if label == "SERVICE_ITEM" and isinstance(value, str) and not _catalogue_item_re().fullmatch(value.replace(" ", "")):
-        signs.append("catalogue")
-    if label == "SHAREHOLDER_ID" and isinstance(value, str) and value.isalnum() and (
-            len(value) in forms["miscounted_id_lengths"]):
-        signs.append("length")
-    return signs
+    looked_for = ENTITY_LABELS[label].misread_signs
+    return [sign for sign, shows in _SIGNS.items() if sign in looked_for and shows(value, text, forms)]
 
 
 @lru_cache(maxsize=4)
@@ -376,3 +401,18 @@ def _counted_group_re(units: tuple[str, ...]) -> re.Pattern:
     """One counted group of a coverage list: places, then how many (a digit a tool split off
     stays in the count: 新疆11 2省 counts 112), then what they are (北京、上海2直辖市)."""
     return re.compile(rf"(?P<places>[^\d]+?)(?P<count>\d[\d ]*)\s*(?:{'|'.join(map(re.escape, units))})")
+
+
+def _check_field_table() -> None:
+    """Every field of data/fields.jsonl names a value kind, a plausible form and misread signs
+    this module knows: a wrong name fails on import, not on the first licence that has the field."""
+    for label in ENTITY_LABELS.values():
+        unknown = [name for name, known in ((label.value, VALUE_KINDS), (label.plausible, PLAUSIBLE_FORMS),
+                                            *((sign, _SIGNS) for sign in label.misread_signs))
+                   if name is not None and name not in known]
+        if unknown:
+            raise ValueError(f"data/fields.jsonl: {label.label} names {', '.join(unknown)}, which licex.values "
+                             "does not know")
+
+
+_check_field_table()

@@ -24,6 +24,7 @@ from spacy.util import registry
 from ..analysis import analyse
 from ..clauses import ClauseSegment
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, OTHER_CLAUSE_LABEL
+from .names import CLAUSE_RULES
 from .rule_data import CharRanges, RuleDataPipe
 
 SCOPES = ("general", "business")  # general obligations, and the sub-clauses of a business section
@@ -67,7 +68,7 @@ class ClauseRule(BaseModel):
 
 
 @Language.factory(
-    "licex_clause_rules",
+    CLAUSE_RULES,
     assigns=["doc.spans"],
     default_config={"rules": None, "spans_key": CLAUSES_KEY, "merge": {"@misc": "licex.clauses_model_first.v1"}},
 )

@@ -41,6 +41,7 @@ from spacy.util import minibatch
 from thinc.api import Model
 
 from ..analysis import analyse
+from .names import FIELD_NER
 
 # Docs decoded together: a step costs about the same for 1 sequence or 50, so the more sequences
 # share the steps the cheaper a token. `licex bench` on 300 generated licences (2026-12-01): 4 Docs
@@ -185,7 +186,7 @@ class FieldRegionNER(EntityRecognizer):
 
 
 @Language.factory(
-    "licex_field_ner",
+    FIELD_NER,
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
     default_config={
         "moves": None,

@@ -2,7 +2,7 @@
 
 It does not care which component found a span (a trained NER, the span categorizer or the rule
 fallback): it reads each entity's value (values.read_value, on the text as the rules see it,
-from the Doc's layout view) and folds the values in reading order (fold.fold), with the evidence
+from the Doc's layout view; read once per Doc, analysis.DocAnalysis.value) and folds the values in reading order (fold.fold), with the evidence
 of every value in the original text. Clause numbers and section businesses come from the clause
 segmentation on the Doc (`doc._.licex_analysis`); a clause span that starts no segment (an
 annotated one, say) continues the numbering. The record is stored as a JSON-ready dict in
@@ -28,8 +28,8 @@ from ..detection import detect_licence
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
 from ..record import Clause, Evidence, LicenseRecord
-from ..values import read_value
 from . import rule_data  # noqa: F401  (registers Span._.licex_component)
+from .names import FIELD_NER, RECORD_BUILDER
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
@@ -38,12 +38,12 @@ Doc.set_extension("licex_detection", default=None, force=True)
 
 # Which trained factories set entities and clause spans, for the evidence of spans that carry no
 # component of their own.
-_ENTITY_FACTORIES = ("ner", "licex_field_ner", "beam_ner", "entity_ruler", "span_ruler")
+_ENTITY_FACTORIES = ("ner", FIELD_NER, "beam_ner", "entity_ruler", "span_ruler")
 _CLAUSE_FACTORIES = ("spancat", "spancat_singlelabel")
 
 
 @Language.factory(
-    "licex_record_builder",
+    RECORD_BUILDER,
     assigns=["doc._.license_record"],
     requires=["doc.ents", "doc.spans"],
     default_config={"spans_key": CLAUSES_KEY, "scorer": {"@scorers": "licex.fields_scorer.v1"}},
@@ -118,11 +118,10 @@ def _evidence(span: Span, text: str, default_component: str) -> Evidence:
 
 
 def _findings(ents: Iterable[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[Finding]:
-    view = analysis.layout.view
     for ent in ents:
         if ent.label_ in ENTITY_LABELS:
-            value = read_value(ent.label_, view.read(ent.start_char, ent.end_char))
-            yield Finding(ent.label_, value, _evidence(ent, text, component))
+            yield Finding(ent.label_, analysis.value(ent.label_, ent.start_char, ent.end_char),
+                          _evidence(ent, text, component))
 
 
 def _clause_findings(spans: list[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[ClauseFinding]:

@@ -29,12 +29,20 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue import BUSINESS_TYPES
+from ..labels import ENTITY_LABELS
 
 # Documents carry this creation date, not the time they were made, so rendering is reproducible.
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 # The simplified-Chinese face in the Noto Sans CJK collection (JP, KR, SC, TC, HK order).
 _SC_FACE = 2
 _WHEEL = "wheel:"
+
+
+# The entity label of each record path, and the paths of each record group (website.name, …) in
+# the field table's order, which is a row's order (shareholders: name, id number, ratio).
+_LABEL_OF_PATH = {label.field: name for name, label in ENTITY_LABELS.items()}
+_ROW_PATHS = {group: [path for path in _LABEL_OF_PATH if path.startswith(f"{group}.")]
+              for group in ("website", "shareholders", "annual_inspections")}
 
 
 @dataclass(frozen=True)
@@ -89,30 +97,30 @@ class PrintedLicence:
 
     def printed_values(self) -> list[tuple[str, str]]:
         """(entity label, printed text) of each value the licence prints, in print order; the
-        licence number once, though it prints on several pages."""
-        values = [("LICENSE_NO", self.license_no)]
-        values += [(label, value) for label, value in (
-            ("COMPANY", self.company), ("LEGAL_REP", self.legal_rep), ("CAPITAL", self.capital),
-            ("ADDRESS", self.address)) if value]
+        licence number once, though it prints on several pages. Each value's label is the one
+        that fills its record path (labels.ENTITY_LABELS)."""
+        label = _LABEL_OF_PATH
+        values = [(label["license_no"], self.license_no)]
+        values += [(label[path], value) for path, value in (
+            ("company_name", self.company), ("legal_representative", self.legal_rep),
+            ("registered_capital_cny", self.capital), ("registered_address", self.address)) if value]
         for business in self.businesses:
-            values.append(("BUSINESS", business.name))
-            values += [("SERVICE_ITEM", item) for item in business.service_items]
+            values.append((label["businesses"], business.name))
+            values += [(label["businesses.service_items"], item) for item in business.service_items]
             if business.coverage:
-                values.append(("COVERAGE", business.coverage))
-        values += [(label, value) for label, value in (
-            ("SIGNER", self.signer), ("ISSUE_DATE", self.issue_date), ("EXPIRY_DATE", self.expiry_date)) if value]
-        values += [("PREV_LICENSE_NO", old) for old in self.previous_numbers]
-        for label, key in (("WEBSITE_NAME", "name"), ("DOMAIN", "domain"), ("SERVER_LOCATION", "server_location"),
-                           ("ACCESS_PROVIDER", "access_provider")):
+                values.append((label["businesses.coverage"], business.coverage))
+        values += [(label[path], value) for path, value in (
+            ("signer", self.signer), ("issue_date", self.issue_date), ("expiry_date", self.expiry_date)) if value]
+        values += [(label["previous_license_nos"], old) for old in self.previous_numbers]
+        for path in _ROW_PATHS["website"]:
+            key = path.partition(".")[2]
             if self.website and self.website.get(key):
-                values.append((label, self.website[key]))
-        for name, id_number, ratio in self.shareholders:
-            values += [(label, value) for label, value in (
-                ("SHAREHOLDER", name), ("SHAREHOLDER_ID", id_number), ("SHARE_RATIO", ratio)) if value]
-        for year, result, date in self.inspections:
-            values += [("INSPECTION_YEAR", str(year)), ("INSPECTION_RESULT", result)]
-            if date:
-                values.append(("INSPECTION_DATE", date))
+                values.append((label[path], self.website[key]))
+        for row in self.shareholders:
+            values += [(label[path], value) for path, value in zip(_ROW_PATHS["shareholders"], row) if value]
+        for year, result, date in self.inspections:  # (from_record prints a missing result as 合格)
+            values += [(label[path], value) for path, value in zip(_ROW_PATHS["annual_inspections"],
+                                                                    (str(year), result, date)) if value]
         return values
 
 

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.training import Example
 
+from ..components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES
 from ..components.record_builder import build_record
 from ..corpus.annotations import AnnotatedText, to_doc
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
@@ -29,7 +30,9 @@ from .records import MISSING, EvaluationReport, evaluate
 from .render import write_reports
 
 # The rule components that fill what the model leaves empty: off while training and for "model only".
-RULE_FALLBACK = ("licex_field_rules", "licex_clause_rules")
+# The field choice goes with the field rules: without them it would still drop the model's
+# entities that give no value, which "model only" keeps.
+RULE_FALLBACK = (FIELD_RULES, FIELD_CHOICE, CLAUSE_RULES)
 Progress = Callable[[], None]  # called once per document scored
 
 

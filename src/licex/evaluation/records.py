@@ -20,39 +20,36 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_origin
 
 from sklearn.metrics import accuracy_score
 
 from .. import limits
 from ..inputs import InputError, decode_text, one_line, read_file
 from ..jsonl import lone_surrogate
+from ..labels import ENTITY_LABELS
 from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
-FIELDS = [
-    "license_no",
-    "previous_license_nos",
-    "company_name",
-    "legal_representative",
-    "registered_capital_cny",
-    "registered_address",
-    "businesses",
-    "businesses.service_items",
-    "businesses.coverage",
-    "issue_date",
-    "expiry_date",
-    "signer",
-    "website.name",
-    "website.domain",
-    "website.server_location",
-    "website.access_provider",
-    "shareholders",
-    "annual_inspections",
-]
-_TEXT_FIELDS = ["license_no", "company_name", "legal_representative", "registered_address",
-                "issue_date", "expiry_date", "signer"]
+# The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
+# `evaluated` field and how it is `compared`).
+FIELDS = list(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values()))
 _ITEM_MODELS = {"businesses": Business, "website": Website, "shareholders": Shareholder,
                 "annual_inspections": AnnualInspection}
+
+
+def _row_keys() -> dict[str, list[str]]:
+    """The parts of each list whose rows are compared whole (shareholders: name, id_number, share_ratio)."""
+    keys: dict[str, list[str]] = {}
+    for label in ENTITY_LABELS.values():
+        if label.compared == "row":
+            top, _, key = label.field.partition(".")
+            keys.setdefault(top, []).append(key)
+    return keys
+
+
+_ROW_KEYS = _row_keys()
+# The keys of a business that hold a list (its service items).
+_BUSINESS_LISTS = frozenset(name for name, spec in Business.model_fields.items() if get_origin(spec.annotation) is list)
 # The business code is the key of the per-business fields: without it they cannot be compared.
 _REQUIRES = {name: ("businesses.code",) for name in FIELDS if name.startswith("businesses")}
 _SPACE = re.compile(r"\s+")
@@ -98,24 +95,27 @@ def field_values(record: dict[str, Any], unannotated: Collection[str] | None = N
         kept = [key for key in keys if f"{name}.{key}" not in skip]
         return _multiset(tuple(_norm(item.get(key)) for key in kept) for item in items(name))
 
+    def per_business(key: str) -> tuple | None:
+        """(code, value) of each business with a value; a list (service items) as a multiset."""
+        if key in _BUSINESS_LISTS:
+            return _multiset((code, value) for code, b in businesses
+                             if (value := _multiset(filter(None, map(_norm, b.get(key) or [])))))
+        return _multiset((code, value) for code, b in businesses if (value := _norm(b.get(key))))
+
     businesses = [(_norm(b.get("code")), b) for b in items("businesses")]
-    website = record.get("website") or {}
-    values: dict[str, Any] = {name: _norm(record.get(name)) for name in _TEXT_FIELDS}
-    values |= {
-        "previous_license_nos": _multiset(filter(None, map(_norm, record.get("previous_license_nos") or []))),
-        "registered_capital_cny": _norm(record.get("registered_capital_cny")),
-        "businesses": _multiset(code for code, _ in businesses),
-        "businesses.service_items": _multiset(
-            (code, service) for code, b in businesses
-            if (service := _multiset(filter(None, map(_norm, b.get("service_items") or []))))
-        ),
-        "businesses.coverage": _multiset(
-            (code, coverage) for code, b in businesses if (coverage := _norm(b.get("coverage")))
-        ),
-        "shareholders": rows("shareholders", ["name", "id_number", "share_ratio"]),
-        "annual_inspections": rows("annual_inspections", ["year", "result", "date"]),
-    }
-    values |= {f"website.{key}": _norm(website.get(key)) for key in Website.model_fields}
+    values: dict[str, Any] = {}
+    for label in ENTITY_LABELS.values():
+        top, _, key = label.field.partition(".")
+        if label.compared == "value":
+            values[label.evaluated] = _norm((record.get(top) or {}).get(key) if key else record.get(top))
+        elif label.compared == "list":
+            values[label.evaluated] = _multiset(filter(None, map(_norm, record.get(top) or [])))
+        elif label.compared == "business":
+            values[label.evaluated] = _multiset(code for code, _ in businesses)
+        elif label.compared == "per_business":
+            values[label.evaluated] = per_business(key)
+        else:  # a part of a row: the rows of its list, each as the tuple of its parts
+            values[label.evaluated] = rows(top, _ROW_KEYS[top])
     return {
         name: values[name] for name in FIELDS
         if not {name, name.split(".")[0], *_REQUIRES.get(name, ())} & skip

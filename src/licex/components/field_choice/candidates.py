@@ -1,0 +1,146 @@
+"""Each side's reading of a unit of choice, as a candidate: its spans and values, how it was
+found, whether the other side agrees, whether it is plausible."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Span
+
+from ...fold import Finding, fold
+from ...labels import ENTITY_LABELS, SHAREHOLDER_LABELS
+from ...layout import SHAREHOLDER_HEADER_RE
+from ...values import plausible, value_forms
+
+MODEL, RULES = "model", "rules"
+# Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
+STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
+# The structures a reading is compared by as the record folds them: unit -> the record's list.
+_FOLDED = {label.unit: label.field.partition(".")[0] for label in ENTITY_LABELS.values()
+           if label.unit != label.label and not label.joined}
+# The website's fields are the cells of one table, read together.
+_WEBSITE_UNITS = frozenset(label.unit for label in ENTITY_LABELS.values() if label.field.startswith("website."))
+
+
+def unit_of(label: str) -> str:
+    """The unit of choice an entity label belongs to (labels.ENTITY_LABELS)."""
+    return ENTITY_LABELS[label].unit if label in ENTITY_LABELS else label
+
+
+@dataclass
+class Candidate:
+    """One side's reading of one unit (a field, the business block, the shareholder table)."""
+
+    unit: str
+    side: str  # MODEL or RULES
+    spans: list[Span]
+    values: tuple[tuple[str, Any], ...]  # (label, value) of each span, in text order
+    found_by: str  # how the rules found it (Hit.found_by); "model" for the model's
+    agreement: str = "alone"  # agree / disagree / alone: what the other side read of the unit
+    plausible: bool = True
+    implausible_share: float = 0.0  # of its spans (a structure's readings differ in how many are off)
+    # How well the text was read, where contested: the clause numbers its 特别规定事项 skips
+    # (confidence weighs the same); a tool that shredded lines makes the rules misread more.
+    clause_gaps: int | None = None
+    # For the business block, where contested: whether its businesses include every business the
+    # 特别规定事项 has a section for (`covered`), not (`missing`), or the text has none (`none`).
+    sections: str | None = None
+    # A table's cells are read together: where a cell of the same table row is implausible, the
+    # columns may have shifted, and this cell is suspect too (the website table).
+    row_implausible: bool = False
+    # The NER's probability for the value, where contested: computed on first use (a policy that
+    # does not read it costs no beam), for every contested candidate of the Doc at once.
+    probability_source: Callable[[], None] | None = field(default=None, repr=False)
+    _model_probability: float | None = field(default=None, repr=False)
+
+    @property
+    def model_probability(self) -> float | None:
+        if self.probability_source is not None:
+            self.probability_source()
+        return self._model_probability
+    features: list[str] = field(default_factory=list)
+
+    @property
+    def contested(self) -> bool:
+        return self.agreement == "disagree"
+
+
+# The policy: the candidates of a Doc -> a score per candidate (higher is kept first).
+ChoicePolicy = Callable[[list[Candidate]], list[float]]
+
+
+def in_their_tables(spans: list[Span]) -> list[Span]:
+    """The spans, less shareholder cells in a text that names no shareholder table (股东 with
+    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
+    signature as a name on a line of its own, which a model may take for a shareholder."""
+    if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
+        return spans
+    if SHAREHOLDER_HEADER_RE.search(spans[0].doc.text):
+        return spans
+    return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
+
+
+def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable[[Span], Any],
+               found_by: dict[int, str]) -> list[Candidate]:
+    """Each side's candidate of each unit, with agreement and plausibility (no model probability:
+    `ModelProbability.fill` adds it to the contested ones)."""
+    grouped: dict[tuple[str, str], list[Span]] = {}
+    for side, spans in ((MODEL, model_ents), (RULES, rule_ents)):
+        for span in spans:
+            if span.label_ in ENTITY_LABELS:
+                grouped.setdefault((unit_of(span.label_), side), []).append(span)
+    out = []
+    for (unit, side), spans in grouped.items():
+        spans.sort(key=lambda s: s.start_char)
+        values = tuple((s.label_, hashable(value_of(s))) for s in spans)
+        how = found_by.get(id(spans[0]), "label") if side == RULES else MODEL
+        implausible = sum(not plausible(s.label_, value_of(s)) for s in spans)
+        out.append(Candidate(unit, side, spans, values, how, plausible=not implausible,
+                             implausible_share=implausible / len(spans)))
+    by_unit: dict[str, list[Candidate]] = {}
+    for candidate in out:
+        by_unit.setdefault(candidate.unit, []).append(candidate)
+    for group in by_unit.values():
+        if len(group) == 2:
+            same = group[0].values == group[1].values or _reading(group[0], value_of) == _reading(group[1], value_of)
+            for candidate in group:
+                candidate.agreement = "agree" if same else "disagree"
+    _check_term(by_unit, value_of)
+    for side in (MODEL, RULES):
+        row = [c for c in out if c.side == side and c.unit in _WEBSITE_UNITS and c.found_by == "table"]
+        if any(not c.plausible for c in row):
+            for candidate in row:
+                candidate.row_implausible = candidate.plausible
+    return out
+
+
+def _reading(candidate: Candidate, value_of: Callable[[Span], Any]) -> Any:
+    """What a unit's reading says: a single field its first value (the record keeps the first);
+    a structure the part of the record it folds into (fold.fold: a service item labelled as a
+    business of its own, or the other way round, may fold into the same businesses); a list
+    every value."""
+    label, _ = candidate.values[0]
+    if candidate.unit in _FOLDED:
+        record = fold(Finding(span.label_, value_of(span)) for span in candidate.spans)
+        return [item.model_dump_json() for item in getattr(record, _FOLDED[candidate.unit])]
+    if candidate.unit == label and not ENTITY_LABELS[label].multi:
+        return candidate.values[0]
+    return frozenset(candidate.values)
+
+
+def _check_term(by_unit: dict[str, list[Candidate]], value_of: Callable[[Span], Any]) -> None:
+    """An expiry date not after every issue date read, or a term longer than licences run, is
+    implausible (a licence runs up to five years from its issue)."""
+    issued = [value_of(c.spans[0]) for c in by_unit.get("ISSUE_DATE", [])]
+    longest = value_forms()["longest_term_days"]
+    for candidate in by_unit.get("EXPIRY_DATE", []):
+        expiry = value_of(candidate.spans[0])
+        if issued and not any(0 < (expiry - issue).days <= longest for issue in issued):
+            candidate.plausible = False
+
+
+def hashable(value: Any) -> Any:
+    """A value as a key: pydantic models by their JSON, others by repr."""
+    return value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)

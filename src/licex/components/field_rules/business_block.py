@@ -1,0 +1,50 @@
+"""The business block: business types, service items and coverage printed as running text or as
+label/value pairs, from a 业务种类 label or a `获准经营的业务种类…` introduction on."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.util import registry
+
+from ...labels import BUSINESS_LABELS
+from ...layout import Layout
+from .business_text import read_business_text
+from .hits import Hit, LabelHit, found_by, table_at
+from .reading import Reader, Reading
+
+
+@registry.misc("licex.reader.business_block.v1")
+def make_business_block_reader() -> Reader:
+    """Business types with their service items and coverage outside column tables (found_by `block`)."""
+    return read_business_blocks
+
+
+def read_business_blocks(reading: Reading) -> list[Hit]:
+    """Column tables are read on their own (column_tables), so no block starts in one or runs into one."""
+    layout, labels, tables = reading.layout, reading.labels, reading.tables
+    text = layout.view.text
+    starts = [h.start for h in labels if h.label == "BUSINESS"]
+    starts += [m.start() for m in layout.words.business_list_re.finditer(text) if not layout.in_special(m.start())]
+    table_starts = sorted(t.start for t in tables)
+    hits: list[Hit] = []
+    block_end = -1
+    for start in sorted(starts):
+        if start < block_end or table_at(tables, start) is not None:
+            continue  # already read as part of the block before, or a table's header
+        block_end = _block_end(layout, labels, start)
+        next_table = bisect.bisect_right(table_starts, start)
+        if next_table < len(table_starts):
+            block_end = min(block_end, table_starts[next_table])
+        hits += read_business_text(text, start, block_end, reading.block)
+    return found_by("block", hits)
+
+
+def _block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
+    """A business block runs to the first label outside BUSINESS_LABELS, title or clause region."""
+    first_after = bisect.bisect_right(labels, start, key=lambda h: h.start)  # labels are in text order
+    end = next((h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS), len(layout.view.text))
+    end = layout.next_page_break(layout.line_at(start).start, end)
+    if layout.special and start < layout.special[0] < end:
+        end = layout.special[0]
+    return end

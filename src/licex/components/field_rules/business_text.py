@@ -1,0 +1,163 @@
+"""Business types with their service items and coverage, read from one stretch of the view: a
+business block (business_block) or a table cell under a 业务种类 column (column_tables)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...labels import LabelWords
+from ...normalize import BUSINESS_NAME_RE
+from ...text import LIST_MARK, spaced
+from ...values import has_value
+from .hits import Hit
+from .parts import (
+    COVERAGE_RE,
+    RESTRICTION_BEFORE_RE,
+    RESTRICTION_RE,
+    SEE_ATTACHMENT_RE,
+    item_parts,
+    sentence_parts,
+    trim_value,
+)
+
+
+@dataclass(frozen=True)
+class BlockPatterns:
+    """What a business block is read with: its labels' words, business names, brackets, numbering."""
+
+    token_re: re.Pattern[str]
+    # A label that starts with 业务 may complete a business name ending the line before (信息服务 /
+    # 业务覆盖范围), which OCR-tolerant name matching would read as 信息服务业务.
+    label_at_line_start_re: re.Pattern[str]
+
+    @classmethod
+    def of(cls, words: LabelWords) -> BlockPatterns:
+        token_re = re.compile(
+            rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?"
+            rf"|(?:{_cut_short(words, 'SERVICE_ITEM')})[ \t]*:)"
+            rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
+            rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
+            rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
+            rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
+            r"|(?P<bracket>\([^()\n]{1,80}\))"
+            r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
+            r"|(?P<newline>\n)"
+        )
+        business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
+        label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
+        return cls(token_re, label_re)
+
+
+def _cut_short(words: LabelWords, label: str) -> str:
+    """A regex alternation of the ends of a label's names that OCR may leave of it, at least two
+    characters (盖范围 and 范围 of 业务覆盖范围, whose first characters a seal or a table rule
+    took): read as the label where a colon follows, not as the start of its value."""
+    names = words.names_of(label)
+    ends = {name[cut:] for name in names for cut in range(1, len(name) - 1)} - set(names)
+    return "|".join(spaced(end) for end in sorted(ends, key=len, reverse=True)) or "(?!)"
+
+
+def read_business_text(text: str, start: int, end: int, block: BlockPatterns) -> list[Hit]:
+    """Business types with their service items and coverage, from [start, end) of the view.
+
+    Printed as running text (`一、第一类…业务 / 服务项目: 不含… / 业务覆盖范围: 全国。`), as
+    `业务种类: X (不含Y) / 业务覆盖范围: 全国`, or as a two-column table flattened so labels
+    and values interleave (`业务种类 X / (服务项目) 机房所在地为… / 及覆盖范围: Z / 全国`). Free
+    text is told apart by what it says: restrictions start with 含/不含/仅限, coverage names
+    places; only text that is neither follows the last label seen.
+    """
+    hits: list[Hit] = []
+    business = False
+    mode = None
+    coverage: list[int] | None = None  # [start, end] of the coverage being read, open while adjacent
+    last_business = 0
+    pos = start
+
+    def free_text(a: int, b: int) -> None:
+        nonlocal coverage
+        for part_start, part_end in sentence_parts(text, a, b):
+            value = text[part_start:part_end]
+            if not has_value(value) or SEE_ATTACHMENT_RE.search(value):
+                continue
+            if RESTRICTION_RE.match(value) or (mode == "items" and not COVERAGE_RE.search(value)):
+                hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, part_start, part_end))
+                coverage = None
+                continue
+            part_end = _with_list_mark(text, part_end, b)
+            if coverage is not None:
+                coverage[1] = part_end
+            elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
+                  or text[part_start] == LIST_MARK):
+                coverage = [part_start, part_end]
+                hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
+
+    scan = start
+    while (match := block.token_re.search(text, scan, end)) is not None:
+        kind = match.lastgroup
+        scan = match.end()
+        if kind == "business":
+            newline = text.find("\n", match.start(), match.end())
+            if newline >= 0 and block.label_at_line_start_re.match(text, newline + 1):
+                scan = newline  # not a name: the label of the next line completed it
+                continue
+            if RESTRICTION_BEFORE_RE.search(text, pos, match.start()):
+                continue  # 仅限国内呼叫中心业务: the object of a restriction, read as its text
+        if business and match.start() > pos:
+            free_text(pos, match.start())
+        pos = match.end()
+        if kind == "newline":
+            if coverage is not None and text[match.end():match.end() + 1] == "\n":
+                coverage = _close(hits, coverage)  # a blank line ends it
+            continue
+        if kind == "bracket":
+            inner_start, inner_end = trim_value(text, match.start() + 1, match.end() - 1)
+            inner = text[inner_start:inner_end]
+            if not business or SEE_ATTACHMENT_RE.search(inner) or re.fullmatch(r"B[12]\d", inner):
+                continue
+            if RESTRICTION_RE.match(inner) or (mode == "items" and coverage is None):
+                coverage = _close(hits, coverage)
+                hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, inner_start, inner_end))
+            elif coverage is not None:
+                coverage[1] = match.end()  # a bracket inside the coverage: 17 省(直辖市)
+            continue
+        coverage = _close(hits, coverage)
+        if kind == "business":
+            hits.append(Hit("BUSINESS", *trim_value(text, match.start(), match.end())))
+            last_business = len(hits) - 1
+            business = True
+            mode = None
+        elif kind == "items_label":
+            mode = "items"
+        elif kind == "coverage_label":
+            mode = "coverage"
+    if business and pos < end:
+        free_text(pos, end)
+    _close(hits, coverage)
+    return hits
+
+
+# A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
+# text, wherever a tool put it (a wrapped cell whose label is printed level with its second line
+# comes out as `…哈尔滨、 / 业务覆盖范围 南京…`). The 、 stays on its part so the fold joins them.
+def _with_list_mark(text: str, end: int, limit: int) -> int:
+    """`end`, or just past a 、 that follows it (spaces between): the mark of a list that goes on."""
+    pos = end
+    while pos < limit and text[pos] in " \t":
+        pos += 1
+    return pos + 1 if pos < limit and text[pos] == LIST_MARK else end
+
+
+def _coverage_continues(text: str, hits: list[Hit]) -> bool:
+    """Whether the last coverage read ends in 、 (its list goes on)."""
+    last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
+    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == LIST_MARK
+
+
+def _close(hits: list[Hit], coverage: list[int] | None) -> None:
+    """Give the open coverage its final extent; returns None so callers can reset it in one line."""
+    if coverage is not None:
+        for i in range(len(hits) - 1, -1, -1):
+            if hits[i].label == "COVERAGE" and hits[i].start == coverage[0]:
+                hits[i] = Hit("COVERAGE", coverage[0], coverage[1])
+                break

@@ -1,0 +1,168 @@
+"""Tables whose header row names the columns: 业务种类 | 服务项目 | 业务覆盖范围 on a 附页, or the
+website table (网站名称 | 网站域名 | …), with one value per column in each later row."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.util import registry
+
+from ...labels import COLUMN_WORDS, header_word
+from ...layout import SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, align, cell_delimiter
+from ...values import has_value
+from .business_text import BlockPatterns, read_business_text
+from .hits import Hit, LabelHit, Table, found_by
+from .parts import SEE_ATTACHMENT_RE, check_value, item_parts, trim_value, unbracket
+from .reading import Reader, Reading
+
+# The most columns a table written one cell a line is looked for in (the website table has 4-6).
+_MAX_COLUMNS = 8
+_MARKS_RE = re.compile(r"[^\w]")
+
+Header = tuple[list[str | None], list[int], re.Pattern[str]]
+
+
+@registry.misc("licex.reader.column_tables.v1")
+def make_column_tables_reader() -> Reader:
+    """The values of the tables whose header row names the columns (found_by `table`)."""
+    def read(reading: Reading) -> list[Hit]:
+        return found_by("table", [hit for table in reading.tables for hit in table.hits])
+
+    return read
+
+
+def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str | None],
+                block: BlockPatterns) -> list[Table]:
+    """Tables whose first row names the columns and whose later rows hold one value per column.
+
+    The rows end at the first line that is not a row: one with a single cell, page furniture,
+    or a label (the label/value table or header row that follows). Cells are separated by
+    tabs or runs of spaces; a header of labels alone may also be separated by single spaces
+    (a PDF's plain text), and then a row counts only with one cell for each column. A table
+    that a tool wrote one cell a line (pdftotext) is read too: N label lines, then N values.
+    """
+    text = layout.view.text
+    label_starts = [hit.start for hit in labels]
+    tables = []
+    lines = layout.lines
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.kind != "content" or layout.in_special(line.start) or SHAREHOLDER_HEADER_RE.search(line.text):
+            continue  # (the shareholder table has rows of its own shape: shareholders)
+        header = _header_row(layout, line, label_of)
+        if header is None:
+            if (vertical := _cell_per_line_table(layout, i - 1, label_of, block)) is not None:
+                table, i = vertical
+                tables.append(table)
+            continue
+        # A wide table OCR'd as two header lines (网站名称 网站域名 / 服务器放置地 接入服务商)
+        # has rows of two lines, each under its header line.
+        headers = [header]
+        following = next((j for j in range(i, len(lines)) if lines[j].kind != "blank"), None)
+        if following is not None and lines[following].kind == "content" and (
+                second := _header_row(layout, lines[following], label_of)) is not None:
+            headers.append(second)
+            i = following + 1
+        header_end = lines[i - 1].end
+        hits: list[Hit] = []
+        end = header_end
+        row_lines = 0
+        while i < len(lines) and lines[i].kind in ("blank", "content"):
+            row = lines[i]
+            if row.kind == "content":
+                columns, header_offsets, delimiter = headers[row_lines % len(headers)]
+                cells = layout.row_cells(row, delimiter)
+                if end == header_end and len(row.text.strip()) == 1:
+                    i += 1
+                    continue  # a character OCR read off the rule under the header
+                next_label = bisect.bisect_left(label_starts, row.start)
+                if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
+                    break
+                if len(cells) != len(columns):
+                    if delimiter is SPACE_RE:
+                        break  # single spaces may stand inside a value: no aligning
+                    cells = align(cells, header_offsets, row.start)
+                for label, (a, b) in zip(columns, cells):
+                    hits += column_value(label, text, a, b, block)
+                end = row.end
+                row_lines += 1
+            i += 1
+        tables.append(Table(line.start, header_end, end, hits))
+    return tables
+
+
+def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> Header | None:
+    """A header row's column labels, the offsets its cells start at, and what separates them;
+    None where the line is no header row."""
+    delimiter = cell_delimiter(line.text) or (SPACE_RE if " " in line.text.strip() else None)
+    columns = _header_columns(layout, line, delimiter, label_of) if delimiter else None
+    if columns is None:
+        return None
+    return columns, [a - line.start for a, _ in layout.row_cells(line, delimiter)], delimiter
+
+
+def _header_columns(layout: Layout, line: Line, delimiter: re.Pattern[str],
+                    label_of: dict[str, str | None]) -> list[str | None] | None:
+    """The column labels of a header row, or None if the line is not one.
+
+    Every cell must be a label name (brackets and colon allowed: (服务项目)) or a column
+    word such as 序号, and at least two must be field labels; a row of label/value pairs
+    (公司名称 | X | 法定代表人 | Y) is not a header.
+    """
+    text = layout.view.text
+    columns: list[str | None] = []
+    named = 0
+    for a, b in layout.row_cells(line, delimiter):
+        cell = header_word(text[a:b])
+        if not cell or cell in COLUMN_WORDS or len(_MARKS_RE.sub("", cell)) <= 1:
+            columns.append(None)  # (a stray character OCR read off a rule or the seal is no column)
+        elif cell in label_of:
+            label = label_of[cell]
+            columns.append(label)
+            named += label is not None
+        else:
+            return None
+    return columns if named >= 2 else None
+
+
+def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None],
+                         block: BlockPatterns) -> tuple[Table, int] | None:
+    """A table written one cell a line from line i: at least two field-label lines (the
+    header), then as many value lines; the table and the line after it, or None."""
+    text = layout.view.text
+    cells = layout.one_cell_lines(i, split_at_spaces=False, most=2 * _MAX_COLUMNS)
+    columns: list[str] = []
+    for _, (a, b) in cells:
+        # A header cell is a label alone: `签发人:` with its colon is a label whose value follows.
+        label = None if ":" in text[a:b] else label_of.get(header_word(text[a:b]))
+        if label is None:
+            break
+        columns.append(label)
+    if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
+        return None
+    values = cells[len(columns):2 * len(columns)]
+    if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
+        return None
+    hits = [hit for label, (_, (a, b)) in zip(columns, values)
+            for hit in column_value(label, text, a, b, block)]
+    last_index, (_, last_end) = values[-1]
+    return Table(cells[0][1][0], cells[len(columns) - 1][1][1], last_end, hits), last_index + 1
+
+
+def column_value(label: str | None, text: str, start: int, end: int, block: BlockPatterns) -> list[Hit]:
+    """The hits of one cell under a column labelled `label`."""
+    if label is None or start >= end or SEE_ATTACHMENT_RE.search(text, start, end):
+        return []
+    if label == "BUSINESS":
+        return read_business_text(text, start, end, block)
+    if label == "SERVICE_ITEM":
+        start, end = unbracket(text, start, end)
+        return [Hit("SERVICE_ITEM", a, b) for a, b in item_parts(text, start, end)]
+    if label == "COVERAGE":
+        a, b = trim_value(text, start, end)
+        return [Hit("COVERAGE", a, b)] if has_value(text[a:b]) else []
+    checked = check_value(label, text, start, end)
+    return [Hit(label, *checked)] if checked else []

@@ -1,0 +1,89 @@
+"""Single values printed after their labels: `label: value`, with the value on the same line, on
+the next line, in the next table cell, or after a run of other labels in a one-line header. A
+value runs up to the next label and must have the shape of its field."""
+
+from __future__ import annotations
+
+from spacy.util import registry
+
+from ...labels import BUSINESS_LABELS, ENTITY_LABELS
+from ...layout import Layout
+from .hits import Hit, LabelHit, in_header
+from .parts import COMPANY_END_RE, SENTENCE_PUNCTUATION_RE, check_value, trim_value
+from .reading import Reader, Reading
+
+# Value kinds that say by their shape whether a line is the value (a date parses, an amount
+# names its currency): a label's value may be looked for past a line OCR made of a seal or a
+# border (有效期至 / AAAEa / 2016年07月19日), where free text would take that line.
+_SHAPED_VALUES = frozenset({"date", "money", "licence_no", "domain"})
+# How many lines after a label a shaped value is looked for.
+_SHAPED_VALUE_LINES = 3
+# Long names and addresses wrap in narrow table cells onto short lines right below them; a line
+# with sentence punctuation is running text, not such a continuation.
+_WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
+
+
+@registry.misc("licex.reader.labelled_values.v1")
+def make_labelled_values_reader() -> Reader:
+    """The value after each printed label outside the business block and table headers (found_by `label`)."""
+    return read_labelled_values
+
+
+def read_labelled_values(reading: Reading) -> list[Hit]:
+    layout, labels = reading.layout, reading.labels
+    text = layout.view.text
+    hits = []
+    for i, hit in enumerate(labels):
+        if hit.label is None or hit.label in BUSINESS_LABELS or in_header(reading.tables, hit.start):
+            continue
+        limit = _value_limit(layout, labels, i)
+        lines = _value_lines(layout, hit.value_start, limit)
+        if ENTITY_LABELS[hit.label].value not in _SHAPED_VALUES:
+            lines = lines[:1]  # free text: the first line is the value, whatever it says
+        for value in lines:
+            if hit.label in _WRAPPING_FIELDS and not COMPANY_END_RE.search(text, *value):
+                value = _wrapped(layout, *value, limit)  # a name ending in 公司 is whole
+            checked = check_value(hit.label, text, *value)
+            if checked is not None and reading.value(hit.label, *checked) is not None:
+                hits.append(Hit(hit.label, *checked))
+                break
+    return hits
+
+
+def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
+    """Where the value of label i must end: the next label, title line or the 特别规定事项."""
+    limit = labels[i + 1].start if i + 1 < len(labels) else len(layout.view.text)
+    limit = layout.next_page_break(layout.line_at(labels[i].value_start).start, limit)
+    if layout.special and labels[i].start < layout.special[0] < limit:
+        limit = layout.special[0]
+    return limit
+
+
+def _value_lines(layout: Layout, start: int, limit: int) -> list[tuple[int, int]]:
+    """The first non-blank stretches of the lines in [start, limit), trimmed, at most _SHAPED_VALUE_LINES."""
+    text = layout.view.text
+    stretches = []
+    pos = start
+    while pos < limit and len(stretches) < _SHAPED_VALUE_LINES:
+        end = text.find("\n", pos, limit)
+        end = limit if end < 0 else end
+        a, b = trim_value(text, pos, end)
+        if a < b:
+            stretches.append((a, b))
+        pos = end + 1
+    return stretches
+
+
+def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int]:
+    """[start, end) run on over the lines that continue it: a long name or address wraps in a
+    narrow cell onto short lines right below it (no blank line between), before the next label."""
+    text = layout.view.text
+    i = layout.line_index(end) + 1
+    while i < len(layout.lines):
+        line = layout.lines[i]
+        a, b = trim_value(text, line.start, line.end)
+        if line.kind != "content" or line.end > limit or b - a > 20 or SENTENCE_PUNCTUATION_RE.search(text, a, b):
+            break
+        end = b
+        i += 1
+    return start, end
