@@ -78,10 +78,22 @@ def test_the_python_api_fills_nothing_for_a_document_that_is_no_licence(rules_nl
 
 
 def test_a_licence_title_in_a_sentence_or_before_other_words_heads_nothing():
-    for text in ("据悉，该公司已取得中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20190001\n",
-                 "中华人民共和国增值电信业务经营许可证申请表\n申请单位名称：某公司\n",
+    for text in ("中华人民共和国增值电信业务经营许可证申请表\n申请单位名称：某公司\n",
                  "<p>持有《增值电信业务经营许可证》的企业名单</p>\n"):
         assert all(segment.kind != "licence" for segment in licence_segments(text)), text
+    # A sentence that ends with the title, a number's label below: it may head a licence glued to
+    # the text before it, but with nothing that grants a licence it is none.
+    assert not detect_licence("据悉，该公司已取得中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20190001\n").is_licence
+
+
+def test_a_licence_prints_what_it_grants():
+    """A transcription of a licence's fields (a tender annex, a due-diligence report, a footer
+    list) is no licence: a licence grants, 准许你公司…特颁发, or carries its 特别规定事项."""
+    licence = RAW[2].read_text("utf-8")
+    front = licence[:licence.index("特别规定事项")]
+    assert detect_licence(front).is_licence
+    ungranted = front.replace("准许你公司", "").replace("特颁发", "")
+    assert not detect_licence(ungranted).is_licence
 
 
 # -- licences joined, and licences beside other documents ----------------------------------------------
@@ -103,24 +115,43 @@ def test_every_joining_of_two_licences_splits_where_the_second_begins(licences, 
     assert licence_spans(joined) == [(0, len(licences[0]) + len(separator)), (len(licences[0]) + len(separator), len(joined))]
 
 
-@pytest.mark.parametrize("other", ["contract", "letter", "annual_report", "footer_list"])
-@pytest.mark.parametrize("where", ["after", "before"])
-def test_a_licence_beside_another_document_gives_one_record_of_the_licence_alone(rules_nlp, licences, alone, other,
-                                                                                 where):
-    document = next(case["text"] for case in NEIGHBOURS if case["kind"] == other)
-    licence = licences[2]
-    text = licence + "\n\n" + document if where == "after" else document + "\n" + licence
-    [record] = records(rules_nlp, "pack.txt", text)
-    assert fields(record) == fields(alone[2])
-    assert record.part is None
+BESIDE = ["contract", "approval_letter", "annual_report", "footer_list", "business_licence", "basic_telecom_licence",
+          "news_quote", "guide", "tongbao", "contract_noheading", "application_noheading", "email"]
+JOINS = {
+    "after, a blank line between": lambda licence, other: licence + "\n\n" + other,
+    "after, joined by cat": lambda licence, other: licence + other.strip("\n"),
+    "before, a line break between": lambda licence, other: other + "\n" + licence,
+    "before, joined by cat": lambda licence, other: other.strip("\n") + licence,
+}
 
 
-def test_where_two_licences_are_read_as_one_their_front_page_fields_need_review(rules_nlp, licences):
-    """The second licence lost its title (so nothing starts it): its number, labelled as a
-    licence prints it, differs from the first's; every front-page field is flagged, not only the
-    number."""
+@pytest.mark.parametrize("join", list(JOINS))
+def test_a_licence_beside_another_document_gives_one_record_of_the_licence_alone(rules_nlp, licences, alone, join):
+    """Headed or not (the document's heading is what ends a licence, or the line that starts its
+    body: 甲方：, 申请单位：), before or after, with or without a line break between."""
+    wrong = []
+    for kind in BESIDE:
+        document = next(case["text"] for case in NEIGHBOURS if case["kind"] == kind)
+        for n, licence in enumerate(licences):
+            got = records(rules_nlp, "pack.txt", JOINS[join](licence, document))
+            if [type(r).__name__ for r in got] != ["LicenseRecord"] or fields(got[0]) != fields(alone[n]):
+                wrong.append((kind, n, [r if isinstance(r, Exception) else fields(r) for r in got]))
+    assert not wrong
+
+
+def test_a_licence_whose_title_was_lost_after_another_is_a_licence_of_its_own(rules_nlp, licences, alone):
+    """The second licence lost its title: its number, labelled as a licence prints it and followed
+    by a front page, differs from the first's, and starts it."""
     second = licences[2].replace("中华人民共和国 增值电信业务经营许可证", "")
-    [record] = records(rules_nlp, "pack.txt", licences[0] + "\n" + second)
+    got = records(rules_nlp, "pack.txt", licences[0] + "\n" + second)
+    assert [fields(record) for record in got] == [fields(alone[0]), fields(alone[2])]
+
+
+def test_where_a_licence_prints_another_licences_number_its_front_page_fields_need_review(rules_nlp, licences):
+    """A page header with another licence's number (no front page under it): the extent is in
+    doubt, and every front-page value is flagged, not only the number."""
+    text = licences[1].replace("经营许可证编号: B1-20070275\n\n特别规定事项", "经营许可证编号: B2-20991234\n\n特别规定事项", 1)
+    [record] = records(rules_nlp, "pack.txt", text)
     flagged = {flag.field for flag in record.needs_review if "more than one licence" in flag.reason}
     assert flagged == {name for name in FRONT_PAGE_FIELDS if getattr(record, name) is not None}
     assert "license_no" in flagged and "company_name" in flagged

@@ -166,7 +166,8 @@ def test_a_corpus_made_with_other_options_is_refused(tmp_path):
 def test_a_tool_text_is_scored_against_the_licences_true_record(rules_nlp):
     # The tool lost the legal representative: the alignment cannot annotate it, but the true
     # record still asks for it, so the field counts as missed.
-    text = "中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20160073\n公司名称：北京某某科技有限公司\n"
+    text = ("中华人民共和国增值电信业务经营许可证\n经营许可证编号：B2-20160073\n公司名称：北京某某科技有限公司\n"
+            "准许你公司经营增值电信业务，特颁发此证。\n")  # a licence grants: evaluation reads it as one
     record = {"license_no": "B2-20160073", "company_name": "北京某某科技有限公司", "legal_representative": "张三"}
     example = AnnotatedText("x_pdftotext", text, entities=[(24, 35, "LICENSE_NO"), (41, 51, "COMPANY")],
                             meta={"origin": "synthetic", "licence": "x", "tool": "pdftotext", "record": record})

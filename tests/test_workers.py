@@ -57,7 +57,7 @@ def test_two_workers_give_the_records_and_errors_of_one(cli, mixed_folder, tmp_p
     assert [r["part"] for r in records if r["source"].endswith("bundle.txt")] == [1, 2]
     errors = _error_lines(two.stderr)
     assert errors == _error_lines(one.stderr)
-    assert errors == [f"licex: error: {mixed_folder / '007_notice.txt'}: no licence found (no licence title, number or labelled fields)",
+    assert errors == [f"licex: error: {mixed_folder / '007_notice.txt'}: no licence found (no licence title or number with the words that grant a licence)",
                       f"licex: error: {mixed_folder / '011_empty.txt'}: file is empty"]
     written = sorted(path.name for path in (tmp_path / "texts2").iterdir())
     assert written == sorted(path.name for path in (tmp_path / "texts1").iterdir()) and len(written) == LICENCES + 2  # the empty file is not read

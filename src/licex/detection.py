@@ -34,7 +34,7 @@ from importlib import resources
 
 from .hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_license_no
-from .text import spaced
+from .text import PROVINCES, spaced
 
 # Anchors that name a pattern licex already has, rather than a regex of their own.
 _NAMED_PATTERNS = {"LICENSE_NO": LICENSE_NO_RE, "BUSINESS_NAME": BUSINESS_NAME_RE}
@@ -50,6 +50,9 @@ _LINE_FURNITURE = re.compile(r"(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*")
 _TRAILING_MARKS = " \t\u00a0#*|:："
 # A heading is short and has no sentence in it, nor a list.
 _SENTENCE_MARKS = re.compile(r"[。，,；;：:！!？?、]")
+# What ends the last words of a document, after which another's heading may be glued: a sentence,
+# or a label whose value was left blank (公司代表:).
+_GLUE_AFTER = re.compile(r"[。！？；:：\t]")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class Detection:
             return _KIND[self.kind].refusal
         if self.kind in _KIND:
             return f"no licence found: the text is {_KIND[self.kind].described} ({self.heading}), not a licence"
-        return "no licence found (no licence title, number or labelled fields)"
+        return "no licence found (no licence title or number with the words that grant a licence)"
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,22 @@ _DATA = _load()
 ANCHORS = [Anchor(a["name"], a["weight"], _NAMED_PATTERNS.get(a["pattern"]) or re.compile(a["pattern"]))
            for a in _DATA["anchors"]]
 THRESHOLD: int = _DATA["threshold"]
-REQUIRED = frozenset(_DATA["required"])
+REQUIRED = tuple(frozenset(group) for group in _DATA["required"])
+_INTERRUPTIONS = [re.compile(pattern) for pattern in _DATA["interruptions"]]
+_BASIC_NUMBER = re.compile(_DATA["basic"]["number"])
+_BASIC_BUSINESS = re.compile(_DATA["basic"]["business"])
+_VALUE_ADDED_BUSINESS = re.compile(_DATA["basic"]["value_added"])
+_BASIC_GRANT = re.compile(_DATA["basic"]["grant"])
+_VALUE_ADDED_GRANT = re.compile(_DATA["basic"]["value_added_grant"])
+_GRANT = next(anchor.pattern for anchor in ANCHORS if anchor.name == "grant")
+# How far around the grant's words its sentence is read (准许你公司…经营增值电信业务，特颁发…).
+_GRANT_REACH = 80
+BASIC = "basic_telecom_licence"
+# The kind of the body of another document that interrupts a licence (its heading unknown).
+_BODY = "document"
+_FRONT_PAGE_ANCHORS = [anchor for anchor in ANCHORS if anchor.name in _DATA["front_page_anchors"]]
+# What may stand before a number's codes: its province (京B2-…) and the ISP/ICP of older numbers.
+_PROVINCE_CHARS = "".join(province.abbr for province in PROVINCES) + "ISP/C"
 KINDS = tuple(Kind(k["kind"], k["name"], tuple(k["heading_ends"]), re.compile(k["markers"]), k.get("annex", False),
                    tuple(k.get("not_containing", ())), k.get("refusal")) for k in _DATA["kinds"])
 _KIND = {kind.name: kind for kind in KINDS}
@@ -128,7 +146,8 @@ _HEADING_MAX = _DATA["heading_max_chars"]
 _MARKER_WINDOW = _DATA["marker_window"]
 _HEADING_LINE_MAX = 4 * _HEADING_MAX  # a heading's line with its tags and decorations
 _NEVER_IN_HEADING = tuple(_DATA["never_in_heading"])
-_HEADING_END = re.compile("|".join(sorted({re.escape(end) for kind in KINDS for end in kind.heading_ends}, key=len, reverse=True)))
+_HEADING_END = re.compile("|".join(sorted({"[^\\S\\n]*".join(map(re.escape, end)) for kind in KINDS
+                                            for end in kind.heading_ends}, key=len, reverse=True)))
 _TITLE_WORDS = "|".join(spaced(title) for title in _DATA["titles"])
 _PREFIXES = "".join(rf"(?:{spaced(prefix)}[^\S\n]*)?" for prefix in _DATA["title_prefixes"])
 # The title anywhere; whether it heads a licence is decided by what stands around it on its line.
@@ -144,12 +163,16 @@ _ANNEX_LINE = re.compile(rf"\n(?:[^\S\n]*\n){{0,3}}[^\S\n]*[(（\[【]?[^\S\n]*(
 # A field label straight after a title: the lines of a licence run together by a tool, or the
 # line after a title glued to the end of the licence before it.
 _LABEL_AFTER_TITLE = re.compile(r"(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|单\s*位\s*名\s*称")
+_GLUED_LABEL = re.compile(rf"(?:{_LABEL_AFTER_TITLE.pattern})[^\S\n]*[:：]")
+# How far after a labelled number the labels of its front page are looked for.
+_FRONT_PAGE_REACH = 400
 # How far along its line a title's neighbours are looked at.
 _AROUND = 200
-# A number as a licence prints its own: after the licence-number label at a line's start (not a
-# previous number, 原经营许可证编号, nor one quoted in a sentence).
+# A number as a licence prints its own: after the licence-number label at a line's start, or
+# after the end of a sentence (a front page glued to the text before it), not a previous number
+# (原经营许可证编号) nor one quoted in a sentence.
 _LABELLED_NUMBER_RE = re.compile(
-    r"(?m)^(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*[:：]?"
+    r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*[:：]?"
     rf"(?:<[^>\n]{{0,80}}>|&nbsp;|[^\S\n])*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags)
 # A licence's number before it changed (B1-… 变更为 B1-…, 原经营许可证编号: B1-…): the older
 # pages still print it.
@@ -182,19 +205,45 @@ def text_detection(segments: list[Segment]) -> Detection:
         starts = ", ".join(str(segment.start) for segment in licences)
         return replace(first, doubts=(*first.doubts, f"the text holds {len(licences)} licences (at characters "
                                       f"{starts}), read here as one; licex extract reads each on its own"))
-    headed = next((s.detection for s in segments if s.kind not in (None, LICENCE)), None)
+    headed = next((s.detection for s in segments if s.detection.kind is not None), None)
     best = max(segments, key=lambda segment: segment.detection.score).detection
     return Detection(False, best.score, best.found, headed and headed.kind, headed and headed.heading)
 
 
 def score_licence(view: str, kind: str | None = LICENCE) -> Detection:
-    """The anchors found in one segment's reading text, and whether they make it a licence."""
+    """The anchors found in one segment's reading text, and whether they make it a licence: a
+    value-added one, or (kind BASIC) a basic telecom licence, which licex does not read."""
     found = tuple(anchor.name for anchor in ANCHORS if anchor.pattern.search(view))
     if kind == LICENCE:
         found = ("title", *found)
     score = sum(anchor.weight for anchor in ANCHORS if anchor.name in found) + (3 if kind == LICENCE else 0)
-    is_licence = kind in (LICENCE, None) and score >= THRESHOLD and bool(REQUIRED & set(found))
+    is_licence = (kind in (LICENCE, None) and score >= THRESHOLD
+                  and all(group & set(found) for group in REQUIRED))
+    if kind in (LICENCE, None) and {"grant", "licence_number_label", "licence_number"} & set(found) and _is_basic(view):
+        return Detection(False, score, found, BASIC)
     return Detection(is_licence, score, found, None if is_licence or kind == LICENCE else kind)
+
+
+def _is_basic(view: str) -> bool:
+    """A basic telecom licence: the sentence that grants it grants basic telecom businesses
+    (经营基础电信业务) and no value-added ones; where no such sentence was read, its labelled
+    numbers carry A codes only (A2.A1-…), or it lists basic telecom businesses and no value-added
+    one (a number with a B code, or a business of the value-added catalogue)."""
+    for grant in _GRANT.finditer(view):
+        sentence = view[max(0, grant.start() - _GRANT_REACH):grant.end() + _GRANT_REACH]
+        if _VALUE_ADDED_GRANT.search(sentence):
+            return False
+        if _BASIC_GRANT.search(sentence):
+            return True
+    numbers = {(normalize_license_no(match["number"]) or match["number"]).lstrip(_PROVINCE_CHARS)
+               for match in _LABELLED_NUMBER_RE.finditer(view)}
+    numbers = numbers or {(normalize_license_no(match[0]) or match[0]).lstrip(_PROVINCE_CHARS)
+                          for match in LICENSE_NO_RE.finditer(view)}
+    if numbers and all(_BASIC_NUMBER.match(number) for number in numbers):
+        return True
+    value_added = any("B" in number for number in numbers) or bool(
+        _VALUE_ADDED_BUSINESS.search(view) or BUSINESS_NAME_RE.search(view))
+    return bool(_BASIC_BUSINESS.search(view)) and not value_added
 
 
 def licence_segments(text: str) -> list[Segment]:
@@ -206,10 +255,11 @@ def licence_segments(text: str) -> list[Segment]:
 class _Heading:
     start: int
     end: int  # end of the heading's match (the title), for the number search
-    kind: str  # LICENCE or another kind's name
+    kind: str | None  # LICENCE, another kind's name, or None (a front page with no title)
     annex: bool = False  # a licence's (附页) title, or a kind that is also a page of a licence
     words: str = ""  # another kind's heading as it reads
     glued: bool = False  # a title at the end of another line: it follows a licence, or heads nothing
+    number: str | None = None  # the number a licence title's front page prints
 
 
 class _Segmenter:
@@ -227,8 +277,6 @@ class _Segmenter:
         for index, heading in enumerate(headings):
             current = cuts[-1]
             start, kind = (0, None) if current is None else (current.start, current.kind)
-            if heading.kind == LICENCE and heading.glued and kind != LICENCE:
-                continue  # a title at the end of a sentence that is no licence's: a mention
             if heading.kind == LICENCE:
                 following = headings[index + 1].start if index + 1 < len(headings) else len(self.view)
                 found = self._number_after(heading.end, following)
@@ -236,16 +284,17 @@ class _Segmenter:
                     if found is None and not heading.annex and number is not None:
                         unnumbered.setdefault(start, []).append(heading.start)
                     continue  # a page header or an 附页 of the same licence
-                if kind is None and not self._other_licence_before(start, heading.start, found):
-                    cuts[-1] = replace(heading, start=start)  # what precedes the first title is its licence's
+                if kind is None and self._prefix_of_licence(start, heading.start, found):
+                    cuts[-1] = replace(heading, start=start, number=found)  # what precedes the first title is its licence's
                 else:
-                    cuts.append(heading)
+                    cuts.append(replace(heading, number=found))
                 number = found
             elif self._confirmed(heading) and not (kind == LICENCE and heading.annex):
                 if kind is None and not self.view[start:heading.start].strip():
                     cuts[-1] = replace(heading, start=start)
                 else:
                     cuts.append(heading)
+        cuts = self._interrupted(cuts)
         starts = [0 if cut is None else cut.start for cut in cuts]
         segments = []
         for cut, start, end in zip(cuts, starts, [*starts[1:], len(self.text)]):
@@ -264,8 +313,7 @@ class _Segmenter:
         no number under them."""
         labelled = [(match.start("number"), normalize_license_no(match["number"]))
                     for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end)]
-        changed = {normalize_license_no(match["number"])
-                   for pattern in _PREVIOUS_NUMBER_RES for match in pattern.finditer(self.view, start, end)}
+        changed = self._previous_numbers(start, end)
         doubts = []
         if labelled:
             first = labelled[0][1]
@@ -276,6 +324,50 @@ class _Segmenter:
         doubts += [f"a second front page at character {at} has no licence number: it may be another licence"
                    for at in unnumbered]
         return tuple(doubts)
+
+    def _interrupted(self, cuts: list[_Heading | None]) -> list[_Heading | None]:
+        """The cuts with each licence ended where another document's body starts inside it,
+        heading or not (a contract glued to a licence's last line has no heading of its own): a
+        line that starts another document's body (甲方：, 申请单位：), or another front page: a
+        licence number other than the licence's own, labelled as a licence prints it, with
+        front-page labels after it (a contract's 鉴于乙方具备以下资质：, a licence that lost its title)."""
+        ends = [cut.start for cut in cuts[1:] if cut is not None] + [len(self.view)]
+        out: list[_Heading | None] = []
+        for cut, end in zip(cuts, ends):
+            out.append(cut)
+            if cut is None or cut.kind != LICENCE:
+                continue
+            # (start, kind): another document's body is none of licex's; another front page is
+            # scored as what it is (a licence whose title was lost, or not).
+            starts = [(match.start(), _BODY) for pattern in _INTERRUPTIONS
+                      if (match := pattern.search(self.view, cut.end, end)) is not None]
+            if (front_page := self._other_front_page(cut.end, end, cut.number)) is not None:
+                starts.append((front_page, None))
+            if starts:
+                at, kind = min(starts)
+                out.append(_Heading(at, at, kind))
+        return out
+
+    def _other_front_page(self, start: int, end: int, number: str | None) -> int | None:
+        """Where, in a licence's [start, end), a front page of another number begins: a labelled
+        number that is neither the licence's (misread or not) nor one it held before, followed by
+        front-page labels; None where there is none."""
+        if number is None:
+            return None
+        previous = self._previous_numbers(start, end)
+        for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end):
+            found = normalize_license_no(match["number"])
+            if not found or found in previous or _one_misread(found, number):
+                continue
+            after = self.view[match.end():match.end() + _FRONT_PAGE_REACH]
+            if sum(bool(anchor.pattern.search(after)) for anchor in _FRONT_PAGE_ANCHORS) >= 2:
+                return match.start()
+        return None
+
+    def _previous_numbers(self, start: int, end: int) -> set[str | None]:
+        """The numbers a licence says it held before (B1-… 变更为 B1-…, 原经营许可证编号: B1-…)."""
+        return {normalize_license_no(match["number"])
+                for pattern in _PREVIOUS_NUMBER_RES for match in pattern.finditer(self.view, start, end)}
 
     def _confirmed(self, heading: _Heading) -> bool:
         """Whether the text below another kind's heading is that kind's: only then is it a heading
@@ -294,12 +386,17 @@ class _Segmenter:
         match = LICENSE_NO_RE.search(self.view, start, min(end, start + _NUMBER_WINDOW))
         return normalize_license_no(match[0]) if match else None
 
-    def _other_licence_before(self, start: int, title: int, number: str | None) -> bool:
-        """Whether the text before the first title is a licence of its own that lost its title (a
-        different number, labelled as a licence prints it)."""
+    def _prefix_of_licence(self, start: int, title: int, number: str | None) -> bool:
+        """Whether the text before a licence's first title is part of the licence: a number
+        printed above the title, a markdown mark, what OCR read off a border, or the licence's own
+        lines that OCR read before its title. Text that labels values as a front page does
+        (公司名称: …) is not, unless it is this licence too (a licence, with no other number):
+        it is another document (a notice, a footer, a form) or another licence whose title was lost."""
         before = self.view[start:title]
+        if not any(anchor.pattern.search(before) for anchor in _FRONT_PAGE_ANCHORS):
+            return True
         numbers = {normalize_license_no(m[0]) for m in LICENSE_NO_RE.finditer(before)}
-        return bool(numbers - {number, None}) and score_licence(before, None).is_licence
+        return not (numbers - {number, None}) and score_licence(before, None).is_licence
 
     @cached_property
     def _line_breaks(self) -> list[int]:
@@ -352,11 +449,11 @@ class _Segmenter:
                     break
 
     def _front_page_after(self, line_end: int) -> bool:
-        """Whether the first words after a line are a licence's first label (经营许可证编号: …): a
-        title glued to the end of the text before it (files joined with no final line break)
-        starts a licence only so."""
+        """Whether the first words after a line are a licence's first label with its colon
+        (经营许可证编号: …): a title glued to the end of the text before it (files joined with no
+        final line break) starts a licence only so."""
         rest = self.view[line_end:line_end + _NUMBER_WINDOW].lstrip()
-        return bool(_LABEL_AFTER_TITLE.match(rest[_LINE_FURNITURE.match(rest).end():]))
+        return bool(_GLUED_LABEL.match(rest[_LINE_FURNITURE.match(rest).end():]))
 
     def _other_headings(self) -> Iterator[_Heading]:
         """Each line that heads another kind of document: short, no sentence in it, ending in
@@ -372,7 +469,14 @@ class _Segmenter:
             line = self.view[start:breaks[index] if index < len(breaks) else len(self.view)]
             if len(line.strip()) > _HEADING_LINE_MAX:
                 continue
-            words = _strip_decorations(_trim_end(line[_LINE_FURNITURE.match(line).end():]))
+            offset = start
+            words = "".join(_strip_decorations(_trim_end(line[_LINE_FURNITURE.match(line).end():])).split())
+            if _GLUE_AFTER.search(words):
+                # A heading glued after the last sentence or label of the document before it
+                # (files joined with no final line break): the words after that sentence's end.
+                tail = _GLUE_AFTER.split(line)[-1]
+                offset = start + len(line) - len(tail)
+                words = "".join(_strip_decorations(_trim_end(tail)).split())
             if (len(words) < _HEADING_MIN or len(words) > _HEADING_MAX or _SENTENCE_MARKS.search(words)
                     or any(word in words for word in _NEVER_IN_HEADING) or _is_title_fragment(words)):
                 continue
@@ -380,7 +484,7 @@ class _Segmenter:
                 if words.endswith(kind.heading_ends) and not any(word in words for word in kind.not_containing):
                     if kind.name == "other_licence" and TITLE_RE.search(words):
                         break
-                    yield _Heading(start, start + len(line), kind.name, kind.annex, words)
+                    yield _Heading(offset, start + len(line), kind.name, kind.annex, words)
                     break
 
 
