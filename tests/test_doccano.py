@@ -35,6 +35,7 @@ from licex.doccano import (
     pull_annotations,
     push_texts,
     sidecar_path,
+    text_sha256,
 )
 from licex.labels import ENTITY_LABELS
 from licex.pipeline import rules_pipeline
@@ -85,7 +86,7 @@ def _export_zip(rows: list[dict]) -> bytes:
 
 def test_convert_export_splits_labels_and_names_every_problem():
     text = "公司名称:北京某某科技有限公司。一、你公司应当遵守规定。"
-    good = {"id": 7, "text": text, "licex_id": "doc", "licex_sha256": "x", "origin": "real", "Comments": [],
+    good = {"id": 7, "text": text, "licex_id": "doc", "licex_sha256": text_sha256(text), "origin": "real", "Comments": [],
             "label": [[5, 15, "COMPANY"], [16, 28, "GEN_LEGAL_COMPLIANCE"]]}
     [example], _ = convert_export(_export_zip([good]), "p")
     assert (example.id, example.entities, example.clauses, example.meta) == (

@@ -10,6 +10,7 @@ commands go, each answer replaceable; a second one on another port is "another h
 from __future__ import annotations
 
 import gzip
+import html
 import http.server
 import io
 import json
@@ -29,7 +30,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from licex import doccano, doccano_export, doccano_http, limits
+from licex import doccano, doccano_export, doccano_http, doccano_secret, limits
 from licex.corpus.annotations import AnnotationError
 from licex.doccano import SCHEME_LABELS, Connection, DoccanoClient, DoccanoError, convert_export, push_texts
 
@@ -67,10 +68,11 @@ def export_zip(rows: list[dict], name: str = "all.jsonl", compression: int = zip
 class Fake:
     """A doccano server on 127.0.0.1: `answers` maps "METHOD /path" (no query) to a JSON value, a
     Raw, or a function of the request handler that answers itself; `requests` records
-    (method, path with query, body) of every request it got."""
+    (method, path with query, body) of every request it got, `headers` their headers."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, bytes]] = []
+        self.headers: list[dict[str, str]] = []
         self.answers: dict[str, Any] = {
             "POST /v1/auth/login/": Raw(200, [("Set-Cookie", "csrftoken=tok; Path=/")], b'{"key": "k"}'),
             "GET /v1/projects": page([PROJECT]),
@@ -96,6 +98,7 @@ class Fake:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.fake = self
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
@@ -103,6 +106,7 @@ class Fake:
     def _serve(self, handler) -> None:
         body = handler.rfile.read(int(handler.headers.get("content-length") or 0))
         self.requests.append((handler.command, handler.path, body))
+        self.headers.append(dict(handler.headers))
         answer = self.answers.get(f"{handler.command} {handler.path.split('?')[0]}", Raw(404, [], b'{"detail": "Not found."}'))
         try:
             if callable(answer):
@@ -256,6 +260,80 @@ def test_examples_with_malformed_meta_fail_a_push_before_the_pipeline(fake):
         push_texts(connection(fake), "p", [("a", "another text")], pipeline)
 
 
+def test_a_text_that_utf8_cannot_hold_is_just_another_text(fake):
+    # JSON's "\ud800": a lone surrogate, no character. The push hashes it as it is.
+    present = {**EXAMPLE, "id": 11, "meta": {"licex_id": "doc", "licex_sha256": doccano.text_sha256(TEXT)}}
+    fake.answers["GET /v1/projects/1/examples"] = page([{**EXAMPLE, "text": "\ud800"}, present])
+
+    def pipeline():
+        raise AssertionError("nothing to upload")
+
+    assert push_texts(connection(fake), "p", [("doc", TEXT)], pipeline).skipped_present == ["doc"]
+
+
+NO_ID = "is not a document id"
+METADATA_NO_PUSH_WROTE = [
+    ({"licex_id": ""}, "its licex_id '' is empty"),
+    ({"licex_id": {"a": 1}}, 'its licex_id {"a": 1} is an object, not a string'),
+    ({"licex_id": 7}, "its licex_id 7 is the number 7, not a string"),
+    ({"licex_id": " doc"}, "its licex_id ' doc' begins or ends with whitespace"),
+    ({"licex_id": "a\nb"}, "its licex_id 'a\\nb' holds a control, format or separator character, or a lone surrogate"),
+    ({"licex_id": "a\u202eb"}, "its licex_id 'a\\u202eb' holds a control, format or separator character, or a lone surrogate"),
+    ({"licex_id": "../doc"}, "its licex_id '../doc' holds a / or \\"),
+    ({"licex_id": "文" * 86}, "its licex_id '" + "文" * 59 + "... is longer than 255 bytes"),
+    ({"licex_sha256": "x"}, "its licex_sha256 'x' is not a SHA-256 (64 hexadecimal digits)"),
+    ({"licex_sha256": ["a"]}, 'its licex_sha256 ["a"] is not a SHA-256 (64 hexadecimal digits)'),
+]
+
+
+@pytest.mark.parametrize("meta, problem", METADATA_NO_PUSH_WROTE + [
+    ({"origin": "fake"}, "its origin 'fake' is not 'real' or 'synthetic'"),
+    ({"origin": ["real"]}, "its origin [\"real\"] is not 'real' or 'synthetic'"),
+    ({"clauses": [[16, 28, "GEN_LEGAL_COMPLIANCE"]]},
+     "its metadata holds 'clauses', where licex's annotations hold the clause spans (a licex corpus file "
+     "imported into doccano as it is?); remove it in doccano"),
+])
+def test_pulled_metadata_that_no_push_wrote(cli, fake, tmp_path, meta, problem):
+    fake.answers["GET /v1/projects/1/download"] = Raw(200, [], export_zip([{**ROW, **meta}]))
+    assert_one_error(licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl")),
+                     f"doccano project 'p', example 7: {problem}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("meta, problem", METADATA_NO_PUSH_WROTE)
+def test_pushed_metadata_read_back_by_a_push(fake, meta, problem):
+    fake.answers["GET /v1/projects/1/examples"] = page([{**EXAMPLE, "meta": meta}])
+
+    def pipeline():
+        raise AssertionError("the push stops before")
+
+    with pytest.raises(DoccanoError) as caught:
+        push_texts(connection(fake), "p", [("a", "another text")], pipeline)
+    assert str(caught.value) == f"doccano project 'p', example 10: {problem}"
+
+
+def test_a_document_id_that_a_pull_could_not_read_back_is_not_pushed():
+    with pytest.raises(DoccanoError, match=r"^the document id 'a\\nb' \(the file name without .txt\) holds a control"):
+        push_texts(Connection("http://127.0.0.1:1", "u", PASSWORD), "p", [("a\nb", TEXT)], lambda: None)
+
+
+@pytest.mark.parametrize("task_id", ["../../projects", "t1?x=1", "t/1", ""])
+def test_a_task_id_that_is_not_celerys(cli, fake, tmp_path, task_id):
+    fake.answers["POST /v1/projects/1/download"] = {"task_id": task_id}
+    assert_one_error(licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl")),
+                     not_doccano(fake.url, "starting the export task", f"its task id {task_id!r} is not a celery task id"))
+    assert [p for m, p, _ in fake.requests if "tasks" in p] == []
+
+
+def test_labels_not_in_the_scheme_are_quoted_short_and_counted(cli, fake, tmp_path):
+    extra = [{"id": 100 + i, "text": f"X{i:02}"} for i in range(24)] + [{"id": 99, "text": "Y" + "\n" * 50 + "z" * 100}]
+    fake.answers["GET /v1/projects/1/span-types"] += extra
+    result = licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl"))
+    assert_one_error(result, "the labels of doccano project 'p' differ from licex's scheme (not in licex's scheme: "
+                     + ", ".join(f"X{i:02}" for i in range(20)) + " and 5 more); make them equal in doccano or "
+                     "change src/licex/labels.py")
+
+
 def test_a_cookie_set_twice_at_login(cli, fake):
     fake.answers["POST /v1/auth/login/"] = Raw(200, [("Set-Cookie", "csrftoken=a; Path=/"),
                                                      ("Set-Cookie", "csrftoken=b; Path=/v1")], b"{}")
@@ -320,6 +398,21 @@ def test_a_later_redirect_to_another_origin_is_not_followed(cli, fake, other, lo
                      f"doccano at {fake.url} redirected to {to.format(**ports)}: not followed (licex sends its "
                      "login, cookies and data to the configured server only)")
     assert other.requests == []
+
+
+def test_no_proxy_and_no_netrc(cli, fake, other, tmp_path):
+    # A proxy named by the environment would get the login with the password; a .netrc would add
+    # its credentials to every request.
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password\n")
+    netrc.chmod(0o600)
+    env = {"DOCCANO_PASSWORD": PASSWORD, "HOME": str(tmp_path), "NETRC": str(netrc), "NO_PROXY": None,
+           "no_proxy": None, **{name: other.url for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+                                                             "ALL_PROXY", "all_proxy")}}
+    result = cli("doccano", "status", "--project", "p", "--url", fake.url, "--username", "u", env=env)
+    assert result.exit_code == 0, result.output
+    assert other.requests == []
+    assert fake.requests and not any("Authorization" in headers for headers in fake.headers)
 
 
 def test_a_redirect_within_the_server_is_followed(cli, fake):
@@ -532,6 +625,86 @@ def test_an_answer_beyond_the_limit_is_not_read(cli, fake, monkeypatch, encoding
 
 
 # -- 6. the password: in no output, no file ------------------------------------------------------
+
+TAIL = "Sup3r-" + secrets.token_hex(4)  # every password below ends so: "sup" is in no message else
+
+
+def echo_500(spelled: Callable[[str], str]) -> Callable:
+    """An HTTP 500 whose body is spelled(the password the login sent)."""
+
+    def answer(handler) -> None:
+        body = spelled(json.loads(handler.server.fake.requests[0][2])["password"]).encode()
+        handler.send_response(500)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def detail(text: str) -> str:
+    return json.dumps({"detail": text})
+
+
+@pytest.mark.parametrize("password, spelled", [
+    ("tab\t" + TAIL, lambda pw: detail(f"bad password {pw}")),  # said folds the whitespace
+    ("two  spaces" + TAIL, lambda pw: detail(f"bad password {pw}")),
+    ("line\n" + TAIL, lambda pw: detail(f"bad password {pw}")),
+    (" edges " + TAIL + "\t", lambda pw: detail(f"bad password{pw}.")),
+    ('a<b>&"' + TAIL, lambda pw: f"<p>Invalid: {html.escape(pw)}</p>"),
+    ('a<b>&"' + TAIL, lambda pw: f"<p>Invalid: {html.escape(pw, quote=False)}</p>"),
+    ("密码/" + TAIL, lambda pw: "bad " + quote(pw, safe="").lower()),
+    ("密码/" + TAIL, lambda pw: "bad " + json.dumps(pw).upper()),
+    (TAIL, lambda pw: detail("x" * 290 + pw)),  # cut at said's 300 characters
+    (TAIL, lambda pw: "y" * 195 + pw),  # cut at the 200 of a body that is not JSON
+    (TAIL, lambda pw: "y" + " " * 795 + pw),  # cut before the whitespace is folded
+    (TAIL + "\t" * 400 + "x", lambda pw: detail(pw)),  # cut within the password
+])
+def test_an_echo_of_the_password_in_any_spelling_is_blanked_out(cli, fake, password, spelled):
+    fake.answers["GET /v1/projects"] = echo_500(spelled)
+    result = cli("doccano", "status", "--project", "p", "--url", fake.url, "--username", "u",
+                 env={"DOCCANO_PASSWORD": password})
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"licex: error: listing projects at {fake.url}: doccano answered HTTP 500: ")
+    assert "***" in line
+    assert "sup" not in line.lower()
+
+
+def test_an_echo_within_an_echo_is_withheld(cli, fake):
+    # Django's debug page shows the request body, JSON, HTML-escaped: `a\&quot;b`.
+    password = 'a"b' + TAIL
+    fake.answers["GET /v1/projects"] = echo_500(lambda pw: f"<pre>body: {html.escape(json.dumps(pw))}</pre>")
+    result = cli("doccano", "status", "--project", "p", "--url", fake.url, "--username", "u",
+                 env={"DOCCANO_PASSWORD": password})
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"licex: error: {doccano_secret.WITHHELD}"]
+
+
+def test_a_password_in_a_host_name_is_lowercased_there(cli, fake):
+    password = "Pw-" + secrets.token_hex(4).upper()
+    fake.answers["GET /v1/projects/1/examples"] = page([], f"http://{password}.example/v1/projects/1/examples")
+    result = cli("doccano", "status", "--project", "p", "--url", fake.url, "--username", "u",
+                 env={"DOCCANO_PASSWORD": password})
+    assert result.stderr.splitlines() == [
+        f"licex: error: listing the project's examples: doccano at {fake.url} links its next page to "
+        "http://***.example:80: not followed (licex talks to the configured server only; is doccano's own URL set right?)"]
+
+
+@pytest.mark.parametrize("row, key", [
+    ({**ROW, "note": "login " + PASSWORD}, "note"),
+    ({**ROW, "note": {"echo": [quote(PASSWORD.upper())]}}, "note"),
+    ({**ROW, "licex_id": PASSWORD}, "licex_id"),
+    ({**ROW, "text": TEXT + PASSWORD}, "text"),
+    ({**ROW, "label": [[5, 15, "COMPANY"], [16, 28, PASSWORD]]}, "clauses"),
+])
+def test_a_pull_writes_no_password(cli, fake, tmp_path, row, key):
+    fake.answers["GET /v1/projects/1/download"] = Raw(200, [], export_zip([row]))
+    assert_one_error(licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl")),
+                     f"doccano project 'p', example 7: its {key!r} holds the password licex logged in with; nothing "
+                     "written (remove it in doccano, or pull as a user with another password)")
+    assert list(tmp_path.iterdir()) == []
+
 
 DRIVER = """
 import json, sys

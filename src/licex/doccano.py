@@ -22,9 +22,11 @@ of types it does not know. The session is licex's own (doccano_http.GuardedSessi
 doccano-client's place): it talks to the configured server only, within a deadline per request
 and a cap on every answer.
 
-The password is used for the login request only: it never reaches a URL, a file, another host or
-a message (every error text is scrubbed of it). Whatever a server answers, a failure is a
-one-line DoccanoError.
+The password is used for the login request only: it never reaches a URL, a file, another host
+(no proxy either) or a message. A server may echo it anywhere, in any spelling (doccano_secret):
+every message is scrubbed of it, and a pull refuses an example that holds it rather than write
+it. What a push wrote into an example's metadata (`licex_id`, `licex_sha256`, `origin`) is
+checked as it is read back. Whatever a server answers, a failure is a one-line DoccanoError.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import requests
 import srsly
@@ -52,6 +54,7 @@ import urllib3
 from . import jsonl
 from .doccano_export import SPAN_KEYS, UNREAD_KEYS, export_member, export_spans
 from .doccano_http import DoccanoError, GuardedSession, is_a, origin, said, shape_problem
+from .doccano_secret import MASK, found_in, hiding, scrub
 from .inputs import InputError, atomic_write_text
 from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
@@ -69,6 +72,10 @@ DEFAULT_TIMEOUT = 120.0  # seconds for an import or export task
 _POLL_SECONDS = 0.5
 PAGE_SIZE = 100
 MAX_PAGES = 10_000  # of one listing: a million examples
+EXTRA_LABELS_SHOWN = 20  # labels of a project that are not in the scheme, named in a message
+_TASK_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")  # celery's task ids are UUIDs
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+DOCUMENT_ID_BYTES = 255  # a file name's most (NAME_MAX): a document id is a file name without .txt
 # What a server may answer that is not doccano's shape: the errors of code that trusts it
 # (doccano-client's, requests' JSON of an answer nested too deeply, a cookie set twice).
 _MALFORMED = (LookupError, TypeError, AttributeError, ValueError, RuntimeError)
@@ -112,32 +119,64 @@ class Connection:
         return cls(url.rstrip("/"), username, password)
 
 
-def scrub(text: str, password: str) -> str:
-    """`text` without the password, in any form a server may echo it: as sent (JSON-escaped), as
-    typed, or from a form or URL."""
-    if not password:
-        return text
-    forms = {password, json.dumps(password)[1:-1], json.dumps(password, ensure_ascii=False)[1:-1],
-             quote(password), quote_plus(password)}
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, "***")
-    return text
-
-
 def _scrubbed(function: Callable[..., Any]) -> Callable[..., Any]:
     """Every DoccanoError out of `function` (a push, pull or status; its first argument the
     Connection) scrubbed of the password: a message may quote a project's settings, labels or
-    annotations, which a server can fill with the password it was sent."""
+    annotations, which a server can fill with the password it was sent. Meanwhile `said` blanks
+    it out of what it quotes before folding and cutting it (doccano_secret)."""
 
     @functools.wraps(function)
     def wrapper(connection: Connection, *args: Any, **kwargs: Any) -> Any:
         try:
-            return function(connection, *args, **kwargs)
+            with hiding(connection.password):
+                return function(connection, *args, **kwargs)
         except DoccanoError as error:
             password = connection.password
             raise DoccanoError(scrub(str(error), password), [scrub(p, password) for p in error.problems]) from None
 
     return wrapper
+
+
+# -- the metadata of an example ------------------------------------------------------------------
+
+
+def id_problem(doc_id: Any) -> str | None:
+    """Why `doc_id` is no document id that licex pushes or pulls back, or None.
+
+    A document id is a licence file's name without .txt: it names the document in messages and
+    corpus files, and a push stores it in doccano for the pull to read back. So it is a non-empty
+    string of printable characters (no control, format or separator character, no lone
+    surrogate), with no whitespace at either end, no / or \\, and at most 255 bytes of UTF-8."""
+    if not isinstance(doc_id, str):
+        return f"is {jsonl.json_type(doc_id)}, not a string"
+    if not doc_id:
+        return "is empty"
+    if doc_id != doc_id.strip():
+        return "begins or ends with whitespace"
+    if not doc_id.isprintable():
+        return "holds a control, format or separator character, or a lone surrogate"
+    if "/" in doc_id or "\\" in doc_id:
+        return "holds a / or \\"
+    if len(doc_id.encode("utf-8")) > DOCUMENT_ID_BYTES:
+        return f"is longer than {DOCUMENT_ID_BYTES} bytes"
+    return None
+
+
+def meta_problem(meta: dict[str, Any]) -> str | None:
+    """What is wrong with the document id (`licex_id`) and text hash (`licex_sha256`) of an
+    example's metadata, or None: a push wrote them, and whatever licex reads back is checked.
+    Either may be absent or null (an example made in doccano; pandas' way of leaving it out)."""
+    doc_id, sha = meta.get(META_ID), meta.get(META_SHA)
+    if doc_id is not None and (problem := id_problem(doc_id)):
+        return f"its {META_ID} {_shown(doc_id)} {problem}"
+    if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
+        return f"its {META_SHA} {_shown(sha)} is not a SHA-256 (64 hexadecimal digits)"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value from a server as a message quotes it: a string in quotes, its escapes visible."""
+    return said(repr(value) if isinstance(value, str) else value, 60)
 
 
 @dataclass(frozen=True)
@@ -382,6 +421,13 @@ class DoccanoClient:
                                    "`doccano task`, running? raise --timeout for large projects)")
             time.sleep(min(_POLL_SECONDS, max(0.0, deadline - time.monotonic())) or 0.01)
 
+    def _task_id(self, what: str, started: dict[str, Any]) -> str:
+        """The id of the task a server started: it goes into a URL's path and query."""
+        task_id = started["task_id"]
+        if not _TASK_ID.fullmatch(task_id):
+            raise self._not_doccano(what, f"its task id {said(task_id, 60)!r} is not a celery task id")
+        return task_id
+
     def task_status(self, task_id: str) -> dict[str, Any]:
         return self.json("polling a doccano task", "GET", f"tasks/status/{task_id}", keys={"ready": bool})
 
@@ -397,7 +443,7 @@ class DoccanoClient:
             "uploadIds": [upload_id.decode()], "format": "JSONL", "task": "SequenceLabeling",
             "column_data": "text", "column_label": "label", "delimiter": "", "encoding": "utf_8",
         })
-        result = self.wait_task(started["task_id"], "the import task", timeout)
+        result = self.wait_task(self._task_id("starting the import task", started), "the import task", timeout)
         if result is None:
             return
         errors = result.get("error", []) if isinstance(result, dict) else None
@@ -415,7 +461,7 @@ class DoccanoClient:
         """doccano's export task: the zip of JSONL files it writes."""
         started = self.json("starting the export task", "POST", f"projects/{project_id}/download",
                             keys={"task_id": str}, json={"format": "JSONL", "exportApproved": approved_only})
-        task_id = started["task_id"]
+        task_id = self._task_id("starting the export task", started)
         self.wait_task(task_id, "the export task", timeout)
         response = self.call("downloading the export", "GET", f"projects/{project_id}/download",
                              params={"taskId": task_id}, headers={"accept": "*/*"})
@@ -445,7 +491,8 @@ def _detail(response: requests.Response) -> str:
     try:
         data = json.loads(head)
     except (ValueError, RecursionError):
-        text = head[:2000].decode("utf-8", errors="replace").strip()
+        # said cuts it: a cut here would leave it a start of the password to show
+        text = head.decode("utf-8", errors="replace").strip()
         if text.lower().startswith(("<!doctype", "<html")):
             return ""
         return f": {said(text, 200)}" if text else ""
@@ -501,14 +548,18 @@ def label_guideline() -> str:
 
 
 def label_differences(names: Sequence[str]) -> str | None:
-    """What differs between a project's labels and the scheme, or None when they are the same."""
-    extra = [n for n in names if n not in SCHEME_LABELS]
+    """What differs between a project's labels and the scheme, or None when they are the same.
+    The labels licex does not know are a server's: the first EXTRA_LABELS_SHOWN are quoted as
+    `said` quotes, and the rest counted."""
+    extra = sorted(n for n in names if n not in SCHEME_LABELS)
     missing = [n for n in SCHEME_LABELS if n not in names]
     if not extra and not missing:
         return None
     parts = []
     if extra:
-        parts.append("not in licex's scheme: " + ", ".join(sorted(extra)))
+        more = len(extra) - EXTRA_LABELS_SHOWN
+        parts.append("not in licex's scheme: " + ", ".join(said(n, 60) for n in extra[:EXTRA_LABELS_SHOWN])
+                     + (f" and {more} more" if more > 0 else ""))
     if missing:
         parts.append("missing: " + ", ".join(missing))
     return "; ".join(parts)
@@ -544,13 +595,14 @@ def _check_project(client: DoccanoClient, project: dict[str, Any], for_push: boo
 
 
 def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The hash of any text a server may hold, a lone surrogate (JSON's `"\\ud800"`) included."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _example_sha(example: Example) -> str | None:
-    """The text hash a push stored in the example's meta (None when absent or not a string)."""
+    """The text hash a push stored in the example's meta (None when absent or malformed: see meta_problem)."""
     sha = example.meta.get(META_SHA)
-    return sha if isinstance(sha, str) else None
+    return sha if isinstance(sha, str) and _SHA256.fullmatch(sha) else None
 
 
 @dataclass
@@ -585,6 +637,9 @@ def push_texts(
         raise DoccanoError(f"unknown push order {order!r}: {' or '.join(PUSH_ORDERS)}")
     by_id: dict[str, str] = {}
     for doc_id, text in documents:
+        if problem := id_problem(doc_id):
+            raise DoccanoError(f"the document id {doc_id!r} (the file name without .txt) {problem}: a pull could "
+                               "not read it back; rename the file")
         if doc_id in by_id and by_id[doc_id] != text:
             raise DoccanoError(f"two different texts have the document id {doc_id!r} (the file name without .txt); rename one")
         by_id.setdefault(doc_id, text)
@@ -600,14 +655,16 @@ def push_texts(
     try:
         if not types:
             client.create_span_types(info["id"], SCHEME_LABELS)
-        present: dict[str, tuple[str, int]] = {}  # sha -> (licex id, example id)
+        present: set[str] = set()  # the text hashes of the project's examples
         ids_present: dict[str, str] = {}  # licex id -> sha
         if not created:
             for example in client.examples(info["id"]):
+                if problem := meta_problem(example.meta):
+                    raise DoccanoError(f"doccano project {project!r}, example {example.id}: {problem}")
                 sha = _example_sha(example) or text_sha256(example.text)
-                present.setdefault(sha, (str(example.meta.get(META_ID, "")), example.id))
+                present.add(sha)
                 if example.meta.get(META_ID) is not None:
-                    ids_present[str(example.meta[META_ID])] = sha
+                    ids_present[example.meta[META_ID]] = sha
         result = PushResult(project, info["id"], created, [], [], [])
         new: list[tuple[str, str, str]] = []  # (id, text, sha)
         seen: set[str] = set()
@@ -756,12 +813,17 @@ def convert_export(zip_bytes: bytes, project: str) -> tuple[list["AnnotatedText"
     return convert_lines(export_member(zip_bytes, project), project)
 
 
-def convert_lines(data: bytes, project: str) -> tuple[list["AnnotatedText"], str]:
+def convert_lines(data: bytes, project: str, password: str = "") -> tuple[list["AnnotatedText"], str]:
     """The examples of the JSONL file of a doccano export as validated AnnotatedText, and its hash.
 
     Raises AnnotationError listing every problem (unknown labels, misaligned or overlapping
     spans, spans of a shape licex does not read, duplicate ids), each named by project, example
-    and document id.
+    and document id. Raises DoccanoError, in one line naming project and example, for what no
+    annotator could fix in the annotations: metadata that is not as a push wrote it (see
+    meta_problem; an origin other than real or synthetic; a `clauses` key, which would replace
+    the clause spans), and any example that holds `password` (the one licex logged in with) in
+    any spelling, anywhere in what would be written: that line is refused, not rewritten, since a
+    text cannot lose characters without its spans moving.
     """
     from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC, AnnotationError, duplicate_ids, parse_line
 
@@ -781,17 +843,25 @@ def convert_lines(data: bytes, project: str) -> tuple[list["AnnotatedText"], str
     for row in rows:
         meta = {k: v for k, v in row.items() if k not in ("id", "text", *SPAN_KEYS, *UNREAD_KEYS, "Comments")
                 and not (isinstance(v, float) and math.isnan(v))}  # pandas fills absent meta with NaN
-        doc_id = meta.pop(META_ID, None)
-        doc_id = str(doc_id) if doc_id is not None else f"doccano-{project}-{row['id']}"
+        example_where = f"doccano project {project!r}, example {row['id']}"
+        if problem := _pulled_meta_problem(meta, (ORIGIN_REAL, ORIGIN_SYNTHETIC)):
+            raise DoccanoError(f"{example_where}: {problem}")
+        doc_id = meta.pop(META_ID, None) or f"doccano-{project}-{row['id']}"
         meta.pop(META_SHA, None)
         meta.pop(META_REVIEW, None)  # the pre-annotation's doubts, settled by the annotator
-        meta[META_ORIGIN] = ORIGIN_SYNTHETIC if meta.get(META_ORIGIN) == ORIGIN_SYNTHETIC else ORIGIN_REAL
-        where = f"doccano project {project!r}, example {row['id']} ({doc_id})"
+        meta[META_ORIGIN] = meta.get(META_ORIGIN) or ORIGIN_REAL
+        where = f"{example_where} ({doc_id})"
         spans, span_problems = export_spans(row, where)
         # Clause labels (and unknown ones, which parse_line names) go to `clauses`.
         entities = [list(s) for s in spans if s[2] in ENTITY_LABELS]
         others = [list(s) for s in spans if s[2] not in ENTITY_LABELS]
-        line = jsonl.dumps({"id": doc_id, "text": row.get("text"), "label": entities, "clauses": others, **meta})
+        fields = {"id": doc_id, "text": row.get("text"), "label": entities, "clauses": others, **meta}
+        line = jsonl.dumps(fields)
+        if password and found_in(line, password):
+            held = next((key for key in fields if found_in(jsonl.dumps({key: fields[key]}), password)), "line")
+            held = META_ID if held == "id" else held
+            raise DoccanoError(f"{example_where}: its {held!r} holds the password licex logged in with; nothing "
+                               "written (remove it in doccano, or pull as a user with another password)")
         example, line_problems = parse_line(line, where)
         problems += span_problems + line_problems
         if example is not None and not span_problems:
@@ -800,6 +870,20 @@ def convert_lines(data: bytes, project: str) -> tuple[list["AnnotatedText"], str
     if problems:
         raise AnnotationError(problems)
     return [example for _, example in located], hashlib.sha256(data).hexdigest()
+
+
+def _pulled_meta_problem(meta: dict[str, Any], origins: tuple[str, ...]) -> str | None:
+    """meta_problem, and what else a pull reads: `origin` (absent, null or one of `origins`); no
+    `clauses` key (it would take the place of the clause spans)."""
+    origin = meta.get(META_ORIGIN)
+    if problem := meta_problem(meta):
+        return problem
+    if origin is not None and origin not in origins:
+        return f"its {META_ORIGIN} {_shown(origin)} is not {' or '.join(map(repr, origins))}"
+    if "clauses" in meta:
+        return ("its metadata holds 'clauses', where licex's annotations hold the clause spans (a licex corpus "
+                "file imported into doccano as it is?); remove it in doccano")
+    return None
 
 
 @_scrubbed
@@ -826,7 +910,7 @@ def pull_annotations(
     from .corpus.annotations import AnnotationError, write_annotations
 
     try:
-        examples, export_sha = convert_lines(data, project)
+        examples, export_sha = convert_lines(data, project, connection.password)
     except AnnotationError as error:
         raise DoccanoError(f"{output}: not written, {len(error.problems)} problem(s) in the annotations of "
                            f"doccano project {project!r}", error.problems) from None
@@ -871,7 +955,8 @@ def project_status(connection: Connection, project: str) -> ProjectStatus:
     info = client.require_project(project)
     _check_type(info, project)
     # The label names are shown, as a table: none may be the password a server was sent.
-    types = {scrub(name, connection.password): type_id for name, type_id in client.span_types(info["id"]).items()}
+    types = {scrub(name, connection.password, withheld=MASK): type_id
+             for name, type_id in client.span_types(info["id"]).items()}
     names = {type_id: name for name, type_id in types.items()}
     counts: Counter[str] = Counter({name: 0 for name in types})
     total = annotated = approved = 0

@@ -6,6 +6,10 @@ only, and no answer can hold it for longer than a deadline or fill memory.
   to any host with the username and password in the body (`rebuild_auth` strips only an
   Authorization header), and with them the CSRF header; a page link (`next`) could do the same.
   Redirects within the server are followed as requests does.
+- Directly: no proxy (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`: requests would send the login
+  there, password and all) and no `~/.netrc` credentials; requests reads neither here. Only the
+  environment's CA bundle (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`) is still honoured: it sends
+  nothing anywhere.
 - Deadline: a request, redirects and its whole answer included, ends within `HTTP_DEADLINE`
   seconds. requests' timeout bounds one socket read only, so a server that sends a byte every few
   seconds would hold licex forever; a watchdog shuts the request's sockets down at the deadline.
@@ -22,6 +26,7 @@ server answers (is_a, shape_problem, said).
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -35,6 +40,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from . import jsonl, limits
+from .doccano_secret import mask
 
 HTTP_DEADLINE = 300.0  # seconds for one request and its whole answer
 HTTP_IDLE = 60.0  # seconds to wait for the next byte of an answer
@@ -167,6 +173,8 @@ class GuardedSession(requests.Session):
         self.url = url
         self.origin = origin(url)
         self.max_redirects = MAX_REDIRECTS
+        self.trust_env = False  # no proxy, no .netrc: see the module docstring
+        self.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self._deadline: _Deadline | None = None
         adapter = _Adapter()
         self.mount("http://", adapter)
@@ -187,6 +195,7 @@ class GuardedSession(requests.Session):
         deadline = self._deadline
         wait = max(0.01, min(HTTP_IDLE, deadline.remaining()))
         kwargs["timeout"] = (wait, wait)
+        kwargs["proxies"] = {}  # whatever a caller passes: a proxy would see the login
         try:
             response = super().send(request, **kwargs)
         except DoccanoError:
@@ -260,11 +269,16 @@ def shape_problem(data: dict[str, Any], keys: dict[str, Any]) -> str | None:
 
 
 def said(value: Any, limit: int = 300) -> str:
-    """What a server said, for a message: one short line (a string as it is, anything else as JSON)."""
+    """What a server said, for a message: one short line (a string as it is, anything else as
+    JSON), cut at `limit` characters and then marked `...`. The password (doccano_secret.hiding's)
+    is blanked out before the whitespace is folded and before the cut, and again after: neither
+    may leave a spelling or a start of it that the final scrub cannot recognise."""
     if not isinstance(value, str):
         try:
             value = json.dumps(value, ensure_ascii=False)
         except (TypeError, ValueError, RecursionError):
             value = jsonl.json_type(value)
-    text = " ".join(value[:limit * 4].split())
-    return text if len(text) <= limit else text[:limit] + "..."
+    value = mask(value)
+    head = value[:limit * 4]  # bounds the folding; a cut all the same
+    text = mask(" ".join(head.split()))
+    return text if len(text) <= limit and len(head) == len(value) else text[:limit] + "..."
