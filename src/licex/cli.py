@@ -29,12 +29,14 @@ from .inputs import (
     TextDirNames,
     atomic_write_text,
     atomic_writer,
+    check_folder,
     check_output,
     collect_inputs,
     input_paths,
     one_line,
 )
 from .signals import Stopped, stopping
+from .stdout import StdoutError, flush_stdout, guarded_stdout
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -123,22 +125,6 @@ def _folder_output(output: Path, option: str = "-o") -> Path:
     return output
 
 
-def _check_folder(folder: Path) -> None:
-    """check_output for a folder a command fills, before its work; the folders made to try it
-    are removed again, so that a run refused later (a bad config, a bad corpus) leaves nothing."""
-    missing = [path for path in [folder, *folder.parents] if not os.path.lexists(path)]  # deepest first
-    try:
-        check_output(folder / ".licex-probe")
-    except OutputError as error:
-        raise OutputError(str(folder), error.cause) from None
-    finally:
-        for path in missing:
-            try:
-                path.rmdir()
-            except OSError:
-                break
-
-
 class OcrChoice(str, Enum):
     auto = "auto"
     always = "always"
@@ -159,7 +145,7 @@ def extract(
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
     from .extraction import extract_inputs
-    from .parallel import licence_extractor
+    from .parallel import WorkerDied, licence_extractor
 
     output = _file_or_stdout(output)
     if text_dir is not None:
@@ -208,6 +194,9 @@ def extract(
     except InputError as error:  # the output could not be written (full disk, ...)
         fail(str(error))
         raise typer.Exit(1)
+    except WorkerDied as error:  # -o FILE is as it was (atomic); stdout holds the records before
+        fail(str(error) + (f"; {output} is left as it was" if output is not None else ""))
+        raise typer.Exit(1)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -225,7 +214,8 @@ class _TextFiles:
     def write(self, source: str, text: str) -> None:
         if self.folder is None:
             return
-        atomic_write_text(self.folder / self.names.name(source), text)
+        # A name licex chose: a link there (to a file outside) is replaced, never written through.
+        atomic_write_text(self.folder / self.names.name(source), text, named_by_licex=True)
 
 
 class _RecordSink:
@@ -368,7 +358,7 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
     from .pipeline import PipelineError, load_pipeline
 
     with _corpus_errors():
-        _check_folder(output)  # a folder that cannot be written: before the work
+        check_folder(output)  # a folder that cannot be written: before the work
         examples = read_corpora(data)
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
@@ -423,7 +413,7 @@ def train_command(
     if eval_frequency is not None:
         overrides["training.eval_frequency"] = eval_frequency
     with _corpus_errors():
-        _check_folder(output)  # a folder that cannot be written: before any training
+        check_folder(output)  # a folder that cannot be written: before any training
     with _corpus_errors(), _progress(2) as progress:
         task = progress.add_task("evaluating", total=None, visible=False)
 
@@ -755,7 +745,7 @@ def package_command(
         raise typer.Exit(2)
     output = _folder_output(output, "OUTPUT")
     with _reported((InputError,)):
-        _check_folder(output)
+        check_folder(output)
     try:
         wheels = package_pipeline(model, output, name, version, verbose=verbose)
     except PackageError as error:
@@ -946,16 +936,20 @@ def doccano_pull(
 def main() -> None:
     """The `licex` command: no traceback reaches the user; an unexpected error prints one line
     and the path of a log file that holds the traceback (crash.py: never the command line). A
-    signal that stops it (signals.py) prints one line too, once what it was writing is cleaned up."""
-    with stopping():
+    signal that stops it (signals.py) prints one line too, once what it was writing is cleaned up;
+    so does stdout that cannot be written (stdout.py), whichever command wrote it."""
+    with stopping(), guarded_stdout():
         try:
-            app()
+            _run_app()
         except Stopped as stopped:
             fail(stopped.message)
             sys.exit(stopped.exit_code)
         except KeyboardInterrupt:  # raised by code of its own (signals.py raises Stopped)
             fail("interrupted")
             sys.exit(130)
+        except StdoutError as error:
+            fail(f"cannot write to stdout: {error}")
+            sys.exit(1)
         except BrokenPipeError:  # `licex extract ... | head`: the reader is gone, nothing to say
             sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stderr at exit)
             sys.exit(1)
@@ -964,6 +958,16 @@ def main() -> None:
             fail(scrubbed(f"unexpected error: {_described(error)}")
                  + (f" (the traceback is in {log})" if log else ""))
             sys.exit(70)
+
+
+def _run_app() -> None:
+    """The command, then a flush of what it left in stdout's buffer: a full disk may show only there."""
+    try:
+        app()
+    except SystemExit:
+        flush_stdout()
+        raise
+    flush_stdout()
 
 
 def _described(error: BaseException) -> str:

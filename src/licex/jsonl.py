@@ -19,7 +19,7 @@ from typing import Any
 import srsly
 
 from . import limits
-from .inputs import InputError, atomic_writer, decode_text, read_file
+from .inputs import InputError, atomic_writer, decode_text, open_regular, os_cause, read_file
 
 
 # Characters that str.splitlines and other readers take for line ends. Inside JSON they can only
@@ -77,6 +77,78 @@ def read_text(path: Path) -> str:
     JSONL licex reads, annotations or records)."""
     path = Path(path)
     return decode_text(read_file(path, str(path), limits.EXPORT_BYTES, "export_bytes"), str(path))
+
+
+def file_lines(path: Path, longest: int) -> list[tuple[int, str | None]]:
+    """(line number, line) for each non-blank line of a JSONL file (as numbered_lines gives them),
+    where a line of more than `longest` bytes is None: passed over unread, so that no copy of it
+    is ever made. A UTF-8 file (what licex and doccano write) is read a line at a time, holding
+    at most `longest` bytes of a line; a file in another encoding licex reads (UTF-16, GB18030) is
+    decoded whole, as read_text does. InputError naming the file as read_text (a FIFO, a file
+    over EXPORT_BYTES, an empty file)."""
+    path = Path(path)
+    with open_regular(path, str(path), limits.EXPORT_BYTES, "export_bytes") as handle:
+        try:
+            lines = _utf8_lines(handle, longest)
+        except OSError as error:
+            raise InputError(str(path), f"cannot read: {os_cause(error)}") from None
+    if lines is None:
+        lines = _long_lines_left_out(read_text(path), longest)
+    if not lines:
+        raise InputError(str(path), "file is empty")
+    return lines
+
+
+_CHUNK = 1 << 20  # bytes read at a time of a line passed over
+
+
+def _utf8_lines(handle, longest: int) -> list[tuple[int, str | None]] | None:
+    """The lines of a UTF-8 file (see file_lines), or None when it is not one (no UTF-8, a NUL,
+    a UTF-16 byte-order mark): then the file is read whole, in its own encoding."""
+    lines: list[tuple[int, str | None]] = []
+    if handle.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    number, total = 0, 0
+    while True:
+        raw = handle.readline(longest + 2)  # + 2: room for its "\r\n"
+        if not raw:
+            return lines
+        number += 1
+        total += len(raw)
+        if len(raw.rstrip(b"\r\n")) > longest:
+            while not raw.endswith(b"\n") and (raw := handle.readline(_CHUNK)):
+                total += len(raw)  # the rest of the line, a chunk at a time
+            lines.append((number, None))
+        else:
+            if b"\x00" in raw:
+                return None
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if line.strip():
+                lines.append((number, line.removesuffix("\n").removesuffix("\r")))
+        if total > limits.EXPORT_BYTES:  # a file that grew since open_regular looked
+            return None
+
+
+def _long_lines_left_out(text: str, longest: int) -> list[tuple[int, str | None]]:
+    """numbered_lines of a decoded text, with a line longer than `longest` characters (so longer
+    than `longest` bytes of UTF-8) as None, never copied out of `text`."""
+    lines: list[tuple[int, str | None]] = []
+    start, number = 0, 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        number += 1
+        if end - start > longest + 1:
+            lines.append((number, None))
+        elif (line := text[start:end].removesuffix("\r")).strip():
+            lines.append((number, line))
+        start = end + 1
+    return lines
 
 
 def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
