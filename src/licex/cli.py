@@ -34,6 +34,7 @@ from .inputs import (
     collect_inputs,
     input_paths,
     one_line,
+    os_cause,
 )
 from .signals import Stopped, stopping
 from .stdout import StdoutError, flush_stdout, guarded_stdout
@@ -91,6 +92,11 @@ def fail(message: str) -> None:
     (\\n), so a file name cannot hide itself, restyle the line or break it in two.
     """
     _say("licex: error: ", "bold red", message)
+
+
+def _tell(message: str) -> None:
+    """A line on stdout saying what a command did: the names in it shown as `one_line` shows them."""
+    stdout.print(Text(one_line(message)), soft_wrap=True)
 
 
 def _say(prefix: str, style: str, message: str) -> None:
@@ -307,18 +313,22 @@ def evaluate(
     args: Annotated[list[str], typer.Argument(help="MODEL DATA... (MODEL: a trained pipeline, or `rules`; DATA: annotated corpora, scored together), or PRED.jsonl with --gold.")],
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Score a JSONL of predicted records against this folder of *.record.json.")] = None,
     compare: Annotated[bool, typer.Option("--compare", help="Also score rules only and the model without its rule fallback, side by side.")] = False,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png.")] = Path("evaluation"),
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png (default: evaluation; not with --gold, which prints its report).", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
     require("eval", "licex evaluate")
-    output = _folder_output(output)
     if gold is not None:
         if len(args) != 1:
             fail("with --gold give one file of predicted records: licex evaluate --gold DIR PRED.jsonl")
             raise typer.Exit(2)
+        if output is not None:  # never an option taken and ignored
+            fail("-o: evaluate --gold writes no report files, it prints its report (--json: as JSON); "
+                 "redirect that, or leave -o out")
+            raise typer.Exit(2)
         _evaluate_records(gold, Path(args[0]), as_json)
         return
+    output = _folder_output(output or Path("evaluation"))
     if len(args) < 2:
         fail("give MODEL DATA... (or --gold DIR PRED.jsonl)")
         raise typer.Exit(2)
@@ -372,18 +382,19 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
             if runs == 3:
                 reports = compare_pipelines(model_path, examples, advance)
             else:
-                reports = [evaluate_pipeline(load_pipeline(model_path), examples, model, advance)]
+                reports = [evaluate_pipeline(load_pipeline(model_path), examples, one_line(model), advance)]
     except PipelineError as error:
         fail(str(error))
         raise typer.Exit(2)
-    title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
+    # names as licex shows them: a corpus folder's name that is not UTF-8 is escaped, not a crash
+    title = f"{' '.join(one_line(str(path)) for path in data)} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
     with _reported((InputError, OSError)):
         paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))
         return
     stdout.print(comparison_table(reports, title))
-    stdout.print(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
+    _tell(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
 
 
 @app.command("train")
@@ -436,7 +447,7 @@ def train_command(
         stdout.print(Text(f"{name}", style="bold") + ": " + ", ".join(
             f"{pipeline}: fields {_mean(r['fields'])}, clauses {r['clause_label_accuracy']:.3f}"
             for pipeline, r in reports.items()))
-    stdout.print(f"model: {result.model}; metrics: {output / 'metrics.json'}")
+    _tell(f"model: {result.model}; metrics: {output / 'metrics.json'}")
 
 
 def _mean(fields: dict[str, float | None]) -> str:
@@ -483,15 +494,15 @@ def convert(
             check_output(output, [source.resolve()])
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
-            stdout.print(f"{count} documents -> {target}")
+            _tell(f"{count} documents -> {target}")
             return
         tokenizer = conversion.pipeline_tokenizer(config)
         if split:
             result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train, tokenizer)
-            stdout.print(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
+            _tell(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
         else:
             count = conversion.jsonl_to_docbin(source, target, tokenizer)
-            stdout.print(f"{count} documents -> {target}")
+            _tell(f"{count} documents -> {target}")
 
 
 corpus_app = typer.Typer(help="Inspect and check annotated corpora.", no_args_is_help=True)
@@ -552,7 +563,7 @@ def synth(
     with _corpus_errors(), generated_corpus_target(output, force) as target, _progress(n) as progress:
         task = progress.add_task("generating", total=n)
         summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
-    stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
+    _tell(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 
 def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int,
@@ -594,6 +605,7 @@ def render(
     from .corpus.render import render_annotated
 
     with _corpus_errors():
+        check_folder(output)  # a folder that cannot be written: before the work
         examples = read_annotation_dir(corpus)
     failed = False
     with _progress(len(examples)) as progress:
@@ -611,7 +623,7 @@ def render(
             with _reported((InputError, OSError)):
                 render_annotated(example, record, output, scan=scan, seed=seed * 100_003 + index)
             progress.advance(task)
-    stdout.print(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
+    _tell(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -635,7 +647,7 @@ def review(
         fail(str(error))
         raise typer.Exit(2)
     without_text = f" ({len(summary.without_text)} without text)" if summary.without_text else ""
-    stdout.print(f"{summary.pages} licence page(s){without_text} -> {summary.index}")
+    _tell(f"{summary.pages} licence page(s){without_text} -> {summary.index}")
 
 
 @app.command("bench")
@@ -762,6 +774,8 @@ def _reported(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
     try:
         yield
     except kinds as error:
+        if isinstance(error, OSError):  # worded as licex words every file problem: `file: cause`
+            error = InputError(one_line(str(error.filename or "licex")), os_cause(error))
         problems = list(getattr(error, "problems", []))
         message_is_the_problems = bool(problems) and str(error).startswith(problems[0])
         for line in problems if message_is_the_problems else [*problems, str(error)]:

@@ -161,10 +161,10 @@ def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield where, value
 
 
-def write(path: Path, values: Iterable[Any]) -> int:
-    """Write values as JSONL, atomically; returns how many."""
+def write(path: Path, values: Iterable[Any], *, named_by_licex: bool = False) -> int:
+    """Write values as JSONL, atomically (`named_by_licex`: see inputs.atomic_path); returns how many."""
     count = 0
-    with atomic_writer(Path(path)) as handle:
+    with atomic_writer(Path(path), named_by_licex=named_by_licex) as handle:
         for value in values:
             handle.write(dumps(value))
             count += 1

@@ -231,9 +231,9 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
     return [example for _, example in located]
 
 
-def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
-    """Write examples as JSONL, atomically; returns how many."""
-    return jsonl.write(path, (example.to_json() for example in examples))
+def write_annotations(path: Path, examples: Iterable[AnnotatedText], *, named_by_licex: bool = False) -> int:
+    """Write examples as JSONL, atomically (`named_by_licex`: see inputs.atomic_path); returns how many."""
+    return jsonl.write(path, (example.to_json() for example in examples), named_by_licex=named_by_licex)
 
 
 # -- spaCy Docs and DocBin ---------------------------------------------------------------------
