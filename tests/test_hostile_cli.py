@@ -971,3 +971,13 @@ def test_format_characters_in_names_are_shown_escaped(tmp_path, character):
     result = run("extract", empty, named, "--rules-only")
     assert error_lines(result) == [f"licex: error: {tmp_path}/rtl{escape}txt.exe.txt: file is empty"]
     assert json.loads(result.stdout)["source"] == f"{tmp_path}/in/a{escape}.txt"
+
+
+def test_an_annotation_file_that_stops_being_utf8_after_a_long_line_is_never_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "ANNOTATION_CHARS", 10)
+    source = tmp_path / "a.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "' + b"x" * annotations.longest_line() + b'"}\n{"id": 2, "text": "\xff"}\n')
+    monkeypatch.setattr(jsonl, "read_text", lambda path: pytest.fail("read whole"))
+    result = run("corpus", "validate", source)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {source}:2: not UTF-8 as the lines before it are (byte 19 of the line)"]

@@ -161,7 +161,7 @@ def extract(
         if output is not None:
             check_output(output, input_paths(paths))
         if text_dir is not None:
-            check_output(text_dir / ".licex-probe", input_paths(paths))
+            check_folder(text_dir, input_paths(paths))
     except InputError as error:
         fail(str(error))
         raise typer.Exit(2)

@@ -524,14 +524,14 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
         tmp.unlink()
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
     """check_output for a folder a command fills, before its work: OutputError naming the folder
-    when it cannot be written. The folders made to try it are removed again, so that a run
-    refused later (a bad config, a bad corpus) leaves nothing."""
+    when it cannot be written (or is, or lies in, one of `inputs`). The folders made to try it
+    are removed again, so that a run refused later (a bad config, a bad corpus) leaves nothing."""
     folder = Path(folder)
     missing = [path for path in [folder, *folder.parents] if not os.path.lexists(path)]  # deepest first
     try:
-        check_output(folder / ".licex-probe")
+        check_output(folder / ".licex-probe", inputs)
     except OutputError as error:
         raise OutputError(str(folder), error.cause) from None
     finally:

@@ -83,13 +83,14 @@ def file_lines(path: Path, longest: int) -> list[tuple[int, str | None]]:
     """(line number, line) for each non-blank line of a JSONL file (as numbered_lines gives them),
     where a line of more than `longest` bytes is None: passed over unread, so that no copy of it
     is ever made. A UTF-8 file (what licex and doccano write) is read a line at a time, holding
-    at most `longest` bytes of a line; a file in another encoding licex reads (UTF-16, GB18030) is
-    decoded whole, as read_text does. InputError naming the file as read_text (a FIFO, a file
-    over EXPORT_BYTES, an empty file)."""
+    at most `longest` bytes of a line; a file whose first line says it is in another encoding
+    licex reads (UTF-16, GB18030) is decoded whole, as read_text does. InputError naming the
+    file as read_text (a FIFO, a file over EXPORT_BYTES, an empty file), or the line where a
+    UTF-8 file stops being UTF-8."""
     path = Path(path)
     with open_regular(path, str(path), limits.EXPORT_BYTES, "export_bytes") as handle:
         try:
-            lines = _utf8_lines(handle, longest)
+            lines = _utf8_lines(handle, longest, str(path))
         except OSError as error:
             raise InputError(str(path), f"cannot read: {os_cause(error)}") from None
     if lines is None:
@@ -102,17 +103,15 @@ def file_lines(path: Path, longest: int) -> list[tuple[int, str | None]]:
 _CHUNK = 1 << 20  # bytes read at a time of a line passed over
 
 
-def _utf8_lines(handle, longest: int) -> list[tuple[int, str | None]] | None:
-    """The lines of a UTF-8 file (see file_lines), or None when it is not one (no UTF-8, a NUL,
-    a UTF-16 byte-order mark): then the file is read whole, in its own encoding."""
+def _utf8_lines(handle, longest: int, name: str) -> list[tuple[int, str | None]] | None:
+    """The lines of a UTF-8 file (see file_lines), or None when its first line says it is none
+    (a UTF-16 byte-order mark, a NUL, bytes that are no UTF-8): then the file is read whole, in its
+    own encoding."""
     lines: list[tuple[int, str | None]] = []
     if handle.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return None
     number, total = 0, 0
-    while True:
-        raw = handle.readline(longest + 2)  # + 2: room for its "\r\n"
-        if not raw:
-            return lines
+    while raw := handle.readline(longest + 2):  # + 2: room for its "\r\n"
         number += 1
         total += len(raw)
         if len(raw.rstrip(b"\r\n")) > longest:
@@ -120,18 +119,22 @@ def _utf8_lines(handle, longest: int) -> list[tuple[int, str | None]] | None:
                 total += len(raw)  # the rest of the line, a chunk at a time
             lines.append((number, None))
         else:
-            if b"\x00" in raw:
-                return None
             try:
+                if b"\x00" in raw:
+                    raise UnicodeDecodeError("utf-8", raw, raw.index(0), raw.index(0) + 1, "NUL")
                 line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return None
+            except UnicodeDecodeError as error:
+                if not lines:  # the first line decides the encoding
+                    return None
+                raise InputError(f"{name}:{number}", f"not UTF-8 as the lines before it are (byte {error.start} "
+                                                     "of the line)") from None
             if number == 1:
                 line = line.removeprefix("\ufeff")
             if line.strip():
                 lines.append((number, line.removesuffix("\n").removesuffix("\r")))
         if total > limits.EXPORT_BYTES:  # a file that grew since open_regular looked
-            return None
+            raise InputError(name, limits.too_large(limits.EXPORT_BYTES, "export_bytes"))
+    return lines
 
 
 def _long_lines_left_out(text: str, longest: int) -> list[tuple[int, str | None]]:
