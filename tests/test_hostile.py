@@ -178,7 +178,7 @@ def test_label_and_span_messages_with_brackets_are_not_cut(tmp_path):
     assert result.exit_code == 1
     assert f"licex: error: {path}:1: unknown label '[/x]' in 'label' at [5, 15]" in error_lines(result)
     assert (f"licex: error: {path}:2: malformed span [0, 2] in 'label' (expected [start, end, label] "
-            "with integer offsets)") in error_lines(result)
+            "or an object with start_offset, end_offset and label)") in error_lines(result)
 
 
 @pytest.mark.parametrize("separator", LINE_SEPARATORS, ids=[f"U+{ord(c):04X}" for c in LINE_SEPARATORS])
@@ -437,7 +437,7 @@ def test_a_truncated_character_in_the_middle_is_still_refused():
 
 
 @pytest.mark.parametrize("line, problem", [
-    ({"id": 1, "text": "公司名称:北京", "label": [[True, 7, "COMPANY"]]}, "malformed span [True, 7, 'COMPANY']"),
+    ({"id": 1, "text": "公司名称:北京", "label": [[True, 7, "COMPANY"]]}, "malformed span [true, 7, \"COMPANY\"]"),
     ({"id": 1, "text": 5}, "text must be a string, not the number 5"),
     ({"id": 1, "text": ["a"]}, "text must be a string, not a list"),
     ({"id": 1}, "no text"),

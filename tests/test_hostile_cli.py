@@ -652,3 +652,332 @@ def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(t
     assert result.exit_code == 2
     assert error_lines(result)[0] == (f"licex: error: {long}: a text of {len(SEED.read_text('utf-8')):,} characters "
                                       "is too long to pre-annotate (at most 1,000, the limit licence_chars)")
+
+
+# -- third sweep: what a hostile tester still found (each fails without its fix) ------------------
+
+from licex import doccano_export, jsonl, parallel  # noqa: E402
+from licex.corpus import spans as span_shapes  # noqa: E402
+from licex.inputs import one_line  # noqa: E402
+
+NEWER_EXPORT = {"id": 7, "text": "公司名称:北京某某科技有限公司。一、你公司应当遵守规定。", "relations": [],
+                "entities": [{"id": 1, "label": "COMPANY", "start_offset": 5, "end_offset": 15},
+                             {"id": 2, "label": "GEN_LEGAL_COMPLIANCE", "start_offset": 16, "end_offset": 28}]}
+
+
+def write_jsonl(path: Path, *lines: dict) -> Path:
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), "utf-8")
+    return path
+
+
+def test_one_reader_of_span_shapes_for_corpus_files_and_doccano_exports():
+    assert annotations.read_spans is span_shapes.read_spans
+    assert doccano_export.export_spans is span_shapes.export_spans
+
+
+def test_the_newer_doccano_export_format_converts_with_every_span(tmp_path):
+    source = write_jsonl(tmp_path / "new.jsonl", NEWER_EXPORT)
+    assert run("corpus", "validate", source).stdout.strip() == "1 documents, all valid"
+    assert run("convert", source, tmp_path / "new.spacy").exit_code == 0
+    assert run("convert", tmp_path / "new.spacy", tmp_path / "back.jsonl").exit_code == 0
+    back = json.loads((tmp_path / "back.jsonl").read_text("utf-8"))
+    assert back["label"] == [[5, 15, "COMPANY"]] and back["clauses"] == [[16, 28, "GEN_LEGAL_COMPLIANCE"]]
+    assert "entities" not in back  # read into label and clauses, not kept beside them as meta
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ({"relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "OF"}]}, "holds relations"),
+    ({"cats": ["A"]}, "holds cats"),
+    ({"spans": [{"start": 5, "end": 15, "label": "COMPANY"}]}, "holds spans"),
+    ({"entities": [{"label": "COMPANY", "start": 5, "end": 15}]}, "malformed span"),
+])
+@pytest.mark.parametrize("command", [["corpus", "validate", "{}"], ["convert", "{}", "{}.spacy"]])
+def test_spans_licex_cannot_read_are_one_line_never_dropped(tmp_path, extra, problem, command):
+    source = write_jsonl(tmp_path / "a.jsonl", {**NEWER_EXPORT, **extra})
+    result = run(*[part.format(source) for part in command])
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {source}:1: ") and problem in line
+    assert not Path(f"{source}.spacy").exists()
+
+
+@pytest.mark.parametrize("command", [["corpus", "validate", "{}"], ["convert", "{}", "{}.spacy"]])
+def test_a_nul_in_an_annotated_text_is_one_line(tmp_path, command):
+    source = write_jsonl(tmp_path / "a.jsonl", {"id": 1, "text": "公司名称:北京\u0000某科技有限公司", "label": []})
+    result = run(*[part.format(source) for part in command])
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {source}:1: the text holds a NUL character (U+0000, character 7); "
+                                   "no licence text holds one (binary data?)"]
+
+
+def test_an_annotation_line_too_long_for_any_text_is_refused_unparsed_and_unread_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "ANNOTATION_CHARS", 10)
+    longest = annotations.longest_line()
+    source = tmp_path / "long.jsonl"
+    good = json.dumps({"id": 1, "text": "公司名称:北京", "label": []}, ensure_ascii=False)
+    source.write_text(good + "\n" + '{"id": 2, "text": "' + "公" * longest + '"}\n' + good.replace('"id": 1', '"id": 3') + "\n",
+                      "utf-8")
+    parsed = []
+    monkeypatch.setattr(annotations, "parse_line", lambda line, where: (parsed.append(len(line)), (None, []))[1])
+    monkeypatch.setattr(jsonl, "read_text", lambda path: pytest.fail("a UTF-8 file was read whole"))
+    result = run("corpus", "validate", source)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {source}:2: a line of more than {longest:,} bytes, more than any "
+                                   "annotated text can take (at most 10 characters, annotation_chars, with its "
+                                   "spans); not read, split the text"]
+    assert parsed == [len(good)] * 2
+
+
+def test_an_annotation_file_in_utf16_is_still_read(tmp_path):
+    source = tmp_path / "a.jsonl"
+    source.write_bytes(json.dumps(NEWER_EXPORT, ensure_ascii=False).encode("utf-16"))
+    assert run("corpus", "validate", source).exit_code == 0
+
+
+def main_with(monkeypatch, capsys, stream, *argv) -> tuple[int, list[str]]:
+    """cli.main run as `licex ARGV` with `stream` as stdout: its exit status and stderr lines."""
+    monkeypatch.setattr(sys, "argv", ["licex", *map(str, argv)])
+    monkeypatch.setattr(sys, "stdout", stream)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    monkeypatch.undo()
+    return exited.value.code, [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+STDOUT_COMMANDS = [
+    ["schema"], ["schema", "-o", "-"],
+    ["extract", SEED, "--rules-only"], ["extract", SEED, "--rules-only", "--format", "table"],
+    ["corpus", "stats", ROOT / "corpus" / "annotations" / "real.jsonl", "--json"],
+]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("command", STDOUT_COMMANDS, ids=lambda c: " ".join(map(str, c[:1] + c[2:])))
+def test_a_full_stdout_is_one_line_and_exit_1(monkeypatch, capsys, command):
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        status, lines = main_with(monkeypatch, capsys, full, *command)
+    assert (status, lines) == (1, ["licex: error: cannot write to stdout: no space left on device"])
+
+
+@pytest.mark.parametrize("command", STDOUT_COMMANDS[:3], ids=lambda c: " ".join(map(str, c[:1] + c[2:])))
+def test_a_closed_stdout_is_one_line_and_exit_1(monkeypatch, capsys, command):
+    status, lines = main_with(monkeypatch, capsys, None, *command)
+    assert (status, lines) == (1, ["licex: error: cannot write to stdout: stdout is closed"])
+
+
+def test_a_closed_stdout_is_no_error_for_a_command_that_writes_a_file(monkeypatch, capsys, tmp_path):
+    status, lines = main_with(monkeypatch, capsys, None, "schema", "-o", tmp_path / "schema.json")
+    assert (status, lines) == (0, [])
+    assert json.loads((tmp_path / "schema.json").read_text("utf-8"))["title"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_full_stdout_with_workers_is_one_line(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "licex.cli", "extract", str(SEED), str(OTHER), "--rules-only",
+                                 "--workers", "2"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["licex: error: cannot write to stdout: no space left on device"]
+
+
+_EXTRACT_FILES = parallel._extract_files
+
+
+def _dies_on_2_die(texts):
+    """parallel._extract_files in a worker that kills itself (SIGKILL) on a task holding 2_die.txt."""
+    if any(source.endswith("2_die.txt") for source, _ in texts):
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _EXTRACT_FILES(texts)
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "-o"])
+def test_a_worker_that_dies_is_one_line_and_keeps_what_the_atomic_rules_keep(tmp_path, monkeypatch, to_file):
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 1)
+    monkeypatch.setattr(parallel, "_extract_files", _dies_on_2_die)
+    files = [licence(tmp_path / "in" / name) for name in ("1.txt", "2_die.txt", "3.txt")]
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n", "utf-8")
+    result = run("extract", *files, "--rules-only", "--workers", "2", *(["-o", out] if to_file else []))
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert re.fullmatch(rf"licex: error: a worker process died \(killed by signal 9, SIGKILL\); the inputs it held "
+                        rf"are not extracted, nor those after them \(from {tmp_path}/in/(1|2_die)\.txt on\)"
+                        + (f"; {out} is left as it was" if to_file else ""), line), line
+    assert out.read_text("utf-8") == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl"]
+    if not to_file and "1.txt on" not in line:
+        assert json.loads(result.stdout)["source"] == str(files[0])  # the records before it are out
+
+
+def test_evaluate_on_a_corpus_folder_whose_name_is_not_utf8_writes_every_report(tmp_path):
+    corpus = Path(os.fsdecode(bytes(tmp_path) + b"/c\xff"))
+    (corpus / "annotations").mkdir(parents=True)
+    shutil.copy(ROOT / "corpus" / "annotations" / "real.jsonl", corpus / "annotations")
+    out = tmp_path / "ev"
+    result = run("evaluate", "rules", corpus, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["accuracy.png", "report.json", "report.md"]
+    assert f"{tmp_path}/c\\xff (3 documents" in (out / "report.md").read_text("utf-8")
+
+
+def test_evaluate_reports_are_written_all_or_none(tmp_path, monkeypatch):
+    from licex.evaluation import render
+
+    out = tmp_path / "ev"
+    assert run("evaluate", "rules", ROOT / "corpus", "-o", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def no_room(reports, path, title):
+        Path(path).write_bytes(b"half a PNG")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "accuracy_chart", no_room)
+    monkeypatch.setattr(render, "markdown", lambda reports, title: "a newer report\n")
+    result = run("evaluate", "rules", ROOT / "corpus", "-o", out)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {out / 'accuracy.png'}: cannot write: no space left on device"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier three, none of the new
+
+
+def test_evaluate_gold_refuses_an_output_folder_it_would_not_write(tmp_path):
+    predictions = tmp_path / "pred.jsonl"
+    assert run("extract", SEED, "--rules-only", "-o", predictions).exit_code == 0
+    result = run("evaluate", "--gold", ROOT / "corpus" / "records", predictions, "-o", tmp_path / "ev")
+    assert result.exit_code == 2
+    assert error_lines(result) == ["licex: error: -o: evaluate --gold writes no report files, it prints its report "
+                                   "(--json: as JSON); redirect that, or leave -o out"]
+    assert not (tmp_path / "ev").exists()
+
+
+def small_fitted_pipeline(path: Path) -> Path:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("licex_field_rules")
+    nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
+    nlp.add_pipe("licex_clause_rules")
+    nlp.get_pipe("licex_field_choice").merge.parameters = {"intercept": 0.5, "weights": {"side=rules": 1.0},
+                                                           "calibration": [[0.1, 0.9], [0.0, 1.0]]}
+    nlp.to_disk(path)
+    return path
+
+
+@pytest.mark.parametrize("file, content, cause", [
+    ("licex_field_choice/choice.json", '{"weights": "x"}', "'intercept': Field required"),
+    ("licex_field_choice/choice.json", "[1, 2, 3]", "not the fitted choice's parameters (an object with intercept, "
+                                                    "weights and calibration) but list"),
+    ("licex_field_choice/choice.json", "{}", "'intercept': Field required"),
+    ("licex_field_choice/choice.json", "null", "not the fitted choice's parameters"),
+    ("licex_field_choice/choice.json", '{"intercept": true, "weights": {}, "calibration": [[], []]}',
+     "'intercept': Input should be a valid number"),
+    ("licex_field_choice/choice.json", '{"intercept": 1, "weights": {}, "calibration": [[0.5], []]}',
+     "'calibration' holds 1 thresholds but 0 values"),
+    ("licex_field_rules/field_labels.jsonl", '{"label": 5}\n', "rule 1: unknown entity label 5"),
+    ("licex_field_rules/field_labels.jsonl", "", "holds no rules"),
+    ("licex_clause_rules/clause_rules.jsonl", "junk\n", "not JSONL"),
+    ("licex_clause_rules/clause_rules.jsonl", None, "cannot read: no such file or directory"),
+])
+def test_a_damaged_file_of_a_model_folder_is_one_line_naming_it(tmp_path, file, content, cause):
+    model = small_fitted_pipeline(tmp_path / "model")
+    if content is None:
+        (model / file).unlink()
+    else:
+        (model / file).write_text(content, "utf-8")
+    result = run("extract", SEED, "--model", model)
+    assert result.exit_code == 2
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {model / file}{' ' if cause.startswith('rule') else ': '}{cause}"), line
+    assert line.endswith(f"; the pipeline {model} cannot be loaded")
+
+
+def test_a_link_in_the_text_dir_is_replaced_never_written_through(tmp_path):
+    texts, victim = tmp_path / "texts", tmp_path / "victim.txt"
+    texts.mkdir()
+    victim.write_text("precious\n", "utf-8")
+    link = texts / f"{SEED.name}.txt"
+    link.symlink_to(victim)
+    result = run("extract", SEED, "--rules-only", "--text-dir", texts)
+    assert result.exit_code == 0, result.stderr
+    assert victim.read_text("utf-8") == "precious\n"
+    assert not link.is_symlink() and link.read_text("utf-8") == SEED.read_text("utf-8")
+
+
+@contextmanager
+def within(seconds: int):
+    """Fail the block, rather than hang the tests, when it blocks longer than `seconds`."""
+    def late(signum, frame):
+        raise TimeoutError(f"blocked for {seconds} s")
+
+    before = signal.signal(signal.SIGALRM, late)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+@pytest.mark.parametrize("through_link", [False, True], ids=["fifo", "link to a fifo"])
+@pytest.mark.parametrize("command", [["extract", SEED, "--rules-only", "-o", "{}"], ["schema", "-o", "{}"]])
+def test_o_to_a_fifo_without_a_reader_is_one_line_not_a_wait(tmp_path, through_link, command):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    target = pipe
+    if through_link:
+        target = tmp_path / "out"
+        target.symlink_to(pipe)
+    with within(20):
+        result = run(*[str(part).format(target) for part in command])
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {target}: cannot write: a FIFO that has no reader (start its reader first)"]
+
+
+def test_render_words_an_output_it_cannot_write_as_every_command_does(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "text-layer").write_text("a file where render puts a folder\n", "utf-8")
+    result = run("render", ROOT / "corpus", "-o", out, "--no-scan")
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert re.fullmatch(rf"licex: error: {out}/text-layer/[^/]+\.pdf: cannot write: '{out}/text-layer' is not a folder",
+                        line), line
+
+
+@pytest.mark.parametrize("command", [
+    ["synth", "-n", "1", "-o", "{}"],
+    ["render", str(ROOT / "corpus"), "-o", "{}", "--no-scan"],
+    ["evaluate", "rules", str(ROOT / "corpus"), "-o", "{}"],
+])
+def test_an_existing_read_only_folder_is_one_line_and_left_as_it_was(shared_dir, command):
+    import licex.corpus.render  # noqa: F401  (imported while every file can be read)
+
+    folder = shared_dir / "out"
+    folder.mkdir()
+    folder.chmod(0o555)
+    inode = folder.stat().st_ino
+    with as_nobody():
+        result = run(*[part.format(folder) for part in command])
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {folder}: cannot write: permission denied"]
+    assert folder.stat().st_ino == inode and list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_format_characters_in_names_are_shown_escaped(tmp_path, character):
+    escape = repr(character)[1:-1]
+    assert one_line(f"rtl{character}txt.exe") == f"rtl{escape}txt.exe"
+    empty = tmp_path / f"rtl{character}txt.exe.txt"
+    empty.write_bytes(b"")
+    named = licence(tmp_path / "in" / f"a{character}.txt")
+    result = run("extract", empty, named, "--rules-only")
+    assert error_lines(result) == [f"licex: error: {tmp_path}/rtl{escape}txt.exe.txt: file is empty"]
+    assert json.loads(result.stdout)["source"] == f"{tmp_path}/in/a{escape}.txt"
+
+
+def test_an_annotation_file_that_stops_being_utf8_after_a_long_line_is_never_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "ANNOTATION_CHARS", 10)
+    source = tmp_path / "a.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "' + b"x" * annotations.longest_line() + b'"}\n{"id": 2, "text": "\xff"}\n')
+    monkeypatch.setattr(jsonl, "read_text", lambda path: pytest.fail("read whole"))
+    result = run("corpus", "validate", source)
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"licex: error: {source}:2: not UTF-8 as the lines before it are (byte 19 of the line)"]

@@ -29,12 +29,15 @@ from .inputs import (
     TextDirNames,
     atomic_write_text,
     atomic_writer,
+    check_folder,
     check_output,
     collect_inputs,
     input_paths,
     one_line,
+    os_cause,
 )
 from .signals import Stopped, stopping
+from .stdout import StdoutError, flush_stdout, guarded_stdout
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -91,6 +94,11 @@ def fail(message: str) -> None:
     _say("licex: error: ", "bold red", message)
 
 
+def _tell(message: str) -> None:
+    """A line on stdout saying what a command did: the names in it shown as `one_line` shows them."""
+    stdout.print(Text(one_line(message)), soft_wrap=True)
+
+
 def _say(prefix: str, style: str, message: str) -> None:
     stderr.print(Text.assemble((prefix, style), one_line(message)), highlight=False, soft_wrap=True)
 
@@ -123,22 +131,6 @@ def _folder_output(output: Path, option: str = "-o") -> Path:
     return output
 
 
-def _check_folder(folder: Path) -> None:
-    """check_output for a folder a command fills, before its work; the folders made to try it
-    are removed again, so that a run refused later (a bad config, a bad corpus) leaves nothing."""
-    missing = [path for path in [folder, *folder.parents] if not os.path.lexists(path)]  # deepest first
-    try:
-        check_output(folder / ".licex-probe")
-    except OutputError as error:
-        raise OutputError(str(folder), error.cause) from None
-    finally:
-        for path in missing:
-            try:
-                path.rmdir()
-            except OSError:
-                break
-
-
 class OcrChoice(str, Enum):
     auto = "auto"
     always = "always"
@@ -159,7 +151,7 @@ def extract(
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
     from .extraction import extract_inputs
-    from .parallel import licence_extractor
+    from .parallel import WorkerDied, licence_extractor
 
     output = _file_or_stdout(output)
     if text_dir is not None:
@@ -169,7 +161,7 @@ def extract(
         if output is not None:
             check_output(output, input_paths(paths))
         if text_dir is not None:
-            check_output(text_dir / ".licex-probe", input_paths(paths))
+            check_folder(text_dir, input_paths(paths))
     except InputError as error:
         fail(str(error))
         raise typer.Exit(2)
@@ -208,6 +200,9 @@ def extract(
     except InputError as error:  # the output could not be written (full disk, ...)
         fail(str(error))
         raise typer.Exit(1)
+    except WorkerDied as error:  # -o FILE is as it was (atomic); stdout holds the records before
+        fail(str(error) + (f"; {output} is left as it was" if output is not None else ""))
+        raise typer.Exit(1)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -225,7 +220,8 @@ class _TextFiles:
     def write(self, source: str, text: str) -> None:
         if self.folder is None:
             return
-        atomic_write_text(self.folder / self.names.name(source), text)
+        # A name licex chose: a link there (to a file outside) is replaced, never written through.
+        atomic_write_text(self.folder / self.names.name(source), text, named_by_licex=True)
 
 
 class _RecordSink:
@@ -317,18 +313,22 @@ def evaluate(
     args: Annotated[list[str], typer.Argument(help="MODEL DATA... (MODEL: a trained pipeline, or `rules`; DATA: annotated corpora, scored together), or PRED.jsonl with --gold.")],
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Score a JSONL of predicted records against this folder of *.record.json.")] = None,
     compare: Annotated[bool, typer.Option("--compare", help="Also score rules only and the model without its rule fallback, side by side.")] = False,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png.")] = Path("evaluation"),
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Folder for report.json, report.md and accuracy.png (default: evaluation; not with --gold, which prints its report).", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Score extraction: a pipeline on an annotated set (fields, entities, clauses), or predicted records against gold records."""
     require("eval", "licex evaluate")
-    output = _folder_output(output)
     if gold is not None:
         if len(args) != 1:
             fail("with --gold give one file of predicted records: licex evaluate --gold DIR PRED.jsonl")
             raise typer.Exit(2)
+        if output is not None:  # never an option taken and ignored
+            fail("-o: evaluate --gold writes no report files, it prints its report (--json: as JSON); "
+                 "redirect that, or leave -o out")
+            raise typer.Exit(2)
         _evaluate_records(gold, Path(args[0]), as_json)
         return
+    output = _folder_output(output or Path("evaluation"))
     if len(args) < 2:
         fail("give MODEL DATA... (or --gold DIR PRED.jsonl)")
         raise typer.Exit(2)
@@ -368,7 +368,7 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
     from .pipeline import PipelineError, load_pipeline
 
     with _corpus_errors():
-        _check_folder(output)  # a folder that cannot be written: before the work
+        check_folder(output)  # a folder that cannot be written: before the work
         examples = read_corpora(data)
     model_path = None if model == "rules" else model
     runs = 3 if compare and model_path is not None else 1
@@ -382,18 +382,19 @@ def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, a
             if runs == 3:
                 reports = compare_pipelines(model_path, examples, advance)
             else:
-                reports = [evaluate_pipeline(load_pipeline(model_path), examples, model, advance)]
+                reports = [evaluate_pipeline(load_pipeline(model_path), examples, one_line(model), advance)]
     except PipelineError as error:
         fail(str(error))
         raise typer.Exit(2)
-    title = f"{' '.join(map(str, data))} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
+    # names as licex shows them: a corpus folder's name that is not UTF-8 is escaped, not a crash
+    title = f"{' '.join(one_line(str(path)) for path in data)} ({len(examples)} documents{ceiling_note(ceilings(examples))})"
     with _reported((InputError, OSError)):
         paths = write_reports(reports, output, title)
     if as_json:
         sys.stdout.write(paths["json"].read_text("utf-8"))
         return
     stdout.print(comparison_table(reports, title))
-    stdout.print(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
+    _tell(f"reports: {paths['json']}, {paths['markdown']}, {paths['chart']}")
 
 
 @app.command("train")
@@ -423,7 +424,7 @@ def train_command(
     if eval_frequency is not None:
         overrides["training.eval_frequency"] = eval_frequency
     with _corpus_errors():
-        _check_folder(output)  # a folder that cannot be written: before any training
+        check_folder(output)  # a folder that cannot be written: before any training
     with _corpus_errors(), _progress(2) as progress:
         task = progress.add_task("evaluating", total=None, visible=False)
 
@@ -446,7 +447,7 @@ def train_command(
         stdout.print(Text(f"{name}", style="bold") + ": " + ", ".join(
             f"{pipeline}: fields {_mean(r['fields'])}, clauses {r['clause_label_accuracy']:.3f}"
             for pipeline, r in reports.items()))
-    stdout.print(f"model: {result.model}; metrics: {output / 'metrics.json'}")
+    _tell(f"model: {result.model}; metrics: {output / 'metrics.json'}")
 
 
 def _mean(fields: dict[str, float | None]) -> str:
@@ -493,15 +494,15 @@ def convert(
             check_output(output, [source.resolve()])
         if source.suffix == ".spacy":
             count = conversion.docbin_to_jsonl(source, target)
-            stdout.print(f"{count} documents -> {target}")
+            _tell(f"{count} documents -> {target}")
             return
         tokenizer = conversion.pipeline_tokenizer(config)
         if split:
             result = conversion.jsonl_to_split(source, target, dev_fraction, seed, real_in_train, tokenizer)
-            stdout.print(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
+            _tell(f"train {len(result.train)}, dev {len(result.dev)}, real (held out) {len(result.real)} -> {target}")
         else:
             count = conversion.jsonl_to_docbin(source, target, tokenizer)
-            stdout.print(f"{count} documents -> {target}")
+            _tell(f"{count} documents -> {target}")
 
 
 corpus_app = typer.Typer(help="Inspect and check annotated corpora.", no_args_is_help=True)
@@ -562,7 +563,7 @@ def synth(
     with _corpus_errors(), generated_corpus_target(output, force) as target, _progress(n) as progress:
         task = progress.add_task("generating", total=n)
         summary = generate(n, target, seed, progress=lambda: progress.advance(task), damaged=damaged)
-    stdout.print(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
+    _tell(f"{summary.docs} licences, {summary.chars:,} characters -> {output}")
 
 
 def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int,
@@ -604,6 +605,7 @@ def render(
     from .corpus.render import render_annotated
 
     with _corpus_errors():
+        check_folder(output)  # a folder that cannot be written: before the work
         examples = read_annotation_dir(corpus)
     failed = False
     with _progress(len(examples)) as progress:
@@ -621,7 +623,7 @@ def render(
             with _reported((InputError, OSError)):
                 render_annotated(example, record, output, scan=scan, seed=seed * 100_003 + index)
             progress.advance(task)
-    stdout.print(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
+    _tell(f"{len(examples)} licences -> {output}/text-layer" + (f", {output}/scanned" if scan else ""))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -645,7 +647,7 @@ def review(
         fail(str(error))
         raise typer.Exit(2)
     without_text = f" ({len(summary.without_text)} without text)" if summary.without_text else ""
-    stdout.print(f"{summary.pages} licence page(s){without_text} -> {summary.index}")
+    _tell(f"{summary.pages} licence page(s){without_text} -> {summary.index}")
 
 
 @app.command("bench")
@@ -755,7 +757,7 @@ def package_command(
         raise typer.Exit(2)
     output = _folder_output(output, "OUTPUT")
     with _reported((InputError,)):
-        _check_folder(output)
+        check_folder(output)
     try:
         wheels = package_pipeline(model, output, name, version, verbose=verbose)
     except PackageError as error:
@@ -772,6 +774,8 @@ def _reported(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
     try:
         yield
     except kinds as error:
+        if isinstance(error, OSError):  # worded as licex words every file problem: `file: cause`
+            error = InputError(one_line(str(error.filename or "licex")), os_cause(error))
         problems = list(getattr(error, "problems", []))
         message_is_the_problems = bool(problems) and str(error).startswith(problems[0])
         for line in problems if message_is_the_problems else [*problems, str(error)]:
@@ -946,16 +950,20 @@ def doccano_pull(
 def main() -> None:
     """The `licex` command: no traceback reaches the user; an unexpected error prints one line
     and the path of a log file that holds the traceback (crash.py: never the command line). A
-    signal that stops it (signals.py) prints one line too, once what it was writing is cleaned up."""
-    with stopping():
+    signal that stops it (signals.py) prints one line too, once what it was writing is cleaned up;
+    so does stdout that cannot be written (stdout.py), whichever command wrote it."""
+    with stopping(), guarded_stdout():
         try:
-            app()
+            _run_app()
         except Stopped as stopped:
             fail(stopped.message)
             sys.exit(stopped.exit_code)
         except KeyboardInterrupt:  # raised by code of its own (signals.py raises Stopped)
             fail("interrupted")
             sys.exit(130)
+        except StdoutError as error:
+            fail(f"cannot write to stdout: {error}")
+            sys.exit(1)
         except BrokenPipeError:  # `licex extract ... | head`: the reader is gone, nothing to say
             sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stderr at exit)
             sys.exit(1)
@@ -964,6 +972,16 @@ def main() -> None:
             fail(scrubbed(f"unexpected error: {_described(error)}")
                  + (f" (the traceback is in {log})" if log else ""))
             sys.exit(70)
+
+
+def _run_app() -> None:
+    """The command, then a flush of what it left in stdout's buffer: a full disk may show only there."""
+    try:
+        app()
+    except SystemExit:
+        flush_stdout()
+        raise
+    flush_stdout()
 
 
 def _described(error: BaseException) -> str:

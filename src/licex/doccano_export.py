@@ -8,8 +8,9 @@ annotations).
   bomb is refused in one line before it fills memory.
 - The spans: `label: [[start, end, "X"], ...]` (doccano 1.8's sequence labelling export) or
   `entities: [{"id", "label": "X", "start_offset", "end_offset"}, ...]` (its newer format, beside
-  `relations`). A span of any other shape, and anything licex's scheme has no place for
-  (relations, categories), is a problem naming the example: nothing is dropped unseen.
+  `relations`), read by corpus.spans (`export_spans`), the reader licex's corpus files use too. A
+  span of any other shape, and anything licex's scheme has no place for (relations, categories),
+  is a problem naming the example: nothing is dropped unseen.
 """
 
 from __future__ import annotations
@@ -18,16 +19,12 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import Any
-
-from . import jsonl, limits
-from .doccano_http import DoccanoError, is_a, said
+from . import limits
+from .corpus.spans import SPAN_KEYS, UNREAD_KEYS, export_spans  # noqa: F401 (doccano.py reads them from here)
+from .doccano_http import DoccanoError, said
 
 EXPORT_MEMBERS = 1000  # files in an export zip: doccano writes one, or one per user
 _LISTING_BYTES = 1024  # per file of the zip's file list (its name, extra field and comment)
-# The keys of an export line that hold annotations; every other key is the example's meta.
-SPAN_KEYS = ("label", "entities")
-UNREAD_KEYS = ("relations", "cats")
 
 
 def export_member(zip_bytes: bytes, project: str) -> bytes:
@@ -71,31 +68,3 @@ def export_member(zip_bytes: bytes, project: str) -> bytes:
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError,
             struct.error) as error:
         raise DoccanoError(f"{where} is not a valid zip file ({said(str(error), 100)})") from None
-
-
-def export_spans(row: dict[str, Any], where: str) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """Every span of an export line as (start, end, label), and the problems (`where: what`)."""
-    spans, problems = [], []
-    for key in SPAN_KEYS:
-        value = row.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, list):
-            problems.append(f"{where}: {key!r} must be a list of spans, not {jsonl.json_type(value)}")
-            continue
-        for span in value:
-            if isinstance(span, dict):
-                parts = [span.get("start_offset"), span.get("end_offset"), span.get("label")]
-            else:
-                parts = span if isinstance(span, list) and len(span) == 3 else [None, None, None]
-            start, end, label = parts
-            if is_a(start, int) and is_a(end, int) and isinstance(label, str):
-                spans.append((start, end, label))
-            else:
-                problems.append(f"{where}: malformed span {said(span, 100)} in {key!r} (expected [start, end, "
-                                "label] or an object with start_offset, end_offset and label)")
-    for key in UNREAD_KEYS:
-        if row.get(key):
-            problems.append(f"{where}: holds {key} ({said(row[key], 60)}), which licex's scheme has no place "
-                            "for; remove them in doccano")
-    return spans, problems

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from . import limits
 
@@ -62,6 +62,9 @@ NAME_MAX = 255
 _FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The categories of characters `one_line` shows as escapes: controls, format characters (the
+# bidirectional overrides and isolates, zero-width ones), line and paragraph separators.
+_ESCAPED = frozenset({"Cc", "Cf", "Zl", "Zp"})
 log = logging.getLogger("licex")
 
 
@@ -96,13 +99,20 @@ def os_cause(error: OSError) -> str:
 def one_line(text: str) -> str:
     """`text` as licex shows it (messages, a record's `source`): one line of valid UTF-8.
 
-    Every control, line or paragraph separator becomes its escape (repr style: \\n), so that a
-    file name cannot hide itself, restyle the line or break it in two; every byte of a file name
-    that is not UTF-8 (which Python keeps as U+DC80-U+DCFF) becomes \\xNN, any other lone
-    surrogate \\udXXX, so that what licex writes is always UTF-8.
+    Every control, format character, line or paragraph separator becomes its escape (repr style:
+    \\n, \\u202e), so that a file name cannot hide itself, restyle the line, break it in two, or
+    show itself reordered (U+202E, right-to-left override, shows `x\u202etxt.exe` as `xexe.txt`)
+    or with invisible parts (U+200B); every byte of a file name that is not UTF-8 (which Python
+    keeps as U+DC80-U+DCFF) becomes \\xNN, any other lone surrogate \\udXXX (`valid_utf8`), so
+    that what licex writes is always UTF-8.
     """
-    escaped = "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return _SURROGATE.sub(_surrogate_escape, escaped)
+    return valid_utf8("".join(repr(c)[1:-1] if unicodedata.category(c) in _ESCAPED else c for c in text))
+
+
+def valid_utf8(text: str) -> str:
+    """`text` with every lone surrogate escaped (as `one_line` does), everything else as it is:
+    what UTF-8 can hold. A byte of a file name that is not UTF-8 (U+DC80-U+DCFF) becomes \\xNN."""
+    return _SURROGATE.sub(_surrogate_escape, text) if _SURROGATE.search(text) else text
 
 
 def _surrogate_escape(match: re.Match) -> str:
@@ -122,6 +132,21 @@ def read_file(path: Path, name: str, limit: int, limit_name: str) -> bytes:
     comes, /dev/zero never ends); the size is checked before reading, and no more than `limit` + 1
     bytes are ever read (a file that grows meanwhile). InputError naming `name` otherwise.
     """
+    with open_regular(path, name, limit, limit_name) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(name, f"cannot read: {os_cause(exc)}") from None
+    if len(data) > limit:
+        raise _too_large(name, limit, limit_name)
+    return data
+
+
+@contextmanager
+def open_regular(path: Path, name: str, limit: int, limit_name: str) -> Iterator[BinaryIO]:
+    """The regular file `path` open for reading (binary), once it is known to be one of at most
+    `limit` bytes (see read_file); InputError naming `name` otherwise. Whoever reads it reads no
+    more than `limit` + 1 bytes."""
     try:
         mode = os.stat(path).st_mode
         if kind := file_kind(mode):
@@ -130,20 +155,18 @@ def read_file(path: Path, name: str, limit: int, limit_name: str) -> bytes:
             raise InputError(name, "is a folder")
         # O_NONBLOCK: a file swapped for a FIFO since the stat cannot block the open
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as handle:
-            found = os.fstat(handle.fileno())
-            if not stat.S_ISREG(found.st_mode):
-                raise InputError(name, f"not a regular file ({file_kind(found.st_mode) or 'a folder'})")
-            if found.st_size > limit:
-                raise _too_large(name, limit, limit_name, found.st_size)
-            data = handle.read(limit + 1)
+        handle = open(fd, "rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError(name, f"cannot read: {os_cause(exc)}") from None
     except ValueError:  # os.stat's word for a NUL in the name
         raise InputError(name, "cannot read: the name holds a NUL character") from None
-    if len(data) > limit:
-        raise _too_large(name, limit, limit_name)
-    return data
+    with handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise InputError(name, f"not a regular file ({file_kind(found.st_mode) or 'a folder'})")
+        if found.st_size > limit:
+            raise _too_large(name, limit, limit_name, found.st_size)
+        yield handle
 
 
 def _too_large(name: str, limit: int, limit_name: str, size: int | None = None) -> InputError:
@@ -501,6 +524,24 @@ def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
         tmp.unlink()
 
 
+def check_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
+    """check_output for a folder a command fills, before its work: OutputError naming the folder
+    when it cannot be written (or is, or lies in, one of `inputs`). The folders made to try it
+    are removed again, so that a run refused later (a bad config, a bad corpus) leaves nothing."""
+    folder = Path(folder)
+    missing = [path for path in [folder, *folder.parents] if not os.path.lexists(path)]  # deepest first
+    try:
+        check_output(folder / ".licex-probe", inputs)
+    except OutputError as error:
+        raise OutputError(str(folder), error.cause) from None
+    finally:
+        for path in missing:
+            try:
+                path.rmdir()
+            except OSError:
+                break
+
+
 def _special(path: Path) -> str | None:
     """What `path` is when it is a device, FIFO or socket (through links); None for anything else."""
     try:
@@ -555,30 +596,42 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, *, named_by_licex: bool = False) -> Iterator[Path]:
     """A temporary path to write; it replaces `path` when the block ends without error.
 
     The temporary lies in the same folder (same file system, so os.replace is atomic), so `path`
     holds either its old content or all of the new, never a part. On any failure the temporary
     is removed; one left by a killed writer is removed by the next write to `path`. An OSError
-    (read-only folder, full disk) becomes an OutputError naming `path`.
+    (read-only folder, full disk) becomes an OutputError naming `path`, and so does text that
+    UTF-8 cannot hold (a lone surrogate: a bug upstream, but never half a file).
 
-    Two kinds of `path` are not replaced. A link to a file: the file it leads to is replaced, the
-    link stays (as `> link` would write through it), when the link is this user's own: a link
-    someone else put in the folder is replaced itself, never followed (as the kernel's
-    protected_symlinks does in /tmp). A device, FIFO or socket (through links too): the block
-    gets `path` itself, to write as it is; replacing it would put a regular file where it was
-    (`-o /dev/null` run as root would replace the system's /dev/null).
+    Two kinds of `path` the user named (-o FILE) are not replaced. A link to a file: the file it
+    leads to is replaced, the link stays (as `> link` would write through it), when the link is
+    this user's own: a link someone else put in the folder is replaced itself, never followed
+    (as the kernel's protected_symlinks does in /tmp). A device, FIFO or socket (through links
+    too): the block gets `path` itself, to write as it is; replacing it would put a regular file
+    where it was (`-o /dev/null` run as root would replace the system's /dev/null). A FIFO must
+    have a reader: without one, OutputError (`has no reader`) rather than a wait without end.
+
+    `named_by_licex`: a name licex chose inside a folder it fills (the texts of --text-dir, the
+    pages of a review, a report's files). Whatever stands there, a link, a FIFO or a device, is
+    replaced itself: nothing is ever written through it to a file elsewhere.
     """
     shown = str(path)
     path = Path(path)
-    if _special(path):
+    if not named_by_licex and (kind := _special(path)):
+        reader = _fifo_reader(path, shown) if kind == "a FIFO" else None
         try:
             yield path
         except OSError as error:
             raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
+        except UnicodeEncodeError as error:
+            raise OutputError(shown, f"cannot write: {_unencodable(error)}") from None
+        finally:
+            if reader is not None:
+                os.close(reader)
         return
-    if _followed(path):
+    if not named_by_licex and _followed(path):
         path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -598,16 +651,35 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except OSError as error:
         tmp.unlink(missing_ok=True)
         raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
+    except UnicodeEncodeError as error:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(shown, f"cannot write: {_unencodable(error)}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+def _fifo_reader(path: Path, shown: str) -> int:
+    """A write end of the FIFO `path`, opened without waiting: held while the block writes, so
+    that the reader sees no end of file before the writer's own open. OutputError when no reader
+    has it open (a blocking open would wait for one without end)."""
+    try:
+        return os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise OutputError(shown, "cannot write: a FIFO that has no reader (start its reader first)") from None
+        raise OutputError(shown, f"cannot write: {os_cause(error)}") from None
+
+
+def _unencodable(error: UnicodeEncodeError) -> str:
+    return f"the text holds {one_line(error.object[error.start:error.end])}, which UTF-8 cannot hold"
+
+
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[TextIO]:
+def atomic_writer(path: Path, *, named_by_licex: bool = False) -> Iterator[TextIO]:
     """A text handle whose content replaces `path` only when the block ends without error (see atomic_path)."""
-    with atomic_path(path) as tmp:
-        special = _special(tmp)
+    with atomic_path(path, named_by_licex=named_by_licex) as tmp:
+        special = tmp == Path(path)  # a device or FIFO, written as it is
         # open(..., "x") rather than mkstemp: the output gets the usual umask mode, not 0600.
         with open(tmp, "w" if special else "x", encoding="utf-8", newline="") as handle:
             yield handle
@@ -616,7 +688,7 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
                 os.fsync(handle.fileno())
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, named_by_licex: bool = False) -> None:
     """Write UTF-8 text to `path` atomically (see atomic_writer)."""
-    with atomic_writer(path) as handle:
+    with atomic_writer(path, named_by_licex=named_by_licex) as handle:
         handle.write(text)

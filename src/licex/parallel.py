@@ -16,6 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -37,8 +38,19 @@ Extracted = Iterator[tuple[LicencePart, LicenseRecord | InputError]]
 FILES_PER_TASK = 8
 _TASKS_PER_WORKER = 2
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_REAPED_WITHIN = 10.0  # seconds to wait for a broken pool's workers to be reaped, to say how one died
 
 _worker_nlp: Language | None = None  # the pipeline of a worker process
+
+
+class WorkerDied(Exception):
+    """A worker process died (a signal: kill -9, the out-of-memory killer); the run cannot go on,
+    since the pool that ran it is broken. The message says how it died and which inputs are not
+    extracted: those it and the other workers held, and all after them."""
+
+    def __init__(self, how: str, first_lost: str | None) -> None:
+        lost = f", nor those after them (from {first_lost} on)" if first_lost is not None else ""
+        super().__init__(f"a worker process died ({how}); the inputs it held are not extracted{lost}")
 
 
 @contextmanager
@@ -53,7 +65,10 @@ def licence_extractor(nlp: Language, spec: str | Path | None, workers: int) -> I
     try:
         # With fork every worker starts at the first submission: here, before the caller starts
         # any thread (a progress bar) or reads any document, so no worker copies a held lock.
-        pool.submit(_loaded).result()
+        try:
+            pool.submit(_loaded).result()
+        except BrokenProcessPool:
+            raise WorkerDied(_how_it_died(pool), None) from None
         yield partial(_in_order, pool, workers * _TASKS_PER_WORKER)
     except BaseException:
         # Stopped (a signal), an output that cannot be written, ...: the run is over, so the
@@ -110,10 +125,38 @@ def _extract_files(texts: list[tuple[str, str]]) -> list[tuple[LicencePart, Lice
 
 
 def _in_order(pool: ProcessPoolExecutor, in_flight: int, texts: Iterable[tuple[str, str]]) -> Extracted:
-    pending: deque[Future] = deque()
-    for task in minibatch(texts, FILES_PER_TASK):
-        pending.append(pool.submit(_extract_files, list(task)))
-        if len(pending) >= in_flight:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+    pending: deque[tuple[Future, str]] = deque()  # a task, and the source of its first file
+    task: list[tuple[str, str]] = []
+    try:
+        for task in minibatch(texts, FILES_PER_TASK):
+            pending.append((pool.submit(_extract_files, list(task)), task[0][0]))
+            if len(pending) >= in_flight:
+                yield from pending[0][0].result()
+                pending.popleft()
+        while pending:
+            yield from pending[0][0].result()
+            pending.popleft()
+    except BrokenProcessPool:
+        # the first task whose records are not out: one in the workers' hands, or the one submitted
+        first = pending[0][1] if pending else task[0][0] if task else None
+        raise WorkerDied(_how_it_died(pool), first) from None
+
+
+def _how_it_died(pool: ProcessPoolExecutor) -> str:
+    """How the worker that broke the pool ended: `killed by signal 9, SIGKILL`, `exit status 1`.
+    The pool terminates (SIGTERM) the others once one dies: another signal or status is the one.
+    Their exit statuses are known once the pool's manager thread has reaped them all."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(_REAPED_WITHIN)
+    codes = [process.exitcode for process in list((getattr(pool, "_processes", None) or {}).values())
+             if process.exitcode]
+    code = next((c for c in codes if c != -signal.SIGTERM), codes[0] if codes else None)
+    if code is None:
+        return "it ended unexpectedly"
+    if code < 0:
+        try:
+            return f"killed by signal {-code}, {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"

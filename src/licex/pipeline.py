@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from .components import clause_rules, field_choice, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
 from .components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES, RECORD_BUILDER
+from .components.rule_data import ModelDataError
 from .extras import extra_providing
 
 RULE_COMPONENTS = (FIELD_RULES, FIELD_CHOICE, CLAUSE_RULES, RECORD_BUILDER)
@@ -63,6 +64,8 @@ def load_pipeline(model: str | Path | None = None) -> Language:
         return rules_pipeline()
     try:
         return spacy.load(model)
+    except ModelDataError as error:  # a file of the pipeline its component cannot read: named
+        raise PipelineError(f"{error}; the pipeline {model} cannot be loaded") from None
     except ModuleNotFoundError as error:
         if extra_providing(error) is not None:
             raise

@@ -252,10 +252,10 @@ def write_review(predictions: Path, output: Path, text_dir: Path | None = None) 
         if licence.problem is not None:
             log.warning("%s (source %s): no text, its page shows the record only: %s",
                         licence.doc_id, licence.record["source"], licence.problem)
-        atomic_write_text(Path(output) / licence.page, render_page(licence))
+        atomic_write_text(Path(output) / licence.page, render_page(licence), named_by_licex=True)
         licences.append(licence)
     index = Path(output) / INDEX
-    atomic_write_text(index, render_index(licences))
+    atomic_write_text(index, render_index(licences), named_by_licex=True)
     return ReviewSummary(len(licences), [lic.doc_id for lic in licences if lic.text is None], index)
 
 

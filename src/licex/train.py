@@ -150,7 +150,8 @@ def _evaluate(output: Path, model: Path, split: Split, metrics: dict[str, Any],
              if name.startswith("dev_") and (ceiling := ceilings(examples)) is not None}
     metrics["evaluation"] = evaluate_sets(model, sets, output / "evaluation", progress, found)
     metrics["ceiling"] = found
-    atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(output / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
+                      named_by_licex=True)
     return metrics
 
 
@@ -207,4 +208,4 @@ def _combine(sources: Sequence[Path], target: Path) -> None:
     """All annotation files in one JSONL (each validated on reading); ids must be unique across them."""
     examples = read_corpora(sources)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_annotations(target, examples)
+    write_annotations(target, examples, named_by_licex=True)

@@ -1,6 +1,9 @@
 """What every licex rule component shares: rule data that ships as JSONL package data, is
 validated by a pydantic model when loaded, can be replaced through the config's `[initialize]`
-block, and travels with `nlp.to_disk()`."""
+block, and travels with `nlp.to_disk()`. And what every component that saves data with a
+pipeline shares (rules, a fitted policy's parameters): a file of a saved pipeline is read as the
+component wrote it or refused with ModelDataError, one line naming the file, when the pipeline
+loads (never later, halfway through a run)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from spacy.tokens import Span
 from spacy.training import Example
 from spacy.util import ensure_path
 
+from .. import limits
+from ..inputs import InputError, read_file
 from ..patterns import read_jsonl
 
 # Which component produced a span: the record's evidence says it. Spans a trained component
@@ -26,6 +31,40 @@ Span.set_extension("licex_agreement", default=None, force=True)
 
 # The key of the rule data in to_bytes/to_disk, for `exclude`.
 RULES_KEY = "rules"
+
+
+class ModelDataError(ValueError):
+    """A file of a saved pipeline that does not hold what its component saves there (damaged,
+    cut short, edited); the message is `file: what is wrong`, one line."""
+
+
+def read_model_json(path: Path, lines: bool = False) -> Any:
+    """The JSON value (`lines`: the list of JSONL values) of a file a component saved with a
+    pipeline; ModelDataError naming it when it is no such file (missing, a FIFO, not UTF-8, not
+    JSON, beyond EXPORT_BYTES)."""
+    path = Path(path)
+    try:
+        text = read_file(path, str(path), limits.EXPORT_BYTES, "export_bytes").decode("utf-8")
+    except InputError as error:
+        raise ModelDataError(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise ModelDataError(f"{path}: not UTF-8 (byte {error.start})") from None
+    try:
+        if lines:
+            return [srsly.json_loads(line) for line in text.split("\n") if line.strip()]
+        return srsly.json_loads(text)
+    except ValueError as error:
+        raise ModelDataError(f"{path}: not {'JSONL' if lines else 'JSON'} ({error})") from None
+
+
+def validation_problem(error: ValidationError) -> str:
+    """The first problem a pydantic model found, in one line: `'field': cause`, or the cause a
+    validator of the model gave."""
+    first = error.errors()[0]
+    if "error" in first.get("ctx", {}):
+        return str(first["ctx"]["error"])
+    field = ".".join(str(part) for part in first["loc"])
+    return f"{field!r}: {first['msg']}" if field else first["msg"]
 
 
 class RuleDataPipe(Pipe):
@@ -39,25 +78,23 @@ class RuleDataPipe(Pipe):
         self.name = name
         self.set_rules(rules if rules is not None else read_jsonl(self.data_file))
 
-    def set_rules(self, rules: list[dict[str, Any]]) -> None:
+    def set_rules(self, rules: list[dict[str, Any]], source: str | None = None) -> None:
+        """Validate and use `rules`; a ValueError names the rule and where it came from (`source`:
+        a file, by default the shipped data file)."""
         self.rules = list(rules)
-        self.validated_rules = [self._validate(line, rule) for line, rule in enumerate(self.rules, start=1)]
+        self.validated_rules = [self._validate(f"{source or self.data_file} rule {line}", rule)
+                                for line, rule in enumerate(self.rules, start=1)]
         self.compile_rules()
 
-    def _validate(self, line: int, rule: Any) -> BaseModel:
-        """The rule as its model, or a one-line ValueError naming the data file, the rule and the cause."""
-        where = f"{self.data_file} rule {line}"
+    def _validate(self, where: str, rule: Any) -> BaseModel:
+        """The rule as its model, or a one-line ValueError naming `where` (the rule) and the cause."""
         if not isinstance(rule, dict):
             fields = ", ".join(f"'{name}'" for name in self.rule_model.model_fields)
             raise ValueError(f"{where}: expected an object with {fields}, got {rule!r}")
         try:
             return self.rule_model.model_validate(rule)
         except ValidationError as error:
-            first = error.errors()[0]
-            cause = first["ctx"]["error"] if "error" in first.get("ctx", {}) else first["msg"]
-            field = ".".join(str(part) for part in first["loc"])
-            message = str(cause) if "error" in first.get("ctx", {}) else f"{field!r}: {cause}"
-            raise ValueError(f"{where}: {message}") from None
+            raise ValueError(f"{where}: {validation_problem(error)}") from None
 
     def compile_rules(self) -> None:
         """Build whatever matching structures the rules need; called whenever they change."""
@@ -102,8 +139,16 @@ class RuleDataPipe(Pipe):
             srsly.write_jsonl(path / self.data_file, self.rules)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleDataPipe":
+        """The rules `to_disk` saved; ModelDataError naming the file when it does not hold them."""
         if RULES_KEY not in exclude:
-            self.set_rules(list(srsly.read_jsonl(ensure_path(path) / self.data_file)))
+            file = ensure_path(path) / self.data_file
+            rules = read_model_json(file, lines=True)
+            if not rules:  # what to_disk writes of a component's rules: it has some
+                raise ModelDataError(f"{file}: holds no rules")
+            try:
+                self.set_rules(rules, source=str(file))
+            except ValueError as error:
+                raise ModelDataError(str(error)) from None
         return self
 
 

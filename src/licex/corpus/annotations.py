@@ -2,9 +2,11 @@
 
 One line per licence: `{"id", "text", "label": [[start, end, "LABEL"], ...], "clauses": [...]}`.
 `label` holds the field entities, `clauses` the clause spans with clause labels. A doccano
-export puts every span under `label`; clause labels found there are moved to `clauses` on
-reading, so an export drops in unchanged. Any other key of a line (doccano's metadata, our
-`origin`) is kept as it is.
+export puts every span under `label`, or (its newer format) under `entities` as objects with
+start_offset, end_offset and label (corpus.spans reads both, as `licex doccano pull` does); clause
+labels found there are moved to `clauses` on reading, so an export drops in unchanged. Any other
+key of a line (doccano's metadata, our `origin`) is kept as it is; a key that holds annotations
+licex cannot read (relations, categories) is a problem.
 
 Reading validates every line and fails, naming file and line, on anything a conversion could
 not keep: a file either converts with every annotation or not at all.
@@ -26,8 +28,8 @@ from .. import jsonl, limits
 from ..inputs import InputError, read_file
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from .paths import annotation_files
+from .spans import SPAN_KEYS, SpanTuple, read_spans, unread_problems
 
-SpanTuple = tuple[int, int, str]
 ORIGIN_REAL = "real"
 ORIGIN_SYNTHETIC = "synthetic"
 
@@ -95,29 +97,25 @@ def parse_line(line: str, where: str) -> tuple[AnnotatedText | None, list[str]]:
         return None, [f"{where}: empty text"]
     if too_long := _too_long(text, where):
         return None, [too_long]
+    if "\x00" in text:  # as decode_text refuses a licence file with one
+        return None, [f"{where}: the text holds a NUL character (U+0000, character {text.index(chr(0))}); no licence "
+                      "text holds one (binary data?)"]
     if "id" not in data:
         problems.append(f"{where}: no id")
     entities: list[SpanTuple] = []
     clauses: list[SpanTuple] = []
-    for key in ("label", "clauses"):
-        spans = data.get(key, [])
-        if not isinstance(spans, list):
-            problems.append(f"{where}: {key!r} must be a list of [start, end, label], not {jsonl.json_type(spans)}")
-            continue
-        for span in spans:
-            if not (isinstance(span, list) and len(span) == 3 and all(_is_offset(x) for x in span[:2])
-                    and isinstance(span[2], str)):
-                problems.append(f"{where}: malformed span {span!r} in {key!r} (expected [start, end, label] "
-                                "with integer offsets)")
-                continue
-            start, end, label = span
-            if label in ENTITY_LABELS and key == "label":
+    for key in (*SPAN_KEYS, "clauses"):
+        spans, key_problems = read_spans(data.get(key), key, where)
+        problems += key_problems
+        for start, end, label in spans:
+            if label in ENTITY_LABELS and key != "clauses":
                 entities.append((start, end, label))
             elif label in CLAUSE_LABELS:
                 clauses.append((start, end, label))
             else:
                 problems.append(f"{where}: unknown label {label!r} in {key!r} at [{start}, {end}]")
-    meta = {k: v for k, v in data.items() if k not in ("id", "text", "label", "clauses")}
+    problems += unread_problems(data, where)
+    meta = {k: v for k, v in data.items() if k not in ("id", "text", *SPAN_KEYS, "clauses")}
     example = AnnotatedText(data.get("id"), text, sorted(entities), sorted(clauses), meta)
     problems += check_spans(example, where)
     return (None if problems else example), problems
@@ -130,11 +128,6 @@ def _too_long(text: str, where: str) -> str | None:
         return None
     return (f"{where}: a text of {len(text):,} characters is too long (at most {limits.ANNOTATION_CHARS:,}, "
             "annotation_chars); split it")
-
-
-def _is_offset(value: Any) -> bool:
-    # JSON true/false parse as Python bools, which are ints: an offset must be a JSON number.
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_spans(example: AnnotatedText, where: str) -> list[str]:
@@ -173,12 +166,29 @@ def duplicate_ids(located: Iterable[tuple[str, AnnotatedText]]) -> list[str]:
     return problems
 
 
+def longest_line() -> int:
+    """The most bytes a JSONL line can take and hold a valid annotated text; a longer one is
+    refused unread (a line of 500 MB would take gigabytes to parse, only to be refused). The
+    text has at most ANNOTATION_CHARS characters, and JSON spends at most 12 bytes on one (an
+    astral character written as two \\u escapes); its spans and meta take far less than 4
+    bytes a character (a span is at most ~100 bytes, as doccano's objects; the corpus's
+    licences have one every 60-70 characters, at 3.2 bytes a character in all); then room for
+    the id and meta of a short text."""
+    return 16 * limits.ANNOTATION_CHARS + 65_536
+
+
 def _read_located(path: Path) -> tuple[list[tuple[str, AnnotatedText]], list[str]]:
     """Every valid line of a JSONL file with its `file:line`, and every problem."""
     located = []
     problems = []
-    for number, line in jsonl.numbered_lines(jsonl.read_text(path)):
+    longest = longest_line()
+    for number, line in jsonl.file_lines(path, longest):
         where = f"{path}:{number}"
+        if line is None:
+            problems.append(f"{where}: a line of more than {longest:,} bytes, more than any annotated text can "
+                            f"take (at most {limits.ANNOTATION_CHARS:,} characters, annotation_chars, with its "
+                            "spans); not read, split the text")
+            continue
         example, line_problems = parse_line(line, where)
         problems += line_problems
         if example is not None:
@@ -221,9 +231,9 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
     return [example for _, example in located]
 
 
-def write_annotations(path: Path, examples: Iterable[AnnotatedText]) -> int:
-    """Write examples as JSONL, atomically; returns how many."""
-    return jsonl.write(path, (example.to_json() for example in examples))
+def write_annotations(path: Path, examples: Iterable[AnnotatedText], *, named_by_licex: bool = False) -> int:
+    """Write examples as JSONL, atomically (`named_by_licex`: see inputs.atomic_path); returns how many."""
+    return jsonl.write(path, (example.to_json() for example in examples), named_by_licex=named_by_licex)
 
 
 # -- spaCy Docs and DocBin ---------------------------------------------------------------------

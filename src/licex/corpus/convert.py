@@ -106,7 +106,7 @@ def jsonl_to_split(
     _check_alignment(examples, tokenizer, source)  # before any file is written (a second tokenizing pass: ~7 s per 1,000 licences)
     split = split_examples(examples, dev_fraction, seed, real_in_train)
     for name in ("train", "dev", "real"):
-        _write_docbin(getattr(split, name), Path(target_dir) / f"{name}.spacy", tokenizer)
+        _write_docbin(getattr(split, name), Path(target_dir) / f"{name}.spacy", tokenizer, named_by_licex=True)
     return split
 
 
@@ -130,9 +130,10 @@ def _check_alignment(examples: list[AnnotatedText], tokenizer: Tokenizer, source
         raise AnnotationError(problems)
 
 
-def _write_docbin(examples: list[AnnotatedText], target: Path, tokenizer: Tokenizer) -> None:
+def _write_docbin(examples: list[AnnotatedText], target: Path, tokenizer: Tokenizer, *,
+                  named_by_licex: bool = False) -> None:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # DocBin.to_disk writes in place; write beside and rename so a target is never half-written.
-    with atomic_path(target) as partial:
+    with atomic_path(target, named_by_licex=named_by_licex) as partial:
         to_docbin(examples, tokenizer).to_disk(partial)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..inputs import InputError, OutputError, file_kind, fitted_name, os_cause
+from ..inputs import InputError, OutputError, check_folder, file_kind, fitted_name, os_cause
 
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"
@@ -89,6 +89,10 @@ def generated_corpus_target(folder: Path, force: bool) -> Iterator[Path]:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(str(folder), "is a file, not a corpus folder")
+    # Before the work, and what is there replaced only where this user may write it: an empty
+    # folder that is read-only is no folder to put a corpus in, even though its parent could
+    # rename it away.
+    check_folder(folder)
     try:
         with _written(folder, force) as partial:
             yield partial

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..inputs import atomic_path, atomic_write_text
+from ..inputs import InputError, atomic_path, atomic_write_text, one_line
 from ..layout import Layout
 from .annotations import AnnotatedText
 from .scan import scan_pages, scanned_pdf
@@ -50,16 +50,20 @@ def printed_licence(annotated: AnnotatedText, record: dict[str, Any]) -> Printed
 def render_annotated(annotated: AnnotatedText, record: dict[str, Any], out: Path, *, scan: bool, seed: int) -> None:
     """Write the text-layer PDF, the scanned PDF (when `scan`) and the gold record of one licence."""
     name = str(annotated.id)
+    if name in ("", ".", "..") or "/" in name or one_line(name) != name:
+        raise InputError(f"document id {one_line(name)!r}", "cannot name a file of its own (no /, no control "
+                                                           "or format character); rename the document")
     pdf = typeset(printed_licence(annotated, record))
-    for folder in ("text-layer", "records") + (("scanned",) if scan else ()):
-        (out / folder).mkdir(parents=True, exist_ok=True)
+    # Each file replaced atomically (its folder made on the way), never written through a link
+    # that stands in OUTPUT: the names are licex's.
     _write_bytes(out / "text-layer" / f"{name}.pdf", pdf)
     if scan:
         _write_bytes(out / "scanned" / f"{name}.pdf", scanned_pdf(scan_pages(pdf, seed)))
     gold = {k: v for k, v in record.items() if k not in ("evidence", "source")}
-    atomic_write_text(out / "records" / f"{name}.record.json", json.dumps(gold, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(out / "records" / f"{name}.record.json", json.dumps(gold, ensure_ascii=False, indent=2) + "\n",
+                      named_by_licex=True)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    with atomic_path(path) as partial:
+    with atomic_path(path, named_by_licex=True) as partial:
         Path(partial).write_bytes(data)

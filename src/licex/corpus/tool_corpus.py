@@ -214,7 +214,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
             for tool, examples in read.items():
                 file = f"{tool}/batch-{batch:05d}.jsonl"
                 (out / tool).mkdir(exist_ok=True)
-                write_annotations(out / file, examples)
+                write_annotations(out / file, examples, named_by_licex=True)
                 report = _report(tool, batch, examples)
                 manifest.record(tool, size, batch, {
                     "file": file, "first": indices.start, "count": len(examples), **report.counts(),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..inputs import atomic_write_text
+from ..inputs import OutputError, atomic_path, os_cause
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from .records import FIELDS, EvaluationReport, jsonable
 
@@ -128,7 +129,7 @@ def markdown(reports: Sequence[PipelineReport], title: str) -> str:
 
 
 def accuracy_chart(reports: Sequence[PipelineReport], path: Path, title: str) -> None:
-    """A PNG bar chart of per-field accuracy, one bar per pipeline."""
+    """A PNG bar chart of per-field accuracy, one bar per pipeline, written to `path` as it is."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display: write the file only
@@ -148,16 +149,30 @@ def accuracy_chart(reports: Sequence[PipelineReport], path: Path, title: str) ->
     ax.set_title(title)
     ax.legend(loc="lower left")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=100, format="png")
+    finally:
+        plt.close(fig)
 
 
 def write_reports(reports: Sequence[PipelineReport], out_dir: Path, title: str) -> dict[str, Path]:
-    """report.json, report.md and accuracy.png in out_dir; returns their paths."""
+    """report.json, report.md and accuracy.png in out_dir, all three or none: each is written
+    beside its name first, and they replace the earlier reports only once all are written (an
+    OutputError naming the file that failed otherwise); returns their paths."""
     out_dir = Path(out_dir)
     paths = {"json": out_dir / "report.json", "markdown": out_dir / "report.md", "chart": out_dir / "accuracy.png"}
-    atomic_write_text(paths["json"], json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
-    atomic_write_text(paths["markdown"], markdown(reports, title))
-    accuracy_chart(reports, paths["chart"], title)
+    writers = {
+        "json": lambda tmp: tmp.write_text(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2)
+                                           + "\n", "utf-8"),
+        "markdown": lambda tmp: tmp.write_text(markdown(reports, title), "utf-8"),
+        "chart": lambda tmp: accuracy_chart(reports, tmp, title),
+    }
+    with ExitStack() as stack:
+        for kind, write in writers.items():
+            tmp = stack.enter_context(atomic_path(paths[kind], named_by_licex=True))
+            try:
+                write(tmp)
+            except (OSError, UnicodeError) as error:  # named here: the block of the last file would name that one
+                cause = os_cause(error) if isinstance(error, OSError) else str(error)
+                raise OutputError(str(paths[kind]), f"cannot write: {cause}") from None
     return paths

@@ -4,6 +4,7 @@ saved with it (choice.json)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from spacy.util import ensure_path
 from ...analysis import analyse
 from ...labels import ENTITY_LABELS
 from ..names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
+from ..rule_data import ModelDataError, read_model_json
 from .candidates import ChoicePolicy, hashable
 from .merge import merge
-from .policies import FittedChoice, make_model_first
+from .policies import FittedChoice, checked_parameters, make_model_first
 from .probability import ModelProbability
 
 # The key and file of the fitted choice's parameters in the component's serialisation.
@@ -89,7 +91,7 @@ class FieldChoice(Pipe):
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> FieldChoice:
         data = srsly.msgpack_loads(bytes_data)
         if isinstance(self.merge, FittedChoice) and CHOICE_KEY in data and CHOICE_KEY not in exclude:
-            self.merge.parameters = data[CHOICE_KEY]
+            self.merge.parameters = checked_parameters(data[CHOICE_KEY], f"{self.name}'s bytes")
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -99,9 +101,14 @@ class FieldChoice(Pipe):
             srsly.write_json(path / CHOICE_FILE, self.merge.parameters)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> FieldChoice:
+        """The fitted parameters `to_disk` saved, where there are any (a pipeline not fit yet has
+        none); ModelDataError naming choice.json when it does not hold them."""
         choice = ensure_path(path) / CHOICE_FILE
-        if isinstance(self.merge, FittedChoice) and choice.is_file() and CHOICE_KEY not in exclude:
-            self.merge.parameters = srsly.read_json(choice)
+        if isinstance(self.merge, FittedChoice) and os.path.lexists(choice) and CHOICE_KEY not in exclude:
+            try:
+                self.merge.parameters = checked_parameters(read_model_json(choice), str(choice))
+            except ValueError as error:
+                raise ModelDataError(str(error)) from None
         return self
 
 

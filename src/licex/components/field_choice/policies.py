@@ -6,11 +6,17 @@ calibration, fit on development licences (licex.choice_fit) and saved with the f
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 from spacy.util import registry
 
+from ..rule_data import validation_problem
 from .candidates import MODEL, RULES, STAND_ALONE, Candidate, ChoicePolicy
+
+# A number of the fitted parameters: a JSON number (not true, not "1.5"), finite.
+_Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
 
 @registry.misc("licex.model_first.v1")
 def make_model_first() -> ChoicePolicy:
@@ -60,6 +66,39 @@ def chosen_by_fit(candidate: Candidate) -> bool:
     a unit that is chosen (not joined). Where both sides agree, or a side reads alone, or entries
     join, there is nothing to choose, and the rules' reading goes first (its evidence is the label)."""
     return candidate.contested and candidate.unit not in STAND_ALONE
+
+
+class ChoiceParameters(BaseModel):
+    """The fitted choice's parameters as `licex.choice_fit` writes them (choice.json)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fit_on: dict[str, _Number] = {}  # what it was fit on (documents, candidates, ...): a note
+    intercept: _Number
+    weights: dict[str, _Number]
+    calibration: tuple[list[_Number], list[_Number]]  # the isotonic steps: thresholds, values
+
+    @model_validator(mode="after")
+    def _steps(self) -> "ChoiceParameters":
+        xs, ys = self.calibration
+        if len(xs) != len(ys):
+            raise ValueError(f"'calibration' holds {len(xs)} thresholds but {len(ys)} values")
+        if xs != sorted(xs):
+            raise ValueError("the thresholds of 'calibration' are not in ascending order")
+        return self
+
+
+def checked_parameters(parameters: Any, where: str) -> dict[str, Any]:
+    """`parameters` (as read from JSON) when they are the fitted choice's; a one-line ValueError
+    `where: what is wrong` otherwise."""
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{where}: not the fitted choice's parameters (an object with intercept, weights "
+                         f"and calibration) but {type(parameters).__name__ if parameters is not None else 'null'}")
+    try:
+        ChoiceParameters.model_validate(parameters)
+    except ValidationError as error:
+        raise ValueError(f"{where}: {validation_problem(error)}") from None
+    return parameters
 
 
 class FittedChoice:
