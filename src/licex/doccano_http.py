@@ -20,7 +20,7 @@ only, and no answer can hold it for longer than a deadline or fill memory.
 Each failure is a one-line DoccanoError naming the server: the configured URL, or origins only
 (never another URL's path or query). doccano-client's own session is replaced by this one, so
 its login passes the same checks. Below the session: small helpers to check and quote what a
-server answers (is_a, shape_problem, said).
+server answers (shape_problem, said; jsonl.is_a).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from . import jsonl, limits
+from .jsonl import is_a
 from .doccano_secret import mask
 
 HTTP_DEADLINE = 300.0  # seconds for one request and its whole answer
@@ -252,12 +253,6 @@ class GuardedSession(requests.Session):
 # -- reading what a server answers ---------------------------------------------------------------
 
 
-def is_a(value: Any, kind: type | tuple[type, ...]) -> bool:
-    """isinstance for parsed JSON: true and false are not numbers (Python's bools are ints)."""
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-
-
 def shape_problem(data: dict[str, Any], keys: dict[str, Any]) -> str | None:
     """What in `data` is not as `keys` (key -> type or types) want it, or None."""
     for key, kind in keys.items():
@@ -269,16 +264,7 @@ def shape_problem(data: dict[str, Any], keys: dict[str, Any]) -> str | None:
 
 
 def said(value: Any, limit: int = 300) -> str:
-    """What a server said, for a message: one short line (a string as it is, anything else as
-    JSON), cut at `limit` characters and then marked `...`. The password (doccano_secret.hiding's)
-    is blanked out before the whitespace is folded and before the cut, and again after: neither
-    may leave a spelling or a start of it that the final scrub cannot recognise."""
-    if not isinstance(value, str):
-        try:
-            value = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError, RecursionError):
-            value = jsonl.json_type(value)
-    value = mask(value)
-    head = value[:limit * 4]  # bounds the folding; a cut all the same
-    text = mask(" ".join(head.split()))
-    return text if len(text) <= limit and len(head) == len(value) else text[:limit] + "..."
+    """What a server said, for a message (jsonl.said), with the password (doccano_secret.hiding's)
+    blanked out before the whitespace is folded and before the cut, and again after: neither may
+    leave a spelling or a start of it that the final scrub cannot recognise."""
+    return jsonl.said(value, limit, mask)

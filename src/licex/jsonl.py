@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +187,24 @@ def json_type(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return "an object"
+
+
+def is_a(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance for parsed JSON: true and false are not numbers (Python's bools are ints)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+
+
+def said(value: Any, limit: int = 300, hide: Callable[[str], str] = lambda text: text) -> str:
+    """A JSON value for a message: one short line (a string as it is, anything else as JSON), cut
+    at `limit` characters and then marked `...`. `hide` blanks out what must not be shown (a
+    password), before the whitespace is folded and before the cut, and again after."""
+    if not isinstance(value, str):
+        try:
+            value = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            value = json_type(value)
+    value = hide(value)
+    head = value[:limit * 4]  # bounds the folding; a cut all the same
+    text = hide(" ".join(head.split()))
+    return text if len(text) <= limit and len(head) == len(value) else text[:limit] + "..."

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import jsonl
-from ..doccano_http import is_a, said
+from ..jsonl import is_a, said
 
 SpanTuple = tuple[int, int, str]
 # The keys of a line that hold spans licex reads, and those that hold annotations it cannot read.
