@@ -200,6 +200,7 @@ def hang_guard(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["blank lines in a licence", "memo and blank lines", "CRLF", "spaces", "tags",
                                   "a million titles on a line", "spaced titles", "headings"])
 def test_detection_costs_stay_linear_on_hostile_whitespace_and_repetition(licences, case):
