@@ -20,7 +20,7 @@ from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from .records import FIELDS, EvaluationReport, jsonable
 
 if TYPE_CHECKING:
-    from .pipelines import PipelineReport
+    from .report import PipelineReport
 
 
 def format_accuracy(value: float | None) -> str:
