@@ -17,9 +17,8 @@ from licex.corpus.annotations import read_annotations  # noqa: E402
 from licex.corpus.render import printed_licence  # noqa: E402
 from licex.corpus.scan import scan_pages, scanned_pdf  # noqa: E402
 from licex.corpus.typeset import typeset  # noqa: E402
-from licex.documents import DocumentError, OcrMode, read_document_bytes  # noqa: E402
+from licex.documents import DocumentError, OcrMode, pdf_pages, read_document_bytes  # noqa: E402
 from licex.documents.evidence import attach_geometry  # noqa: E402
-from licex.documents.pdf import pdf_pages  # noqa: E402
 from licex.evaluation.records import evaluate  # noqa: E402
 from licex.extraction import extract_inputs  # noqa: E402
 from licex.inputs import collect_inputs  # noqa: E402

@@ -367,7 +367,7 @@ def test_a_large_page_is_rendered_within_the_render_limit(monkeypatch):
             rendered.append(image.size)
             yield [], image.size
 
-    monkeypatch.setattr(pdf, "RENDER_PIXELS", 200_000)  # the rule, without rendering 40 megapixels
+    monkeypatch.setattr(documents, "RENDER_PIXELS", 200_000)  # the rule, without rendering 40 megapixels
     monkeypatch.setattr(ocr, "ocr_images", read)
     document = read_document_bytes(one_page_pdf(b"0 0 14400 9000", b"0 0 m 14400 9000 l S"), "x.pdf")
     [(width, height)] = rendered
@@ -513,7 +513,7 @@ def test_pages_cross_from_pdfiums_process_as_they_were_read():
     import pickle
 
     good = sorted(TEXT_LAYER.glob("*.pdf"))[0].read_bytes()
-    pages = pdf.pdf_pages(good)
+    pages = documents.pdf_pages(good)
     again = pickle.loads(pickle.dumps(pages))
     assert again == pages and all(type(glyph) is type(pages[0].glyphs[0]) for page in again for glyph in page.glyphs)
 

@@ -26,16 +26,10 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from . import limits
+from .suffixes import DOCUMENT_SUFFIXES, INPUT_SUFFIXES
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-TEXT_SUFFIXES = frozenset({".txt"})
-# PDFs and page images (licex.documents reads them); listed here so that finding inputs in a
-# folder imports nothing of the document readers.
-PDF_SUFFIXES = frozenset({".pdf"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
-DOCUMENT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
-INPUT_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES
 
 # Encodings charset-normalizer may propose that make sense for a Chinese licence. Anything else
 # (cp1252, shift_jis, johab, ...) is a misdetection of bytes we cannot read, so it is refused.

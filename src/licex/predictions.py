@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import jsonl
-from .inputs import INPUT_SUFFIXES, InputError
+from .inputs import InputError
 from .record import LicenseRecord
+from .suffixes import INPUT_SUFFIXES
 
 
 def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:

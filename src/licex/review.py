@@ -26,7 +26,6 @@ from urllib.parse import quote
 
 from .inputs import (
     STDIN_NAME,
-    TEXT_SUFFIXES,
     InputError,
     InputSource,
     TextDirNames,
@@ -36,6 +35,7 @@ from .inputs import (
 )
 from .labels import CLAUSE_LABELS
 from .predictions import checked_records, document_id
+from .suffixes import TEXT_SUFFIXES
 
 log = logging.getLogger("licex")
 
