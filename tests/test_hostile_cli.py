@@ -32,7 +32,9 @@ from typer.testing import CliRunner
 
 from licex import cli, crash, limits
 from licex.corpus import annotations
-from licex.inputs import STDIN_NAME, InputError, InputSource, TextDirNames
+from licex.inputs import STDIN_NAME, InputSource
+from licex.messages import InputError
+from licex.outputs import TextDirNames
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"
@@ -658,7 +660,7 @@ def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(t
 
 from licex import doccano_export, jsonl, parallel  # noqa: E402
 from licex.corpus import spans as span_shapes  # noqa: E402
-from licex.inputs import one_line  # noqa: E402
+from licex.messages import one_line  # noqa: E402
 
 NEWER_EXPORT = {"id": 7, "text": "公司名称:北京某某科技有限公司。一、你公司应当遵守规定。", "relations": [],
                 "entities": [{"id": 1, "label": "COMPANY", "start_offset": 5, "end_offset": 15},

@@ -32,7 +32,8 @@ from PIL import Image  # noqa: E402
 from licex import documents, limits  # noqa: E402
 from licex.documents import DocumentError, OcrMode, ocr, pdf, read_document_bytes  # noqa: E402
 from licex.documents.images import page_images  # noqa: E402
-from licex.inputs import InputError, InputSource  # noqa: E402
+from licex.inputs import InputSource  # noqa: E402
+from licex.messages import InputError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ROOT / "corpus" / "documents" / "scanned" / "002_3fa2e29c17b4fcd1.pdf"

@@ -217,7 +217,8 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
 
     from .bundles import extract_licences
     from .extraction import extract_inputs
-    from .inputs import InputError, InputSource
+    from .inputs import InputSource
+    from .messages import InputError
     from .pipeline import load_pipeline
 
     started = time.perf_counter()

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from . import limits
 from .detection import Detection, licence_segments, text_detection
-from .inputs import InputError
+from .messages import InputError
 from .pipeline import stream_docs
 from .record import LicenseRecord
 

@@ -22,20 +22,9 @@ from typer.core import TyperGroup
 
 from .crash import crash_log, scrubbed
 from .extras import MissingExtra, extra_providing, require
-from .inputs import (
-    InputError,
-    InputSource,
-    OutputError,
-    TextDirNames,
-    atomic_write_text,
-    atomic_writer,
-    check_folder,
-    check_output,
-    collect_inputs,
-    input_paths,
-    one_line,
-    os_cause,
-)
+from .inputs import InputSource, collect_inputs, input_paths
+from .messages import InputError, OutputError, one_line, os_cause
+from .outputs import TextDirNames, atomic_write_text, atomic_writer, check_folder, check_output
 from .signals import Stopped, stopping
 from .stdout import StdoutError, flush_stdout, guarded_stdout
 

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 from . import jsonl
 from .bundles import extract_licences
 from .extraction import extract_inputs
-from .inputs import STDIN, STDIN_NAME, InputError, InputSource, atomic_writer, check_output, collect_inputs, input_paths
+from .inputs import STDIN, STDIN_NAME, InputSource, collect_inputs, input_paths
+from .messages import InputError
+from .outputs import atomic_writer, check_output
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -54,10 +54,11 @@ import urllib3
 from . import jsonl
 from .doccano_export import SPAN_KEYS, UNREAD_KEYS, export_member, export_spans
 from .doccano_http import DoccanoError, GuardedSession, origin, said, shape_problem
-from .jsonl import is_a
 from .doccano_secret import MASK, found_in, hiding, scrub
-from .inputs import InputError, atomic_write_text
+from .jsonl import is_a
 from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from .messages import InputError
+from .outputs import atomic_write_text
 
 if TYPE_CHECKING:  # the corpus module imports spaCy: status and failed logins do without it
     from .corpus.annotations import AnnotatedText

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .bundles import LicencePart
-from .inputs import InputError, InputSource
+from .inputs import InputSource
+from .messages import InputError
 from .record import LicenseRecord
 
 if TYPE_CHECKING:

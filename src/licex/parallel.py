@@ -26,7 +26,7 @@ from spacy.util import minibatch
 
 from . import bundles
 from .bundles import LicencePart
-from .inputs import InputError
+from .messages import InputError
 from .pipeline import load_pipeline
 from .record import LicenseRecord
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import jsonl
-from .inputs import InputError
+from .messages import InputError
 from .record import LicenseRecord
 from .suffixes import INPUT_SUFFIXES
 

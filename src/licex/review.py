@@ -24,16 +24,10 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
-from .inputs import (
-    STDIN_NAME,
-    InputError,
-    InputSource,
-    TextDirNames,
-    atomic_write_text,
-    fitted_name,
-    one_line,
-)
+from .inputs import STDIN_NAME, InputSource
 from .labels import CLAUSE_LABELS
+from .messages import InputError, one_line
+from .outputs import TextDirNames, atomic_write_text, fitted_name
 from .predictions import checked_records, document_id
 from .suffixes import TEXT_SUFFIXES
 

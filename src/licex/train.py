@@ -22,7 +22,7 @@ from .corpus.synth import DAMAGED_TAG, generate
 from .corpus.tool_corpus import ceilings
 from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from .extras import require
-from .inputs import atomic_write_text
+from .outputs import atomic_write_text
 from .pipeline import error_line, load_pipeline
 
 

@@ -20,7 +20,8 @@ from spacy.training import Example
 from spacy.util import ensure_path
 
 from .. import limits
-from ..inputs import InputError, read_file
+from ..inputs import read_file
+from ..messages import InputError
 from ..patterns import read_jsonl
 
 # Which component produced a span: the record's evidence says it. Spans a trained component

@@ -20,7 +20,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
-from ..inputs import InputError, atomic_path
+from ..messages import InputError
+from ..outputs import atomic_path
 from .annotations import (
     ORIGIN_REAL,
     AnnotatedText,

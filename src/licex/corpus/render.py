@@ -17,8 +17,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..inputs import InputError, atomic_path, atomic_write_text, one_line
 from ..layout import Layout
+from ..messages import InputError, one_line
+from ..outputs import atomic_path, atomic_write_text
 from .annotations import AnnotatedText
 from .scan import scan_pages, scanned_pdf
 from .typeset import PrintedLicence, typeset

@@ -33,7 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..inputs import InputError, atomic_write_text
+from ..messages import InputError
+from ..outputs import atomic_write_text
 from .align import align
 from .annotations import AnnotatedText, write_annotations
 from .paths import MANIFEST

@@ -25,9 +25,10 @@ from typing import Any, NamedTuple, get_origin
 from sklearn.metrics import accuracy_score
 
 from .. import limits
-from ..inputs import InputError, decode_text, one_line, read_file
+from ..inputs import decode_text, read_file
 from ..jsonl import lone_surrogate
 from ..labels import ENTITY_LABELS
+from ..messages import InputError, one_line
 from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..inputs import OutputError, atomic_path, os_cause
 from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from ..messages import OutputError, os_cause
+from ..outputs import atomic_path
 from .records import FIELDS, EvaluationReport, jsonable
 
 if TYPE_CHECKING:
