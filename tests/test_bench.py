@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from licex import cli
+from licex.cli import model as model_commands
 from licex.bench import (
     BUNDLE,
     SCANNED,
@@ -102,13 +102,13 @@ def test_rows_asked_for_by_default_are_skipped_without_their_extra(monkeypatch, 
         if extra == "ocr":
             raise MissingExtra(extra, job)
 
-    monkeypatch.setattr(cli, "require", require)
-    assert cli._bench_rows(None, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0
+    monkeypatch.setattr(model_commands, "require", require)
+    assert model_commands._bench_rows(None, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0
     assert "needs the 'ocr' extra" in capsys.readouterr().err
     with pytest.raises(MissingExtra):  # asked for explicitly: the command ends on it
-        cli._bench_rows(3, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr"))
-    assert cli._bench_rows(None, 10, "text-layer PDF rows (--documents)", ("render",)) == 10
-    assert cli._bench_rows(0, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0  # off: nothing needed
+        model_commands._bench_rows(3, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr"))
+    assert model_commands._bench_rows(None, 10, "text-layer PDF rows (--documents)", ("render",)) == 10
+    assert model_commands._bench_rows(0, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0  # off: nothing needed
 
 
 @pytest.mark.slow

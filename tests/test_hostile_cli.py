@@ -31,6 +31,7 @@ import srsly
 from typer.testing import CliRunner
 
 from licex import cli, crash, limits
+from licex.cli import doccano as doccano_commands
 from licex.corpus import annotations
 from licex.inputs import STDIN_NAME, InputSource
 from licex.messages import InputError
@@ -91,7 +92,7 @@ def test_the_crash_log_holds_no_secret_of_the_command_line_or_environment(monkey
         raise RuntimeError(f"login failed at {url} for {username} with {password} "
                            f"({os.environ['DOCCANO_PASSWORD']}, token tok)")
 
-    monkeypatch.setattr(cli, "_doccano_connection", leaky)
+    monkeypatch.setattr(doccano_commands, "_doccano_connection", leaky)
     monkeypatch.setattr(sys, "argv", ["licex", "doccano", "status", "--project", "p", "--url", url,
                                       "--username", "annotator", "--password", "SECRET-pw-1"])
     with pytest.raises(SystemExit) as exited:
@@ -121,7 +122,7 @@ def test_the_crash_log_never_crashes(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # ~/.cache/licex/logs cannot be made: the temp dir
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(sys, "argv", ["licex", "extract", "\udcff.txt"])
-    log = cli.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
+    log = crash.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
     assert log is not None and log.parent == tmp_path
     assert "\\udcff.txt" in log.read_text("utf-8")
 
