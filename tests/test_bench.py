@@ -3,12 +3,12 @@ in its own single-core process (pages/s, documents/s, peak memory, load time apa
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from licex.cli import model as model_commands
 from licex.bench import (
     BUNDLE,
     SCANNED,
@@ -30,6 +30,7 @@ from licex.bench import (
     write_bench_documents,
     write_bench_texts,
 )
+from licex.cli import model as model_commands
 from licex.bundles import licence_spans
 from licex.corpus.synth import doc_seed, generate_one
 from licex.documents import read_document
@@ -152,11 +153,16 @@ def test_the_startup_table_shows_licex_beyond_spacys_own_start_up():
 @pytest.mark.slow
 def test_startup_is_timed_in_fresh_processes(tmp_path):
     reported = []
-    results = startup_times(["rules"], seed=5, progress=reported.append, runs=1)
+    results = startup_times(["rules"], seed=5, progress=reported.append, runs=3)
     assert [r.command for r in results][2:] == ["licex --help", "licex extract --rules-only ONE.txt"]
-    assert all(r.seconds > 0 and r.runs == [r.seconds] for r in results)
-    assert results[2].seconds < results[0].seconds < results[3].seconds  # --help imports no spaCy
-    assert sum(reported) == startup_work(["rules"], runs=1) == 4
+    for result in results:
+        assert len(result.runs) == 3 and all(seconds > 0 for seconds in result.runs)
+        assert result.seconds == statistics.median(result.runs)
+    # Medians of three runs, with a margin: one slow run on a loaded machine decides neither. What
+    # --help imports (no spaCy) is test_startup.py's to check; here, that the figures tell it.
+    help_, extract = results[2].seconds, results[3].seconds
+    assert 2 * help_ < extract
+    assert sum(reported) == startup_work(["rules"], runs=3) == 12
 
 
 @pytest.mark.slow
