@@ -137,10 +137,9 @@ def render(
 ) -> None:
     """Typeset annotated licences as PDFs (and scans) with their gold records, for extract and evaluate --gold."""
     require("render", "licex render")
-    from .. import jsonl
     output = folder_output(output)
     from ..corpus.annotations import read_annotation_dir
-    from ..corpus.render import render_annotated
+    from ..corpus.render import gold_record, render_annotated
 
     with corpus_errors():
         check_folder(output)  # a folder that cannot be written: before the work
@@ -149,11 +148,8 @@ def render(
     with progress_bar(len(examples)) as progress:
         task = progress.add_task("rendering", total=len(examples))
         for index, example in enumerate(examples):
-            record_path = corpus / "records" / f"{example.id}.record.json"
             try:
-                record = jsonl.loads(jsonl.read_text(record_path), str(record_path))
-                if not isinstance(record, dict):
-                    raise InputError(str(record_path), f"not a JSON object but {jsonl.json_type(record)}")
+                record = gold_record(corpus, example.id)
             except InputError as error:
                 fail(f"{error} (the gold record)")
                 failed = True

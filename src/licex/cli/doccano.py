@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..inputs import collect_inputs
 from ..messages import InputError
 from .console import STDOUT, fail, stderr, stdout
 from .errors import reported
@@ -56,9 +55,8 @@ def doccano_push(
     password: _DoccanoPassword = None,
 ) -> None:
     """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
-    from .. import limits
     from ..corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
-    from ..doccano import PUSH_ORDERS, SCHEME_LABELS, push_texts
+    from ..doccano import PUSH_ORDERS, SCHEME_LABELS, documents_to_push, push_texts
 
     spec = pipeline_spec(rules_only, model)
     if order not in PUSH_ORDERS:
@@ -68,19 +66,7 @@ def doccano_push(
         fail("stdin has no document id: give files or folders")
         raise typer.Exit(2)
     connection = _doccano_connection(url, username, password)
-    sources, errors = collect_inputs(paths)
-    documents = []
-    for source in sources:
-        try:
-            text = source.read()
-        except InputError as error:
-            errors.append(error)
-            continue
-        if len(text) > limits.LICENCE_CHARS:  # the pipeline pre-annotates it whole
-            errors.append(InputError(source.name, f"a text of {len(text):,} characters is too long to pre-annotate "
-                                                  f"(at most {limits.LICENCE_CHARS:,}, the limit licence_chars)"))
-            continue
-        documents.append((Path(source.name).stem, text))
+    documents, errors = documents_to_push(paths)
     for error in errors:
         fail(str(error))
     if errors:

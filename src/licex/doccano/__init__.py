@@ -33,9 +33,9 @@ from .export import convert_export
 from .http import DoccanoError
 from .project import SCHEME_LABELS, label_colours, label_differences, label_guideline
 from .pull import pull_annotations, sidecar_path
-from .push import PUSH_ORDERS, push_texts
+from .push import PUSH_ORDERS, documents_to_push, push_texts
 from .status import project_status
 
 __all__ = ["PUSH_ORDERS", "SCHEME_LABELS", "Connection", "DoccanoClient", "DoccanoError", "convert_export",
-           "label_colours", "label_differences", "label_guideline", "project_status", "pull_annotations",
-           "push_texts", "sidecar_path"]
+           "documents_to_push", "label_colours", "label_differences", "label_guideline", "project_status",
+           "pull_annotations", "push_texts", "sidecar_path"]

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .. import jsonl
+from .. import jsonl, limits
+from ..inputs import collect_inputs
 from ..labels import CLAUSES_KEY
+from ..messages import InputError
 from .client import DEFAULT_TIMEOUT, DoccanoClient, Example
 from .connection import Connection, scrubbed
 from .http import DoccanoError
@@ -33,6 +36,26 @@ def most_review_first(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Example lines with the most `needs_review` flags first (a stable sort: ties keep their order)."""
     return sorted(lines, key=lambda line: -len(line.get(META_REVIEW) or []))
 
+
+
+def documents_to_push(paths: Sequence[str]) -> tuple[list[tuple[str, str]], list[InputError]]:
+    """The (document id, text) of each licence text the paths name (files, folders), and a
+    problem for each that cannot be read or is too long for the pipeline to pre-annotate whole.
+    The document id is the file name without .txt."""
+    sources, errors = collect_inputs(paths)
+    documents = []
+    for source in sources:
+        try:
+            text = source.read()
+        except InputError as error:
+            errors.append(error)
+            continue
+        if len(text) > limits.LICENCE_CHARS:  # the pipeline pre-annotates it whole
+            errors.append(InputError(source.name, f"a text of {len(text):,} characters is too long to pre-annotate "
+                                                  f"(at most {limits.LICENCE_CHARS:,}, the limit licence_chars)"))
+            continue
+        documents.append((Path(source.name).stem, text))
+    return documents, errors
 
 @dataclass
 class PushResult:
