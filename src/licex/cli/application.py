@@ -49,9 +49,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for command, name in ((extract.extract, None), (model.evaluate, None), (model.train_command, "train"),
-                      (extract.schema, None), (corpus.convert, None), (corpus.synth, None), (corpus.render, None),
-                      (extract.review, None), (model.bench_command, "bench"), (model.package_command, "package")):
+# The commands by name, in the order `licex --help` lists them; the groups follow them there.
+COMMANDS = {
+    "extract": extract.extract,
+    "evaluate": model.evaluate,
+    "train": model.train_command,
+    "schema": extract.schema,
+    "convert": corpus.convert,
+    "synth": corpus.synth,
+    "render": corpus.render,
+    "review": extract.review,
+    "bench": model.bench_command,
+    "package": model.package_command,
+}
+for name, command in COMMANDS.items():
     app.command(name)(command)
 app.add_typer(corpus.corpus_app, name="corpus")
 app.add_typer(doccano.doccano_app, name="doccano")
