@@ -25,7 +25,6 @@ server answers (shape_problem, said; jsonl.is_a).
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
