@@ -16,12 +16,14 @@ import pytest
 import srsly
 from typer.testing import CliRunner
 
-from licex import cli, inputs
+from licex import cli
+from licex.files import inputs, outputs
 from licex.jobs.bundles import extract_licences, licence_spans
 from licex.corpus.annotations import AnnotatedText, read_annotations, write_annotations
 from licex.corpus.synth import generate
 from licex.text.detection import detect_licence
-from licex.inputs import InputError, InputSource
+from licex.files.inputs import InputSource
+from licex.files.messages import InputError
 from licex.fields.normalize import parse_money
 from licex.fields.record import LicenseRecord
 
@@ -214,7 +216,7 @@ def test_an_unwritable_output_fails_before_extraction(tmp_path, monkeypatch):
     def read_only(path, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(inputs, "open", read_only, raising=False)
+    monkeypatch.setattr(outputs, "open", read_only, raising=False)
     out = tmp_path / "ro" / "out.jsonl"
     result = run("extract", str(SEED), "--rules-only", "-o", str(out))
     assert result.exit_code == 2
@@ -243,7 +245,7 @@ class _FullDisk:
 def test_a_full_disk_is_one_line_and_keeps_the_old_output(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", "utf-8")
-    monkeypatch.setattr(inputs, "open", _FullDisk, raising=False)
+    monkeypatch.setattr(outputs, "open", _FullDisk, raising=False)
     result = run("extract", str(SEED), "--rules-only", "-o", str(out))
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {out}: cannot write: no space left on device"]
@@ -264,7 +266,7 @@ def test_convert_on_a_full_disk_is_one_line_and_leaves_no_partial(tmp_path, monk
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {tmp_path / 'a.spacy'}: cannot write: no space left on device"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
-    monkeypatch.setattr(inputs, "open", _FullDisk, raising=False)
+    monkeypatch.setattr(outputs, "open", _FullDisk, raising=False)
     result = run("convert", str(source), str(tmp_path / "b.jsonl"))
     assert error_lines(result) == [f"licex: error: {tmp_path / 'b.jsonl'}: cannot write: no space left on device"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]

@@ -33,8 +33,11 @@ from typer.testing import CliRunner
 from licex import cli
 from licex.jobs import crash
 from licex.files import limits
+from licex.cli import doccano as doccano_commands
 from licex.corpus import annotations
-from licex.inputs import STDIN_NAME, InputError, InputSource, TextDirNames
+from licex.files.inputs import STDIN_NAME, InputSource
+from licex.files.messages import InputError
+from licex.files.outputs import TextDirNames
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"
@@ -91,7 +94,7 @@ def test_the_crash_log_holds_no_secret_of_the_command_line_or_environment(monkey
         raise RuntimeError(f"login failed at {url} for {username} with {password} "
                            f"({os.environ['DOCCANO_PASSWORD']}, token tok)")
 
-    monkeypatch.setattr(cli, "_doccano_connection", leaky)
+    monkeypatch.setattr(doccano_commands, "_doccano_connection", leaky)
     monkeypatch.setattr(sys, "argv", ["licex", "doccano", "status", "--project", "p", "--url", url,
                                       "--username", "annotator", "--password", "SECRET-pw-1"])
     with pytest.raises(SystemExit) as exited:
@@ -121,7 +124,7 @@ def test_the_crash_log_never_crashes(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # ~/.cache/licex/logs cannot be made: the temp dir
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(sys, "argv", ["licex", "extract", "\udcff.txt"])
-    log = cli.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
+    log = crash.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
     assert log is not None and log.parent == tmp_path
     assert "\\udcff.txt" in log.read_text("utf-8")
 
@@ -658,11 +661,11 @@ def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(t
 
 # -- third sweep: what a hostile tester still found (each fails without its fix) ------------------
 
-from licex import doccano_export
 from licex.files import jsonl
 from licex.jobs import parallel  # noqa: E402
+from licex.doccano import export as doccano_export  # noqa: E402
 from licex.corpus import spans as span_shapes  # noqa: E402
-from licex.inputs import one_line  # noqa: E402
+from licex.files.messages import one_line  # noqa: E402
 
 NEWER_EXPORT = {"id": 7, "text": "公司名称:北京某某科技有限公司。一、你公司应当遵守规定。", "relations": [],
                 "entities": [{"id": 1, "label": "COMPANY", "start_offset": 5, "end_offset": 15},

@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from licex.corpus.synth.document import doc_seed, generate_one
-from licex.inputs import atomic_write_text
 from licex.text.layout import Layout
+from licex.files.outputs import atomic_write_text
 from licex.text.reading import character_pairs
 
 VALUE_MASK = "\x00"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from licex.choice_fit import fit_choice
 from licex.corpus.annotations import read_docbin
-from licex.inputs import atomic_write_text
+from licex.files.outputs import atomic_write_text
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from licex.components.record_builder import build_record
 from licex.confidence import value_features
 from licex.corpus.annotations import read_docbin, to_doc
 from licex.evaluation.records import field_of, value_correct
-from licex.inputs import atomic_write_text
+from licex.files.outputs import atomic_write_text
 from licex.jobs.pipeline import load_pipeline
 from licex.fields.record import LicenseRecord
 

@@ -20,7 +20,8 @@ from spacy.training import Example
 from spacy.util import ensure_path
 
 from licex.files import limits
-from licex.inputs import InputError, read_file
+from licex.files.inputs import read_file
+from licex.files.messages import InputError
 from licex.patterns import read_jsonl
 
 # Which component produced a span: the record's evidence says it. Spans a trained component

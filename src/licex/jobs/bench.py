@@ -217,7 +217,8 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
 
     from licex.jobs.bundles import extract_licences
     from licex.jobs.extraction import extract_inputs
-    from licex.inputs import InputError, InputSource
+    from licex.files.inputs import InputSource
+    from licex.files.messages import InputError
     from licex.jobs.pipeline import load_pipeline
 
     started = time.perf_counter()

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from licex.files import limits
 from licex.text.detection import Detection, licence_segments, text_detection
-from licex.inputs import InputError
+from licex.files.messages import InputError
 from licex.jobs.pipeline import stream_docs
 from licex.fields.record import LicenseRecord
 

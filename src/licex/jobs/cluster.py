@@ -25,16 +25,9 @@ from typing import TYPE_CHECKING
 from licex.files import jsonl
 from licex.jobs.bundles import extract_licences
 from licex.jobs.extraction import extract_inputs
-from licex.inputs import (
-    STDIN,
-    STDIN_NAME,
-    InputError,
-    InputSource,
-    atomic_writer,
-    check_output,
-    collect_inputs,
-    input_paths,
-)
+from licex.files.inputs import STDIN, STDIN_NAME, InputSource, collect_inputs, input_paths
+from licex.files.messages import InputError
+from licex.files.outputs import atomic_writer, check_output
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from licex.jobs.bundles import LicencePart
-from licex.inputs import InputError, InputSource
+from licex.files.inputs import InputSource
+from licex.files.messages import InputError
 from licex.fields.record import LicenseRecord
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from spacy.util import minibatch
 
 from licex.jobs import bundles
 from licex.jobs.bundles import LicencePart
-from licex.inputs import InputError
+from licex.files.messages import InputError
 from licex.jobs.pipeline import load_pipeline
 from licex.fields.record import LicenseRecord
 

@@ -22,7 +22,7 @@ from licex.corpus.synth import DAMAGED_TAG, generate
 from licex.corpus.tool_corpus import ceilings
 from licex.evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from licex.jobs.extras import require
-from licex.inputs import atomic_write_text
+from licex.files.outputs import atomic_write_text
 from licex.jobs.pipeline import error_line, load_pipeline
 
 

@@ -13,10 +13,9 @@ same (`agree`), another value (`disagree`) or nothing (`alone`), whether the val
 model's own probability for the value (probability.py: the NER's beam over the lines around it).
 
 A field is a unit of choice. The business block is one unit (service items and coverage belong
-to the business before them, and mixing two readings of it misplaces values; measured on
-generated licences with damaged labels, coverage 0.855 with parts mixed, 0.984 without). The
-shareholder table is one unit too: on 50 RapidOCR'd generated licences the model's rows added to
-the rules' made shareholders 0.773, where the rules alone read 0.947. Inspection entries and
+to the business before them, and mixing two readings of it misplaces values). The shareholder
+table is one unit too: the model's rows added to the rules' read OCR'd shareholder tables worse
+than the rules alone (the figures of both: docs/measurements.md). Inspection entries and
 change notes stand alone: the second side adds those the first missed. Neither side's
 shareholder cells count in a text that names no shareholder table.
 
