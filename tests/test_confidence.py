@@ -1,4 +1,4 @@
-"""Confidence per value (licex.confidence), `--review-below`, and the reliability table."""
+"""Confidence per value (licex.scoring.confidence), `--review-below`, and the reliability table."""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from licex.confidence import confidence, features
 from licex.consistency import flag_low_confidence
 from licex.evaluation.records import Reliability, evaluate, value_correct
+from licex.scoring.confidence import package_confidence
+from licex.scoring.features import value_feature_names as features
+
+MISREAD_CAP = package_confidence().model.caps["misread="]
+
+
+def confidence(names):
+    """A value's confidence with the package's weights (the rules pipeline's)."""
+    return package_confidence().score(names)
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt"
 
@@ -184,38 +192,29 @@ def test_the_real_licences_values_show_no_sign_of_a_misread():
 
 
 def test_a_value_with_a_sign_of_a_misread_is_no_surer_than_the_cap():
-    from licex.confidence import _weights
-
     def sure(misread=()):
         return confidence(features("legal_representative", "licex_field_rules", "agree", False, 0, 0, "",
                                    "clean", misread))
 
-    cap = round(_weights()["misread_cap"], 3)  # confidence has 3 places
+    cap = round(MISREAD_CAP, 3)  # confidence has 3 places
     assert sure() > 0.9  # both sides read it from a clean text
     assert sure(["surname"]) <= cap < 0.9
     assert sure(["surname", "symbol"]) <= cap
 
 
 def test_a_misread_name_in_a_licence_gets_a_low_confidence(extract):
-    from licex.confidence import _weights
-
     text = RAW.read_text("utf-8")
     assert "陈林" in text
     record = extract(text.replace("陈林", "称林")).record  # 称 is no surname: a misread 陈
     assert record["legal_representative"] == "称林"
-    assert record["confidence"]["legal_representative"] <= round(_weights()["misread_cap"], 3)
+    assert record["confidence"]["legal_representative"] <= round(MISREAD_CAP, 3)
     assert extract(text).record["confidence"]["legal_representative"] > 0.9
 
 
 def test_the_misread_cap_is_the_add_one_share_of_the_development_values_with_a_sign_that_were_right():
-    pytest.importorskip("sklearn", reason="training/fit_confidence.py fits with scikit-learn")
-    import importlib.util
+    from licex.scoring import fits
 
-    script = Path(__file__).resolve().parent.parent / "training" / "fit_confidence.py"
-    spec = importlib.util.spec_from_file_location("fit_confidence", script)
-    fit = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fit)
     rows = [["field=signer", "misread=surname"], ["field=signer", "misread=surname"], ["field=signer"],
             ["field=company_name", "misread=symbol"]]
-    assert fit.misread_cap(rows, [0, 0, 1, 1]) == 0.4  # 1 of the 3 with a sign right: 2/5
-    assert fit.misread_cap([["field=signer"]], [1]) == 0.5  # none seen: no evidence either way
+    assert fits.misread_cap(rows, [0, 0, 1, 1]) == 0.4  # 1 of the 3 with a sign right: 2/5
+    assert fits.misread_cap([["field=signer"]], [1]) == 0.5  # none seen: no evidence either way

@@ -12,24 +12,29 @@ gets no record (None), and its entities and clause spans are cleared: nothing is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
+import srsly
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.util import ensure_path
 
 from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
-from ..confidence import confidence, value_features
 from ..consistency import review
 from ..detection import detect_licence
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
 from ..record import Clause, Evidence, LicenseRecord
-from . import rule_data  # noqa: F401  (registers Span._.licex_component)
+from ..scoring.confidence import FittedConfidence, package_confidence
+from ..scoring.model import LogisticModel
 from .names import FIELD_NER, RECORD_BUILDER
+from .rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
@@ -40,26 +45,35 @@ Doc.set_extension("licex_detection", default=None, force=True)
 # component of their own.
 _ENTITY_FACTORIES = ("ner", FIELD_NER, "beam_ner", "entity_ruler", "span_ruler")
 _CLAUSE_FACTORIES = ("spancat", "spancat_singlelabel")
+# The key and file of the fitted confidence's weights in the component's serialisation.
+CONFIDENCE_KEY, CONFIDENCE_FILE = "confidence", "confidence.json"
+# What turns a record's values into their confidence, by record path (scoring.confidence).
+ValueConfidence = Callable[[LicenseRecord, Doc], dict[str, float]]
 
 
 @Language.factory(
     RECORD_BUILDER,
     assigns=["doc._.license_record"],
     requires=["doc.ents", "doc.spans"],
-    default_config={"spans_key": CLAUSES_KEY, "scorer": {"@scorers": "licex.fields_scorer.v1"}},
+    default_config={"spans_key": CLAUSES_KEY, "confidence": {"@misc": "licex.fitted_confidence.v1"},
+                    "scorer": {"@scorers": "licex.fields_scorer.v1"}},
     default_score_weights={"fields_acc": 1.0, "clauses_acc": None},
 )
-def make_record_builder(nlp: Language, name: str, spans_key: str, scorer: Callable | None) -> "RecordBuilder":
-    """Build the record builder: clauses are read from `doc.spans[spans_key]`; `scorer` scores the
-    records (per-field accuracy) in spacy train/evaluate."""
-    return RecordBuilder(nlp, name, spans_key=spans_key, scorer=scorer)
+def make_record_builder(nlp: Language, name: str, spans_key: str, confidence: ValueConfidence,
+                        scorer: Callable | None) -> "RecordBuilder":
+    """Build the record builder: clauses are read from `doc.spans[spans_key]`; `confidence` gives
+    each value of a record its confidence (a fitted one saves its weights with the component);
+    `scorer` scores the records (per-field accuracy) in spacy train/evaluate."""
+    return RecordBuilder(nlp, name, spans_key=spans_key, confidence=confidence, scorer=scorer)
 
 
 class RecordBuilder(Pipe):
-    def __init__(self, nlp: Language, name: str, *, spans_key: str = CLAUSES_KEY, scorer: Callable | None = None) -> None:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = CLAUSES_KEY,
+                 confidence: ValueConfidence | None = None, scorer: Callable | None = None) -> None:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
+        self.confidence = confidence if confidence is not None else package_confidence()
         self.scorer = scorer
         self.cfg = {"spans_key": spans_key}
 
@@ -77,8 +91,41 @@ class RecordBuilder(Pipe):
             doc._.license_record = None
             return doc
         doc._.license_record = build_record(doc, self._model_components(), spans_key=self.spans_key,
-                                            doubts=doc._.licex_detection["doubts"]).to_json_dict()
+                                            doubts=doc._.licex_detection["doubts"],
+                                            confidence=self.confidence).to_json_dict()
         return doc
+
+    # A fitted confidence's weights travel with the component (confidence.json).
+    def _fitted(self, exclude: Iterable[str]) -> bool:
+        return isinstance(self.confidence, FittedConfidence) and CONFIDENCE_KEY not in exclude
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        data = {CONFIDENCE_KEY: self.confidence.model.to_dict()} if self._fitted(exclude) else {}
+        return srsly.msgpack_dumps(data)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> "RecordBuilder":
+        data = srsly.msgpack_loads(bytes_data)
+        if self._fitted(exclude) and CONFIDENCE_KEY in data:
+            self.confidence.model = LogisticModel.from_dict(data[CONFIDENCE_KEY], f"{self.name}'s bytes")
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self._fitted(exclude):
+            srsly.write_json(path / CONFIDENCE_FILE, self.confidence.model.to_dict())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RecordBuilder":
+        """The fitted confidence `to_disk` saved; ModelDataError naming confidence.json when it
+        does not hold one. A pipeline saved before the record builder saved its own keeps the
+        package's weights (scoring.confidence)."""
+        saved = ensure_path(path) / CONFIDENCE_FILE
+        if self._fitted(exclude) and os.path.lexists(saved):
+            try:
+                self.confidence.model = LogisticModel.from_dict(read_model_json(saved, exact=True), str(saved))
+            except ValueError as error:
+                raise ModelDataError(str(error)) from None
+        return self
 
     def _model_components(self) -> dict[str, str]:
         """Which trained component set spans that carry no component of their own."""
@@ -96,10 +143,11 @@ class RecordBuilder(Pipe):
 
 def build_record(
     doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None, spans_key: str = CLAUSES_KEY,
-    doubts: Sequence[str] = (),
+    doubts: Sequence[str] = (), confidence: ValueConfidence | None = None,
 ) -> LicenseRecord:
     """The licence record of a processed Doc; `doubts` about its extent (detection.Detection)
-    flag its front-page fields."""
+    flag its front-page fields; `confidence` scores its values (by default with the package's
+    weights: a gold record's confidence means nothing)."""
     components = model_components or {"ents": "model", "clauses": "model"}
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
@@ -108,7 +156,7 @@ def build_record(
                   _clause_findings(clauses, analysis, text, components["clauses"]), source)
     numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
     record = review(record, analysis, text, numbers, doubts)
-    record.confidence = {path: confidence(names) for path, names in value_features(record, doc).items()}
+    record.confidence = (confidence or package_confidence())(record, doc)
     return record
 
 

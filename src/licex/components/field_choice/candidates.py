@@ -13,8 +13,7 @@ from ...fold import Finding, fold
 from ...labels import ENTITY_LABELS, SHAREHOLDER_LABELS
 from ...layout import SHAREHOLDER_HEADER_RE
 from ...values import plausible, value_forms
-
-MODEL, RULES = "model", "rules"
+from ..names import MODEL, RULES
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
 STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
 # The structures a reading is compared by as the record folds them: unit -> the record's list.
