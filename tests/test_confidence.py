@@ -8,6 +8,7 @@ import pytest
 
 from licex.consistency import flag_low_confidence
 from licex.evaluation.records import Reliability, evaluate, value_correct
+from licex.record import LicenseRecord
 from licex.scoring.confidence import package_confidence
 from licex.scoring.features import value_feature_names as features
 
@@ -38,11 +39,23 @@ def test_agreement_weighs_more_than_a_lone_reading_and_a_disagreement_less():
 
 
 def test_review_below_lists_the_values_under_the_threshold_once():
-    record = {"confidence": {"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
-              "needs_review": [{"field": "signer", "reason": "not found"}]}
-    flagged = flag_low_confidence(record, 0.7)["needs_review"]
+    record = LicenseRecord(confidence={"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
+                           needs_review=[{"field": "signer", "reason": "not found"}])
+    flagged = flag_low_confidence(record, 0.7).to_json_dict()["needs_review"]
     assert flagged == [{"field": "signer", "reason": "not found"},
                        {"field": "company_name", "reason": "confidence 0.40 is below 0.7"}]
+
+
+def test_review_below_is_the_record_builders_option(tmp_path):
+    """`load_pipeline(..., review_below=T)`: the rules pipeline and a saved one alike finish each
+    record with its values under T listed."""
+    from licex.pipeline import load_pipeline, rules_pipeline
+
+    rules_pipeline().to_disk(tmp_path / "saved")
+    for spec in (None, tmp_path / "saved"):
+        record = load_pipeline(spec, review_below=1.0)(RAW.read_text("utf-8"))._.license_record
+        assert {flag["field"] for flag in record["needs_review"]} == set(record["confidence"])
+        assert load_pipeline(spec)(RAW.read_text("utf-8"))._.license_record["needs_review"] == []
 
 
 def test_review_below_on_the_command_line(cli, tmp_path):

@@ -79,3 +79,30 @@ def test_licex_fit_confidence_refits_the_model_folder_and_choice_needs_a_fitted_
     # without data: the training run's development split beside the model folder
     alone = cli("fit", "confidence", str(model))
     assert alone.exit_code == 1 and "no development split beside it" in alone.stderr
+
+
+@pytest.mark.slow
+def test_licex_fit_refits_both_scorers_of_a_trained_model_and_extract_uses_them(tmp_path, cli):
+    """The committed model, copied, refit on OCR'd licences it was never trained on: each fit is
+    saved with its component, and `--model` scores with what was saved."""
+    pytest.importorskip("sklearn", reason="the fits need scikit-learn")
+    import shutil
+
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "training" / "model", model)
+    data = [OCR_SET, OCR_SET.with_name("batch-00013.jsonl")]
+    for scorer, saved in (("choice", "licex_field_choice/choice.json"),
+                          ("confidence", "licex_record_builder/confidence.json")):
+        before = json.loads((model / saved).read_text("utf-8"))
+        result = cli("fit", scorer, str(model), *map(str, data))
+        assert result.exit_code == 0, result.stderr
+        after = json.loads((model / saved).read_text("utf-8"))
+        assert after["fit_on"]["documents"] == 50 and after != before
+    nlp = spacy.load(model)
+    assert nlp.get_pipe("licex_field_choice").merge.model.fit_on["documents"] == 50
+    assert nlp.get_pipe("licex_record_builder").confidence.model.fit_on["documents"] == 50
+    assert cli("extract", str(RAW), "--model", str(model), "-o", str(tmp_path / "refit.jsonl")).exit_code == 0
+    refit = json.loads((tmp_path / "refit.jsonl").read_text("utf-8"))["confidence"]
+    text = RAW.read_text("utf-8")
+    assert refit == nlp(text)._.license_record["confidence"]
+    assert refit != spacy.load(ROOT / "training" / "model")(text)._.license_record["confidence"]

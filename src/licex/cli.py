@@ -169,7 +169,7 @@ def extract(
     for error in errors:
         fail(str(error))
     failed = bool(errors)
-    nlp = _load(spec)
+    nlp = _load(spec, review_below)
 
     text_files = _TextFiles(text_dir)
 
@@ -180,12 +180,12 @@ def extract(
 
     try:
         # No more processes than files: each would load the pipeline for nothing.
-        with licence_extractor(nlp, spec, max(1, min(workers, len(sources)))) as extract_licences, ExitStack() as stack:
+        with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences, ExitStack() as stack:
             # the output is replaced only when the ExitStack ends normally
             sink = _RecordSink(stack, output, output_format)
             with _progress(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(extract_licences, sources, ocr.value, review_below, read):
+                for result in extract_inputs(extract_licences, sources, ocr.value, read):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
@@ -264,12 +264,12 @@ def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
     return None if rules_only else model or default_model()
 
 
-def _load(spec: str | Path | None):
+def _load(spec: str | Path | None, review_below: float | None = None):
     """The pipeline for a spec, or a one-line error and exit status 2."""
     from .pipeline import PipelineError, load_pipeline
 
     try:
-        return load_pipeline(spec)
+        return load_pipeline(spec, review_below)
     except PipelineError as error:
         fail(str(error))
         raise typer.Exit(2)

@@ -5,9 +5,13 @@ fallback): it reads each entity's value (values.read_value, on the text as the r
 from the Doc's layout view; read once per Doc, analysis.DocAnalysis.value) and folds the values in reading order (fold.fold), with the evidence
 of every value in the original text. Clause numbers and section businesses come from the clause
 segmentation on the Doc (`doc._.licex_analysis`); a clause span that starts no segment (an
-annotated one, say) continues the numbering. The record is stored as a JSON-ready dict in
-`doc._.license_record`, so Docs stay serialisable. A Doc that is not a licence (detection.py)
-gets no record (None), and its entities and clause spans are cleared: nothing is filled.
+annotated one, say) continues the numbering. The record leaves the pipeline finished, stored
+once as a JSON-ready dict in `doc._.license_record` (so Docs stay serialisable): where the Doc is
+one licence of an input (`doc._.licex_part`, set by bundles.extract_licences), it names the input
+and the part and its offsets point into the input's whole text; with `review_below`, every value
+less confident than that is listed in needs_review too. A Doc that is not a licence
+(detection.py) gets no record (None), and its entities and clause spans are cleared: nothing is
+filled.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from spacy.util import ensure_path
 
 from ..analysis import DocAnalysis, analyse
 from ..clauses import clause_number
-from ..consistency import review
+from ..consistency import flag_low_confidence, review
 from ..detection import detect_licence
 from ..fold import ClauseFinding, Finding, fold
 from ..labels import CLAUSES_KEY, ENTITY_LABELS
@@ -40,6 +44,9 @@ Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
 # whoever detected it already (bundles.extract_licences), else by the record builder.
 Doc.set_extension("licex_detection", default=None, force=True)
+# Where the Doc's text lies in its input, {"source", "part", "offset"} (bundles.LicencePart): set
+# by bundles.extract_licences; None for a Doc that is a text of its own.
+Doc.set_extension("licex_part", default=None, force=True)
 
 # Which trained factories set entities and clause spans, for the evidence of spans that carry no
 # component of their own.
@@ -56,24 +63,30 @@ ValueConfidence = Callable[[LicenseRecord, Doc], dict[str, float]]
     assigns=["doc._.license_record"],
     requires=["doc.ents", "doc.spans"],
     default_config={"spans_key": CLAUSES_KEY, "confidence": {"@misc": "licex.fitted_confidence.v1"},
-                    "scorer": {"@scorers": "licex.fields_scorer.v1"}},
+                    "review_below": None, "scorer": {"@scorers": "licex.fields_scorer.v1"}},
     default_score_weights={"fields_acc": 1.0, "clauses_acc": None},
 )
 def make_record_builder(nlp: Language, name: str, spans_key: str, confidence: ValueConfidence,
-                        scorer: Callable | None) -> "RecordBuilder":
+                        review_below: float | None, scorer: Callable | None) -> "RecordBuilder":
     """Build the record builder: clauses are read from `doc.spans[spans_key]`; `confidence` gives
     each value of a record its confidence (a fitted one saves its weights with the component);
+    a value less confident than `review_below` (0-1; None: none) is listed in needs_review;
     `scorer` scores the records (per-field accuracy) in spacy train/evaluate."""
-    return RecordBuilder(nlp, name, spans_key=spans_key, confidence=confidence, scorer=scorer)
+    return RecordBuilder(nlp, name, spans_key=spans_key, confidence=confidence, review_below=review_below,
+                         scorer=scorer)
 
 
 class RecordBuilder(Pipe):
     def __init__(self, nlp: Language, name: str, *, spans_key: str = CLAUSES_KEY,
-                 confidence: ValueConfidence | None = None, scorer: Callable | None = None) -> None:
+                 confidence: ValueConfidence | None = None, review_below: float | None = None,
+                 scorer: Callable | None = None) -> None:
+        if review_below is not None and not 0 <= review_below <= 1:
+            raise ValueError(f"{name}: review_below is a confidence (0-1), not {review_below}")
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
         self.confidence = confidence if confidence is not None else package_confidence()
+        self.review_below = review_below
         self.scorer = scorer
         self.cfg = {"spans_key": spans_key}
 
@@ -90,9 +103,13 @@ class RecordBuilder(Pipe):
             doc.spans[self.spans_key] = []
             doc._.license_record = None
             return doc
-        doc._.license_record = build_record(doc, self._model_components(), spans_key=self.spans_key,
-                                            doubts=doc._.licex_detection["doubts"],
-                                            confidence=self.confidence).to_json_dict()
+        record = build_record(doc, self._model_components(), spans_key=self.spans_key,
+                              doubts=doc._.licex_detection["doubts"], confidence=self.confidence)
+        if self.review_below is not None:
+            flag_low_confidence(record, self.review_below)
+        if doc._.licex_part is not None:
+            record = _in_input(record, **doc._.licex_part)
+        doc._.license_record = record.to_json_dict()
         return doc
 
     # A fitted confidence's weights travel with the component (confidence.json).
@@ -157,6 +174,19 @@ def build_record(
     numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
     record = review(record, analysis, text, numbers, doubts)
     record.confidence = (confidence or package_confidence())(record, doc)
+    return record
+
+
+def _in_input(record: LicenseRecord, source: str, part: int | None, offset: int) -> LicenseRecord:
+    """The record of one licence of an input: the input and the part named, every offset (evidence,
+    clauses) moved `offset` characters, into the input's text."""
+    record.source, record.part = source, part
+    if offset:
+        def moved(item: Evidence | Clause) -> Evidence | Clause:  # copies: an item may be shared between paths
+            return item.model_copy(update={"start": item.start + offset, "end": item.end + offset})
+
+        record.evidence = {path: [moved(item) for item in items] for path, items in record.evidence.items()}
+        record.clauses = [moved(clause) for clause in record.clauses]
     return record
 
 
