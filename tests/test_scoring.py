@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from licex.pipeline import rules_pipeline
+from licex.jobs.pipeline import rules_pipeline
 from licex.scoring.model import LogisticModel
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,17 +28,17 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import ensure_path
 
-from ..analysis import DocAnalysis, analyse
-from ..clauses import clause_number
-from ..consistency import flag_low_confidence, review
-from ..detection import detect_licence
-from ..fold import ClauseFinding, Finding, fold
-from ..labels import CLAUSES_KEY, ENTITY_LABELS
-from ..record import Clause, Evidence, LicenseRecord
-from ..scoring.confidence import FittedConfidence, package_confidence
-from ..scoring.model import LogisticModel
-from .names import FIELD_NER, RECORD_BUILDER
-from .rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
+from licex.text.analysis import DocAnalysis, analyse
+from licex.text.clauses import clause_number
+from licex.fields.consistency import flag_low_confidence, review
+from licex.text.detection import detect_licence
+from licex.fields.fold import ClauseFinding, Finding, fold
+from licex.fields.labels import CLAUSES_KEY, ENTITY_LABELS
+from licex.fields.record import Clause, Evidence, LicenseRecord
+from licex.components.names import FIELD_NER, RECORD_BUILDER
+from licex.components.rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
+from licex.scoring.confidence import FittedConfidence, package_confidence
+from licex.scoring.model import LogisticModel
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by

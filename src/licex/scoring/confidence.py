@@ -5,7 +5,7 @@ it (the model, the rules, or the record checks), whether the other side read the
 its field (`agree`), another one (`disagree`) or nothing (`alone`), whether the record checks
 flagged its field, how well the whole text was read (the flags on the record, the gaps in the
 numbering of its clauses, the share of the 特别规定事项's character pairs its standard wording
-never prints: licex.reading), whether the value holds a rare ideograph, and its own signs of a
+never prints: licex.text.reading), whether the value holds a rare ideograph, and its own signs of a
 misread (values.misread_signs). A logistic regression over those features (model.LogisticModel),
 fit on development licences the model was never trained on (fits.fit_confidence, run by `licex
 train` and `licex fit confidence`), turns them into the probability that the value is right; a
@@ -27,9 +27,9 @@ from importlib import resources
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from ..record import LicenseRecord
-from .features import value_features
-from .model import LogisticModel
+from licex.fields.record import LicenseRecord
+from licex.scoring.features import value_features
+from licex.scoring.model import LogisticModel
 
 # Features whose presence caps the confidence: a value's signs of a misread.
 MISREAD_PREFIX = "misread="

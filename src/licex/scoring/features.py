@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from ..analysis import analyse
-from ..clauses import clause_gaps
-from ..components.names import FIELD_RULES, RULES
-from ..consistency import COMPONENT as CHECKS_COMPONENT
-from ..hanzi import is_rare_ideograph
-from ..reading import reading_grade, unknown_share
-from ..record import LicenseRecord, record_field
-from ..values import misread_signs, read_value
+from licex.text.analysis import analyse
+from licex.text.clauses import clause_gaps
+from licex.components.names import FIELD_RULES, RULES
+from licex.fields.consistency import COMPONENT as CHECKS_COMPONENT
+from licex.text.hanzi import is_rare_ideograph
+from licex.text.reading import reading_grade, unknown_share
+from licex.fields.record import LicenseRecord, record_field
+from licex.fields.values import misread_signs, read_value
 
 if TYPE_CHECKING:
-    from ..components.field_choice.candidates import Candidate
+    from licex.components.field_choice.candidates import Candidate
 
-# Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
+# Readings (licex.text.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
 RULE_COMPONENTS = frozenset({FIELD_RULES, CHECKS_COMPONENT})
@@ -61,7 +61,7 @@ def value_feature_names(field: str, component: str, agreement: str | None, flagg
     """The named features of one value (one-hot: each name present is 1). How well the text as a
     whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
-    clauses found), and how well the 特别规定事项's standard wording reads (licex.reading:
+    clauses found), and how well the 特别规定事项's standard wording reads (licex.text.reading:
     `clean`, `fair`, `poor`, `unknown`). `text` is the value as printed: an ideograph outside the
     3,755 common ones of GB 2312 is more often an OCR misread than a name's own. `misread`: the
     value's own signs of a misread (values.misread_signs: `symbol`, `surname`, `capital`, `count`…)."""

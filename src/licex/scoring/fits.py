@@ -30,18 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..components.field_choice import MODEL, RULES, Candidate, FittedChoice, chosen_by_fit
-from ..components.names import FIELD_CHOICE, RECORD_BUILDER
-from ..components.record_builder import build_record
-from ..corpus.annotations import AnnotatedText, read_corpora, read_docbin, to_doc
-from ..evaluation.records import field_of, field_values, unannotated_keys, value_correct
-from ..inputs import atomic_write_text
-from ..labels import ENTITY_LABELS
-from ..pipeline import load_pipeline
-from ..record import LicenseRecord
-from .confidence import MISREAD_PREFIX, FittedConfidence
-from .features import candidate_features, value_features
-from .model import LogisticModel
+from licex.components.field_choice import MODEL, RULES, Candidate, FittedChoice, chosen_by_fit
+from licex.components.names import FIELD_CHOICE, RECORD_BUILDER
+from licex.components.record_builder import build_record
+from licex.corpus.annotations import AnnotatedText, read_corpora, read_docbin, to_doc
+from licex.evaluation.records import field_of, field_values, unannotated_keys, value_correct
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.record import LicenseRecord
+from licex.inputs import atomic_write_text
+from licex.jobs.pipeline import load_pipeline
+from licex.scoring.confidence import MISREAD_PREFIX, FittedConfidence
+from licex.scoring.features import candidate_features, value_features
+from licex.scoring.model import LogisticModel
 
 _FOLDS = 5
 _CHOICE_STRENGTHS = (0.25, 1.0, 4.0, 16.0)  # the choice's C (scikit-learn's inverse strength), tried in this order

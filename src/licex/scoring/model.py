@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from ..components.rule_data import validation_problem
+from licex.components.rule_data import validation_problem
 
 # A number of the fitted parameters: a JSON number (not true, not "1.5"), finite.
 _Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]

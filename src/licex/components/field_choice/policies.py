@@ -9,9 +9,9 @@ from typing import Any
 
 from spacy.util import registry
 
-from ...scoring.features import candidate_features
-from ...scoring.model import LogisticModel
-from .candidates import MODEL, RULES, STAND_ALONE, Candidate, ChoicePolicy
+from licex.components.field_choice.candidates import MODEL, RULES, STAND_ALONE, Candidate, ChoicePolicy
+from licex.scoring.features import candidate_features
+from licex.scoring.model import LogisticModel
 
 
 @registry.misc("licex.model_first.v1")

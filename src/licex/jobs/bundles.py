@@ -17,10 +17,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import limits
-from .detection import Detection, licence_segments, text_detection
-from .inputs import InputError
-from .pipeline import stream_docs
+from licex.files import limits
+from licex.text.detection import Detection, licence_segments, text_detection
+from licex.inputs import InputError
+from licex.jobs.pipeline import stream_docs
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus.annotations import AnnotatedText, read_corpora, write_annotations
-from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
-from .corpus.synth import DAMAGED_TAG, generate
-from .corpus.tool_corpus import ceilings
-from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
-from .extras import require
-from .inputs import atomic_write_text
-from .pipeline import error_line, load_pipeline
-from .scoring.fits import fit_scorers
+from licex.corpus.annotations import AnnotatedText, read_corpora, write_annotations
+from licex.corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
+from licex.corpus.synth import DAMAGED_TAG, generate
+from licex.corpus.tool_corpus import ceilings
+from licex.evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
+from licex.jobs.extras import require
+from licex.inputs import atomic_write_text
+from licex.jobs.pipeline import error_line, load_pipeline
+from licex.scoring.fits import fit_scorers
 
 
 class TrainingError(ValueError):
@@ -116,7 +116,7 @@ def train(
 def reevaluate(output: Path, progress: Progress | None = None) -> TrainResult:
     """Score a trained model again on the split it was trained with (`output/corpus`), after the
     rules or the evaluation changed: the reports and metrics.json's evaluation are replaced."""
-    from .corpus.annotations import read_docbin
+    from licex.corpus.annotations import read_docbin
 
     output = Path(output)
     model, corpus = output / "model", output / "corpus"

@@ -5,7 +5,7 @@ finishes each record (source, part, offsets, the review threshold: the record bu
 document's only adds what the document alone knows, its pages and each evidence's box.
 
 One place for it, so that every way of running licex (the command, a cluster's workers, see
-licex.cluster) writes the same records for the same files.
+licex.jobs.cluster) writes the same records for the same files.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .bundles import LicencePart
-from .inputs import InputError, InputSource
+from licex.jobs.bundles import LicencePart
+from licex.inputs import InputError, InputSource
 
 if TYPE_CHECKING:
-    from .documents import DocumentText
+    from licex.documents import DocumentText
 
 # What turns (source name, text) pairs into (part, record or error) pairs, in input order:
 # bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
@@ -81,6 +81,6 @@ def _drained(errors: list[InputError]) -> Iterator[InputError]:
 def _on_pages(record: dict[str, Any], document: DocumentText, start: int, end: int) -> dict[str, Any]:
     """The record of a licence read from a document, with its pages and each evidence's box: the
     document is read here, not where the pipeline runs (a worker process)."""
-    from .documents.evidence import locate_record
+    from licex.documents.evidence import locate_record
 
     return locate_record(record, document, start, end)
