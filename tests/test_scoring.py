@@ -82,22 +82,26 @@ def test_licex_fit_confidence_refits_the_model_folder_and_choice_needs_a_fitted_
 
 
 @pytest.mark.slow
-def test_licex_fit_refits_both_scorers_of_a_trained_model_and_extract_uses_them(tmp_path, cli):
-    """The committed model, copied, refit on OCR'd licences it was never trained on: each fit is
-    saved with its component, and `--model` scores with what was saved."""
+def test_the_training_fits_save_both_scorers_with_the_model_and_extract_uses_them(tmp_path, cli):
+    """What `licex train` runs after training (scoring.fits.fit_scorers), on a copy of the
+    committed model and OCR'd licences it was never trained on: each fit is saved with its
+    component, and `--model` scores with what was saved."""
     pytest.importorskip("sklearn", reason="the fits need scikit-learn")
     import shutil
 
+    from licex.corpus.annotations import read_corpora
+    from licex.scoring.fits import fit_scorers
+
     model = tmp_path / "model"
     shutil.copytree(ROOT / "training" / "model", model)
-    data = [OCR_SET, OCR_SET.with_name("batch-00013.jsonl")]
-    for scorer, saved in (("choice", "licex_field_choice/choice.json"),
-                          ("confidence", "licex_record_builder/confidence.json")):
-        before = json.loads((model / saved).read_text("utf-8"))
-        result = cli("fit", scorer, str(model), *map(str, data))
-        assert result.exit_code == 0, result.stderr
-        after = json.loads((model / saved).read_text("utf-8"))
-        assert after["fit_on"]["documents"] == 50 and after != before
+    saved = {"choice": model / "licex_field_choice" / "choice.json",
+             "confidence": model / "licex_record_builder" / "confidence.json"}
+    before = {scorer: json.loads(path.read_text("utf-8")) for scorer, path in saved.items()}
+    fitted = fit_scorers(model, read_corpora([OCR_SET, OCR_SET.with_name("batch-00013.jsonl")]))
+    assert {scorer: fit["fitted"] for scorer, fit in fitted.items()} == {"choice": True, "confidence": True}
+    for scorer, path in saved.items():
+        after = json.loads(path.read_text("utf-8"))
+        assert after["fit_on"]["documents"] == 50 and after != before[scorer]
     nlp = spacy.load(model)
     assert nlp.get_pipe("licex_field_choice").merge.model.fit_on["documents"] == 50
     assert nlp.get_pipe("licex_record_builder").confidence.model.fit_on["documents"] == 50
