@@ -1,4 +1,4 @@
-"""The fit of the field choice (`choice_fit.fit_choice`) on a few licences: it learns from the gold
+"""The fit of the field choice (`scoring.fits.fit_choice`) on a few licences: it learns from the gold
 which side to keep where the rules and the model disagree, and the pipeline saved with it chooses so.
 
 The licences are generated ones on which the committed model and the rules read a unit
@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from licex.choice_fit import fit_choice  # noqa: E402
+from licex.scoring.fits import fit_choice  # noqa: E402
 from licex.components.field_choice import MODEL, RULES, chosen_by_fit  # noqa: E402
 from licex.components.names import FIELD_CHOICE  # noqa: E402
 from licex.corpus.annotations import AnnotatedText  # noqa: E402
@@ -69,15 +69,18 @@ def test_the_fitted_choice_keeps_the_side_the_gold_agrees_with(contested, tmp_pa
 
     fit = fit_choice(model, examples)
 
-    assert fit.contested >= len(differ)  # each disputed field with one side right is a pair
-    assert fit.chose_right["fitted (out of fold)"] >= 0.5
-    assert fit.chose_right[f"{right} first"] == 1.0 and fit.chose_right[f"{wrong} first"] == 0.0
-    weights = fit.parameters["weights"]
+    summary = fit.summary
+    # each disputed field with one side right is a pair
+    assert summary["disagreements_with_one_right"] >= len(differ)
+    share = summary["right_where_they_disagree"]
+    assert share["fitted (out of fold)"] >= 0.5
+    assert share[f"{right} first"] == 1.0 and share[f"{wrong} first"] == 0.0
+    weights = fit.model.weights
     assert weights.get(f"side={right}", 0.0) > weights.get(f"side={wrong}", 0.0)
     saved = load_pipeline(model)
-    parameters = saved.get_pipe(FIELD_CHOICE).merge.parameters  # saved with the pipeline
-    assert parameters["intercept"] == pytest.approx(fit.parameters["intercept"])
-    assert parameters["weights"] == pytest.approx(weights)
+    parameters = saved.get_pipe(FIELD_CHOICE).merge.model  # saved with the pipeline
+    assert parameters.intercept == pytest.approx(fit.model.intercept)
+    assert parameters.weights == pytest.approx(weights)
     chosen = [field_values(doc._.license_record) for doc in saved.pipe(texts)]
     # Of the fields the two sides read differently, the fitted pipeline takes most from the right
     # side (the fit on six licences is regularised: not every one).

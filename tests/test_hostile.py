@@ -130,7 +130,7 @@ def test_a_licence_too_long_gets_one_line_and_the_others_are_processed(rules_nlp
     (long_part, error), (short_part, record) = results
     assert isinstance(error, InputError) and "\n" not in str(error)
     assert str(error).startswith("long.txt: a licence of") and "too long to process" in str(error)
-    assert isinstance(record, LicenseRecord) and record.license_no == "B2-20160073"
+    assert LicenseRecord.model_validate(record).license_no == "B2-20160073"
 
 
 def test_looped_and_dangling_links_are_named_and_fail(tmp_path):
@@ -407,8 +407,8 @@ def test_traditional_characters_are_read_as_simplified(rules_nlp):
     traditional = simplified.replace("经营许可证编号", "經營許可證編號").replace("人民币壹仟万元", "人民幣壹仟萬元") \
         .replace("公司名称", "公司名稱").replace("注册资本", "註冊資本").replace("发证日期", "發證日期")
     assert to_simplified("显著 乾坤 於是") == "显著 乾坤 於是"  # characters simplified Chinese uses stay
-    [(_, record)] = list(extract_licences(rules_nlp, [("trad.txt", traditional)]))
-    [(_, expected)] = list(extract_licences(rules_nlp, [("trad.txt", simplified)]))
+    [record, expected] = [LicenseRecord.model_validate(finished) for text in (traditional, simplified)
+                          for _, finished in extract_licences(rules_nlp, [("trad.txt", text)])]
     assert record.license_no == expected.license_no == "B2-20160073"
     assert record.registered_capital_cny == expected.registered_capital_cny == 10_000_000
     assert record.company_name == expected.company_name and record.issue_date == expected.issue_date

@@ -38,6 +38,7 @@ from licex.corpus import annotations
 from licex.files.inputs import STDIN_NAME, InputSource
 from licex.files.messages import InputError
 from licex.files.outputs import TextDirNames
+from licex.scoring.model import LogisticModel
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"
@@ -862,18 +863,23 @@ def small_fitted_pipeline(path: Path) -> Path:
     nlp.add_pipe("licex_field_rules")
     nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
     nlp.add_pipe("licex_clause_rules")
-    nlp.get_pipe("licex_field_choice").merge.parameters = {"intercept": 0.5, "weights": {"side=rules": 1.0},
-                                                           "calibration": [[0.1, 0.9], [0.0, 1.0]]}
+    nlp.add_pipe("licex_record_builder")
+    nlp.get_pipe("licex_field_choice").merge.model = LogisticModel(0.5, {"side=rules": 1.0},
+                                                                   calibration=([0.1, 0.9], [0.0, 1.0]))
     nlp.to_disk(path)
     return path
 
 
 @pytest.mark.parametrize("file, content, cause", [
     ("licex_field_choice/choice.json", '{"weights": "x"}', "'intercept': Field required"),
-    ("licex_field_choice/choice.json", "[1, 2, 3]", "not the fitted choice's parameters (an object with intercept, "
-                                                    "weights and calibration) but list"),
+    ("licex_field_choice/choice.json", "[1, 2, 3]", "not a fitted model's parameters (an object with intercept "
+                                                    "and weights) but list"),
     ("licex_field_choice/choice.json", "{}", "'intercept': Field required"),
-    ("licex_field_choice/choice.json", "null", "not the fitted choice's parameters"),
+    ("licex_field_choice/choice.json", "null", "not a fitted model's parameters"),
+    ("licex_field_choice/choice.json", '{"intercept": 1, "weights": {}}', "'calibration': Field required"),
+    ("licex_record_builder/confidence.json", '{"intercept": 1, "weights": {"a": "x"}}',
+     "'weights.a': Input should be a valid number"),
+    ("licex_record_builder/confidence.json", "[]", "not a fitted model's parameters"),
     ("licex_field_choice/choice.json", '{"intercept": true, "weights": {}, "calibration": [[], []]}',
      "'intercept': Input should be a valid number"),
     ("licex_field_choice/choice.json", '{"intercept": 1, "weights": {}, "calibration": [[0.5], []]}',

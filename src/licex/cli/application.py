@@ -18,7 +18,7 @@ from licex.jobs.crash import crash_log, scrubbed
 from licex.jobs.extras import MissingExtra, extra_providing
 from licex.jobs.signals import Stopped, stopping
 from licex.files.stdout import StdoutError, flush_stdout, guarded_stdout
-from licex.cli import corpus, doccano, extract, model
+from licex.cli import corpus, doccano, extract, fit, model
 from licex.cli.console import fail
 
 
@@ -64,6 +64,7 @@ COMMANDS = {
 }
 for name, command in COMMANDS.items():
     app.command(name)(command)
+app.add_typer(fit.fit_app, name="fit")
 app.add_typer(corpus.corpus_app, name="corpus")
 app.add_typer(doccano.doccano_app, name="doccano")
 

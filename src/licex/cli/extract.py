@@ -57,7 +57,7 @@ def extract(
     for error in errors:
         fail(str(error))
     failed = bool(errors)
-    nlp = loaded_pipeline(spec)
+    nlp = loaded_pipeline(spec, review_below)
 
     text_files = TextFiles(text_dir)
 
@@ -68,12 +68,12 @@ def extract(
 
     try:
         # No more processes than files: each would load the pipeline for nothing.
-        with licence_extractor(nlp, spec, max(1, min(workers, len(sources)))) as extract_licences, ExitStack() as stack:
+        with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences, ExitStack() as stack:
             # the output is replaced only when the ExitStack ends normally
             sink = RecordSink(stack, output, output_format)
             with progress_bar(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(extract_licences, sources, ocr.value, review_below, read):
+                for result in extract_inputs(extract_licences, sources, ocr.value, read):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True
@@ -104,12 +104,12 @@ def pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
     return None if rules_only else model or default_model()
 
 
-def loaded_pipeline(spec: str | Path | None):
+def loaded_pipeline(spec: str | Path | None, review_below: float | None = None):
     """The pipeline for a spec, or a one-line error and exit status 2."""
     from licex.jobs.pipeline import PipelineError, load_pipeline
 
     try:
-        return load_pipeline(spec)
+        return load_pipeline(spec, review_below)
     except PipelineError as error:
         fail(str(error))
         raise typer.Exit(2)

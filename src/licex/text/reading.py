@@ -5,7 +5,7 @@ The 特别规定事项 is boilerplate, the same wording on every licence, so wha
 how it read the whole page set: an OCR engine that misreads one character in fifty in the
 clauses misreads the names and addresses on the front page as often, where nothing else tells a
 misread name (粱起 for 梁起) from a printed one. The confidence of the record's values weighs it
-(licex.confidence). The pairs are data (`data/clause_bigrams.json`, written by
+(licex.scoring.confidence). The pairs are data (`data/clause_bigrams.json`, written by
 `training/clause_bigrams.py` from generated licences); whitespace is no character here.
 """
 

@@ -22,7 +22,7 @@ shareholder cells count in a text that names no shareholder table.
 The merge policy is a registered function named in the config that scores the candidates
 (policies.py); merge.py keeps, best first, each unit's best candidate and lets the others fill
 what it left. `licex.model_first.v1` is the factory's default; `licex.fitted_choice.v1` (the
-shipped model's config) is fit on development licences (`licex.choice_fit`) and saved with the
+shipped model's config) is fit on development licences (scoring.fits) and saved with the
 component (choice.json). Every value is read once per Doc (analysis.DocAnalysis.value), for the
 filter, the choice, the agreement and the record builder.
 """
@@ -45,7 +45,6 @@ from licex.components.field_choice.pipe import FieldChoice
 from licex.components.field_choice.policies import (
     FittedChoice,
     chosen_by_fit,
-    features,
     make_fitted_choice,
     make_model_first,
     make_rules_first,
@@ -54,5 +53,5 @@ from licex.components.field_choice.probability import ModelProbability
 
 __all__ = ["MODEL", "RULES", "STAND_ALONE", "Candidate",
            "ChoicePolicy", "FieldChoice", "FittedChoice", "ModelProbability", "candidates", "choose", "chosen_by_fit",
-           "features", "hashable", "make_field_choice", "make_fitted_choice", "make_model_first", "make_rules_first",
+           "hashable", "make_field_choice", "make_fitted_choice", "make_model_first", "make_rules_first",
            "merge", "unit_of"]
