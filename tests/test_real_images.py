@@ -58,7 +58,10 @@ def test_every_image_has_a_valid_gold_record(image):
     assert record.is_file(), f"{image.name} has no gold record {record.name}"
     gold = json.loads(record.read_text("utf-8"))
     LicenseRecord.model_validate(gold)
-    assert gold.get("license_no") or gold.get("company_name"), f"{record.name} records no licence"
+    # A posted copy may hide its number and holder (016 is redacted by its publisher): its
+    # businesses still say what it licenses.
+    assert gold.get("license_no") or gold.get("company_name") or gold.get("businesses"), \
+        f"{record.name} records no licence"
 
 
 @pytest.mark.parametrize("image", images(), ids=lambda p: p.name)
