@@ -28,8 +28,7 @@ MAX_BYTES = 8 * 1024 * 1024
 # What trains or tunes a model: the training scripts, the spaCy configs, `licex train` and the
 # fits of the field choice and the confidences. None of it may name the real images.
 TRAINING_PATHS = [*sorted((ROOT / "training").glob("*.py")), *sorted((ROOT / "configs").glob("*.cfg")),
-                  ROOT / "src" / "licex" / "jobs" / "train.py", ROOT / "src" / "licex" / "choice_fit.py",
-                  ROOT / "src" / "licex" / "confidence.py"]
+                  ROOT / "src" / "licex" / "jobs" / "train.py", *sorted((ROOT / "src" / "licex" / "scoring").glob("*.py"))]
 
 
 def images():
