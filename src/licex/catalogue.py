@@ -7,7 +7,9 @@ below are the names under which each type appears; the longest alias wins when s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CATEGORY_NAMES = {"B1": "第一类增值电信业务", "B2": "第二类增值电信业务"}
 
@@ -68,3 +70,59 @@ def business_by_name() -> dict[str, BusinessType]:
 def service_item_names() -> frozenset[str]:
     """Every catalogue service item and sub-service, as a licence names it after 含, 不含 or 仅限."""
     return frozenset(name for b in BUSINESS_TYPES.values() for name in b.item_names)
+
+
+# What opens an exclusion (不含A、B; 不包含 as some provinces print it), and what joins the services
+# it names: 、和及 and a comma (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after
+# it is the reader's to split off as an item of its own).
+EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含")
+_JOINER_RE = re.compile(r"\s*[、和及,，]\s*")
+
+
+@lru_cache(maxsize=1)
+def _catalogue_name_re() -> re.Pattern[str]:
+    """A catalogue item where a list names it, the longest first (信息发布平台和递送服务 and
+    国内互联网会议电视及图像服务业务 have a joiner of their own), 业务 after it or not."""
+    names = sorted({name.removesuffix("业务") for name in service_item_names()}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, names)) + r")(?:业务)?(?=$|[、和及,，\s])")
+
+
+def excluded_services(text: str) -> list[str]:
+    """The services a list after 不含 names, each bare and once: `A、B和C` -> [A, B, C].
+
+    A catalogue item is read whole, though its name holds 和 or 及; anything else is cut at each joiner
+    (不含新闻、出版 excludes 新闻 and 出版)."""
+    names: list[str] = []
+    pos, text = 0, text.strip()
+    while pos < len(text):
+        match = _catalogue_name_re().match(text, pos)
+        joiner = _JOINER_RE.search(text, match.end() if match else pos)
+        end = match.end() if match else joiner.start() if joiner else len(text)
+        name = re.sub(r"\s+", "", text[pos:end]).strip("()（）;；。.")
+        if name and name not in names:
+            names.append(name)
+        pos = joiner.end() if joiner and joiner.start() == end else max(end, pos + 1)
+    return names
+
+
+# Where one clause of an item ends and the next begins: ；, or a comma before a new 含, 仅限 or 不含.
+_CLAUSE_END_RE = re.compile(r"\s*(?:[;；。]|[,，、]\s*(?=不\s*(?:包\s*)?含|含|仅\s*限))\s*")
+
+
+def split_exclusion(item: str) -> tuple[list[str], list[str]]:
+    """A service item as read, parted into what it permits and the services it excludes: `不含A、B`
+    permits nothing and excludes A and B; `互联网信息服务不含新闻、出版` permits 互联网信息服务 and
+    excludes 新闻 and 出版; `含A`, `仅限A` and a named sub-service exclude nothing and keep their
+    words. An item that holds two clauses (`含A,不含B`, `不含A;含B`) is parted clause by clause."""
+    if EXCLUSION_RE.search(item) is None:
+        return [item], []
+    permitted: list[str] = []
+    excluded: list[str] = []
+    for clause in _CLAUSE_END_RE.split(item):
+        match = EXCLUSION_RE.search(clause)
+        before = (clause if match is None else clause[:match.start()]).strip(" ,，、")
+        if before:
+            permitted.append(before)
+        if match is not None:
+            excluded += [name for name in excluded_services(clause[match.end():]) if name not in excluded]
+    return permitted, excluded

@@ -40,7 +40,8 @@ _STRENGTHS = (0.25, 1.0, 4.0, 16.0)  # the logistic regression's C, tried in thi
 def unit_fields(unit: str) -> tuple[str, ...]:
     """The evaluated fields a unit of choice fills (labels.ENTITY_LABELS: the unit of each label,
     the field the evaluation scores it as)."""
-    return tuple(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values() if label.unit == unit))
+    return tuple(dict.fromkeys(name for label in ENTITY_LABELS.values() if label.unit == unit
+                               for name in label.evaluated_fields))
 
 
 @dataclass

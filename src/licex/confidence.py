@@ -29,10 +29,14 @@ from .clauses import clause_gaps
 from .components.names import FIELD_RULES
 from .consistency import COMPONENT as CHECKS_COMPONENT
 from .hanzi import is_rare_ideograph
+from .labels import ENTITY_LABELS
 from .reading import reading_grade, unknown_share
 from .record import LicenseRecord, record_field
 from .values import misread_signs, read_value
 
+# A field filled by what a label's values exclude is weighed as the label's own field: the fit
+# saw an exclusion (不含…) as the service item it is read as.
+_WEIGHED_AS = {label.excluded_field: label.field for label in ENTITY_LABELS.values() if label.excluded_field}
 # Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
@@ -85,7 +89,7 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
                 ent.label_, printed)
             signs = misread_signs(ent.label_, printed, value)
         features_of[path] = features(
-            record_field(path), evidence[0].component, ent._.licex_agreement if ent is not None else None,
+            _WEIGHED_AS.get(record_field(path), record_field(path)), evidence[0].component, ent._.licex_agreement if ent is not None else None,
             record_field(path) in flagged, len(record.needs_review), gaps, printed, reading, signs)
     return features_of
 
