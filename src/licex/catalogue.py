@@ -72,11 +72,32 @@ def service_item_names() -> frozenset[str]:
     return frozenset(name for b in BUSINESS_TYPES.values() for name in b.item_names)
 
 
-# What opens an exclusion (不含A、B; 不包含 as some provinces print it), and what joins the services
-# it names: 、和及 and a comma (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after
+# What opens an exclusion (不含A、B; 不包含 as some provinces print it; 除A外, which the field
+# rules read as a restriction too), and what joins the services it names: 、和及 and a comma (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after
 # it is the reader's to split off as an item of its own).
-EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含")
+EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含|除")
+# 除A外 ends in 外 (以外), which is no part of A.
+_EXCEPT_END_RE = re.compile(r"(?:以)?外\s*$")
 _JOINER_RE = re.compile(r"\s*[、和及,，]\s*")
+
+
+# A 不含 clause still open where the text before an item ends: 不含, then perhaps services joined
+# by 、和及 or a comma (a line broken inside, as OCR wraps a cell), and a joiner; no bracket, no
+# ；。:, no new 含 or 仅限, no blank line or cell edge between.
+_OPEN_EXCLUSION_RE = re.compile(
+    r"(?:不\s*(?:包\s*)?含|除)(?:(?:[^()（）【】\[\];；。:：含限外\t|\n]|\n(?![ \t]*\n))*[、和及,，])?[ \t\n]*$")
+# What a service-item restriction starts with, OCR spaces tolerated: 不含 (不包含), 含, 仅限 …
+RESTRICTION = r"(?:不\s*(?:包\s*)?含|含|仅\s*限|限|除)"
+RESTRICTION_START_RE = re.compile(r"\s*" + RESTRICTION)
+
+
+def inside_exclusion(text: str, start: int, value: str) -> bool:
+    """Whether a service item read at `start` of `text` (its value `value`) names a service the
+    text excludes: printed inside a 不含 clause (不含A、B: B is as excluded as A, wherever a
+    reader or the model cut the items), and saying nothing of its own (含, 仅限, 不含)."""
+    if RESTRICTION_START_RE.match(value):
+        return False
+    return _OPEN_EXCLUSION_RE.search(text, max(0, start - 120), start) is not None
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +127,7 @@ def excluded_services(text: str) -> list[str]:
 
 
 # Where one clause of an item ends and the next begins: ；, or a comma before a new 含, 仅限 or 不含.
-_CLAUSE_END_RE = re.compile(r"\s*(?:[;；。]|[,，、]\s*(?=不\s*(?:包\s*)?含|含|仅\s*限))\s*")
+_CLAUSE_END_RE = re.compile(r"\s*(?:[;；。]|[,，、]\s*(?=不\s*(?:包\s*)?含|含|仅\s*限|除))\s*")
 
 
 def split_exclusion(item: str) -> tuple[list[str], list[str]]:
@@ -124,5 +145,8 @@ def split_exclusion(item: str) -> tuple[list[str], list[str]]:
         if before:
             permitted.append(before)
         if match is not None:
-            excluded += [name for name in excluded_services(clause[match.end():]) if name not in excluded]
+            names = clause[match.end():]
+            if match[0] == "除":
+                names = _EXCEPT_END_RE.sub("", names)
+            excluded += [name for name in excluded_services(names) if name not in excluded]
     return permitted, excluded
