@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analysis import DocAnalysis
+from .catalogue import EXCLUSION_RE, excluded_services
 from .labels import record_fields
 from .normalize import normalize_license_no
 from .record import Evidence, LicenseRecord, ReviewFlag
-from .text import without_whitespace
+from .text import nfkc, without_whitespace
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
@@ -151,6 +152,68 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
     if record.issue_date and record.expiry_date and record.expiry_date <= record.issue_date:
         return [ReviewFlag(field="expiry_date", reason=f"not after the issue date {record.issue_date.isoformat()}")]
     return []
+
+
+@check("exclusions")
+def _exclusions(given: CheckInput) -> list[ReviewFlag]:
+    """An exclusion is never a permission: a service item that a 不含 clause of its business's
+    text names (不含A、B: B read as licensed), and an excluded service the business's text does not
+    print, are flagged. A business's text is the lines its values were read from, and the line
+    before each (a clause wrapped onto the next line)."""
+    flags = []
+    for index, business in enumerate(given.record.businesses):
+        spans = [(e.start, e.end) for path, evidence in given.record.evidence.items()
+                 if path.startswith(f"businesses[{index}].") for e in evidence]
+        windows = [_lines_around(given.text, start, end) for start, end in spans]
+        excluded = {name: clause for window in windows for name, clause in excluded_in(window).items()}
+        printed = "".join(without_whitespace(nfkc(window)) for window in windows)
+        for i, item in enumerate(business.service_items):
+            name = without_whitespace(_PERMISSION_RE.sub("", item))
+            if (clause := excluded.get(name) or excluded.get(name.removesuffix("业务"))) is not None:
+                flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
+                                        reason=f"a service item the licence excludes: {clause}"))
+        for i, name in enumerate(business.excluded_items):
+            if windows and without_whitespace(nfkc(name)) not in printed:
+                flags.append(ReviewFlag(field=f"businesses[{index}].excluded_items[{i}]",
+                                        reason=f"{name} is not printed in the text of business {business.code}"))
+    return flags
+
+
+# The word of a permission before a service (含X, 仅限X): the service it names is X.
+_PERMISSION_RE = re.compile(r"^(?:含|仅限|限)")
+# What ends a 不含 clause: a bracket, ；。:, a new 含 or 仅限 after a comma.
+_CLAUSE_END_RE = re.compile(r"[()（）\[\]【】;；。:：]|[,，、]\s*(?:含|仅\s*限)")
+
+
+def excluded_in(text: str) -> dict[str, str]:
+    """The services each 不含 (不包含, 除…外) clause of `text` names, each with its clause as printed
+    (whitespace gone). A clause goes on past a line break only where a joiner (、和及,) or an open
+    bracket leaves it open, as an OCR'd cell wraps."""
+    names: dict[str, str] = {}
+    for match in EXCLUSION_RE.finditer(text):
+        opened = text.rfind("(", 0, match.start()) > max(text.rfind(")", 0, match.start()), text.rfind("\n", 0, match.start()))
+        opened |= text.rfind("（", 0, match.start()) > text.rfind("）", 0, match.start())
+        end = _CLAUSE_END_RE.search(text, match.end())
+        clause = text[match.end():end.start() if end else len(text)]
+        lines = clause.split("\n")
+        kept = [lines[0]]
+        for line in lines[1:]:
+            if not (opened or re.search(r"[、和及,，]\s*$", kept[-1])):
+                break
+            kept.append(line)
+        body = without_whitespace(nfkc("".join(kept)))
+        if match[0] == "除":
+            body = re.sub(r"(?:以)?外.*$", "", body)  # 除A、B外的业务: A and B
+        for name in excluded_services(body):
+            names.setdefault(name, without_whitespace(nfkc(match[0])) + body)
+    return names
+
+
+def _lines_around(text: str, start: int, end: int) -> str:
+    """The lines of [start, end), and the line before them."""
+    first = text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0))
+    last = text.find("\n", end)
+    return text[first + 1:last if last >= 0 else len(text)]
 
 
 def flag_low_confidence(record: dict[str, Any], threshold: float) -> dict[str, Any]:

@@ -1,0 +1,167 @@
+"""An exclusion is never a permission: every form a licence prints an exclusion in gives the exact
+services it permits (`service_items`) and excludes (`excluded_items`), through the rules and the
+record builder; old records are read in the new form; a record that contradicts its text is flagged."""
+
+from __future__ import annotations
+
+import pytest
+from test_record_builder import blank_nlp, marked_doc
+
+from licex.catalogue import excluded_services, inside_exclusion, split_exclusion
+from licex.evaluation.records import evaluate
+from licex.record import Business, LicenseRecord, exclusions_apart
+
+HEAD = "中华人民共和国增值电信业务经营许可证\n经营许可证编号: B2-20190001\n"
+SEARCH, CHAT, ICP, PHONE = "信息搜索查询服务", "信息即时交互服务", "互联网信息服务", "固定网电话信息服务"
+
+
+def _business(extract, block: str) -> tuple[list[str], list[str]]:
+    """(service_items, excluded_items) of the one business a licence with this business block has."""
+    business, = extract(HEAD + block + "业务覆盖范围: 全国\n").record["businesses"]
+    assert business["code"] == "B25" and business["coverage"] == "全国"
+    return business["service_items"], business["excluded_items"]
+
+
+@pytest.mark.parametrize(("block", "permitted", "excluded"), [
+    # 不含A、B: both excluded (the real licence's 信息即时交互服务 came out as a service item)
+    (f"业务种类: 信息服务业务（不含{SEARCH}、{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务（不含{SEARCH}和{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务（不含{SEARCH}及{CHAT}）\n", [], [SEARCH, CHAT]),
+    # 不含A,B: a comma goes on with the exclusion unless a new 含/仅限 starts
+    (f"业务种类: 信息服务业务（不含{SEARCH}，{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务(不含{SEARCH},{CHAT})\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务\n服务项目: 不含{SEARCH},{CHAT}\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务（不含{SEARCH}，含{CHAT}）\n", [f"含{CHAT}"], [SEARCH]),
+    (f"业务种类: 信息服务业务（不含{SEARCH}；含{CHAT}）\n", [f"含{CHAT}"], [SEARCH]),
+    (f"业务种类: 信息服务业务（含{ICP}，不含{PHONE}）\n", [f"含{ICP}"], [PHONE]),
+    # the real licence's form: a restriction of scope, then two exclusions
+    (f"业务种类: 信息服务业务（仅限{ICP}）（不含{SEARCH}、{CHAT}）\n", [f"仅限{ICP}"], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务(仅限{ICP})(不含{SEARCH}、{CHAT})\n", [f"仅限{ICP}"], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务（不含{ICP}）\n", [], [ICP]),
+    (f"业务种类: 信息服务业务\n服务项目: 不含{ICP}\n", [], [ICP]),
+    # a catalogue name with a joiner of its own is one service
+    (f"业务种类: 信息服务业务（不含信息发布平台和递送服务及{SEARCH}）\n", [], ["信息发布平台和递送服务", SEARCH]),
+    # OCR wraps: inside a name in the bracket, after 、 in the bracket, after 、 on the 服务项目 line
+    (f"业务种类: 信息服务业务（不含信息搜索查询服\n务、{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务（不含{SEARCH}、\n{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务\n服务项目: 不含{SEARCH}、\n{CHAT}\n", [], [SEARCH, CHAT]),
+    # other wordings of an exclusion
+    (f"业务种类: 信息服务业务（不包含{SEARCH}、{CHAT}）\n", [], [SEARCH, CHAT]),
+    (f"业务种类: 信息服务业务\n服务项目: 除{SEARCH}、{CHAT}外\n", [], [SEARCH, CHAT]),
+], ids=lambda value: repr(value) if isinstance(value, str) else None)
+def test_each_exclusion_form_gives_exactly_what_is_permitted_and_excluded(extract, block, permitted, excluded):
+    assert _business(extract, block) == (permitted, excluded)
+
+
+def test_an_item_the_model_cut_out_of_a_exclusion_is_excluded():
+    """The model may mark B of 不含A、B as an item of its own: the record builder reads it in its
+    clause, by the text, whatever cut it."""
+    text = f"业务种类：信息服务业务（仅限{ICP}）（不含{SEARCH}、{CHAT}）\n业务覆盖范围：全国\n"
+    nlp = blank_nlp("licex_record_builder")
+    doc = marked_doc(nlp, text, [("BUSINESS", "信息服务业务"), ("SERVICE_ITEM", f"仅限{ICP}"),
+                                 ("SERVICE_ITEM", f"不含{SEARCH}"), ("SERVICE_ITEM", CHAT), ("COVERAGE", "全国")])
+    business, = nlp.get_pipe("licex_record_builder")(doc)._.license_record["businesses"]
+    assert (business["service_items"], business["excluded_items"]) == ([f"仅限{ICP}"], [SEARCH, CHAT])
+
+
+@pytest.mark.parametrize(("before", "item", "inside"), [
+    ("不含A、", "B", True), ("不含", "A", True), ("不含A和", "B", True), ("不含A,", "B", True),
+    ("不含A、\n", "B", True), ("除A、", "B", True),
+    ("(不含A)(", "B", False), ("不含A;", "B", False), ("不含A。", "B", False), ("不含A\n\n", "B", False),
+    ("不含A、", "含B", False), ("含A、", "B", False), ("仅限A、", "B", False), ("服务项目:不含A\t", "B", False),
+])
+def test_an_item_is_inside_an_exclusion_only_while_its_clause_is_open(before, item, inside):
+    assert inside_exclusion(before + item, len(before), item) is inside
+
+
+@pytest.mark.parametrize(("item", "parted"), [
+    (f"不含{SEARCH}、{CHAT}", ([], [SEARCH, CHAT])),
+    (f"不含{PHONE}和{ICP}", ([], [PHONE, ICP])),
+    ("不含国内互联网会议电视及图像服务业务和国内可视电话会议服务业务",
+     ([], ["国内互联网会议电视及图像服务业务", "国内可视电话会议服务业务"])),
+    (f"含{ICP},不含{SEARCH}", ([f"含{ICP}"], [SEARCH])),
+    (f"不含{SEARCH};含{CHAT}", ([f"含{CHAT}"], [SEARCH])),
+    (f"{ICP}不含新闻、出版", ([ICP], ["新闻", "出版"])),
+    (f"仅限{ICP}", ([f"仅限{ICP}"], [])),
+    ("国内呼叫中心业务", (["国内呼叫中心业务"], [])),
+    (f"不含{ICP}、{ICP}", ([], [ICP])),
+])
+def test_an_item_is_parted_into_what_it_permits_and_what_it_excludes(item, parted):
+    assert split_exclusion(item) == parted
+
+
+def test_an_excluded_list_is_cut_at_its_joiners_but_a_catalogue_name_is_whole():
+    assert excluded_services("信息发布平台和递送服务、药品和医疗器械等内容") == ["信息发布平台和递送服务", "药品", "医疗器械等内容"]
+
+
+def test_an_old_record_holding_exclusions_among_its_service_items_is_read_in_the_new_form():
+    old = {"code": "B25", "service_items": [f"仅限{ICP}", f"不含{SEARCH}、{CHAT}"], "coverage": "全国"}
+    assert Business.model_validate(old).model_dump() == {
+        "code": "B25", "name": None, "category": None, "service_items": [f"仅限{ICP}"],
+        "excluded_items": [SEARCH, CHAT], "coverage": "全国"}
+    assert list(exclusions_apart(old)) == ["code", "service_items", "excluded_items", "coverage"]
+    record = LicenseRecord.model_validate({"businesses": [old, {"code": "B11", "service_items": []}]})
+    assert [b.excluded_items for b in record.businesses] == [[SEARCH, CHAT], []]
+    current = {"code": "B25", "service_items": [f"仅限{ICP}"], "excluded_items": [SEARCH]}
+    assert exclusions_apart(current) is current
+
+
+def test_the_evaluation_reads_an_old_gold_record_as_the_new_prediction_says():
+    old = {"license_no": "B2-20190001", "businesses": [{"code": "B25", "service_items": [f"不含{SEARCH}和{CHAT}"]}]}
+    new = {"license_no": "B2-20190001",
+           "businesses": [{"code": "B25", "service_items": [], "excluded_items": [SEARCH, CHAT]}]}
+    report = evaluate({"a": old}, {"a": new})
+    assert report.misses == []
+    assert report.fields["businesses.excluded_items"].correct == 1
+    wrong = {"license_no": "B2-20190001", "businesses": [{"code": "B25", "service_items": [CHAT],
+                                                          "excluded_items": [SEARCH]}]}
+    missed = {miss.field for miss in evaluate({"a": new}, {"a": wrong}).misses}
+    assert missed == {"businesses.service_items", "businesses.excluded_items"}
+
+
+# -- the record checked against its business's text (licex.consistency, check `exclusions`) ---------
+
+CONTRADICTED = (f"业务种类：信息服务业务（不含{SEARCH}、{CHAT}）\n服务项目：{CHAT}；含{ICP}\n"
+                "业务覆盖范围：全国\n")
+
+
+def test_a_service_item_its_business_text_excludes_is_flagged():
+    nlp = blank_nlp("licex_record_builder")
+    doc = marked_doc(nlp, CONTRADICTED, [
+        ("BUSINESS", "信息服务业务"), ("SERVICE_ITEM", f"不含{SEARCH}、{CHAT}"), ("SERVICE_ITEM", CHAT),
+        ("SERVICE_ITEM", f"含{ICP}"), ("COVERAGE", "全国")])
+    record = nlp.get_pipe("licex_record_builder")(doc)._.license_record
+    business, = record["businesses"]
+    assert (business["service_items"], business["excluded_items"]) == ([CHAT, f"含{ICP}"], [SEARCH, CHAT])
+    assert [(f["field"], f["reason"]) for f in record["needs_review"] if f["field"].startswith("businesses")] == [
+        ("businesses[0].service_items[0]", f"a service item the licence excludes: 不含{SEARCH}、{CHAT}")]
+
+
+def test_an_excluded_service_its_business_text_does_not_print_is_flagged():
+    from licex.consistency import CHECKS, CheckInput
+    from licex.record import Evidence
+
+    text = f"业务种类：信息服务业务（不含{SEARCH}）\n业务覆盖范围：全国\n"
+    where = text.index("信息服务业务")
+    record = LicenseRecord(
+        businesses=[Business(code="B25", service_items=[], excluded_items=[SEARCH, CHAT], coverage="全国")],
+        evidence={"businesses[0].code": [Evidence(start=where, end=where + 6, text="信息服务业务", component="x")]})
+    flags = CHECKS["exclusions"](CheckInput(record, None, text, []))
+    assert [(f.field, f.reason) for f in flags] == [
+        ("businesses[0].excluded_items[1]", f"{CHAT} is not printed in the text of business B25")]
+
+
+@pytest.mark.parametrize("text", [
+    f"信息服务业务（不含信息搜索查询服\n务、{CHAT}）", f"服务项目: 不含{SEARCH}、\n{CHAT}\n业务覆盖范围: 全国",
+    f"(仅限{ICP})(不含{SEARCH}、{CHAT})", f"除{SEARCH}、{CHAT}外的业务"])
+def test_the_check_reads_the_services_each_exclusion_clause_names(text):
+    from licex.consistency import excluded_in
+
+    assert list(excluded_in(text)) == [SEARCH, CHAT]
+
+
+def test_the_check_reads_no_further_than_the_clause():
+    from licex.consistency import excluded_in
+
+    assert list(excluded_in(f"服务项目: 不含{SEARCH}\n{CHAT}\n")) == [SEARCH]
+    assert list(excluded_in(f"不含{SEARCH}，含{CHAT}")) == [SEARCH]
