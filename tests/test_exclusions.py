@@ -90,6 +90,10 @@ def test_an_item_is_inside_an_exclusion_only_while_its_clause_is_open(before, it
     (f"仅限{ICP}", ([f"仅限{ICP}"], [])),
     ("国内呼叫中心业务", (["国内呼叫中心业务"], [])),
     (f"不含{ICP}、{ICP}", ([], [ICP])),
+    # 不 misread by Tesseract: one character before 含 at an item's start can only be 不 (or 包)
+    (f"示含{ICP}", ([], [ICP])),
+    (f"“木含{PHONE}和{ICP}", ([], [PHONE, ICP])),
+    (f"包含{ICP}", ([f"包含{ICP}"], [])),
 ])
 def test_an_item_is_parted_into_what_it_permits_and_what_it_excludes(item, parted):
     assert split_exclusion(item) == parted
@@ -154,6 +158,15 @@ def test_an_excluded_service_its_business_text_does_not_print_is_flagged():
     flags = CHECKS["exclusions"](CheckInput(record, None, text, []))
     assert [(f.field, f.reason) for f in flags] == [
         ("businesses[0].excluded_items[1]", f"{CHAT} is not printed in the text of business B25")]
+
+
+def test_an_exclusion_read_from_a_misread_word_is_excluded_and_flagged(extract):
+    record = extract(HEAD + f"业务种类: 信息服务业务\n服务项目: 示含{ICP}\n业务覆盖范围: 全国\n").record
+    business, = record["businesses"]
+    assert (business["service_items"], business["excluded_items"]) == ([], [ICP])
+    assert [(f["field"], f["reason"]) for f in record["needs_review"] if f["field"].startswith("businesses")] == [
+        ("businesses[0].excluded_items[0]", f"read as excluded, but no 不含 of the text names {ICP}: "
+                                            "the word before it is misread")]
 
 
 @pytest.mark.parametrize("text", [

@@ -76,6 +76,11 @@ def service_item_names() -> frozenset[str]:
 # rules read as a restriction too), and what joins the services it names: 、和及 and a comma (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after
 # it is the reader's to split off as an item of its own).
 EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含|除")
+# 不含 with its 不 misread (Tesseract: 示含, 直含, 趟含, “木含): at the start of a service item, one
+# character before 含 can only be 不, since a licence prints nothing else there but 包 (包含, which
+# includes). Read as the exclusion it is: the safe side, and the record checks flag it
+# (consistency: an excluded service no 不含 of the text names).
+MISREAD_EXCLUSION_RE = re.compile(r"^[\W_]*[^\W\d_包含]\s*含")
 # 除A外 ends in 外 (以外), which is no part of A.
 _EXCEPT_END_RE = re.compile(r"(?:以)?外\s*$")
 _JOINER_RE = re.compile(r"\s*[、和及,，]\s*")
@@ -134,13 +139,15 @@ def split_exclusion(item: str) -> tuple[list[str], list[str]]:
     """A service item as read, parted into what it permits and the services it excludes: `不含A、B`
     permits nothing and excludes A and B; `互联网信息服务不含新闻、出版` permits 互联网信息服务 and
     excludes 新闻 and 出版; `含A`, `仅限A` and a named sub-service exclude nothing and keep their
-    words. An item that holds two clauses (`含A,不含B`, `不含A;含B`) is parted clause by clause."""
-    if EXCLUSION_RE.search(item) is None:
+    words. An item that holds two clauses (`含A,不含B`, `不含A;含B`) is parted clause by clause.
+    An item that starts with 含 after a character OCR misread (示含A) excludes A
+    (MISREAD_EXCLUSION_RE)."""
+    if EXCLUSION_RE.search(item) is None and MISREAD_EXCLUSION_RE.match(item) is None:
         return [item], []
     permitted: list[str] = []
     excluded: list[str] = []
     for clause in _CLAUSE_END_RE.split(item):
-        match = EXCLUSION_RE.search(clause)
+        match = MISREAD_EXCLUSION_RE.match(clause) or EXCLUSION_RE.search(clause)
         before = (clause if match is None else clause[:match.start()]).strip(" ,，、")
         if before:
             permitted.append(before)

@@ -157,8 +157,9 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
 @check("exclusions")
 def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     """An exclusion is never a permission: a service item that a 不含 clause of its business's
-    text names (不含A、B: B read as licensed), and an excluded service the business's text does not
-    print, are flagged. A business's text is the lines its values were read from, and the line
+    text names (不含A、B: B read as licensed) is flagged, and so is an excluded service that no 不含
+    clause of the text names (read from a misread word, 示含A: catalogue.MISREAD_EXCLUSION_RE) or
+    that the text does not print. A business's text is the lines its values were read from, and the line
     before each (a clause wrapped onto the next line)."""
     flags = []
     for index, business in enumerate(given.record.businesses):
@@ -173,9 +174,12 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
                                         reason=f"a service item the licence excludes: {clause}"))
         for i, name in enumerate(business.excluded_items):
-            if windows and without_whitespace(nfkc(name)) not in printed:
-                flags.append(ReviewFlag(field=f"businesses[{index}].excluded_items[{i}]",
-                                        reason=f"{name} is not printed in the text of business {business.code}"))
+            if not windows or name in excluded:
+                continue
+            printed_so = without_whitespace(nfkc(name)) in printed
+            flags.append(ReviewFlag(field=f"businesses[{index}].excluded_items[{i}]", reason=(
+                f"read as excluded, but no 不含 of the text names {name}: the word before it is misread"
+                if printed_so else f"{name} is not printed in the text of business {business.code}")))
     return flags
 
 
