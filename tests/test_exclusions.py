@@ -243,3 +243,13 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
     assert wrong == []
     # an exclusion the rules miss is lost, not permitted; the committed texts lose none
     assert missed == []
+
+
+@pytest.mark.parametrize(("printed", "signs"), [
+    (f"不含{SEARCH},{CHAT}", []), (f"不包含{SEARCH}、{CHAT}", []), (f"除{SEARCH}外", []),
+    (f"示含{ICP}", ["catalogue"]),  # read as an exclusion, but not trusted as printed
+])
+def test_every_exclusion_form_of_catalogue_services_is_a_catalogue_item(printed, signs):
+    from licex.values import misread_signs
+
+    assert misread_signs("SERVICE_ITEM", printed) == signs
