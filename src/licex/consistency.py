@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .analysis import DocAnalysis
-from .catalogue import EXCLUSION_RE, excluded_services
+from .catalogue import EXCLUSION_RE, excluded_services, service_item_names
 from .labels import record_fields
 from .normalize import normalize_license_no
 from .record import Evidence, LicenseRecord, ReviewFlag
 from .text import nfkc, without_whitespace
+from .values import misread_signs
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
@@ -157,7 +158,8 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
 @check("exclusions")
 def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     """An exclusion is never a permission: a service item that a 不含 clause of its business's
-    text names (不含A、B: B read as licensed) is flagged, and so is an excluded service that no 不含
+    text names (不含A、B: B read as licensed) is flagged, and so is one OCR left unreadable around a
+    service's name (未售A: permitted or excluded cannot be told), and an excluded service that no 不含
     clause of the text names (read from a misread word, 示含A: catalogue.MISREAD_EXCLUSION_RE) or
     that the text does not print. A business's text is the lines its values were read from, and the line
     before each (a clause wrapped onto the next line)."""
@@ -173,6 +175,12 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
             if (clause := excluded.get(name) or excluded.get(name.removesuffix("业务"))) is not None:
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
                                         reason=f"a service item the licence excludes: {clause}"))
+            elif "catalogue" in misread_signs("SERVICE_ITEM", item) and (
+                    named := next((n for n in _SERVICE_NAMES if n in name), None)):
+                # OCR debris where the restriction word was (未售A, 仅限…丰舍A, A with 不含 lost): it
+                # names a service, and whether it permits or excludes it cannot be read
+                flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]", reason=(
+                    f"not read as printed ({item}): whether it permits or excludes {named} is unclear")))
         for i, name in enumerate(business.excluded_items):
             if not windows or name in excluded:
                 continue
@@ -183,6 +191,8 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     return flags
 
 
+# Catalogue service names as a misread item may hold them, the longest first, without 业务.
+_SERVICE_NAMES = sorted({name.removesuffix("业务") for name in service_item_names()}, key=len, reverse=True)
 # The word of a permission before a service (含X, 仅限X): the service it names is X.
 _PERMISSION_RE = re.compile(r"^(?:含|仅限|限)")
 # What ends a 不含 clause: a bracket, ；。:, a new 含 or 仅限 after a comma.
