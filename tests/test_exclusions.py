@@ -254,10 +254,12 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
                 bare = _PERMISSION.sub("", item)
                 if split_exclusion(item)[1] or bare in named or bare in excluded:
                     wrong.append((doc_id, business["code"], item))
-                elif any(name in item for name in excluded) and f"businesses[{index}].service_items[{i}]" not in flagged:
+                elif any(name in item for name in excluded) and (
+                        f"businesses[{index}].service_items[{i}]" not in flagged):
                     unflagged.append((doc_id, business["code"], item))
             if business["code"] in gold_excluded:
-                missed += [(doc_id, business["code"], name) for name in excluded if name not in business["excluded_items"]]
+                missed += [(doc_id, business["code"], name) for name in excluded
+                           if name not in business["excluded_items"]]
     assert wrong == []
     assert unflagged == []
     assert corpus in _LOSSY or missed == []

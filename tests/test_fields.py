@@ -69,8 +69,9 @@ def test_the_lists_of_fields_are_derived_from_the_table():
                                  "registered_address", "issue_date", "expiry_date", "signer")
     assert FIELDS == ["license_no", "previous_license_nos", "company_name", "legal_representative",
                       "registered_capital_cny", "registered_address", "businesses", "businesses.service_items",
-                      "businesses.excluded_items", "businesses.coverage", "issue_date", "expiry_date", "signer", "website.name", "website.domain",
-                      "website.server_location", "website.access_provider", "shareholders", "annual_inspections"]
+                      "businesses.excluded_items", "businesses.coverage", "issue_date", "expiry_date", "signer",
+                      "website.name", "website.domain", "website.server_location", "website.access_provider",
+                      "shareholders", "annual_inspections"]
     assert STAND_ALONE == {"inspections", "PREV_LICENSE_NO"}
     assert {label: unit_of(label) for label in ("COVERAGE", "SHARE_RATIO", "INSPECTION_DATE", "DOMAIN")} == {
         "COVERAGE": "business_block", "SHARE_RATIO": "shareholder_table", "INSPECTION_DATE": "inspections",

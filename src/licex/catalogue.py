@@ -73,9 +73,10 @@ def service_item_names() -> frozenset[str]:
 
 
 # What opens an exclusion (不含A、B; 不包含 as some provinces print it; 除A外, which the field
-# rules read as a restriction too), and what joins the services it names: 、和及 and a comma (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after
-# it is the reader's to split off as an item of its own).
+# rules read as a restriction too), and what joins the services it names: 、和及 and a comma
+# (不含A,B: a comma goes on with the exclusion; a new 含 or 仅限 after it starts an item of its own).
 EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含|除")
+_JOINER_RE = re.compile(r"\s*[、和及,，]\s*")
 # 不含 with its 不 misread (Tesseract: 示含, 直含, 趟含, “木含): at the start of a service item, one
 # character before 含 can only be 不, since a licence prints nothing else there but 包 (包含, which
 # includes). Read as the exclusion it is: the safe side, and the record checks flag it
@@ -83,14 +84,11 @@ EXCLUSION_RE = re.compile(r"不\s*(?:包\s*)?含|除")
 MISREAD_EXCLUSION_RE = re.compile(r"^[\W_]*[^\W\d_包含]\s*含")
 # 除A外 ends in 外 (以外), which is no part of A.
 _EXCEPT_END_RE = re.compile(r"(?:以)?外\s*$")
-_JOINER_RE = re.compile(r"\s*[、和及,，]\s*")
-
-
 # A 不含 clause still open where the text before an item ends: 不含, then perhaps services joined
 # by 、和及 or a comma (a line broken inside, as OCR wraps a cell), and a joiner; no bracket, no
 # ；。:, no new 含 or 仅限, no blank line or cell edge between.
 _OPEN_EXCLUSION_RE = re.compile(
-    r"(?:不\s*(?:包\s*)?含|除)(?:(?:[^()（）【】\[\];；。:：含限外\t|\n]|\n(?![ \t]*\n))*[、和及,，])?[ \t\n]*$")
+    rf"(?:{EXCLUSION_RE.pattern})(?:(?:[^()（）【】\[\];；。:：含限外\t|\n]|\n(?![ \t]*\n))*[、和及,，])?[ \t\n]*$")
 # What a service-item restriction starts with, OCR spaces tolerated: 不含 (不包含), 含, 仅限 …
 RESTRICTION = r"(?:不\s*(?:包\s*)?含|含|仅\s*限|限|除)"
 RESTRICTION_START_RE = re.compile(r"\s*" + RESTRICTION)

@@ -88,9 +88,10 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
             value = analysis.value(ent.label_, ent.start_char, ent.end_char) if len(evidence) == 1 else read_value(
                 ent.label_, printed)
             signs = misread_signs(ent.label_, printed, value)
+        field = record_field(path)
         features_of[path] = features(
-            _WEIGHED_AS.get(record_field(path), record_field(path)), evidence[0].component, ent._.licex_agreement if ent is not None else None,
-            record_field(path) in flagged, len(record.needs_review), gaps, printed, reading, signs)
+            _WEIGHED_AS.get(field, field), evidence[0].component, ent._.licex_agreement if ent is not None else None,
+            field in flagged, len(record.needs_review), gaps, printed, reading, signs)
     return features_of
 
 

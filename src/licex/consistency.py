@@ -205,8 +205,9 @@ def excluded_in(text: str) -> dict[str, str]:
     bracket leaves it open, as an OCR'd cell wraps."""
     names: dict[str, str] = {}
     for match in EXCLUSION_RE.finditer(text):
-        opened = text.rfind("(", 0, match.start()) > max(text.rfind(")", 0, match.start()), text.rfind("\n", 0, match.start()))
-        opened |= text.rfind("（", 0, match.start()) > text.rfind("）", 0, match.start())
+        before = text[:match.start()]
+        # a bracket opened on the clause's line, or a full-width one opened before it, still open
+        opened = before.rfind("(") > max(before.rfind(")"), before.rfind("\n")) or before.rfind("（") > before.rfind("）")
         end = _CLAUSE_END_RE.search(text, match.end())
         clause = text[match.end():end.start() if end else len(text)]
         lines = clause.split("\n")
