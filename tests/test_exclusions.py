@@ -10,9 +10,9 @@ import re
 import pytest
 from test_record_builder import blank_nlp, marked_doc
 
-from licex.catalogue import excluded_services, inside_exclusion, split_exclusion
+from licex.fields.catalogue import excluded_services, inside_exclusion, split_exclusion
 from licex.evaluation.records import evaluate
-from licex.record import Business, LicenseRecord, exclusions_apart
+from licex.fields.record import Business, LicenseRecord, exclusions_apart
 
 # The word of a permission before the service it names (含X, 仅限X).
 _PERMISSION = re.compile(r"^(?:含|仅限|限)")
@@ -147,8 +147,8 @@ def test_a_service_item_its_business_text_excludes_is_flagged():
 
 
 def test_an_excluded_service_its_business_text_does_not_print_is_flagged():
-    from licex.consistency import CHECKS, CheckInput
-    from licex.record import Evidence
+    from licex.fields.consistency import CHECKS, CheckInput
+    from licex.fields.record import Evidence
 
     text = f"业务种类：信息服务业务（不含{SEARCH}）\n业务覆盖范围：全国\n"
     where = text.index("信息服务业务")
@@ -182,13 +182,13 @@ def test_an_item_ocr_left_unreadable_around_a_service_is_flagged(extract):
     f"信息服务业务（不含信息搜索查询服\n务、{CHAT}）", f"服务项目: 不含{SEARCH}、\n{CHAT}\n业务覆盖范围: 全国",
     f"(仅限{ICP})(不含{SEARCH}、{CHAT})", f"除{SEARCH}、{CHAT}外的业务"])
 def test_the_check_reads_the_services_each_exclusion_clause_names(text):
-    from licex.consistency import excluded_in
+    from licex.fields.consistency import excluded_in
 
     assert list(excluded_in(text)) == [SEARCH, CHAT]
 
 
 def test_the_check_reads_no_further_than_the_clause():
-    from licex.consistency import excluded_in
+    from licex.fields.consistency import excluded_in
 
     assert list(excluded_in(f"服务项目: 不含{SEARCH}\n{CHAT}\n")) == [SEARCH]
     assert list(excluded_in(f"不含{SEARCH}，含{CHAT}")) == [SEARCH]
@@ -236,7 +236,7 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
     a service that its gold record excludes, or that a 不含 clause of the text names, or that
     starts with 不含; an item that holds an excluded service's name in OCR debris is flagged; and,
     but for Tesseract's texts, the records exclude what the gold records exclude."""
-    from licex.consistency import excluded_in
+    from licex.fields.consistency import excluded_in
 
     texts = _committed_texts()[corpus]
     wrong, unflagged, missed = [], [], []
@@ -270,6 +270,6 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
     (f"示含{ICP}", ["catalogue"]),  # read as an exclusion, but not trusted as printed
 ])
 def test_every_exclusion_form_of_catalogue_services_is_a_catalogue_item(printed, signs):
-    from licex.values import misread_signs
+    from licex.fields.values import misread_signs
 
     assert misread_signs("SERVICE_ITEM", printed) == signs

@@ -27,11 +27,11 @@ from typing import Any, NamedTuple, get_origin
 
 from sklearn.metrics import accuracy_score
 
-from .. import limits
-from ..inputs import InputError, decode_text, one_line, read_file
-from ..jsonl import lone_surrogate
-from ..labels import ENTITY_LABELS
-from ..record import (
+from licex.files import limits
+from licex.inputs import InputError, decode_text, one_line, read_file
+from licex.files.jsonl import lone_surrogate
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.record import (
     AnnualInspection,
     Business,
     LicenseRecord,
@@ -383,6 +383,6 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
 
 def load_predictions(path: Path) -> dict[str, dict]:
     """JSONL written by `licex extract`, keyed by document id (predictions.document_id)."""
-    from ..predictions import read_predictions
+    from licex.jobs.predictions import read_predictions
 
     return read_predictions(path)

@@ -20,13 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .analysis import DocAnalysis
-from .catalogue import EXCLUSION_RE, excluded_services, service_item_names
-from .labels import record_fields
-from .normalize import normalize_license_no
-from .record import Evidence, LicenseRecord, ReviewFlag
-from .text import nfkc, without_whitespace
-from .values import misread_signs
+from licex.text.analysis import DocAnalysis
+from licex.fields.catalogue import EXCLUSION_RE, excluded_services, service_item_names
+from licex.fields.labels import record_fields
+from licex.fields.normalize import normalize_license_no
+from licex.fields.record import Evidence, LicenseRecord, ReviewFlag
+from licex.text.chars import nfkc, without_whitespace
+from licex.fields.values import misread_signs
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
