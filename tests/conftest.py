@@ -105,11 +105,13 @@ class Extracted:
 
     def fields(self) -> dict[str, Any]:
         """The record without evidence, clauses and empty values; a business reads
-        (code, service items, coverage), since its name and category come from the catalogue."""
+        (code, service items, coverage), since its name and category come from the catalogue, and
+        the services it excludes after them where it excludes some: (code, items, coverage, excluded)."""
         brief = {k: v for k, v in self.record.items()
                  if k not in ("evidence", "clauses", "source", "needs_review", "confidence") and v not in (None, [], {})}
         if "businesses" in brief:
-            brief["businesses"] = [(b["code"], b["service_items"], b["coverage"]) for b in brief["businesses"]]
+            brief["businesses"] = [(b["code"], b["service_items"], b["coverage"], *[b["excluded_items"]] * bool(
+                b["excluded_items"])) for b in brief["businesses"]]
         return brief
 
     def evidence(self, path: str) -> list[str]:

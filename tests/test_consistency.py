@@ -81,4 +81,5 @@ def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
 
 
 def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
-    assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates", "required"]
+    assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates",
+                           "exclusions", "required"]

@@ -41,14 +41,15 @@ def test_every_field_fills_a_path_of_the_record():
     for label in ENTITY_LABELS.values():
         assert label.field in paths, label.label
         assert label.foreign_field is None or label.foreign_field in paths, label.label
+        assert label.excluded_field is None or label.excluded_field in paths, label.label
 
 
 def test_every_value_the_record_holds_is_some_fields():
     """A record path is filled by a field of the table: its own (the capital's foreign_field
-    too), the fields of its parts (a shareholder row), or the whole row's (a business's code,
+    and the service item's excluded_field too), the fields of its parts (a shareholder row), or the whole row's (a business's code,
     name and category are the BUSINESS value's)."""
     filled = {label.field for label in ENTITY_LABELS.values()} | {
-        label.foreign_field for label in ENTITY_LABELS.values() if label.foreign_field}
+        other for label in ENTITY_LABELS.values() for other in (label.foreign_field, label.excluded_field) if other}
     for path in _record_paths():
         if path.partition(".")[0] in _NOT_ENTITIES:
             continue
@@ -68,13 +69,15 @@ def test_the_lists_of_fields_are_derived_from_the_table():
                                  "registered_address", "issue_date", "expiry_date", "signer")
     assert FIELDS == ["license_no", "previous_license_nos", "company_name", "legal_representative",
                       "registered_capital_cny", "registered_address", "businesses", "businesses.service_items",
-                      "businesses.coverage", "issue_date", "expiry_date", "signer", "website.name", "website.domain",
-                      "website.server_location", "website.access_provider", "shareholders", "annual_inspections"]
+                      "businesses.excluded_items", "businesses.coverage", "issue_date", "expiry_date", "signer",
+                      "website.name", "website.domain", "website.server_location", "website.access_provider",
+                      "shareholders", "annual_inspections"]
     assert STAND_ALONE == {"inspections", "PREV_LICENSE_NO"}
     assert {label: unit_of(label) for label in ("COVERAGE", "SHARE_RATIO", "INSPECTION_DATE", "DOMAIN")} == {
         "COVERAGE": "business_block", "SHARE_RATIO": "shareholder_table", "INSPECTION_DATE": "inspections",
         "DOMAIN": "DOMAIN"}
-    assert unit_fields("business_block") == ("businesses", "businesses.service_items", "businesses.coverage")
+    assert unit_fields("business_block") == ("businesses", "businesses.service_items", "businesses.excluded_items",
+                                             "businesses.coverage")
     assert unit_fields("shareholder_table") == ("shareholders",)
     assert unit_fields("CAPITAL") == ("registered_capital_cny",)
 

@@ -44,15 +44,34 @@ def test_each_label_goes_where_its_field_says():
         "website": {"domain": "www.a.cn"},
         "businesses": [
             {"code": "B11", "name": "互联网数据中心业务", "category": "第一类增值电信业务", "service_items": [],
-             "coverage": "全国"},
+             "excluded_items": [], "coverage": "全国"},
             {"code": "B12", "name": "内容分发网络业务", "category": "第一类增值电信业务", "service_items": [],
-             "coverage": "全国"},
+             "excluded_items": [], "coverage": "全国"},
             {"code": "B25", "name": "信息服务业务", "category": "第二类增值电信业务",
-             "service_items": ["不含互联网信息服务"], "coverage": "北京"},
+             "service_items": [], "excluded_items": ["互联网信息服务"], "coverage": "北京"},
         ],
         "shareholders": [{"name": "张三", "share_ratio": "60%"}, {"name": "李四", "share_ratio": "40%"}],
         "annual_inspections": [{"year": 2002, "result": "合格"}],
     }
+
+
+def test_an_exclusion_fills_excluded_items_each_service_apart_and_never_service_items():
+    """Gold and predicted records alike: the fold decides by the item's text (catalogue.split_exclusion)."""
+    evidence = Evidence(start=0, end=24, text="不含信息搜索查询服务、信息即时交互服务", component="licex_field_rules")
+    record = fold([
+        Finding("BUSINESS", ParsedBusiness.of_code("B25", ("仅限互联网信息服务",))),
+        Finding("SERVICE_ITEM", "不含信息搜索查询服务、信息即时交互服务", evidence),
+        Finding("SERVICE_ITEM", "含信息发布平台和递送服务,不含固定网电话信息服务和信息搜索查询服务"),
+        Finding("BUSINESS", ParsedBusiness.of_code("B14")),
+        Finding("SERVICE_ITEM", "不含网站接入"),
+    ])
+    assert [(b.code, b.service_items, b.excluded_items) for b in record.businesses] == [
+        ("B25", ["仅限互联网信息服务", "含信息发布平台和递送服务"],
+         ["信息搜索查询服务", "信息即时交互服务", "固定网电话信息服务"]),
+        ("B14", [], ["网站接入"]),
+    ]
+    assert record.evidence == {"businesses[0].excluded_items[0]": [evidence],
+                               "businesses[0].excluded_items[1]": [evidence]}
 
 
 def test_evidence_is_recorded_only_for_findings_that_carry_it():

@@ -88,7 +88,7 @@ def test_html_fragments(extract):
         "registered_capital_cny": 5_000_000,
         "registered_address": "上海市浦东新区张江路88号",
         # One coverage printed after both businesses covers both.
-        "businesses": [("B11", [], "上海市"), ("B25", ["不含互联网信息服务"], "上海市")],
+        "businesses": [("B11", [], "上海市"), ("B25", [], "上海市", ["互联网信息服务"])],
         "issue_date": "2020-08-08",
         "expiry_date": "2025-08-08",
     }
@@ -275,12 +275,12 @@ def test_spaced_labels_full_width_forms_and_ocr_spaces(extract):
         "legal_representative": "郑成功",
         "registered_capital_cny": 20_000_000,
         "registered_address": "成都市高新区天府大道100号",
-        "businesses": [("B25", ["不含互联网信息服务"], "四川省")],
+        "businesses": [("B25", [], "四川省", ["互联网信息服务"])],
         "issue_date": "2020-11-30",
         "expiry_date": "2025-11-30",
     }
     assert result.evidence("issue_date") == ["２０２０年１１月３０日"]
-    assert result.evidence("businesses[0].service_items[0]") == ["不含互联网信息服务"]
+    assert result.evidence("businesses[0].excluded_items[0]") == ["不含互联网信息服务"]
 
 
 # -- 7a. the business list on a 附页 --------------------------------------------------------------
@@ -310,7 +310,7 @@ def test_business_list_with_coverage(extract):
         "license_no": "B1-20220001",
         "company_name": "北京千帆云网科技有限公司",
         "businesses": [
-            ("B11", ["不含互联网资源协作服务"], "机房所在地为北京、上海"),
+            ("B11", [], "机房所在地为北京、上海", ["互联网资源协作服务"]),
             ("B12", [], "全国"),
             ("B24", ["国内呼叫中心业务"], "北京、上海2直辖市以及南京、武汉、广州、深圳、成都、西安6城市"),
         ],
@@ -354,7 +354,7 @@ def test_business_table_is_read_by_column(extract, form):
         "company_name": "深圳飞鱼互动科技有限公司",
         "businesses": [
             ("B25", ["仅限互联网信息服务"], "北京市"),
-            ("B11", ["不含互联网资源协作服务"], "机房所在地为深圳、广州"),
+            ("B11", [], "机房所在地为深圳、广州", ["互联网资源协作服务"]),
             ("B24", ["国内呼叫中心业务"], "全国"),
         ],
         "website": {"name": "飞鱼网", "domain": None, "server_location": None, "access_provider": None},
@@ -598,15 +598,15 @@ def test_several_businesses_with_restrictions_in_one_header(extract):
 """
     result = extract(text)
     assert result.fields()["businesses"] == [
-        ("B14", ["不含网站接入"], "上海市"),
+        ("B14", [], "上海市", ["网站接入"]),
         ("B24", ["国内呼叫中心业务"], "上海市"),
-        ("B25", ["含互联网信息服务", "不含固定网电话信息服务"], "上海市"),
+        ("B25", ["含互联网信息服务"], "上海市", ["固定网电话信息服务"]),
         ("B23", [], "上海市"),
         ("B22", [], "上海市"),
         ("B21", ["仅限经营类电子商务"], "上海市"),
         ("B26", ["互联网域名解析服务业务"], "上海市"),
     ]
-    assert result.evidence("businesses[2].service_items[1]") == ["不含固定网电话信息服务"]
+    assert result.evidence("businesses[2].excluded_items[0]") == ["不含固定网电话信息服务"]
 
 
 def test_service_items_that_read_like_business_names(extract):
@@ -745,8 +745,9 @@ def test_whole_provincial_licence_in_html(extract):
         "legal_representative": "吴敏",
         "registered_capital_cny": 5_000_000,
         "registered_address": "北京市海淀区中关村大街1号A座101室",
-        "businesses": [("B25", ["仅限互联网信息服务", "互联网信息服务不含新闻、出版、教育、医疗保健、药品和医疗器械等内容"],
-                        "北京市")],
+        # the item permits 互联网信息服务 and excludes the content it names
+        "businesses": [("B25", ["仅限互联网信息服务", "互联网信息服务"], "北京市",
+                        ["新闻", "出版", "教育", "医疗保健", "药品", "医疗器械等内容"])],
         "issue_date": "2021-09-01",
         "expiry_date": "2026-09-01",
         "signer": "李明",

@@ -64,15 +64,15 @@ def test_service_items_and_coverage_attach_to_the_business_before_them(build):
         ("COVERAGE", "上海市"),
     ], component="licex_field_rules")
     record = build(doc, nlp)
-    assert [(b["code"], b["service_items"], b["coverage"]) for b in record["businesses"]] == [
-        ("B11", [], "全国"),
-        ("B12", [], "全国"),  # one coverage after a list of businesses covers each of them
-        ("B25", ["不含互联网信息服务", "仅限互联网信息服务", "含文化类"], "北京市"),
+    assert [(b["code"], b["service_items"], b["excluded_items"], b["coverage"]) for b in record["businesses"]] == [
+        ("B11", [], [], "全国"),
+        ("B12", [], [], "全国"),  # one coverage after a list of businesses covers each of them
+        ("B25", ["仅限互联网信息服务", "含文化类"], ["互联网信息服务"], "北京市"),
     ]
     evidence = record["evidence"]
     assert [e["text"] for e in evidence["businesses[2].code"]] == ["信息服务业务（不含互联网信息服务）"]
-    assert [e["text"] for e in evidence["businesses[2].service_items[0]"]] == ["信息服务业务（不含互联网信息服务）"]
-    assert [e["text"] for e in evidence["businesses[2].service_items[2]"]] == ["含文化类"]
+    assert [e["text"] for e in evidence["businesses[2].excluded_items[0]"]] == ["信息服务业务（不含互联网信息服务）"]
+    assert [e["text"] for e in evidence["businesses[2].service_items[1]"]] == ["含文化类"]
     assert [e["text"] for e in evidence["businesses[1].coverage"]] == ["全国"]
     assert "businesses[3].code" not in evidence
     assert {e["component"] for items in evidence.values() for e in items} == {"licex_field_rules"}

@@ -446,3 +446,14 @@ def test_the_licences_of_one_file_share_its_text_and_get_a_page_each(cli, tmp_pa
         page = parse((out / unquote(link)).read_text("utf-8"))
         assert text_pane(page).text(skip_tags=True) == TEXT
         assert "(licence " in page.find_all("span", "source")[0].text()
+
+
+def test_an_excluded_service_is_shown_as_excluded_never_as_a_service_item():
+    text = TEXT
+    record = make_record("lic.txt")
+    record["businesses"][0].update(service_items=["含互联网资源协作服务"], excluded_items=["网站接入"])
+    [panel] = page_of(record, text).find_all("aside", "record")
+    [excluded] = panel.find_all(data_field="businesses[0].excluded_items[0]")
+    assert "excluded" in excluded.classes and excluded.text() == "不含网站接入"
+    [item] = panel.find_all(data_field="businesses[0].service_items[0]")
+    assert "excluded" not in item.classes and item.text() == "含互联网资源协作服务"

@@ -270,7 +270,7 @@ def test_a_front_page_without_its_label_column_is_read_by_the_shape_of_each_valu
         "legal_representative": "王小明",
         "registered_capital_cny": 30_000_000,
         "registered_address": "北京市朝阳区望京街10号X座",
-        "businesses": [("B25", ["不含互联网信息服务"], "全国"), ("B14", [], "北京、上海")],
+        "businesses": [("B25", [], "全国", ["互联网信息服务"]), ("B14", [], "北京、上海")],
         "signer": "李雷",
         "issue_date": "2019-03-01",
         "expiry_date": "2024-02-29",
@@ -338,7 +338,7 @@ def test_a_page_number_level_with_a_clauses_last_line_is_no_part_of_it(extract):
 ])
 def test_full_width_and_ascii_punctuation_mixed_read_the_same(extract, block):
     fields = extract("经营许可证编号: B2-20190001\n" + block).fields()
-    assert fields["businesses"] == [("B25", ["含互联网信息服务", "不含信息搜索查询服务"], "北京、上海、广东")]
+    assert fields["businesses"] == [("B25", ["含互联网信息服务"], "北京、上海、广东", ["信息搜索查询服务"])]
 
 
 
@@ -352,7 +352,7 @@ def test_the_end_of_a_label_before_a_colon_is_read_as_the_label_not_as_the_value
     text = ("中华人民共和国增值电信业务经营许可证\n经营许可证编号: B2-20190001\n"
             f"业务种类: 第二类增值电信业务中的信息服务业务\n{items}{label}吉林、江苏、湖北\n")
     business, = extract(text).record["businesses"]
-    assert business["coverage"] == "吉林、江苏、湖北" and business["service_items"] == ["不含互联网信息服务"]
+    assert business["coverage"] == "吉林、江苏、湖北" and business["excluded_items"] == ["互联网信息服务"]
 
 
 def test_the_end_of_a_label_without_a_colon_stays_text():

@@ -29,6 +29,7 @@ from spacy.training import Example
 from spacy.util import ensure_path
 
 from licex.text.analysis import DocAnalysis, analyse
+from licex.fields.catalogue import inside_exclusion
 from licex.text.clauses import clause_number
 from licex.fields.consistency import flag_low_confidence, review
 from licex.text.detection import detect_licence
@@ -198,8 +199,10 @@ def _evidence(span: Span, text: str, default_component: str) -> Evidence:
 def _findings(ents: Iterable[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[Finding]:
     for ent in ents:
         if ent.label_ in ENTITY_LABELS:
-            yield Finding(ent.label_, analysis.value(ent.label_, ent.start_char, ent.end_char),
-                          _evidence(ent, text, component))
+            value = analysis.value(ent.label_, ent.start_char, ent.end_char)
+            if ent.label_ == "SERVICE_ITEM" and value and inside_exclusion(text, ent.start_char, value):
+                value = f"不含{value}"  # an item read inside a 不含 clause can only be an exclusion
+            yield Finding(ent.label_, value, _evidence(ent, text, component))
 
 
 def _clause_findings(spans: list[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[ClauseFinding]:

@@ -30,6 +30,7 @@ from typing import Any
 
 from licex.fields.catalogue import BUSINESS_TYPES
 from licex.fields.labels import ENTITY_LABELS
+from licex.fields.record import exclusions_apart
 
 # Documents carry this creation date, not the time they were made, so rendering is reproducible.
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -81,8 +82,8 @@ class PrintedLicence:
             legal_rep=record.get("legal_representative"),
             capital=print_capital(capital) if capital is not None else None,
             address=record.get("registered_address"),
-            businesses=[PrintedBusiness(print_business(b["code"]), tuple(b.get("service_items") or ()),
-                                        b.get("coverage")) for b in record.get("businesses", [])],
+            businesses=[PrintedBusiness(print_business(b["code"]), print_service_items(b), b.get("coverage"))
+                        for b in record.get("businesses", [])],
             signer=record.get("signer"),
             issue_date=print_date(record.get("issue_date")),
             expiry_date=print_date(record.get("expiry_date")),
@@ -134,6 +135,18 @@ def print_capital(amount: int) -> str:
 def print_business(code: str) -> str:
     business = BUSINESS_TYPES[code]
     return f"{business.category}中的{business.name}"
+
+
+def print_service_items(business: dict[str, Any]) -> tuple[str, ...]:
+    """The service items a business of a record prints, as licences print them: what it permits,
+    then one 不含 item naming what it excludes (不含A和B, 不含A、B和C)."""
+    business = exclusions_apart(business)
+    items = tuple(business.get("service_items") or ())
+    excluded = business.get("excluded_items") or []
+    if not excluded:
+        return items
+    names = excluded[0] if len(excluded) == 1 else f"{'、'.join(excluded[:-1])}和{excluded[-1]}"
+    return (*items, f"不含{names}")
 
 
 def print_date(value: str | None) -> str | None:

@@ -3,6 +3,9 @@
 Both sides are record dicts (the JSON of LicenseRecord). Values are compared after normalisation
 (NFKC, no whitespace; lists as multisets), so OCR spacing and full-width forms are not errors.
 
+A record of the form before `excluded_items` (exclusions among the service items) is read as
+the record model reads it (record.exclusions_apart), on either side.
+
 Gold records may leave keys out: a key absent from a gold record or gold item means "not
 annotated", and that key is then dropped from both sides of the comparison for that document.
 
@@ -29,11 +32,19 @@ from licex.files.inputs import decode_text, read_file
 from licex.files.jsonl import lone_surrogate
 from licex.fields.labels import ENTITY_LABELS
 from licex.files.messages import InputError, one_line
-from licex.fields.record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
+from licex.fields.record import (
+    AnnualInspection,
+    Business,
+    LicenseRecord,
+    Shareholder,
+    Website,
+    record_exclusions_apart,
+    record_field,
+)
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
-# `evaluated` field and how it is `compared`).
-FIELDS = list(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values()))
+# `evaluated` fields and how it is `compared`).
+FIELDS = list(dict.fromkeys(name for label in ENTITY_LABELS.values() for name in label.evaluated_fields))
 _ITEM_MODELS = {"businesses": Business, "website": Website, "shareholders": Shareholder,
                 "annual_inspections": AnnualInspection}
 
@@ -61,6 +72,7 @@ def unannotated_keys(gold: dict[str, Any]) -> frozenset[str]:
     """Paths the gold record does not annotate: absent top-level keys (`signer`) and sub-keys that
     some item lacks (`annual_inspections.date`). A field with no gold items drops nothing: the gold
     then says there are none, which is an annotation."""
+    gold = record_exclusions_apart(gold)
     missing = {key for key in LicenseRecord.model_fields if key not in gold}
     for name, model in _ITEM_MODELS.items():
         value = gold.get(name)
@@ -87,6 +99,7 @@ def field_values(record: dict[str, Any], unannotated: Collection[str] | None = N
     Fields that `unannotated` (default: the record's own unannotated keys, as for a gold record)
     rules out are left out of the result; tuple members for unannotated sub-keys are dropped.
     """
+    record = record_exclusions_apart(record)
     skip = unannotated_keys(record) if unannotated is None else frozenset(unannotated)
 
     def items(name: str) -> list[dict[str, Any]]:
@@ -115,6 +128,8 @@ def field_values(record: dict[str, Any], unannotated: Collection[str] | None = N
             values[label.evaluated] = _multiset(code for code, _ in businesses)
         elif label.compared == "per_business":
             values[label.evaluated] = per_business(key)
+            if label.excluded_field:
+                values[label.excluded_field] = per_business(label.excluded_field.partition(".")[2])
         else:  # a part of a row: the rows of its list, each as the tuple of its parts
             values[label.evaluated] = rows(top, _ROW_KEYS[top])
     return {
@@ -307,7 +322,9 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
     """
     report = EvaluationReport(documents=len(gold), unmatched=sorted(set(predicted) - set(gold)))
     for doc_id, gold_record in sorted(gold.items()):
-        pred_record = predicted.get(doc_id) or {}
+        # read in the current form, so the paths of the confidence and the flags are the values'
+        gold_record = record_exclusions_apart(gold_record)
+        pred_record = record_exclusions_apart(predicted.get(doc_id) or {})
         skip = unannotated_keys(gold_record)
         pred_values = field_values(pred_record, skip)
         flagged = flagged_fields(pred_record)

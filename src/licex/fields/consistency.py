@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from licex.text.analysis import DocAnalysis
+from licex.fields.catalogue import EXCLUSION_RE, excluded_services, service_item_names
 from licex.fields.labels import record_fields
 from licex.fields.normalize import normalize_license_no
 from licex.fields.record import Evidence, LicenseRecord, ReviewFlag
-from licex.text.chars import without_whitespace
+from licex.text.chars import nfkc, without_whitespace
+from licex.fields.values import misread_signs
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
@@ -160,6 +162,82 @@ def flag_low_confidence(record: LicenseRecord, threshold: float) -> LicenseRecor
         ReviewFlag(field=path, reason=f"confidence {value:.2f} is below {threshold:g}")
         for path, value in record.confidence.items() if value < threshold and path not in flagged)]
     return record
+
+
+@check("exclusions")
+def _exclusions(given: CheckInput) -> list[ReviewFlag]:
+    """An exclusion is never a permission: a service item that a 不含 clause of its business's
+    text names (不含A、B: B read as licensed) is flagged, and so is one OCR left unreadable around a
+    service's name (未售A: permitted or excluded cannot be told), and an excluded service that no 不含
+    clause of the text names (read from a misread word, 示含A: catalogue.MISREAD_EXCLUSION_RE) or
+    that the text does not print. A business's text is the lines its values were read from, and the line
+    before each (a clause wrapped onto the next line)."""
+    flags = []
+    for index, business in enumerate(given.record.businesses):
+        spans = [(e.start, e.end) for path, evidence in given.record.evidence.items()
+                 if path.startswith(f"businesses[{index}].") for e in evidence]
+        windows = [_lines_around(given.text, start, end) for start, end in spans]
+        excluded = {name: clause for window in windows for name, clause in excluded_in(window).items()}
+        printed = "".join(without_whitespace(nfkc(window)) for window in windows)
+        for i, item in enumerate(business.service_items):
+            name = without_whitespace(_PERMISSION_RE.sub("", item))
+            if (clause := excluded.get(name) or excluded.get(name.removesuffix("业务"))) is not None:
+                flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
+                                        reason=f"a service item the licence excludes: {clause}"))
+            elif "catalogue" in misread_signs("SERVICE_ITEM", item) and (
+                    named := next((n for n in _SERVICE_NAMES if n in name), None)):
+                # OCR debris where the restriction word was (未售A, 仅限…丰舍A, A with 不含 lost): it
+                # names a service, and whether it permits or excludes it cannot be read
+                flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]", reason=(
+                    f"not read as printed ({item}): whether it permits or excludes {named} is unclear")))
+        for i, name in enumerate(business.excluded_items):
+            if not windows or name in excluded:
+                continue
+            printed_so = without_whitespace(nfkc(name)) in printed
+            flags.append(ReviewFlag(field=f"businesses[{index}].excluded_items[{i}]", reason=(
+                f"read as excluded, but no 不含 of the text names {name}: the word before it is misread"
+                if printed_so else f"{name} is not printed in the text of business {business.code}")))
+    return flags
+
+
+# Catalogue service names as a misread item may hold them, the longest first, without 业务.
+_SERVICE_NAMES = sorted({name.removesuffix("业务") for name in service_item_names()}, key=len, reverse=True)
+# The word of a permission before a service (含X, 仅限X): the service it names is X.
+_PERMISSION_RE = re.compile(r"^(?:含|仅限|限)")
+# What ends a 不含 clause: a bracket, ；。:, a new 含 or 仅限 after a comma.
+_CLAUSE_END_RE = re.compile(r"[()（）\[\]【】;；。:：]|[,，、]\s*(?:含|仅\s*限)")
+
+
+def excluded_in(text: str) -> dict[str, str]:
+    """The services each 不含 (不包含, 除…外) clause of `text` names, each with its clause as printed
+    (whitespace gone). A clause goes on past a line break only where a joiner (、和及,) or an open
+    bracket leaves it open, as an OCR'd cell wraps."""
+    names: dict[str, str] = {}
+    for match in EXCLUSION_RE.finditer(text):
+        before = text[:match.start()]
+        # a bracket opened on the clause's line, or a full-width one opened before it, still open
+        opened = before.rfind("(") > max(before.rfind(")"), before.rfind("\n")) or before.rfind("（") > before.rfind("）")
+        end = _CLAUSE_END_RE.search(text, match.end())
+        clause = text[match.end():end.start() if end else len(text)]
+        lines = clause.split("\n")
+        kept = [lines[0]]
+        for line in lines[1:]:
+            if not (opened or re.search(r"[、和及,，]\s*$", kept[-1])):
+                break
+            kept.append(line)
+        body = without_whitespace(nfkc("".join(kept)))
+        if match[0] == "除":
+            body = re.sub(r"(?:以)?外.*$", "", body)  # 除A、B外的业务: A and B
+        for name in excluded_services(body):
+            names.setdefault(name, without_whitespace(nfkc(match[0])) + body)
+    return names
+
+
+def _lines_around(text: str, start: int, end: int) -> str:
+    """The lines of [start, end), and the line before them."""
+    first = text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0))
+    last = text.find("\n", end)
+    return text[first + 1:last if last >= 0 else len(text)]
 
 
 @check("required")

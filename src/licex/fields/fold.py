@@ -12,6 +12,8 @@ label that names a row (BUSINESS, SHAREHOLDER, INSPECTION_YEAR) and its other la
 opened last. Row conventions: a repeated business (the header and a 附页) is one business that
 gains what it lacked; a service item belongs to the business before it, a coverage to every
 business named since the last coverage (业务种类: A、B / 业务覆盖范围: 全国 covers both); a
+service item that excludes (不含A、B) is decided by its text (catalogue.split_exclusion): the
+services it names go to the business's `excluded_items`, never to its `service_items`; a
 repeated inspection year and a repeated shareholder row (duplicated pages) are read once. A row
 opener that gives no value closes the row: what follows it belongs to no earlier row.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from licex.fields.catalogue import split_exclusion
 from licex.fields.labels import ENTITY_LABELS
 from licex.fields.normalize import ParsedBusiness
 from licex.fields.record import (
@@ -152,10 +155,14 @@ class _Fold:
         return index
 
     def _add_service_item(self, index: int, item: str, finding: Finding) -> None:
-        items = self.businesses[index].service_items
-        if item not in items:
-            items.append(item)
-            self._evidence(f"businesses[{index}].service_items[{len(items) - 1}]", finding)
+        business = self.businesses[index]
+        permitted, excluded = split_exclusion(item)
+        for key, values in (("service_items", permitted), ("excluded_items", excluded)):
+            items = getattr(business, key)
+            for value in values:
+                if value not in items:
+                    items.append(value)
+                    self._evidence(f"businesses[{index}].{key}[{len(items) - 1}]", finding)
 
     def _add_shareholder_part(self, key: str, finding: Finding) -> None:
         if key == "name":

@@ -34,7 +34,9 @@ class EntityLabel(BaseModel):
 
     - `field`: the record path it fills: a top-level field (license_no), a field of the website
       (website.domain), or a part of a row of a list (businesses.coverage, shareholders.name);
-      `foreign_field` where a value in a foreign currency fills another (the capital).
+      `foreign_field` where a value in a foreign currency fills another (the capital);
+      `excluded_field` where a value that excludes (不含A、B) fills another with what it excludes
+      (the service items: an exclusion is never a permission).
     - `value`: the value kind its text gives, a key of values.VALUE_KINDS; `plausible` names the
       form a plausible value has and `misread_signs` the signs of a misread looked for
       (values.plausible, values.misread_signs).
@@ -54,6 +56,7 @@ class EntityLabel(BaseModel):
     label: str = Field(pattern=r"^[A-Z][A-Z_]*$")
     field: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)?$")
     foreign_field: str | None = None
+    excluded_field: str | None = Field(default=None, pattern=r"^[a-z_]+(\.[a-z_]+)?$")
     value: str
     multi: bool
     unit: str
@@ -78,6 +81,12 @@ class EntityLabel(BaseModel):
     def evaluated(self) -> str:
         """The field the evaluation scores it as: its path, or for a part of a row its list."""
         return self.field.partition(".")[0] if self.compared == "row" else self.field
+
+    @property
+    def evaluated_fields(self) -> tuple[str, ...]:
+        """The fields the evaluation scores its values as: `evaluated`, and its excluded_field
+        (scored apart, the same way: a service excluded is no service licensed)."""
+        return (self.evaluated,) if self.excluded_field is None else (self.evaluated, self.excluded_field)
 
 
 def _field_table() -> dict[str, EntityLabel]:

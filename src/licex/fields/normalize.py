@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from licex.fields.catalogue import BUSINESS_TYPES, business_by_name
+from licex.fields.catalogue import BUSINESS_TYPES, EXCLUSION_RE, RESTRICTION_START_RE, business_by_name
 from licex.fields.record import Money
 from licex.text.chars import (
     DATE_LOOKALIKES,
@@ -252,12 +252,22 @@ _CODE_RE = re.compile(r"B[12]\d")
 def split_service_items(text: str | None) -> list[str]:
     """The items of a 服务项目: line or a bracket after a business name, each cleaned.
 
-    Items are separated by ；;，, (all ASCII after NFKC); 和 inside an item is part of it.
+    Items are separated by ；;，, (all ASCII after NFKC); 和 inside an item is part of it. A comma
+    goes on with an exclusion unless a new restriction starts: `不含A,B` is one item, excluding
+    both; `不含A,含B` two.
     """
     t = re.sub(r"^服务项目:?", "", clean_value(text))
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1]
-    return [item for part in re.split(r"[;,]", t) if (item := clean_value(part))]
+    items: list[str] = []
+    for separator, part in zip([";", *re.findall(r"[;,]", t)], re.split(r"[;,]", t)):
+        if not (item := clean_value(part)):
+            continue
+        if separator == "," and items and EXCLUSION_RE.search(items[-1]) and not RESTRICTION_START_RE.match(item):
+            items[-1] += f",{item}"
+        else:
+            items.append(item)
+    return items
 
 
 def parse_business(text: str | None) -> ParsedBusiness | None:

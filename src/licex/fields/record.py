@@ -15,9 +15,10 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     field_validator,
     model_serializer,
+    model_validator,
 )
 
-from licex.fields.catalogue import BUSINESS_TYPES
+from licex.fields.catalogue import BUSINESS_TYPES, split_exclusion
 from licex.fields.labels import CLAUSE_LABELS
 
 # Clause numbers as the clause reader writes them, past a hundred too (一百零一, 一千零二十): a
@@ -63,8 +64,22 @@ class Business(_Strict):
     code: str | None = Field(description="2015 catalogue code, B11 … B26")
     name: str | None = None
     category: str | None = None
-    service_items: list[str] = Field(default_factory=list, description="含/不含/仅限 restrictions, sub-services")
+    service_items: list[str] = Field(
+        default_factory=list,
+        description="what the business is licensed for within its type, as printed: a 含 or 仅限 restriction "
+                    "(含互联网信息服务, 仅限互联网信息服务: the word kept, since 仅限 narrows the scope and 含 "
+                    "does not) or a named service or sub-service. Never an excluded service",
+    )
+    excluded_items: list[str] = Field(
+        default_factory=list,
+        description="the services the licence excludes from the business (不含A、B: [A, B]), each bare and once",
+    )
     coverage: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exclusions_apart(cls, data: Any) -> Any:
+        return exclusions_apart(data)
 
     @field_validator("code")
     @classmethod
@@ -72,6 +87,33 @@ class Business(_Strict):
         if code is not None and code not in BUSINESS_TYPES:
             raise ValueError(f"unknown business code {code!r}")
         return code
+
+
+def exclusions_apart(business: Any) -> Any:
+    """A business as JSON data, its exclusions apart from its service items. A record written
+    before `excluded_items` held its exclusions among the service items (`不含A和B`): read so,
+    they move to excluded_items, each service apart (catalogue.split_exclusion), and a business
+    that names service items but no excluded_items excludes what they exclude (none or some)."""
+    if not isinstance(business, dict) or not isinstance(items := business.get("service_items"), list):
+        return business
+    parted = [split_exclusion(item) if isinstance(item, str) else ([item], []) for item in items]
+    if "excluded_items" in business and not any(excluded for _, excluded in parted):
+        return business
+    excluded = list(business.get("excluded_items") or [])
+    excluded += [name for _, names in parted for name in names if name not in excluded]
+    apart = {"service_items": [item for kept, _ in parted for item in kept], "excluded_items": excluded}
+    # excluded_items just after service_items, as LicenseRecord writes them
+    return {k: v for key, value in business.items() if key != "excluded_items"
+            for k, v in (apart.items() if key == "service_items" else [(key, value)])}
+
+
+def record_exclusions_apart(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as JSON data, each business's exclusions apart from its service items
+    (exclusions_apart): how evaluation reads gold and predicted records of either form."""
+    businesses = record.get("businesses")
+    if not isinstance(businesses, list):
+        return record
+    return {**record, "businesses": [exclusions_apart(business) for business in businesses]}
 
 
 class Money(_Strict):

@@ -376,12 +376,13 @@ def _unnumbered_re(words: tuple[str, ...]) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _catalogue_item_re() -> re.Pattern:
-    """A service item as printed: 含, 不含 or 仅限, then catalogue items joined by 和, 及 or 、 (an
-    item's own 和 is part of it: 信息发布平台和递送服务), each perhaps ending in 业务 as older
-    licences print them (互联网信息服务业务)."""
+    """A service item as printed: 含, 不含 (不包含) or 仅限, then catalogue items joined by 和, 及,
+    、 or a comma, or 除 those 外 (an item's own 和 is part of it: 信息发布平台和递送服务), each
+    perhaps ending in 业务 as older licences print them (互联网信息服务业务)."""
     names = sorted(service_item_names(), key=len, reverse=True)  # the longest first: 和 inside one
     item = "(?:" + "|".join(re.escape(name.removesuffix("业务")) for name in names) + ")(?:业务)?"
-    return re.compile(rf"(?:不含|仅限|含)?{item}(?:[和及、]{item})*")
+    items = rf"{item}(?:[和及、,]{item})*"  # a comma goes on with an exclusion: 不含A,B
+    return re.compile(rf"(?:不(?:包)?含|仅限|含)?{items}|除{items}(?:以)?外")
 
 
 def _miscounted(coverage: str, units: tuple[str, ...]) -> bool:

@@ -25,11 +25,12 @@ from typing import Any
 from urllib.parse import quote
 
 from licex.files.inputs import STDIN_NAME, InputSource
-from licex.fields.labels import CLAUSE_LABELS
+from licex.fields.labels import CLAUSE_LABELS, ENTITY_LABELS
 from licex.files.messages import InputError, one_line
 from licex.files.outputs import TextDirNames, atomic_write_text, fitted_name
 from licex.jobs.predictions import checked_records, document_id
 from licex.files.suffixes import TEXT_SUFFIXES
+from licex.fields.record import record_field
 
 log = logging.getLogger("licex")
 
@@ -363,6 +364,10 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+# The fields of the services a business excludes (the field table's excluded_field).
+_EXCLUDED_FIELDS = frozenset(label.excluded_field for label in ENTITY_LABELS.values() if label.excluded_field)
+
+
 class _RecordPanel:
     """The record beside the text: every value, linked to its evidence where it has some."""
 
@@ -457,8 +462,12 @@ class _RecordPanel:
         return f'<td {self._field_id(path)} class="value{flagged}">{shown}{reasons}</td>'
 
     def _item(self, path: str, value: Any) -> str:
-        """An item of a list in a cell (a service item)."""
+        """An item of a list in a cell (a service item); an excluded service says so, so that no
+        reader takes it for one the business is licensed for."""
         flagged, reasons = self._reason_html(path)
+        if record_field(path) in _EXCLUDED_FIELDS:
+            return (f'<span {self._field_id(path)} class="item excluded{flagged}"><span class="not">不含</span>'
+                    f"{self._value(path, value)}{reasons}</span>")
         return f'<span {self._field_id(path)} class="item{flagged}">{self._value(path, value)}{reasons}</span>'
 
     def _clauses(self) -> str:

@@ -13,6 +13,7 @@ from licex.text.clauses import clause_gaps
 from licex.components.names import FIELD_RULES, RULES
 from licex.fields.consistency import COMPONENT as CHECKS_COMPONENT
 from licex.text.hanzi import is_rare_ideograph
+from licex.fields.labels import ENTITY_LABELS
 from licex.text.reading import reading_grade, unknown_share
 from licex.fields.record import LicenseRecord, record_field
 from licex.fields.values import misread_signs, read_value
@@ -20,6 +21,9 @@ from licex.fields.values import misread_signs, read_value
 if TYPE_CHECKING:
     from licex.components.field_choice.candidates import Candidate
 
+# A field filled by what a label's values exclude is weighed as the label's own field: the fit
+# saw an exclusion (不含…) as the service item it is read as.
+_WEIGHED_AS = {label.excluded_field: label.field for label in ENTITY_LABELS.values() if label.excluded_field}
 # Readings (licex.text.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
@@ -100,7 +104,8 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
             value = analysis.value(ent.label_, ent.start_char, ent.end_char) if len(evidence) == 1 else read_value(
                 ent.label_, printed)
             signs = misread_signs(ent.label_, printed, value)
+        field = record_field(path)
         features_of[path] = value_feature_names(
-            record_field(path), evidence[0].component, ent._.licex_agreement if ent is not None else None,
-            record_field(path) in flagged, len(record.needs_review), gaps, printed, reading, signs)
+            _WEIGHED_AS.get(field, field), evidence[0].component, ent._.licex_agreement if ent is not None else None,
+            field in flagged, len(record.needs_review), gaps, printed, reading, signs)
     return features_of

@@ -59,7 +59,8 @@ class Fit:
 def unit_fields(unit: str) -> tuple[str, ...]:
     """The evaluated fields a unit of choice fills (labels.ENTITY_LABELS: the unit of each label,
     the field the evaluation scores it as)."""
-    return tuple(dict.fromkeys(label.evaluated for label in ENTITY_LABELS.values() if label.unit == unit))
+    return tuple(dict.fromkeys(name for label in ENTITY_LABELS.values() if label.unit == unit
+                               for name in label.evaluated_fields))
 
 
 def fit_choice(model: Path, examples: Sequence[AnnotatedText]) -> Fit:

@@ -40,7 +40,8 @@ class BlockPatterns:
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
-            r"|(?P<bracket>\([^()\n]{1,80}\))"
+            # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
+            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不\s*(?:包\s*)?含|含|仅\s*限))[^()]{1,80}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )

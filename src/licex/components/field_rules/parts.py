@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from licex.fields.catalogue import RESTRICTION
 from licex.text.layout import trim
 from licex.fields.normalize import LICENSE_NO_RE, normalize_date
 from licex.text.chars import DATE_RE, PROVINCES
@@ -13,13 +14,11 @@ from licex.fields.values import has_value
 
 # Trailing punctuation that ends a sentence or a list item, never a value.
 VALUE_END = " \t\n。.;,、"
-# What a service-item restriction starts with: 不含, 含, 仅限 …
-_RESTRICTION = r"(?:不\s*含|含|仅\s*限|限|除)"
-RESTRICTION_RE = re.compile(r"^\s*" + _RESTRICTION)
-RESTRICTION_BEFORE_RE = re.compile(_RESTRICTION + r"[ \t]*$")
+RESTRICTION_RE = re.compile(r"^\s*" + RESTRICTION)
+RESTRICTION_BEFORE_RE = re.compile(RESTRICTION + r"[ \t]*$")
 _SENTENCE_END_RE = re.compile(r"[。;]")
 # OCR reads the ； between two items as ： now and then; no item has a colon of its own.
-_ITEM_SEPARATOR_RE = re.compile(r"[。;]|(?<=[\u4e00-\u9fff]):(?=[\u4e00-\u9fff])|,(?=\s*" + _RESTRICTION + ")")
+_ITEM_SEPARATOR_RE = re.compile(r"[。;]|(?<=[\u4e00-\u9fff]):(?=[\u4e00-\u9fff])|,(?=\s*" + RESTRICTION + ")")
 # Sentence punctuation: a line with it is running text (the preamble), not a value of its own.
 SENTENCE_PUNCTUATION_RE = re.compile(r"[。;,:《》]")
 SEE_ATTACHMENT_RE = re.compile(r"见\s*附\s*[页件表]|附\s*页")

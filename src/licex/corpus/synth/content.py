@@ -18,7 +18,7 @@ from functools import lru_cache
 from faker import Faker
 from faker.providers.address.zh_CN import Provider as _ZhAddress
 
-from licex.fields.catalogue import BUSINESS_TYPES
+from licex.fields.catalogue import BUSINESS_TYPES, split_exclusion
 from licex.text.chars import PROVINCES
 from licex.fields.values import USCC_CHARS, uscc_check_char
 from licex.corpus.synth.data import knobs, reserved
@@ -46,7 +46,9 @@ class Biz:
     code: str
     printed: str  # as printed: 第一类增值电信业务中的互联网数据中心业务, 国内呼叫中心业务, ...
     implied: tuple[str, ...]  # a sub-service the printed name names (a service item by itself)
-    items: list[str]  # restrictions (含/不含/仅限 …) or named sub-services, canonical
+    # restrictions (含/不含/仅限 …) or named sub-services, canonical, as printed: the gold record holds
+    # a 不含's services apart, in excluded_items (fold.fold)
+    items: list[str]
     coverage: str  # canonical
     section_name: str  # the name its 特别规定事项 section header prints
 
@@ -113,15 +115,19 @@ def _business_weights() -> dict[str, int]:
 
 def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
     """`sets` if every item is a catalogue service item or sub-service of its business type
-    (alone, after 含 / 不含 / 仅限, or two joined by 和); a ValueError naming the first that is not."""
+    (alone, after 含 / 不含 / 仅限, or two joined by 和; each service a 不含 names excluded, as the gold
+    record holds it); a ValueError naming the first that is not."""
     for code, item_sets in sets.items():
         if code not in BUSINESS_TYPES:
             raise ValueError(f"synth_content.json: service_item_sets names unknown business type {code!r}")
         known = set(BUSINESS_TYPES[code].item_names)
         for items in item_sets:
             for item in items:
-                bare = _RESTRICTION_RE.sub("", item, count=1)
-                if bare not in known and not all(part in known for part in bare.split("和")):
+                # an exclusion names its services as the gold record holds them (fold: excluded_items)
+                permitted, excluded = split_exclusion(item)
+                names = [*excluded, *(_RESTRICTION_RE.sub("", p, count=1) for p in permitted)]
+                if not names or not all(name in known or all(part in known for part in name.split("和"))
+                                        for name in names):
                     raise ValueError(f"synth_content.json: {item!r} is no catalogue service item of {code}")
     return sets
 
