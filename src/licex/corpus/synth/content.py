@@ -127,12 +127,15 @@ def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str
 
 
 class Sampler:
-    """Draws a licence's content from one random generator and one seeded Faker."""
+    """Draws a licence's content from one random generator and one seeded Faker, as one of the
+    content `variants` of synth_content.json where one is named (provincial, beijing_icp)."""
 
-    def __init__(self, rng: random.Random, fake: Faker) -> None:
+    def __init__(self, rng: random.Random, fake: Faker, variant: str | None = None) -> None:
         self.rng = rng
         self.fake = fake
         self.p = knobs("synth_content.json")
+        # None draws exactly what it always drew: the variants only ever add conditions.
+        self.variant = self.p["variants"][variant] if variant is not None else None
 
     def draw(self, make: Callable[[], str]) -> str:
         """A Faker value that contains no value of the real licences."""
@@ -172,10 +175,11 @@ class Sampler:
     def licence(self) -> Licence:
         rng, p = self.rng, self.p
         dates = p["dates"]
-        cross = p.chance("cross_regional", rng)
-        abbr = None if cross else rng.choice(_ABBRS)
+        v = self.variant
+        cross = p.chance("cross_regional", rng) if v is None else False
+        abbr = None if cross else rng.choice((v["provinces"] or _ABBRS) if v is not None else _ABBRS)
         businesses = self.businesses(cross, abbr)
-        first_year = dates.span("first_year", rng)
+        first_year = (v if v is not None else dates).span("first_year", rng)
         issue_year = min(dates["last_issue"], first_year + dates.pick("issue_after_first", rng))
         issue = dt.date(issue_year, rng.randint(1, 12), rng.randint(1, 28))
         term = dates["term_years"]
@@ -211,6 +215,8 @@ class Sampler:
 
     def businesses(self, cross: bool, abbr: str | None) -> list[Biz]:
         rng = self.rng
+        if self.variant is not None:  # a variant's licence holds one business of its types
+            return [self.business(self.variant.weighted("business_types", rng), cross, abbr)]
         count = int(self.p.weighted("business_count_weights", rng))
         weights = _business_weights()
         codes: list[str] = []
@@ -225,7 +231,10 @@ class Sampler:
     def business(self, code: str, cross: bool, abbr: str | None) -> Biz:
         rng, p = self.rng, self.p["business_name"]
         btype = BUSINESS_TYPES[code]
-        items = list(rng.choice(_item_sets()[code]))
+        item_sets = _item_sets()
+        if self.variant is not None and code in self.variant["item_sets"]:
+            item_sets = check_item_sets({code: self.variant["item_sets"][code]})
+        items = list(rng.choice(item_sets[code]))
         name = btype.name
         implied: tuple[str, ...] = ()
         roll = rng.random()
@@ -298,7 +307,11 @@ class Sampler:
             prefix = ".".join(categories) if len(categories) == 1 or p.chance("joined_categories", rng) else categories[0]
             return Number(f"{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")
         icp_types = p["icp_form_types"]
-        if year <= p["icp_form_until"] and all(b.code in icp_types for b in businesses) and p.chance("icp_form", rng):
+        if self.variant is not None:
+            icp = self.variant["icp_number"]
+        else:
+            icp = year <= p["icp_form_until"] and all(b.code in icp_types for b in businesses) and p.chance("icp_form", rng)
+        if icp:
             return Number(f"{abbr}ICP证{year % 100:02d}{serial}号")
         prefix = ".".join(categories) if p.chance("joined_categories", rng) else categories[-1]
         return Number(f"{abbr}{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")
