@@ -31,9 +31,6 @@ from .markup import Markup
 from .sheet import Composer
 from .style import draw_style, family_config, family_names
 
-# licex's own typesetting, the family the readers were tuned on (licex synth --tools without --family).
-FPDF2 = "fpdf2"
-
 
 @dataclass
 class Composed:
@@ -76,4 +73,4 @@ def print_licence(composed: Composed) -> bytes:
     return print_pdf(composed.markup, composed.source)
 
 
-__all__ = ["FPDF2", "Composed", "compose_licence", "draw_format", "family_names", "print_licence"]
+__all__ = ["Composed", "compose_licence", "draw_format", "family_names", "print_licence"]
