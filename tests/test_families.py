@@ -132,3 +132,24 @@ def test_a_printed_licence_has_its_company_and_number_in_the_text_layer(family, 
     assert composed.record["license_no"] in text
 
 
+
+
+def test_a_corpus_made_before_families_is_fpdf2s_and_refuses_another_family(tmp_path):
+    import json
+
+    from licex.corpus.tool_corpus import FactoryOptions, Manifest
+    from licex.inputs import InputError
+
+    (tmp_path / "manifest.json").write_text(json.dumps({"seed": 3, "damaged": 0.0, "batch_sizes": {}, "batches": {}}))
+    Manifest(tmp_path, FactoryOptions(3))
+    with pytest.raises(InputError, match="family fpdf2 \\(asked chromium-cert\\)"):
+        Manifest(tmp_path, FactoryOptions(3, family="chromium-cert"))
+
+
+def test_a_family_needs_the_tools(tmp_path):
+    from typer.testing import CliRunner
+
+    from licex.cli import app
+
+    result = CliRunner().invoke(app, ["synth", "-n", "1", "-o", str(tmp_path / "out"), "--family", "libreoffice"])
+    assert result.exit_code == 2 and "--family needs --tools" in result.output
