@@ -152,3 +152,32 @@ def test_a_family_needs_the_tools(tmp_path):
 
     result = CliRunner().invoke(app, ["synth", "-n", "1", "-o", str(tmp_path / "out"), "--family", "libreoffice"])
     assert result.exit_code == 2 and "--family needs --tools" in result.output
+
+
+def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tables(tmp_path):
+    """training/family_eval.py on two texts of a committed family corpus: the figures, held out
+    or not, and the tables it puts between the docs page's markers."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("family_eval", root / "training" / "family_eval.py")
+    family_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(family_eval)
+    committed = root / "corpus" / "generated" / "families" / "chromium-cert" / "pypdfium2" / "batch-00000.jsonl"
+    folder = tmp_path / "families" / "chromium-cert"
+    (folder / "pypdfium2").mkdir(parents=True)
+    (folder / "pypdfium2" / "batch-00000.jsonl").write_text(
+        "".join(committed.read_text("utf-8").splitlines(keepends=True)[:2]), "utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"seed": 26, "damaged": 0.0, "family": "chromium-cert"}))
+    report = family_eval.evaluate_families(tmp_path / "families", None)
+    entry = report["families"]["chromium-cert"]
+    assert entry["held_out"] and report["tuned_on"] == ["fpdf2"]
+    scored = entry["sources"]["pypdfium2"]["rules only"]
+    assert scored["documents"] == 2 and 0 <= scored["field_micro_accuracy"] <= 1
+    docs = tmp_path / "families.md"
+    docs.write_text(f"before\n{family_eval.START}\nold\n{family_eval.END}\nafter\n", "utf-8")
+    family_eval.write_docs(docs, family_eval.markdown(report))
+    page = docs.read_text("utf-8")
+    assert "old" not in page and "| chromium-cert | yes |" in page and page.endswith("after\n")
