@@ -111,13 +111,13 @@ class Composer:
         merged_coverages: Cell = []
         for business in self.rec.get("businesses") or []:
             name, named = self.business_name(business)
-            items = [f"{self.words.pick('service_items', self.rng)}："
-                     + "；".join(self.value("businesses.service_items", i) for i in named)] if named else []
+            named_text = "；".join(self.value("businesses.service_items", i) for i in named)
+            items = [f"{self.words.pick('service_items', self.rng)}：{named_text}"] if named else []
             coverage = self.value("businesses.coverage", business["coverage"]) if business.get("coverage") else None
             if layout == "split_rows":
                 rows.append(([self.label("business")], [name]))
                 if named:
-                    rows.append(([self.label("service_items")], [items[0].split("：", 1)[1]]))
+                    rows.append(([self.label("service_items")], [named_text]))
                 if coverage:
                     rows.append(([self.label("coverage")], [coverage]))
                 continue
