@@ -16,6 +16,7 @@ from typing import Any
 from ..synth.data import Knobs, knobs
 
 _A4_WIDTH_MM, _A4_HEIGHT_MM = 210, 297
+_MM_PER_PT = 0.3528  # flat ODT takes letter spacing in lengths, CSS in em
 
 
 def family_config(family: str) -> Knobs:
@@ -62,11 +63,12 @@ def draw_style(family: str, rng: random.Random) -> Style:
     leading = draw_range(c, "leading", rng)
     title_spacing = draw_range(c, "title_spacing_em", rng)
     seal = draw_range(c, "seal_diameter_mm", rng)
+    spacing = c["letter_spacing_em"] if label_spacing == "letter_spacing" else 0
     params = {
         "font": c.pick("fonts", rng), "signature_font": c.pick("signature_fonts", rng),
         "font_size": font_size, "leading": leading, "leading_percent": int(leading * 100),
         "title_size": draw_range(c, "title_size_pt", rng), "title_spacing": title_spacing,
-        "title_spacing_mm": round(title_spacing * font_size * 0.35, 1), "heading_size": round(font_size + 3, 1),
+        "title_spacing_mm": round(title_spacing * font_size * _MM_PER_PT, 1), "heading_size": round(font_size + 3, 1),
         "signature_size": draw_range(c, "signature_size_pt", rng), "signature_align": c.pick("signature_align", rng),
         "page_margin": margin, "frame_padding": padding,
         "page_height": _A4_HEIGHT_MM - 2 * margin - 1, "inner_height": _A4_HEIGHT_MM - 2 * margin - 2 * padding - 8,
@@ -80,8 +82,8 @@ def draw_style(family: str, rng: random.Random) -> Style:
         "value_width": round(content_width - label_width, 1),
         "paired_value_width": round((content_width - 2 * label_width) / 2, 1),
         "label_align": c.pick("label_align", rng),
-        "label_letter_spacing": 0.6 if label_spacing == "letter_spacing" else 0,
-        "label_letter_spacing_mm": round(0.6 * font_size * 0.35, 1) if label_spacing == "letter_spacing" else 0,
+        "label_letter_spacing": spacing,
+        "label_letter_spacing_mm": round(spacing * font_size * _MM_PER_PT, 1),
         "number_align": rng.choice(("left", "right", "center")),
         "seal_colour": c.pick("seal_colours", rng), "seal_diameter": seal,
         "seal_right": rng.randint(10, 40), "seal_bottom": rng.randint(15, 60),
