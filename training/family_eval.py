@@ -24,7 +24,7 @@ import argparse
 import datetime
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -61,19 +61,35 @@ def family_sets(corpus: Path) -> dict[str, dict[str, list[AnnotatedText]]]:
 
 
 def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
-    report = evaluate_pipeline(nlp, examples, name).fields
-    formats = Counter(e.meta.get("design") for e in examples)
+    """`nlp` on `examples`: the figures of them all, and of each content format apart (a
+    provincial licence or the older Beijing one may read worse than the ordinary ones)."""
+    by_format: dict[str, list[AnnotatedText]] = defaultdict(list)
+    for example in examples:
+        by_format[example.meta.get("design") or "?"].append(example)
+    reports = {fmt: evaluate_pipeline(nlp, part, name).fields for fmt, part in sorted(by_format.items())}
+    fields: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # field -> [correct, counted]
+    clauses = [0, 0]
+    for report in reports.values():
+        for field, s in report.fields.items():
+            fields[field][0] += s.correct
+            fields[field][1] += s.counted
+        clauses[0] += report.clauses.correct
+        clauses[1] += report.clauses.counted
+    correct, counted = sum(c for c, _ in fields.values()), sum(n for _, n in fields.values())
     return {
         "documents": len(examples),
-        "formats": dict(sorted(formats.items())),
-        "field_micro_accuracy": report.micro_accuracy(),
-        "fields_counted": sum(s.counted for s in report.fields.values()),
-        "fields_correct": sum(s.correct for s in report.fields.values()),
-        "clause_label_accuracy": report.clauses.accuracy,
-        "clauses_counted": report.clauses.counted,
-        "fields": {f: {"accuracy": s.accuracy, "counted": s.counted} for f, s in report.fields.items() if s.counted},
+        "field_micro_accuracy": correct / counted if counted else None,
+        "fields_counted": counted,
+        "fields_correct": correct,
+        "clause_label_accuracy": clauses[0] / clauses[1] if clauses[1] else None,
+        "clauses_counted": clauses[1],
+        "fields": {f: {"accuracy": c / n, "counted": n} for f, (c, n) in fields.items() if n},
+        "formats": {fmt: {"documents": len(by_format[fmt]), "field_micro_accuracy": r.micro_accuracy(),
+                          "fields_correct": sum(s.correct for s in r.fields.values()),
+                          "fields_counted": sum(s.counted for s in r.fields.values()),
+                          "clause_label_accuracy": r.clauses.accuracy} for fmt, r in reports.items()},
         "misses": [{"document": m.doc_id, "field": m.field, "gold": jsonable(m.gold), "predicted": jsonable(m.predicted)}
-                   for m in report.misses],
+                   for r in reports.values() for m in r.misses],
     }
 
 
@@ -115,6 +131,19 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {family} | {'yes' if entry['held_out'] else 'no (tuned on it)'} | "
                          + " | ".join(cells) + f" | {'/'.join(map(str, counts))} |")
         lines.append("")
+    lines += ["Field micro accuracy by content format, all sources of a family together (texts in brackets):", "",
+              "| family | format | " + " | ".join(pipelines) + " |", "|---|---|" + "---:|" * len(pipelines)]
+    for family, entry in families.items():
+        formats = sorted({f for s in entry["sources"].values() for f in s[pipelines[-1]]["formats"]})
+        for fmt in formats:
+            cells = []
+            for pipeline in pipelines:
+                parts = [s[pipeline]["formats"][fmt] for s in entry["sources"].values() if fmt in s[pipeline]["formats"]]
+                counted = sum(p["fields_counted"] for p in parts)
+                correct = sum(p["fields_correct"] for p in parts)
+                cells.append(f"{correct / counted:.3f} ({sum(p['documents'] for p in parts)})" if counted else "–")
+            lines.append(f"| {family} | {fmt} | " + " | ".join(cells) + " |")
+    lines.append("")
     lines += [f"Per-field accuracy of {pipelines[-1]}, all sources of a family together (right share, values counted):", ""]
     fields = sorted({f for e in families.values() for s in e["sources"].values() for f in s[pipelines[-1]]["fields"]})
     lines += ["| field | " + " | ".join(families) + " |", "|---|" + "---:|" * len(families)]
