@@ -31,7 +31,7 @@ from typing import Any
 from licex.corpus.annotations import AnnotatedText, read_annotation_dir
 from licex.evaluation.pipelines import evaluate_pipeline
 from licex.evaluation.records import jsonable
-from licex.pipeline import load_pipeline, rules_pipeline
+from licex.jobs.pipeline import load_pipeline, rules_pipeline
 
 # The families the default model, its rules and its fitted choice were tuned on.
 TUNED_ON = ("fpdf2",)

@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
+from licex.documents.geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
 
 # Glyph gaps wider than this (in median glyph heights) separate two fragments: two table cells,
 # or a label and a value set apart. Chinese text runs with gaps of ~0.1; a space is ~0.3.

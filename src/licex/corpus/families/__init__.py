@@ -26,10 +26,10 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..annotations import AnnotatedText
-from .markup import Markup
-from .sheet import Composer
-from .style import draw_style, family_config, family_names
+from licex.corpus.annotations import AnnotatedText
+from licex.corpus.families.markup import Markup
+from licex.corpus.families.sheet import Composer
+from licex.corpus.families.style import draw_style, family_config, family_names
 
 
 @dataclass
@@ -52,8 +52,8 @@ def draw_format(family: str, seed: int) -> str:
 
 def compose_licence(family: str, seed: int, name: str = "licence") -> Composed:
     """Licence `seed` as family `family` composes it: the same seed, the same document."""
-    from ..render import clause_texts
-    from ..synth import generate_one
+    from licex.corpus.render import clause_texts
+    from licex.corpus.synth import generate_one
 
     fmt = draw_format(family, seed)
     _, example, record = generate_one(seed, doc_id=name, variant=None if fmt == "ordinary" else fmt)
@@ -68,7 +68,7 @@ def compose_licence(family: str, seed: int, name: str = "licence") -> Composed:
 
 
 def print_licence(composed: Composed) -> bytes:
-    from .printers import print_pdf
+    from licex.corpus.families.printers import print_pdf
 
     return print_pdf(composed.markup, composed.source)
 

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..tools import ToolMissing
+from licex.corpus.tools import ToolMissing
 
 # What each markup is printed with: (program, Debian package).
 PRINTERS = {"html": ("chromium", "chromium"), "fodt": ("soffice", "libreoffice-writer-nogui")}

@@ -16,13 +16,13 @@ import random
 import re
 from typing import Any
 
-from ...catalogue import BUSINESS_TYPES
-from ...text import PROVINCES
-from ..synth.data import Knobs, knobs
-from ..synth.numerals import counting, financial, year_digits
-from ..typeset import LABEL_OF_PATH
-from .markup import Markup
-from .style import Style, star_points
+from licex.fields.catalogue import BUSINESS_TYPES
+from licex.text.chars import PROVINCES
+from licex.corpus.synth.data import Knobs, knobs
+from licex.corpus.synth.numerals import counting, financial, year_digits
+from licex.corpus.typeset import LABEL_OF_PATH
+from licex.corpus.families.markup import Markup
+from licex.corpus.families.style import Style, star_points
 
 _RESTRICTION_RE = re.compile(r"^(?:不含|含|仅限)")
 _PROVINCE_BY_ABBR = {p.abbr: p.name for p in PROVINCES}

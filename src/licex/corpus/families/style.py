@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..synth.data import Knobs, knobs
+from licex.corpus.synth.data import Knobs, knobs
 
 _A4_WIDTH_MM, _A4_HEIGHT_MM = 210, 297
 _MM_PER_PT = 0.3528  # flat ODT takes letter spacing in lengths, CSS in em
