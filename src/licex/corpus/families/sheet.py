@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from typing import Any
 
 from licex.fields.catalogue import BUSINESS_TYPES
 from licex.text.chars import PROVINCES
+from licex.corpus.synth.content import RESTRICTION_RE
 from licex.corpus.synth.data import Knobs, knobs
 from licex.corpus.synth.numerals import counting, financial, year_digits
 from licex.corpus.typeset import LABEL_OF_PATH
 from licex.corpus.families.markup import Markup
 from licex.corpus.families.style import Style, star_points
 
-_RESTRICTION_RE = re.compile(r"^(?:不含|含|仅限)")
 _PROVINCE_BY_ABBR = {p.abbr: p.name for p in PROVINCES}
 Cell = list[str]  # a cell's lines, each a paragraph
 
@@ -98,7 +97,7 @@ class Composer:
         name = self.value("businesses", prefix + btype.name)
         restrictions, named = [], []
         for item in business.get("service_items") or []:
-            if _RESTRICTION_RE.match(item):
+            if RESTRICTION_RE.match(item):
                 printed = item.replace("和", self.joiner) if item.startswith("不含") else item
                 restrictions.append(f"（{self.value('businesses.service_items', printed)}）")
             else:

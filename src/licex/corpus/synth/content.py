@@ -35,7 +35,8 @@ MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 _SHORT_PROVINCES = tuple(_SHORT_NAME[p] for p in PROVINCE_NAMES)
 CITIES = tuple(c for c in _ZhAddress.cities if c not in MUNICIPALITIES)
 
-_RESTRICTION_RE = re.compile(r"(?:不含|含|仅限)")
+# A restriction of a business (含 / 不含 / 仅限 …), as opposed to a named service item.
+RESTRICTION_RE = re.compile(r"(?:不含|含|仅限)")
 
 
 # -- the licence model ---------------------------------------------------------------------------
@@ -52,7 +53,7 @@ class Biz:
 
     @property
     def restrictions_only(self) -> bool:
-        return all(_RESTRICTION_RE.match(item) for item in self.items)
+        return all(RESTRICTION_RE.match(item) for item in self.items)
 
 
 @dataclass
@@ -120,7 +121,7 @@ def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str
         known = set(BUSINESS_TYPES[code].item_names)
         for items in item_sets:
             for item in items:
-                bare = _RESTRICTION_RE.sub("", item, count=1)
+                bare = RESTRICTION_RE.sub("", item, count=1)
                 if bare not in known and not all(part in known for part in bare.split("和")):
                     raise ValueError(f"synth_content.json: {item!r} is no catalogue service item of {code}")
     return sets
