@@ -154,6 +154,7 @@ def test_a_family_needs_the_tools(tmp_path):
     assert result.exit_code == 2 and "--family needs --tools" in result.output
 
 
+@pytest.mark.slow  # a whole script, the rules pipeline loaded
 def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tables(tmp_path):
     """training/family_eval.py on two texts of a committed family corpus: the figures, held out
     or not, and the tables it puts between the docs page's markers."""
