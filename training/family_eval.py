@@ -131,7 +131,8 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {family} | {'yes' if entry['held_out'] else 'no (tuned on it)'} | "
                          + " | ".join(cells) + f" | {'/'.join(map(str, counts))} |")
         lines.append("")
-    lines += ["Field micro accuracy by content format, all sources of a family together (texts in brackets):", "",
+    lines += ["Field micro accuracy by content format (fpdf2: by its design), all sources of a family together "
+              "(texts in brackets):", "",
               "| family | format | " + " | ".join(pipelines) + " |", "|---|---|" + "---:|" * len(pipelines)]
     for family, entry in families.items():
         formats = sorted({f for s in entry["sources"].values() for f in s[pipelines[-1]]["formats"]})
