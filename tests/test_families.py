@@ -137,7 +137,7 @@ def test_a_corpus_made_before_families_is_fpdf2s_and_refuses_another_family(tmp_
     import json
 
     from licex.corpus.tool_corpus import FactoryOptions, Manifest
-    from licex.inputs import InputError
+    from licex.files.messages import InputError
 
     (tmp_path / "manifest.json").write_text(json.dumps({"seed": 3, "damaged": 0.0, "batch_sizes": {}, "batches": {}}))
     Manifest(tmp_path, FactoryOptions(3))
