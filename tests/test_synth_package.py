@@ -87,10 +87,13 @@ def test_every_key_of_the_data_files_is_read():
     (a key added to a data file and forgotten in the code fails here)."""
     for index in range(100):
         generate_one(doc_seed(0, index), damaged_labels=index % 2 == 1)
+    for variant in ("provincial", "beijing_icp"):  # the content variants the producer families draw
+        for index in range(20):
+            generate_one(doc_seed(1, index), variant=variant)
     assert {name: unread_keys(name) for name in SYNTH_DATA_FILES} == {name: [] for name in SYNTH_DATA_FILES}
 
 
-@pytest.mark.parametrize("name", SYNTH_DATA_FILES)
+@pytest.mark.parametrize("name", [*SYNTH_DATA_FILES, "families.json"])  # and the producer families' config
 def test_each_data_file_and_object_says_what_it_holds(name):
     """Each file has a `_comment`; each object in it has its own, or is named in its parent's."""
     data = json.loads(resources.files("licex.corpus").joinpath("data", name).read_text("utf-8"))

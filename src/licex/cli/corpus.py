@@ -94,12 +94,16 @@ def synth(
     batch_size: Annotated[int, typer.Option("--batch-size", help="With --tools: licences per batch (one file per tool and batch).", min=1)] = 50,
     workers: Annotated[int, typer.Option("--workers", help="With --tools: processes reading licences in parallel.", min=1)] = 1,
     first: Annotated[int, typer.Option("--first", help="With --tools: start at this licence (a multiple of the batch size), e.g. to read licences no other tool has read.", min=0)] = 0,
+    family: Annotated[str, typer.Option("--family", help="With --tools: the producer that prints the PDFs: fpdf2 (licex's own typesetting) or a producer family of src/licex/corpus/data/families.json (chromium-cert: HTML printed by headless Chromium; libreoffice: flat ODT printed by LibreOffice).")] = "fpdf2",
 ) -> None:
     """Generate N annotated synthetic licences with their gold records, or (--tools) what real tools make of them."""
     output = folder_output(output)
     if tools is not None:
-        _tool_corpus(n, output, seed, damaged, tools, batch_size, workers, first)
+        _tool_corpus(n, output, seed, damaged, tools, batch_size, workers, first, family)
         return
+    if family != "fpdf2":
+        fail("--family needs --tools: a family prints documents, which only the tools read")
+        raise typer.Exit(2)
     from licex.corpus.paths import generated_corpus_target
     from licex.corpus.synth import generate
 
@@ -110,21 +114,28 @@ def synth(
 
 
 def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int,
-                 first: int) -> None:
+                 first: int, family: str) -> None:
     require("tools", "licex synth --tools")
-    from licex.corpus.tool_corpus import FactoryOptions, corpus_summary, make_tool_corpus
+    from licex.corpus.tool_corpus import FPDF2, FactoryOptions, corpus_summary, make_tool_corpus
     from licex.corpus.tools import ToolMissing, get_tool
 
     names = [name.strip() for name in tools.split(",") if name.strip()]
     try:
         for name in names:
             get_tool(name).check()
+        if family != FPDF2:
+            from licex.corpus.families import family_config
+            from licex.corpus.families.printers import check_printer
+
+            check_printer(family_config(family)["markup"])
+            if damaged:
+                raise ValueError("--damaged damages the labels of licex's own typesetting (fpdf2) only")
     except (ValueError, ToolMissing) as error:
         fail(str(error))
         raise typer.Exit(2)
     with corpus_errors(), progress_bar(n - first) as progress:
         task = progress.add_task("reading licences", total=max(n - first, 0))
-        make_tool_corpus(output, n, names, FactoryOptions(seed, damaged, batch_size), workers,
+        make_tool_corpus(output, n, names, FactoryOptions(seed, damaged, batch_size, family), workers,
                          progress=lambda: progress.advance(task), first=first)
     stdout.print(tool_corpus_table(output, corpus_summary(output)))
 

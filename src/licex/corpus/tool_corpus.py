@@ -1,7 +1,8 @@
 """`licex synth --tools`: generated licences as documents, read back by the tools users run.
 
 Licence i of a seed is generated (`synth.generate_one`), typeset with a design drawn for it
-(`typeset`), scanned with its own damage (`scan`) where an OCR tool reads scans, and read by
+(`typeset`) or, for another producer family, composed and printed by the family's program
+(`families`: headless Chromium, LibreOffice), scanned with its own damage (`scan`) where an OCR tool reads scans, and read by
 each tool (`tools`); the gold annotations are carried onto each tool's text by alignment
 (`align`). The same licence gets the same design, scan and text whichever tools run, and
 whenever, so the PDF-text tools can read thousands of licences and the OCR engines the first
@@ -15,7 +16,9 @@ finished, and the next run with the same options does only what is missing:
     OUT/<tool>/batch-00000.jsonl      one annotation line per licence (see corpus/README.md)
 
 Each line carries the tool's text, the aligned spans, `licence` (the licence's id: every tool's
-text of it is the same licence, so a train/dev split keeps them together), `tool`, `design`,
+text of it is the same licence, so a train/dev split keeps them together), `tool` and `source`
+(the same: which program's text it is), `family` (which producer printed the PDF: fpdf2, or a
+family of `licex.corpus.families`), `design` (fpdf2's design, or the family's content format),
 `record` (the gold record: the licence's true values, whatever the tool lost) and `missing`
 (the values and clauses that could not be aligned, with the reason; never dropped silently).
 """
@@ -40,7 +43,11 @@ from licex.corpus.annotations import AnnotatedText, write_annotations
 from licex.corpus.paths import MANIFEST
 from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool
 
-_OPTIONS = ("seed", "damaged")  # what the licences are; the batch size may differ by tool
+# licex's own typesetting, the producer the readers were tuned on (licex synth --tools without --family).
+FPDF2 = "fpdf2"
+_OPTIONS = ("seed", "damaged", "family")  # what the licences are; the batch size may differ by tool
+# What a manifest written before families existed was made with.
+_OPTION_DEFAULTS = {"family": FPDF2}
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,10 @@ class FactoryOptions:
     seed: int
     damaged: float = 0.0
     batch_size: int = 50
+    family: str = FPDF2  # the producer of the PDFs: licex's typesetting or a family (licex.corpus.families)
 
     def to_json(self) -> dict[str, Any]:
-        return {"seed": self.seed, "damaged": self.damaged}
+        return {"seed": self.seed, "damaged": self.damaged, "family": self.family}
 
 
 def licence_name(seed: int, index: int) -> str:
@@ -71,24 +79,52 @@ def _tokenizer():
     return pipeline_tokenizer(None)
 
 
-def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> dict[str, AnnotatedText]:
-    """Licence `index` read by each of `tools`: tool -> its annotated text."""
-    from licex.corpus.render import printed_licence
-    from licex.corpus.scan import scan_pages
+@dataclass
+class Printed:
+    """One licence as a PDF, with what it printed (values in print order, clauses) and its gold."""
+
+    pdf: bytes
+    values: list[tuple[str, str]]
+    clauses: list[tuple[str, str]]
+    record: dict[str, Any]
+    example: AnnotatedText
+    design: str
+
+
+def print_document(options: FactoryOptions, index: int) -> Printed:
+    """Licence `index` of the options' seed, printed by the options' producer family."""
     from licex.corpus.synth import doc_seed, generate_one, is_damaged
-    from licex.corpus.typeset import typeset
 
     name = licence_name(options.seed, index)
     seed = doc_seed(options.seed, index)
+    if options.family != FPDF2:
+        from licex.corpus.families import compose_licence, print_licence
+
+        composed = compose_licence(options.family, seed, name)
+        return Printed(print_licence(composed), composed.values, composed.clauses, composed.record,
+                       composed.example, composed.format)
+    from licex.corpus.render import printed_licence
+    from licex.corpus.typeset import typeset
+
     _, example, record = generate_one(seed, doc_id=name, damaged_labels=is_damaged(options.seed, index, options.damaged))
     record_json = record.model_dump(mode="json")
     printed = printed_licence(example, record_json)
     design = design_of(options.seed, index)
-    pdf = typeset(printed, design)
-    inputs: dict[str, Any] = {TEXT_LAYER: pdf}
-    values = printed.printed_values()
     clauses = list(zip((label for *_, label in sorted(example.clauses)), printed.clauses))
-    gold = gold_record(record_json)
+    return Printed(typeset(printed, design), printed.printed_values(), clauses, record_json, example, design)
+
+
+def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> dict[str, AnnotatedText]:
+    """Licence `index` read by each of `tools`: tool -> its annotated text."""
+    from licex.corpus.scan import scan_pages
+    from licex.corpus.synth import doc_seed
+
+    name = licence_name(options.seed, index)
+    seed = doc_seed(options.seed, index)
+    printed = print_document(options, index)
+    pdf, values, clauses, example, design = printed.pdf, printed.values, printed.clauses, printed.example, printed.design
+    inputs: dict[str, Any] = {TEXT_LAYER: pdf}
+    gold = gold_record(printed.record)
     result = {}
     for tool_name in tools:
         tool = get_tool(tool_name)
@@ -98,7 +134,8 @@ def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> d
         aligned = align(text, values, clauses, _tokenizer())
         result[tool_name] = AnnotatedText(
             id=f"{name}_{tool_name}", text=text, entities=aligned.entities, clauses=aligned.clauses,
-            meta={"origin": "synthetic", "licence": name, "tool": tool_name, "design": design,
+            meta={"origin": "synthetic", "licence": name, "tool": tool_name, "source": tool_name,
+                  "family": options.family, "design": design,
                   "layout": example.meta.get("layout", []), "seed": options.seed, "doc_seed": seed,
                   "printed": {"values": len(values), "clauses": len(clauses)},
                   "missing": aligned.missing, "record": gold})
@@ -129,8 +166,8 @@ class Manifest:
                 stored = json.loads(self.path.read_text("utf-8"))
             except (OSError, ValueError) as error:
                 raise InputError(str(self.path), f"cannot read the manifest: {error}") from error
-            differ = [f"{key} {stored.get(key)} (asked {self.data[key]})" for key in _OPTIONS
-                      if stored.get(key) != self.data[key]]
+            differ = [f"{key} {stored.get(key, _OPTION_DEFAULTS.get(key))} (asked {self.data[key]})"
+                      for key in _OPTIONS if stored.get(key, _OPTION_DEFAULTS.get(key)) != self.data[key]]
             if differ:
                 raise InputError(str(self.path), f"this corpus was made with {', '.join(differ)}; "
                                  "give the same options to add to it, or another folder")
@@ -190,6 +227,11 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
         raise InputError(str(out), f"--first {first} is not a multiple of the batch size {options.batch_size}")
     for name in tools:
         get_tool(name).check()
+    if options.family != FPDF2:
+        from licex.corpus.families import family_config
+        from licex.corpus.families.printers import check_printer
+
+        check_printer(family_config(options.family)["markup"])
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out, options)
     size = options.batch_size

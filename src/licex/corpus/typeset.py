@@ -41,8 +41,8 @@ _WHEEL = "wheel:"
 
 # The entity label of each record path, and the paths of each record group (website.name, …) in
 # the field table's order, which is a row's order (shareholders: name, id number, ratio).
-_LABEL_OF_PATH = {label.field: name for name, label in ENTITY_LABELS.items()}
-_ROW_PATHS = {group: [path for path in _LABEL_OF_PATH if path.startswith(f"{group}.")]
+LABEL_OF_PATH = {label.field: name for name, label in ENTITY_LABELS.items()}
+_ROW_PATHS = {group: [path for path in LABEL_OF_PATH if path.startswith(f"{group}.")]
               for group in ("website", "shareholders", "annual_inspections")}
 
 
@@ -100,7 +100,7 @@ class PrintedLicence:
         """(entity label, printed text) of each value the licence prints, in print order; the
         licence number once, though it prints on several pages. Each value's label is the one
         that fills its record path (labels.ENTITY_LABELS)."""
-        label = _LABEL_OF_PATH
+        label = LABEL_OF_PATH
         values = [(label["license_no"], self.license_no)]
         values += [(label[path], value) for path, value in (
             ("company_name", self.company), ("legal_representative", self.legal_rep),

@@ -35,7 +35,8 @@ MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 _SHORT_PROVINCES = tuple(_SHORT_NAME[p] for p in PROVINCE_NAMES)
 CITIES = tuple(c for c in _ZhAddress.cities if c not in MUNICIPALITIES)
 
-_RESTRICTION_RE = re.compile(r"(?:不含|含|仅限)")
+# A restriction of a business (含 / 不含 / 仅限 …), as opposed to a named service item.
+RESTRICTION_RE = re.compile(r"(?:不含|含|仅限)")
 
 
 # -- the licence model ---------------------------------------------------------------------------
@@ -54,7 +55,7 @@ class Biz:
 
     @property
     def restrictions_only(self) -> bool:
-        return all(_RESTRICTION_RE.match(item) for item in self.items)
+        return all(RESTRICTION_RE.match(item) for item in self.items)
 
 
 @dataclass
@@ -125,7 +126,7 @@ def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str
             for item in items:
                 # an exclusion names its services as the gold record holds them (fold: excluded_items)
                 permitted, excluded = split_exclusion(item)
-                names = [*excluded, *(_RESTRICTION_RE.sub("", p, count=1) for p in permitted)]
+                names = [*excluded, *(RESTRICTION_RE.sub("", p, count=1) for p in permitted)]
                 if not names or not all(name in known or all(part in known for part in name.split("和"))
                                         for name in names):
                     raise ValueError(f"synth_content.json: {item!r} is no catalogue service item of {code}")
@@ -133,12 +134,15 @@ def check_item_sets(sets: dict[str, list[list[str]]]) -> dict[str, list[list[str
 
 
 class Sampler:
-    """Draws a licence's content from one random generator and one seeded Faker."""
+    """Draws a licence's content from one random generator and one seeded Faker, as one of the
+    content `variants` of synth_content.json where one is named (provincial, beijing_icp)."""
 
-    def __init__(self, rng: random.Random, fake: Faker) -> None:
+    def __init__(self, rng: random.Random, fake: Faker, variant: str | None = None) -> None:
         self.rng = rng
         self.fake = fake
         self.p = knobs("synth_content.json")
+        # None draws exactly what it always drew: the variants only ever add conditions.
+        self.variant = self.p["variants"][variant] if variant is not None else None
 
     def draw(self, make: Callable[[], str]) -> str:
         """A Faker value that contains no value of the real licences."""
@@ -178,10 +182,11 @@ class Sampler:
     def licence(self) -> Licence:
         rng, p = self.rng, self.p
         dates = p["dates"]
-        cross = p.chance("cross_regional", rng)
-        abbr = None if cross else rng.choice(_ABBRS)
+        v = self.variant
+        cross = p.chance("cross_regional", rng) if v is None else False
+        abbr = None if cross else rng.choice((v["provinces"] or _ABBRS) if v is not None else _ABBRS)
         businesses = self.businesses(cross, abbr)
-        first_year = dates.span("first_year", rng)
+        first_year = (v if v is not None else dates).span("first_year", rng)
         issue_year = min(dates["last_issue"], first_year + dates.pick("issue_after_first", rng))
         issue = dt.date(issue_year, rng.randint(1, 12), rng.randint(1, 28))
         term = dates["term_years"]
@@ -217,6 +222,8 @@ class Sampler:
 
     def businesses(self, cross: bool, abbr: str | None) -> list[Biz]:
         rng = self.rng
+        if self.variant is not None:  # a variant's licence holds one business of its types
+            return [self.business(self.variant.weighted("business_types", rng), cross, abbr)]
         count = int(self.p.weighted("business_count_weights", rng))
         weights = _business_weights()
         codes: list[str] = []
@@ -231,7 +238,10 @@ class Sampler:
     def business(self, code: str, cross: bool, abbr: str | None) -> Biz:
         rng, p = self.rng, self.p["business_name"]
         btype = BUSINESS_TYPES[code]
-        items = list(rng.choice(_item_sets()[code]))
+        item_sets = _item_sets()
+        if self.variant is not None and code in self.variant["item_sets"]:
+            item_sets = check_item_sets({code: self.variant["item_sets"][code]})
+        items = list(rng.choice(item_sets[code]))
         name = btype.name
         implied: tuple[str, ...] = ()
         roll = rng.random()
@@ -304,7 +314,11 @@ class Sampler:
             prefix = ".".join(categories) if len(categories) == 1 or p.chance("joined_categories", rng) else categories[0]
             return Number(f"{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")
         icp_types = p["icp_form_types"]
-        if year <= p["icp_form_until"] and all(b.code in icp_types for b in businesses) and p.chance("icp_form", rng):
+        if self.variant is not None:
+            icp = self.variant["icp_number"]
+        else:
+            icp = year <= p["icp_form_until"] and all(b.code in icp_types for b in businesses) and p.chance("icp_form", rng)
+        if icp:
             return Number(f"{abbr}ICP证{year % 100:02d}{serial}号")
         prefix = ".".join(categories) if p.chance("joined_categories", rng) else categories[-1]
         return Number(f"{abbr}{prefix}-{year}{serial}", "号" if p.chance("hao", rng) else "")

@@ -32,18 +32,20 @@ def _faker() -> Faker:
 
 
 def generate_one(
-    rng_seed: int, doc_id: str = "synth", source: str | None = None, damaged_labels: bool = False
+    rng_seed: int, doc_id: str = "synth", source: str | None = None, damaged_labels: bool = False,
+    variant: str | None = None,
 ) -> tuple[str, AnnotatedText, LicenseRecord]:
     """One synthetic licence: its text, its annotations and its gold record (no I/O).
 
     The same `rng_seed` always gives the same document. `doc_id` becomes the annotation id and
     `source` the record's source; meta holds origin, the layout tags the text exercises and the seed.
     With `damaged_labels`, half its field labels are misread or reworded (see damage.DAMAGED_TAG).
+    `variant` draws its content as one of the content variants (synth_content.json `variants`).
     """
     rng = random.Random(rng_seed)
     fake = _faker()
     fake.seed_instance(rng_seed)
-    sampler = Sampler(rng, fake)
+    sampler = Sampler(rng, fake, variant)
     licence = sampler.licence()
     renderer = Renderer(rng, sampler, licence)
     if damaged_labels:
