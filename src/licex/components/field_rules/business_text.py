@@ -13,6 +13,7 @@ from ...values import has_value
 from .hits import Hit
 from .parts import (
     COVERAGE_RE,
+    NOTE_RE,
     RESTRICTION_BEFORE_RE,
     RESTRICTION_RE,
     SEE_ATTACHMENT_RE,
@@ -40,6 +41,7 @@ class BlockPatterns:
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
+            rf"|(?P<note>{NOTE_RE.pattern})"
             r"|(?P<bracket>\([^()\n]{1,80}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
@@ -65,7 +67,8 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     `业务种类: X (不含Y) / 业务覆盖范围: 全国`, or as a two-column table flattened so labels
     and values interleave (`业务种类 X / (服务项目) 机房所在地为… / 及覆盖范围: Z / 全国`). Free
     text is told apart by what it says: restrictions start with 含/不含/仅限, coverage names
-    places; only text that is neither follows the last label seen.
+    places; only text that is neither follows the last label seen. A bracketed note
+    (【依法须经批准的项目…】, parts.NOTE_RE) ends a coverage and is read as nothing.
     """
     hits: list[Hit] = []
     business = False
@@ -106,6 +109,9 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
         if business and match.start() > pos:
             free_text(pos, match.start())
         pos = match.end()
+        if kind == "note":
+            coverage = _close(hits, coverage)  # a note after the list (【依法须经批准的项目…】) ends it
+            continue
         if kind == "newline":
             if coverage is not None and text[match.end():match.end() + 1] == "\n":
                 coverage = _close(hits, coverage)  # a blank line ends it
