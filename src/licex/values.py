@@ -396,6 +396,18 @@ def _miscounted(coverage: str, units: tuple[str, ...]) -> bool:
     return False
 
 
+def cut_in_unit(coverage: str, rest: str | None = None) -> bool:
+    """Whether a coverage ends inside the unit of its last counted group, where a line or a cell
+    cut it (…西安6城, …6), and so goes on in the next coverage text; with `rest`, whether that
+    text completes the unit (市 completes 6城 as 6城市)."""
+    match = re.search(r"\d\s*([^\d\s、]{0,3})$", coverage)
+    if match is None:
+        return False
+    head = match.group(1)
+    return any(unit.startswith(head) and len(head) < len(unit) and (rest is None or rest.startswith(unit[len(head):]))
+               for unit in value_forms()["counted_units"])
+
+
 @lru_cache(maxsize=4)
 def _counted_group_re(units: tuple[str, ...]) -> re.Pattern:
     """One counted group of a coverage list: places, then how many (a digit a tool split off

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ...labels import LabelWords
 from ...normalize import BUSINESS_NAME_RE
 from ...text import LIST_MARK, spaced
-from ...values import has_value
+from ...values import cut_in_unit, has_value
 from .hits import Hit
 from .parts import (
     COVERAGE_RE,
@@ -127,6 +127,11 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             elif coverage is not None:
                 coverage[1] = match.end()  # a bracket inside the coverage: 17 省(直辖市)
             continue
+        if business and kind in _LABEL_KINDS and _wrapped_label_part(text, match):
+            # A part of a label wrapped in its cell, printed between the values beside it: it ends
+            # the line of coverage before it and changes nothing else.
+            coverage = _close(hits, coverage)
+            continue
         coverage = _close(hits, coverage)
         if kind == "business":
             hits.append(Hit("BUSINESS", *trim_value(text, match.start(), match.end())))
@@ -143,6 +148,23 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     return hits
 
 
+_LABEL_KINDS = frozenset({"items_label", "coverage_label", "type_label"})
+
+
+def _wrapped_label_part(text: str, match: re.Match[str]) -> bool:
+    """Whether a label is a part of a label cell that wrapped (业务种类 / (服务项目) / 及覆盖范围)
+    printed on a line of its own between the value lines beside it, as pdftotext -layout prints a
+    two-column table: alone on its line, with no colon (a label with one has its value after it)
+    or going on with 及. Such a part says nothing about the value lines around it: a coverage cut
+    at its line's end (…6城 / (服务项目) / 市) goes on past it."""
+    label = match.group().strip()
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    alone = not text[line_start:match.start()].strip() and not text[match.end():line_end].strip()
+    return alone and (":" not in label or label.startswith("及"))
+
+
 # A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
 # text, wherever a tool put it (a wrapped cell whose label is printed level with its second line
 # comes out as `…哈尔滨、 / 业务覆盖范围 南京…`). The 、 stays on its part so the fold joins them.
@@ -155,9 +177,11 @@ def _with_list_mark(text: str, end: int, limit: int) -> int:
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:
-    """Whether the last coverage read ends in 、 (its list goes on)."""
+    """Whether the last coverage read ends in 、 (its list goes on), or inside the unit of its last
+    counted group (…西安6城 / 市: values.cut_in_unit)."""
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
-    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == LIST_MARK
+    return last is not None and last.label == "COVERAGE" and (
+        text[last.end - 1] == LIST_MARK or cut_in_unit(text[last.start:last.end]))
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:

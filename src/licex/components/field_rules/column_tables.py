@@ -19,6 +19,8 @@ from .reading import Reader, Reading
 # The most columns a table written one cell a line is looked for in (the website table has 4-6).
 _MAX_COLUMNS = 8
 _MARKS_RE = re.compile(r"[^\w]")
+# The last line of a label wrapped in its cell (业务种类 / (服务项目) / 及覆盖范围): it goes on with 及.
+_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及[ \t]*(?:业[ \t]*务[ \t]*)?覆[ \t]*盖[ \t]*范[ \t]*围")
 
 Header = tuple[list[str | None], list[int], re.Pattern[str]]
 
@@ -143,6 +145,8 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
         columns.append(label)
     if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
         return None
+    if _WRAPPED_LABEL_END_RE.match(text, cells[len(columns)][1][0]):
+        return None  # 业务种类 / (服务项目) / 及覆盖范围: one label wrapped in its cell, not a header
     values = cells[len(columns):2 * len(columns)]
     if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
         return None
