@@ -63,3 +63,64 @@ def test_a_one_line_header_gives_each_field_its_own_value(extract, header):
     assert fields["company_name"] == "南京云帆网络科技有限公司"
     assert fields["legal_representative"] == "周明远"
     assert fields["registered_capital_cny"] == 5_000_000
+
+
+# -- the label cell wrapped onto three lines; a value cut at its line's end -----------------------
+
+BUSINESS_CELL = [
+    "第一类增值电信业务中的内容分发网络业务", "全国", "第一类增值电信业务中的国内互联网虚拟专用网业务",
+    "北京、上海2直辖市以及南京、武汉、广州、深圳、成都、西安6城", "市",
+    "第一类增值电信业务中的互联网接入服务业务", "北京、天津、山西、吉林、黑龙江、上海、江苏、浙江、福建、江",
+    "西、山东、河南、湖北、湖南、广东、重庆、云南17省(直辖市)",
+]
+BUSINESSES = [
+    ("B12", [], "全国"),
+    ("B13", [], "北京、上海2直辖市以及南京、武汉、广州、深圳、成都、西安6城市"),
+    ("B14", [], "北京、天津、山西、吉林、黑龙江、上海、江苏、浙江、福建、江西、山东、河南、湖北、湖南、广东、重庆、云南17省(直辖市)"),
+]
+HEAD = "经营许可证编号：B1-20070275\n注册住所 北京市海淀区塔院朗秋园甲8号\n"
+TAIL = "签发人： 尚行 发证日期：2017年09月18日\n"
+
+
+def test_a_label_cell_wrapped_onto_three_lines_before_its_businesses_loses_none(extract):
+    # pypdfium2 (and pdftotext): the label cell's three lines, then the value cell's lines.
+    text = HEAD + "\r\n".join(["业务种类", "（服务项目）", "及覆盖范围", *BUSINESS_CELL]) + "\r\n" + TAIL
+    assert extract(text).fields()["businesses"] == BUSINESSES
+
+
+def test_a_label_cell_wrapped_between_its_value_lines_loses_none(extract):
+    # pdftotext -layout: the label set level with the middle of its cell, its lines between the
+    # value lines, the first businesses above it.
+    pad = " " * 16
+    lines = [pad + BUSINESS_CELL[0], pad + BUSINESS_CELL[1], pad + BUSINESS_CELL[2], "         业务种类",
+             pad + BUSINESS_CELL[3], "       （服务项目）", pad + BUSINESS_CELL[4], "        及覆盖范围",
+             *(pad + line for line in BUSINESS_CELL[5:])]
+    fields = extract(HEAD + "\n".join(lines) + "\n" + TAIL).fields()
+    assert fields["businesses"] == BUSINESSES
+    assert fields["registered_address"] == "北京市海淀区塔院朗秋园甲8号"
+
+
+# -- the producer PDFs, read whole ---------------------------------------------------------------
+
+@pytest.mark.parametrize("pdf", sorted(PRODUCERS.glob("*.pdf")), ids=lambda path: path.stem)
+def test_a_producer_pdf_reads_every_field_of_its_gold_record(rules_nlp, pdf):
+    from licex.documents import read_document
+    from licex.evaluation.records import field_values
+    from licex.pipeline import read_as_licence
+
+    document = read_document(pdf)
+    assert all(page.reading == "geometry" for page in document.pages)  # its cells and seal read right
+    record = read_as_licence(rules_nlp, document.text)._.license_record
+    gold = json.loads(pdf.with_suffix(".record.json").read_text("utf-8"))
+    assert field_values(record, unannotated=frozenset()) | {} == field_values(record) | field_values(gold)
+
+
+def test_ruled_lines_close_cells_but_a_lone_frame_is_none():
+    from licex.documents.pdf import ruled_cells
+
+    # A two-column table drawn cell by cell as thin rules (Chromium), inside a page frame.
+    rules = [(90, 183, 180, 184), (180, 183, 500, 184), (90, 206, 500, 207), (90, 229, 500, 230),
+             (90, 183, 91, 230), (179, 183, 180, 230), (499, 183, 500, 230),
+             (33, 33, 560, 34), (33, 780, 560, 781), (33, 33, 34, 781), (559, 33, 560, 781)]
+    label, value, title = (100, 190, 140, 200), (200, 213, 300, 223), (100, 60, 300, 75)
+    assert ruled_cells(rules, [label, value, title]) == [(90.5, 183.5, 179.5, 206.5), (179.5, 206.5, 499.5, 229.5)]

@@ -11,7 +11,8 @@ than the producer's own order. Each reading is scored by what a licence reader c
   and looks like one (values.read_value, values.plausible): +1;
 - a label run on after other text (`…有限公司法定代表人…`: a line of several fields read as one):
   -1, so a run-on line of fields scores no better than the same fields on lines of their own
-  minus one for each field run on;
+  minus one for each field run on. In running text (a cell with sentence punctuation) a label's
+  words count only with a colon after them: a clause says 业务覆盖范围 wherever its lines break;
 - a date that reads whole (年 月 日 in their order, digits or Chinese numerals): +1, so a date
   interleaved with a line beside it (`发证日华期：2017尚行…`) counts against its reading;
 - a business of the catalogue named whole (第一类增值电信业务中的…业务): +1.
@@ -35,6 +36,10 @@ _BUSINESS_RE = re.compile(r"第[一二]类增值电信业务中的[\u4e00-\u9fff
 # wrapped).
 _FIELD_START = " \u3000:：(（[【、,，;；及和与"
 _VALUE_DECORATION = " \u3000:：)）"
+# Running text: a cell with sentence punctuation. Label words in it (…按照许可的业务覆盖范围…) are
+# no fields unless a colon follows them; a reading that breaks lines inside them must not gain.
+_SENTENCE_RE = re.compile(r"[，。；,;]")
+_COLON_RE = re.compile(r"\s*[:：]")
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +60,10 @@ def reading_score(text: str) -> int:
         cells = line.split("\t")
         for c, cell in enumerate(cells):
             hits = list(pattern.finditer(cell))
+            running = _SENTENCE_RE.search(cell) is not None
             for i, hit in enumerate(hits):
+                if running and not _COLON_RE.match(cell, hit.end()):
+                    continue  # a label's words in running text (a clause), wherever its lines break
                 if hit.start() and cell[hit.start() - 1] not in _FIELD_START:
                     score -= 1
                 end = hits[i + 1].start() if i + 1 < len(hits) else len(cell)
