@@ -100,6 +100,15 @@ def test_a_label_cell_wrapped_between_its_value_lines_loses_none(extract):
     assert fields["registered_address"] == "北京市海淀区塔院朗秋园甲8号"
 
 
+
+def test_a_bracketed_label_broken_in_a_narrow_cell_between_value_lines_loses_nothing(extract):
+    # pdftotext -layout of LibreOffice's table: (服务项 / 目) on two lines around a value line.
+    pad = " " * 10
+    lines = [pad + BUSINESS_CELL[0], "", pad + BUSINESS_CELL[1], "", pad + BUSINESS_CELL[2], "  业务种类", "  （服务项",
+             pad + BUSINESS_CELL[3] + BUSINESS_CELL[4], "   目）", " 及覆盖范围", pad + BUSINESS_CELL[5], "",
+             pad + BUSINESS_CELL[6] + BUSINESS_CELL[7]]
+    assert extract(HEAD + "\n".join(lines) + "\n" + TAIL).fields()["businesses"] == BUSINESSES
+
 # -- the producer PDFs, read whole ---------------------------------------------------------------
 
 @pytest.mark.parametrize("pdf", sorted(PRODUCERS.glob("*.pdf")), ids=lambda path: path.stem)

@@ -40,6 +40,7 @@ class BlockPatterns:
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
+            rf"|(?P<label_piece>{_bracketed_pieces(words)})"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             rf"|(?P<note>{NOTE_RE.pattern})"
             r"|(?P<bracket>\([^()\n]{1,80}\))"
@@ -49,6 +50,18 @@ class BlockPatterns:
         business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
         label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
         return cls(token_re, label_re)
+
+
+def _bracketed_pieces(words: LabelWords) -> str:
+    """A regex of a line that holds only a piece of a bracketed label: its opening bracket and first
+    characters, or its last characters and closing bracket ((服务项 / 目) of a label cell too
+    narrow for (服务项目), printed by pdftotext -layout between the value lines beside it)."""
+    names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
+    heads = {name[:cut] for name in names for cut in range(1, len(name))}
+    tails = {name[cut:] for name in names for cut in range(1, len(name))}
+    alternation = lambda pieces: "|".join(spaced(piece) for piece in sorted(pieces, key=len, reverse=True))
+    return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$)")
 
 
 def _cut_short(words: LabelWords, label: str) -> str:
@@ -127,7 +140,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             elif coverage is not None:
                 coverage[1] = match.end()  # a bracket inside the coverage: 17 省(直辖市)
             continue
-        if business and kind in _LABEL_KINDS and _wrapped_label_part(text, match):
+        if kind == "label_piece" or business and kind in _LABEL_KINDS and _wrapped_label_part(text, match):
             # A part of a label wrapped in its cell, printed between the values beside it: it ends
             # the line of coverage before it and changes nothing else.
             coverage = _close(hits, coverage)
