@@ -30,6 +30,21 @@ def test_a_licence_number_with_a_space_after_its_province_reads_whole(extract):
     assert extract(WEBSITE_PAGE).fields()["license_no"] == "苏B2-20180123"
 
 
+
+SITE = {"name": "云帆资讯网", "domain": "www.yunfan-news.cn", "server_location": "江苏省南京市",
+        "access_provider": "中国电信股份有限公司南京分公司"}
+
+
+@pytest.mark.parametrize("table", [
+    # pypdfium2: the header cell too narrow for its label wraps, and so does the value under it.
+    "网站名称 网址 服务器放置地 互联网接入服务提供\r\n单位\r\n云帆资讯网 www.yunfan-news.cn 江苏省南京市 中国电信股份有限公\r\n司南京分公司",
+    # pdftotext: one cell a line, the wrapped cells as lines of their own.
+    "网站名称\n网址\n服务器放置地\n互联网接入服务提供\n单位\n云帆资讯网\nwww.yunfan-news.cn\n江苏省南京市\n中国电信股份有限公\n司南京分公司",
+])
+def test_a_website_table_whose_last_column_wrapped_reads_the_access_provider_whole(extract, table):
+    text = f"增值电信业务经营许可证（附页）\n经营许可证编号：苏B2-20180123\n南京云帆网络科技有限公司网站信息如下：\n{table}\n"
+    assert extract(text).fields()["website"] == SITE
+
 # -- a bracketed note after the business list ---------------------------------------------------
 
 NOTE = "【依法须经批准的项目，经相关部门批准后方可开展相应经营活动。】"
