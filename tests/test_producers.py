@@ -148,3 +148,12 @@ def test_ruled_lines_close_cells_but_a_lone_frame_is_none():
              (33, 33, 560, 34), (33, 780, 560, 781), (33, 33, 34, 781), (559, 33, 560, 781)]
     label, value, title = (100, 190, 140, 200), (200, 213, 300, 223), (100, 60, 300, 75)
     assert ruled_cells(rules, [label, value, title]) == [(90.5, 183.5, 179.5, 206.5), (179.5, 206.5, 499.5, 229.5)]
+
+
+def test_a_bracketed_note_says_nothing_as_a_value_whoever_reads_it():
+    # The model's entities pass the same check as the rules' (values.read_value).
+    from licex.values import has_value, read_value
+
+    assert not has_value("【依")
+    assert read_value("ACCESS_PROVIDER", NOTE) is None
+    assert read_value("ACCESS_PROVIDER", "中国电信股份有限公司南京分公司") == "中国电信股份有限公司南京分公司"

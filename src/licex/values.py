@@ -58,8 +58,9 @@ _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 def has_value(text: str) -> bool:
     """Whether a text says something: not punctuation alone, not a blank-form filler (无, /, 见附页),
-    not a label or a table's column word (a header cell such as 序号 or 股东名称 is no value)."""
-    if not _WORD_RE.search(text) or _NO_VALUE_RE.fullmatch(text.strip()):
+    not a label or a table's column word (a header cell such as 序号 or 股东名称 is no value), not
+    a bracketed note (【依法须经批准的项目…】, printed after a provincial licence's business list)."""
+    if not _WORD_RE.search(text) or _NO_VALUE_RE.fullmatch(text.strip()) or text.lstrip().startswith("【"):
         return False
     word = header_word(text)
     return word not in COLUMN_WORDS and word not in default_label_words().label_of
