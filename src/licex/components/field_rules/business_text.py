@@ -161,21 +161,22 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     return hits
 
 
-_LABEL_KINDS = frozenset({"items_label", "coverage_label", "type_label"})
+_LABEL_KINDS = frozenset({"items_label", "coverage_label"})
 
 
 def _wrapped_label_part(text: str, match: re.Match[str]) -> bool:
     """Whether a label is a part of a label cell that wrapped (业务种类 / (服务项目) / 及覆盖范围)
     printed on a line of its own between the value lines beside it, as pdftotext -layout prints a
-    two-column table: alone on its line, with no colon (a label with one has its value after it)
-    or going on with 及. Such a part says nothing about the value lines around it: a coverage cut
+    two-column table: alone on its line, and a later line of a wrapped label, bracketed or going
+    on with 及 (a label alone on its line otherwise, 服务项目 or 业务覆盖范围, has its value on
+    the lines after it). Such a part says nothing about the value lines around it: a coverage cut
     at its line's end (…6城 / (服务项目) / 市) goes on past it."""
     label = match.group().strip()
     line_start = text.rfind("\n", 0, match.start()) + 1
     line_end = text.find("\n", match.end())
     line_end = len(text) if line_end < 0 else line_end
     alone = not text[line_start:match.start()].strip() and not text[match.end():line_end].strip()
-    return alone and (":" not in label or label.startswith("及"))
+    return alone and (label.startswith("(") and label.endswith(")") or label.startswith("及"))
 
 
 # A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
