@@ -21,8 +21,8 @@ from typer.testing import CliRunner, Result
 
 from licex.corpus.annotations import AnnotatedText, read_annotation_dir
 from licex.corpus.synth import doc_seed, generate_one
-from licex.pipeline import load_pipeline, read_as_licence, rules_pipeline
-from licex.record import LicenseRecord
+from licex.jobs.pipeline import load_pipeline, read_as_licence, rules_pipeline
+from licex.fields.record import LicenseRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from licex import cli
-from licex.bench import (
+from licex.jobs.bench import (
     BUNDLE,
     SCANNED,
     TEXT,
@@ -30,10 +30,10 @@ from licex.bench import (
     write_bench_documents,
     write_bench_texts,
 )
-from licex.bundles import licence_spans
+from licex.jobs.bundles import licence_spans
 from licex.corpus.synth import doc_seed, generate_one
 from licex.documents import read_document
-from licex.extras import MissingExtra
+from licex.jobs.extras import MissingExtra
 
 
 def _page_count(path) -> int:

@@ -8,7 +8,7 @@ import srsly
 
 from licex.components.clause_rules import ClauseRules
 from licex.patterns import read_jsonl as default_rules
-from licex.labels import CLAUSES_KEY
+from licex.fields.labels import CLAUSES_KEY
 
 TEXT = """特别规定事项
 一、你公司应当在每年第一季度参加经营许可证年报。

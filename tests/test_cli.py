@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from licex.record import LicenseRecord, published_schema
+from licex.fields.record import LicenseRecord, published_schema
 
 from conftest import CORPUS, DEFAULT_MODEL
 

@@ -1,4 +1,4 @@
-"""licex on a Dask cluster (licex.cluster): a local cluster of two worker processes extracts 20
+"""licex on a Dask cluster (licex.jobs.cluster): a local cluster of two worker processes extracts 20
 licences in partitions, and the partition files concatenated are what `licex extract` writes."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from licex.cluster import PARTITION_GLOB, extract_on_cluster, partitions, worker_pipeline
+from licex.jobs.cluster import PARTITION_GLOB, extract_on_cluster, partitions, worker_pipeline
 from licex.inputs import InputSource, OutputError
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed: pip install 'licex[cluster]'")
@@ -83,7 +83,7 @@ def test_a_run_again_leaves_no_partition_of_the_earlier_run(client, licences, tm
 def test_paths_that_cannot_be_read_are_named_before_any_task(client, licences, tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="lies inside the input folder"):
         extract_on_cluster(client, [str(licences)], licences / "out", spec=None)
-    monkeypatch.setattr("licex.cluster.MAX_PARTITIONS", 9)  # partition names sort up to this many
+    monkeypatch.setattr("licex.jobs.cluster.MAX_PARTITIONS", 9)  # partition names sort up to this many
     with pytest.raises(ValueError, match="20 files make 10 partitions of 2, more than 9"):
         extract_on_cluster(client, [str(licences)], tmp_path / "out", spec=None, partition_size=2)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

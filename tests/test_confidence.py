@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from licex.confidence import confidence, features
-from licex.consistency import flag_low_confidence
+from licex.fields.consistency import flag_low_confidence
 from licex.evaluation.records import Reliability, evaluate, value_correct
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt"
@@ -73,9 +73,9 @@ def test_the_reliability_table_bins_values_by_confidence():
 
 
 def test_gaps_in_the_clause_numbering_and_rare_ideographs_are_features():
-    from licex.clauses import ClauseSegment
-    from licex.clauses import clause_gaps
-    from licex.hanzi import is_rare_ideograph
+    from licex.text.clauses import ClauseSegment
+    from licex.text.clauses import clause_gaps
+    from licex.text.hanzi import is_rare_ideograph
 
     def segment(top, sub=None):
         return ClauseSegment(0, 1, top, sub, "", None, False)
@@ -88,8 +88,8 @@ def test_gaps_in_the_clause_numbering_and_rare_ideographs_are_features():
 
 
 def test_a_text_whose_standard_clauses_read_badly_is_graded_poor_and_its_values_less_sure():
-    from licex.layout import Layout
-    from licex.reading import reading_grade, unknown_share
+    from licex.text.layout import Layout
+    from licex.text.reading import reading_grade, unknown_share
 
     text = RAW.read_text("utf-8")
     share = unknown_share(text, Layout.of(text))
@@ -112,8 +112,8 @@ def test_the_standard_wording_data_holds_the_generators_clauses():
     """data/clause_bigrams.json is rebuilt (training/clause_bigrams.py) when the wording changes."""
     pytest.importorskip("faker", reason='the generator needs the "generator" extra')
     from licex.corpus.synth.document import doc_seed, generate_one
-    from licex.layout import Layout
-    from licex.reading import unknown_share
+    from licex.text.layout import Layout
+    from licex.text.reading import unknown_share
 
     for index in range(5):
         text, _, _ = generate_one(doc_seed(2026, index))  # a seed the data was not built from
@@ -137,14 +137,14 @@ MISREADS = [
 
 @pytest.mark.parametrize("label, misread, printed, sign", MISREADS)
 def test_a_misread_value_shows_its_sign_and_a_value_as_printed_none(label, misread, printed, sign):
-    from licex.values import misread_signs
+    from licex.fields.values import misread_signs
 
     assert sign in misread_signs(label, misread)
     assert misread_signs(label, printed) == []
 
 
 def test_every_sign_of_a_misread_is_tested():
-    from licex.values import MISREAD_SIGNS
+    from licex.fields.values import MISREAD_SIGNS
 
     assert {sign for *_, sign in MISREADS} == set(MISREAD_SIGNS)
 
@@ -161,7 +161,7 @@ def test_every_sign_of_a_misread_is_tested():
     ("SERVICE_ITEM", "不含互联网信息服务业务"), ("SERVICE_ITEM", "互联网域名解析服务业务"),
 ])
 def test_values_printed_as_real_licences_print_them_show_no_sign(label, printed):
-    from licex.values import misread_signs
+    from licex.fields.values import misread_signs
 
     assert misread_signs(label, printed) == []
 
@@ -169,8 +169,8 @@ def test_values_printed_as_real_licences_print_them_show_no_sign(label, printed)
 def test_the_real_licences_values_show_no_sign_of_a_misread():
     import json
 
-    from licex.labels import ENTITY_LABELS
-    from licex.values import misread_signs
+    from licex.fields.labels import ENTITY_LABELS
+    from licex.fields.values import misread_signs
 
     annotations = Path(__file__).resolve().parent.parent / "corpus" / "annotations" / "real.jsonl"
     checked = 0

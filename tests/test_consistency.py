@@ -1,9 +1,9 @@
-"""The record checked against what the licence says twice (licex.consistency): needs_review
+"""The record checked against what the licence says twice (licex.fields.consistency): needs_review
 flags with their reasons, and the corrections where one side is right."""
 
 from __future__ import annotations
 
-from licex.consistency import CHECKS, REQUIRED_FIELDS
+from licex.fields.consistency import CHECKS, REQUIRED_FIELDS
 
 LICENCE = """中华人民共和国增值电信业务经营许可证
 经营许可证编号：B2-20160073

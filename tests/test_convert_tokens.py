@@ -12,7 +12,7 @@ from spacy.training import Example
 
 from licex.corpus.annotations import AnnotationError, write_annotations
 from licex.corpus.convert import DEFAULT_TOKENIZER, jsonl_to_docbin, jsonl_to_split, pipeline_tokenizer
-from licex.labels import CLAUSES_KEY
+from licex.fields.labels import CLAUSES_KEY
 
 from conftest import ROOT
 

@@ -11,8 +11,8 @@ import json
 import pytest
 import spacy
 
-from licex import pipeline
-from licex.pipeline import MODEL_ENV, default_model
+from licex.jobs import pipeline
+from licex.jobs.pipeline import MODEL_ENV, default_model
 from licex.evaluation.pipelines import compare_pipelines
 
 from conftest import DEFAULT_MODEL

@@ -13,7 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from licex.cli import app
-from licex.extras import EXTRAS
+from licex.jobs.extras import EXTRAS
 
 ROOT = Path(__file__).resolve().parent.parent
 # The modules of the synth, eval and doccano extras: none of them is needed to extract.
@@ -48,7 +48,7 @@ def test_loading_the_default_model_imports_no_optional_dependency():
 
 
 def test_every_extra_lists_the_packages_pyproject_declares_for_it():
-    """licex.extras.EXTRAS (what a command checks) and pyproject.toml (what pip installs) agree."""
+    """licex.jobs.extras.EXTRAS (what a command checks) and pyproject.toml (what pip installs) agree."""
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
 
     def packages(extra: str) -> set[str]:
@@ -76,7 +76,7 @@ def test_a_command_names_the_extra_it_lacks(monkeypatch, tmp_path):
             raise importlib.metadata.PackageNotFoundError(name)
         return installed(name)
 
-    monkeypatch.setattr("licex.extras.distribution", without_sklearn)
+    monkeypatch.setattr("licex.jobs.extras.distribution", without_sklearn)
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(ROOT / "corpus" / "records"), str(tmp_path / "p.jsonl")])
     assert result.exit_code == 2
     assert result.stderr.strip() == 'licex: error: licex evaluate needs the \'eval\' extra: pip install "licex[eval]"'

@@ -37,8 +37,8 @@ from licex.doccano import (
     sidecar_path,
     text_sha256,
 )
-from licex.labels import ENTITY_LABELS
-from licex.pipeline import rules_pipeline
+from licex.fields.labels import ENTITY_LABELS
+from licex.jobs.pipeline import rules_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = sorted((ROOT / "corpus" / "raw").glob("*.txt"))
@@ -286,7 +286,7 @@ def test_annotation_loop_end_to_end(doccano, admin, tmp_path, rules_nlp):
     assert [e.id for e in read_annotations(approved)] == [b]
 
     # The pulled annotations train a model (tiny here) that loads.
-    from licex.train import train
+    from licex.jobs.train import train
 
     trained = train(tmp_path / "training", ROOT / "configs" / "cnn.cfg", corpora=[out], synth=8,
                     overrides={"training.max_steps": 2, "training.eval_frequency": 2})

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("fpdf", reason='typesetting needs the "render" extra')
 pytest.importorskip("pypdfium2")
 
-from licex.bundles import extract_licences  # noqa: E402
+from licex.jobs.bundles import extract_licences  # noqa: E402
 from licex.corpus.annotations import read_annotations  # noqa: E402
 from licex.corpus.render import printed_licence  # noqa: E402
 from licex.corpus.scan import scan_pages, scanned_pdf  # noqa: E402
@@ -21,7 +21,7 @@ from licex.documents import DocumentError, OcrMode, read_document_bytes  # noqa:
 from licex.documents.evidence import attach_geometry  # noqa: E402
 from licex.documents.pdf import pdf_pages  # noqa: E402
 from licex.evaluation.records import evaluate  # noqa: E402
-from licex.extraction import extract_inputs  # noqa: E402
+from licex.jobs.extraction import extract_inputs  # noqa: E402
 from licex.inputs import collect_inputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 import spacy.util
 from spacy.language import Language
 
-from licex import pipeline
+from licex.jobs import pipeline
 from licex.components.field_rules.reading import DEFAULT_READERS
 
 READERS = list(DEFAULT_READERS)

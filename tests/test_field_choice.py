@@ -19,7 +19,7 @@ from licex.components.field_choice import (
     features,
     merge,
 )
-from licex.values import plausible, read_value
+from licex.fields.values import plausible, read_value
 
 TEXT = ("经营许可证编号：京B2-20210099\n公司名称：北京柚子网络科技有限公司\n法定代表人：孙七\n"
         "发证日期：2021年06月22日\n有效期至：2026年06月22日\n你公司2019年度年检合格\n你公司2020年度年检合格\n")

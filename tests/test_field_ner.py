@@ -8,7 +8,7 @@ from spacy.pipeline.ner import EntityRecognizer
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
-from licex.analysis import analyse
+from licex.text.analysis import analyse
 from licex.components.field_ner import FieldRegionNER, field_region
 
 

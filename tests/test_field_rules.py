@@ -9,10 +9,10 @@ import srsly
 
 from spacy.tokens import Doc
 
-from licex.pipeline import assume_licence
+from licex.jobs.pipeline import assume_licence
 from licex.components.field_rules import FieldRules
 from licex.patterns import read_jsonl as default_rules
-from licex.layout import Layout
+from licex.text.layout import Layout
 
 TEXT = "经营许可证编号：京B2-20210099\n经营单位：北京柚子网络科技有限公司\n法定代表人：孙七\n"
 CUSTOM = [
@@ -273,7 +273,9 @@ def test_each_value_is_read_once_per_doc(monkeypatch):
     filter alike) and leave it in the Doc's analysis; the field choice (filter, choice, agreement)
     and the record builder (the fold, the confidence) read an entity's value there: each
     (label, text) is read once."""
-    from licex import analysis, confidence, values
+    from licex.text import analysis
+    from licex import confidence
+    from licex.fields import values
     from licex.components.field_rules import reading
 
     nlp = rules_and_choice(choice={"merge": {"@misc": "licex.rules_first.v1"}})

@@ -9,8 +9,8 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from licex.labels import ENTITY_LABELS, EntityLabel, _field_table
-from licex.record import LicenseRecord
+from licex.fields.labels import ENTITY_LABELS, EntityLabel, _field_table
+from licex.fields.record import LicenseRecord
 
 # Record fields no entity fills: the clauses, where the record came from, and what licex says of it.
 _NOT_ENTITIES = {"clauses", "source", "part", "pages", "evidence", "confidence", "needs_review"}
@@ -59,7 +59,7 @@ def test_every_value_the_record_holds_is_some_fields():
 def test_the_lists_of_fields_are_derived_from_the_table():
     from licex.choice_fit import unit_fields
     from licex.components.field_choice import STAND_ALONE, unit_of
-    from licex.consistency import FRONT_PAGE_FIELDS, REQUIRED_FIELDS
+    from licex.fields.consistency import FRONT_PAGE_FIELDS, REQUIRED_FIELDS
     from licex.evaluation.records import FIELDS
 
     assert REQUIRED_FIELDS == ("license_no", "company_name", "legal_representative", "businesses", "issue_date",
@@ -111,18 +111,19 @@ def test_the_table_names_a_bad_row_by_its_line(monkeypatch):
 
 
 def test_values_knows_every_kind_form_and_sign_the_table_names(monkeypatch):
-    import licex.values as values
+    import licex.fields.values as values
 
     wrong = ENTITY_LABELS["COMPANY"].model_copy(update={"plausible": "firm", "misread_signs": ("symbol", "blur")})
     monkeypatch.setitem(ENTITY_LABELS, "COMPANY", wrong)
-    with pytest.raises(ValueError, match="COMPANY names firm, blur, which licex.values does not know"):
+    with pytest.raises(ValueError, match="COMPANY names firm, blur, which licex.fields.values does not know"):
         values._check_field_table()
 
 
 def test_every_reader_of_ocr_values_reads_the_lookalikes():
     """Dates, licence numbers, credit codes, ratios, amounts and clause numbers read the look-alikes
     of patterns/lookalikes.jsonl: a character added there is read by each."""
-    from licex import clauses, normalize, text, values
+    from licex.text import clauses, chars as text
+    from licex.fields import normalize, values
 
     assert text.DATE_LOOKALIKES == {"O": ["0", "〇"], "o": ["0", "〇"], "l": ["1"], "I": ["1"], "○": ["〇"]}
     assert set(text.DATE_YEAR_CHARS) == set("0-9OolI〇○零一二三四五六七八九")
@@ -136,7 +137,7 @@ def test_every_reader_of_ocr_values_reads_the_lookalikes():
 
 
 def test_a_lookalike_row_is_validated():
-    from licex.text import Lookalike
+    from licex.text.chars import Lookalike
 
     with pytest.raises(ValueError, match="Input should be 'amount'"):
         Lookalike.model_validate({"where": "anywhere", "printed": "O", "reads": ["0"], "why": "-"})

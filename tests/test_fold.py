@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from licex.fold import ClauseFinding, Finding, fold
-from licex.normalize import ParsedBusiness
-from licex.record import Clause, Evidence, Money
+from licex.fields.fold import ClauseFinding, Finding, fold
+from licex.fields.normalize import ParsedBusiness
+from licex.fields.record import Clause, Evidence, Money
 
 
 def _brief(record):

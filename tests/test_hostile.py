@@ -17,13 +17,13 @@ import srsly
 from typer.testing import CliRunner
 
 from licex import cli, inputs
-from licex.bundles import extract_licences, licence_spans
+from licex.jobs.bundles import extract_licences, licence_spans
 from licex.corpus.annotations import AnnotatedText, read_annotations, write_annotations
 from licex.corpus.synth import generate
-from licex.detection import detect_licence
+from licex.text.detection import detect_licence
 from licex.inputs import InputError, InputSource
-from licex.normalize import parse_money
-from licex.record import LicenseRecord
+from licex.fields.normalize import parse_money
+from licex.fields.record import LicenseRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"
@@ -206,7 +206,7 @@ def test_an_unwritable_output_fails_before_extraction(tmp_path, monkeypatch):
     def no_extraction(*args, **kwargs):
         raise AssertionError("extraction started before the output was checked")
 
-    monkeypatch.setattr("licex.bundles.extract_licences", no_extraction)
+    monkeypatch.setattr("licex.jobs.bundles.extract_licences", no_extraction)
     result = run("extract", str(SEED), "--rules-only", "-o", str(parent_is_a_file / "out.jsonl"))
     assert result.exit_code == 2
     assert error_lines(result) == [f"licex: error: {parent_is_a_file / 'out.jsonl'}: cannot write: {str(parent_is_a_file)!r} is not a folder"]
@@ -363,7 +363,7 @@ def test_an_unexpected_error_prints_one_line_and_logs_the_traceback(monkeypatch,
         raise RuntimeError("the unexpected")
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr("licex.record.json_schema", broken)
+    monkeypatch.setattr("licex.fields.record.json_schema", broken)
     monkeypatch.setattr(sys, "argv", ["licex", "schema"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
@@ -399,7 +399,7 @@ def test_real_synthetic_and_damaged_licences_are_detected(synth_dir):
 def test_traditional_characters_are_read_as_simplified(rules_nlp):
     assert parse_money("人民幣壹仟萬元").model_dump() == {"amount": 10_000_000, "currency": "CNY"}
     assert parse_money("港幣500萬元").model_dump() == {"amount": 5_000_000, "currency": "HKD"}
-    from licex.hanzi import to_simplified
+    from licex.text.hanzi import to_simplified
 
     simplified = SEED.read_text("utf-8")
     traditional = simplified.replace("经营许可证编号", "經營許可證編號").replace("人民币壹仟万元", "人民幣壹仟萬元") \

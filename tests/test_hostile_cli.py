@@ -30,7 +30,9 @@ import spacy
 import srsly
 from typer.testing import CliRunner
 
-from licex import cli, crash, limits
+from licex import cli
+from licex.jobs import crash
+from licex.files import limits
 from licex.corpus import annotations
 from licex.inputs import STDIN_NAME, InputError, InputSource, TextDirNames
 
@@ -273,9 +275,9 @@ def shared_dir():
     """A folder `nobody` can reach (pytest's tmp_path lies in a folder only root can enter)."""
     # What the commands import on first use, imported while every file can be read.
     import licex.corpus.synth  # noqa: F401
-    import licex.extraction  # noqa: F401
-    import licex.parallel  # noqa: F401
-    import licex.train  # noqa: F401
+    import licex.jobs.extraction  # noqa: F401
+    import licex.jobs.parallel  # noqa: F401
+    import licex.jobs.train  # noqa: F401
 
     folder = Path(tempfile.mkdtemp(prefix="licex-hostile-"))
     folder.chmod(0o777)
@@ -656,7 +658,9 @@ def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(t
 
 # -- third sweep: what a hostile tester still found (each fails without its fix) ------------------
 
-from licex import doccano_export, jsonl, parallel  # noqa: E402
+from licex import doccano_export
+from licex.files import jsonl
+from licex.jobs import parallel  # noqa: E402
 from licex.corpus import spans as span_shapes  # noqa: E402
 from licex.inputs import one_line  # noqa: E402
 

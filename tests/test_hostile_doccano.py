@@ -30,7 +30,8 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from licex import doccano, doccano_export, doccano_http, doccano_secret, limits
+from licex import doccano, doccano_export, doccano_http, doccano_secret
+from licex.files import limits
 from licex.corpus.annotations import AnnotationError
 from licex.doccano import SCHEME_LABELS, Connection, DoccanoClient, DoccanoError, convert_export, push_texts
 
@@ -331,7 +332,7 @@ def test_labels_not_in_the_scheme_are_quoted_short_and_counted(cli, fake, tmp_pa
     result = licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl"))
     assert_one_error(result, "the labels of doccano project 'p' differ from licex's scheme (not in licex's scheme: "
                      + ", ".join(f"X{i:02}" for i in range(20)) + " and 5 more); make them equal in doccano or "
-                     "change src/licex/labels.py")
+                     "change src/licex/fields/labels.py")
 
 
 def test_a_cookie_set_twice_at_login(cli, fake):
@@ -708,7 +709,8 @@ def test_a_pull_writes_no_password(cli, fake, tmp_path, row, key):
 
 DRIVER = """
 import json, sys
-from licex import doccano_http, limits
+from licex import doccano_http
+from licex.files import limits
 from licex.cli import main
 
 doccano_http.HTTP_DEADLINE = 0.5

@@ -1,5 +1,5 @@
 """Hostile documents (issue 24): every bad PDF or image a one-line error naming the file and the
-cause, refused before it costs memory or time (`licex.limits`), never a traceback, never the
+cause, refused before it costs memory or time (`licex.files.limits`), never a traceback, never the
 end of the batch; OCR that sends nothing and leaves nothing behind.
 
 The hostile files are made here, small: their headers claim what their data never holds, so a
@@ -29,7 +29,8 @@ pytest.importorskip("PIL")
 import pypdfium2 as pdfium  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from licex import documents, limits  # noqa: E402
+from licex import documents
+from licex.files import limits  # noqa: E402
 from licex.documents import DocumentError, OcrMode, ocr, pdf, read_document_bytes  # noqa: E402
 from licex.documents.images import page_images  # noqa: E402
 from licex.inputs import InputError, InputSource  # noqa: E402

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from licex.layout import Layout, TextView
+from licex.text.layout import Layout, TextView
 
 B25 = "第二类增值电信业务中的信息服务业务"
 CLAUSES_1_2 = (

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import srsly
 
-from licex.bundles import extract_licences, licence_spans
-from licex.detection import detect_licence, licence_segments
+from licex.jobs.bundles import extract_licences, licence_spans
+from licex.text.detection import detect_licence, licence_segments
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = sorted((ROOT / "corpus" / "raw").glob("*.txt"))

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from licex.normalize import (
+from licex.fields.normalize import (
     BUSINESS_NAME_RE,
     LICENSE_NO_RE,
     ParsedBusiness,
@@ -17,7 +17,7 @@ from licex.normalize import (
     parse_money,
     split_service_items,
 )
-from licex.record import Money
+from licex.fields.record import Money
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,7 @@ def test_a_bracketed_label_broken_in_a_narrow_cell_between_value_lines_loses_not
 def test_a_producer_pdf_reads_every_field_of_its_gold_record(rules_nlp, pdf):
     from licex.documents import read_document
     from licex.evaluation.records import field_values
-    from licex.pipeline import read_as_licence
+    from licex.jobs.pipeline import read_as_licence
 
     document = read_document(pdf)
     assert all(page.reading == "geometry" for page in document.pages)  # its cells and seal read right
@@ -152,7 +152,7 @@ def test_ruled_lines_close_cells_but_a_lone_frame_is_none():
 
 def test_a_bracketed_note_says_nothing_as_a_value_whoever_reads_it():
     # The model's entities pass the same check as the rules' (values.read_value).
-    from licex.values import has_value, read_value
+    from licex.fields.values import has_value, read_value
 
     assert not has_value("【依")
     assert read_value("ACCESS_PROVIDER", NOTE) is None

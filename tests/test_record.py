@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from licex.record import LicenseRecord, json_schema, published_schema
+from licex.fields.record import LicenseRecord, json_schema, published_schema
 
 RECORDS = Path(__file__).resolve().parent.parent / "corpus" / "records"
 

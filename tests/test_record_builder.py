@@ -7,8 +7,8 @@ from spacy.tokens import Doc
 
 import pytest
 
-from licex.labels import CLAUSES_KEY
-from licex.pipeline import assume_licence, read_as_licence
+from licex.fields.labels import CLAUSES_KEY
+from licex.jobs.pipeline import assume_licence, read_as_licence
 
 def blank_nlp(*components: str) -> spacy.language.Language:
     nlp = spacy.blank("zh")
@@ -257,7 +257,7 @@ def test_a_model_value_in_the_running_text_of_the_special_provisions_is_dropped(
 
 
 def test_the_special_provisions_title_cut_in_two_lines_still_starts_them():
-    from licex.pipeline import rules_pipeline
+    from licex.jobs.pipeline import rules_pipeline
 
     text = FRONT_PAGE.replace("特别规定事项", "特别规定\n\n事项")
     record = rules_pipeline()(text)._.license_record
@@ -280,7 +280,7 @@ def test_the_record_builder_is_a_pipe_and_reads_clauses_under_its_configured_key
 def test_a_failing_component_goes_to_the_error_handler(monkeypatch):
     """The rule components keep spaCy's Pipe.pipe, so nlp.set_error_handler sees their errors."""
     from licex.components.field_rules import FieldRules
-    from licex.pipeline import rules_pipeline
+    from licex.jobs.pipeline import rules_pipeline
 
     nlp = rules_pipeline()
     failed = []
@@ -325,7 +325,7 @@ def test_with_rules_first_what_the_labels_say_wins_and_the_model_fills_the_rest(
 def _policy_merge(policy_name: str):
     """A merge policy applied as the field choice applies it: (model entities, rule entities) -> kept."""
     from licex.components.field_choice import merge
-    from licex.values import read_value
+    from licex.fields.values import read_value
 
     policy = spacy.util.registry.misc.get(policy_name)()
     return lambda model, rules: merge(policy, model, rules, lambda s: read_value(s.label_, s.text))

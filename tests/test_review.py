@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 
 from licex.inputs import InputError
-from licex.review import Licence, find_texts, read_records, render_page
+from licex.jobs.review import Licence, find_texts, read_records, render_page
 
 from conftest import CORPUS
 

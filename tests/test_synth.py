@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from licex.catalogue import BUSINESS_TYPES
+from licex.fields.catalogue import BUSINESS_TYPES
 from licex.components.record_builder import build_record
 from licex.corpus.annotations import check_spans, read_annotations, to_doc
 from licex.corpus.synth import DAMAGED_TAG, LAYOUT_TAGS, SynthSummary, doc_seed, generate, generate_one, is_damaged
-from licex.labels import CLAUSE_LABELS, ENTITY_LABELS
-from licex.record import LicenseRecord
+from licex.fields.labels import CLAUSE_LABELS, ENTITY_LABELS
+from licex.fields.record import LicenseRecord
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 COVERAGE_DOCS = 300

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from licex.catalogue import BUSINESS_TYPES
+from licex.fields.catalogue import BUSINESS_TYPES
 from licex.corpus.synth import LAYOUT_TAGS, doc_seed, generate_one, layout_tags
 from licex.corpus.synth.builder import Builder
 from licex.corpus.synth.cases import (

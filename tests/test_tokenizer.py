@@ -12,7 +12,7 @@ from thinc.api import Adam
 
 from licex.components.char_ngram_embed import CharNgramEmbed, phrase_keys, token_keys
 from licex.components.tokenizer import LicenceTokenizer
-from licex.layout import Layout
+from licex.text.layout import Layout
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,8 @@ def test_words_and_spaces_match_spacy_in_one_pass(examples):
 
 def test_the_tokenizer_leaves_its_layout_on_the_doc(tokenizer, monkeypatch, real_examples):
     """Every component reads the analysis the tokenizer made: the layout is computed once per Doc."""
-    from licex import analysis
-    from licex.pipeline import rules_pipeline
+    from licex.text import analysis
+    from licex.jobs.pipeline import rules_pipeline
 
     nlp = rules_pipeline()
     text = real_examples[0].text

@@ -216,7 +216,7 @@ def test_the_committed_tool_corpus_matches_its_manifest():
 
 def test_training_reports_the_dev_licences_of_each_tool_apart():
     from licex.corpus.convert import Split
-    from licex.train import evaluation_sets
+    from licex.jobs.train import evaluation_sets
 
     def example(name: str, **meta) -> AnnotatedText:
         return AnnotatedText(name, "文", meta={"origin": "synthetic", **meta})

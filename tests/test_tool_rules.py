@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import srsly
 
-from licex import layout
-from licex.labels import default_label_words
-from licex.normalize import normalize_date, normalize_license_no, parse_money
-from licex.record import Money
-from licex.values import read_value, uscc_check_char
+from licex.text import layout
+from licex.fields.labels import default_label_words
+from licex.fields.normalize import normalize_date, normalize_license_no, parse_money
+from licex.fields.record import Money
+from licex.fields.values import read_value, uscc_check_char
 
 NON_LICENCES = Path(__file__).parent / "data" / "non_licences.jsonl"
 
@@ -288,13 +288,13 @@ def test_a_front_page_with_its_labels_is_never_read_by_shape(extract):
 @pytest.mark.parametrize("printed, value", [("]华成育卓传媒有限公司", "华成育卓传媒有限公司"),
                                             ("北京、上海2直辖市]", "北京、上海2直辖市"), ("|王小明", "王小明")])
 def test_a_border_read_as_a_bracket_or_bar_beside_a_value_is_no_part_of_it(printed, value):
-    from licex.normalize import clean_value
+    from licex.fields.normalize import clean_value
 
     assert clean_value(printed) == value
 
 
 def test_one_character_is_no_name():
-    from licex.values import read_value
+    from licex.fields.values import read_value
 
     assert read_value("SIGNER", "国]") is None and read_value("LEGAL_REP", "E") is None
     assert read_value("SIGNER", "李雷") == "李雷"
@@ -389,7 +389,7 @@ def test_a_label_wrapped_in_its_cell_is_still_a_label(extract):
     ("Room 1203    ABC", "Room 1203 ABC"),  # three characters or more past the gap: kept
 ])
 def test_a_fragment_far_right_of_a_value_and_a_border_before_it_are_no_part_of_it(line, value):
-    from licex.normalize import clean_value
+    from licex.fields.normalize import clean_value
 
     assert clean_value(line) == value
 

@@ -65,7 +65,7 @@ def test_train_refuses_to_replace_a_model_without_force(tmp_path):
 
 def test_corpora_with_a_shared_id_are_refused_before_training(tmp_path):
     from licex.corpus.annotations import AnnotatedText, AnnotationError, write_annotations
-    from licex.train import _combine
+    from licex.jobs.train import _combine
 
     text = "经营许可证编号: B2-20160073\n"
     write_annotations(tmp_path / "a.jsonl", [AnnotatedText("x", text, [(9, 20, "LICENSE_NO")])])

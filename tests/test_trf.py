@@ -56,7 +56,7 @@ def test_trf_config_without_a_local_transformer_says_so_in_one_line(tmp_path):
 def test_trf_config_trains_and_reloads(tmp_path, tiny_bert):
     import spacy
 
-    from licex.train import train
+    from licex.jobs.train import train
 
     result = train(
         tmp_path / "trf", config=ROOT / "configs" / "trf.cfg", corpora=[ROOT / "corpus" / "annotations"],

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 import spacy
 
-from licex.pipeline import assume_licence
-from licex.labels import ENTITY_LABELS
-from licex.record import Money
-from licex.values import VALUE_KINDS, gives_value, read_value
+from licex.jobs.pipeline import assume_licence
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.record import Money
+from licex.fields.values import VALUE_KINDS, gives_value, read_value
 
 
 def test_every_label_declares_a_value_kind_with_a_reader():

@@ -10,7 +10,7 @@ import pickle
 import pytest
 
 from licex.inputs import InputError, OutputError
-from licex import parallel
+from licex.jobs import parallel
 
 DEFAULT_MODEL_ARGS = ("--model", "training/model")
 

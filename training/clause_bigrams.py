@@ -1,4 +1,4 @@
-"""Write the character pairs the 特别规定事项 prints (licex.reading, `data/clause_bigrams.json`).
+"""Write the character pairs the 特别规定事项 prints (licex.text.reading, `data/clause_bigrams.json`).
 
     python training/clause_bigrams.py [-n 500] [--seed 11] [-o src/licex/data/clause_bigrams.json]
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from licex.corpus.synth.document import doc_seed, generate_one
 from licex.inputs import atomic_write_text
-from licex.layout import Layout
-from licex.reading import character_pairs
+from licex.text.layout import Layout
+from licex.text.reading import character_pairs
 
 VALUE_MASK = "\x00"
 
@@ -46,7 +46,7 @@ def main() -> None:
         licences.update(pairs)
     kept = sorted(pair for pair, count in licences.items() if count >= args.min_licences)
     data = {
-        "_comment": "Character pairs of the 特别规定事项's standard wording (licex.reading). Written by "
+        "_comment": "Character pairs of the 特别规定事项's standard wording (licex.text.reading). Written by "
                     "training/clause_bigrams.py; do not edit by hand.",
         "built_from": {"licences": args.n, "seed": args.seed, "min_licences": args.min_licences},
         "pairs": "".join(kept),

@@ -27,8 +27,8 @@ from licex.confidence import value_features
 from licex.corpus.annotations import read_docbin, to_doc
 from licex.evaluation.records import field_of, value_correct
 from licex.inputs import atomic_write_text
-from licex.pipeline import load_pipeline
-from licex.record import LicenseRecord
+from licex.jobs.pipeline import load_pipeline
+from licex.fields.record import LicenseRecord
 
 
 CV_FOLDS = 5

@@ -19,19 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .components.field_choice import (
-    MODEL,
-    RULES,
-    Candidate,
-    FittedChoice,
-    chosen_by_fit,
-    features,
-)
-from .components.names import FIELD_CHOICE
-from .corpus.annotations import AnnotatedText, to_doc
-from .evaluation.records import field_values, unannotated_keys
-from .labels import ENTITY_LABELS
-from .pipeline import load_pipeline
+from licex.components.field_choice import MODEL, RULES, Candidate, FittedChoice, chosen_by_fit, features
+from licex.components.names import FIELD_CHOICE
+from licex.corpus.annotations import AnnotatedText, to_doc
+from licex.evaluation.records import field_values, unannotated_keys
+from licex.fields.labels import ENTITY_LABELS
+from licex.jobs.pipeline import load_pipeline
 
 _FOLDS = 5
 _STRENGTHS = (0.25, 1.0, 4.0, 16.0)  # the logistic regression's C, tried in this order
@@ -153,7 +146,7 @@ def _right_fields(record: dict, expected: dict[str, Any], skip: frozenset[str]) 
 
 
 def _gold_record(example: AnnotatedText) -> dict:
-    from .components.record_builder import build_record
+    from licex.components.record_builder import build_record
 
     return build_record(to_doc(example)).to_json_dict()
 

@@ -20,9 +20,9 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from .crash import crash_log, scrubbed
-from .extras import MissingExtra, extra_providing, require
-from .inputs import (
+from licex.jobs.crash import crash_log, scrubbed
+from licex.jobs.extras import MissingExtra, extra_providing, require
+from licex.inputs import (
     InputError,
     InputSource,
     OutputError,
@@ -36,8 +36,8 @@ from .inputs import (
     one_line,
     os_cause,
 )
-from .signals import Stopped, stopping
-from .stdout import StdoutError, flush_stdout, guarded_stdout
+from licex.jobs.signals import Stopped, stopping
+from licex.files.stdout import StdoutError, flush_stdout, guarded_stdout
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -150,8 +150,8 @@ def extract(
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several)."""
-    from .extraction import extract_inputs
-    from .parallel import WorkerDied, licence_extractor
+    from licex.jobs.extraction import extract_inputs
+    from licex.jobs.parallel import WorkerDied, licence_extractor
 
     output = _file_or_stdout(output)
     if text_dir is not None:
@@ -235,7 +235,7 @@ class _RecordSink:
         self.count = 0
 
     def add(self, record: dict) -> None:
-        from . import jsonl
+        from licex.files import jsonl
 
         self.count += 1
         if self.format is OutputFormat.jsonl:
@@ -256,7 +256,7 @@ class _RecordSink:
 
 def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
     """The pipeline `--rules-only` / `--model` ask for (None: the rules), as `licex extract` chooses it."""
-    from .pipeline import default_model
+    from licex.jobs.pipeline import default_model
 
     if rules_only and model:
         fail("--rules-only and --model exclude each other")
@@ -266,7 +266,7 @@ def _pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
 
 def _load(spec: str | Path | None):
     """The pipeline for a spec, or a one-line error and exit status 2."""
-    from .pipeline import PipelineError, load_pipeline
+    from licex.jobs.pipeline import PipelineError, load_pipeline
 
     try:
         return load_pipeline(spec)
@@ -336,8 +336,8 @@ def evaluate(
 
 
 def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
-    from .evaluation.records import evaluate, load_gold_dir, load_predictions
-    from .evaluation.render import render_misses, render_table
+    from licex.evaluation.records import evaluate, load_gold_dir, load_predictions
+    from licex.evaluation.render import render_misses, render_table
 
     try:
         gold, predicted = load_gold_dir(gold_dir), load_predictions(predictions)
@@ -361,11 +361,11 @@ def _evaluate_records(gold_dir: Path, predictions: Path, as_json: bool) -> None:
 
 
 def _evaluate_model(model: str, data: list[Path], compare: bool, output: Path, as_json: bool) -> None:
-    from .corpus.annotations import read_corpora
-    from .corpus.tool_corpus import ceiling_note, ceilings
-    from .evaluation.pipelines import compare_pipelines, evaluate_pipeline
-    from .evaluation.render import comparison_table, write_reports
-    from .pipeline import PipelineError, load_pipeline
+    from licex.corpus.annotations import read_corpora
+    from licex.corpus.tool_corpus import ceiling_note, ceilings
+    from licex.evaluation.pipelines import compare_pipelines, evaluate_pipeline
+    from licex.evaluation.render import comparison_table, write_reports
+    from licex.jobs.pipeline import PipelineError, load_pipeline
 
     with _corpus_errors():
         check_folder(output)  # a folder that cannot be written: before the work
@@ -416,7 +416,7 @@ def train_command(
     """Train the NER + span categorizer pipeline (real licences held out) and compare it with the rules."""
     require("train", "licex train")
     output = _folder_output(output)
-    from .train import TrainingError, reevaluate, train
+    from licex.jobs.train import TrainingError, reevaluate, train
 
     overrides = {}
     if max_steps is not None:
@@ -460,7 +460,7 @@ def schema(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the schema here (- is stdout).")] = None,
 ) -> None:
     """Print the JSON Schema of the licence record."""
-    from .record import json_schema
+    from licex.fields.record import json_schema
 
     output = _file_or_stdout(output)
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
@@ -482,7 +482,7 @@ def convert(
     config: Annotated[Optional[Path], typer.Option("--config", help="Write the .spacy files in the tokens of the pipeline this training config builds (default: the default pipeline's, as configs/cnn.cfg).")] = None,
 ) -> None:
     """Convert doccano JSONL <-> spaCy DocBin; every annotation is kept or the conversion fails saying which."""
-    from .corpus import convert as conversion
+    from licex.corpus import convert as conversion
 
     target = _folder_output(target, "TARGET") if split else target
     if str(target) == STDOUT:
@@ -515,7 +515,7 @@ def corpus_stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Documents, characters, and counts per entity label, clause label, business code and layout case."""
-    from .corpus.stats import corpus_stats as count, stats_json, stats_tables
+    from licex.corpus.stats import corpus_stats as count, stats_json, stats_tables
 
     with _corpus_errors():
         stats = count(path)
@@ -531,7 +531,7 @@ def corpus_validate(
     paths: Annotated[list[Path], typer.Argument(help="Corpus folders (with annotations/), folders of *.jsonl, .jsonl or .spacy files.")],
 ) -> None:
     """Check annotation files; every problem is listed as file:line."""
-    from .corpus.annotations import read_annotation_dir
+    from licex.corpus.annotations import read_annotation_dir
 
     total = 0
     with _corpus_errors():
@@ -557,8 +557,8 @@ def synth(
     if tools is not None:
         _tool_corpus(n, output, seed, damaged, tools, batch_size, workers, first)
         return
-    from .corpus.paths import generated_corpus_target
-    from .corpus.synth import generate
+    from licex.corpus.paths import generated_corpus_target
+    from licex.corpus.synth import generate
 
     with _corpus_errors(), generated_corpus_target(output, force) as target, _progress(n) as progress:
         task = progress.add_task("generating", total=n)
@@ -569,8 +569,8 @@ def synth(
 def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, batch_size: int, workers: int,
                  first: int) -> None:
     require("tools", "licex synth --tools")
-    from .corpus.tool_corpus import FactoryOptions, corpus_summary, make_tool_corpus
-    from .corpus.tools import ToolMissing, get_tool
+    from licex.corpus.tool_corpus import FactoryOptions, corpus_summary, make_tool_corpus
+    from licex.corpus.tools import ToolMissing, get_tool
 
     names = [name.strip() for name in tools.split(",") if name.strip()]
     try:
@@ -599,10 +599,10 @@ def render(
 ) -> None:
     """Typeset annotated licences as PDFs (and scans) with their gold records, for extract and evaluate --gold."""
     require("render", "licex render")
-    from . import jsonl
+    from licex.files import jsonl
     output = _folder_output(output)
-    from .corpus.annotations import read_annotation_dir
-    from .corpus.render import render_annotated
+    from licex.corpus.annotations import read_annotation_dir
+    from licex.corpus.render import render_annotated
 
     with _corpus_errors():
         check_folder(output)  # a folder that cannot be written: before the work
@@ -634,7 +634,7 @@ def review(
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="The folder `licex extract --text-dir` wrote: the texts the offsets point into (default: each record's source, if a .txt file).")] = None,
 ) -> None:
     """Write offline HTML to review records: each licence's text with its evidence marked, beside the record; an index, most in need of review first."""
-    from .review import INDEX, write_review
+    from licex.jobs.review import INDEX, write_review
 
     output = _folder_output(output)
     try:
@@ -668,7 +668,7 @@ def bench_command(
     from dataclasses import asdict
     from functools import partial
 
-    from .bench import (
+    from licex.jobs.bench import (
         DEFAULT_BUNDLE_CHARS,
         DEFAULT_DOCUMENTS,
         DEFAULT_OCR_PAGES,
@@ -680,8 +680,8 @@ def bench_command(
         startup_times,
         startup_work,
     )
-    from .bench import profile as profile_steps
-    from .bench import profile_table, profile_work, write_bench_texts
+    from licex.jobs.bench import profile as profile_steps
+    from licex.jobs.bench import profile_table, profile_work, write_bench_texts
 
     if data is None:
         require("synth", "licex bench without --data")
@@ -750,7 +750,7 @@ def package_command(
 ) -> None:
     """Build the pipeline package (zh_NAME) and licex itself as wheels, side by side."""
     require("package", "licex package")
-    from .package import PackageError, package_pipeline
+    from licex.jobs.package import PackageError, package_pipeline
 
     if not (model / "config.cfg").exists():
         fail(f"{model}: not a saved pipeline (no config.cfg)")
@@ -785,7 +785,7 @@ def _reported(kinds: tuple[type[Exception], ...]) -> Iterator[None]:
 
 def _corpus_errors():
     """Corpus problems (invalid annotations, unreadable or unwritable files): their lines, exit status 1."""
-    from .corpus.annotations import AnnotationError
+    from licex.corpus.annotations import AnnotationError
 
     return _reported((AnnotationError, InputError))
 
@@ -808,13 +808,13 @@ _DoccanoTimeout = Annotated[float, typer.Option("--timeout", min=0, help="Second
 
 def _doccano_errors():
     """A doccano problem: one line on stderr and exit status 1 (invalid annotations: one line each, then why)."""
-    from .doccano import DoccanoError
+    from licex.doccano import DoccanoError
 
     return _reported((DoccanoError, InputError))
 
 
 def _doccano_connection(url: str | None, username: str | None, password: str | None):
-    from .doccano import Connection
+    from licex.doccano import Connection
 
     with _doccano_errors():
         return Connection.resolve(url, username, password)
@@ -834,9 +834,9 @@ def doccano_push(
     password: _DoccanoPassword = None,
 ) -> None:
     """Upload licences pre-annotated by the model (entities and clauses); texts already in the project are skipped."""
-    from . import limits
-    from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
-    from .doccano import PUSH_ORDERS, SCHEME_LABELS, push_texts
+    from licex.files import limits
+    from licex.corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC
+    from licex.doccano import PUSH_ORDERS, SCHEME_LABELS, push_texts
 
     spec = _pipeline_spec(rules_only, model)
     if order not in PUSH_ORDERS:
@@ -893,8 +893,8 @@ def doccano_status(
     password: _DoccanoPassword = None,
 ) -> None:
     """Examples, annotated and approved examples, and spans per label of a project."""
-    from .doccano import project_status
-    from .labels import CLAUSE_LABELS, ENTITY_LABELS
+    from licex.doccano import project_status
+    from licex.fields.labels import CLAUSE_LABELS, ENTITY_LABELS
 
     connection = _doccano_connection(url, username, password)
     with _doccano_errors():
@@ -927,7 +927,7 @@ def doccano_pull(
     password: _DoccanoPassword = None,
 ) -> None:
     """Export a project's annotations into licex's format, validated; never overwrites newer annotations."""
-    from .doccano import pull_annotations
+    from licex.doccano import pull_annotations
 
     if str(output) == STDOUT:
         fail("-o -: doccano pull writes a file it compares the next pull with (to never overwrite newer "

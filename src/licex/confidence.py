@@ -5,7 +5,7 @@ or the record checks), whether the other side read the same value of its field (
 one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
 field, how well the whole text was read (the flags on the record, the gaps in the numbering of
 its clauses: `clause_gaps`, the share of the 特别规定事项's character pairs its standard wording
-never prints: licex.reading), whether the value holds a rare ideograph, and its own signs of a
+never prints: licex.text.reading), whether the value holds a rare ideograph, and its own signs of a
 misread (values.misread_signs: a stray symbol, a name with no common surname…). A logistic
 regression over those features, fit on development licences the model was never trained on
 (`training/fit_confidence.py`), turns them into the probability that the value is right, and a
@@ -24,16 +24,16 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .analysis import analyse
-from .clauses import clause_gaps
-from .components.names import FIELD_RULES
-from .consistency import COMPONENT as CHECKS_COMPONENT
-from .hanzi import is_rare_ideograph
-from .reading import reading_grade, unknown_share
-from .record import LicenseRecord, record_field
-from .values import misread_signs, read_value
+from licex.text.analysis import analyse
+from licex.text.clauses import clause_gaps
+from licex.components.names import FIELD_RULES
+from licex.fields.consistency import COMPONENT as CHECKS_COMPONENT
+from licex.text.hanzi import is_rare_ideograph
+from licex.text.reading import reading_grade, unknown_share
+from licex.fields.record import LicenseRecord, record_field
+from licex.fields.values import misread_signs, read_value
 
-# Readings (licex.reading) whose misreads fall on some fields more than others: weighed by field too.
+# Readings (licex.text.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
 RULE_COMPONENTS = frozenset({FIELD_RULES, CHECKS_COMPONENT})
@@ -45,7 +45,7 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
     """The named features of one value (one-hot: each name present is 1). How well the text as a
     whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
-    clauses found), and how well the 特别规定事项's standard wording reads (licex.reading:
+    clauses found), and how well the 特别规定事项's standard wording reads (licex.text.reading:
     `clean`, `fair`, `poor`, `unknown`). `text` is the value as printed: an ideograph outside the
     3,755 common ones of GB 2312 is more often an OCR misread than a name's own. `misread`: the
     value's own signs of a misread (values.misread_signs: `symbol`, `surname`, `capital`, `count`…)."""

@@ -51,16 +51,16 @@ import requests
 import srsly
 import urllib3
 
-from . import jsonl
-from .doccano_export import SPAN_KEYS, UNREAD_KEYS, export_member, export_spans
-from .doccano_http import DoccanoError, GuardedSession, origin, said, shape_problem
-from .jsonl import is_a
-from .doccano_secret import MASK, found_in, hiding, scrub
-from .inputs import InputError, atomic_write_text
-from .labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.files import jsonl
+from licex.doccano_export import SPAN_KEYS, UNREAD_KEYS, export_member, export_spans
+from licex.doccano_http import DoccanoError, GuardedSession, origin, said, shape_problem
+from licex.files.jsonl import is_a
+from licex.doccano_secret import MASK, found_in, hiding, scrub
+from licex.inputs import InputError, atomic_write_text
+from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 
 if TYPE_CHECKING:  # the corpus module imports spaCy: status and failed logins do without it
-    from .corpus.annotations import AnnotatedText
+    from licex.corpus.annotations import AnnotatedText
 
 URL_ENV, USERNAME_ENV, PASSWORD_ENV = "DOCCANO_URL", "DOCCANO_USERNAME", "DOCCANO_PASSWORD"
 META_ID = "licex_id"
@@ -588,7 +588,7 @@ def _check_project(client: DoccanoClient, project: dict[str, Any], for_push: boo
     problem = label_differences(list(types))
     if problem:
         raise DoccanoError(f"the labels of doccano project {name!r} differ from licex's scheme ({problem}); "
-                           "make them equal in doccano or change src/licex/labels.py")
+                           "make them equal in doccano or change src/licex/fields/labels.py")
     return types
 
 
@@ -826,7 +826,13 @@ def convert_lines(data: bytes, project: str, password: str = "") -> tuple[list["
     any spelling, anywhere in what would be written: that line is refused, not rewritten, since a
     text cannot lose characters without its spans moving.
     """
-    from .corpus.annotations import ORIGIN_REAL, ORIGIN_SYNTHETIC, AnnotationError, duplicate_ids, parse_line
+    from licex.corpus.annotations import (
+        ORIGIN_REAL,
+        ORIGIN_SYNTHETIC,
+        AnnotationError,
+        duplicate_ids,
+        parse_line,
+    )
 
     try:
         rows = [jsonl.loads(line, f"the export of project {project!r}, line {number}")
@@ -908,7 +914,7 @@ def pull_annotations(
     _check_project(client, info, for_push=False)
     data = export_member(client.export_jsonl(info["id"], approved_only, timeout), project)
     # Once the export is read: the corpus module imports spaCy (seconds).
-    from .corpus.annotations import AnnotationError, write_annotations
+    from licex.corpus.annotations import AnnotationError, write_annotations
 
     try:
         examples, export_sha = convert_lines(data, project, connection.password)

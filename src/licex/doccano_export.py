@@ -19,9 +19,9 @@ import io
 import struct
 import zipfile
 import zlib
-from . import limits
-from .corpus.spans import SPAN_KEYS, UNREAD_KEYS, export_spans  # noqa: F401 (doccano.py reads them from here)
-from .doccano_http import DoccanoError, said
+from licex.files import limits
+from licex.corpus.spans import SPAN_KEYS, UNREAD_KEYS, export_spans  # noqa: F401 (doccano.py reads them from here)
+from licex.doccano_http import DoccanoError, said
 
 EXPORT_MEMBERS = 1000  # files in an export zip: doccano writes one, or one per user
 _LISTING_BYTES = 1024  # per file of the zip's file list (its name, extra field and comment)

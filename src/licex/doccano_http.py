@@ -39,9 +39,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from . import jsonl, limits
-from .jsonl import is_a
-from .doccano_secret import mask
+from licex.files import jsonl, limits
+from licex.files.jsonl import is_a
+from licex.doccano_secret import mask
 
 HTTP_DEADLINE = 300.0  # seconds for one request and its whole answer
 HTTP_IDLE = 60.0  # seconds to wait for the next byte of an answer

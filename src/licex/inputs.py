@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from . import limits
+from licex.files import limits
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -126,7 +126,7 @@ def file_kind(mode: int) -> str | None:
 
 
 def read_file(path: Path, name: str, limit: int, limit_name: str) -> bytes:
-    """The bytes of the regular file `path`, refused beyond `limit` (licex.limits' `limit_name`).
+    """The bytes of the regular file `path`, refused beyond `limit` (licex.files.limits' `limit_name`).
 
     A FIFO, device or socket is refused without being read (a FIFO would block until a writer
     comes, /dev/zero never ends); the size is checked before reading, and no more than `limit` + 1
@@ -306,7 +306,7 @@ class InputSource:
     def read_document(self, ocr: str = "auto"):
         """The DocumentText of a PDF or image input (text rebuilt from the pages, with the page
         and box of each character); raises InputError naming this input."""
-        from .documents import DocumentError, OcrMode, read_document_bytes
+        from licex.documents import DocumentError, OcrMode, read_document_bytes
 
         data = read_file(self.path, self.name, limits.DOCUMENT_BYTES, "document_bytes")
         try:

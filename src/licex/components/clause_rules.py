@@ -21,11 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from ..analysis import analyse
-from ..clauses import ClauseSegment
-from ..labels import CLAUSE_LABELS, CLAUSES_KEY, OTHER_CLAUSE_LABEL
-from .names import CLAUSE_RULES
-from .rule_data import CharRanges, RuleDataPipe
+from licex.text.analysis import analyse
+from licex.text.clauses import ClauseSegment
+from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, OTHER_CLAUSE_LABEL
+from licex.components.names import CLAUSE_RULES
+from licex.components.rule_data import CharRanges, RuleDataPipe
 
 SCOPES = ("general", "business")  # general obligations, and the sub-clauses of a business section
 # How the rules' clauses join a trained model's: (model clauses, rule clauses) -> the spans group.

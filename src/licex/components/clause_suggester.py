@@ -15,7 +15,7 @@ from spacy.util import registry
 from thinc.api import Ops, get_current_ops
 from thinc.types import Ragged
 
-from ..analysis import analyse
+from licex.text.analysis import analyse
 
 
 def clause_spans(doc: Doc) -> list[tuple[int, int]]:

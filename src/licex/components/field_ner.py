@@ -40,8 +40,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 from thinc.api import Model
 
-from ..analysis import analyse
-from .names import FIELD_NER
+from licex.text.analysis import analyse
+from licex.components.names import FIELD_NER
 
 # Docs decoded together: a step costs about the same for 1 sequence or 50, so the more sequences
 # share the steps the cheaper a token. `licex bench` on 300 generated licences (2026-12-01): 4 Docs

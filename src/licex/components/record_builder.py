@@ -20,16 +20,16 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from ..analysis import DocAnalysis, analyse
-from ..clauses import clause_number
-from ..confidence import confidence, value_features
-from ..consistency import review
-from ..detection import detect_licence
-from ..fold import ClauseFinding, Finding, fold
-from ..labels import CLAUSES_KEY, ENTITY_LABELS
-from ..record import Clause, Evidence, LicenseRecord
-from . import rule_data  # noqa: F401  (registers Span._.licex_component)
-from .names import FIELD_NER, RECORD_BUILDER
+from licex.text.analysis import DocAnalysis, analyse
+from licex.text.clauses import clause_number
+from licex.confidence import confidence, value_features
+from licex.fields.consistency import review
+from licex.text.detection import detect_licence
+from licex.fields.fold import ClauseFinding, Finding, fold
+from licex.fields.labels import CLAUSES_KEY, ENTITY_LABELS
+from licex.fields.record import Clause, Evidence, LicenseRecord
+from licex.components import rule_data  # noqa: F401  (registers Span._.licex_component)
+from licex.components.names import FIELD_NER, RECORD_BUILDER
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by

@@ -19,9 +19,9 @@ from spacy.tokens import Span
 from spacy.training import Example
 from spacy.util import ensure_path
 
-from .. import limits
-from ..inputs import InputError, read_file
-from ..patterns import read_jsonl
+from licex.files import limits
+from licex.inputs import InputError, read_file
+from licex.patterns import read_jsonl
 
 # Which component produced a span: the record's evidence says it. Spans a trained component
 # predicted carry None and are attributed to that component by the record builder.

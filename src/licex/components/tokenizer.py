@@ -33,8 +33,8 @@ from spacy.tokens import Doc
 from spacy.util import DummyTokenizer, registry
 from spacy.vocab import Vocab
 
-from ..analysis import attach
-from ..layout import Layout
+from licex.text.analysis import attach
+from licex.text.layout import Layout
 
 # A phrase runs to the next whitespace or clause punctuation and takes the punctuation with it
 # (a token of its own would double the tokens); whitespace is a token of its own. Letters and

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ..hanzi import to_simplified
-from ..text import nfkc_char
+from licex.text.hanzi import to_simplified
+from licex.text.chars import nfkc_char
 
 # Similarity (0-100) a fuzzy match must reach, by the length of the value.
 _SHORTEST_FUZZY = 4

@@ -24,11 +24,11 @@ import spacy
 import srsly
 from spacy.tokens import Doc, DocBin, Span
 
-from .. import jsonl, limits
-from ..inputs import InputError, read_file
-from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
-from .paths import annotation_files
-from .spans import SPAN_KEYS, SpanTuple, read_spans, unread_problems
+from licex.files import jsonl, limits
+from licex.inputs import InputError, read_file
+from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.corpus.paths import annotation_files
+from licex.corpus.spans import SPAN_KEYS, SpanTuple, read_spans, unread_problems
 
 ORIGIN_REAL = "real"
 ORIGIN_SYNTHETIC = "synthetic"

@@ -20,8 +20,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
-from ..inputs import InputError, atomic_path
-from .annotations import (
+from licex.inputs import InputError, atomic_path
+from licex.corpus.annotations import (
     ORIGIN_REAL,
     AnnotatedText,
     AnnotationError,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..inputs import InputError, OutputError, check_folder, file_kind, fitted_name, os_cause
+from licex.inputs import InputError, OutputError, check_folder, file_kind, fitted_name, os_cause
 
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"

@@ -17,11 +17,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..inputs import InputError, atomic_path, atomic_write_text, one_line
-from ..layout import Layout
-from .annotations import AnnotatedText
-from .scan import scan_pages, scanned_pdf
-from .typeset import PrintedLicence, typeset
+from licex.inputs import InputError, atomic_path, atomic_write_text, one_line
+from licex.text.layout import Layout
+from licex.corpus.annotations import AnnotatedText
+from licex.corpus.scan import scan_pages, scanned_pdf
+from licex.corpus.typeset import PrintedLicence, typeset
 
 # Spaces an OCR'd text put between Chinese characters print as nothing; a space between two
 # Latin words or numbers is kept.

@@ -65,7 +65,7 @@ def scanned_pdf(pages: list[bytes], dpi: int | None = None) -> bytes:
     from fpdf import FPDF
     from PIL import Image
 
-    from .typeset import FIXED_DATE
+    from licex.corpus.typeset import FIXED_DATE
 
     dpi = dpi or damage_ranges()["dpi"]
     pdf = FPDF(unit="pt")

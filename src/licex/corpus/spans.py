@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import jsonl
-from ..jsonl import is_a, said
+from licex.files import jsonl
+from licex.files.jsonl import is_a, said
 
 SpanTuple = tuple[int, int, str]
 # The keys of a line that hold spans licex reads, and those that hold annotations it cannot read.

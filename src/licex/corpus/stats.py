@@ -11,9 +11,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..labels import CLAUSE_LABELS, ENTITY_LABELS
-from ..normalize import parse_business
-from .annotations import read_annotation_dir
+from licex.fields.labels import CLAUSE_LABELS, ENTITY_LABELS
+from licex.fields.normalize import parse_business
+from licex.corpus.annotations import read_annotation_dir
 
 
 @dataclass

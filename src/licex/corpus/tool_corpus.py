@@ -33,11 +33,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..inputs import InputError, atomic_write_text
-from .align import align
-from .annotations import AnnotatedText, write_annotations
-from .paths import MANIFEST
-from .tools import SCAN, TEXT_LAYER, clean_pages, get_tool
+from licex.inputs import InputError, atomic_write_text
+from licex.corpus.align import align
+from licex.corpus.annotations import AnnotatedText, write_annotations
+from licex.corpus.paths import MANIFEST
+from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool
 
 _OPTIONS = ("seed", "damaged")  # what the licences are; the batch size may differ by tool
 
@@ -57,25 +57,25 @@ def licence_name(seed: int, index: int) -> str:
 
 
 def design_of(seed: int, index: int) -> str:
-    from .synth import doc_seed
-    from .typeset import choose_design
+    from licex.corpus.synth import doc_seed
+    from licex.corpus.typeset import choose_design
 
     return choose_design(random.Random(doc_seed(seed, index) * 3 + 1))
 
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from .convert import pipeline_tokenizer
+    from licex.corpus.convert import pipeline_tokenizer
 
     return pipeline_tokenizer(None)
 
 
 def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> dict[str, AnnotatedText]:
     """Licence `index` read by each of `tools`: tool -> its annotated text."""
-    from .render import printed_licence
-    from .scan import scan_pages
-    from .synth import doc_seed, generate_one, is_damaged
-    from .typeset import typeset
+    from licex.corpus.render import printed_licence
+    from licex.corpus.scan import scan_pages
+    from licex.corpus.synth import doc_seed, generate_one, is_damaged
+    from licex.corpus.typeset import typeset
 
     name = licence_name(options.seed, index)
     seed = doc_seed(options.seed, index)
@@ -277,10 +277,10 @@ def value_ceiling(examples: Sequence[AnnotatedText]) -> Ceiling:
     alignment carried there (`licex.corpus.align`), never as the same characters anywhere in the
     text (全国 or a province is in the 特别规定事项 of every licence, whatever the tool lost of
     the front page). Each span stands for one printed value."""
-    from ..text import nfkc
-    from ..values import read_value
-    from .align import squeeze
-    from .typeset import PrintedLicence
+    from licex.text.chars import nfkc
+    from licex.fields.values import read_value
+    from licex.corpus.align import squeeze
+    from licex.corpus.typeset import PrintedLicence
 
     ceiling = Ceiling()
     for example in examples:
@@ -324,9 +324,9 @@ def field_ceiling(examples: Sequence[AnnotatedText]) -> float | None:
     """The ceiling per field: the field micro accuracy of the record built from the aligned gold
     spans, scored against the licence's true record. A field is as good as its worst value (one
     lost shareholder loses the table), so this is the ceiling field accuracy compares with."""
-    from ..components.record_builder import build_record
-    from ..evaluation.records import evaluate
-    from .annotations import to_doc
+    from licex.components.record_builder import build_record
+    from licex.evaluation.records import evaluate
+    from licex.corpus.annotations import to_doc
 
     scored = [example for example in examples if "record" in example.meta]
     gold = {str(example.id): example.meta["record"] for example in scored}

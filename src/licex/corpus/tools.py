@@ -95,8 +95,8 @@ def pypdfium2_text(pdf: bytes) -> str:
 
 @tool("licex-pdf", TEXT_LAYER)
 def licex_pdf(pdf: bytes) -> str:
-    from ..documents import read_document_bytes
-    from ..documents.pdf import OcrMode
+    from licex.documents import read_document_bytes
+    from licex.documents.pdf import OcrMode
 
     return read_document_bytes(pdf, "licence.pdf", OcrMode.never).text
 
@@ -123,8 +123,8 @@ tool("tesseract", SCAN, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")(_tes
 
 @tool("rapidocr", SCAN)
 def rapidocr(pages: list[bytes]) -> str:
-    from ..documents import read_document_bytes
-    from .scan import scanned_pdf
+    from licex.documents import read_document_bytes
+    from licex.corpus.scan import scanned_pdf
 
     return read_document_bytes(scanned_pdf(pages), "scan.pdf").text
 

@@ -28,8 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..catalogue import BUSINESS_TYPES
-from ..labels import ENTITY_LABELS
+from licex.fields.catalogue import BUSINESS_TYPES
+from licex.fields.labels import ENTITY_LABELS
 
 # Documents carry this creation date, not the time they were made, so rendering is reproducible.
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -151,7 +151,7 @@ def designs() -> dict[str, dict[str, Any]]:
 
 def font_path(name: str = "NotoSansCJK-Regular.ttc") -> Path:
     """A font file of the noto-cjk-sans-otc wheel."""
-    from ..extras import require
+    from licex.jobs.extras import require
 
     require("render", "typesetting licences")
     import noto_cjk_sans_otc

@@ -4,7 +4,7 @@
 rebuilt from the page geometry (`reading_order`), with a page and box for each character.
 PDF text layers are read with pypdfium2; scanned pages and images (PNG, JPEG, TIFF with several
 pages, BMP) with RapidOCR (the `ocr` extra). A document beyond one of licex's limits
-(`licex.limits`: its bytes, pages, a page's size, an image's pixels) is refused with a
+(`licex.files.limits`: its bytes, pages, a page's size, an image's pixels) is refused with a
 `DocumentError` before it is read that far.
 """
 
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..inputs import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
-from ..limits import DOCUMENT_BYTES, too_large
-from .geometry import DocumentText, Glyph, PageContent, PageSize
-from .pdf import OcrMode, pdf_pages
-from .reading_order import read_pages
+from licex.inputs import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
+from licex.files.limits import DOCUMENT_BYTES, too_large
+from licex.documents.geometry import DocumentText, Glyph, PageContent, PageSize
+from licex.documents.pdf import OcrMode, pdf_pages
+from licex.documents.reading_order import read_pages
 
 
 __all__ = ["DOCUMENT_SUFFIXES", "DocumentError", "DocumentText", "Glyph", "OcrMode", "PageSize",
@@ -69,8 +69,8 @@ def _pdf_pages(data: bytes, ocr: OcrMode) -> list[PageContent]:
 
 
 def _image_pages(data: bytes) -> list[PageContent]:
-    from .images import page_images
-    from .ocr import ocr_images
+    from licex.documents.images import page_images
+    from licex.documents.ocr import ocr_images
 
     count, pages = page_images(data)
     return [PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .geometry import DocumentText
+from licex.documents.geometry import DocumentText
 
 
 def attach_geometry(record: dict[str, Any], document: DocumentText) -> dict[str, Any]:

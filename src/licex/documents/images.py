@@ -1,5 +1,5 @@
 """Page images in: PNG, JPEG, BMP and TIFF (a page a frame) decoded by Pillow within licex's limits
-(`licex.limits`), each page to an 8-bit picture as OCR reads it.
+(`licex.files.limits`), each page to an 8-bit picture as OCR reads it.
 
 Every page's size is checked from the file's headers before any of its pixels is decoded, and
 whatever Pillow raises on a damaged or hostile file (a decompression bomb, a text chunk that
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..limits import DOCUMENT_PAGES, IMAGE_PIXELS, size
+from licex.files.limits import DOCUMENT_PAGES, IMAGE_PIXELS, size
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -56,7 +56,7 @@ def _page_count(image: "Image") -> int:
     JPEG, are no pages of a licence). Pillow reads a TIFF's page headers one after another, and a
     file may chain millions: the count stops past DOCUMENT_PAGES. (Pillow's n_frames is not asked:
     it reads them all, and after a seek far ahead it counts wrong.)"""
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     for index in range(DOCUMENT_PAGES + 1 if image.format == "TIFF" else 1):
         try:
@@ -72,7 +72,7 @@ def _page_count(image: "Image") -> int:
 
 
 def _too_large(pixels: int | None, index: int = 0):
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     page = f"page {index + 1}: " if index else ""
     of = f" of {size(pixels, 'pixels')}," if pixels else ""
@@ -100,7 +100,7 @@ def _reading(index: int = 0) -> Iterator[None]:
     nothing about the page's text, so none is printed beside licex's lines."""
     from PIL import Image
 
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     Image.MAX_IMAGE_PIXELS = IMAGE_PIXELS
     _silence_libtiff()

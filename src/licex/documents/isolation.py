@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..limits import PAGE_SECONDS, PDFIUM_BYTES, size
+from licex.files.limits import PAGE_SECONDS, PDFIUM_BYTES, size
 
 
 
@@ -55,7 +55,7 @@ class _Child:
     def call(self, request: tuple, what: str) -> Any:
         """Send a request, wait at most PAGE_SECONDS for its answer; DocumentError if the child
         ends or runs over (it is then ended)."""
-        from . import DocumentError
+        from licex.documents import DocumentError
 
         try:
             self.requests.send(request)
@@ -143,7 +143,7 @@ def pdf_reader(data: bytes):
 
 @contextmanager
 def _in_process(data: bytes):
-    from .pdf import PdfReader
+    from licex.documents.pdf import PdfReader
 
     reader = PdfReader(data)
     try:
@@ -159,8 +159,8 @@ def serve(requests_fd: int, answers_fd: int, memory: int) -> None:
     import traceback
     from multiprocessing.connection import Connection
 
-    from . import DocumentError
-    from .pdf import PdfReader
+    from licex.documents import DocumentError
+    from licex.documents.pdf import PdfReader
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))

@@ -36,7 +36,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from .geometry import Glyph
+from licex.documents.geometry import Glyph
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -96,7 +96,7 @@ def engine(threads: int = 0):
 
 @lru_cache(maxsize=2)
 def _engine(threads: int):
-    from ..extras import require
+    from licex.jobs.extras import require
 
     require("ocr", "reading scans and images")
     ocr = _rapidocr(**ENGINE_SETTINGS)

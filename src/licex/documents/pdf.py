@@ -4,7 +4,7 @@ A page whose text layer holds too few readable characters (a scan, or a layer of
 codes) is rendered and OCR'd; `ocr` overrides that choice for the whole document. Boxes come
 out in PDF points with the origin at the page's top left, whichever way the page was read.
 
-Within licex's limits (`licex.limits`): a document of more than DOCUMENT_PAGES pages, a page
+Within licex's limits (`licex.files.limits`): a document of more than DOCUMENT_PAGES pages, a page
 over PAGE_POINTS a side, or a page holding a picture of over IMAGE_PIXELS pixels is refused
 before that page is read; a page is rendered at a resolution that keeps it within RENDER_PIXELS;
 a page that draws nothing costs next to nothing (`_blank`, `ocr.blank`). PDFium itself runs in a
@@ -19,8 +19,8 @@ import math
 from collections.abc import Iterator
 from enum import Enum
 
-from ..limits import DOCUMENT_PAGES, IMAGE_PIXELS, PAGE_POINTS, RENDER_PIXELS, size
-from .geometry import Box, Glyph, PageContent, PageSize
+from licex.files.limits import DOCUMENT_PAGES, IMAGE_PIXELS, PAGE_POINTS, RENDER_PIXELS, size
+from licex.documents.geometry import Box, Glyph, PageContent, PageSize
 
 # A text layer is usable when it has at least this many visible characters, nearly all mapped
 # to Unicode (unmapped glyphs read as U+FFFD or private-use code points).
@@ -40,7 +40,7 @@ def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
     """The glyphs and drawn cells of every page of the PDF `data`, read by PDFium in a process of
     its own (`isolation`). The pages to OCR are read side by side (`ocr.ocr_images`) as they are
     rendered there."""
-    from .isolation import pdf_reader
+    from licex.documents.isolation import pdf_reader
 
     with pdf_reader(data) as call:
         pages: list[PageContent | None] = [call("page", index, OcrMode(ocr), what=f"page {index + 1}")
@@ -100,7 +100,7 @@ def _open(data: bytes):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     try:
         document = pdfium.PdfDocument(data)
@@ -121,7 +121,7 @@ def _open(data: bytes):
 
 def _check_page_size(document, index: int) -> None:
     """Refuse a page over PAGE_POINTS a side, from its size alone (before PDFium loads it)."""
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     width, height = document.get_page_size(index)
     if max(width, height) > PAGE_POINTS:
@@ -137,7 +137,7 @@ def _check_pictures(page, index: int) -> None:
     (PDFium decodes a JPEG at the size its own header gives)."""
     import pypdfium2.raw as pdfium_c
 
-    from . import DocumentError
+    from licex.documents import DocumentError
 
     for picture in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
         for width, height in (picture.get_px_size(), _coded_size(picture)):
@@ -400,7 +400,7 @@ def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
     renders OCR'd side by side (`ocr.ocr_images`); boxes in PDF points."""
     from PIL import Image
 
-    from .ocr import ocr_images
+    from licex.documents.ocr import ocr_images
 
     scales: list[float] = []  # pixels a point of each page, as its image is taken
 

@@ -44,7 +44,7 @@ _COLON_RE = re.compile(r"\s*[:：]")
 
 @lru_cache(maxsize=1)
 def _labels() -> tuple[re.Pattern[str], dict[str, str]]:
-    from ..labels import default_label_words
+    from licex.fields.labels import default_label_words
 
     words = default_label_words()
     names = {name: label for name, label, _ in words.entries if label is not None and len(name) >= 2}
@@ -78,7 +78,7 @@ def reading_score(text: str) -> int:
 
 
 def _reads(label: str, value: str) -> bool:
-    from ..values import plausible, read_value
+    from licex.fields.values import plausible, read_value
 
     try:
         read = read_value(label, value)

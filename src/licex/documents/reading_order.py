@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from .geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
+from licex.documents.geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
 
 # Glyph gaps wider than this (in median glyph heights) separate two fragments: two table cells,
 # or a label and a value set apart. Chinese text runs with gaps of ~0.1; a space is ~0.3.
@@ -332,7 +332,7 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
     (`reading_choice.better_reading`) is kept: a reading order must never read worse than the
     order the PDF's producer wrote the page in. The page's size records which was kept.
     """
-    from .reading_choice import better_reading
+    from licex.documents.reading_choice import better_reading
 
     builder = TextBuilder()
     level = [_level_glyphs(page) for page in pages]

@@ -21,13 +21,13 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.training import Example
 
-from ..components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES
-from ..components.record_builder import build_record
-from ..corpus.annotations import AnnotatedText, to_doc
-from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
-from ..pipeline import load_pipeline, rules_pipeline
-from .records import MISSING, EvaluationReport, evaluate
-from .render import write_reports
+from licex.components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES
+from licex.components.record_builder import build_record
+from licex.corpus.annotations import AnnotatedText, to_doc
+from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.jobs.pipeline import load_pipeline, rules_pipeline
+from licex.evaluation.records import MISSING, EvaluationReport, evaluate
+from licex.evaluation.render import write_reports
 
 # The rule components that fill what the model leaves empty: off while training and for "model only".
 # The field choice goes with the field rules: without them it would still drop the model's
@@ -156,7 +156,7 @@ def evaluate_sets(model: Path, sets: Mapping[str, Sequence[AnnotatedText]], outp
     """The three-way comparison on each named set that has documents: reports under
     output/<set>/, and the summaries training's metrics.json keeps. `ceilings` of a set's tool
     texts (`corpus.tool_corpus.ceilings`) go into its report's title."""
-    from ..corpus.tool_corpus import ceiling_note
+    from licex.corpus.tool_corpus import ceiling_note
 
     summaries = {}
     for name, examples in sets.items():

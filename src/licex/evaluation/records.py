@@ -24,11 +24,11 @@ from typing import Any, NamedTuple, get_origin
 
 from sklearn.metrics import accuracy_score
 
-from .. import limits
-from ..inputs import InputError, decode_text, one_line, read_file
-from ..jsonl import lone_surrogate
-from ..labels import ENTITY_LABELS
-from ..record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
+from licex.files import limits
+from licex.inputs import InputError, decode_text, one_line, read_file
+from licex.files.jsonl import lone_surrogate
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
 # `evaluated` field and how it is `compared`).
@@ -366,6 +366,6 @@ def load_gold_dir(path: Path) -> dict[str, dict]:
 
 def load_predictions(path: Path) -> dict[str, dict]:
     """JSONL written by `licex extract`, keyed by document id (predictions.document_id)."""
-    from ..predictions import read_predictions
+    from licex.jobs.predictions import read_predictions
 
     return read_predictions(path)

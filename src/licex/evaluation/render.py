@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from ..inputs import OutputError, atomic_path, os_cause
-from ..labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
-from .records import FIELDS, EvaluationReport, jsonable
+from licex.inputs import OutputError, atomic_path, os_cause
+from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.evaluation.records import FIELDS, EvaluationReport, jsonable
 
 if TYPE_CHECKING:
-    from .pipelines import PipelineReport
+    from licex.evaluation.pipelines import PipelineReport
 
 
 def format_accuracy(value: float | None) -> str:

@@ -21,8 +21,8 @@ def score_examples(examples: Iterable[Any], **_: Any) -> dict[str, Any]:
     `clauses_acc` (clause-label accuracy) and `fields_<field>_acc` for each counted field, so
     `spacy train` and `spacy evaluate` report them.
     """
-    from ..components.record_builder import build_record
-    from .records import evaluate
+    from licex.components.record_builder import build_record
+    from licex.evaluation.records import evaluate
 
     gold, predicted = {}, {}
     for i, example in enumerate(examples):

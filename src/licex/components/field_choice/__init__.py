@@ -30,7 +30,7 @@ filter, the choice, the agreement and the record builder.
 
 from __future__ import annotations
 
-from .candidates import (
+from licex.components.field_choice.candidates import (
     MODEL,
     RULES,
     STAND_ALONE,
@@ -40,11 +40,18 @@ from .candidates import (
     hashable,
     unit_of,
 )
-from .factory import make_field_choice
-from .merge import choose, merge
-from .pipe import FieldChoice
-from .policies import FittedChoice, chosen_by_fit, features, make_fitted_choice, make_model_first, make_rules_first
-from .probability import ModelProbability
+from licex.components.field_choice.factory import make_field_choice
+from licex.components.field_choice.merge import choose, merge
+from licex.components.field_choice.pipe import FieldChoice
+from licex.components.field_choice.policies import (
+    FittedChoice,
+    chosen_by_fit,
+    features,
+    make_fitted_choice,
+    make_model_first,
+    make_rules_first,
+)
+from licex.components.field_choice.probability import ModelProbability
 
 __all__ = ["MODEL", "RULES", "STAND_ALONE", "Candidate",
            "ChoicePolicy", "FieldChoice", "FittedChoice", "ModelProbability", "candidates", "choose", "chosen_by_fit",

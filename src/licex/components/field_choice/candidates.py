@@ -9,10 +9,10 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from ...fold import Finding, fold
-from ...labels import ENTITY_LABELS, SHAREHOLDER_LABELS
-from ...layout import SHAREHOLDER_HEADER_RE
-from ...values import plausible, value_forms
+from licex.fields.fold import Finding, fold
+from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
+from licex.text.layout import SHAREHOLDER_HEADER_RE
+from licex.fields.values import plausible, value_forms
 
 MODEL, RULES = "model", "rules"
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.

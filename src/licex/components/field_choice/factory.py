@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from ..names import FIELD_CHOICE, RULE_READINGS_KEY
-from .candidates import ChoicePolicy
-from .pipe import FieldChoice
+from licex.components.names import FIELD_CHOICE, RULE_READINGS_KEY
+from licex.components.field_choice.candidates import ChoicePolicy
+from licex.components.field_choice.pipe import FieldChoice
 
 
 @Language.factory(

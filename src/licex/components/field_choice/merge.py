@@ -9,12 +9,12 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from ...analysis import analyse
-from ...clauses import clause_gaps
-from ...values import plausible
-from ..rule_data import CharRanges
-from ...labels import BUSINESS_BLOCK
-from .candidates import (
+from licex.text.analysis import analyse
+from licex.text.clauses import clause_gaps
+from licex.fields.values import plausible
+from licex.components.rule_data import CharRanges
+from licex.fields.labels import BUSINESS_BLOCK
+from licex.components.field_choice.candidates import (
     MODEL,
     RULES,
     STAND_ALONE,
@@ -23,7 +23,7 @@ from .candidates import (
     candidates,
     in_their_tables,
 )
-from .probability import ModelProbability
+from licex.components.field_choice.probability import ModelProbability
 
 
 def merge(policy: ChoicePolicy, model_ents: list[Span], rule_ents: list[Span], value_of: Callable[[Span], Any],

@@ -15,14 +15,14 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ...analysis import analyse
-from ...labels import ENTITY_LABELS
-from ..names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
-from ..rule_data import ModelDataError, read_model_json
-from .candidates import ChoicePolicy, hashable
-from .merge import merge
-from .policies import FittedChoice, checked_parameters, make_model_first
-from .probability import ModelProbability
+from licex.text.analysis import analyse
+from licex.fields.labels import ENTITY_LABELS
+from licex.components.names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
+from licex.components.rule_data import ModelDataError, read_model_json
+from licex.components.field_choice.candidates import ChoicePolicy, hashable
+from licex.components.field_choice.merge import merge
+from licex.components.field_choice.policies import FittedChoice, checked_parameters, make_model_first
+from licex.components.field_choice.probability import ModelProbability
 
 # The key and file of the fitted choice's parameters in the component's serialisation.
 CHOICE_KEY, CHOICE_FILE = "choice", "choice.json"

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 from spacy.util import registry
 
-from ..rule_data import validation_problem
-from .candidates import MODEL, RULES, STAND_ALONE, Candidate, ChoicePolicy
+from licex.components.rule_data import validation_problem
+from licex.components.field_choice.candidates import MODEL, RULES, STAND_ALONE, Candidate, ChoicePolicy
 
 # A number of the fitted parameters: a JSON number (not true, not "1.5"), finite.
 _Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]

@@ -7,8 +7,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ...labels import ENTITY_LABELS
-from .candidates import Candidate, hashable
+from licex.fields.labels import ENTITY_LABELS
+from licex.components.field_choice.candidates import Candidate, hashable
 
 # Tokens of context on each side of a contested reading that the beam reads with it.
 _CONTEXT_TOKENS = 16

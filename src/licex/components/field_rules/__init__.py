@@ -27,7 +27,7 @@ is read with too (analysis.analyse).
 
 from __future__ import annotations
 
-from . import (  # noqa: F401  (register the readers)
+from licex.components.field_rules import (
     business_block,
     change_notes,
     column_tables,
@@ -37,8 +37,8 @@ from . import (  # noqa: F401  (register the readers)
     labelled_values,
     shareholders,
 )
-from .factory import make_field_rules
-from .hits import Hit
-from .pipe import FieldRules
+from licex.components.field_rules.factory import make_field_rules
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.pipe import FieldRules
 
 __all__ = ["FieldRules", "Hit", "make_field_rules"]

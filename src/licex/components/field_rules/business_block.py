@@ -7,13 +7,13 @@ import bisect
 
 from spacy.util import registry
 
-from ...labels import BUSINESS_LABELS
-from ...layout import Layout
-from ...normalize import BUSINESS_NAME_RE
-from .business_text import read_business_text
-from .parts import COVERAGE_RE, SENTENCE_PUNCTUATION_RE
-from .hits import Hit, LabelHit, found_by, table_at
-from .reading import Reader, Reading
+from licex.fields.labels import BUSINESS_LABELS
+from licex.fields.normalize import BUSINESS_NAME_RE
+from licex.text.layout import Layout
+from licex.components.field_rules.business_text import read_business_text
+from licex.components.field_rules.parts import COVERAGE_RE, SENTENCE_PUNCTUATION_RE
+from licex.components.field_rules.hits import Hit, LabelHit, found_by, table_at
+from licex.components.field_rules.reading import Reader, Reading
 
 
 @registry.misc("licex.reader.business_block.v1")

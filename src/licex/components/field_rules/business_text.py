@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...labels import LabelWords
-from ...normalize import BUSINESS_NAME_RE
-from ...text import LIST_MARK, spaced
-from ...values import cut_in_unit, has_value
-from .hits import Hit
-from .parts import (
+from licex.fields.labels import LabelWords
+from licex.fields.normalize import BUSINESS_NAME_RE
+from licex.text.chars import LIST_MARK, spaced
+from licex.fields.values import cut_in_unit, has_value
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.parts import (
     COVERAGE_RE,
     NOTE_RE,
     RESTRICTION_BEFORE_RE,

@@ -6,10 +6,10 @@ import re
 
 from spacy.util import registry
 
-from ...layout import CHANGE_NOTE_RE
-from ...normalize import LICENSE_NO_RE
-from .hits import Hit
-from .reading import Reader, Reading
+from licex.text.layout import CHANGE_NOTE_RE
+from licex.fields.normalize import LICENSE_NO_RE
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.reading import Reader, Reading
 
 _CHANGE_PAIR_RE = re.compile(
     r"(?P<old>" + LICENSE_NO_RE.pattern + r")\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为\s*(?P<new>" + LICENSE_NO_RE.pattern + r")"

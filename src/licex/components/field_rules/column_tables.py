@@ -8,13 +8,19 @@ import re
 
 from spacy.util import registry
 
-from ...labels import COLUMN_WORDS, header_word
-from ...layout import SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, align, cell_delimiter
-from ...values import has_value
-from .business_text import BlockPatterns, read_business_text
-from .hits import Hit, LabelHit, Table, found_by
-from .parts import SEE_ATTACHMENT_RE, check_value, item_parts, trim_value, unbracket
-from .reading import Reader, Reading
+from licex.fields.labels import COLUMN_WORDS, header_word
+from licex.text.layout import SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, align, cell_delimiter
+from licex.fields.values import has_value
+from licex.components.field_rules.business_text import BlockPatterns, read_business_text
+from licex.components.field_rules.hits import Hit, LabelHit, Table, found_by
+from licex.components.field_rules.parts import (
+    SEE_ATTACHMENT_RE,
+    check_value,
+    item_parts,
+    trim_value,
+    unbracket,
+)
+from licex.components.field_rules.reading import Reader, Reading
 
 # The longest piece of a cell that wrapped onto a line of its own below its row.
 _MAX_CELL_REST = 12

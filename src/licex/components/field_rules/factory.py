@@ -6,9 +6,9 @@ from typing import Any
 
 from spacy.language import Language
 
-from ..names import FIELD_RULES, RULE_READINGS_KEY
-from .pipe import FieldRules
-from .reading import DEFAULT_READERS
+from licex.components.names import FIELD_RULES, RULE_READINGS_KEY
+from licex.components.field_rules.pipe import FieldRules
+from licex.components.field_rules.reading import DEFAULT_READERS
 
 
 @Language.factory(

@@ -7,13 +7,19 @@ import re
 
 from spacy.util import registry
 
-from ...labels import BUSINESS_LABELS
-from ...layout import Layout, Line, cell_delimiter
-from ...normalize import normalize_date, parse_business
-from ...text import DATE_RE
-from .hits import Hit, found_by
-from .parts import COMPANY_END_RE, COVERAGE_RE, RESTRICTION_RE, SENTENCE_PUNCTUATION_RE, trim_value
-from .reading import Reader, Reading
+from licex.fields.labels import BUSINESS_LABELS
+from licex.text.layout import Layout, Line, cell_delimiter
+from licex.fields.normalize import normalize_date, parse_business
+from licex.text.chars import DATE_RE
+from licex.components.field_rules.hits import Hit, found_by
+from licex.components.field_rules.parts import (
+    COMPANY_END_RE,
+    COVERAGE_RE,
+    RESTRICTION_RE,
+    SENTENCE_PUNCTUATION_RE,
+    trim_value,
+)
+from licex.components.field_rules.reading import Reader, Reading
 
 # A line of the front page that may be a value: no sentence punctuation (the preamble), one cell.
 _PERSON_RE = re.compile(r"[\u4e00-\u9fff·]{2,4}")

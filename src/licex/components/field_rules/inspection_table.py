@@ -8,13 +8,13 @@ import re
 
 from spacy.util import registry
 
-from ...labels import header_word
-from ...layout import SPACE_RE, Layout, Line, align, cell_delimiter
-from ...normalize import normalize_date
-from ...text import DATE_RE
-from .hits import Hit
-from .parts import trim_value
-from .reading import Reader, Reading
+from licex.fields.labels import header_word
+from licex.text.layout import SPACE_RE, Layout, Line, align, cell_delimiter
+from licex.fields.normalize import normalize_date
+from licex.text.chars import DATE_RE
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.parts import trim_value
+from licex.components.field_rules.reading import Reader, Reading
 
 # What a header cell of each column prints (header_word: no spaces, brackets or colon).
 _COLUMNS = (

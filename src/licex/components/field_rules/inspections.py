@@ -6,10 +6,10 @@ import re
 
 from spacy.util import registry
 
-from ...normalize import normalize_date
-from ...text import DATE_RE
-from .hits import Hit
-from .reading import Reader, Reading
+from licex.fields.normalize import normalize_date
+from licex.text.chars import DATE_RE
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.reading import Reader, Reading
 
 # 2002 年度年检合格, 2011年度年检结果为:基本合格, 2019年度年报:已报送.
 _INSPECTION_RE = re.compile(

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from spacy.util import registry
 
-from ...labels import BUSINESS_LABELS, ENTITY_LABELS
-from ...normalize import BUSINESS_NAME_RE
-from ...layout import Layout
-from .hits import Hit, LabelHit, in_header
-from .parts import COMPANY_END_RE, SENTENCE_PUNCTUATION_RE, check_value, trim_value
-from .reading import Reader, Reading
+from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS
+from licex.fields.normalize import BUSINESS_NAME_RE
+from licex.text.layout import Layout
+from licex.components.field_rules.hits import Hit, LabelHit, in_header
+from licex.components.field_rules.parts import (
+    COMPANY_END_RE,
+    SENTENCE_PUNCTUATION_RE,
+    check_value,
+    trim_value,
+)
+from licex.components.field_rules.reading import Reader, Reading
 
 # Value kinds that say by their shape whether a line is the value (a date parses, an amount
 # names its currency): a label's value may be looked for past a line OCR made of a seal or a

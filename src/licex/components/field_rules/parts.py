@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...layout import trim
-from ...normalize import LICENSE_NO_RE, normalize_date
-from ...text import DATE_RE, PROVINCES
-from ...values import has_value
+from licex.text.layout import trim
+from licex.fields.normalize import LICENSE_NO_RE, normalize_date
+from licex.text.chars import DATE_RE, PROVINCES
+from licex.fields.values import has_value
 
 # Trailing punctuation that ends a sentence or a list item, never a value.
 VALUE_END = " \t\n。.;,、"

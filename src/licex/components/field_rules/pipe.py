@@ -8,16 +8,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 from spacy.util import registry
 
-from ...analysis import analyse
-from ...labels import FieldLabelRule, LabelWords
-from ...layout import Layout
-from ..names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
-from ..rule_data import RuleDataPipe
-from .business_text import BlockPatterns
-from .column_tables import find_tables
-from .hits import Hit
-from .printed_labels import PrintedLabels
-from .reading import DEFAULT_READERS, Reader, Reading
+from licex.text.analysis import analyse
+from licex.fields.labels import FieldLabelRule, LabelWords
+from licex.text.layout import Layout
+from licex.components.names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_KEY
+from licex.components.rule_data import RuleDataPipe
+from licex.components.field_rules.business_text import BlockPatterns
+from licex.components.field_rules.column_tables import find_tables
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.printed_labels import PrintedLabels
+from licex.components.field_rules.reading import DEFAULT_READERS, Reader, Reading
 
 
 class FieldRules(RuleDataPipe):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from ...labels import LabelWords
-from ...layout import Layout
-from ...text import spaced, without_whitespace
-from .hits import LabelHit
+from licex.fields.labels import LabelWords
+from licex.text.layout import Layout
+from licex.text.chars import spaced, without_whitespace
+from licex.components.field_rules.hits import LabelHit
 
 _COLON = r"[ \t]*[:][ \t]*"
 _WRAPPED_GAP = r"[ \t]*\n?[ \t]*"

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...labels import LabelWords
-from ...layout import Layout
-from ...values import read_value
-from .business_text import BlockPatterns
-from .hits import Hit, LabelHit, Table
+from licex.fields.labels import LabelWords
+from licex.text.layout import Layout
+from licex.fields.values import read_value
+from licex.components.field_rules.business_text import BlockPatterns
+from licex.components.field_rules.hits import Hit, LabelHit, Table
 
 
 @dataclass

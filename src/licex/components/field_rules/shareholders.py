@@ -6,9 +6,9 @@ import re
 
 from spacy.util import registry
 
-from ...layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, trim
-from .hits import Hit, found_by
-from .reading import Reader, Reading
+from licex.text.layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, trim
+from licex.components.field_rules.hits import Hit, found_by
+from licex.components.field_rules.reading import Reader, Reading
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 _ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")

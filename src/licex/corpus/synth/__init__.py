@@ -14,7 +14,7 @@ One module per job:
 - `cases`: the registry of layout cases and document parts;
 - `builder`: text and spans built together, so every span is exact by construction;
 - `damage`: damaged labels (OCR look-alikes, unseen wordings);
-- `gold`: the gold record, folded from the canonical values by `licex.fold`;
+- `gold`: the gold record, folded from the canonical values by `licex.fields.fold`;
 - `numerals`: Chinese numerals (cn2an);
 - `data`: the package data (`corpus/data/synth_*.json`, `clauses.jsonl`, `reserved.jsonl`);
 - `document`: one licence from a seed; `io`: a corpus written to disk.
@@ -26,10 +26,10 @@ there is no global random state, and no set or dict iteration order reaches the 
 
 from __future__ import annotations
 
-from .cases import layout_tags
-from .damage import DAMAGED_TAG, damage_label
-from .document import doc_seed, generate_one, is_damaged
-from .io import SynthSummary, generate
+from licex.corpus.synth.cases import layout_tags
+from licex.corpus.synth.damage import DAMAGED_TAG, damage_label
+from licex.corpus.synth.document import doc_seed, generate_one, is_damaged
+from licex.corpus.synth.io import SynthSummary, generate
 
 # Every layout case the generator exercises (the registry, see `cases`); meta["layout"] lists
 # those a document shows.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .cases import check_tag
+from licex.corpus.synth.cases import check_tag
 
 
 @dataclass

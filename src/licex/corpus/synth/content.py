@@ -1,7 +1,7 @@
 """What a synthetic licence says: the model of a licence and the sampler that draws one.
 
 Every distribution lives in `data/synth_content.json`; business types, their aliases, sub-services
-and service items come from the catalogue (`licex.catalogue`). Names, companies, addresses and ID
+and service items come from the catalogue (`licex.fields.catalogue`). Names, companies, addresses and ID
 numbers come from Faker's zh_CN provider, filtered against `data/reserved.jsonl` (the values of
 the real seed licences, which must never appear in synthetic text).
 """
@@ -18,11 +18,11 @@ from functools import lru_cache
 from faker import Faker
 from faker.providers.address.zh_CN import Provider as _ZhAddress
 
-from ...catalogue import BUSINESS_TYPES
-from ...text import PROVINCES
-from ...values import USCC_CHARS, uscc_check_char
-from .data import knobs, reserved
-from .numerals import financial
+from licex.fields.catalogue import BUSINESS_TYPES
+from licex.text.chars import PROVINCES
+from licex.fields.values import USCC_CHARS, uscc_check_char
+from licex.corpus.synth.data import knobs, reserved
+from licex.corpus.synth.numerals import financial
 
 # -- geography (public administrative names, from Faker's zh_CN address data) --------------------
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from .cases import layout_case
-from .data import knobs
+from licex.corpus.synth.cases import layout_case
+from licex.corpus.synth.data import knobs
 
 DAMAGED_TAG = "damaged_labels"
 

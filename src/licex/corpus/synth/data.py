@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from ...labels import CLAUSE_LABELS
+from licex.fields.labels import CLAUSE_LABELS
 
 SYNTH_DATA_FILES = ("synth_content.json", "synth_style.json", "synth_wordings.json", "synth_damage.json")
 

@@ -7,12 +7,12 @@ from functools import lru_cache
 
 from faker import Faker
 
-from ...record import LicenseRecord
-from ..annotations import ORIGIN_SYNTHETIC, AnnotatedText
-from .content import Sampler
-from .data import knobs
-from .gold import gold_record
-from .layouts import Renderer
+from licex.fields.record import LicenseRecord
+from licex.corpus.annotations import ORIGIN_SYNTHETIC, AnnotatedText
+from licex.corpus.synth.content import Sampler
+from licex.corpus.synth.data import knobs
+from licex.corpus.synth.gold import gold_record
+from licex.corpus.synth.layouts import Renderer
 
 
 def doc_seed(seed: int, index: int) -> int:

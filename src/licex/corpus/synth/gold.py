@@ -1,7 +1,7 @@
 """The gold record of a synthetic licence: the fold of its entities' canonical values.
 
 The gold record is the fold of the canonical values in reading order under the record builder's
-conventions (`licex.fold`: first value of a single field wins; service items and coverage belong to
+conventions (`licex.fields.fold`: first value of a single field wins; service items and coverage belong to
 the business before them; ID numbers and ratios to the shareholder before them; a repeated
 inspection year is read once), so a truncated or duplicated page yields exactly the record its text
 supports. The values are canonical strings chosen before rendering, never normalised from the
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...fold import ClauseFinding, Finding, fold
-from ...normalize import ParsedBusiness
-from ...record import Clause, LicenseRecord, Money
-from .builder import ClauseSpan, Event
+from licex.fields.fold import ClauseFinding, Finding, fold
+from licex.fields.normalize import ParsedBusiness
+from licex.fields.record import Clause, LicenseRecord, Money
+from licex.corpus.synth.builder import ClauseSpan, Event
 
 
 def gold_record(events: list[Event], clauses: list[ClauseSpan], source: str | None) -> LicenseRecord:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..annotations import write_annotations
-from .document import doc_seed, generate_one, is_damaged
+from licex.corpus.annotations import write_annotations
+from licex.corpus.synth.document import doc_seed, generate_one, is_damaged
 
 
 @dataclass

@@ -9,7 +9,7 @@ probability and wording variant lives in `data/synth_style.json` and `data/synth
 from __future__ import annotations
 
 # Imported for their registrations, in document order.
-from . import front, attachments, provisions, inspections  # noqa: F401  # isort: skip
-from .renderer import Renderer
+from licex.corpus.synth.layouts import front, attachments, provisions, inspections  # noqa: F401  # isort: skip
+from licex.corpus.synth.layouts.renderer import Renderer
 
 __all__ = ["Renderer"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cases import document_part, layout_case
-from ..numerals import counting
-from .renderer import ATTACHMENT_LAYOUTS, Renderer
+from licex.corpus.synth.cases import document_part, layout_case
+from licex.corpus.synth.numerals import counting
+from licex.corpus.synth.layouts.renderer import ATTACHMENT_LAYOUTS, Renderer
 
 
 def attachment_title(r: Renderer) -> None:

@@ -4,9 +4,9 @@ page printed twice."""
 
 from __future__ import annotations
 
-from ..builder import Segment
-from ..cases import document_part, layout_case
-from .renderer import ATTACHMENT_LAYOUTS, Renderer
+from licex.corpus.synth.builder import Segment
+from licex.corpus.synth.cases import document_part, layout_case
+from licex.corpus.synth.layouts.renderer import ATTACHMENT_LAYOUTS, Renderer
 
 
 @document_part("front_page")

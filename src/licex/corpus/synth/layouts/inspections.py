@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..builder import Ent, Segment, write
-from ..cases import document_part, layout_case
-from .renderer import Renderer
+from licex.corpus.synth.builder import Ent, Segment, write
+from licex.corpus.synth.cases import document_part, layout_case
+from licex.corpus.synth.layouts.renderer import Renderer
 
 
 @document_part("inspection_pages")

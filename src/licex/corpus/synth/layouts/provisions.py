@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..builder import ClauseSpan
-from ..cases import document_part, layout_case
-from ..data import clause_data
-from ..numerals import counting
-from .renderer import _TO_ASCII_PUNCT, Renderer
+from licex.corpus.synth.builder import ClauseSpan
+from licex.corpus.synth.cases import document_part, layout_case
+from licex.corpus.synth.data import clause_data
+from licex.corpus.synth.numerals import counting
+from licex.corpus.synth.layouts.renderer import _TO_ASCII_PUNCT, Renderer
 
 
 @document_part("special_provisions")

@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..builder import Builder, ClauseSpan, Ent, Segment, Tagged, write
-from ..cases import DOCUMENT_PARTS, layout_case
-from ..content import Biz, Licence, Number, Sampler
-from ..damage import DAMAGED_TAG, damage_label, damages
-from ..data import knobs
-from ..numerals import counting, year_digits
+from licex.corpus.synth.builder import Builder, ClauseSpan, Ent, Segment, Tagged, write
+from licex.corpus.synth.cases import DOCUMENT_PARTS, layout_case
+from licex.corpus.synth.content import Biz, Licence, Number, Sampler
+from licex.corpus.synth.damage import DAMAGED_TAG, damage_label, damages
+from licex.corpus.synth.data import knobs
+from licex.corpus.synth.numerals import counting, year_digits
 
 _FULLWIDTH = str.maketrans({**{chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}})
 _TO_ASCII_PUNCT = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"})

@@ -19,10 +19,10 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc
 
-from .clauses import ClauseSegment, segment_clauses
-from .labels import LabelWords
-from .layout import Layout
-from .values import read_value
+from licex.text.clauses import ClauseSegment, segment_clauses
+from licex.fields.labels import LabelWords
+from licex.text.layout import Layout
+from licex.fields.values import read_value
 
 
 @dataclass

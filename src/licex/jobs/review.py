@@ -24,7 +24,7 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
-from .inputs import (
+from licex.inputs import (
     STDIN_NAME,
     TEXT_SUFFIXES,
     InputError,
@@ -34,8 +34,8 @@ from .inputs import (
     fitted_name,
     one_line,
 )
-from .labels import CLAUSE_LABELS
-from .predictions import checked_records, document_id
+from licex.fields.labels import CLAUSE_LABELS
+from licex.jobs.predictions import checked_records, document_id
 
 log = logging.getLogger("licex")
 

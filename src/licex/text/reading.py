@@ -15,8 +15,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from .layout import Layout
-from .text import without_whitespace
+from licex.text.layout import Layout
+from licex.text.chars import without_whitespace
 
 # Reading grades by the share of unknown pairs in the clause lines. On the development licences
 # (2026-12-01, these pairs): the generator's own texts 0–0.0031, pdftotext and pypdfium2 0–0.0036

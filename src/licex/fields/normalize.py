@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import cn2an
 
-from .catalogue import BUSINESS_TYPES, business_by_name
-from .record import Money
-from .text import (
+from licex.fields.catalogue import BUSINESS_TYPES, business_by_name
+from licex.fields.record import Money
+from licex.text.chars import (
     DATE_LOOKALIKES,
     DATE_RE,
     PROVINCES,

@@ -17,8 +17,8 @@ from pydantic import (
     model_serializer,
 )
 
-from .catalogue import BUSINESS_TYPES
-from .labels import CLAUSE_LABELS
+from licex.fields.catalogue import BUSINESS_TYPES
+from licex.fields.labels import CLAUSE_LABELS
 
 # Clause numbers as the clause reader writes them, past a hundred too (一百零一, 一千零二十): a
 # licence with that many clauses is no reason to lose its record.
@@ -121,7 +121,7 @@ class Clause(_Strict):
 
 
 class ReviewFlag(_Strict):
-    """A field a person should look at, and why (licex.consistency)."""
+    """A field a person should look at, and why (licex.fields.consistency)."""
 
     field: str = Field(description="record field path (businesses[0].code), as in `evidence`")
     reason: str

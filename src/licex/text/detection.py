@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
 
-from .hanzi import TRADITIONAL_TO_SIMPLIFIED
-from .normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_license_no
-from .text import PROVINCES, spaced
+from licex.text.hanzi import TRADITIONAL_TO_SIMPLIFIED
+from licex.fields.normalize import BUSINESS_NAME_RE, LICENSE_NO_RE, normalize_license_no
+from licex.text.chars import PROVINCES, spaced
 
 # Anchors that name a pattern licex already has, rather than a regex of their own.
 _NAMED_PATTERNS = {"LICENSE_NO": LICENSE_NO_RE, "BUSINESS_NAME": BUSINESS_NAME_RE}

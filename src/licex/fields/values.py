@@ -18,9 +18,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .catalogue import service_item_names
-from .labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
-from .normalize import (
+from licex.fields.catalogue import service_item_names
+from licex.fields.labels import COLUMN_WORDS, ENTITY_LABELS, default_label_words, header_word
+from licex.fields.normalize import (
     LICENSE_NO_RE,
     clean_value,
     normalize_date,
@@ -29,7 +29,7 @@ from .normalize import (
     parse_money,
     unread_in_amount,
 )
-from .text import LIST_MARK, PROVINCES, digit_lookalikes, lookalikes
+from licex.text.chars import LIST_MARK, PROVINCES, digit_lookalikes, lookalikes
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -424,7 +424,7 @@ def _check_field_table() -> None:
                                             *((sign, _SIGNS) for sign in label.misread_signs))
                    if name is not None and name not in known]
         if unknown:
-            raise ValueError(f"data/fields.jsonl: {label.label} names {', '.join(unknown)}, which licex.values "
+            raise ValueError(f"data/fields.jsonl: {label.label} names {', '.join(unknown)}, which licex.fields.values "
                              "does not know")
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.util import minibatch
 
-from . import bundles
-from .bundles import LicencePart
-from .inputs import InputError
-from .pipeline import load_pipeline
-from .record import LicenseRecord
+from licex.jobs import bundles
+from licex.jobs.bundles import LicencePart
+from licex.inputs import InputError
+from licex.jobs.pipeline import load_pipeline
+from licex.fields.record import LicenseRecord
 
 Extracted = Iterator[tuple[LicencePart, LicenseRecord | InputError]]
 # A task is a few files: the pipeline batches them (nlp.pipe, one memory zone), and the cost of a

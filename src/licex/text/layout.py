@@ -21,9 +21,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .hanzi import to_simplified
-from .labels import PAGE_NUMBER, LabelWords, default_label_words
-from .text import STAMP_DATE_RE, nfkc_char, spaced, without_whitespace
+from licex.text.hanzi import to_simplified
+from licex.fields.labels import PAGE_NUMBER, LabelWords, default_label_words
+from licex.text.chars import STAMP_DATE_RE, nfkc_char, spaced, without_whitespace
 
 # HTML tags that end a line (block-level) or open a table cell; any other tag simply vanishes.
 _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "tbody", "thead", "li", "ul", "ol", "h1", "h2", "h3",

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 # licex's own source tree, when this licex runs from a checkout (an editable install)
-SOURCE_TREE = Path(__file__).resolve().parents[2]
+SOURCE_TREE = Path(__file__).resolve().parents[3]
 
 
 class PackageError(RuntimeError):

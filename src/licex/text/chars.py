@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .hanzi import to_simplified
-from .patterns import read_jsonl
+from licex.text.hanzi import to_simplified
+from licex.patterns import read_jsonl
 
 WHITESPACE_RE = re.compile(r"\s+")
 CN_NUMERAL = "[一二三四五六七八九十百零〇]"

@@ -15,10 +15,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .labels import PAGE_NUMBER
-from .layout import Layout
-from .normalize import chinese_to_int, int_to_chinese, parse_business
-from .text import CN_NUMERAL, lookalikes, numeral_readings, without_whitespace
+from licex.fields.labels import PAGE_NUMBER
+from licex.text.layout import Layout
+from licex.fields.normalize import chinese_to_int, int_to_chinese, parse_business
+from licex.text.chars import CN_NUMERAL, lookalikes, numeral_readings, without_whitespace
 
 # Characters OCR prints for a clause numeral (+ for 十, 入 for 八 or 六).
 _LOOKALIKES = lookalikes("clause_number")

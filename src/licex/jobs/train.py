@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus.annotations import AnnotatedText, read_corpora, write_annotations
-from .corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
-from .corpus.synth import DAMAGED_TAG, generate
-from .corpus.tool_corpus import ceilings
-from .evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
-from .extras import require
-from .inputs import atomic_write_text
-from .pipeline import error_line, load_pipeline
+from licex.corpus.annotations import AnnotatedText, read_corpora, write_annotations
+from licex.corpus.convert import Split, jsonl_to_split, pipeline_tokenizer
+from licex.corpus.synth import DAMAGED_TAG, generate
+from licex.corpus.tool_corpus import ceilings
+from licex.evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
+from licex.jobs.extras import require
+from licex.inputs import atomic_write_text
+from licex.jobs.pipeline import error_line, load_pipeline
 
 
 class TrainingError(ValueError):
@@ -112,7 +112,7 @@ def train(
 def _fit_choice(model: Path, dev: Sequence[AnnotatedText]) -> dict[str, Any]:
     """Fit the model's choice between its readings and the rules' on the development licences
     (licex.choice_fit), where its config names `licex.fitted_choice.v1`; what was fit, or why not."""
-    from .choice_fit import fit_choice
+    from licex.choice_fit import fit_choice
 
     if not dev:
         return {"fitted": False, "reason": "no development licences"}
@@ -125,7 +125,7 @@ def _fit_choice(model: Path, dev: Sequence[AnnotatedText]) -> dict[str, Any]:
 def reevaluate(output: Path, progress: Progress | None = None) -> TrainResult:
     """Score a trained model again on the split it was trained with (`output/corpus`), after the
     rules or the evaluation changed: the reports and metrics.json's evaluation are replaced."""
-    from .corpus.annotations import read_docbin
+    from licex.corpus.annotations import read_docbin
 
     output = Path(output)
     model, corpus = output / "model", output / "corpus"

@@ -3,7 +3,7 @@ or a PDF or page image as a document), extract every licence it holds, and give 
 the JSON it is written as, or each problem as a one-line error, in input order.
 
 One place for it, so that every way of running licex (the command, a cluster's workers, see
-licex.cluster) writes the same records for the same files.
+licex.jobs.cluster) writes the same records for the same files.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .bundles import LicencePart
-from .inputs import InputError, InputSource
-from .record import LicenseRecord
+from licex.jobs.bundles import LicencePart
+from licex.inputs import InputError, InputSource
+from licex.fields.record import LicenseRecord
 
 if TYPE_CHECKING:
-    from .documents import DocumentText
+    from licex.documents import DocumentText
 
 # What turns (source name, text) pairs into (part, record or error) pairs, in input order:
 # bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
@@ -81,14 +81,14 @@ def _drained(errors: list[InputError]) -> Iterator[InputError]:
 
 
 def _flagged(record: dict[str, Any], review_below: float) -> dict[str, Any]:
-    from .consistency import flag_low_confidence
+    from licex.fields.consistency import flag_low_confidence
 
     return flag_low_confidence(record, review_below)
 
 
 def _on_pages(record: LicenseRecord, document: DocumentText, start: int, end: int) -> dict[str, Any]:
     """The record of a licence read from a document, with its pages and each evidence's box."""
-    from .documents.evidence import locate_record
+    from licex.documents.evidence import locate_record
 
     located = locate_record(record.to_json_dict(), document, start, end)
     return LicenseRecord.model_validate(located).to_json_dict()

@@ -18,8 +18,8 @@ from typing import Any
 
 import srsly
 
-from . import limits
-from .inputs import InputError, atomic_writer, decode_text, open_regular, os_cause, read_file
+from licex.files import limits
+from licex.inputs import InputError, atomic_writer, decode_text, open_regular, os_cause, read_file
 
 
 # Characters that str.splitlines and other readers take for line ends. Inside JSON they can only

@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .analysis import DocAnalysis
-from .labels import record_fields
-from .normalize import normalize_license_no
-from .record import Evidence, LicenseRecord, ReviewFlag
-from .text import without_whitespace
+from licex.text.analysis import DocAnalysis
+from licex.fields.labels import record_fields
+from licex.fields.normalize import normalize_license_no
+from licex.fields.record import Evidence, LicenseRecord, ReviewFlag
+from licex.text.chars import without_whitespace
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"

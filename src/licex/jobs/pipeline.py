@@ -11,16 +11,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components import clause_rules, field_choice, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
-from .components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES, RECORD_BUILDER
-from .components.rule_data import ModelDataError
-from .extras import extra_providing
+from licex.components import clause_rules, field_choice, field_rules, record_builder, tokenizer  # noqa: F401  (register factories)
+from licex.components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES, RECORD_BUILDER
+from licex.components.rule_data import ModelDataError
+from licex.jobs.extras import extra_providing
 
 RULE_COMPONENTS = (FIELD_RULES, FIELD_CHOICE, CLAUSE_RULES, RECORD_BUILDER)
 DEFAULT_PACKAGE = "zh_licex_cnn"
 MODEL_ENV = "LICEX_MODEL"
 # In a source checkout the trained default pipeline is committed beside the code.
-_CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model"
+_CHECKOUT_MODEL = Path(__file__).resolve().parents[3] / "training" / "model"
 T = TypeVar("T")
 
 

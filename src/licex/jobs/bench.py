@@ -14,7 +14,7 @@ reported apart from the throughput, which counts only the processing loop. Three
   pages on every core, as in `licex extract`. OCR takes about a second a page, so this set
   holds only the first few pages of the licences, the last licence cut to fit;
 - bundle: generated licences in one text file of a million characters (a due-diligence pack),
-  read, split and extracted as `licex extract` does it (licex.extraction), for the rules and each
+  read, split and extracted as `licex extract` does it (licex.jobs.extraction), for the rules and each
   given model: the peak memory of a file that large, and its characters/s.
 """
 
@@ -37,7 +37,7 @@ from rich import box
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from .documents import DocumentText
+    from licex.documents import DocumentText
 
 # The worker reports its progress on stderr: this line and the units done since the last one.
 PROGRESS_LINE = "licex-bench-progress"
@@ -91,7 +91,7 @@ class BenchResult:
 
 def write_bench_texts(folder: Path, n: int, seed: int, progress: Callable[[int], None] | None = None) -> Path:
     """n synthetic licence texts as folder/NNNNN.txt (generated one at a time)."""
-    from .corpus.synth import doc_seed, generate_one
+    from licex.corpus.synth import doc_seed, generate_one
 
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
@@ -109,10 +109,10 @@ def write_bench_documents(folder: Path, documents: int, ocr_pages: int, seed: in
     folder/scanned/NNNNN.pdf (the last one cut to fit). The same seed gives the same files.
     `progress` hears of each licence typeset and each page scanned. Returns the two folders and
     whether a licence was cut."""
-    from .corpus.render import printed_licence
-    from .corpus.scan import scan_pages, scanned_pdf
-    from .corpus.synth import doc_seed, generate_one
-    from .corpus.typeset import typeset
+    from licex.corpus.render import printed_licence
+    from licex.corpus.scan import scan_pages, scanned_pdf
+    from licex.corpus.synth import doc_seed, generate_one
+    from licex.corpus.typeset import typeset
 
     text_layer, scanned = folder / "text-layer", folder / "scanned"
     text_layer.mkdir(parents=True, exist_ok=True)
@@ -140,7 +140,7 @@ def write_bench_documents(folder: Path, documents: int, ocr_pages: int, seed: in
 def write_bench_bundle(path: Path, characters: int, seed: int) -> Path:
     """Generated licences (licence i is text i of the bench), a blank line between two, in one text
     file of at least `characters` characters: as many licences as it takes."""
-    from .corpus.synth import doc_seed, generate_one
+    from licex.corpus.synth import doc_seed, generate_one
 
     texts, length = [], -len(_BUNDLE_SEPARATOR)
     while length < characters:
@@ -160,7 +160,7 @@ def _texts(folder: Path) -> Iterator[str]:
 def _documents(folder: Path, page_source: str) -> Iterator[DocumentText]:
     """The DocumentText of each PDF of `folder`, read as `licex extract` reads it (--ocr auto);
     every page must have been read from `page_source`, or the figure would count the wrong work."""
-    from .documents import OcrMode, read_document_bytes
+    from licex.documents import OcrMode, read_document_bytes
 
     for path in sorted(folder.glob("*.pdf")):
         document = read_document_bytes(path.read_bytes(), path.name, OcrMode.auto)
@@ -176,14 +176,14 @@ def run_worker(spec: str, folder: Path, input_kind: str = TEXT) -> BenchResult:
     not pinned: OCR reads a document's pages on every core, as `licex extract` does."""
     if input_kind != SCANNED:
         _pin_to_one_core()
-    from .documents.evidence import locate_record
-    from .pipeline import load_pipeline, stream_docs
+    from licex.documents.evidence import locate_record
+    from licex.jobs.pipeline import load_pipeline, stream_docs
 
     page_source = _PAGE_SOURCE[input_kind]
     started = time.perf_counter()
     nlp = load_pipeline(None if spec == "rules" else spec)
     if page_source == "ocr":
-        from .documents.ocr import engine
+        from licex.documents.ocr import engine
 
         engine()  # loads its models once per process: load time, not throughput
     load_seconds = time.perf_counter() - started
@@ -215,10 +215,10 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
     _pin_to_one_core()
     from functools import partial
 
-    from .bundles import extract_licences
-    from .extraction import extract_inputs
-    from .inputs import InputError, InputSource
-    from .pipeline import load_pipeline
+    from licex.jobs.bundles import extract_licences
+    from licex.jobs.extraction import extract_inputs
+    from licex.inputs import InputError, InputSource
+    from licex.jobs.pipeline import load_pipeline
 
     started = time.perf_counter()
     nlp = load_pipeline(None if spec == "rules" else spec)
@@ -262,7 +262,7 @@ def run_profile_worker(spec: str, folder: Path) -> ProfileResult:
     _pin_to_one_core()
     from spacy.util import minibatch
 
-    from .pipeline import load_pipeline
+    from licex.jobs.pipeline import load_pipeline
 
     nlp = load_pipeline(None if spec == "rules" else spec)
     seconds = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
@@ -408,10 +408,10 @@ def run_in_own_process(spec: str, folder: Path, input_kind: str,
 
 
 def _run_module_worker(arguments: list[str], progress: Callable[[int], None] | None = None) -> dict:
-    """`python -m licex.bench ARGUMENTS` in a fresh process with one thread per math library: the
+    """`python -m licex.jobs.bench ARGUMENTS` in a fresh process with one thread per math library: the
     dict its last line of output holds. `progress` hears of the units of work it reports."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    worker = subprocess.Popen([sys.executable, "-m", "licex.bench", *arguments],
+    worker = subprocess.Popen([sys.executable, "-m", "licex.jobs.bench", *arguments],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     errors = []
     for line in worker.stderr:  # stdout holds one line, written last: reading stderr first cannot block
@@ -434,9 +434,9 @@ def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
     validated as extract does (reading and writing the files aside). Load time is the pipeline's
     and the workers' start. The peak memory is an upper bound: this process and each worker
     counted at the largest worker's peak (copy-on-write pages shared by the workers count in each)."""
-    from .parallel import licence_extractor
-    from .pipeline import load_pipeline
-    from .record import LicenseRecord
+    from licex.jobs.parallel import licence_extractor
+    from licex.jobs.pipeline import load_pipeline
+    from licex.fields.record import LicenseRecord
 
     pipeline = None if spec == "rules" else spec
     started = time.perf_counter()
@@ -571,7 +571,7 @@ def result_dicts(results: list[BenchResult]) -> list[dict]:
              "pages_per_second": None if r.pages is None else round(r.pages_per_second, 3)} for r in results]
 
 
-if __name__ == "__main__":  # the worker process: python -m licex.bench SPEC FOLDER [INPUT [WORKERS]], SPEC FILE bundle, or SPEC FOLDER profile
+if __name__ == "__main__":  # the worker process: python -m licex.jobs.bench SPEC FOLDER [INPUT [WORKERS]], SPEC FILE bundle, or SPEC FOLDER profile
     processes = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     if sys.argv[3:4] == [PROFILE]:
         result = run_profile_worker(sys.argv[1], Path(sys.argv[2]))

@@ -17,11 +17,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import limits
-from .detection import Detection, licence_segments, text_detection
-from .inputs import InputError
-from .pipeline import stream_docs
-from .record import LicenseRecord
+from licex.files import limits
+from licex.text.detection import Detection, licence_segments, text_detection
+from licex.inputs import InputError
+from licex.jobs.pipeline import stream_docs
+from licex.fields.record import LicenseRecord
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .patterns import read_jsonl
-from .text import spaced, without_whitespace
+from licex.patterns import read_jsonl
+from licex.text.chars import spaced, without_whitespace
 
 
 class EntityLabel(BaseModel):

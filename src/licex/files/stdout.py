@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from .inputs import os_cause, valid_utf8
+from licex.inputs import os_cause, valid_utf8
 
 CLOSED = "stdout is closed"
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import jsonl
-from .inputs import INPUT_SUFFIXES, InputError
-from .record import LicenseRecord
+from licex.files import jsonl
+from licex.inputs import INPUT_SUFFIXES, InputError
+from licex.fields.record import LicenseRecord
 
 
 def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:

@@ -22,10 +22,19 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import jsonl
-from .bundles import extract_licences
-from .extraction import extract_inputs
-from .inputs import STDIN, STDIN_NAME, InputError, InputSource, atomic_writer, check_output, collect_inputs, input_paths
+from licex.files import jsonl
+from licex.jobs.bundles import extract_licences
+from licex.jobs.extraction import extract_inputs
+from licex.inputs import (
+    STDIN,
+    STDIN_NAME,
+    InputError,
+    InputSource,
+    atomic_writer,
+    check_output,
+    collect_inputs,
+    input_paths,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -55,7 +64,7 @@ class PartitionResult:
 def worker_pipeline(spec: str | Path | None) -> Language:
     """The pipeline of `spec` (a model folder or package; None: the rules), loaded once per process:
     a worker's later partitions use the pipeline its first one loaded."""
-    from .pipeline import load_pipeline
+    from licex.jobs.pipeline import load_pipeline
 
     return load_pipeline(spec)
 

@@ -22,11 +22,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .labels import ENTITY_LABELS
-from .normalize import ParsedBusiness
-from .record import AnnualInspection, Business, Clause, Evidence, LicenseRecord, Money, Shareholder, Website
-from .text import LIST_MARK
-from .values import cut_in_unit
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.normalize import ParsedBusiness
+from licex.fields.record import (
+    AnnualInspection,
+    Business,
+    Clause,
+    Evidence,
+    LicenseRecord,
+    Money,
+    Shareholder,
+    Website,
+)
+from licex.text.chars import LIST_MARK
+from licex.fields.values import cut_in_unit
 
 
 @dataclass(frozen=True)
