@@ -3,12 +3,12 @@ in its own single-core process (pages/s, documents/s, peak memory, load time apa
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from licex import cli
 from licex.jobs.bench import (
     BUNDLE,
     SCANNED,
@@ -30,6 +30,7 @@ from licex.jobs.bench import (
     write_bench_documents,
     write_bench_texts,
 )
+from licex.cli import model as model_commands
 from licex.jobs.bundles import licence_spans
 from licex.corpus.synth import doc_seed, generate_one
 from licex.documents import read_document
@@ -102,13 +103,13 @@ def test_rows_asked_for_by_default_are_skipped_without_their_extra(monkeypatch, 
         if extra == "ocr":
             raise MissingExtra(extra, job)
 
-    monkeypatch.setattr(cli, "require", require)
-    assert cli._bench_rows(None, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0
+    monkeypatch.setattr(model_commands, "require", require)
+    assert model_commands._bench_rows(None, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0
     assert "needs the 'ocr' extra" in capsys.readouterr().err
     with pytest.raises(MissingExtra):  # asked for explicitly: the command ends on it
-        cli._bench_rows(3, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr"))
-    assert cli._bench_rows(None, 10, "text-layer PDF rows (--documents)", ("render",)) == 10
-    assert cli._bench_rows(0, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0  # off: nothing needed
+        model_commands._bench_rows(3, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr"))
+    assert model_commands._bench_rows(None, 10, "text-layer PDF rows (--documents)", ("render",)) == 10
+    assert model_commands._bench_rows(0, 2, "scanned PDF rows (--ocr-pages)", ("render", "ocr")) == 0  # off: nothing needed
 
 
 @pytest.mark.slow
@@ -152,11 +153,16 @@ def test_the_startup_table_shows_licex_beyond_spacys_own_start_up():
 @pytest.mark.slow
 def test_startup_is_timed_in_fresh_processes(tmp_path):
     reported = []
-    results = startup_times(["rules"], seed=5, progress=reported.append, runs=1)
+    results = startup_times(["rules"], seed=5, progress=reported.append, runs=3)
     assert [r.command for r in results][2:] == ["licex --help", "licex extract --rules-only ONE.txt"]
-    assert all(r.seconds > 0 and r.runs == [r.seconds] for r in results)
-    assert results[2].seconds < results[0].seconds < results[3].seconds  # --help imports no spaCy
-    assert sum(reported) == startup_work(["rules"], runs=1) == 4
+    for result in results:
+        assert len(result.runs) == 3 and all(seconds > 0 for seconds in result.runs)
+        assert result.seconds == statistics.median(result.runs)
+    # Medians of three runs, with a margin: one slow run on a loaded machine decides neither. What
+    # --help imports (no spaCy) is test_startup.py's to check; here, that the figures tell it.
+    help_, extract = results[2].seconds, results[3].seconds
+    assert 2 * help_ < extract
+    assert sum(reported) == startup_work(["rules"], runs=3) == 12
 
 
 @pytest.mark.slow

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from licex.jobs.cluster import PARTITION_GLOB, extract_on_cluster, partitions, worker_pipeline
-from licex.inputs import InputSource, OutputError
+from licex.files.inputs import InputSource
+from licex.files.messages import OutputError
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed: pip install 'licex[cluster]'")
 

@@ -1,4 +1,4 @@
-"""Confidence per value (licex.confidence), `--review-below`, and the reliability table."""
+"""Confidence per value (licex.scoring.confidence), `--review-below`, and the reliability table."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from licex.confidence import confidence, features
 from licex.fields.consistency import flag_low_confidence
 from licex.evaluation.records import Reliability, evaluate, value_correct
+from licex.fields.record import LicenseRecord
+from licex.scoring.confidence import package_confidence
+from licex.scoring.features import value_feature_names as features
+
+MISREAD_CAP = package_confidence().model.caps["misread="]
+
+
+def confidence(names):
+    """A value's confidence with the package's weights (the rules pipeline's)."""
+    return package_confidence().score(names)
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw" / "002_3fa2e29c17b4fcd1.txt"
 
@@ -30,11 +39,23 @@ def test_agreement_weighs_more_than_a_lone_reading_and_a_disagreement_less():
 
 
 def test_review_below_lists_the_values_under_the_threshold_once():
-    record = {"confidence": {"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
-              "needs_review": [{"field": "signer", "reason": "not found"}]}
-    flagged = flag_low_confidence(record, 0.7)["needs_review"]
+    record = LicenseRecord(confidence={"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
+                           needs_review=[{"field": "signer", "reason": "not found"}])
+    flagged = flag_low_confidence(record, 0.7).to_json_dict()["needs_review"]
     assert flagged == [{"field": "signer", "reason": "not found"},
                        {"field": "company_name", "reason": "confidence 0.40 is below 0.7"}]
+
+
+def test_review_below_is_the_record_builders_option(tmp_path):
+    """`load_pipeline(..., review_below=T)`: the rules pipeline and a saved one alike finish each
+    record with its values under T listed."""
+    from licex.jobs.pipeline import load_pipeline, rules_pipeline
+
+    rules_pipeline().to_disk(tmp_path / "saved")
+    for spec in (None, tmp_path / "saved"):
+        record = load_pipeline(spec, review_below=1.0)(RAW.read_text("utf-8"))._.license_record
+        assert {flag["field"] for flag in record["needs_review"]} == set(record["confidence"])
+        assert load_pipeline(spec)(RAW.read_text("utf-8"))._.license_record["needs_review"] == []
 
 
 def test_review_below_on_the_command_line(cli, tmp_path):
@@ -184,38 +205,29 @@ def test_the_real_licences_values_show_no_sign_of_a_misread():
 
 
 def test_a_value_with_a_sign_of_a_misread_is_no_surer_than_the_cap():
-    from licex.confidence import _weights
-
     def sure(misread=()):
         return confidence(features("legal_representative", "licex_field_rules", "agree", False, 0, 0, "",
                                    "clean", misread))
 
-    cap = round(_weights()["misread_cap"], 3)  # confidence has 3 places
+    cap = round(MISREAD_CAP, 3)  # confidence has 3 places
     assert sure() > 0.9  # both sides read it from a clean text
     assert sure(["surname"]) <= cap < 0.9
     assert sure(["surname", "symbol"]) <= cap
 
 
 def test_a_misread_name_in_a_licence_gets_a_low_confidence(extract):
-    from licex.confidence import _weights
-
     text = RAW.read_text("utf-8")
     assert "陈林" in text
     record = extract(text.replace("陈林", "称林")).record  # 称 is no surname: a misread 陈
     assert record["legal_representative"] == "称林"
-    assert record["confidence"]["legal_representative"] <= round(_weights()["misread_cap"], 3)
+    assert record["confidence"]["legal_representative"] <= round(MISREAD_CAP, 3)
     assert extract(text).record["confidence"]["legal_representative"] > 0.9
 
 
 def test_the_misread_cap_is_the_add_one_share_of_the_development_values_with_a_sign_that_were_right():
-    pytest.importorskip("sklearn", reason="training/fit_confidence.py fits with scikit-learn")
-    import importlib.util
+    from licex.scoring import fits
 
-    script = Path(__file__).resolve().parent.parent / "training" / "fit_confidence.py"
-    spec = importlib.util.spec_from_file_location("fit_confidence", script)
-    fit = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fit)
     rows = [["field=signer", "misread=surname"], ["field=signer", "misread=surname"], ["field=signer"],
             ["field=company_name", "misread=symbol"]]
-    assert fit.misread_cap(rows, [0, 0, 1, 1]) == 0.4  # 1 of the 3 with a sign right: 2/5
-    assert fit.misread_cap([["field=signer"]], [1]) == 0.5  # none seen: no evidence either way
+    assert fits.misread_cap(rows, [0, 0, 1, 1]) == 0.4  # 1 of the 3 with a sign right: 2/5
+    assert fits.misread_cap([["field=signer"]], [1]) == 0.5  # none seen: no evidence either way

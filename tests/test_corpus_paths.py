@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from licex.corpus.paths import annotation_files, generated_corpus_target, is_generated_corpus
-from licex.inputs import InputError
+from licex.files.messages import InputError
 
 from conftest import CORPUS
 

@@ -35,8 +35,8 @@ from licex.doccano import (
     pull_annotations,
     push_texts,
     sidecar_path,
-    text_sha256,
 )
+from licex.doccano.meta import text_sha256
 from licex.fields.labels import ENTITY_LABELS
 from licex.jobs.pipeline import rules_pipeline
 
@@ -472,7 +472,7 @@ def test_invalid_annotations_in_doccano_fail_without_writing(doccano, admin, tmp
 
 
 def test_pre_annotations_are_made_valid_for_the_corpus():
-    from licex.doccano import _valid_spans
+    from licex.doccano.push import _valid_spans
 
     doc = spacy.blank("zh")("ab cd  ef")
     spans = [(0, 3, "A"), (2, 5, "B"), (1, 4, "C"), (5, 7, "D")]
@@ -481,7 +481,9 @@ def test_pre_annotations_are_made_valid_for_the_corpus():
 
 
 def test_uncertainty_order_puts_the_licences_with_most_to_review_first_and_the_guideline_says_where_to_look():
-    from licex.doccano import META_REVIEW, label_guideline, most_review_first
+    from licex.doccano import label_guideline
+    from licex.doccano.meta import META_REVIEW
+    from licex.doccano.push import most_review_first
 
     lines = [{"licex_id": "a", META_REVIEW: []}, {"licex_id": "b", META_REVIEW: ["license_no: x", "issue_date: y"]},
              {"licex_id": "c", META_REVIEW: ["company_name: z"]}, {"licex_id": "d", META_REVIEW: []}]

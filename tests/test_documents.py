@@ -17,12 +17,11 @@ from licex.corpus.annotations import read_annotations  # noqa: E402
 from licex.corpus.render import printed_licence  # noqa: E402
 from licex.corpus.scan import scan_pages, scanned_pdf  # noqa: E402
 from licex.corpus.typeset import typeset  # noqa: E402
-from licex.documents import DocumentError, OcrMode, read_document_bytes  # noqa: E402
+from licex.documents import DocumentError, OcrMode, pdf_pages, read_document_bytes  # noqa: E402
 from licex.documents.evidence import attach_geometry  # noqa: E402
-from licex.documents.pdf import pdf_pages  # noqa: E402
 from licex.evaluation.records import evaluate  # noqa: E402
 from licex.jobs.extraction import extract_inputs  # noqa: E402
-from licex.inputs import collect_inputs  # noqa: E402
+from licex.files.inputs import collect_inputs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

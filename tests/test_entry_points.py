@@ -35,6 +35,7 @@ def test_every_licex_registered_function_is_an_entry_point():
     assert declared == {("tokenizers", "licex.licence_tokenizer.v1"), ("architectures", "licex.CharNgramEmbed.v1"),
                         ("misc", "licex.clause_suggester.v1"), ("misc", "licex.model_first.v1"),
                         ("misc", "licex.rules_first.v1"), ("misc", "licex.clauses_rules_first.v1"), ("misc", "licex.fitted_choice.v1"),
+                            ("misc", "licex.fitted_confidence.v1"),
                         ("misc", "licex.clauses_model_first.v1"), ("scorers", "licex.fields_scorer.v1"),
                         *(("misc", f"licex.reader.{name}.v1") for name in READERS)}
     registered = {("misc", name) for name in spacy.util.registry.misc.get_all() if name.startswith("licex.")}

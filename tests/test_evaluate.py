@@ -7,7 +7,7 @@ from rich.console import Console
 
 from licex.evaluation.records import FIELDS, Miss, evaluate, field_values, load_gold_dir, load_predictions
 from licex.evaluation.render import render_misses, render_table
-from licex.inputs import InputError
+from licex.files.messages import InputError
 
 RECORDS = Path(__file__).parent.parent / "corpus/records"
 DOC = "001_093c3da1120a2424"

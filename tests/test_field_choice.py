@@ -16,10 +16,11 @@ from licex.components.field_choice import (
     ModelProbability,
     candidates,
     choose,
-    features,
     merge,
 )
 from licex.fields.values import plausible, read_value
+from licex.scoring.features import candidate_features as features
+from licex.scoring.model import LogisticModel
 
 TEXT = ("经营许可证编号：京B2-20210099\n公司名称：北京柚子网络科技有限公司\n法定代表人：孙七\n"
         "发证日期：2021年06月22日\n有效期至：2026年06月22日\n你公司2019年度年检合格\n你公司2020年度年检合格\n")
@@ -105,29 +106,29 @@ def test_the_fitted_choice_scores_by_its_weights_and_calibration():
                        [span("2026年06月22日", "EXPIRY_DATE"), span("2021年06月22日", "ISSUE_DATE")], value_of, {})
     found = [c for c in found if c.unit == "EXPIRY_DATE"]
     assert unfitted(found) == [1.0 if c.side == RULES else 0.0 for c in found]  # unfitted: the rules first
-    fitted = FittedChoice({"intercept": 0.0, "weights": {"side=model&implausible": -3.0},
-                           "calibration": [[0.0, 0.5, 1.0], [0.0, 0.8, 1.0]]})
+    fitted = FittedChoice(LogisticModel(0.0, {"side=model&implausible": -3.0},
+                                        calibration=([0.0, 0.5, 1.0], [0.0, 0.8, 1.0])))
     scores = dict(zip((c.side for c in found), fitted(found)))
     assert scores[RULES] == pytest.approx(0.8)  # logistic 0.5, calibrated to 0.8
     assert scores[MODEL] < scores[RULES]
 
 
-def test_the_fitted_parameters_travel_with_the_field_choice(tmp_path):
-    parameters = {"intercept": 0.5, "weights": {"side=rules": 1.0}, "calibration": [[], []]}
+def test_the_fitted_model_travels_with_the_field_choice(tmp_path):
+    model = LogisticModel(0.5, {"side=rules": 1.0}, calibration=([], []))
     nlp = spacy.blank("zh")
     nlp.add_pipe("licex_field_rules")
     nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
-    nlp.get_pipe("licex_field_choice").merge.parameters = parameters
+    nlp.get_pipe("licex_field_choice").merge.model = model
     nlp.to_disk(tmp_path / "nlp")
     assert (tmp_path / "nlp" / "licex_field_choice" / "choice.json").is_file()
     assert not (tmp_path / "nlp" / "licex_field_rules" / "choice.json").exists()
-    assert spacy.load(tmp_path / "nlp").get_pipe("licex_field_choice").merge.parameters == parameters
+    assert spacy.load(tmp_path / "nlp").get_pipe("licex_field_choice").merge.model == model
     fresh = spacy.blank("zh").add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
     fresh.from_bytes(nlp.get_pipe("licex_field_choice").to_bytes())
-    assert fresh.merge.parameters == parameters
+    assert fresh.merge.model == model
     fresh = spacy.blank("zh").add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
     fresh.from_bytes(nlp.get_pipe("licex_field_choice").to_bytes(), exclude=["choice"])
-    assert fresh.merge.parameters is None
+    assert fresh.merge.model is None
 
 
 def test_the_models_beam_gives_the_right_reading_the_higher_probability(default_nlp, raw_texts):

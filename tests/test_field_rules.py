@@ -274,15 +274,15 @@ def test_each_value_is_read_once_per_doc(monkeypatch):
     and the record builder (the fold, the confidence) read an entity's value there: each
     (label, text) is read once."""
     from licex.text import analysis
-    from licex import confidence
     from licex.fields import values
     from licex.components.field_rules import reading
+    from licex.scoring import features
 
     nlp = rules_and_choice(choice={"merge": {"@misc": "licex.rules_first.v1"}})
     nlp.add_pipe("licex_record_builder")
     reads = []
     real = values.read_value
-    for module in (analysis, reading, confidence, values):
+    for module in (analysis, reading, features, values):
         monkeypatch.setattr(module, "read_value", lambda label, text: reads.append((label, text)) or real(label, text))
     doc = assume_licence(nlp.make_doc(TEXT))
     doc.ents = [doc.char_span(TEXT.index("孙七"), TEXT.index("孙七") + 2, label="SIGNER")]  # the model's

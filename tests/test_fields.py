@@ -57,7 +57,7 @@ def test_every_value_the_record_holds_is_some_fields():
 
 
 def test_the_lists_of_fields_are_derived_from_the_table():
-    from licex.choice_fit import unit_fields
+    from licex.scoring.fits import unit_fields
     from licex.components.field_choice import STAND_ALONE, unit_of
     from licex.fields.consistency import FRONT_PAGE_FIELDS, REQUIRED_FIELDS
     from licex.evaluation.records import FIELDS

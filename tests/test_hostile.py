@@ -16,12 +16,14 @@ import pytest
 import srsly
 from typer.testing import CliRunner
 
-from licex import cli, inputs
+from licex import cli
+from licex.files import inputs, outputs
 from licex.jobs.bundles import extract_licences, licence_spans
 from licex.corpus.annotations import AnnotatedText, read_annotations, write_annotations
 from licex.corpus.synth import generate
 from licex.text.detection import detect_licence
-from licex.inputs import InputError, InputSource
+from licex.files.inputs import InputSource
+from licex.files.messages import InputError
 from licex.fields.normalize import parse_money
 from licex.fields.record import LicenseRecord
 
@@ -128,7 +130,7 @@ def test_a_licence_too_long_gets_one_line_and_the_others_are_processed(rules_nlp
     (long_part, error), (short_part, record) = results
     assert isinstance(error, InputError) and "\n" not in str(error)
     assert str(error).startswith("long.txt: a licence of") and "too long to process" in str(error)
-    assert isinstance(record, LicenseRecord) and record.license_no == "B2-20160073"
+    assert LicenseRecord.model_validate(record).license_no == "B2-20160073"
 
 
 def test_looped_and_dangling_links_are_named_and_fail(tmp_path):
@@ -214,7 +216,7 @@ def test_an_unwritable_output_fails_before_extraction(tmp_path, monkeypatch):
     def read_only(path, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(inputs, "open", read_only, raising=False)
+    monkeypatch.setattr(outputs, "open", read_only, raising=False)
     out = tmp_path / "ro" / "out.jsonl"
     result = run("extract", str(SEED), "--rules-only", "-o", str(out))
     assert result.exit_code == 2
@@ -243,7 +245,7 @@ class _FullDisk:
 def test_a_full_disk_is_one_line_and_keeps_the_old_output(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", "utf-8")
-    monkeypatch.setattr(inputs, "open", _FullDisk, raising=False)
+    monkeypatch.setattr(outputs, "open", _FullDisk, raising=False)
     result = run("extract", str(SEED), "--rules-only", "-o", str(out))
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {out}: cannot write: no space left on device"]
@@ -264,7 +266,7 @@ def test_convert_on_a_full_disk_is_one_line_and_leaves_no_partial(tmp_path, monk
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {tmp_path / 'a.spacy'}: cannot write: no space left on device"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
-    monkeypatch.setattr(inputs, "open", _FullDisk, raising=False)
+    monkeypatch.setattr(outputs, "open", _FullDisk, raising=False)
     result = run("convert", str(source), str(tmp_path / "b.jsonl"))
     assert error_lines(result) == [f"licex: error: {tmp_path / 'b.jsonl'}: cannot write: no space left on device"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
@@ -405,8 +407,8 @@ def test_traditional_characters_are_read_as_simplified(rules_nlp):
     traditional = simplified.replace("经营许可证编号", "經營許可證編號").replace("人民币壹仟万元", "人民幣壹仟萬元") \
         .replace("公司名称", "公司名稱").replace("注册资本", "註冊資本").replace("发证日期", "發證日期")
     assert to_simplified("显著 乾坤 於是") == "显著 乾坤 於是"  # characters simplified Chinese uses stay
-    [(_, record)] = list(extract_licences(rules_nlp, [("trad.txt", traditional)]))
-    [(_, expected)] = list(extract_licences(rules_nlp, [("trad.txt", simplified)]))
+    [record, expected] = [LicenseRecord.model_validate(finished) for text in (traditional, simplified)
+                          for _, finished in extract_licences(rules_nlp, [("trad.txt", text)])]
     assert record.license_no == expected.license_no == "B2-20160073"
     assert record.registered_capital_cny == expected.registered_capital_cny == 10_000_000
     assert record.company_name == expected.company_name and record.issue_date == expected.issue_date

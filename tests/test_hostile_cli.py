@@ -33,8 +33,12 @@ from typer.testing import CliRunner
 from licex import cli
 from licex.jobs import crash
 from licex.files import limits
+from licex.cli import doccano as doccano_commands
 from licex.corpus import annotations
-from licex.inputs import STDIN_NAME, InputError, InputSource, TextDirNames
+from licex.files.inputs import STDIN_NAME, InputSource
+from licex.files.messages import InputError
+from licex.files.outputs import TextDirNames
+from licex.scoring.model import LogisticModel
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"
@@ -91,7 +95,7 @@ def test_the_crash_log_holds_no_secret_of_the_command_line_or_environment(monkey
         raise RuntimeError(f"login failed at {url} for {username} with {password} "
                            f"({os.environ['DOCCANO_PASSWORD']}, token tok)")
 
-    monkeypatch.setattr(cli, "_doccano_connection", leaky)
+    monkeypatch.setattr(doccano_commands, "_doccano_connection", leaky)
     monkeypatch.setattr(sys, "argv", ["licex", "doccano", "status", "--project", "p", "--url", url,
                                       "--username", "annotator", "--password", "SECRET-pw-1"])
     with pytest.raises(SystemExit) as exited:
@@ -121,7 +125,7 @@ def test_the_crash_log_never_crashes(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # ~/.cache/licex/logs cannot be made: the temp dir
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(sys, "argv", ["licex", "extract", "\udcff.txt"])
-    log = cli.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
+    log = crash.crash_log("Traceback: a file name that is not UTF-8: \udcff.txt\n")
     assert log is not None and log.parent == tmp_path
     assert "\\udcff.txt" in log.read_text("utf-8")
 
@@ -658,11 +662,11 @@ def test_doccano_push_refuses_a_text_over_the_licence_limit_before_any_request(t
 
 # -- third sweep: what a hostile tester still found (each fails without its fix) ------------------
 
-from licex import doccano_export
 from licex.files import jsonl
 from licex.jobs import parallel  # noqa: E402
+from licex.doccano import export as doccano_export  # noqa: E402
 from licex.corpus import spans as span_shapes  # noqa: E402
-from licex.inputs import one_line  # noqa: E402
+from licex.files.messages import one_line  # noqa: E402
 
 NEWER_EXPORT = {"id": 7, "text": "公司名称:北京某某科技有限公司。一、你公司应当遵守规定。", "relations": [],
                 "entities": [{"id": 1, "label": "COMPANY", "start_offset": 5, "end_offset": 15},
@@ -859,18 +863,23 @@ def small_fitted_pipeline(path: Path) -> Path:
     nlp.add_pipe("licex_field_rules")
     nlp.add_pipe("licex_field_choice", config={"merge": {"@misc": "licex.fitted_choice.v1"}})
     nlp.add_pipe("licex_clause_rules")
-    nlp.get_pipe("licex_field_choice").merge.parameters = {"intercept": 0.5, "weights": {"side=rules": 1.0},
-                                                           "calibration": [[0.1, 0.9], [0.0, 1.0]]}
+    nlp.add_pipe("licex_record_builder")
+    nlp.get_pipe("licex_field_choice").merge.model = LogisticModel(0.5, {"side=rules": 1.0},
+                                                                   calibration=([0.1, 0.9], [0.0, 1.0]))
     nlp.to_disk(path)
     return path
 
 
 @pytest.mark.parametrize("file, content, cause", [
     ("licex_field_choice/choice.json", '{"weights": "x"}', "'intercept': Field required"),
-    ("licex_field_choice/choice.json", "[1, 2, 3]", "not the fitted choice's parameters (an object with intercept, "
-                                                    "weights and calibration) but list"),
+    ("licex_field_choice/choice.json", "[1, 2, 3]", "not a fitted model's parameters (an object with intercept "
+                                                    "and weights) but list"),
     ("licex_field_choice/choice.json", "{}", "'intercept': Field required"),
-    ("licex_field_choice/choice.json", "null", "not the fitted choice's parameters"),
+    ("licex_field_choice/choice.json", "null", "not a fitted model's parameters"),
+    ("licex_field_choice/choice.json", '{"intercept": 1, "weights": {}}', "'calibration': Field required"),
+    ("licex_record_builder/confidence.json", '{"intercept": 1, "weights": {"a": "x"}}',
+     "'weights.a': Input should be a valid number"),
+    ("licex_record_builder/confidence.json", "[]", "not a fitted model's parameters"),
     ("licex_field_choice/choice.json", '{"intercept": true, "weights": {}, "calibration": [[], []]}',
      "'intercept': Input should be a valid number"),
     ("licex_field_choice/choice.json", '{"intercept": 1, "weights": {}, "calibration": [[0.5], []]}',

@@ -30,8 +30,12 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from licex import doccano, doccano_export, doccano_http, doccano_secret
 from licex.files import limits
+from licex.doccano import client as doccano_client
+from licex.doccano import export as doccano_export
+from licex.doccano import http as doccano_http
+from licex.doccano import meta as doccano_meta
+from licex.doccano import secret as doccano_secret
 from licex.corpus.annotations import AnnotationError
 from licex.doccano import SCHEME_LABELS, Connection, DoccanoClient, DoccanoError, convert_export, push_texts
 
@@ -263,7 +267,7 @@ def test_examples_with_malformed_meta_fail_a_push_before_the_pipeline(fake):
 
 def test_a_text_that_utf8_cannot_hold_is_just_another_text(fake):
     # JSON's "\ud800": a lone surrogate, no character. The push hashes it as it is.
-    present = {**EXAMPLE, "id": 11, "meta": {"licex_id": "doc", "licex_sha256": doccano.text_sha256(TEXT)}}
+    present = {**EXAMPLE, "id": 11, "meta": {"licex_id": "doc", "licex_sha256": doccano_meta.text_sha256(TEXT)}}
     fake.answers["GET /v1/projects/1/examples"] = page([{**EXAMPLE, "text": "\ud800"}, present])
 
     def pipeline():
@@ -508,7 +512,7 @@ def test_a_next_link_back_to_an_earlier_page(cli, fake):
 
 
 def test_a_pagination_without_end(cli, fake, monkeypatch):
-    monkeypatch.setattr(doccano, "MAX_PAGES", 5)
+    monkeypatch.setattr(doccano_client, "MAX_PAGES", 5)
     fake.answers["GET /v1/projects"] = pages_of(lambda handler, n: f"{fake.url}/v1/projects?offset={n * 100}")
     assert_one_error(licex(cli, fake.url, "status", "--project", "p"),
                      f"listing projects at {fake.url}: doccano at {fake.url} lists more than 5 pages; stopped "
@@ -709,9 +713,9 @@ def test_a_pull_writes_no_password(cli, fake, tmp_path, row, key):
 
 DRIVER = """
 import json, sys
-from licex import doccano_http
 from licex.files import limits
 from licex.cli import main
+from licex.doccano import http as doccano_http
 
 doccano_http.HTTP_DEADLINE = 0.5
 limits.EXPORT_BYTES = 1 << 20

@@ -33,7 +33,8 @@ from licex import documents
 from licex.files import limits  # noqa: E402
 from licex.documents import DocumentError, OcrMode, ocr, pdf, read_document_bytes  # noqa: E402
 from licex.documents.images import page_images  # noqa: E402
-from licex.inputs import InputError, InputSource  # noqa: E402
+from licex.files.inputs import InputSource  # noqa: E402
+from licex.files.messages import InputError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ROOT / "corpus" / "documents" / "scanned" / "002_3fa2e29c17b4fcd1.pdf"
@@ -368,7 +369,7 @@ def test_a_large_page_is_rendered_within_the_render_limit(monkeypatch):
             rendered.append(image.size)
             yield [], image.size
 
-    monkeypatch.setattr(pdf, "RENDER_PIXELS", 200_000)  # the rule, without rendering 40 megapixels
+    monkeypatch.setattr(documents, "RENDER_PIXELS", 200_000)  # the rule, without rendering 40 megapixels
     monkeypatch.setattr(ocr, "ocr_images", read)
     document = read_document_bytes(one_page_pdf(b"0 0 14400 9000", b"0 0 m 14400 9000 l S"), "x.pdf")
     [(width, height)] = rendered
@@ -514,7 +515,7 @@ def test_pages_cross_from_pdfiums_process_as_they_were_read():
     import pickle
 
     good = sorted(TEXT_LAYER.glob("*.pdf"))[0].read_bytes()
-    pages = pdf.pdf_pages(good)
+    pages = documents.pdf_pages(good)
     again = pickle.loads(pickle.dumps(pages))
     assert again == pages and all(type(glyph) is type(pages[0].glyphs[0]) for page in again for glyph in page.glyphs)
 

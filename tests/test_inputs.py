@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from licex.inputs import InputError, InputSource, OutputError, atomic_write_text, collect_inputs, decode_text
+from licex.files.inputs import InputSource, collect_inputs, decode_text
+from licex.files.messages import InputError, OutputError
+from licex.files.outputs import atomic_write_text
 
 SHORT = "经营许可证编号: B1-20070275\n公司名称:北京蓝汛通信技术有限公司\n第一类增值电信业务\n"
 

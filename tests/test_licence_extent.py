@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import srsly
 
+from licex.fields.record import LicenseRecord
+from licex.files.inputs import InputError
 from licex.jobs.bundles import extract_licences, licence_spans
 from licex.text.detection import detect_licence, licence_segments
 
@@ -28,7 +30,9 @@ FRONT_PAGE_FIELDS = ("license_no", "company_name", "legal_representative", "regi
 
 
 def records(nlp, source: str, text: str) -> list:
-    return [result for _, result in extract_licences(nlp, [(source, text)])]
+    """Each licence's record (read as the record model) or error."""
+    return [result if isinstance(result, InputError) else LicenseRecord.model_validate(result)
+            for _, result in extract_licences(nlp, [(source, text)])]
 
 
 def fields(record) -> dict:
@@ -224,7 +228,9 @@ def test_detection_costs_stay_linear_on_hostile_whitespace_and_repetition(licenc
 
 def test_records_keep_offsets_into_the_joined_file(rules_nlp, licences):
     joined = "".join(licences)
-    for part, record in extract_licences(rules_nlp, [("pack.txt", joined)]):
+    for part, finished in extract_licences(rules_nlp, [("pack.txt", joined)]):
+        record = LicenseRecord.model_validate(finished)
+        assert (record.source, record.part) == ("pack.txt", part.number)
         for items in record.evidence.values():
             for evidence in items:
                 assert joined[evidence.start:evidence.end] == evidence.text
@@ -234,4 +240,4 @@ def test_records_keep_offsets_into_the_joined_file(rules_nlp, licences):
 def test_a_refused_text_and_a_licence_stream_in_input_order(rules_nlp, licences):
     texts = [("a.txt", NEIGHBOURS[0]["text"]), ("b.txt", licences[0]), ("c.txt", NEIGHBOURS[1]["text"])]
     results = [(part.source, type(result).__name__) for part, result in extract_licences(rules_nlp, texts)]
-    assert results == [("a.txt", "InputError"), ("b.txt", "LicenseRecord"), ("c.txt", "InputError")]
+    assert results == [("a.txt", "InputError"), ("b.txt", "dict"), ("c.txt", "InputError")]

@@ -297,16 +297,24 @@ def test_int_to_chinese_round_trip(n):
     assert chinese_to_int(int_to_chinese(n)) == n
 
 
-def test_garbage_never_raises():
+def test_garbage_never_raises_and_reads_as_nothing_it_is_not():
     rng = random.Random(0)
     alphabet = "0123456789.,-－/年月日万亿元美港人民币壹仟〇○零一二十百两OolIAB京ICP证号()（）；, \n\u3000信息服务业务中的"
+    dates = 0
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
-        assert isinstance(clean_value(text), str)
-        normalize_date(text)
-        parse_money(text)
-        normalize_license_no(text)
-        is_license_no(text)
-        parse_business(text)
-        split_service_items(text)
-        chinese_to_int(text)
+        cleaned = clean_value(text)
+        # one line, single spaces, nothing at either end; cleaning again changes nothing
+        assert "\n" not in cleaned and "  " not in cleaned and cleaned == cleaned.strip()
+        assert clean_value(cleaned) == cleaned
+        date = normalize_date(text)
+        assert date is None or isinstance(date, dt.date)
+        dates += date is not None
+        assert parse_money(text) is None or isinstance(parse_money(text), Money)
+        assert normalize_license_no(text) is None or isinstance(normalize_license_no(text), str)
+        assert is_license_no(text) is False  # no licence number's shape comes of chance
+        assert parse_business(text) is None  # nor a business type
+        assert all(item and item == item.strip() for item in split_service_items(text))
+        number = chinese_to_int(text)
+        assert number is None or (isinstance(number, int) and number >= 0)
+    assert dates < 10  # a date only where the characters happen to spell one

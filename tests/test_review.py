@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from licex.inputs import InputError
+from licex.files.messages import InputError
 from licex.jobs.review import Licence, find_texts, read_records, render_page
 
 from conftest import CORPUS

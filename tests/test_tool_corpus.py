@@ -23,7 +23,7 @@ from licex.corpus.typeset import design_font, designs, typeset  # noqa: E402
 from licex.documents import read_document_bytes  # noqa: E402
 from licex.evaluation.pipelines import evaluate_pipeline  # noqa: E402
 from licex.evaluation.records import evaluate  # noqa: E402
-from licex.inputs import InputError  # noqa: E402
+from licex.files.messages import InputError  # noqa: E402
 
 from conftest import CORPUS  # noqa: E402
 

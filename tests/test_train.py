@@ -47,6 +47,16 @@ def test_licex_train_smoke(tmp_path):
             "licex_record_builder"} <= set(nlp.pipe_names)
     assert spacy.load(out / "pipeline" / "model-best").disabled == ["licex_field_rules", "licex_field_choice",
                                                                     "licex_clause_rules"]
+    # Both scorers are fit on the development licences and saved with the model, or metrics.json
+    # says why not (a dev set this small may give nothing to learn: every value right).
+    for scorer, saved in (("choice", "licex_field_choice/choice.json"),
+                          ("confidence", "licex_record_builder/confidence.json")):
+        fit = metrics[scorer]
+        assert fit["fitted"] is True or fit["reason"].endswith("nothing to fit"), (scorer, fit)
+        if fit["fitted"]:
+            assert json.loads((out / "model" / saved).read_text("utf-8"))["fit_on"]["documents"] == metrics["corpus"]["dev"]
+    # the record builder saves its confidence with the model, fit or as it started
+    assert (out / "model" / "licex_record_builder" / "confidence.json").is_file()
 
 
 def test_train_refuses_to_replace_a_model_without_force(tmp_path):

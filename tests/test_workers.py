@@ -9,8 +9,8 @@ import pickle
 
 import pytest
 
-from licex.inputs import InputError, OutputError
 from licex.jobs import parallel
+from licex.files.messages import InputError, OutputError
 
 DEFAULT_MODEL_ARGS = ("--model", "training/model")
 

@@ -4,7 +4,7 @@
 
 The 特别规定事项 is standard wording: a text whose clause lines hold many character pairs that
 the standard wording never prints was read badly (an OCR engine's misreads), and the values read
-from it deserve less confidence (licex.confidence). The pairs are those of the clause lines
+from it deserve less confidence (licex.scoring.confidence). The pairs are those of the clause lines
 (`Layout.clause_text`) of `n` generated licences (the generator prints the catalogue's clauses in
 its wording variants), less the licensee's own values there (the company name of the preamble, the
 licence number): a pair goes in when at least `--min-licences` licences print it.
@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from licex.corpus.synth.document import doc_seed, generate_one
-from licex.inputs import atomic_write_text
 from licex.text.layout import Layout
+from licex.files.outputs import atomic_write_text
 from licex.text.reading import character_pairs
 
 VALUE_MASK = "\x00"

@@ -19,7 +19,7 @@ import argparse
 from pathlib import Path
 
 from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool, page_images
-from licex.inputs import atomic_write_text
+from licex.files.outputs import atomic_write_text
 
 
 def scanned_pages(pdf: Path) -> list[bytes]:

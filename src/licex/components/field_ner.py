@@ -8,10 +8,9 @@ spaCy's `ner` is the default model's field reader. Two things made it most of th
   value inside the 特别规定事项 is the licence number of a page header, which is not a content
   line (`Layout.clause_text`). This component reads the stretches between those lines (the
   field region), each as a sequence of its own; stretches of whitespace only are skipped.
-- **How it decodes.** spaCy's greedy loop (`Parser.greedy_parse`) spends about 85% of its time
+- **How it decodes.** spaCy's greedy loop (`Parser.greedy_parse`) spends most of its time
   checking, one state and one action at a time, which of the 90 actions (B/I/L/U of 22 labels
-  and O) are valid (a native profile with py-spy, 2026-12-01): 40-45 us a token whatever the
-  widths or the batch size. Here the same greedy search runs over all the sequences of a batch
+  and O) are valid, whatever the widths or the batch size (the profile: docs/measurements.md). Here the same greedy search runs over all the sequences of a batch
   at once in numpy: per step, the model's scores for the current token of every sequence (its
   own `state2vec` and `vec2scores` layers, the features spaCy's NER state gives: the current
   token, and while an entity is open its first token and the token before), the validity of
@@ -44,8 +43,8 @@ from licex.text.analysis import analyse
 from licex.components.names import FIELD_NER
 
 # Docs decoded together: a step costs about the same for 1 sequence or 50, so the more sequences
-# share the steps the cheaper a token. `licex bench` on 300 generated licences (2026-12-01): 4 Docs
-# 121k characters/s and 530 MB peak, 8 Docs 132k and 532 MB, 16 Docs 140k and 579 MB.
+# share the steps the cheaper a token, and the more memory a batch holds: 8 is where the speed
+# still grew and the peak memory did not (`licex bench` at 4, 8 and 16: docs/measurements.md).
 DECODE_BATCH = 8
 
 _BEGIN, _IN, _LAST, _UNIT, _OUT = range(5)

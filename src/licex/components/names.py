@@ -10,6 +10,9 @@ FIELD_CHOICE = "licex_field_choice"
 CLAUSE_RULES = "licex_clause_rules"
 RECORD_BUILDER = "licex_record_builder"
 
+# The two sides whose readings the field choice chooses between (its candidates' `side`).
+MODEL, RULES = "model", "rules"
+
 # The span group in which the field rules leave their readings for the field choice.
 RULE_READINGS_KEY = "field_rules"
 # Its attributes (SpanGroup.attrs): how each span was found (`found_by`, one a span, in the

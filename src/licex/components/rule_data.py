@@ -8,6 +8,7 @@ loads (never later, halfway through a run)."""
 from __future__ import annotations
 
 import bisect
+import json
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable
 
@@ -20,7 +21,8 @@ from spacy.training import Example
 from spacy.util import ensure_path
 
 from licex.files import limits
-from licex.inputs import InputError, read_file
+from licex.files.inputs import read_file
+from licex.files.messages import InputError
 from licex.patterns import read_jsonl
 
 # Which component produced a span: the record's evidence says it. Spans a trained component
@@ -38,10 +40,11 @@ class ModelDataError(ValueError):
     cut short, edited); the message is `file: what is wrong`, one line."""
 
 
-def read_model_json(path: Path, lines: bool = False) -> Any:
+def read_model_json(path: Path, lines: bool = False, exact: bool = False) -> Any:
     """The JSON value (`lines`: the list of JSONL values) of a file a component saved with a
     pipeline; ModelDataError naming it when it is no such file (missing, a FIFO, not UTF-8, not
-    JSON, beyond EXPORT_BYTES)."""
+    JSON, beyond EXPORT_BYTES). `exact`: numbers as Python's json reads them (srsly's reader
+    may differ in a float's last digit, 0.0588 as 0.058800000000000005)."""
     path = Path(path)
     try:
         text = read_file(path, str(path), limits.EXPORT_BYTES, "export_bytes").decode("utf-8")
@@ -52,7 +55,7 @@ def read_model_json(path: Path, lines: bool = False) -> Any:
     try:
         if lines:
             return [srsly.json_loads(line) for line in text.split("\n") if line.strip()]
-        return srsly.json_loads(text)
+        return json.loads(text) if exact else srsly.json_loads(text)
     except ValueError as error:
         raise ModelDataError(f"{path}: not {'JSONL' if lines else 'JSON'} ({error})") from None
 

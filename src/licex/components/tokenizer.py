@@ -2,24 +2,23 @@
 
 A licence's fields (company, dates, names, numbers) sit in a few hundred characters and are
 written without word breaks, so a field value can start or end at any character: those parts get
-one token per character, like spaCy's `zh` "char" segmenter. The 特别规定事项 are about 84% of a
-generated licence's characters (measured over 200 generated licences) and hold no field value
-except the licence number of a page header. Their content lines are cut into phrases instead:
+one token per character, like spaCy's `zh` "char" segmenter. The 特别规定事项 are most of a
+generated licence's characters and hold no field value except the licence number of a page header. Their content lines are cut into phrases instead:
 the text up to the next whitespace, clause punctuation (。，、；：) or change between letters
 and digits and other characters, with that punctuation. Clause numbers (`十五、`, `(三)`) always
 follow a line start, whitespace or such punctuation, so every clause boundary stays a token
 boundary; page headers and signature blocks inside the 特别规定事项 keep character tokens.
 
-Why: the NER's transition loop costs per token (35-50 us a token with the 23 field labels,
-measured), so a licence of 4,700 characters in 4,700 tokens ran at 17k characters/s. Phrase
-tokens cut a licence to about a quarter of the tokens (0.25 tokens a character).
+Why: the NER's transition loop costs per token, so a licence read one token a character runs
+slowly. Phrase tokens cut a licence to about a quarter of the tokens (the figures:
+docs/measurements.md).
 `licex.CharNgramEmbed.v1` gives a phrase token the characters and character bigrams it is made
 of, so the clause categorizer still sees 木马 in 不得利用木马程序.
 
 The tokenizer reads the licence's layout to find the 特别规定事项 and leaves it on the Doc
 (`doc._.licex_analysis`), so no later component computes it again. Its cost is linear in the
-text: spaCy's `get_words_and_spaces` searches the rest of the text once per token (quadratic:
-2.5 s of 7.7 s on a 250,000-character text), so the tokens, which tile the text, are turned into
+text: spaCy's `get_words_and_spaces` searches the rest of the text once per token (quadratic
+in the text's length), so the tokens, which tile the text, are turned into
 words and spaces here in one pass, with the same result.
 """
 

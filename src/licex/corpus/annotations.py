@@ -25,8 +25,9 @@ import srsly
 from spacy.tokens import Doc, DocBin, Span
 
 from licex.files import jsonl, limits
-from licex.inputs import InputError, read_file
+from licex.files.inputs import read_file
 from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.files.messages import InputError
 from licex.corpus.paths import annotation_files
 from licex.corpus.spans import SPAN_KEYS, SpanTuple, read_spans, unread_problems
 
@@ -232,7 +233,7 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
 
 
 def write_annotations(path: Path, examples: Iterable[AnnotatedText], *, named_by_licex: bool = False) -> int:
-    """Write examples as JSONL, atomically (`named_by_licex`: see inputs.atomic_path); returns how many."""
+    """Write examples as JSONL, atomically (`named_by_licex`: see outputs.atomic_path); returns how many."""
     return jsonl.write(path, (example.to_json() for example in examples), named_by_licex=named_by_licex)
 
 

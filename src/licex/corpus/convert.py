@@ -20,7 +20,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc
 
-from licex.inputs import InputError, atomic_path
+from licex.files.messages import InputError
+from licex.files.outputs import atomic_path
 from licex.corpus.annotations import (
     ORIGIN_REAL,
     AnnotatedText,
@@ -103,7 +104,7 @@ def jsonl_to_split(
     in `tokenizer`'s tokens (default: the default pipeline's)."""
     examples = read_annotation_dir(source)
     tokenizer = tokenizer or pipeline_tokenizer()
-    _check_alignment(examples, tokenizer, source)  # before any file is written (a second tokenizing pass: ~7 s per 1,000 licences)
+    _check_alignment(examples, tokenizer, source)  # before any file is written (a second tokenizing pass)
     split = split_examples(examples, dev_fraction, seed, real_in_train)
     for name in ("train", "dev", "real"):
         _write_docbin(getattr(split, name), Path(target_dir) / f"{name}.spacy", tokenizer, named_by_licex=True)

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from licex.inputs import InputError, OutputError, check_folder, file_kind, fitted_name, os_cause
+from licex.files.messages import InputError, OutputError, file_kind, os_cause
+from licex.files.outputs import check_folder, fitted_name
 
 RAW_DIR = "raw"
 ANNOTATIONS_DIR = "annotations"

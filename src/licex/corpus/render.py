@@ -17,8 +17,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from licex.inputs import InputError, atomic_path, atomic_write_text, one_line
+from licex.files import jsonl
 from licex.text.layout import Layout
+from licex.files.messages import InputError, one_line
+from licex.files.outputs import atomic_path, atomic_write_text
 from licex.corpus.annotations import AnnotatedText
 from licex.corpus.scan import scan_pages, scanned_pdf
 from licex.corpus.typeset import PrintedLicence, typeset
@@ -45,6 +47,16 @@ def clause_texts(text: str, clauses: list[tuple[int, int, str]]) -> list[str]:
 
 def printed_licence(annotated: AnnotatedText, record: dict[str, Any]) -> PrintedLicence:
     return PrintedLicence.from_record(record, clause_texts(annotated.text, annotated.clauses))
+
+
+def gold_record(corpus: Path, doc_id: str | int) -> dict[str, Any]:
+    """The gold record of a corpus's document: records/ID.record.json, a JSON object; InputError
+    naming the file otherwise."""
+    path = corpus / "records" / f"{doc_id}.record.json"
+    record = jsonl.loads(jsonl.read_text(path), str(path))
+    if not isinstance(record, dict):
+        raise InputError(str(path), f"not a JSON object but {jsonl.json_type(record)}")
+    return record
 
 
 def render_annotated(annotated: AnnotatedText, record: dict[str, Any], out: Path, *, scan: bool, seed: int) -> None:

@@ -1,5 +1,5 @@
 """The shapes an annotation line holds its spans in: the one reader of them, for licex's corpus
-files (corpus.annotations) and doccano's exports (doccano_export) alike.
+files (corpus.annotations) and doccano's exports (doccano.export) alike.
 
 - `[start, end, "LABEL"]` lists: under `label` (doccano 1.8's sequence labelling export, and
   licex's own files), and under `clauses` (licex's files: the clause spans);

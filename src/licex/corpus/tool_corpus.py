@@ -33,7 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from licex.inputs import InputError, atomic_write_text
+from licex.files.messages import InputError
+from licex.files.outputs import atomic_write_text
 from licex.corpus.align import align
 from licex.corpus.annotations import AnnotatedText, write_annotations
 from licex.corpus.paths import MANIFEST

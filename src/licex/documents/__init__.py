@@ -10,21 +10,19 @@ pages, BMP) with RapidOCR (the `ocr` extra). A document beyond one of licex's li
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from licex.inputs import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
-from licex.files.limits import DOCUMENT_BYTES, too_large
+from licex.files.limits import DOCUMENT_BYTES, RENDER_PIXELS, too_large
+from licex.files.suffixes import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
+from licex.documents.errors import DocumentError
 from licex.documents.geometry import DocumentText, Glyph, PageContent, PageSize
-from licex.documents.pdf import OcrMode, pdf_pages
+from licex.documents.pdf import OcrMode
 from licex.documents.reading_order import read_pages
 
 
 __all__ = ["DOCUMENT_SUFFIXES", "DocumentError", "DocumentText", "Glyph", "OcrMode", "PageSize",
            "check_document_bytes", "read_document", "read_document_bytes"]
-
-
-class DocumentError(ValueError):
-    """A document that cannot be read; the message says why (the caller adds the file name)."""
 
 
 def read_document(path: str | Path, ocr: OcrMode = OcrMode.auto) -> DocumentText:
@@ -75,3 +73,39 @@ def _image_pages(data: bytes) -> list[PageContent]:
     count, pages = page_images(data)
     return [PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs)
             for glyphs, (width, height) in ocr_images(pages, count)]
+
+
+def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
+    """The glyphs and drawn cells of every page of the PDF `data`, read by PDFium in a process of
+    its own (`isolation`). The pages to OCR are read side by side (`ocr.ocr_images`) as they are
+    rendered there."""
+    from licex.documents.isolation import pdf_reader
+
+    with pdf_reader(data) as call:
+        pages: list[PageContent | None] = [call("page", index, OcrMode(ocr), what=f"page {index + 1}")
+                                           for index in range(call("count"))]
+        to_read = [index for index, content in enumerate(pages) if content is None]
+        for index, content in zip(to_read, _ocr_pages(call, to_read)):
+            pages[index] = content
+    return pages
+
+
+def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
+    """The pages `indices` of the document `call` reads (`PdfReader`), their scanned pictures or
+    renders OCR'd side by side (`ocr.ocr_images`); boxes in PDF points."""
+    from PIL import Image
+
+    from licex.documents.ocr import ocr_images
+
+    scales: list[float] = []  # pixels a point of each page, as its image is taken
+
+    def images():
+        for index in indices:
+            mode, dimensions, pixels, scale = call("image", index, RENDER_PIXELS, what=f"page {index + 1}")
+            scales.append(scale)
+            yield Image.frombytes(mode, dimensions, pixels)
+
+    for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
+        scale = scales[i]  # the image of a page read is taken before it is read
+        size = PageSize(width / scale, height / scale, "pt", "ocr")
+        yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])

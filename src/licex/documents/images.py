@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from licex.files.limits import DOCUMENT_PAGES, IMAGE_PIXELS, size
+from licex.documents.errors import DocumentError
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 # the image), SyntaxError (a PNG chunk's checksum), EOFError, struct.error (a short header),
 # LookupError and TypeError (missing or odd TIFF tags), ArithmeticError (a zero in a header).
 _DAMAGED = (OSError, ValueError, SyntaxError, EOFError, struct.error, LookupError, TypeError, ArithmeticError)
-# The formats of licex's image suffixes (inputs.IMAGE_SUFFIXES), whichever suffix a file has: a
+# The formats of licex's image suffixes (suffixes.IMAGE_SUFFIXES), whichever suffix a file has: a
 # misnamed scan still reads. Pillow alone would open some forty others whatever the name (EPS
 # through Ghostscript, PSD, FLI, ICNS...), each one more decoder for a hostile file to aim at.
 FORMATS = ("PNG", "JPEG", "TIFF", "BMP")
@@ -56,8 +57,6 @@ def _page_count(image: "Image") -> int:
     JPEG, are no pages of a licence). Pillow reads a TIFF's page headers one after another, and a
     file may chain millions: the count stops past DOCUMENT_PAGES. (Pillow's n_frames is not asked:
     it reads them all, and after a seek far ahead it counts wrong.)"""
-    from licex.documents import DocumentError
-
     for index in range(DOCUMENT_PAGES + 1 if image.format == "TIFF" else 1):
         try:
             image.seek(index)
@@ -72,8 +71,6 @@ def _page_count(image: "Image") -> int:
 
 
 def _too_large(pixels: int | None, index: int = 0):
-    from licex.documents import DocumentError
-
     page = f"page {index + 1}: " if index else ""
     of = f" of {size(pixels, 'pixels')}," if pixels else ""
     return DocumentError(f"{page}image{of} over the limit of {size(IMAGE_PIXELS, 'pixels')}")
@@ -99,8 +96,6 @@ def _reading(index: int = 0) -> Iterator[None]:
     warning is an error here. Pillow's other warnings (corrupt EXIF data, a truncated tag) say
     nothing about the page's text, so none is printed beside licex's lines."""
     from PIL import Image
-
-    from licex.documents import DocumentError
 
     Image.MAX_IMAGE_PIXELS = IMAGE_PIXELS
     _silence_libtiff()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from licex.files.limits import PAGE_SECONDS, PDFIUM_BYTES, size
+from licex.documents.errors import DocumentError
 
 
 
@@ -55,8 +56,6 @@ class _Child:
     def call(self, request: tuple, what: str) -> Any:
         """Send a request, wait at most PAGE_SECONDS for its answer; DocumentError if the child
         ends or runs over (it is then ended)."""
-        from licex.documents import DocumentError
-
         try:
             self.requests.send(request)
             self.waiting = True
@@ -159,7 +158,6 @@ def serve(requests_fd: int, answers_fd: int, memory: int) -> None:
     import traceback
     from multiprocessing.connection import Connection
 
-    from licex.documents import DocumentError
     from licex.documents.pdf import PdfReader
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)

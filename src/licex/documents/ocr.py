@@ -51,18 +51,15 @@ RETRY_MARGIN = 0.5
 
 
 # RapidOCR's settings where licex departs from its config.yaml. The recognizer reads one text line
-# a call: in batches of 6 lines (the default), padded to the widest, onnxruntime took 3.3-3.5 s a
-# page on this project's 2-core VM, one line at a time 0.8-1.0 s (2026-12-01; scans of generated
-# licences, 1241x1754 pixels, about 40 lines and 1,500 characters a page). With OpenVINO, batches
-# of 4 were no faster than one line (6 pages, one thread: 0.600 against 0.587 pages/s), of 8
-# slower (0.549), and both read some lines otherwise (the padding).
+# a call: batches of lines are padded to the widest, which made a page several times slower with
+# onnxruntime and no faster with OpenVINO, and read some lines otherwise (the padding; the
+# figures: docs/measurements.md).
 ENGINE_SETTINGS = {"rec_batch_num": 1}
 
 # The recognizer reads a line at this share of its width: its cost grows with the width, and
-# PP-OCRv4's recognizer reads a printed Chinese line nearly as well narrowed. On 10 clean scanned
-# pages (4,936 characters) 6 characters read otherwise at 0.85, 5 at 0.7, 37 at 0.5; recognition
-# took 13% less time at 0.85, 28% at 0.7 (2026-12-01). The scans of the three real licences
-# (corpus/documents/scanned, 14,373 characters) decide: at 0.7 a dense line lost characters
+# PP-OCRv4's recognizer reads a printed Chinese line nearly as well narrowed, in less time (the
+# characters read otherwise and the time at each share: docs/measurements.md). The scans of the
+# three real licences (corpus/documents/scanned) decide: at 0.7 a dense line lost characters
 # (你公司 read 公司, a clause label lost), at 0.8 one character went (虚假 read 假), at 0.85 none,
 # the few differences a variant (帐/账) or a misread put right (僵户/僵尸). A worn line reads
 # worse narrowed, so a narrowed line read with a score under RECHECK_BELOW is read again at its
@@ -72,12 +69,11 @@ LINE_NARROWING = 0.85
 RECHECK_BELOW = 0.95
 # The recognizer reads a line at a width rounded up to a multiple of this (at its 48-pixel
 # height; never narrower than LINE_NARROWING makes it). OpenVINO prepares its kernels for each
-# input shape it meets: a shape it has met runs in 37 ms, a new one in 53 ms (a 1,200-pixel line,
-# one thread, 2026-12-01), and unrounded widths are nearly all new. Rounded to 32, the bench's 20
-# scanned pages read at 1.05-1.07 pages/s instead of 0.86-0.88, at a peak of 2.3 GB instead of
-# 3.1 (OpenVINO keeps the kernels of every shape it met; README, Speed). Rounded to the nearest
-# multiple instead of up, a narrowed line lost a character of a real licence's scan (a clause
-# heading's closing bracket, and with it the clause's label).
+# input shape it meets, and a new shape runs slower than one it has met; unrounded widths are
+# nearly all new. Rounded to 32, scanned pages read faster and at a lower peak of memory
+# (OpenVINO keeps the kernels of every shape it met; the figures: docs/measurements.md). Rounded
+# to the nearest multiple instead of up, a narrowed line lost a character of a real licence's
+# scan (a clause heading's closing bracket, and with it the clause's label).
 WIDTH_STEP = 32
 
 
@@ -184,9 +180,7 @@ class OpenVinoModel:
     """One of RapidOCR's models (a `ModelFile`) compiled by OpenVINO for the CPU at full (f32)
     precision, called as RapidOCR calls its onnxruntime session. On the scanned pages of
     `licex bench --ocr-pages 20` OpenVINO read the same text as onnxruntime, character for
-    character: 6 pages on one thread in 10.7 s instead of 20.7, the 20 side by side in 22.2 s
-    instead of 36.3 (2026-12-01, Intel Xeon with AVX-512; the README's Speed section has the
-    figures).
+    character, in about half the time (docs/measurements.md).
 
     - f32: on a CPU with AMX, OpenVINO would otherwise infer in bf16, which read some lines
       otherwise.
@@ -223,8 +217,8 @@ class OpenVinoModel:
 
 class BlobDetection:
     """RapidOCR's detector (`TextDetector`) with its input made by OpenCV's `blobFromImage`: the
-    same numbers (within 1.2e-7), in 0.025 s a page where its numpy normalisation took 0.16 s,
-    a tenth of a page's OCR (2026-12-01, a 1241x1754 scan)."""
+    same numbers (within 1.2e-7), in a fraction of the time its numpy normalisation took
+    (docs/measurements.md)."""
 
     def __init__(self, detector) -> None:
         self.detector = detector
@@ -297,10 +291,8 @@ class NarrowedLines:
 def ocr_images(images: Iterable["Image"], count: int) -> Iterator[tuple[list[Glyph], tuple[int, int]]]:
     """`ocr_image` of each of `count` page images, in order. Several pages are read side by side,
     one a core, each model run on one thread: a model's threads share one page's many small runs
-    less well than pages share the cores. On the 20 scanned pages of `licex bench --ocr-pages 20`
-    (2-core VMs, 2026-12-01, the same text either way): onnxruntime read 1.08 and 1.11 pages/s
-    side by side, 0.79 and 0.87 one page after another (lines at 0.7 of their width); OpenVINO
-    (lines at 0.85, widths not yet rounded) 0.99-1.03 side by side, 0.90 one after another. At
+    less well than pages share the cores: `licex bench --ocr-pages 20` reads the same text
+    faster side by side than one page after another, with either engine (docs/measurements.md). At
     most two pages a core are in memory, and the images are taken from `images` in this thread
     (pdfium renders them, which only one thread may use)."""
     threads = min(count, _cores())
@@ -327,9 +319,9 @@ def _cores() -> int:
 
 # A page image whose pixels all lie within this many grey levels of each other shows nothing to
 # read (a blank page, or one filled with a single colour): it is not OCR'd, and the models are not
-# loaded for blank pages alone. 300 blank pages of a PDF took 169 s and 1.9 GB to OCR (2 cores);
-# 300 pages drawing a white rectangle are now rendered and found blank in 6.8 s at 94 MB (pages
-# that draw nothing at all are not even rendered: `pdf._blank`). Print is never this faint.
+# loaded for blank pages alone: a PDF of hundreds of blank pages is found blank in seconds, not
+# OCR'd for minutes (docs/measurements.md; pages that draw nothing at all are not even rendered:
+# `pdf._blank`). Print is never this faint.
 BLANK_SPREAD = 8
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterator
 from enum import Enum
 
 from licex.files.limits import DOCUMENT_PAGES, IMAGE_PIXELS, PAGE_POINTS, RENDER_PIXELS, size
+from licex.documents.errors import DocumentError
 from licex.documents.geometry import Box, Glyph, PageContent, PageSize
 
 # A text layer is usable when it has at least this many visible characters, nearly all mapped
@@ -36,23 +36,8 @@ class OcrMode(str, Enum):
     never = "never"
 
 
-def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:
-    """The glyphs and drawn cells of every page of the PDF `data`, read by PDFium in a process of
-    its own (`isolation`). The pages to OCR are read side by side (`ocr.ocr_images`) as they are
-    rendered there."""
-    from licex.documents.isolation import pdf_reader
-
-    with pdf_reader(data) as call:
-        pages: list[PageContent | None] = [call("page", index, OcrMode(ocr), what=f"page {index + 1}")
-                                           for index in range(call("count"))]
-        to_read = [index for index, content in enumerate(pages) if content is None]
-        for index, content in zip(to_read, _ocr_pages(call, to_read)):
-            pages[index] = content
-    return pages
-
-
 class PdfReader:
-    """One PDF open in PDFium, read a page at a time: what `pdf_pages` asks of PDFium (in the
+    """One PDF open in PDFium, read a page at a time: what `licex.documents.pdf_pages` asks of PDFium (in the
     process of `isolation`). Each page is refused beyond licex's limits before PDFium loads it
     (its size) or decodes a picture of it (the pictures' sizes)."""
 
@@ -100,8 +85,6 @@ def _open(data: bytes):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    from licex.documents import DocumentError
-
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
@@ -121,8 +104,6 @@ def _open(data: bytes):
 
 def _check_page_size(document, index: int) -> None:
     """Refuse a page over PAGE_POINTS a side, from its size alone (before PDFium loads it)."""
-    from licex.documents import DocumentError
-
     width, height = document.get_page_size(index)
     if max(width, height) > PAGE_POINTS:
         raise DocumentError(f"page {index + 1} is {width:,.0f} x {height:,.0f} points, "
@@ -136,8 +117,6 @@ def _check_pictures(page, index: int) -> None:
     render, and a JPEG of 20,000 x 20,000 pixels whose dictionary says 100 x 100 took 820 MB
     (PDFium decodes a JPEG at the size its own header gives)."""
     import pypdfium2.raw as pdfium_c
-
-    from licex.documents import DocumentError
 
     for picture in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
         for width, height in (picture.get_px_size(), _coded_size(picture)):
@@ -393,27 +372,6 @@ def _merged(rules: list[tuple[float, float, float]]) -> list[tuple[float, float,
 # A page whose one picture covers this share of it is a scanned page: its picture is OCR'd at
 # the resolution it was scanned at (rendering would only resample it).
 SCAN_COVER = 0.9
-
-
-def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
-    """The pages `indices` of the document `call` reads (`PdfReader`), their scanned pictures or
-    renders OCR'd side by side (`ocr.ocr_images`); boxes in PDF points."""
-    from PIL import Image
-
-    from licex.documents.ocr import ocr_images
-
-    scales: list[float] = []  # pixels a point of each page, as its image is taken
-
-    def images():
-        for index in indices:
-            mode, dimensions, pixels, scale = call("image", index, RENDER_PIXELS, what=f"page {index + 1}")
-            scales.append(scale)
-            yield Image.frombytes(mode, dimensions, pixels)
-
-    for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
-        scale = scales[i]  # the image of a page read is taken before it is read
-        size = PageSize(width / scale, height / scale, "pt", "ocr")
-        yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
 
 
 def _render_scale(width: float, height: float, render_pixels: int = RENDER_PIXELS) -> float:

@@ -12,11 +12,10 @@ and the clause confusion from the clause labels paired by number.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.metrics import precision_recall_fscore_support
 from spacy.language import Language
 from spacy.tokens import Span
 from spacy.training import Example
@@ -26,43 +25,15 @@ from licex.components.record_builder import build_record
 from licex.corpus.annotations import AnnotatedText, to_doc
 from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from licex.jobs.pipeline import load_pipeline, rules_pipeline
-from licex.evaluation.records import MISSING, EvaluationReport, evaluate
+from licex.evaluation.records import MISSING, evaluate
 from licex.evaluation.render import write_reports
+from licex.evaluation.report import PipelineReport, summary
 
 # The rule components that fill what the model leaves empty: off while training and for "model only".
 # The field choice goes with the field rules: without them it would still drop the model's
 # entities that give no value, which "model only" keeps.
 RULE_FALLBACK = (FIELD_RULES, FIELD_CHOICE, CLAUSE_RULES)
 Progress = Callable[[], None]  # called once per document scored
-
-
-@dataclass
-class PipelineReport:
-    name: str
-    documents: int
-    fields: EvaluationReport  # its `clauses` pairs the gold and predicted label of every clause number
-    entities: dict[str, Any]  # span scores: ents_p, ents_r, ents_f and ents_per_type
-    clause_spans: dict[str, Any]  # the same for spans_clauses_*
-
-    def confusion(self) -> tuple[list[str], list[list[int]]]:
-        """Clause labels that occur, and the gold x predicted count matrix over them."""
-        gold, predicted = self.fields.clauses.gold, self.fields.clauses.predicted
-        used = {*gold, *predicted}
-        labels = [label for label in [*CLAUSE_LABELS, MISSING] if label in used]
-        if not gold:
-            return labels, []
-        return labels, confusion_matrix(gold, predicted, labels=labels).tolist()
-
-    def to_dict(self) -> dict[str, Any]:
-        labels, matrix = self.confusion()
-        return {
-            "pipeline": self.name,
-            "documents": self.documents,
-            "fields": self.fields.to_dict(),
-            "entities": self.entities,
-            "clause_spans": self.clause_spans,
-            "clause_confusion": {"labels": labels, "matrix": matrix},
-        }
 
 
 def span_scores(examples: Iterable[Example], attr: str, spans: Callable[[Any], Iterable[Span]],
@@ -167,16 +138,3 @@ def evaluate_sets(model: Path, sets: Mapping[str, Sequence[AnnotatedText]], outp
         write_reports(reports, output / name, f"{name} ({len(examples)} documents{note})")
         summaries[name] = {r.name: summary(r) for r in reports}
     return summaries
-
-
-def summary(report: PipelineReport) -> dict[str, Any]:
-    """What metrics.json keeps of a report: field accuracies, clause-label accuracy, span F1s."""
-    fields = {name: s.accuracy for name, s in report.fields.fields.items() if s.counted}
-    return {
-        "documents": report.documents,
-        "fields": fields,
-        "field_micro_accuracy": report.fields.micro_accuracy(),
-        "clause_label_accuracy": report.fields.clauses.accuracy,
-        "entity_f1": report.entities.get("ents_f"),
-        "clause_span_f1": report.clause_spans.get(f"spans_{CLAUSES_KEY}_f"),
-    }

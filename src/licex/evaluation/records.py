@@ -25,9 +25,10 @@ from typing import Any, NamedTuple, get_origin
 from sklearn.metrics import accuracy_score
 
 from licex.files import limits
-from licex.inputs import InputError, decode_text, one_line, read_file
+from licex.files.inputs import decode_text, read_file
 from licex.files.jsonl import lone_surrogate
 from licex.fields.labels import ENTITY_LABELS
+from licex.files.messages import InputError, one_line
 from licex.fields.record import AnnualInspection, Business, LicenseRecord, Shareholder, Website, record_field
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from licex.inputs import OutputError, atomic_path, os_cause
 from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
+from licex.files.messages import OutputError, os_cause
+from licex.files.outputs import atomic_path
 from licex.evaluation.records import FIELDS, EvaluationReport, jsonable
 
 if TYPE_CHECKING:
-    from licex.evaluation.pipelines import PipelineReport
+    from licex.evaluation.report import PipelineReport
 
 
 def format_accuracy(value: float | None) -> str:

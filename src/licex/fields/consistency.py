@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from licex.text.analysis import DocAnalysis
 from licex.fields.labels import record_fields
@@ -153,13 +152,13 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
     return []
 
 
-def flag_low_confidence(record: dict[str, Any], threshold: float) -> dict[str, Any]:
-    """The record (as JSON data) with each value whose confidence is below `threshold` listed in
-    its `needs_review` too (`licex extract --review-below T`)."""
-    flagged = {flag["field"] for flag in record.get("needs_review", [])}
-    record["needs_review"] = [*record.get("needs_review", []), *(
-        {"field": path, "reason": f"confidence {value:.2f} is below {threshold:g}"}
-        for path, value in (record.get("confidence") or {}).items() if value < threshold and path not in flagged)]
+def flag_low_confidence(record: LicenseRecord, threshold: float) -> LicenseRecord:
+    """The record with each value whose confidence is below `threshold` listed in its
+    `needs_review` too, once (the record builder's `review_below`: `licex extract --review-below T`)."""
+    flagged = {flag.field for flag in record.needs_review}
+    record.needs_review = [*record.needs_review, *(
+        ReviewFlag(field=path, reason=f"confidence {value:.2f} is below {threshold:g}")
+        for path, value in record.confidence.items() if value < threshold and path not in flagged)]
     return record
 
 

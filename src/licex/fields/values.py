@@ -356,7 +356,7 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     service item the catalogue does not name (`catalogue`); an identity or credit code a
     character longer or shorter than the 18 of one (`length`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
-    signs lower the value's confidence (licex.confidence); unlike `plausible` they steer no
+    signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is
     read_value(label, text), where the caller read it already (analysis.DocAnalysis.value)."""
     if value is _UNREAD:

@@ -1,1 +1,2 @@
-"""Files: JSONL as licex reads and writes it, stdout, and the limits of what licex reads."""
+"""Files: reading inputs safely and writing outputs atomically (inputs, outputs, their one-line
+messages, the suffixes licex reads), JSONL, stdout, and the limits of what licex reads."""

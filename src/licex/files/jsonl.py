@@ -19,7 +19,9 @@ from typing import Any
 import srsly
 
 from licex.files import limits
-from licex.inputs import InputError, atomic_writer, decode_text, open_regular, os_cause, read_file
+from licex.files.inputs import decode_text, open_regular, read_file
+from licex.files.messages import InputError, os_cause
+from licex.files.outputs import atomic_writer
 
 
 # Characters that str.splitlines and other readers take for line ends. Inside JSON they can only
@@ -165,7 +167,7 @@ def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def write(path: Path, values: Iterable[Any], *, named_by_licex: bool = False) -> int:
-    """Write values as JSONL, atomically (`named_by_licex`: see inputs.atomic_path); returns how many."""
+    """Write values as JSONL, atomically (`named_by_licex`: see outputs.atomic_path); returns how many."""
     count = 0
     with atomic_writer(Path(path), named_by_licex=named_by_licex) as handle:
         for value in values:

@@ -8,7 +8,7 @@ licex started (`>&-`), which Python leaves as None. A reader that went away (`| 
 what it was: BrokenPipeError, which ends the run quietly. After a failure, stdout's file
 descriptor leads to /dev/null, so that Python's own flush at exit neither fails again nor adds a
 message. What licex writes is UTF-8: a lone surrogate (a byte of a file name that is not UTF-8)
-is written as its escape (inputs.valid_utf8), never as a byte that is no UTF-8.
+is written as its escape (messages.valid_utf8), never as a byte that is no UTF-8.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from licex.inputs import os_cause, valid_utf8
+from licex.files.messages import os_cause, valid_utf8
 
 CLOSED = "stdout is closed"
 

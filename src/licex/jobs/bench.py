@@ -217,7 +217,8 @@ def run_bundle_worker(spec: str, bundle: Path) -> BenchResult:
 
     from licex.jobs.bundles import extract_licences
     from licex.jobs.extraction import extract_inputs
-    from licex.inputs import InputError, InputSource
+    from licex.files.inputs import InputSource
+    from licex.files.messages import InputError
     from licex.jobs.pipeline import load_pipeline
 
     started = time.perf_counter()
@@ -431,12 +432,12 @@ def _run_module_worker(arguments: list[str], progress: Callable[[int], None] | N
 def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
     """Measure `licex extract --workers N`'s path over the texts of `folder` in this process (call
     it in a fresh one, not pinned): `parallel.licence_extractor`, each licence split, checked and
-    validated as extract does (reading and writing the files aside). Load time is the pipeline's
+    its record finished as extract does (reading and writing the files aside). Load time is the pipeline's
     and the workers' start. The peak memory is an upper bound: this process and each worker
     counted at the largest worker's peak (copy-on-write pages shared by the workers count in each)."""
+    from licex.files.inputs import InputError
     from licex.jobs.parallel import licence_extractor
     from licex.jobs.pipeline import load_pipeline
-    from licex.fields.record import LicenseRecord
 
     pipeline = None if spec == "rules" else spec
     started = time.perf_counter()
@@ -450,7 +451,7 @@ def run_workers(spec: str, folder: Path, workers: int) -> BenchResult:
         documents = characters = 0
         started, cpu_started = time.perf_counter(), _cpu_seconds()
         for part, result in extract_licences((path.name, path.read_text("utf-8")) for path in sorted(folder.glob("*.txt"))):
-            if not isinstance(result, LicenseRecord):
+            if isinstance(result, InputError):
                 raise RuntimeError(str(result))
             documents += 1
             characters += part.end - part.start

@@ -2,9 +2,9 @@
 
 Where each licence lies is detection.licence_segments' to say: a licence title with a number
 other than the current licence's starts the next one, another document's heading (a contract
-after a licence) ends it. Each licence is read on its own, its record's offsets shifted back
-into the file's text, so that every offset still points into the original file and no field
-crosses from one licence into another. A text that is not a licence gets no record, and a
+after a licence) ends it. Each licence is read on its own, so that no field crosses from one
+licence into another; the record builder is told where it lies (`doc._.licex_part`), so that its
+record names the file and the part and every offset points into the original file. A text that is not a licence gets no record, and a
 licence longer than limits.LICENCE_CHARS gets a one-line error while the rest of the run goes on.
 """
 
@@ -19,9 +19,8 @@ from spacy.tokens import Doc
 
 from licex.files import limits
 from licex.text.detection import Detection, licence_segments, text_detection
-from licex.inputs import InputError
+from licex.files.messages import InputError
 from licex.jobs.pipeline import stream_docs
-from licex.fields.record import LicenseRecord
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,13 @@ def split_licences(source: str, text: str) -> list[tuple[LicencePart, Detection]
 
 def extract_licences(
     nlp: Language, texts: Iterable[tuple[str, str]]
-) -> Iterator[tuple[LicencePart, LicenseRecord | InputError]]:
+) -> Iterator[tuple[LicencePart, dict[str, Any] | InputError]]:
     """(part, record or error) for each licence in each (source, text), in input order, streamed.
 
-    The error is an InputError naming the part: no licence found, or a licence too long for the
-    pipeline. Nothing is filled for a text that is not a licence.
+    The record is as the pipeline finished it (record.LicenseRecord as JSON, naming the source and
+    the part, its offsets into the whole text). The error is an InputError naming the part: no
+    licence found, or a licence too long for the pipeline. Nothing is filled for a text that is
+    not a licence.
     """
 
     def docs() -> Iterator[tuple[Doc, tuple[LicencePart, InputError | None]]]:
@@ -75,14 +76,14 @@ def extract_licences(
                 # so that records and errors come out in input order.
                 doc = nlp.make_doc("" if error else text[part.start:part.end])
                 doc._.licex_detection = detection.to_json()  # detected once: the record builder needs not again
+                doc._.licex_part = {"source": part.source, "part": part.number, "offset": part.start}
                 yield doc, (part, error)
 
     for doc, (part, error) in stream_docs(nlp, docs()):
         if error is not None:
             yield part, error
             continue
-        record = _shifted(doc._.license_record, part.start)
-        yield part, LicenseRecord.model_validate({**record, "source": part.source, "part": part.number})
+        yield part, doc._.license_record
 
 
 def _refusal(part: LicencePart, detection: Detection, most_chars: int) -> InputError | None:
@@ -93,14 +94,3 @@ def _refusal(part: LicencePart, detection: Detection, most_chars: int) -> InputE
         return InputError(part.name, f"a licence of {length:,} characters is too long to process "
                                      f"(at most {most_chars:,}, the limit licence_chars); split the file")
     return None
-
-
-def _shifted(record: dict[str, Any], by: int) -> dict[str, Any]:
-    """The record with every offset (evidence, clauses) moved `by` characters: into the file's text."""
-    if not by:
-        return record
-    evidence = {path: [{**item, "start": item["start"] + by, "end": item["end"] + by} for item in items]
-                for path, items in record.get("evidence", {}).items()}
-    clauses = [{**clause, "start": clause["start"] + by, "end": clause["end"] + by}
-               for clause in record.get("clauses", [])]
-    return {**record, "evidence": evidence, "clauses": clauses}

@@ -25,16 +25,9 @@ from typing import TYPE_CHECKING
 from licex.files import jsonl
 from licex.jobs.bundles import extract_licences
 from licex.jobs.extraction import extract_inputs
-from licex.inputs import (
-    STDIN,
-    STDIN_NAME,
-    InputError,
-    InputSource,
-    atomic_writer,
-    check_output,
-    collect_inputs,
-    input_paths,
-)
+from licex.files.inputs import STDIN, STDIN_NAME, InputSource, collect_inputs, input_paths
+from licex.files.messages import InputError
+from licex.files.outputs import atomic_writer, check_output
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -61,12 +54,13 @@ class PartitionResult:
 
 
 @cache
-def worker_pipeline(spec: str | Path | None) -> Language:
-    """The pipeline of `spec` (a model folder or package; None: the rules), loaded once per process:
-    a worker's later partitions use the pipeline its first one loaded."""
+def worker_pipeline(spec: str | Path | None, review_below: float | None = None) -> Language:
+    """The pipeline of `spec` (a model folder or package; None: the rules) with `review_below`
+    (pipeline.load_pipeline), loaded once per process: a worker's later partitions use the
+    pipeline its first one loaded."""
     from licex.jobs.pipeline import load_pipeline
 
-    return load_pipeline(spec)
+    return load_pipeline(spec, review_below)
 
 
 def partitions(sources: Sequence[InputSource], size: int = DEFAULT_PARTITION_SIZE) -> list[list[InputSource]]:
@@ -81,10 +75,10 @@ def extract_partition(sources: Sequence[InputSource], output: str, spec: str | P
     """Extract the licences of `sources` with the pipeline of `spec` (see worker_pipeline) and
     write their records, in input order, to the JSONL file `output` (replaced whole, so a task
     that is run again after a lost worker writes the same file). Runs on a worker."""
-    nlp = worker_pipeline(spec)
+    nlp = worker_pipeline(spec, review_below)
     errors, records = [], 0
     with atomic_writer(Path(output)) as handle:
-        for result in extract_inputs(partial(extract_licences, nlp), sources, ocr, review_below):
+        for result in extract_inputs(partial(extract_licences, nlp), sources, ocr):
             if isinstance(result, InputError):
                 errors.append(str(result))
             else:

@@ -1,6 +1,8 @@
 """What `licex extract` does to its inputs, without the command line: read each input (a text file,
 or a PDF or page image as a document), extract every licence it holds, and give each record as
-the JSON it is written as, or each problem as a one-line error, in input order.
+the JSON it is written as, or each problem as a one-line error, in input order. The pipeline
+finishes each record (source, part, offsets, the review threshold: the record builder); a
+document's only adds what the document alone knows, its pages and each evidence's box.
 
 One place for it, so that every way of running licex (the command, a cluster's workers, see
 licex.jobs.cluster) writes the same records for the same files.
@@ -13,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from licex.jobs.bundles import LicencePart
-from licex.inputs import InputError, InputSource
-from licex.fields.record import LicenseRecord
+from licex.files.inputs import InputSource
+from licex.files.messages import InputError
 
 if TYPE_CHECKING:
     from licex.documents import DocumentText
@@ -22,14 +24,13 @@ if TYPE_CHECKING:
 # What turns (source name, text) pairs into (part, record or error) pairs, in input order:
 # bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
 # that runs it elsewhere (worker processes) and keeps the order.
-LicenceExtractor = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[LicencePart, LicenseRecord | InputError]]]
+LicenceExtractor = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[LicencePart, dict[str, Any] | InputError]]]
 
 
 def extract_inputs(
     extract: LicenceExtractor,
     sources: Iterable[InputSource],
     ocr: str = "auto",
-    review_below: float | None = None,
     on_read: Callable[[InputSource, str | None], None] | None = None,
 ) -> Iterator[dict[str, Any] | InputError]:
     """The record (as JSON) of each licence of each input, or an InputError naming what failed, streamed.
@@ -37,10 +38,9 @@ def extract_inputs(
     Records come out in input order. `extract` may read inputs ahead (the pipeline's batches, a
     process pool): an input that cannot be read gives its error no later than the next record,
     and a document read ahead is kept until its own licences are out (their pages and boxes come
-    from it). `ocr` is the OCR mode of PDFs (auto, always, never); `review_below` also lists in
-    needs_review every value less confident than it. `on_read(source, text)` hears of each input
-    once it has been read (text None when it could not be); an InputError it raises fails that
-    input, as a read error would.
+    from it). `ocr` is the OCR mode of PDFs (auto, always, never). `on_read(source, text)` hears
+    of each input once it has been read (text None when it could not be); an InputError it
+    raises fails that input, as a read error would.
     """
     # (source name, its document or None for a text) of each input read whose licences are not
     # all out yet, in input order.
@@ -70,8 +70,7 @@ def extract_inputs(
         if isinstance(result, InputError):
             yield result
             continue
-        record = result.to_json_dict() if document is None else _on_pages(result, document, part.start, part.end)
-        yield record if review_below is None else _flagged(record, review_below)
+        yield result if document is None else _on_pages(result, document, part.start, part.end)
     yield from _drained(read_errors)
 
 
@@ -80,15 +79,9 @@ def _drained(errors: list[InputError]) -> Iterator[InputError]:
         yield errors.pop(0)
 
 
-def _flagged(record: dict[str, Any], review_below: float) -> dict[str, Any]:
-    from licex.fields.consistency import flag_low_confidence
-
-    return flag_low_confidence(record, review_below)
-
-
-def _on_pages(record: LicenseRecord, document: DocumentText, start: int, end: int) -> dict[str, Any]:
-    """The record of a licence read from a document, with its pages and each evidence's box."""
+def _on_pages(record: dict[str, Any], document: DocumentText, start: int, end: int) -> dict[str, Any]:
+    """The record of a licence read from a document, with its pages and each evidence's box: the
+    document is read here, not where the pipeline runs (a worker process)."""
     from licex.documents.evidence import locate_record
 
-    located = locate_record(record.to_json_dict(), document, start, end)
-    return LicenseRecord.model_validate(located).to_json_dict()
+    return locate_record(record, document, start, end)

@@ -20,17 +20,17 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.util import minibatch
 
 from licex.jobs import bundles
 from licex.jobs.bundles import LicencePart
-from licex.inputs import InputError
+from licex.files.messages import InputError
 from licex.jobs.pipeline import load_pipeline
-from licex.fields.record import LicenseRecord
 
-Extracted = Iterator[tuple[LicencePart, LicenseRecord | InputError]]
+Extracted = Iterator[tuple[LicencePart, dict[str, Any] | InputError]]
 # A task is a few files: the pipeline batches them (nlp.pipe, one memory zone), and the cost of a
 # task (sending it, a zone's strings added again) is shared. Two tasks a worker are in flight, so
 # that a worker never waits for the parent to read the next files, and read-ahead (texts,
@@ -54,14 +54,16 @@ class WorkerDied(Exception):
 
 
 @contextmanager
-def licence_extractor(nlp: Language, spec: str | Path | None, workers: int) -> Iterator[Callable[[Iterable[tuple[str, str]]], Extracted]]:
+def licence_extractor(nlp: Language, spec: str | Path | None, workers: int,
+                      review_below: float | None = None) -> Iterator[Callable[[Iterable[tuple[str, str]]], Extracted]]:
     """A function from (source, text) pairs to `extract_licences`' (part, record or error) pairs,
     in input order: `nlp` in this process for one worker, else `workers` processes that each
-    load `spec` (as `pipeline.load_pipeline` reads it). The processes end with the block."""
+    load `spec` with `review_below` (as `pipeline.load_pipeline` reads them; `nlp` is loaded so
+    too). The processes end with the block."""
     if workers == 1:
         yield partial(bundles.extract_licences, nlp)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_load_worker, initargs=(spec,))
+    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_load_worker, initargs=(spec, review_below))
     try:
         # With fork every worker starts at the first submission: here, before the caller starts
         # any thread (a progress bar) or reads any document, so no worker copies a held lock.
@@ -94,11 +96,11 @@ def _start_method():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _load_worker(spec: str | Path | None) -> None:
+def _load_worker(spec: str | Path | None, review_below: float | None) -> None:
     global _worker_nlp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report, once
     _end_with_parent()
-    _worker_nlp = load_pipeline(spec)
+    _worker_nlp = load_pipeline(spec, review_below)
 
 
 def _end_with_parent() -> None:
@@ -120,7 +122,7 @@ def _loaded() -> bool:
     return _worker_nlp is not None
 
 
-def _extract_files(texts: list[tuple[str, str]]) -> list[tuple[LicencePart, LicenseRecord | InputError]]:
+def _extract_files(texts: list[tuple[str, str]]) -> list[tuple[LicencePart, dict[str, Any] | InputError]]:
     return list(bundles.extract_licences(_worker_nlp, texts))
 
 

@@ -24,13 +24,18 @@ _CHECKOUT_MODEL = Path(__file__).resolve().parents[3] / "training" / "model"
 T = TypeVar("T")
 
 
-def rules_pipeline() -> Language:
+def rules_pipeline(review_below: float | None = None) -> Language:
     """A pipeline with no trained component: the licence tokenizer (the trained pipelines' own),
-    the rule components, the record builder."""
+    the rule components, the record builder (`review_below`: see load_pipeline)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "licex.licence_tokenizer.v1"}}})
     for name in RULE_COMPONENTS:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=_record_options(review_below) if name == RECORD_BUILDER else {})
     return nlp
+
+
+def _record_options(review_below: float | None) -> dict[str, float]:
+    """The record builder's options a run sets, beside its saved config."""
+    return {} if review_below is None else {"review_below": review_below}
 
 
 def default_model() -> str | Path | None:
@@ -52,8 +57,9 @@ class PipelineError(Exception):
     """A pipeline that cannot be loaded; the message names it and says why, in one line."""
 
 
-def load_pipeline(model: str | Path | None = None) -> Language:
-    """The pipeline at `model` (a folder or an installed package), or the rules when None.
+def load_pipeline(model: str | Path | None = None, review_below: float | None = None) -> Language:
+    """The pipeline at `model` (a folder or an installed package), or the rules when None; with
+    `review_below`, its records list every value less confident than that in needs_review.
 
     PipelineError when it cannot be loaded, whatever spaCy raises for it: a missing folder
     (OSError), a config of junk (thinc's ConfigValidationError), an unknown language
@@ -61,9 +67,10 @@ def load_pipeline(model: str | Path | None = None) -> Language:
     licex provides is not caught: that is the extra to install (cli's group says which).
     """
     if model is None:
-        return rules_pipeline()
+        return rules_pipeline(review_below)
+    options = _record_options(review_below)
     try:
-        return spacy.load(model)
+        return spacy.load(model, config={"components": {RECORD_BUILDER: options}} if options else {})
     except ModelDataError as error:  # a file of the pipeline its component cannot read: named
         raise PipelineError(f"{error}; the pipeline {model} cannot be loaded") from None
     except ModuleNotFoundError as error:

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from licex.files import jsonl
-from licex.inputs import INPUT_SUFFIXES, InputError
+from licex.files.messages import InputError
 from licex.fields.record import LicenseRecord
+from licex.files.suffixes import INPUT_SUFFIXES
 
 
 def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> dict[str, dict[str, Any]]:

@@ -24,18 +24,12 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
-from licex.inputs import (
-    STDIN_NAME,
-    TEXT_SUFFIXES,
-    InputError,
-    InputSource,
-    TextDirNames,
-    atomic_write_text,
-    fitted_name,
-    one_line,
-)
+from licex.files.inputs import STDIN_NAME, InputSource
 from licex.fields.labels import CLAUSE_LABELS
+from licex.files.messages import InputError, one_line
+from licex.files.outputs import TextDirNames, atomic_write_text, fitted_name
 from licex.jobs.predictions import checked_records, document_id
+from licex.files.suffixes import TEXT_SUFFIXES
 
 log = logging.getLogger("licex")
 

@@ -22,8 +22,9 @@ from licex.corpus.synth import DAMAGED_TAG, generate
 from licex.corpus.tool_corpus import ceilings
 from licex.evaluation.pipelines import RULE_FALLBACK, Progress, evaluate_sets
 from licex.jobs.extras import require
-from licex.inputs import atomic_write_text
+from licex.files.outputs import atomic_write_text
 from licex.jobs.pipeline import error_line, load_pipeline
+from licex.scoring.fits import fit_scorers
 
 
 class TrainingError(ValueError):
@@ -55,7 +56,8 @@ def train(
 
     Real licences are held out for evaluation unless `real_in_train` (then no held-out figures
     exist for them: evaluate the model on other real licences). Writes output/corpus/{train,dev,real}.spacy, output/pipeline/model-{best,last},
-    output/model (a copy of the best model), output/metrics.json and, per evaluation set (real,
+    output/model (the best model, with its choice and confidence fit on the development
+    licences: scoring.fits), output/metrics.json and, per evaluation set (real,
     dev, and dev_damaged: the dev licences with damaged labels, where `synth_damaged` made any),
     output/evaluation/<set>/report.{json,md} and accuracy.png.
 
@@ -105,21 +107,10 @@ def train(
                    "synthetic": synth, "synth_seed": synth_seed, "synth_damaged": synth_damaged},
         "training_seconds": round(seconds, 1),
     }
-    metrics["choice"] = _fit_choice(model, split.dev)
+    # The choice between the model's readings and the rules', and the confidence of the values,
+    # fit on the development licences and saved with the model (scoring.fits).
+    metrics.update(fit_scorers(model, split.dev))
     return TrainResult(model, _evaluate(output, model, split, metrics, progress))
-
-
-def _fit_choice(model: Path, dev: Sequence[AnnotatedText]) -> dict[str, Any]:
-    """Fit the model's choice between its readings and the rules' on the development licences
-    (licex.choice_fit), where its config names `licex.fitted_choice.v1`; what was fit, or why not."""
-    from licex.choice_fit import fit_choice
-
-    if not dev:
-        return {"fitted": False, "reason": "no development licences"}
-    try:
-        return fit_choice(model, dev).summary()
-    except ValueError as error:  # another policy, or nothing to learn from (the choice stays the rules first)
-        return {"fitted": False, "reason": str(error)}
 
 
 def reevaluate(output: Path, progress: Progress | None = None) -> TrainResult:

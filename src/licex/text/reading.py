@@ -5,7 +5,7 @@ The 特别规定事项 is boilerplate, the same wording on every licence, so wha
 how it read the whole page set: an OCR engine that misreads one character in fifty in the
 clauses misreads the names and addresses on the front page as often, where nothing else tells a
 misread name (粱起 for 梁起) from a printed one. The confidence of the record's values weighs it
-(licex.confidence). The pairs are data (`data/clause_bigrams.json`, written by
+(licex.scoring.confidence). The pairs are data (`data/clause_bigrams.json`, written by
 `training/clause_bigrams.py` from generated licences); whitespace is no character here.
 """
 
@@ -18,10 +18,9 @@ from importlib import resources
 from licex.text.layout import Layout
 from licex.text.chars import without_whitespace
 
-# Reading grades by the share of unknown pairs in the clause lines. On the development licences
-# (2026-12-01, these pairs): the generator's own texts 0–0.0031, pdftotext and pypdfium2 0–0.0036
-# (median 0.0006), licex's PDF input 0–0.008 (median 0.0028), the three real licences
-# 0.0008–0.0022, Tesseract's scans 0.0008–0.028 (median 0.009).
+# Reading grades by the share of unknown pairs in the clause lines: "clean" holds the texts of
+# text layers and of the real licences, "fair" licex's own PDF reading, above it Tesseract's worst
+# scans (the shares on the development licences: docs/measurements.md).
 GRADES = ((0.004, "clean"), (0.01, "fair"))
 WORST_GRADE = "poor"
 # Fewer clause characters than this say nothing of the reading (a front page alone, a fragment).

@@ -13,17 +13,16 @@ same (`agree`), another value (`disagree`) or nothing (`alone`), whether the val
 model's own probability for the value (probability.py: the NER's beam over the lines around it).
 
 A field is a unit of choice. The business block is one unit (service items and coverage belong
-to the business before them, and mixing two readings of it misplaces values; measured on
-generated licences with damaged labels, coverage 0.855 with parts mixed, 0.984 without). The
-shareholder table is one unit too: on 50 RapidOCR'd generated licences the model's rows added to
-the rules' made shareholders 0.773, where the rules alone read 0.947. Inspection entries and
+to the business before them, and mixing two readings of it misplaces values). The shareholder
+table is one unit too: the model's rows added to the rules' read OCR'd shareholder tables worse
+than the rules alone (the figures of both: docs/measurements.md). Inspection entries and
 change notes stand alone: the second side adds those the first missed. Neither side's
 shareholder cells count in a text that names no shareholder table.
 
 The merge policy is a registered function named in the config that scores the candidates
 (policies.py); merge.py keeps, best first, each unit's best candidate and lets the others fill
 what it left. `licex.model_first.v1` is the factory's default; `licex.fitted_choice.v1` (the
-shipped model's config) is fit on development licences (`licex.choice_fit`) and saved with the
+shipped model's config) is fit on development licences (scoring.fits) and saved with the
 component (choice.json). Every value is read once per Doc (analysis.DocAnalysis.value), for the
 filter, the choice, the agreement and the record builder.
 """
@@ -46,7 +45,6 @@ from licex.components.field_choice.pipe import FieldChoice
 from licex.components.field_choice.policies import (
     FittedChoice,
     chosen_by_fit,
-    features,
     make_fitted_choice,
     make_model_first,
     make_rules_first,
@@ -55,5 +53,5 @@ from licex.components.field_choice.probability import ModelProbability
 
 __all__ = ["MODEL", "RULES", "STAND_ALONE", "Candidate",
            "ChoicePolicy", "FieldChoice", "FittedChoice", "ModelProbability", "candidates", "choose", "chosen_by_fit",
-           "features", "hashable", "make_field_choice", "make_fitted_choice", "make_model_first", "make_rules_first",
+           "hashable", "make_field_choice", "make_fitted_choice", "make_model_first", "make_rules_first",
            "merge", "unit_of"]

@@ -9,12 +9,11 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from licex.components.names import MODEL, RULES
 from licex.fields.fold import Finding, fold
 from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
 from licex.text.layout import SHAREHOLDER_HEADER_RE
 from licex.fields.values import plausible, value_forms
-
-MODEL, RULES = "model", "rules"
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
 STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
 # The structures a reading is compared by as the record folds them: unit -> the record's list.

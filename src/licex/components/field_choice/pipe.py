@@ -1,5 +1,5 @@
 """The field choice pipe: the model's entities and the rules' readings in, the entities kept out,
-each marked with who found it and whether the other side agreed; the fitted policy's parameters
+each marked with who found it and whether the other side agreed; the fitted policy's model
 saved with it (choice.json)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from licex.components.names import COMPONENT_ATTR, FOUND_BY_ATTR, RULE_READINGS_
 from licex.components.rule_data import ModelDataError, read_model_json
 from licex.components.field_choice.candidates import ChoicePolicy, hashable
 from licex.components.field_choice.merge import merge
-from licex.components.field_choice.policies import FittedChoice, checked_parameters, make_model_first
+from licex.components.field_choice.policies import FittedChoice, make_model_first, read_choice_model
 from licex.components.field_choice.probability import ModelProbability
 
 # The key and file of the fitted choice's parameters in the component's serialisation.
@@ -81,32 +81,35 @@ class FieldChoice(Pipe):
             return None
         return self.nlp.get_pipe(name)
 
-    # The fitted choice's parameters travel with the component (choice.json).
+    # The fitted choice's model travels with the component (choice.json).
+    def _fitted(self, exclude: Iterable[str]) -> bool:
+        return isinstance(self.merge, FittedChoice) and CHOICE_KEY not in exclude
+
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         data = {}
-        if isinstance(self.merge, FittedChoice) and self.merge.parameters and CHOICE_KEY not in exclude:
-            data[CHOICE_KEY] = self.merge.parameters
+        if self._fitted(exclude) and self.merge.model is not None:
+            data[CHOICE_KEY] = self.merge.model.to_dict()
         return srsly.msgpack_dumps(data)
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> FieldChoice:
         data = srsly.msgpack_loads(bytes_data)
-        if isinstance(self.merge, FittedChoice) and CHOICE_KEY in data and CHOICE_KEY not in exclude:
-            self.merge.parameters = checked_parameters(data[CHOICE_KEY], f"{self.name}'s bytes")
+        if self._fitted(exclude) and CHOICE_KEY in data:
+            self.merge.model = read_choice_model(data[CHOICE_KEY], f"{self.name}'s bytes")
         return self
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        if isinstance(self.merge, FittedChoice) and self.merge.parameters and CHOICE_KEY not in exclude:
-            srsly.write_json(path / CHOICE_FILE, self.merge.parameters)
+        if self._fitted(exclude) and self.merge.model is not None:
+            srsly.write_json(path / CHOICE_FILE, self.merge.model.to_dict())
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> FieldChoice:
-        """The fitted parameters `to_disk` saved, where there are any (a pipeline not fit yet has
-        none); ModelDataError naming choice.json when it does not hold them."""
+        """The fitted model `to_disk` saved, where there is one (a pipeline not fit yet has
+        none); ModelDataError naming choice.json when it does not hold one."""
         choice = ensure_path(path) / CHOICE_FILE
-        if isinstance(self.merge, FittedChoice) and os.path.lexists(choice) and CHOICE_KEY not in exclude:
+        if self._fitted(exclude) and os.path.lexists(choice):
             try:
-                self.merge.parameters = checked_parameters(read_model_json(choice), str(choice))
+                self.merge.model = read_choice_model(read_model_json(choice), str(choice))
             except ValueError as error:
                 raise ModelDataError(str(error)) from None
         return self

@@ -32,8 +32,8 @@ class ModelProbability:
         if not contested or doc.tensor is None or not doc.tensor.size:
             return
         windows = _windows([(s.start, s.end) for c in contested for s in c.spans], len(doc))
-        # The Doc's array once, not once a window (as_doc reads the whole Doc otherwise: 8.5 s of
-        # 13.7 s on one licence of 194,388 tokens with 318 windows). as_doc edits the first row of
+        # The Doc's array once, not once a window (as_doc reads the whole Doc otherwise: quadratic
+        # on a long bundle, docs/measurements.md). as_doc edits the first row of
         # its slice; the windows are disjoint, so no window sees another's edit.
         array_head = doc._get_array_attrs()
         array = doc.to_array(array_head)

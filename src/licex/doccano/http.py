@@ -25,7 +25,6 @@ server answers (shape_problem, said; jsonl.is_a).
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
@@ -41,7 +40,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from licex.files import jsonl, limits
 from licex.files.jsonl import is_a
-from licex.doccano_secret import mask
+from licex.doccano.secret import mask
 
 HTTP_DEADLINE = 300.0  # seconds for one request and its whole answer
 HTTP_IDLE = 60.0  # seconds to wait for the next byte of an answer
@@ -264,7 +263,7 @@ def shape_problem(data: dict[str, Any], keys: dict[str, Any]) -> str | None:
 
 
 def said(value: Any, limit: int = 300) -> str:
-    """What a server said, for a message (jsonl.said), with the password (doccano_secret.hiding's)
+    """What a server said, for a message (jsonl.said), with the password (secret.hiding's)
     blanked out before the whitespace is folded and before the cut, and again after: neither may
     leave a spelling or a start of it that the final scrub cannot recognise."""
     return jsonl.said(value, limit, mask)

@@ -1,37 +1,24 @@
-"""How sure the record is of each value: `confidence` (0–1) per filled field path.
-
-A value's features say where it came from: its field, which side read it (the model, the rules,
-or the record checks), whether the other side read the same value of its field (`agree`), another
-one (`disagree`) or nothing (`alone`, see field_rules), whether the record checks flagged its
-field, how well the whole text was read (the flags on the record, the gaps in the numbering of
-its clauses: `clause_gaps`, the share of the 特别规定事项's character pairs its standard wording
-never prints: licex.text.reading), whether the value holds a rare ideograph, and its own signs of a
-misread (values.misread_signs: a stray symbol, a name with no common surname…). A logistic
-regression over those features, fit on development licences the model was never trained on
-(`training/fit_confidence.py`), turns them into the probability that the value is right, and a
-value with a sign of a misread gets no more than such values were right; the weights and that
-cap are data (`data/confidence.json`), read once.
-"""
+"""The named features both scorers read: of a contested reading, for the field choice
+(`candidate_features`), and of a record's value, for its confidence (`value_features`)."""
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
 from licex.text.analysis import analyse
 from licex.text.clauses import clause_gaps
-from licex.components.names import FIELD_RULES
+from licex.components.names import FIELD_RULES, RULES
 from licex.fields.consistency import COMPONENT as CHECKS_COMPONENT
 from licex.text.hanzi import is_rare_ideograph
 from licex.text.reading import reading_grade, unknown_share
 from licex.fields.record import LicenseRecord, record_field
 from licex.fields.values import misread_signs, read_value
+
+if TYPE_CHECKING:
+    from licex.components.field_choice.candidates import Candidate
 
 # Readings (licex.text.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
@@ -39,9 +26,38 @@ WORN_READINGS = frozenset({"fair", "poor"})
 RULE_COMPONENTS = frozenset({FIELD_RULES, CHECKS_COMPONENT})
 
 
-def features(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
-             clause_gaps: int | None, text: str = "", reading: str = "unknown",
-             misread: Iterable[str] = ()) -> list[str]:
+def candidate_features(candidate: Candidate) -> dict[str, float]:
+    """A contested candidate's named features (the fitted choice's inputs): which side read which
+    unit, how the rules found it, whether it is plausible, how well the text was read, whether the
+    businesses cover the 特别规定事项's sections, and the model's probability for its value. Each
+    feature is one the others do not imply: with few contested readings to fit on, a feature
+    repeated under another name only splits its weight."""
+    side, unit = candidate.side, candidate.unit
+    named = {f"side={side}": 1.0, f"unit={unit}&side={side}": 1.0}
+    if side == RULES:
+        named[f"side={side}&found_by={candidate.found_by}"] = 1.0
+    if not candidate.plausible:
+        named[f"side={side}&implausible"] = 1.0
+        named[f"unit={unit}&side={side}&implausible"] = 1.0
+        named[f"side={side}&implausible_share"] = candidate.implausible_share
+    if candidate.row_implausible:
+        named[f"side={side}&row_implausible"] = 1.0
+    gaps = "none" if candidate.clause_gaps is None else min(candidate.clause_gaps, 3)
+    named[f"side={side}&clause_gaps={gaps}"] = 1.0
+    if candidate.sections is not None:
+        named[f"side={side}&sections={candidate.sections}"] = 1.0
+    if candidate.model_probability is not None:
+        p = candidate.model_probability
+        named[f"side={side}&model_probability"] = p
+        # in bands too: the beam's probabilities crowd near 0 and 1, where a line fits them badly
+        band = "<0.1" if p < 0.1 else "<0.5" if p < 0.5 else "<0.9" if p < 0.9 else ">=0.9"
+        named[f"side={side}&model_probability{band}"] = 1.0
+    return named
+
+
+def value_feature_names(field: str, component: str, agreement: str | None, flagged: bool, record_flags: int,
+                        clause_gaps: int | None, text: str = "", reading: str = "unknown",
+                        misread: Iterable[str] = ()) -> list[str]:
     """The named features of one value (one-hot: each name present is 1). How well the text as a
     whole was read weighs too (a tool that shreds a page loses more than the flagged fields): the
     number of flags on the record, and the gaps in the numbering of its clauses (None: no
@@ -65,7 +81,7 @@ def features(field: str, component: str, agreement: str | None, flagged: bool, r
 
 def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     """The features of every filled field value of a Doc's record, by record path (clauses have
-    none): what the record builder turns into `confidence`, and what the fit is fit on."""
+    none): what its confidence is computed from, and what the confidence fit is fit on."""
     ents = {(ent.start_char, ent.end_char): ent for ent in doc.ents}
     flagged = {record_field(flag.field) for flag in record.needs_review}
     analysis = analyse(doc)
@@ -84,25 +100,7 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
             value = analysis.value(ent.label_, ent.start_char, ent.end_char) if len(evidence) == 1 else read_value(
                 ent.label_, printed)
             signs = misread_signs(ent.label_, printed, value)
-        features_of[path] = features(
+        features_of[path] = value_feature_names(
             record_field(path), evidence[0].component, ent._.licex_agreement if ent is not None else None,
             record_field(path) in flagged, len(record.needs_review), gaps, printed, reading, signs)
     return features_of
-
-
-@lru_cache(maxsize=1)
-def _weights() -> dict[str, Any]:
-    return json.loads(resources.files("licex").joinpath("data/confidence.json").read_text("utf-8"))
-
-
-def confidence(names: Iterable[str]) -> float:
-    """The fitted probability that a value with these features is right, rounded to 3 places; a
-    value with a sign of a misread (`misread=…`) no more than such values were right in the fit
-    (`misread_cap`)."""
-    fitted = _weights()
-    names = list(names)
-    score = fitted["intercept"] + sum(fitted["weights"].get(name, 0.0) for name in names)
-    probability = 1 / (1 + math.exp(-score))
-    if any(name.startswith("misread=") for name in names):
-        probability = min(probability, fitted.get("misread_cap", 1.0))  # none before a first fit
-    return round(probability, 3)

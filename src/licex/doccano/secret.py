@@ -13,7 +13,7 @@ error, a label, an example's text or metadata. licex looks for it in what it fin
   the text decoded up to three times over. A message that holds the password only there is
   withheld whole: which part of it to blank out is not known.
 
-A message quotes a server through `doccano_http.said`, which folds whitespace and cuts at a
+A message quotes a server through `http.said`, which folds whitespace and cuts at a
 length: it blanks the password out (`mask`) before and after doing either, while `hiding` names
 the password (for the length of a push, pull or status), so that neither a folded echo nor a cut
 one (`Sup3r...`) shows any of it.
