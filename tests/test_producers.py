@@ -157,3 +157,15 @@ def test_a_bracketed_note_says_nothing_as_a_value_whoever_reads_it():
     assert not has_value("【依")
     assert read_value("ACCESS_PROVIDER", NOTE) is None
     assert read_value("ACCESS_PROVIDER", "中国电信股份有限公司南京分公司") == "中国电信股份有限公司南京分公司"
+
+
+def test_a_layout_row_between_the_halves_of_a_wrapped_cell_keeps_its_own_cells(extract):
+    # pdftotext -layout centres a row between the two lines of the cell that wrapped beside it:
+    # the line below is not the rest of the row's last cell.
+    text = ("增值电信业务经营许可证(附页)\n经营许可证编号: B2-20069947\n\n"
+            "网站名称            网站域名           服务器放置地               接入服务商\n"
+            "                                                    惠派国际公司科技有限\n"
+            "MBP软件官网         www.weina.cn   河南省\n"
+            "                                                    公司\n")
+    website = extract(text).fields()["website"]
+    assert (website["name"], website["domain"], website["server_location"]) == ("MBP软件官网", "www.weina.cn", "河南省")

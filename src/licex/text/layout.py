@@ -356,16 +356,11 @@ class Layout:
     def row_cells(self, line: Line, delimiter: re.Pattern[str]) -> list[tuple[int, int]]:
         """The cells of a row as view ranges, trimmed of spaces. Tab-separated rows keep empty
         cells, so a cell's index is its column; a row of HTML or markdown cells starts (and a
-        markdown row ends) with an empty cell, as its header row does. A row of cells set apart
-        by spaces starts with its first cell, however far it is indented."""
+        markdown row ends) with an empty cell, as its header row does."""
         text = self.view.text
         cells = []
         pos = line.start
-        if delimiter is not _TAB_RE and delimiter is not ROW_CELL_RE:
-            # Cells set apart by spaces: the spaces a line is indented with open no empty cell
-            # (`-layout` indents a header row as far as its first column's centring puts it).
-            pos = trim(text, line.start, line.end)[0]
-        for match in delimiter.finditer(text, pos, line.end):
+        for match in delimiter.finditer(text, line.start, line.end):
             cells.append(trim(text, pos, match.start()))
             pos = match.end()
         cells.append(trim(text, pos, line.end))

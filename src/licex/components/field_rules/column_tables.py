@@ -93,11 +93,12 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
                 next_label = bisect.bisect_left(label_starts, row.start)
                 if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
                     break
+                full = len(cells) == len(columns) and cells[-1][0] < cells[-1][1]
                 if len(cells) != len(columns):
                     if delimiter is SPACE_RE:
                         break  # single spaces may stand inside a value: no aligning
                     cells = align(cells, header_offsets, row.start)
-                if len(cells) == len(columns) and (rest := _cell_rest(layout, i, label_starts)) is not None:
+                if full and (rest := _cell_rest(layout, i, label_starts)) is not None:
                     cells[-1] = (cells[-1][0], rest)  # the last cell wrapped onto the next line
                     i += 1
                 for label, (a, b) in zip(columns, cells):
@@ -116,7 +117,12 @@ def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> 
     columns = _header_columns(layout, line, delimiter, label_of) if delimiter else None
     if columns is None:
         return None
-    return columns, [a - line.start for a, _ in layout.row_cells(line, delimiter)], delimiter
+    offsets = [a - line.start for a, _ in layout.row_cells(line, delimiter)]
+    if "\t" not in line.text and line.text[:1] == " ":
+        # The spaces a header row set apart by spaces is indented with (-layout centres its first
+        # column's word) open no column: a row's first cell is aligned under its first word.
+        columns, offsets = columns[1:], offsets[1:]
+    return columns, offsets, delimiter
 
 
 def _wrapped_header_row(layout: Layout, i: int, label_of: dict[str, str | None]) -> Header | None:
