@@ -113,3 +113,42 @@ def test_a_label_level_with_the_last_line_of_its_wrapped_value_still_gets_the_wh
     assert document.text.split("\n")[:2] == [
         "业务覆盖范围\t机房所在地为北京、天津、上海、重庆4直辖市以及大同、长春、哈尔滨、南京、温州14城市",
         "业务种类\t第一类增值电信业务中的内容分发网络业务"]
+
+
+# -- the better of geometry and the content order ------------------------------------------------
+
+def content_order(*lines: list[Glyph]) -> list[Glyph]:
+    """Glyphs as a text layer lists them: in the producer's order, with the line breaks PDFium
+    infers as glyphs of no box (pdf._text_layer)."""
+    glyphs: list[Glyph] = []
+    for printed in lines:
+        if glyphs:
+            glyphs.append(Glyph("\n", (0.0, 0.0, 0.0, 0.0)))
+        glyphs.extend(printed)
+    return glyphs
+
+
+FIELDS = [line("公司名称：北京蓝汛通信技术有限公司", 50, 100), line("法定代表人：应慧玲", 50, 120),
+          line("注册资本：人民币肆仟万元", 50, 140)]
+
+
+def test_a_page_geometry_misreads_is_read_in_its_content_order():
+    # A rectangle round the fields that reading order took for one cell: its lines join into one
+    # run-on line, which reads worse than the producer's own order.
+    document = read_pages([PageContent(A4, content_order(*FIELDS), [(40, 90, 400, 160)])])
+    assert document.text.split("\n") == ["公司名称：北京蓝汛通信技术有限公司", "法定代表人：应慧玲", "注册资本：人民币肆仟万元"]
+    assert document.pages[0].reading == "content"
+    assert [box for _, box in document.locate(0, 4)] == [(50, 100, 90, 110)]  # boxes still point at the page
+
+
+def test_geometry_is_kept_where_it_reads_as_well():
+    document = read_pages([PageContent(A4, content_order(*reversed(FIELDS)))])
+    assert document.text.split("\n")[0] == "公司名称：北京蓝汛通信技术有限公司"
+    assert document.pages[0].reading == "geometry"
+
+
+def test_turned_glyphs_of_a_seal_are_read_apart_from_the_line_they_cross():
+    dates = line("发证日期：2017年09月18日", 300, 500)
+    seal = [Glyph(ch, (350 + 12 * i, 497, 360 + 12 * i, 509)) for i, ch in enumerate("工业和信息化部")]
+    document = read_pages([PageContent(A4, dates + seal, [], list(range(len(dates), len(dates) + len(seal))))])
+    assert document.text.split("\n") == ["发证日期：2017年09月18日", "工业和信息化部"]

@@ -33,6 +33,9 @@ class PageSize:
     height: float
     unit: str  # "pt" for PDF points (text layers), "px" for image pixels (OCR)
     source: str  # "text_layer" or "ocr": how the page's text was read
+    # The order its text was read in: "geometry" (reading_order's lines and table rows) or
+    # "content" (a text layer's own order, where that reads better: reading_choice).
+    reading: str = "geometry"
 
 
 @dataclass
@@ -43,15 +46,19 @@ class PageContent:
     size: PageSize
     glyphs: list[Glyph]
     cells: list[Box] = field(default_factory=list)
+    # The indices of the glyphs set at an angle (a seal's text on its arc): read apart from the
+    # page's lines. A text layer lists its glyphs in content order, with the line breaks and
+    # spaces PDFium infers as glyphs of no box ("\n", " "); OCR gives neither.
+    turned: list[int] = field(default_factory=list)
 
     def __reduce__(self):
         # Pages cross from PDFium's process (`isolation`): glyphs as plain tuples pickle in C,
         # several times faster than as named tuples (whose pickling runs Python for each).
-        return _page_content, (self.size, [tuple(glyph) for glyph in self.glyphs], self.cells)
+        return _page_content, (self.size, [tuple(glyph) for glyph in self.glyphs], self.cells, self.turned)
 
 
-def _page_content(size: PageSize, glyphs: list[tuple[str, Box]], cells: list[Box]) -> PageContent:
-    return PageContent(size, list(starmap(Glyph, glyphs)), cells)
+def _page_content(size: PageSize, glyphs: list[tuple[str, Box]], cells: list[Box], turned: list[int]) -> PageContent:
+    return PageContent(size, list(starmap(Glyph, glyphs)), cells, turned)
 
 
 @dataclass

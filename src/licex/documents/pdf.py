@@ -14,6 +14,7 @@ as it loads it cannot be seen before.
 
 from __future__ import annotations
 
+import ctypes
 import math
 from enum import Enum
 
@@ -55,10 +56,11 @@ class PdfReader:
             width, height = page.get_size()
             if _blank(page):
                 return PageContent(PageSize(width, height, "pt", "text_layer"), [])
-            glyphs = [] if ocr is OcrMode.always else _text_layer(page, height)
+            glyphs, turned = ([], []) if ocr is OcrMode.always else _text_layer(page, height)
             if ocr is OcrMode.always or (ocr is OcrMode.auto and not _usable(glyphs)):
                 return None
-            return PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height))
+            return PageContent(PageSize(width, height, "pt", "text_layer"), glyphs, _cells(page, height, glyphs),
+                               turned)
         finally:
             page.close()
 
@@ -191,26 +193,42 @@ def _blank(page) -> bool:
     return pdfium_c.FPDFPage_CountObjects(page.raw) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page.raw) == 0
 
 
-def _text_layer(page, height: float) -> list[Glyph]:
+def _text_layer(page, height: float) -> tuple[list[Glyph], list[int]]:
+    """The page's characters in the order its content lists them, and the indices of those set at
+    an angle (`turned`). The line breaks and spaces PDFium infers are kept as glyphs of no box:
+    reading order makes its own, and the content order (`reading_order.content_reading`) reads
+    them."""
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
     try:
-        glyphs = []
+        glyphs: list[Glyph] = []
+        turned: list[int] = []
         for i in range(textpage.count_chars()):
-            if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
-                continue  # spaces and line breaks PDFium infers; reading order makes its own
             code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
             char = chr(code) if code else ""
+            if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+                if char in ("\n", " ") and glyphs and glyphs[-1].text not in ("\n", " "):
+                    glyphs.append(Glyph(char, NO_BOX))
+                continue
             if not char or char in "\r\n":
                 continue
             # The loose box spans the font's advance and line height: glyphs of one word touch, and
             # every glyph of a font size has the same height, whatever its ink.
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)
+            if angle > 0 and min(angle, 2 * math.pi - angle) > MAX_LEVEL_ANGLE:
+                turned.append(len(glyphs))
             glyphs.append(Glyph(char, (left, height - top, right, height - bottom)))
-        return glyphs
+        return glyphs, turned
     finally:
         textpage.close()
+
+
+# A character turned more than this (radians) is not set on a line: a seal's text on its arc, a
+# stamp set at an angle. Reading order reads such characters apart from the page's lines.
+MAX_LEVEL_ANGLE = 0.05
+NO_BOX = (0.0, 0.0, 0.0, 0.0)
 
 
 def _usable(glyphs: list[Glyph]) -> bool:
@@ -244,16 +262,111 @@ def _scanned_picture(page):
     return image if image.width >= 200 and image.height >= 200 else None  # a thumbnail reads worse than a render
 
 
-def _cells(page, height: float) -> list[Box]:
-    """The rectangles drawn on the page (table cells), in top-left coordinates."""
+def _cells(page, height: float, glyphs: list[Glyph]) -> list[Box]:
+    """The table cells drawn on the page, in top-left coordinates: the rectangles drawn as cells
+    (`MIN_CELL` a side or more, not a frame around others), and the boxes that ruled lines close
+    around the page's characters (`ruled_cells`): a browser or an office suite draws a bordered
+    table as its rules, not as one rectangle a cell. Curves and slanted paths (a seal's ring, its
+    star) are never cells."""
+    rectangles, rules = [], []
+    for shape in _shapes(page):
+        left, bottom, right, top = shape
+        box = (left, height - top, right, height - bottom)
+        if right - left >= MIN_CELL and top - bottom >= MIN_CELL:
+            rectangles.append(box)
+        else:
+            rules.append(box)
+    area = page.get_width() * height
+    cells = [box for box in rectangles
+             if (box[2] - box[0]) * (box[3] - box[1]) <= MAX_CELL_SHARE * area
+             and not any(other is not box and _inside(other, box) for other in rectangles + rules)]
+    return cells + ruled_cells(rules, [g.box for g in glyphs if g.text.strip()])
+
+
+# A rectangle covering more of the page than this is the page's frame, not a cell of a table.
+MAX_CELL_SHARE = 0.4
+# Rules this close (points) are one rule: a border drawn cell by cell, or a double rule.
+RULE_TOLERANCE = 1.5
+
+
+def _shapes(page) -> Iterator[tuple[float, float, float, float]]:
+    """The bounds of the page's paths that are straight and upright (rectangles and rules)."""
     import pypdfium2.raw as pdfium_c
 
-    cells = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
-        left, bottom, right, top = obj.get_bounds()
-        if right - left >= MIN_CELL and top - bottom >= MIN_CELL:
-            cells.append((left, height - top, right, height - bottom))
-    return cells
+        points, upright = [], True
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                upright = False
+                break
+            x, y = ctypes.c_float(), ctypes.c_float()
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = (x.value, y.value)
+            if points and not pdfium_c.FPDFPathSegment_GetClose(segment) and not _upright(points[-1], point):
+                upright = False
+                break
+            points.append(point)
+        if upright and points:
+            yield obj.get_bounds()
+
+
+def _upright(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 0.01 or abs(a[1] - b[1]) < 0.01
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (inner[0] >= outer[0] - 0.5 and inner[1] >= outer[1] - 0.5 and inner[2] <= outer[2] + 0.5
+            and inner[3] <= outer[3] + 0.5 and inner != outer)
+
+
+def ruled_cells(rules: list[Box], boxes: list[Box]) -> list[Box]:
+    """The cells that ruled lines (thin boxes, top-left coordinates) close around `boxes`.
+
+    Around each box's centre: the nearest rule on each side that passes it. The four make a cell
+    when each covers its side of the box they close, and one of them runs on past it, to a
+    neighbouring cell: a lone ruled box round a page or a paragraph is a frame, not a table.
+    """
+    across = _merged([(round((y0 + y1) / 2, 1), x0, x1) for x0, y0, x1, y1 in rules if x1 - x0 >= y1 - y0])
+    down = _merged([(round((x0 + x1) / 2, 1), y0, y1) for x0, y0, x1, y1 in rules if y1 - y0 > x1 - x0])
+    if len(across) < 2 or len(down) < 2:
+        return []
+    found: set[Box] = set()
+    for box in boxes:
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        above = max((at for at, a, b in across if at <= y and a <= x <= b), default=None)
+        below = min((at for at, a, b in across if at > y and a <= x <= b), default=None)
+        left = max((at for at, a, b in down if at <= x and a <= y <= b), default=None)
+        right = min((at for at, a, b in down if at > x and a <= y <= b), default=None)
+        if None in (above, below, left, right):
+            continue
+        sides = [_rule(across, above, left, right), _rule(across, below, left, right),
+                 _rule(down, left, above, below), _rule(down, right, above, below)]
+        if all(sides) and any(a < low - RULE_TOLERANCE or b > high + RULE_TOLERANCE
+                              for (a, b), (low, high) in zip(sides, [(left, right)] * 2 + [(above, below)] * 2)):
+            found.add((left, above, right, below))
+    return sorted(found)
+
+
+def _rule(rules: list[tuple[float, float, float]], at: float, low: float, high: float) -> tuple[float, float] | None:
+    """The extent of the rule at `at` that covers [low, high], if one does."""
+    for where, a, b in rules:
+        if where == at and a <= low + RULE_TOLERANCE and b >= high - RULE_TOLERANCE:
+            return a, b
+    return None
+
+
+def _merged(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Rules at one place (within RULE_TOLERANCE) whose extents touch, merged into one."""
+    merged: list[list[float]] = []
+    for at, a, b in sorted(rules):
+        near = (rule for rule in reversed(merged) if at - rule[0] <= RULE_TOLERANCE)
+        touching = next((rule for rule in near if a <= rule[2] + RULE_TOLERANCE and b >= rule[1] - RULE_TOLERANCE), None)
+        if touching is None:
+            merged.append([at, a, b])
+        else:
+            touching[1], touching[2] = min(touching[1], a), max(touching[2], b)
+    return [tuple(rule) for rule in merged]
 
 
 # A page whose one picture covers this share of it is a scanned page: its picture is OCR'd at

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from licex.documents.geometry import PAGE_BREAK, Box, DocumentText, Glyph, PageContent, TextBuilder
@@ -233,31 +233,111 @@ def _beside_none(row: list[Block], box: Box) -> bool:
     return any(b.box[0] < box[2] and box[0] < b.box[2] for b in row)
 
 
-def _join_lines(builder: TextBuilder, block: Block, page: int) -> None:
+# What a page's reading is made of: lines of cells (a tab between two), each cell glyphs and the
+# separators (str) reading order puts between them.
+Piece = Glyph | str
+Reading = list[list[list[Piece]]]
+
+
+def _cell_pieces(block: Block, unit: float) -> list[Piece]:
     """A block's lines, joined as one cell: nothing between Chinese characters or digits, a
-    space between two Latin words."""
+    space between two Latin words. In a drawn cell, a line that ends short of the cell's text
+    (FULL_LINE_SLACK) ends a paragraph, and a space parts it from the next: the business names
+    and coverages of a cell stay apart, as a cell's <br> or <p> does in HTML (layout)."""
+    pieces: list[Piece] = []
+    right = max(frag.box[2] for frag in block.lines)
     for i, frag in enumerate(block.lines):
-        if i and _LATIN_END_RE.search(block.lines[i - 1].text) and _LATIN_START_RE.search(frag.text):
-            builder.separator(" ")
-        _write_fragment(builder, frag, page)
+        before = block.lines[i - 1] if i else None
+        if before is not None and _LATIN_END_RE.search(before.text) and _LATIN_START_RE.search(frag.text):
+            pieces.append(" ")
+        elif before is not None and block.cell is not None and before.box[2] < right - FULL_LINE_SLACK * unit:
+            pieces.append(" ")
+        pieces.extend(_fragment_pieces(frag))
+    return pieces
 
 
-def _write_fragment(builder: TextBuilder, frag: Fragment, page: int) -> None:
+def _fragment_pieces(frag: Fragment) -> list[Piece]:
     """A fragment's glyphs, with a space where the page shows one between two glyphs."""
     unit = max(unit_height(frag.glyphs), 1e-6)
+    pieces: list[Piece] = []
     previous = None
     for glyph in frag.glyphs:
         if previous is not None and glyph.box[0] - previous.box[2] > 0.3 * unit:
-            builder.separator(" ")
-        builder.glyphs([glyph], page)
+            pieces.append(" ")
+        pieces.append(glyph)
         previous = glyph
+    return pieces
+
+
+def geometric_reading(frags: list[Fragment], unit: float, text_span: tuple[float, float],
+                      turned: list[Glyph] = ()) -> Reading:
+    """A page read from its geometry: its rows of blocks, then its turned glyphs (a seal's text)
+    on a line of their own, in the order the page lists them."""
+    reading = [[_cell_pieces(block, unit) for block in row] for row in rows(blocks(frags, unit, text_span))]
+    if turned:
+        reading.append([list(turned)])
+    return reading
+
+
+def content_reading(glyphs: list[Glyph], unit: float) -> Reading:
+    """A text layer's page in the order its content lists the glyphs: a line where PDFium infers a
+    line break ("\n" glyphs, see pdf._text_layer), a tab at a gap as wide as between two cells
+    (FRAGMENT_GAP), a space at a narrower one or where PDFium infers a space."""
+    reading: Reading = [[[]]]
+    previous: Glyph | None = None
+    space = False
+    for glyph in glyphs:
+        if glyph.text == "\n":
+            reading.append([[]])
+            previous, space = None, False
+            continue
+        if not glyph.text.strip():
+            space = True
+            continue
+        cells = reading[-1]
+        if previous is not None:
+            gap = glyph.box[0] - previous.box[2]
+            if gap > FRAGMENT_GAP * unit and _overlap(glyph.box, previous.box) >= 0.5:
+                cells.append([])
+            elif space or gap > 0.3 * unit:
+                cells[-1].append(" ")
+        cells[-1].append(glyph)
+        previous, space = glyph, False
+    return [[cell for cell in line if cell] for line in reading if any(line)]
+
+
+def reading_text(reading: Reading) -> str:
+    return "\n".join("\t".join("".join(p if isinstance(p, str) else p.text for p in cell) for cell in line)
+                     for line in reading)
+
+
+def _write(builder: TextBuilder, reading: Reading, page: int) -> None:
+    for r, line in enumerate(reading):
+        if r:
+            builder.separator("\n")
+        for c, cell in enumerate(line):
+            if c:
+                builder.separator("\t")
+            for piece in cell:
+                if isinstance(piece, str):
+                    builder.separator(piece)
+                else:
+                    builder.glyphs([piece], page)
 
 
 def read_pages(pages: list[PageContent]) -> DocumentText:
-    """The reconstructed text of a document's pages (see the module docstring)."""
+    """The reconstructed text of a document's pages (see the module docstring).
+
+    A text layer's page is also read in its content order, and the better of the two readings
+    (`reading_choice.better_reading`) is kept: a reading order must never read worse than the
+    order the PDF's producer wrote the page in. The page's size records which was kept.
+    """
+    from licex.documents.reading_choice import better_reading
+
     builder = TextBuilder()
-    units = [unit_height(page.glyphs) for page in pages]
-    page_fragments = [fragments(page.glyphs, unit, page.cells) for page, unit in zip(pages, units)]
+    level = [_level_glyphs(page) for page in pages]
+    units = [unit_height(glyphs) for glyphs in level]
+    page_fragments = [fragments(glyphs, unit, page.cells) for page, glyphs, unit in zip(pages, level, units)]
     # The text's left and right edges, as shares of the page width, over the whole document: a
     # page of short lines (a 附页) has no full line, and so no line that wraps.
     shares = [(f.box[0] / page.size.width, f.box[2] / page.size.width)
@@ -268,15 +348,22 @@ def read_pages(pages: list[PageContent]) -> DocumentText:
         size = page.size
         if index:
             builder.separator(PAGE_BREAK)
-        builder.pages.append(size)
         unit = units[index]
         text_span = (left_share * size.width, right_share * size.width)
-        page_rows = rows(blocks(page_fragments[index], unit, text_span))
-        for r, row in enumerate(page_rows):
-            if r:
-                builder.separator("\n")
-            for c, block in enumerate(row):
-                if c:
-                    builder.separator("\t")
-                _join_lines(builder, block, index)
+        turned = [page.glyphs[i] for i in page.turned]
+        reading = geometric_reading(page_fragments[index], unit, text_span, turned)
+        if size.source == "text_layer" and page.glyphs:
+            content = content_reading(page.glyphs, unit)
+            if better_reading(reading_text(content), reading_text(reading)):
+                reading, size = content, replace(size, reading="content")
+        builder.pages.append(size)
+        _write(builder, reading, index)
     return builder.build()
+
+
+def _level_glyphs(page: PageContent) -> list[Glyph]:
+    """The page's glyphs set level on its lines: not the turned ones (a seal's text)."""
+    if not page.turned:
+        return page.glyphs
+    turned = set(page.turned)
+    return [glyph for i, glyph in enumerate(page.glyphs) if i not in turned]

@@ -38,6 +38,7 @@ from licex.fields.record import (
     Website,
 )
 from licex.text.chars import LIST_MARK
+from licex.fields.values import cut_in_unit
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,10 @@ class _Fold:
             self._add_service_item(index, value, finding)
             return
         covered = self.businesses[index].coverage
-        if not self.uncovered and covered and (covered.endswith(LIST_MARK) or value.startswith(LIST_MARK)):
-            # A coverage cut at a 、 goes on in this one (a cell wrapped around its label).
+        if not self.uncovered and covered and (covered.endswith(LIST_MARK) or value.startswith(LIST_MARK)
+                                               or cut_in_unit(covered, value)):
+            # A coverage cut at a 、 goes on in this one (a cell wrapped around its label), as does
+            # one cut inside the unit of a counted group (…西安6城 / 市).
             self.businesses[index].coverage += value
             self._evidence(f"businesses[{index}].coverage", finding)
             return

@@ -58,8 +58,9 @@ _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 def has_value(text: str) -> bool:
     """Whether a text says something: not punctuation alone, not a blank-form filler (无, /, 见附页),
-    not a label or a table's column word (a header cell such as 序号 or 股东名称 is no value)."""
-    if not _WORD_RE.search(text) or _NO_VALUE_RE.fullmatch(text.strip()):
+    not a label or a table's column word (a header cell such as 序号 or 股东名称 is no value), not
+    a bracketed note (【依法须经批准的项目…】, printed after a provincial licence's business list)."""
+    if not _WORD_RE.search(text) or _NO_VALUE_RE.fullmatch(text.strip()) or text.lstrip().startswith("【"):
         return False
     word = header_word(text)
     return word not in COLUMN_WORDS and word not in default_label_words().label_of
@@ -395,6 +396,18 @@ def _miscounted(coverage: str, units: tuple[str, ...]) -> bool:
         if int(group["count"].replace(" ", "")) != len(places.split(LIST_MARK)):
             return True
     return False
+
+
+def cut_in_unit(coverage: str, rest: str | None = None) -> bool:
+    """Whether a coverage ends inside the unit of its last counted group, where a line or a cell
+    cut it (…西安6城, …6), and so goes on in the next coverage text; with `rest`, whether that
+    text completes the unit (市 completes 6城 as 6城市)."""
+    match = re.search(r"\d\s*([^\d\s、]{0,3})$", coverage)
+    if match is None:
+        return False
+    head = match.group(1)
+    return any(unit.startswith(head) and len(head) < len(unit) and (rest is None or rest.startswith(unit[len(head):]))
+               for unit in value_forms()["counted_units"])
 
 
 @lru_cache(maxsize=4)

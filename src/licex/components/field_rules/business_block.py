@@ -8,8 +8,10 @@ import bisect
 from spacy.util import registry
 
 from licex.fields.labels import BUSINESS_LABELS
+from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.layout import Layout
 from licex.components.field_rules.business_text import read_business_text
+from licex.components.field_rules.parts import COVERAGE_RE, SENTENCE_PUNCTUATION_RE
 from licex.components.field_rules.hits import Hit, LabelHit, found_by, table_at
 from licex.components.field_rules.reading import Reader, Reading
 
@@ -32,12 +34,39 @@ def read_business_blocks(reading: Reading) -> list[Hit]:
     for start in sorted(starts):
         if start < block_end or table_at(tables, start) is not None:
             continue  # already read as part of the block before, or a table's header
+        block_end_before = max(block_end, 0)
         block_end = _block_end(layout, labels, start)
+        start = _block_start(layout, labels, start, block_end_before)
         next_table = bisect.bisect_right(table_starts, start)
         if next_table < len(table_starts):
             block_end = min(block_end, table_starts[next_table])
         hits += read_business_text(text, start, block_end, reading.block)
     return found_by("block", hits)
+
+
+def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int) -> int:
+    """Where the block of the label at `start` starts: at the label, or at the business lines
+    right above it that no other label owns. A label cell that wraps onto three lines (业务种类 /
+    (服务项目) / 及覆盖范围) is printed level with the middle of its value cell, so pdftotext -layout
+    puts the cell's first business names and coverages above the label's first line."""
+    text = layout.view.text
+    label_starts = [hit.start for hit in labels]
+    first = layout.line_index(start)
+    found = start
+    for i in range(first - 1, -1, -1):
+        line = layout.lines[i]
+        if line.start < floor or line.kind not in ("blank", "content"):
+            break
+        if line.kind == "blank":
+            continue
+        if bisect.bisect_left(label_starts, line.start) < bisect.bisect_left(label_starts, line.end):
+            break  # a line with a label of its own: the field before
+        value = text[line.start:line.end]
+        if BUSINESS_NAME_RE.search(value):
+            found = line.start
+        elif not COVERAGE_RE.search(value) or SENTENCE_PUNCTUATION_RE.search(value):
+            break
+    return found
 
 
 def _block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:

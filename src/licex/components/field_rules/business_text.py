@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from licex.fields.labels import LabelWords
 from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.chars import LIST_MARK, spaced
-from licex.fields.values import has_value
+from licex.fields.values import cut_in_unit, has_value
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.parts import (
     COVERAGE_RE,
+    NOTE_RE,
     RESTRICTION_BEFORE_RE,
     RESTRICTION_RE,
     SEE_ATTACHMENT_RE,
@@ -39,7 +40,9 @@ class BlockPatterns:
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
+            rf"|(?P<label_piece>{_bracketed_pieces(words)})"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
+            rf"|(?P<note>{NOTE_RE.pattern})"
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
             r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不\s*(?:包\s*)?含|含|仅\s*限))[^()]{1,80}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
@@ -48,6 +51,18 @@ class BlockPatterns:
         business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
         label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
         return cls(token_re, label_re)
+
+
+def _bracketed_pieces(words: LabelWords) -> str:
+    """A regex of a line that holds only a piece of a bracketed label: its opening bracket and first
+    characters, or its last characters and closing bracket ((服务项 / 目) of a label cell too
+    narrow for (服务项目), printed by pdftotext -layout between the value lines beside it)."""
+    names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
+    heads = {name[:cut] for name in names for cut in range(1, len(name))}
+    tails = {name[cut:] for name in names for cut in range(1, len(name))}
+    alternation = lambda pieces: "|".join(spaced(piece) for piece in sorted(pieces, key=len, reverse=True))
+    return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$)")
 
 
 def _cut_short(words: LabelWords, label: str) -> str:
@@ -66,7 +81,8 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     `业务种类: X (不含Y) / 业务覆盖范围: 全国`, or as a two-column table flattened so labels
     and values interleave (`业务种类 X / (服务项目) 机房所在地为… / 及覆盖范围: Z / 全国`). Free
     text is told apart by what it says: restrictions start with 含/不含/仅限, coverage names
-    places; only text that is neither follows the last label seen.
+    places; only text that is neither follows the last label seen. A bracketed note
+    (【依法须经批准的项目…】, parts.NOTE_RE) ends a coverage and is read as nothing.
     """
     hits: list[Hit] = []
     business = False
@@ -107,6 +123,9 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
         if business and match.start() > pos:
             free_text(pos, match.start())
         pos = match.end()
+        if kind == "note":
+            coverage = _close(hits, coverage)  # a note after the list (【依法须经批准的项目…】) ends it
+            continue
         if kind == "newline":
             if coverage is not None and text[match.end():match.end() + 1] == "\n":
                 coverage = _close(hits, coverage)  # a blank line ends it
@@ -121,6 +140,11 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, inner_start, inner_end))
             elif coverage is not None:
                 coverage[1] = match.end()  # a bracket inside the coverage: 17 省(直辖市)
+            continue
+        if kind == "label_piece" or business and kind in _LABEL_KINDS and _wrapped_label_part(text, match):
+            # A part of a label wrapped in its cell, printed between the values beside it: it ends
+            # the line of coverage before it and changes nothing else.
+            coverage = _close(hits, coverage)
             continue
         coverage = _close(hits, coverage)
         if kind == "business":
@@ -138,6 +162,24 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     return hits
 
 
+_LABEL_KINDS = frozenset({"items_label", "coverage_label"})
+
+
+def _wrapped_label_part(text: str, match: re.Match[str]) -> bool:
+    """Whether a label is a part of a label cell that wrapped (业务种类 / (服务项目) / 及覆盖范围)
+    printed on a line of its own between the value lines beside it, as pdftotext -layout prints a
+    two-column table: alone on its line, and a later line of a wrapped label, bracketed or going
+    on with 及 (a label alone on its line otherwise, 服务项目 or 业务覆盖范围, has its value on
+    the lines after it). Such a part says nothing about the value lines around it: a coverage cut
+    at its line's end (…6城 / (服务项目) / 市) goes on past it."""
+    label = match.group().strip()
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line_end = len(text) if line_end < 0 else line_end
+    alone = not text[line_start:match.start()].strip() and not text[match.end():line_end].strip()
+    return alone and (label.startswith("(") and label.endswith(")") or label.startswith("及"))
+
+
 # A list that goes on: a coverage cut after 、 (or before it) continues in the next coverage
 # text, wherever a tool put it (a wrapped cell whose label is printed level with its second line
 # comes out as `…哈尔滨、 / 业务覆盖范围 南京…`). The 、 stays on its part so the fold joins them.
@@ -150,9 +192,11 @@ def _with_list_mark(text: str, end: int, limit: int) -> int:
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:
-    """Whether the last coverage read ends in 、 (its list goes on)."""
+    """Whether the last coverage read ends in 、 (its list goes on), or inside the unit of its last
+    counted group (…西安6城 / 市: values.cut_in_unit)."""
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
-    return last is not None and last.label == "COVERAGE" and text[last.end - 1] == LIST_MARK
+    return last is not None and last.label == "COVERAGE" and (
+        text[last.end - 1] == LIST_MARK or cut_in_unit(text[last.start:last.end]))
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:

@@ -22,9 +22,13 @@ from licex.components.field_rules.parts import (
 )
 from licex.components.field_rules.reading import Reader, Reading
 
+# The longest piece of a cell that wrapped onto a line of its own below its row.
+_MAX_CELL_REST = 12
 # The most columns a table written one cell a line is looked for in (the website table has 4-6).
 _MAX_COLUMNS = 8
 _MARKS_RE = re.compile(r"[^\w]")
+# The last line of a label wrapped in its cell (业务种类 / (服务项目) / 及覆盖范围): it goes on with 及.
+_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及[ \t]*(?:业[ \t]*务[ \t]*)?覆[ \t]*盖[ \t]*范[ \t]*围")
 
 Header = tuple[list[str | None], list[int], re.Pattern[str]]
 
@@ -59,6 +63,8 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
         if line.kind != "content" or layout.in_special(line.start) or SHAREHOLDER_HEADER_RE.search(line.text):
             continue  # (the shareholder table has rows of its own shape: shareholders)
         header = _header_row(layout, line, label_of)
+        if header is None and (wrapped := _wrapped_header_row(layout, i - 1, label_of)) is not None:
+            header, i = wrapped, i + 1  # the line its last cell wrapped onto is part of it
         if header is None:
             if (vertical := _cell_per_line_table(layout, i - 1, label_of, block)) is not None:
                 table, i = vertical
@@ -87,13 +93,17 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
                 next_label = bisect.bisect_left(label_starts, row.start)
                 if len(cells) < 2 or (next_label < len(label_starts) and label_starts[next_label] < row.end):
                     break
+                full = len(cells) == len(columns) and cells[-1][0] < cells[-1][1]
                 if len(cells) != len(columns):
                     if delimiter is SPACE_RE:
                         break  # single spaces may stand inside a value: no aligning
                     cells = align(cells, header_offsets, row.start)
+                if full and (rest := _cell_rest(layout, i, label_starts)) is not None:
+                    cells[-1] = (cells[-1][0], rest)  # the last cell wrapped onto the next line
+                    i += 1
                 for label, (a, b) in zip(columns, cells):
                     hits += column_value(label, text, a, b, block)
-                end = row.end
+                end = lines[i].end
                 row_lines += 1
             i += 1
         tables.append(Table(line.start, header_end, end, hits))
@@ -107,7 +117,46 @@ def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> 
     columns = _header_columns(layout, line, delimiter, label_of) if delimiter else None
     if columns is None:
         return None
-    return columns, [a - line.start for a, _ in layout.row_cells(line, delimiter)], delimiter
+    offsets = [a - line.start for a, _ in layout.row_cells(line, delimiter)]
+    if "\t" not in line.text and line.text[:1] == " ":
+        # The spaces a header row set apart by spaces is indented with (-layout centres its first
+        # column's word) open no column: a row's first cell is aligned under its first word.
+        columns, offsets = columns[1:], offsets[1:]
+    return columns, offsets, delimiter
+
+
+def _wrapped_header_row(layout: Layout, i: int, label_of: dict[str, str | None]) -> Header | None:
+    """The header row of line i whose last cell wrapped onto line i + 1 (网站名称 网址 服务器放置地
+    互联网接入服务提供 / 单位, as pypdfium2 prints a header cell too narrow for its label), or None."""
+    lines = layout.lines
+    if i + 1 >= len(lines) or lines[i + 1].kind != "content" or cell_delimiter(lines[i + 1].text):
+        return None
+    line, rest = lines[i], header_word(lines[i + 1].text)
+    delimiter = cell_delimiter(line.text) or (SPACE_RE if " " in line.text.strip() else None)
+    if delimiter is None or not rest:
+        return None
+    cells = layout.row_cells(line, delimiter)
+    last = header_word(layout.view.text[slice(*cells[-1])])
+    if last in label_of or last + rest not in label_of:
+        return None
+    columns = _header_columns(layout, line, delimiter, {**label_of, last: label_of[last + rest]})
+    return None if columns is None else (columns, [a - line.start for a, _ in cells], delimiter)
+
+
+def _cell_rest(layout: Layout, i: int, label_starts: list[int]) -> int | None:
+    """Where the last cell of row i ends when it wrapped onto the next line: that line holds one
+    short cell and no label, and the line after it is no such line (中国电信股份有限公 / 司南京分公司);
+    None where it did not wrap."""
+    lines = layout.lines
+    if i + 1 >= len(lines) or lines[i + 1].kind != "content":
+        return None
+    rest = lines[i + 1]
+    stripped = rest.text.strip()
+    if not stripped or cell_delimiter(rest.text) or " " in stripped or len(stripped) > _MAX_CELL_REST:
+        return None
+    if bisect.bisect_left(label_starts, rest.start) < bisect.bisect_left(label_starts, rest.end):
+        return None
+    return rest.start + len(rest.text.rstrip())
 
 
 def _header_columns(layout: Layout, line: Line, delimiter: re.Pattern[str],
@@ -141,14 +190,29 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
     text = layout.view.text
     cells = layout.one_cell_lines(i, split_at_spaces=False, most=2 * _MAX_COLUMNS)
     columns: list[str] = []
-    for _, (a, b) in cells:
+    k = 0
+    while k < len(cells):
+        a, b = cells[k][1]
         # A header cell is a label alone: `签发人:` with its colon is a label whose value follows.
         label = None if ":" in text[a:b] else label_of.get(header_word(text[a:b]))
+        if label is None and columns and k + 1 < len(cells):
+            # A header cell wrapped onto the next line (互联网接入服务提供 / 单位): one cell.
+            label = label_of.get(header_word(text[a:b]) + header_word(text[slice(*cells[k + 1][1])]))
+            if label is not None:
+                cells[k:k + 2] = [(cells[k][0], (a, cells[k + 1][1][1]))]
         if label is None:
             break
         columns.append(label)
+        k += 1
     if len(columns) < 2 or len(cells) < 2 * len(columns) or len(set(columns)) < len(columns):
         return None
+    leftover = text[slice(*cells[-1][1])]
+    if (len(cells) == 2 * len(columns) + 1 and len(leftover) <= _MAX_CELL_REST and ":" not in leftover
+            and header_word(leftover) not in label_of):
+        # One short cell left over after a single row: its last cell wrapped onto a line of its own.
+        cells[-2:] = [(cells[-1][0], (cells[-2][1][0], cells[-1][1][1]))]
+    if _WRAPPED_LABEL_END_RE.match(text, cells[len(columns)][1][0]):
+        return None  # 业务种类 / (服务项目) / 及覆盖范围: one label wrapped in its cell, not a header
     values = cells[len(columns):2 * len(columns)]
     if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.util import registry
 
 from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS
+from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.layout import Layout
 from licex.components.field_rules.hits import Hit, LabelHit, in_header
 from licex.components.field_rules.parts import (
@@ -87,8 +88,9 @@ def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int
     while i < len(layout.lines):
         line = layout.lines[i]
         a, b = trim_value(text, line.start, line.end)
-        if line.kind != "content" or line.end > limit or b - a > 20 or SENTENCE_PUNCTUATION_RE.search(text, a, b):
-            break
+        if (line.kind != "content" or line.end > limit or b - a > 20 or SENTENCE_PUNCTUATION_RE.search(text, a, b)
+                or BUSINESS_NAME_RE.search(text, a, b)):
+            break  # (a business named: the business list of a label cell wrapped below, not the address)
         end = b
         i += 1
     return start, end

@@ -27,6 +27,10 @@ COVERAGE_RE = re.compile(
     r"全\s*国|机\s*房|省|市|自\s*治\s*区|地\s*区|境\s*内|" + "|".join(province.short for province in PROVINCES)
 )
 COMPANY_END_RE = re.compile(r"公\s*司$")
+# A bracketed note a provincial licence prints after its business list (【依法须经批准的项目，经相关
+# 部门批准后方可开展相应经营活动。】, also in round brackets): never a value, nor a part of one.
+NOTE_RE = re.compile(r"【[^【】]{1,200}】|\(\s*依\s*法\s*须\s*经[^()]{1,200}\)")
+_NOTE_START_RE = re.compile(r"\s*(?:【|\(\s*依\s*法\s*须\s*经)")
 
 
 def trim_value(text: str, start: int, end: int) -> tuple[int, int]:
@@ -37,7 +41,7 @@ def trim_value(text: str, start: int, end: int) -> tuple[int, int]:
 def check_value(label: str, text: str, start: int, end: int) -> tuple[int, int] | None:
     """The value's span if it has the shape of the field, narrowed where the field's pattern allows."""
     value = text[start:end]
-    if not has_value(value):
+    if not has_value(value) or _NOTE_START_RE.match(value):
         return None
     if label in ("LICENSE_NO", "PREV_LICENSE_NO"):
         match = LICENSE_NO_RE.search(value)

@@ -1,6 +1,7 @@
 """The field labels printed on a licence (patterns/field_labels.jsonl, spaced-out forms included),
 where they stand as labels: at a line start, or mid-line where a one-line header or the next table
-cell starts, never inside running text."""
+cell starts (or where a header run together goes on with its next `label:`), never inside running
+text."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from licex.text.chars import spaced, without_whitespace
 from licex.components.field_rules.hits import LabelHit
 
 _COLON = r"[ \t]*[:][ \t]*"
+_WRAPPED_GAP = r"[ \t]*\n?[ \t]*"
 
 
 class PrintedLabels:
@@ -19,6 +21,10 @@ class PrintedLabels:
         self.label_of = words.label_of
         alternatives = "|".join(spaced(name) for name, _, _ in words.entries)
         self._label_re = re.compile(rf"(?P<name>{alternatives})(?P<colon>{_COLON})?")
+        # A label of a header run together that a tool wrapped mid-label (法定代表人:周明远注 /
+        # 册资本:…): three characters or more, a line break inside, its colon after.
+        wrapped = "|".join(_WRAPPED_GAP.join(map(re.escape, name)) for name, _, _ in words.entries if len(name) >= 3)
+        self._wrapped_re = re.compile(rf"(?P<name>{wrapped}){_COLON}")
 
     def find(self, layout: Layout) -> list[LabelHit]:
         """The labels of the layout's view, in text order."""
@@ -39,11 +45,39 @@ class PrintedLabels:
                 cell_start = before.rstrip(" ").endswith("\t")
                 standing_apart = (len(name) >= 4 and match.group("name") == name
                                   and text[match.end():match.end() + 1] in (" ", "\t"))
-                if not (before[-1:] in " \t" and (colon or cell_start or before.endswith("  ") or standing_apart)):
+                # A one-line header run together (公司名称:X法定代表人:Y注册资本:Z, where a producer
+                # drew its fields apart by position alone): a label of three characters or more with
+                # its colon, after a label with its colon on the same line, is the next field.
+                run_on = (colon and len(name) >= 3 and bool(found) and found[-1].start >= line_start
+                          and text[found[-1].start:found[-1].value_start].rstrip(" \t").endswith(":"))
+                if not (before[-1:] in " \t" and (colon or cell_start or before.endswith("  ") or standing_apart)
+                        or run_on):
                     continue
             elif len(name) == 1 and not colon:
                 continue  # 注 at a line start is a note only with its colon
             if layout.in_special(start) and not (label == "LICENSE_NO" and layout.line_at(start).kind == "page_header"):
                 continue
             found.append(LabelHit(label, start, match.end()))
-        return found
+        wrapped = self._wrapped(text, found)
+        starts = {hit.start for hit in wrapped}
+        # A wrapped label replaces a shorter one read at its start (注 of 注册 / 资本:).
+        return sorted([hit for hit in found if hit.start not in starts] + wrapped, key=lambda hit: hit.start)
+
+    def _wrapped(self, text: str, found: list[LabelHit]) -> list[LabelHit]:
+        """Labels wrapped mid-label at the end of a line that holds a label with its colon before
+        them (a header run together): the value before ends where the label starts, not after its
+        first characters."""
+        hits = []
+        for match in self._wrapped_re.finditer(text):
+            start = match.start()
+            if "\n" not in match.group("name") or any(
+                    hit.start < start < hit.value_start or hit.start == start and hit.value_start >= match.end()
+                    for hit in found):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start == start:
+                continue  # at a line start: spaced() reads it
+            header = [hit for hit in found if line_start <= hit.start < start]
+            if header and text[header[-1].start:header[-1].value_start].rstrip(" \t").endswith(":"):
+                hits.append(LabelHit(self.label_of[re.sub(r"\s", "", match.group("name"))], start, match.end()))
+        return hits
