@@ -174,6 +174,17 @@ _AROUND = 200
 _LABELLED_NUMBER_RE = re.compile(
     r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*[:：]?"
     rf"(?:<[^>\n]{{0,80}}>|&nbsp;|[^\S\n])*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags)
+# _LABELLED_NUMBER_RE reads a view whose runs of blanks keep only their first tab (the others read
+# as spaces, one for one): a match from after a later tab of a run is one from after its first
+# (the blanks between are read as the label's indent), and trying each tab of a long run would cost
+# the square of its length.
+_BLANKS_FROM_A_TAB_RE = re.compile(r"\t[^\S\n]*")
+
+
+def _first_tabs_only(view: str) -> str:
+    return _BLANKS_FROM_A_TAB_RE.sub(lambda blanks: "\t" + blanks[0][1:].replace("\t", " "), view)
+
+
 # A licence's number before it changed (B1-… 变更为 B1-…, 原经营许可证编号: B1-…): the older
 # pages still print it.
 _PREVIOUS_NUMBER_RES = (
@@ -236,7 +247,7 @@ def _is_basic(view: str) -> bool:
         if _BASIC_GRANT.search(sentence):
             return True
     numbers = {(normalize_license_no(match["number"]) or match["number"]).lstrip(_PROVINCE_CHARS)
-               for match in _LABELLED_NUMBER_RE.finditer(view)}
+               for match in _LABELLED_NUMBER_RE.finditer(_first_tabs_only(view))}
     numbers = numbers or {(normalize_license_no(match[0]) or match[0]).lstrip(_PROVINCE_CHARS)
                           for match in LICENSE_NO_RE.finditer(view)}
     if numbers and all(_BASIC_NUMBER.match(number) for number in numbers):
@@ -266,6 +277,7 @@ class _Segmenter:
     def __init__(self, text: str) -> None:
         self.text = text
         self.view = reading_text(text)
+        self._labelled_view = _first_tabs_only(self.view)  # what _LABELLED_NUMBER_RE reads
         self._marker_cache: dict[str, list[int]] = {}
 
     @cached_property
@@ -312,7 +324,7 @@ class _Segmenter:
         one number misread nor its number before a change (B1-… 变更为 B1-…), and front pages with
         no number under them."""
         labelled = [(match.start("number"), normalize_license_no(match["number"]))
-                    for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end)]
+                    for match in _LABELLED_NUMBER_RE.finditer(self._labelled_view, start, end)]
         changed = self._previous_numbers(start, end)
         doubts = []
         if labelled:
@@ -355,7 +367,7 @@ class _Segmenter:
         if number is None:
             return None
         previous = self._previous_numbers(start, end)
-        for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end):
+        for match in _LABELLED_NUMBER_RE.finditer(self._labelled_view, start, end):
             found = normalize_license_no(match["number"])
             if not found or found in previous or _one_misread(found, number):
                 continue
