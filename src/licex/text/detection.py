@@ -159,7 +159,8 @@ _TITLE_TAIL = re.compile(r"许[^\S\n]*可[^\S\n]*证")
 # character spaced by OCR.
 _TITLE_REACH = 80
 _ANNEX = re.compile(_DATA["annex_decoration"])
-_ANNEX_LINE = re.compile(rf"\n(?:[^\S\n]*\n){{0,3}}[^\S\n]*[(（\[【]?[^\S\n]*(?:{_DATA['annex_decoration']})[^\S\n]*[)）\]】]?[^\S\n]*(?:\n|$)")
+_ANNEX_LINE = re.compile(rf"\n(?:[^\S\n]*\n){{0,3}}[^\S\n]*(?:[(（\[【][^\S\n]*)?(?:{_DATA['annex_decoration']})"
+                         r"[^\S\n]*(?:[)）\]】][^\S\n]*)?(?:\n|$)")
 # A field label straight after a title: the lines of a licence run together by a tool, or the
 # line after a title glued to the end of the licence before it.
 _LABEL_AFTER_TITLE = re.compile(r"(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|单\s*位\s*名\s*称")
