@@ -25,9 +25,15 @@ PIECES = {
                "(", ")", "：", "全国", "经营许可证编号", "变更", "原"],
     # Numbers and dates the way licences print them.
     "digits": ["2021年06月22日", "B1-20195402", "20240101", " ", "-", "123456789", "2024.10.14", "(2019)", "第11号"],
+    # Blanks alone, as a tool pads a table row or a form's empty field: spaces, tabs, ideographic spaces.
+    "blanks": [" ", " ", " ", "\t", "\u3000"],
+    # Formal numerals and what OCR misreads them as (什 for 仟 or 拾): an amount that never ends.
+    "numerals": ["玖", "伍", "佰", "万", "什", "O", "参", "壹"],
 }
 KINDS = tuple(PIECES)
-PLACES = ("business", "provisions")  # where the line goes: after the business block, or inside 特别规定事项
+# Where the line goes: after the business block, inside the 特别规定事项, or as the value of a
+# field (注册资本: …) of the front page.
+PLACES = ("business", "provisions", "value")
 
 
 def long_line(kind: str, n: int, seed: int = 0) -> str:
@@ -45,9 +51,10 @@ def licence_with_long_line(kind: str, n: int, place: str = "business", crlf: boo
     """A real licence of corpus/raw with a long line of kind inserted at place; crlf ends every
     line with CR LF (a Windows file)."""
     text = (RAW / licence).read_text("utf-8")
-    anchor = {"business": "\n\n发证日期", "provisions": "\n\n二、"}[place]
+    anchor, before, after = {"business": ("\n\n发证日期", "", ""), "provisions": ("\n\n二、", "", ""),
+                             "value": ("\n\n法定代表人", "注册资本: ", "元")}[place]
     at = text.index(anchor)
-    text = f"{text[:at]}\n{long_line(kind, n)}{text[at:]}"
+    text = f"{text[:at]}\n{before}{long_line(kind, n)}{after}{text[at:]}"
     return text.replace("\n", "\r\n") if crlf else text
 
 

@@ -11,9 +11,10 @@ and the range of the 特别规定事项. Page headers, signature labels and page
 the label words of the field rules (labels.LabelWords), so both read a label the same way.
 A Layout is computed once per Doc (analysis.py), never cached by text.
 
-Its patterns cost time linear in a line however long: an optional part is written `(?:X\s*)?`
-after `\s*`, never `X?\s*` (two `\s*` in a row try every split of a run of blanks), and a
-pattern that may start inside a run (of digits, of blanks) starts only where the run does.
+Its patterns cost time linear in a line however long: each blank of a run belongs to one
+repetition (an optional part between two repetitions of blanks, `X?` between two `\\s*`, makes
+them try every split of the run), and a pattern that could start inside a run (of digits, of
+blanks) starts only where the run does.
 """
 
 from __future__ import annotations
