@@ -169,12 +169,17 @@ _GLUED_LABEL = re.compile(rf"(?:{_LABEL_AFTER_TITLE.pattern})[^\S\n]*[:：]")
 _FRONT_PAGE_REACH = 400
 # How far along its line a title's neighbours are looked at.
 _AROUND = 200
+# Tags, &nbsp; and blanks between a label and its value. After the label's own blanks (`\s*`)
+# it follows a colon, or starts with markup: blanks left to both would be split between them
+# every way.
+_MARKUP_OR_BLANKS = r"(?:<[^>\n]{0,80}>|&nbsp;|[^\S\n])*"
 # A number as a licence prints its own: after the licence-number label at a line's start, or
 # after the end of a sentence (a front page glued to the text before it), not a previous number
 # (原经营许可证编号) nor one quoted in a sentence.
 _LABELLED_NUMBER_RE = re.compile(
-    r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*[:：]?"
-    rf"(?:<[^>\n]{{0,80}}>|&nbsp;|[^\S\n])*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags)
+    r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*"
+    rf"(?:[:：]{_MARKUP_OR_BLANKS}|(?:<[^>\n]{{0,80}}>|&nbsp;){_MARKUP_OR_BLANKS})?(?P<number>{LICENSE_NO_RE.pattern})",
+    LICENSE_NO_RE.flags)
 # _LABELLED_NUMBER_RE reads a view whose runs of blanks keep only their first tab (the others read
 # as spaces, one for one): a match from after a later tab of a run is one from after its first
 # (the blanks between are read as the label's indent), and trying each tab of a long run would cost
@@ -189,8 +194,9 @@ def _first_tabs_only(view: str) -> str:
 # A licence's number before it changed (B1-… 变更为 B1-…, 原经营许可证编号: B1-…): the older
 # pages still print it.
 _PREVIOUS_NUMBER_RES = (
-    re.compile(rf"(?P<number>{LICENSE_NO_RE.pattern})\s*号?\s*(?:变\s*更\s*为|改\s*为)", LICENSE_NO_RE.flags),
-    re.compile(rf"原\s*(?:经\s*营\s*)?许\s*可\s*证\s*编?\s*号\s*[:：]?\s*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags),
+    re.compile(rf"(?P<number>{LICENSE_NO_RE.pattern})\s*(?:号\s*)?(?:变\s*更\s*为|改\s*为)", LICENSE_NO_RE.flags),
+    re.compile(rf"原\s*(?:经\s*营\s*)?许\s*可\s*证\s*(?:编\s*)?号\s*(?:[:：]\s*)?(?P<number>{LICENSE_NO_RE.pattern})",
+               LICENSE_NO_RE.flags),
 )
 # Where a licence's number is looked for after its title: the front page's first lines.
 _NUMBER_WINDOW = 600
