@@ -1028,3 +1028,17 @@ def test_an_annotation_file_that_stops_being_utf8_after_a_long_line_is_never_rea
     result = run("corpus", "validate", source)
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {source}:2: not UTF-8 as the lines before it are (byte 19 of the line)"]
+
+
+@pytest.mark.parametrize("file", ["vocab/strings.json", "ner/model", "ner/moves", "tok2vec/model", "vocab/vectors",
+                                  "meta.json"])
+def test_a_damaged_file_spacy_reads_is_one_line_naming_it(tmp_path, file):
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "training" / "model", model)
+    whole = (model / file).read_bytes()
+    (model / file).write_bytes(whole[:len(whole) // 2])  # cut short, as a copy that did not finish
+    result = run("extract", SEED, "--model", model)
+    assert result.exit_code == 2
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {model / file}: damaged ("), line
+    assert line.endswith(f"; the pipeline {model} cannot be loaded")
