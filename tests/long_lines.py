@@ -23,8 +23,10 @@ PIECES = {
     # What the business block and its labels are made of, on one line.
     "labels": ["业务种类", "服务项目", "业务覆盖范围", "不含", "、", "，", ",", "互联网信息服务", "在线数据处理与交易处理业务",
                "(", ")", "：", "全国", "经营许可证编号", "变更", "原"],
-    # Numbers and dates the way licences print them.
-    "digits": ["2021年06月22日", "B1-20195402", "20240101", " ", "-", "123456789", "2024.10.14", "(2019)", "第11号"],
+    # One run of what a licence number is made of (digits, code letters, - and .), nothing between.
+    "digits": ["2021", "0622", "20195402", "B1", "-", ".", "123456789"],
+    # Dates and numbers the way licences print them, spaced.
+    "dates": ["2021年06月22日", "B1-20195402", "20240101", " ", "-", "2024.10.14", "(2019)", "第11号"],
     # Blanks alone, as a tool pads a table row or a form's empty field: spaces, tabs, ideographic spaces.
     "blanks": [" ", " ", " ", "\t", "\u3000"],
     # Formal numerals and what OCR misreads them as (什 for 仟 or 拾): an amount that never ends.
