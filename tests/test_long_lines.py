@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from licex.bundles import extract_licences
-from licex.limits import LICENCE_CHARS
-from licex.review import Licence, render_page
+from licex.jobs.bundles import extract_licences
+from licex.files.limits import LICENCE_CHARS
+from licex.jobs.review import Licence, render_page
 from long_lines import KINDS, PLACES, licence_with_long_line
 
 N = 5_000  # characters of the shorter line; the longer is 4 N
@@ -76,7 +76,7 @@ def test_review_cost_is_linear_in_one_long_line(rules_nlp):
     def cost(n: int) -> float:
         text = licence_with_long_line("labels", n)
         [(_, record)] = extract_licences(rules_nlp, [("long.txt", text)])
-        licence = Licence("long", record.to_json_dict(), text)
+        licence = Licence("long", record, text)
         return median_seconds(lambda: [render_page(licence) for _ in range(5)])  # a page takes milliseconds
 
     assert_linear(cost, "licex review of a labels line", n=REVIEW_N)
