@@ -566,18 +566,37 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+# The number of the read system call, as /proc/PID/syscall gives it, by machine.
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63", "riscv64": "63", "ppc64le": "3", "s390x": "3"}
+
+
+def waiting_on_stdin(pid: int) -> bool:
+    """Whether the process's main thread is blocked reading its stdin (a pipe): in the kernel's
+    pipe read (wchan), or in read(0, ...) where the kernel hides wchan."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        if proc.joinpath("wchan").read_text().endswith("pipe_read"):
+            return True
+        number, fd = proc.joinpath("syscall").read_text().split()[:2]
+    except (OSError, ValueError):
+        return False
+    return number == _READ_SYSCALL.get(os.uname().machine) and int(fd, 16) == 0
+
+
 def _stopped_mid_run(tmp_path: Path, signum: int, leftovers: list[int], *options: str) -> tuple[subprocess.CompletedProcess, list[int]]:
     """Run extract on a licence and on stdin (kept open: the run waits there, its output half
-    written), send `signum` once the output's temporary exists; the result and the workers
+    written), send `signum` once it waits there: its pipeline loaded, the licence's record
+    written, the output's temporary open. A signal sent earlier finds the run loading spaCy or
+    inside its pipeline, which is not what these tests are about. The result and the workers
     (also put in `leftovers`)."""
     out = tmp_path / "out.jsonl"
     out.write_text("previous\n", "utf-8")
     process = subprocess.Popen([sys.executable, "-m", "licex.cli", "extract", str(SEED), "-", "--rules-only",
                                 "-o", str(out), *options], stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
-    while not list(tmp_path.glob(".out.jsonl.*.licex-tmp")):
+    while not (list(tmp_path.glob(".out.jsonl.*.licex-tmp")) and waiting_on_stdin(process.pid)):
         assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
-        time.sleep(0.1)
+        time.sleep(0.05)  # a poll interval, not a wait for readiness
     workers = _children(process.pid)
     leftovers += workers
     process.send_signal(signum)
@@ -612,6 +631,21 @@ def test_sigterm_cleans_up_stops_the_workers_and_says_so(tmp_path, leftovers):
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_waiting_on_stdin_tells_a_run_waiting_there_from_one_doing_something_else():
+    sleeping = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdin=subprocess.PIPE)
+    reading = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not waiting_on_stdin(reading.pid):
+            assert reading.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert not waiting_on_stdin(sleeping.pid)
+    finally:
+        for process in (sleeping, reading):
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.slow
@@ -994,3 +1028,17 @@ def test_an_annotation_file_that_stops_being_utf8_after_a_long_line_is_never_rea
     result = run("corpus", "validate", source)
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {source}:2: not UTF-8 as the lines before it are (byte 19 of the line)"]
+
+
+@pytest.mark.parametrize("file", ["vocab/strings.json", "ner/model", "ner/moves", "tok2vec/model", "vocab/vectors",
+                                  "meta.json"])
+def test_a_damaged_file_spacy_reads_is_one_line_naming_it(tmp_path, file):
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "training" / "model", model)
+    whole = (model / file).read_bytes()
+    (model / file).write_bytes(whole[:len(whole) // 2])  # cut short, as a copy that did not finish
+    result = run("extract", SEED, "--model", model)
+    assert result.exit_code == 2
+    [line] = error_lines(result)
+    assert line.startswith(f"licex: error: {model / file}: damaged ("), line
+    assert line.endswith(f"; the pipeline {model} cannot be loaded")

@@ -783,3 +783,22 @@ def test_the_password_is_in_no_output_and_no_file(tmp_path):
         data = path.read_bytes()
         for form in forms:
             assert form.encode("utf-8") not in data, (path, form)
+
+
+def test_a_pull_says_how_many_comments_it_did_not_carry(cli, fake, tmp_path):
+    rows = [{**ROW, "Comments": ["该公司名称需复核", "已核对"]}, {**ROW, "id": 8, "licex_id": "doc2"},
+            {**ROW, "id": 9, "licex_id": "doc3", "Comments": ["见原件"]}]
+    fake.answers["GET /v1/projects/1/download"] = Raw(200, [], export_zip(rows))
+    result = licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"licex: note: 3 doccano comment(s) on 2 document(s) not carried into {tmp_path / 'out.jsonl'}: licex's "
+        "annotations hold no comments (read them in doccano)"]
+
+
+def test_a_pull_of_examples_without_comments_says_nothing_of_them(cli, fake, tmp_path):
+    rows = [ROW, {**ROW, "id": 8, "licex_id": "doc2", "Comments": None}, {"id": 9, "text": TEXT, "licex_id": "doc3"}]
+    fake.answers["GET /v1/projects/1/download"] = Raw(200, [], export_zip(rows))
+    result = licex(cli, fake.url, "pull", "--project", "p", "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""

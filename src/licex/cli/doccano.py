@@ -138,6 +138,10 @@ def doccano_pull(
     what = "approved documents" if approved_only else "documents"
     stdout.print(f"{result.documents} {what}, {result.entities} entities, {result.clauses} clauses -> {output}"
                  + (" (doccano unchanged since the last pull)" if result.unchanged else ""), soft_wrap=True)
+    comments, commented = result.comments
+    if comments:
+        stderr.print(f"licex: note: {comments} doccano comment(s) on {commented} document(s) not carried into "
+                     f"{output}: licex's annotations hold no comments (read them in doccano)", soft_wrap=True)
     for other, count in result.ids_elsewhere.items():
         stderr.print(f"licex: note: {count} of these documents are also in {other}; a corpus folder holds each "
                      "document once (remove them there, or train on this file alone with --corpus)",

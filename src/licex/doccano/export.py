@@ -36,6 +36,9 @@ from licex.doccano.secret import found_in
 if TYPE_CHECKING:  # the corpus module imports spaCy: status and failed logins do without it
     from licex.corpus.annotations import AnnotatedText
 
+# What an example's comments are under in an export: a list, one item a comment. licex's
+# annotations have no place for them.
+COMMENTS_KEY = "Comments"
 EXPORT_MEMBERS = 1000  # files in an export zip: doccano writes one, or one per user
 _LISTING_BYTES = 1024  # per file of the zip's file list (its name, extra field and comment)
 
@@ -109,11 +112,7 @@ def convert_lines(data: bytes, project: str, password: str = "") -> tuple[list["
         parse_line,
     )
 
-    try:
-        rows = [jsonl.loads(line, f"the export of project {project!r}, line {number}")
-                for number, line in jsonl.numbered_lines(data.decode("utf-8", errors="replace"))]
-    except InputError as error:
-        raise DoccanoError(str(error)) from None
+    rows = export_rows(data, project)
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise DoccanoError(f"the export of project {project!r} holds lines that are not JSON objects")
@@ -123,7 +122,7 @@ def convert_lines(data: bytes, project: str, password: str = "") -> tuple[list["
     rows.sort(key=lambda row: row["id"])
     located, problems = [], []
     for row in rows:
-        meta = {k: v for k, v in row.items() if k not in ("id", "text", *SPAN_KEYS, *UNREAD_KEYS, "Comments")
+        meta = {k: v for k, v in row.items() if k not in ("id", "text", *SPAN_KEYS, *UNREAD_KEYS, COMMENTS_KEY)
                 and not (isinstance(v, float) and math.isnan(v))}  # pandas fills absent meta with NaN
         example_where = f"doccano project {project!r}, example {row['id']}"
         if problem := _pulled_meta_problem(meta, (ORIGIN_REAL, ORIGIN_SYNTHETIC)):
@@ -166,3 +165,25 @@ def _pulled_meta_problem(meta: dict[str, Any], origins: tuple[str, ...]) -> str 
         return ("its metadata holds 'clauses', where licex's annotations hold the clause spans (a licex corpus "
                 "file imported into doccano as it is?); remove it in doccano")
     return None
+
+
+def export_rows(data: bytes, project: str) -> list[Any]:
+    """The JSON value of each line of an export's JSONL file; DoccanoError naming the line that is no JSON."""
+    try:
+        return [jsonl.loads(line, f"the export of project {project!r}, line {number}")
+                for number, line in jsonl.numbered_lines(data.decode("utf-8", errors="replace"))]
+    except InputError as error:
+        raise DoccanoError(str(error)) from None
+
+
+def comment_counts(rows: list[dict]) -> tuple[int, int]:
+    """How many comments the examples of an export hold, and on how many examples: what a pull
+    does not carry into licex's annotations, and says so."""
+    counts = [_comments(row.get(COMMENTS_KEY)) for row in rows]
+    return sum(counts), sum(1 for count in counts if count)
+
+
+def _comments(value: object) -> int:
+    if isinstance(value, list):
+        return len(value)
+    return 0 if value is None or value == "" else 1

@@ -20,7 +20,7 @@ from licex.files.messages import InputError
 from licex.files.outputs import atomic_write_text
 from licex.doccano.client import DEFAULT_TIMEOUT, DoccanoClient
 from licex.doccano.connection import Connection, scrubbed
-from licex.doccano.export import convert_lines, export_member
+from licex.doccano.export import comment_counts, convert_lines, export_member, export_rows
 from licex.doccano.http import DoccanoError
 from licex.doccano.project import check_project
 
@@ -35,6 +35,8 @@ class PullResult:
     approved_only: bool
     unchanged: bool  # the export equals the last pull's
     ids_elsewhere: dict[str, int] = field(default_factory=dict)  # other *.jsonl of the folder -> shared ids
+    # (comments, examples holding them) of the export, which licex's annotations have no place for
+    comments: tuple[int, int] = (0, 0)
 
 
 def _ids_elsewhere(output: Path, ids: set[str]) -> dict[str, int]:
@@ -137,4 +139,4 @@ def pull_annotations(
     }, indent=2) + "\n")
     return PullResult(project, output, len(examples), sum(len(e.entities) for e in examples),
                       sum(len(e.clauses) for e in examples), approved_only, unchanged,
-                      _ids_elsewhere(output, {str(e.id) for e in examples}))
+                      _ids_elsewhere(output, {str(e.id) for e in examples}), comment_counts(export_rows(data, project)))

@@ -322,8 +322,8 @@ class LabelWords:
     def page_header_re(self) -> re.Pattern[str]:
         """A page header: the licence number label and value, maybe a page number, alone on its line."""
         return re.compile(
-            rf"^\s*(?:增值电信业务)?(?:{self.alternatives('LICENSE_NO')})\s*[:]?\s*(?:[^\s:]+(?:\s*-\s*[^\s:]+)?)?"
-            rf"(?:\s+{PAGE_NUMBER})?\s*$"
+            rf"^\s*(?:增值电信业务)?(?:{self.alternatives('LICENSE_NO')})\s*(?::\s*)?"
+            rf"(?:[^\s:]+(?:\s+-\s*[^\s:]+|-\s+[^\s:]+)?(?:\s+{PAGE_NUMBER})?\s*|(?<=\s){PAGE_NUMBER}\s*)?$"
         )
 
     @cached_property
@@ -339,7 +339,7 @@ class LabelWords:
         return re.compile(self.alternatives(role="business_list"))
 
 
-PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[,/共]\s*共?\s*\d+\s*页)?"
+PAGE_NUMBER = r"第\s*\d+\s*页(?:\s*[,/共]\s*(?:共\s*)?\d+\s*页)?"
 
 
 @lru_cache(maxsize=1)

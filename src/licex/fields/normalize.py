@@ -10,6 +10,7 @@ a business type are.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,9 @@ from licex.text.chars import (
 # CJK characters and the punctuation printed around them, including the NFKC forms of the
 # full-width punctuation (（）：，； become ():,;). Whitespace touching one of these is OCR noise.
 _CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff“”‘’():;,"
-_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+# Whitespace before one is matched from the start of its run only: from inside the run it is
+# the same match, tried again from each of its characters.
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|(?<!\s)\s+(?=[{_CJK}])")
 
 
 def _cn2an(text: str, mode: str) -> int | float | None:
@@ -63,11 +66,13 @@ def clean_value(text: str | None) -> str:
 
 # What OCR makes of a table's border or a seal's edge beside a value: a square bracket or a bar,
 # maybe with a quote mark before it, which no licence value prints (unless it opens one: [
-# inside keeps them).
-_OCR_EDGE_RE = re.compile(r"^[“”\"'‘’]?[\]|]+\s*|\s*[\]|]+[“”\"'‘’]?$")
+# inside keeps them). The one at the end is matched from where a run of blanks or of marks
+# starts, never again from inside it (the same match, at the cost of the run's square).
+_OCR_EDGE_RE = re.compile(r"^[“”\"'‘’]?[\]|]+\s*|(?!(?<=\s)\s|(?<=[\]|])[\]|])\s*[\]|]+[“”\"'‘’]?$")
 # One or two characters far to the right of a value, past a wide gap, on its line: what OCR
-# read of a seal, a border or the page's edge (湖北省        司), never part of the value.
-_FAR_FRAGMENT_RE = re.compile(r"[^\S\n]{4,}\S{1,2}[^\S\n]*$")
+# read of a seal, a border or the page's edge (湖北省        司), never part of the value. The gap
+# is matched from its start only, as the edge above.
+_FAR_FRAGMENT_RE = re.compile(r"(?<![^\S\n])[^\S\n]{4,}\S{1,2}[^\S\n]*$")
 
 
 # What OCR prints for a date's digits and its 〇 (patterns/lookalikes.jsonl, date).
@@ -116,19 +121,31 @@ _NUMERAL_LOOKALIKES = lookalikes("amount")
 _LOOKALIKE_CHARS = "".join(map(re.escape, _NUMERAL_LOOKALIKES))
 # An amount with look-alikes in it: numerals and look-alikes, at least one real numeral, ending
 # where the money does (元, or a currency word such as 美元). A look-alike is read as a numeral
-# only there: 什么 or 地方 in running text are left alone.
+# only there: 什么 or 地方 in running text are left alone. The amount is a whole run of these
+# characters (no currency word starts with one), read once from its start: the pair looked for
+# first, then the run; matched from each character of it, a long run cost its square or worse.
+_AMOUNT_CHAR = f"[{_NUMERALS}{_LOOKALIKE_CHARS}]"
 _DAMAGED_AMOUNT_RE = re.compile(
-    rf"[{_NUMERALS}{_LOOKALIKE_CHARS}]*(?:[{_NUMERALS}][{_LOOKALIKE_CHARS}]|[{_LOOKALIKE_CHARS}][{_NUMERALS}])"
-    rf"[{_NUMERALS}{_LOOKALIKE_CHARS}]*(?=(?:{'|'.join(word for word, _ in _CURRENCIES)})|元)"
+    rf"(?<!{_AMOUNT_CHAR})(?={_AMOUNT_CHAR}*?(?:[{_NUMERALS}][{_LOOKALIKE_CHARS}]|[{_LOOKALIKE_CHARS}][{_NUMERALS}]))"
+    rf"{_AMOUNT_CHAR}+(?=(?:{'|'.join(word for word, _ in _CURRENCIES)})|元)"
 )
+
+
+# The longest numeral run read as an amount: a capital of a trillion yuan in formal numerals
+# with every unit (壹万亿…) is under 30. A longer run is no amount, and cn2an's time grows with it.
+_AMOUNT_MOST_CHARS = 40
+# The readings of a damaged amount tried: each look-alike with two numerals doubles them.
+_MOST_READINGS = 64
 
 
 def _repaired_amount(amount: str) -> str:
     """An amount with its look-alikes read as numerals: the first reading cn2an accepts, trying
     each look-alike's numerals in order (壹仟伍什万 reads 壹仟伍拾万: 壹仟伍仟万 is no number).
     Where none reads, the text stays as printed (地方500万元: 方 is no numeral there)."""
-    return next((reading for reading in numeral_readings(amount, _NUMERAL_LOOKALIKES)
-                 if _cn2an(reading.strip("."), "smart") is not None), amount)
+    if len(amount) > _AMOUNT_MOST_CHARS:
+        return amount
+    readings = itertools.islice(numeral_readings(amount, _NUMERAL_LOOKALIKES), _MOST_READINGS)
+    return next((reading for reading in readings if _cn2an(reading.strip("."), "smart") is not None), amount)
 
 
 def parse_money(text: str | None) -> Money | None:
@@ -141,6 +158,8 @@ def parse_money(text: str | None) -> Money | None:
     t = _DAMAGED_AMOUNT_RE.sub(lambda m: _repaired_amount(m[0]), t)
     currency = next((code for word, code in _CURRENCIES if word in t), "CNY")
     for m in _AMOUNT_RE.finditer(t):
+        if len(m[0]) > _AMOUNT_MOST_CHARS:
+            continue
         value = _cn2an(m[0].strip("."), "smart")
         if value is not None and value >= 0:
             return Money(amount=round(value), currency=currency)

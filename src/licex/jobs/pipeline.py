@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -78,11 +79,68 @@ def load_pipeline(model: str | Path | None = None, review_below: float | None = 
             raise
         raise PipelineError(_cannot_load(model, error)) from None
     except Exception as error:  # noqa: BLE001 (a folder of anything: every failure is this one line)
+        if (damaged := damaged_file(error)) is not None:
+            raise PipelineError(f"{damaged}: damaged ({error_line(error)}); the pipeline {model} cannot be loaded") from None
         raise PipelineError(_cannot_load(model, error)) from None
 
 
 def _cannot_load(model: str | Path, error: Exception) -> str:
     return f"{model}: cannot load the pipeline: {error_line(error)}"
+
+
+# The functions of spaCy that read a saved pipeline's files: an error raised inside one is a file's.
+_READING = frozenset({"from_disk", "load_meta"})
+_SPACY = str(Path(spacy.__file__).parent)
+_LONGEST_PATH = 4096
+
+
+def damaged_file(error: BaseException) -> Path | None:
+    """The file of a saved pipeline that spaCy was reading when `error` was raised, or None where
+    it was reading none (a config, a language, a factory). spaCy's own files (the vocabulary,
+    the weights of its components, meta.json) are read deep in spaCy, srsly, thinc and numpy,
+    whose errors name none (`Unpack failed: incomplete input`): the innermost frame of the
+    traceback that holds a path says which. Where that is a folder (a component whose compiled
+    code reads its weights), the file in it that does not parse."""
+    frames = []
+    traceback = error.__traceback__
+    while traceback is not None:
+        frames.append(traceback.tb_frame)
+        traceback = traceback.tb_next
+    if not any(frame.f_code.co_name in _READING and _SPACY in frame.f_code.co_filename for frame in frames):
+        return None  # the config (thinc's Config.from_disk), a language, a factory: not a file of spaCy's
+    for frame in reversed(frames):
+        for path in _paths_in(frame):
+            if path.is_file():
+                return path
+            if path.is_dir():
+                return next((file for file in sorted(path.iterdir()) if file.is_file() and not _parses(file)), path)
+    return None
+
+
+def _paths_in(frame) -> Iterator[Path]:
+    local = frame.f_locals
+    if frame.f_code.co_name == "from_disk" and isinstance(local.get("key"), str) and "path" in local:
+        yield Path(local["path"]) / local["key"]  # spacy.util.from_disk: the key it was reading
+    for value in local.values():
+        if isinstance(value, Path) or (isinstance(value, str) and os.sep in value and len(value) < _LONGEST_PATH
+                                       and "\0" not in value):
+            try:
+                if Path(value).exists():
+                    yield Path(value)
+            except (OSError, ValueError):
+                continue
+
+
+def _parses(file: Path) -> bool:
+    """Whether a file of a saved component reads as what spaCy saves: JSON, or msgpack."""
+    data = file.read_bytes()
+    for loads in (srsly.json_loads, srsly.msgpack_loads):
+        try:
+            loads(data)
+            return True
+        except Exception:  # noqa: BLE001,S112 (each format's own errors: not this one)
+            continue
+    return False
 
 
 def error_line(error: Exception) -> str:

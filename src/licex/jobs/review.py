@@ -337,8 +337,16 @@ def _marked_text(text: str, marks: list[_Mark]) -> str:
     out: list[str] = []
     opened: list[_Mark] = []
     started: set[str] = set()
+    # One sweep over the cuts, holding the marks open at each: asking every mark at every cut
+    # costs the square of the marks, and a long line of service items has thousands.
+    waiting = sorted(marks, key=lambda m: m.start, reverse=True)
+    active: list[_Mark] = []
     for start, end in pairwise(cuts):
-        covering = sorted((m for m in marks if m.start <= start and end <= m.end), key=_Mark.nesting)
+        while waiting and waiting[-1].start <= start:
+            active.append(waiting.pop())
+        # Every end is a cut: a mark still open past `start` covers all of [start, end).
+        active = [m for m in active if m.end > start]
+        covering = sorted(active, key=_Mark.nesting)
         kept = 0
         while kept < min(len(opened), len(covering)) and opened[kept] == covering[kept]:
             kept += 1

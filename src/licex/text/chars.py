@@ -7,8 +7,10 @@ them, so a date, a province or a folded character means the same thing everywher
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -73,12 +75,10 @@ def digit_lookalikes(where: str) -> dict[str, str]:
             for printed, reads in lookalikes(where).items() if any(r.isascii() and r.isdigit() for r in reads)}
 
 
-def numeral_readings(text: str, lookalikes: dict[str, list[str]]) -> list[str]:
-    """Every reading of `text` with each look-alike in it read as one of its numerals, likeliest first."""
-    readings = [""]
-    for char in text:
-        readings = [reading + numeral for reading in readings for numeral in lookalikes.get(char, [char])]
-    return readings
+def numeral_readings(text: str, lookalikes: dict[str, list[str]]) -> Iterator[str]:
+    """Every reading of `text` with each look-alike in it read as one of its numerals, likeliest
+    first, made as they are asked for: there are exponentially many in the look-alikes."""
+    return map("".join, itertools.product(*(lookalikes.get(char, [char]) for char in text)))
 
 
 # The mark that separates the items of a list (北京、上海): a value that ends or starts with it

@@ -28,17 +28,20 @@ _NUMERAL_LIKE = "[" + CN_NUMERAL[1:-1] + re.escape("".join(_LOOKALIKES)) + "]"
 # (, put a stray / inside, print a stray character before a line's top-level numeral (人六、) or
 # for a sub-clause's opening bracket (人五)), or read a sub-clause's numeral as an ideograph that
 # is none ((己), or (夕 and (加 for `(八)` before the 你公司 every sub-clause starts with): the
-# numbering says which.
+# numbering says which. Each blank before a numeral belongs to one `[ \t]*` (a run of blanks
+# split between two would be tried every way).
 _MARKER_RE = re.compile(
     r"(?:^|(?<=[\n。:;]))[ \t]*(?:"
     rf"(?P<stray>[^\s\d、.,()《》{CN_NUMERAL[1:-1]}]?)(?P<top>{_NUMERAL_LIKE}{{1,3}})[ \t]*[、.,]"
-    rf"|(?:(?P<open>[(《])|(?P<sub_stray>[\u4e00-\u9fff](?={_NUMERAL_LIKE}{{1,3}}\))))?"
-    rf"[ \t/]*(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)|你公司))[ \t]*(?P<close>\))?)",
+    rf"|(?:(?:(?P<open>[(《])|(?P<sub_stray>[\u4e00-\u9fff](?={_NUMERAL_LIKE}{{1,3}}\))))[ \t/]*|/[ \t/]*)?"
+    rf"(?P<sub>{_NUMERAL_LIKE}{{1,3}}|[\u4e00-\u9fff](?=\)|你公司))[ \t]*(?P<close>\))?)",
     re.MULTILINE,
 )
 # A page number a tool wrote at the end of a clause's line, set apart by a cell gap (pdftotext
-# -layout and Tesseract put the footer's page number level with the page's last line).
-_TRAILING_PAGE_NUMBER_RE = re.compile(rf"(?:\t|[ ]{{2,}})[ \t]*{PAGE_NUMBER}[ \t]*$", re.MULTILINE)
+# -layout and Tesseract put the footer's page number level with the page's last line). It is
+# removed with all the blanks before it (the body is read without whitespace), matched from their
+# first: a match could otherwise start at any blank of a run, each tried to the run's end.
+_TRAILING_PAGE_NUMBER_RE = re.compile(rf"(?<![ \t])(?=[ \t]*?(?:\t|[ ]{{2}}))[ \t]+{PAGE_NUMBER}[ \t]*$", re.MULTILINE)
 _SECTION_HEADER_RE = re.compile(r"经营(?P<business>.{2,60}?业务)(?:时|的)[,]?(?:应当|应)?遵守(?:下列|以下|如下)规定")
 # `(适用于信息搜索查询服务)` says which service a sub-clause applies to; the obligation follows it.
 _APPLICABILITY_RE = re.compile(r"^\((?:仅)?适用于[^()]*\)")

@@ -159,7 +159,8 @@ _TITLE_TAIL = re.compile(r"许[^\S\n]*可[^\S\n]*证")
 # character spaced by OCR.
 _TITLE_REACH = 80
 _ANNEX = re.compile(_DATA["annex_decoration"])
-_ANNEX_LINE = re.compile(rf"\n(?:[^\S\n]*\n){{0,3}}[^\S\n]*[(（\[【]?[^\S\n]*(?:{_DATA['annex_decoration']})[^\S\n]*[)）\]】]?[^\S\n]*(?:\n|$)")
+_ANNEX_LINE = re.compile(rf"\n(?:[^\S\n]*\n){{0,3}}[^\S\n]*(?:[(（\[【][^\S\n]*)?(?:{_DATA['annex_decoration']})"
+                         r"[^\S\n]*(?:[)）\]】][^\S\n]*)?(?:\n|$)")
 # A field label straight after a title: the lines of a licence run together by a tool, or the
 # line after a title glued to the end of the licence before it.
 _LABEL_AFTER_TITLE = re.compile(r"(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号|公\s*司\s*名\s*称|单\s*位\s*名\s*称")
@@ -168,17 +169,34 @@ _GLUED_LABEL = re.compile(rf"(?:{_LABEL_AFTER_TITLE.pattern})[^\S\n]*[:：]")
 _FRONT_PAGE_REACH = 400
 # How far along its line a title's neighbours are looked at.
 _AROUND = 200
+# Tags, &nbsp; and blanks between a label and its value. After the label's own blanks (`\s*`)
+# it follows a colon, or starts with markup: blanks left to both would be split between them
+# every way.
+_MARKUP_OR_BLANKS = r"(?:<[^>\n]{0,80}>|&nbsp;|[^\S\n])*"
 # A number as a licence prints its own: after the licence-number label at a line's start, or
 # after the end of a sentence (a front page glued to the text before it), not a previous number
 # (原经营许可证编号) nor one quoted in a sentence.
 _LABELLED_NUMBER_RE = re.compile(
-    r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*[:：]?"
-    rf"(?:<[^>\n]{{0,80}}>|&nbsp;|[^\S\n])*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags)
+    r"(?m)(?:^|(?<=[。！？；:：\t]))(?:<[^>\n]{0,80}>|&nbsp;|[#*|>]|[^\S\n])*(?:经\s*营\s*)?许\s*可\s*证\s*编\s*号\s*"
+    rf"(?:[:：]{_MARKUP_OR_BLANKS}|(?:<[^>\n]{{0,80}}>|&nbsp;){_MARKUP_OR_BLANKS})?(?P<number>{LICENSE_NO_RE.pattern})",
+    LICENSE_NO_RE.flags)
+# _LABELLED_NUMBER_RE reads a view whose runs of blanks keep only their first tab (the others read
+# as spaces, one for one): a match from after a later tab of a run is one from after its first
+# (the blanks between are read as the label's indent), and trying each tab of a long run would cost
+# the square of its length.
+_BLANKS_FROM_A_TAB_RE = re.compile(r"\t[^\S\n]*")
+
+
+def _first_tabs_only(view: str) -> str:
+    return _BLANKS_FROM_A_TAB_RE.sub(lambda blanks: "\t" + blanks[0][1:].replace("\t", " "), view)
+
+
 # A licence's number before it changed (B1-… 变更为 B1-…, 原经营许可证编号: B1-…): the older
 # pages still print it.
 _PREVIOUS_NUMBER_RES = (
-    re.compile(rf"(?P<number>{LICENSE_NO_RE.pattern})\s*号?\s*(?:变\s*更\s*为|改\s*为)", LICENSE_NO_RE.flags),
-    re.compile(rf"原\s*(?:经\s*营\s*)?许\s*可\s*证\s*编?\s*号\s*[:：]?\s*(?P<number>{LICENSE_NO_RE.pattern})", LICENSE_NO_RE.flags),
+    re.compile(rf"(?P<number>{LICENSE_NO_RE.pattern})\s*(?:号\s*)?(?:变\s*更\s*为|改\s*为)", LICENSE_NO_RE.flags),
+    re.compile(rf"原\s*(?:经\s*营\s*)?许\s*可\s*证\s*(?:编\s*)?号\s*(?:[:：]\s*)?(?P<number>{LICENSE_NO_RE.pattern})",
+               LICENSE_NO_RE.flags),
 )
 # Where a licence's number is looked for after its title: the front page's first lines.
 _NUMBER_WINDOW = 600
@@ -236,7 +254,7 @@ def _is_basic(view: str) -> bool:
         if _BASIC_GRANT.search(sentence):
             return True
     numbers = {(normalize_license_no(match["number"]) or match["number"]).lstrip(_PROVINCE_CHARS)
-               for match in _LABELLED_NUMBER_RE.finditer(view)}
+               for match in _LABELLED_NUMBER_RE.finditer(_first_tabs_only(view))}
     numbers = numbers or {(normalize_license_no(match[0]) or match[0]).lstrip(_PROVINCE_CHARS)
                           for match in LICENSE_NO_RE.finditer(view)}
     if numbers and all(_BASIC_NUMBER.match(number) for number in numbers):
@@ -266,6 +284,7 @@ class _Segmenter:
     def __init__(self, text: str) -> None:
         self.text = text
         self.view = reading_text(text)
+        self._labelled_view = _first_tabs_only(self.view)  # what _LABELLED_NUMBER_RE reads
         self._marker_cache: dict[str, list[int]] = {}
 
     @cached_property
@@ -312,7 +331,7 @@ class _Segmenter:
         one number misread nor its number before a change (B1-… 变更为 B1-…), and front pages with
         no number under them."""
         labelled = [(match.start("number"), normalize_license_no(match["number"]))
-                    for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end)]
+                    for match in _LABELLED_NUMBER_RE.finditer(self._labelled_view, start, end)]
         changed = self._previous_numbers(start, end)
         doubts = []
         if labelled:
@@ -355,7 +374,7 @@ class _Segmenter:
         if number is None:
             return None
         previous = self._previous_numbers(start, end)
-        for match in _LABELLED_NUMBER_RE.finditer(self.view, start, end):
+        for match in _LABELLED_NUMBER_RE.finditer(self._labelled_view, start, end):
             found = normalize_license_no(match["number"])
             if not found or found in previous or _one_misread(found, number):
                 continue

@@ -10,6 +10,11 @@ adds what every rule needs once per text: the lines, classified as content or pa
 and the range of the 特别规定事项. Page headers, signature labels and page starts are read with
 the label words of the field rules (labels.LabelWords), so both read a label the same way.
 A Layout is computed once per Doc (analysis.py), never cached by text.
+
+Its patterns cost time linear in a line however long: each blank of a run belongs to one
+repetition (an optional part between two repetitions of blanks, `X?` between two `\\s*`, makes
+them try every split of the run), and a pattern that could start inside a run (of digits, of
+blanks) starts only where the run does.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ _REWRITE_RE = re.compile(
     r"|&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#x[0-9A-Fa-f]{1,6});"  # an HTML entity
     r"|(?<=>)[ \t\r\n]+(?=<[tT][dDhH][\s>])"  # layout whitespace between a tag and the next cell
     r"|(?m:^[ \t]*#{1,6}[ \t]+)"  # a markdown heading marker
-    r"|(?m:^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$)"  # a markdown table separator row
+    r"|(?m:^[ \t]*(?:\|[ \t]*)?(?::?-{3,}:?[ \t]*\|[ \t]*)+(?:(?::-*:?|-+:?)[ \t]*)?$)"  # a markdown table separator row
     r"|\*\*"  # markdown bold
     r"|\|"  # a markdown table pipe: a cell boundary
     r"|\r\n?"
@@ -195,11 +200,11 @@ class Line:
 # number repeated on every page, maybe with the page number) and signature labels are read with
 # the label words (LabelWords.page_header_re, .signature_label_re).
 _TITLE_RE = re.compile(
-    rf"^\s*(?:{spaced('中华人民共和国')}\s*)?(?:{spaced('跨地区')})?\s*{spaced('增值电信业务经营许可证')}"
-    r"\s*(?:\(\s*附\s*页\s*\))?\s*$"
+    rf"^\s*(?:{spaced('中华人民共和国')}\s*)?(?:{spaced('跨地区')}\s*)?{spaced('增值电信业务经营许可证')}"
+    r"\s*(?:\(\s*附\s*页\s*\)\s*)?$"
     r"|^\s*\(\s*附\s*页\s*\)\s*$"
-    r"|^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项\s*》?\s*$"
-    rf"|^\s*(?:{spaced('电信业务经营许可证')})?\s*年\s*[检报]\s*(?:情\s*况\s*)?(?:记\s*录\s*)?表?\s*$"
+    r"|^\s*(?:《\s*)?特\s*别\s*规\s*定\s*事\s*项\s*(?:》\s*)?$"
+    rf"|^\s*(?:{spaced('电信业务经营许可证')}\s*)?年\s*[检报]\s*(?:情\s*况\s*)?(?:记\s*录\s*)?(?:表\s*)?$"
     rf"|^\s*{PAGE_NUMBER}\s*$|^\s*-\s*\d+\s*-\s*$"
 )
 # A signature date, printed in digits or numerals (二〇二一年六月二十二日), or left blank (年 月 日).
@@ -231,7 +236,9 @@ def split_lines(view: TextView, words: LabelWords) -> list[Line]:
 FURNITURE_DEPTH = 2
 FURNITURE_SHARE = 0.6
 FURNITURE_MIN_PAGES = 3
-_NUMBER_RUN_RE = re.compile(r"\d+|[一二三四五六七八九十]+(?=\s*页)")
+# A run of numerals is read whole, from its start (the lookbehind): read from each of its numerals,
+# a long run costs the square of its length.
+_NUMBER_RUN_RE = re.compile(r"\d+|(?<![一二三四五六七八九十])[一二三四五六七八九十]+(?=\s*页)")
 
 
 def _page_starts(view: TextView) -> list[int]:
@@ -437,14 +444,19 @@ def trim(text: str, start: int, end: int, end_chars: str = " ") -> tuple[int, in
 # (an inspection entry, the business list or shareholder table introduction, the website page),
 # a licence-number change note, or the licence's front page when pages come out of order. The
 # title starts a line; a mention of it inside running text (本许可证附特别规定事项) starts nothing.
-_SPECIAL_START_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*事\s*项")
+_SPECIAL_START_RE = re.compile(r"^\s*(?:《\s*)?特\s*别\s*规\s*定\s*事\s*项")
 # The title cut in two lines by OCR (特别规定 / 事项).
-_SPECIAL_START_CUT_RE = re.compile(r"^\s*《?\s*特\s*别\s*规\s*定\s*$")
+_SPECIAL_START_CUT_RE = re.compile(r"^\s*(?:《\s*)?特\s*别\s*规\s*定\s*$")
 _SPECIAL_END_OF_TITLE_RE = re.compile(r"^\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 # The header of the shareholder table: 股东 with 比例 or 证照号码 (its rows follow it).
 SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
-CHANGE_NOTE_RE = re.compile(r"[A-Za-z0-9][-A-Za-z0-9.]*\d\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为")
+# What follows a licence number that changed: 号, a comma, 变更为. Each space belongs to one
+# `\s*` (`\s*号?\s*` would try every split of a run of spaces after a digit: cubic in it).
+CHANGED_TO = r"\s*(?:号\s*)?(?:,\s*)?(?:变\s*更|更\s*改)\s*为"
+# A number, then CHANGED_TO. The number is a whole run of its characters (no character of the run
+# can follow it), so a match starts only where a run does, not again from each of its digits.
+CHANGE_NOTE_RE = re.compile(r"(?<![-A-Za-z0-9.])[-.]*[A-Za-z0-9][-A-Za-z0-9.]*\d" + CHANGED_TO)
 # An annual inspection entry or the shareholder table; the business list and the front page are
 # found by their label words (LabelWords.business_list_re, .page_opening_re).
 _OTHER_PAGE_START_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]|股\s*东[^\n。,;]{0,20}出\s*资\s*比\s*例")
@@ -455,8 +467,8 @@ def _find_special_region(lines: list[Line], words: LabelWords) -> tuple[int, int
     for i, line in enumerate(lines):
         if start is None:
             if _SPECIAL_START_RE.match(line.text) or (_SPECIAL_START_CUT_RE.match(line.text) and (
-                    following := next((later for later in lines[i + 1:] if later.kind != "blank"), None)) is not None
-                    and _SPECIAL_END_OF_TITLE_RE.match(following.text)):
+                    following := next((lines[j] for j in range(i + 1, len(lines)) if lines[j].kind != "blank"), None))
+                    is not None and _SPECIAL_END_OF_TITLE_RE.match(following.text)):
                 start = i
         elif (
             (line.kind == "title" and _OTHER_PAGE_TITLE_RE.search(line.text))

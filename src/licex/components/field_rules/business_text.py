@@ -34,8 +34,10 @@ class BlockPatterns:
 
     @classmethod
     def of(cls, words: LabelWords) -> BlockPatterns:
+        # Spaces before a label are the text's before it (trimmed off it), never the label's: a
+        # label that could start at any space of a run is searched for from each of them.
         token_re = re.compile(
-            rf"(?P<items_label>\(?[ \t]*(?:{words.alternatives('SERVICE_ITEM')})[ \t]*\)?[ \t]*:?"
+            rf"(?P<items_label>(?:\([ \t]*)?(?:{words.alternatives('SERVICE_ITEM')})[ \t]*(?:\)[ \t]*)?:?"
             rf"|(?:{_cut_short(words, 'SERVICE_ITEM')})[ \t]*:)"
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"

@@ -6,13 +6,13 @@ import re
 
 from spacy.util import registry
 
-from licex.text.layout import CHANGE_NOTE_RE
+from licex.text.layout import CHANGE_NOTE_RE, CHANGED_TO
 from licex.fields.normalize import LICENSE_NO_RE
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.reading import Reader, Reading
 
 _CHANGE_PAIR_RE = re.compile(
-    r"(?P<old>" + LICENSE_NO_RE.pattern + r")\s*号?\s*[,]?\s*(?:变\s*更|更\s*改)\s*为\s*(?P<new>" + LICENSE_NO_RE.pattern + r")"
+    r"(?P<old>" + LICENSE_NO_RE.pattern + r")" + CHANGED_TO + r"\s*(?P<new>" + LICENSE_NO_RE.pattern + r")"
 )
 
 

@@ -11,10 +11,11 @@ from licex.text.chars import DATE_RE
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.reading import Reader, Reading
 
-# 2002 年度年检合格, 2011年度年检结果为:基本合格, 2019年度年报:已报送.
+# 2002 年度年检合格, 2011年度年检结果为:基本合格, 2019年度年报:已报送. Each optional word takes the
+# blanks after it: blanks left to two `\s*` in a row would be split between them every way.
 _INSPECTION_RE = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?(?:年\s*检|年\s*报|年\s*度\s*检\s*验|年\s*度\s*报\s*告)"
-    r"\s*(?:结\s*果\s*)?(?:为\s*)?:?\s*"
+    r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度\s*)?(?:的\s*)?(?:年\s*检|年\s*报|年\s*度\s*检\s*验|年\s*度\s*报\s*告)"
+    r"\s*(?:结\s*果\s*)?(?:为\s*)?(?::\s*)?"
     r"(?P<result>不\s*合\s*格|基\s*本\s*合\s*格|合\s*格|通\s*过|已\s*报\s*送)"
 )
 _ENTRY_END_RE = re.compile(r"经\s*审\s*核|年\s*检\s*合\s*格|\t")
