@@ -176,7 +176,8 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     for index, business in enumerate(given.record.businesses):
         spans = [(e.start, e.end) for path, evidence in given.record.evidence.items()
                  if path.startswith(f"businesses[{index}].") for e in evidence]
-        windows = [_lines_around(given.text, start, end) for start, end in spans]
+        # distinct windows: the values of one long line share it, read once
+        windows = list(dict.fromkeys(_lines_around(given.text, start, end) for start, end in spans))
         excluded = {name: clause for window in windows for name, clause in excluded_in(window).items()}
         printed = "".join(without_whitespace(nfkc(window)) for window in windows)
         for i, item in enumerate(business.service_items):
@@ -206,6 +207,10 @@ _SERVICE_NAMES = sorted({name.removesuffix("业务") for name in service_item_na
 _PERMISSION_RE = re.compile(r"^(?:含|仅限|限)")
 # What ends a 不含 clause: a bracket, ；。:, a new 含 or 仅限 after a comma.
 _CLAUSE_END_RE = re.compile(r"[()（）\[\]【】;；。:：]|[,，、]\s*(?:含|仅\s*限)")
+# A 不含 clause names a few services on a line or two; read no further than this.
+_CLAUSE_CHARS = 300
+# The characters whose last place before a clause says whether a bracket is still open there.
+_BRACKET_RE = re.compile(r"[()（）\n]")
 
 
 def excluded_in(text: str) -> dict[str, str]:
@@ -213,12 +218,18 @@ def excluded_in(text: str) -> dict[str, str]:
     (whitespace gone). A clause goes on past a line break only where a joiner (、和及,) or an open
     bracket leaves it open, as an OCR'd cell wraps."""
     names: dict[str, str] = {}
+    last = {"(": -1, ")": -1, "（": -1, "）": -1, "\n": -1}  # each bracket's last place so far
+    brackets = _BRACKET_RE.finditer(text)
+    pending = next(brackets, None)
     for match in EXCLUSION_RE.finditer(text):
-        before = text[:match.start()]
+        while pending is not None and pending.start() < match.start():  # one sweep of the text
+            last[pending[0]] = pending.start()
+            pending = next(brackets, None)
         # a bracket opened on the clause's line, or a full-width one opened before it, still open
-        opened = before.rfind("(") > max(before.rfind(")"), before.rfind("\n")) or before.rfind("（") > before.rfind("）")
-        end = _CLAUSE_END_RE.search(text, match.end())
-        clause = text[match.end():end.start() if end else len(text)]
+        opened = last["("] > max(last[")"], last["\n"]) or last["（"] > last["）"]
+        limit = min(len(text), match.end() + _CLAUSE_CHARS)
+        end = _CLAUSE_END_RE.search(text, match.end(), limit)
+        clause = text[match.end():end.start() if end else limit]
         lines = clause.split("\n")
         kept = [lines[0]]
         for line in lines[1:]:
