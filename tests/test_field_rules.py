@@ -93,7 +93,7 @@ def test_initialize_replaces_the_rules():
     ({"label": "COMPANY", "names": []}, "rule 2: 'names' must be a non-empty list"),
     ({"label": "COMPANY", "names": "公司名称"}, "rule 2: 'names' must be a non-empty list"),
     ({"label": "COMPANY", "names": ["公司名称", " "]}, "rule 2: 'names' must be a non-empty list"),
-    ({"label": None, "names": ["备注"], "role": "footer"}, "rule 2: 'role': Input should be 'signature' or 'business_list'"),
+    ({"label": None, "names": ["备注"], "role": "footer"}, "rule 2: 'role': Input should be 'signature', 'business_list' or 'validity'"),
     ({"label": "COMPANY", "names": ["公司名称"], "colour": "red"}, "rule 2: 'colour': Extra inputs are not permitted"),
 ])
 def test_invalid_rules_name_the_rule(bad, message):

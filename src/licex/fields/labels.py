@@ -209,14 +209,16 @@ class FieldLabelRule(BaseModel):
 
     `label` is None for words that only end the value before them (公司代表, 备注). `role` marks
     words the layout reads too: `signature` labels open the signature block printed at the foot
-    of a 特别规定事项 page, `business_list` introduces the list of business types (a page of its own).
+    of a 特别规定事项 page, `business_list` introduces the list of business types (a page of its own),
+    `validity` opens a validity period whose first date is the issue date and whose date after 至
+    the expiry date (本证有效期自2016年3月18日至2017年3月1日, the older Beijing licence).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     label: str | None = None
     names: list[str] = Field(default=None, validate_default=True)
-    role: Literal["signature", "business_list"] | None = None
+    role: Literal["signature", "business_list", "validity"] | None = None
 
     @field_validator("label", mode="before")
     @classmethod

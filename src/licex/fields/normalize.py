@@ -197,9 +197,10 @@ _LOST_HYPHEN = rf"(?:[-{_DASHES}]+|[.一_~]|(?=\d{{8}}))"
 # A2.B1.B2-20090003, ISP/ICP闽B1-20160151 and the old cross-regional B2-2004-0851. l/I in the
 # code are accepted because OCR prints Bl for B1, and so is a lost or replaced hyphen before the
 # eight digits (_LOST_HYPHEN); normalize_license_no repairs both, and drops the space a tool
-# prints between the province and the code where the two come in different fonts (苏 B2-20180123).
+# prints between the province and the code where the two come in different fonts (苏 B2-20180123),
+# and around the letters and digits of an ICP证 number (京 ICP 证 143223 号).
 LICENSE_NO_RE = re.compile(
-    rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}]ICP证\d{{6,9}}(?!\d)号?"
+    rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}] ?ICP ?证 ?\d{{6,9}}(?!\d)(?: ?号)?"
     rf"|(?:ISP/ICP)?(?:[{_PROVINCES}] ?)?[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})(?!\d))",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )

@@ -4,10 +4,13 @@ value runs up to the next label and must have the shape of its field."""
 
 from __future__ import annotations
 
+import re
+
 from spacy.util import registry
 
 from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS
 from licex.fields.normalize import BUSINESS_NAME_RE
+from licex.text.chars import DATE_RE, without_whitespace
 from licex.text.layout import Layout
 from licex.components.field_rules.hits import Hit, LabelHit, in_header
 from licex.components.field_rules.parts import (
@@ -27,6 +30,11 @@ _SHAPED_VALUE_LINES = 3
 # Long names and addresses wrap in narrow table cells onto short lines right below them; a line
 # with sentence punctuation is running text, not such a continuation.
 _WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
+# What joins the two dates of a validity period (自2016年3月18日至2017年3月1日), 至 maybe wrapped
+# onto the next line.
+_UNTIL_RE = re.compile(r"\s*至\s*")
+# A date whose parts a tool may have wrapped onto the next line (2017 年 3 / 月 1 日).
+_WRAPPED_DATE_RE = re.compile(DATE_RE.pattern.replace(r"[ \t]", r"\s"))
 
 
 @registry.misc("licex.reader.labelled_values.v1")
@@ -52,8 +60,30 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
             checked = check_value(hit.label, text, *value)
             if checked is not None and reading.value(hit.label, *checked) is not None:
                 hits.append(Hit(hit.label, *checked))
+                if _role(reading, hit) == "validity":
+                    hits += _validity_end(reading, checked[1], limit)
                 break
     return hits
+
+
+def _role(reading: Reading, hit: LabelHit) -> str | None:
+    """The role of the label words printed at the hit (patterns/field_labels.jsonl)."""
+    name = without_whitespace(reading.layout.view.text[hit.start:hit.value_start]).rstrip(":：")
+    return reading.words.role_of.get(name)
+
+
+def _validity_end(reading: Reading, start: int, limit: int) -> list[Hit]:
+    """The expiry date of a validity period whose first date ends at `start`: the date right
+    after its 至 (本证有效期自2016年3月18日至2017年3月1日), on the same line or the next, and
+    maybe itself wrapped (2017年3 / 月1日)."""
+    text = reading.layout.view.text
+    until = _UNTIL_RE.match(text, start, limit)
+    if until is None or "至" not in until.group(0):
+        return []
+    date = _WRAPPED_DATE_RE.match(text, until.end(), limit)
+    if date is None or reading.value("EXPIRY_DATE", *date.span()) is None:
+        return []
+    return [Hit("EXPIRY_DATE", *date.span())]
 
 
 def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:
