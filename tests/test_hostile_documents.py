@@ -73,6 +73,13 @@ def jpeg(width: int, height: int) -> bytes:
     return b"\xff\xd8" + frame + b"\xff\xd9"
 
 
+def gif(width: int, height: int) -> bytes:
+    """A GIF whose screen and one frame say `width` x `height`, with a few bytes of pixel data."""
+    screen = b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    frame = b"," + struct.pack("<HHHHB", 0, 0, width, height, 0) + b"\x02\x02\x44\x01\x00"
+    return screen + frame + b";"
+
+
 def tiff(pages: list[tuple[int, int, bytes | None]], loop: bool = False) -> bytes:
     """A greyscale TIFF of `pages` (width, height, pixels, or None for a page whose header claims
     pixels the file never holds); `loop`: the last page's next page is the first."""
@@ -256,7 +263,8 @@ BOMBS = {
     "upside-down.bmp": (bmp(100, -100_000_000), "over the limit of 100,000,000 pixels"),
     "huge.jpg": (jpeg(65_000, 65_000), "image of 4,225,000,000 pixels, over the limit"),
     "just-over.jpg": (jpeg(10_001, 10_000), "image of 100,010,000 pixels, over the limit"),
-    "nothing.png": (png(0, 0), "not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)"),
+    "nothing.png": (png(0, 0), "not a readable image (not a PNG, JPEG, TIFF, BMP or GIF, or a damaged one)"),
+    "huge.gif": (gif(60_000, 60_000), "image of 3,600,000,000 pixels, over the limit"),
     "pages.tif": (tiff([(1, 1, b"\x00")] * (limits.DOCUMENT_PAGES + 1)), "document has more pages than the limit of 300"),
     "page-2.tif": (tiff([(10, 10, bytes(100)), (12_000, 12_000, None)]), "page 2: image of 144,000,000 pixels, over the limit"),
 }
@@ -280,13 +288,13 @@ def test_a_tiff_of_300_pages_is_read_and_a_looping_one_ends(no_ocr, monkeypatch)
     assert len(looping.pages) == 3
 
 
-@pytest.mark.parametrize("kind", ["GIF", "ICO", "PCX", "TGA", "QOI", "EPS"])
+@pytest.mark.parametrize("kind", ["ICO", "PCX", "TGA", "QOI", "EPS"])
 def test_an_image_of_another_format_is_refused_whatever_its_name(kind, no_ocr):
     """Pillow opens some forty formats whatever a file is called (EPS through Ghostscript): licex
-    reads the four of its suffixes, each under any of their names."""
+    reads the five of its suffixes, each under any of their names."""
     buffer = io.BytesIO()
     Image.new("RGB", (50, 50), "white").save(buffer, kind)
-    refused(buffer.getvalue(), "scan.png", "not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)")
+    refused(buffer.getvalue(), "scan.png", "not a readable image (not a PNG, JPEG, TIFF, BMP or GIF, or a damaged one)")
     as_jpeg = io.BytesIO()
     Image.new("RGB", (50, 50), "white").save(as_jpeg, "JPEG")
     assert _only_page(as_jpeg.getvalue()).size == (50, 50)  # a JPEG called scan.png reads
@@ -301,6 +309,11 @@ def test_only_a_tiffs_frames_are_pages(no_ocr, monkeypatch):
     assert Image.open(io.BytesIO(buffer.getvalue())).n_frames == 3
     count, pages = page_images(buffer.getvalue())
     assert count == 1 and [page.getextrema() for page in pages] == [(255, 255)]
+    animated = io.BytesIO()  # an animated GIF's likewise
+    frames[0].save(animated, "GIF", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(animated.getvalue())).n_frames == 3
+    count, pages = page_images(animated.getvalue())
+    assert count == 1 and [page.convert("L").getextrema() for page in pages] == [(255, 255)]
 
 
 def test_libtiffs_complaints_about_a_damaged_page_are_not_printed(capfd, scan_page):

@@ -27,7 +27,7 @@ class OcrChoice(str, Enum):
 
 
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Licence files (text, PDF, PNG/JPEG/TIFF/BMP scans), folders (every such file below), or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Licence files (text, PDF, PNG/JPEG/TIFF/BMP/GIF scans), folders (every such file below), or - for stdin.")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (atomically; - is stdout) instead of stdout.")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Use only the rule components, no trained model.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,

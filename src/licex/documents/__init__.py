@@ -3,7 +3,7 @@
 `read_document(path)` (or `read_document_bytes(data, name)`) returns a `DocumentText`: the text
 rebuilt from the page geometry (`reading_order`), with a page and box for each character.
 PDF text layers are read with pypdfium2; scanned pages and images (PNG, JPEG, TIFF with several
-pages, BMP) with RapidOCR (the `ocr` extra). A document beyond one of licex's limits
+pages, BMP, GIF) with RapidOCR (the `ocr` extra). A document beyond one of licex's limits
 (`licex.files.limits`: its bytes, pages, a page's size, an image's pixels) is refused with a
 `DocumentError` before it is read that far.
 """

@@ -1,4 +1,4 @@
-"""Page images in: PNG, JPEG, BMP and TIFF (a page a frame) decoded by Pillow within licex's limits
+"""Page images in: PNG, JPEG, BMP, GIF (its first frame) and TIFF (a page a frame) decoded by Pillow within licex's limits
 (`licex.files.limits`), each page to an 8-bit picture as OCR reads it.
 
 Every page's size is checked from the file's headers before any of its pixels is decoded, and
@@ -33,7 +33,8 @@ _DAMAGED = (OSError, ValueError, SyntaxError, EOFError, struct.error, LookupErro
 # The formats of licex's image suffixes (suffixes.IMAGE_SUFFIXES), whichever suffix a file has: a
 # misnamed scan still reads. Pillow alone would open some forty others whatever the name (EPS
 # through Ghostscript, PSD, FLI, ICNS...), each one more decoder for a hostile file to aim at.
-FORMATS = ("PNG", "JPEG", "TIFF", "BMP")
+# GIF is how websites post their licences (a palette image, maybe animated: its first frame is the page).
+FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "GIF")
 # Modes of samples wider than 8 bits: 16-bit greys, 32-bit integers, floats.
 _WIDE_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I", "F"})
 
@@ -53,8 +54,8 @@ def page_images(data: bytes) -> tuple[int, Iterator["Image"]]:
 
 def _page_count(image: "Image") -> int:
     """The pages of the image file, each one's size checked from its header. Only a TIFF has
-    several (the further frames of other formats, an animated PNG's or the previews in a camera's
-    JPEG, are no pages of a licence). Pillow reads a TIFF's page headers one after another, and a
+    several (the further frames of other formats, an animated PNG's or GIF's or the previews in a
+    camera's JPEG, are no pages of a licence). Pillow reads a TIFF's page headers one after another, and a
     file may chain millions: the count stops past DOCUMENT_PAGES. (Pillow's n_frames is not asked:
     it reads them all, and after a seek far ahead it counts wrong.)"""
     for index in range(DOCUMENT_PAGES + 1 if image.format == "TIFF" else 1):
@@ -111,7 +112,7 @@ def _reading(index: int = 0) -> Iterator[None]:
         except MemoryError:
             raise DocumentError("not enough memory to decode the image") from None
         except Image.UnidentifiedImageError:
-            raise DocumentError("not a readable image (not a PNG, JPEG, TIFF or BMP, or a damaged one)") from None
+            raise DocumentError("not a readable image (not a PNG, JPEG, TIFF, BMP or GIF, or a damaged one)") from None
         except _DAMAGED as error:
             raise DocumentError(f"not a readable image ({str(error) or type(error).__name__})") from None
 

@@ -6,6 +6,6 @@ document readers (licex.documents), and the readers know their suffixes without 
 
 TEXT_SUFFIXES = frozenset({".txt"})
 PDF_SUFFIXES = frozenset({".pdf"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"})
 DOCUMENT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
 INPUT_SUFFIXES = TEXT_SUFFIXES | DOCUMENT_SUFFIXES
