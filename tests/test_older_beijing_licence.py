@@ -78,3 +78,13 @@ def test_icp_number_after_bianhao(nlp):
     for printed in ("京ICP证120137号", "京 ICP 证 120137 号"):
         record = _record(nlp, text.replace("京ICP证143223号", printed))
         assert record["license_no"] == "京ICP证120137号"
+
+
+def test_validity_until_alone_is_the_expiry_date(nlp):
+    """本证有效期至<date> is an expiry date only, and no misread 本证有效期自 (a name of its own,
+    so 本证有效期X is not guessed to be either)."""
+    text = _pdftotext_licence()
+    start = text.index("本证有效期自")
+    end = text.index("\n", start)
+    record = _record(nlp, text[:start] + "本证有效期至2027年5月25日" + text[end:])
+    assert record["expiry_date"] == "2027-05-25" and record["issue_date"] != "2027-05-25"
