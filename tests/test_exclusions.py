@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from test_record_builder import blank_nlp, marked_doc
@@ -196,41 +197,55 @@ def test_the_check_reads_no_further_than_the_clause():
 
 # -- over every committed licence: no excluded service is ever a service item -----------------------
 
-def _committed_texts() -> dict[str, list[tuple[str, str, dict | None]]]:
-    """(id, text, gold record or None) of every committed licence text, by corpus: each tool's
-    folder of corpus/generated, corpus/raw (gold: corpus/records), tests/data."""
+def _corpus_files() -> dict[str, list[Path]]:
+    """The files of every committed corpus of licence texts, by corpus: each tool's folder of
+    corpus/generated (the producer families' too), corpus/raw, each file of tests/data."""
     from conftest import CORPUS, ROOT
-    from licex.corpus.annotations import read_annotations
 
-    corpora: dict[str, list[tuple[str, str, dict | None]]] = {}
-    for path in sorted((CORPUS / "generated").glob("*/*.jsonl")):
-        corpora.setdefault(f"generated/{path.parent.name}", []).extend(
-            (e.id, e.text, e.meta["record"]) for e in read_annotations(path))
-    corpora["raw"] = [(p.stem, p.read_text("utf-8"), json.loads((CORPUS / "records" / f"{p.stem}.record.json")
-                                                                   .read_text("utf-8")))
-                      for p in sorted((CORPUS / "raw").glob("*.txt"))]
+    corpora: dict[str, list[Path]] = {}
+    for path in sorted((CORPUS / "generated").rglob("*.jsonl")):
+        corpora.setdefault(f"generated/{path.parent.relative_to(CORPUS / 'generated').as_posix()}", []).append(path)
+    corpora["raw"] = sorted((CORPUS / "raw").glob("*.txt"))
     for path in sorted((ROOT / "tests" / "data").glob("*.jsonl")):
-        corpora[f"tests/data/{path.name}"] = [(f"{path.stem}:{n}", json.loads(line)["text"], None) for n, line in
-                                              enumerate(path.read_text("utf-8").splitlines(), start=1) if line.strip()]
+        corpora[f"tests/data/{path.name}"] = [path]
     return corpora
 
 
-_CORPORA = ["generated/licex-pdf", "generated/pdftotext", "generated/pdftotext-layout", "generated/pypdfium2",
-            "generated/rapidocr", "generated/tesseract", "generated/tesseract-clean", "raw",
-            "tests/data/licence_neighbours.jsonl", "tests/data/non_licences.jsonl"]
+def _committed_texts(corpus: str) -> list[tuple[str, str, dict | None]]:
+    """(id, text, gold record or None) of each licence text of one committed corpus (gold of
+    corpus/raw: corpus/records)."""
+    from conftest import CORPUS
+    from licex.corpus.annotations import read_annotations
+
+    paths = _corpus_files()[corpus]
+    if corpus.startswith("generated/"):
+        return [(e.id, e.text, e.meta["record"]) for path in paths for e in read_annotations(path)]
+    if corpus == "raw":
+        return [(p.stem, p.read_text("utf-8"), json.loads((CORPUS / "records" / f"{p.stem}.record.json")
+                                                        .read_text("utf-8"))) for p in paths]
+    return [(f"{path.stem}:{n}", json.loads(line)["text"], None) for path in paths
+            for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1) if line.strip()]
+
+
+_TOOLS = ["licex-pdf", "pdftotext", "pdftotext-layout", "pypdfium2", "rapidocr", "tesseract", "tesseract-clean"]
+_CORPORA = [*(f"generated/{tool}" for tool in _TOOLS),
+            *(f"generated/families/{family}/{tool}" for family in ("chromium-cert", "fpdf2", "libreoffice")
+              for tool in _TOOLS),
+            "raw", "tests/data/licence_neighbours.jsonl", "tests/data/non_licences.jsonl"]
 
 
 def test_the_corpora_checked_are_every_committed_corpus():
-    assert sorted(_committed_texts()) == sorted(_CORPORA)
+    assert sorted(_corpus_files()) == sorted(_CORPORA)
 
 
 # Tesseract garbles a 不含 beyond reading now and then (不人双, 未售A, 不含固 lost): an exclusion may be
 # lost there, but never read as a permission unflagged.
-_LOSSY = ("generated/tesseract", "generated/tesseract-clean")
+_LOSSY = ("/tesseract", "/tesseract-clean")
 
 
 # Every fifth licence of a generated corpus (each draws the same forms throughout): some 290 of
-# the 1,450, so the check stays within CI's time; the real and test texts are read whole.
+# the 1,450 fpdf2 ones and 4 of each family's 20, so the check stays within CI's time; the real
+# and test texts are read whole.
 _SAMPLE = 5
 
 
@@ -243,7 +258,7 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
     but for Tesseract's texts, the records exclude what the gold records exclude."""
     from licex.fields.consistency import excluded_in
 
-    texts = _committed_texts()[corpus]
+    texts = _committed_texts(corpus)
     if corpus.startswith("generated/"):
         texts = texts[::_SAMPLE]
     wrong, unflagged, missed = [], [], []
@@ -269,7 +284,9 @@ def test_no_excluded_service_is_ever_a_service_item_in_the_committed_corpora(rul
                            if name not in business["excluded_items"]]
     assert wrong == []
     assert unflagged == []
-    assert corpus in _LOSSY or missed == []
+    # an exclusion the readers miss on a family they were not tuned on is a miss family_eval counts
+    # (docs/families.md), not a permission; on the tuned texts every one is read
+    assert corpus.endswith(_LOSSY) or corpus.startswith("generated/families/") or missed == []
 
 
 @pytest.mark.parametrize(("printed", "signs"), [
