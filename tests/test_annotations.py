@@ -136,6 +136,7 @@ def test_round_trip_keeps_ids_meta_and_both_span_groups(tmp_path):
     assert list(read_docbin(path)) == examples
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_split_is_seeded_stable_and_holds_real_licences_out(tmp_path):
     examples = [AnnotatedText(f"s{i}", TEXT, meta={"origin": "synthetic"}) for i in range(200)]
     examples += [AnnotatedText(f"r{i}", TEXT, meta={"origin": "real"}) for i in range(3)]

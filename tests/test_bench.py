@@ -63,6 +63,7 @@ def test_a_text_layer_licence_is_read_and_extracted_in_its_own_process(tmp_path)
     assert as_json["pages_per_second"] == pytest.approx(result.pages_per_second, rel=1e-3)
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_scanned_set_holds_the_pages_asked_for_from_the_same_licences(tmp_path):
     text_layer, scanned, cut = write_bench_documents(tmp_path / "a", documents=1, ocr_pages=2, seed=3)
     [scan] = sorted(scanned.glob("*.pdf"))
@@ -124,6 +125,20 @@ def test_one_scanned_page_is_ocrd_and_extracted_in_its_own_process(tmp_path):
     assert sum(reported) == 1  # one page OCR'd
 
 
+def test_the_cpu_time_counts_the_children_that_ended():
+    """The workers' rows count the CPU of the worker processes, which end with the run."""
+    import subprocess
+    import sys
+
+    from licex.jobs.bench import _cpu_seconds
+
+    before = _cpu_seconds()
+    subprocess.run([sys.executable, "-c", "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"],
+                   check=True)
+    assert _cpu_seconds() - before >= 0.25
+
+
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_workers_rows_measure_extract_with_one_and_two_processes(tmp_path):
     texts = write_bench_texts(tmp_path / "texts", 6, seed=5)
     one, two = run_workers("rules", texts, 1), run_workers("rules", texts, 2)
@@ -132,7 +147,6 @@ def test_the_workers_rows_measure_extract_with_one_and_two_processes(tmp_path):
         assert (result.pipeline, result.workers, result.documents, result.characters) == ("rules", workers, 6, characters)
         assert result.seconds > 0 and result.peak_rss_mb > 100 and result.cpu_seconds > 0
     assert two.peak_rss_mb > one.peak_rss_mb  # the workers count too
-    assert two.cpu_seconds > 0.5 * one.cpu_seconds  # the workers' CPU is counted (they ended with the run)
     [row] = [column.cells for column in bench_table([two]).columns if column.header == "pipeline"]
     assert list(row) == ["rules ×2"]
     assert result_dicts([two])[0]["workers"] == 2

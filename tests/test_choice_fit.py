@@ -56,6 +56,7 @@ def contested() -> tuple[list[str], dict[str, list[dict]]]:
     return texts, {side: records_with(nlp, texts, side) for side in (RULES, MODEL)}
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("right", [MODEL, RULES])
 def test_the_fitted_choice_keeps_the_side_the_gold_agrees_with(contested, tmp_path, right):
     texts, records = contested

@@ -43,6 +43,7 @@ def test_stats_validate_and_convert_take_every_kind_of_corpus_path(cli, corpus_p
         assert converted.stdout.split() == ["3", "documents", "->", str(tmp_path / "out.spacy")]
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("kind", ["corpus folder", ".spacy file"])
 def test_evaluate_takes_the_same_corpus_paths(cli, corpus_paths, kind, tmp_path):
     result = cli("evaluate", "rules", corpus_paths[kind], "-o", tmp_path, "--json")

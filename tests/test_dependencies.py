@@ -10,6 +10,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from licex.cli import app
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_FOR_EXTRACTION = ["faker", "sklearn", "matplotlib", "doccano_client"]
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_loading_the_default_model_imports_no_optional_dependency():
     # Where the trf extra is installed, spaCy imports spacy-transformers (and transformers imports
     # scikit-learn) for every spacy.load; the process hides those entry points, as the main

@@ -43,6 +43,7 @@ def _extract(nlp, pdf: bytes, ocr: OcrMode = OcrMode.auto):
     return document, record
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_text_layer_pdfs_of_the_real_licences_give_their_gold_records(rules_nlp, real_pdfs):
     predicted = {name: _extract(rules_nlp, pdf)[1] for name, (pdf, _) in real_pdfs.items()}
     report = evaluate({name: gold for name, (_, gold) in real_pdfs.items()}, predicted)
@@ -110,6 +111,7 @@ def rendered(tmp_path_factory, real_pdfs) -> Path:
     return out
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_extract_reads_pdfs_in_a_folder_and_evaluate_scores_them_at_1(cli, rendered, tmp_path):
     predictions, texts = tmp_path / "pred.jsonl", tmp_path / "texts"
     result = cli("extract", rendered / "text-layer", "--rules-only", "-o", predictions, "--text-dir", texts)
@@ -127,6 +129,7 @@ def test_extract_reads_pdfs_in_a_folder_and_evaluate_scores_them_at_1(cli, rende
     assert report["documents"] == 3 and not report["misses"], report["misses"]
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_every_pdf_keeps_its_pages_when_the_pipeline_reads_ahead(cli, rendered, workers):
     # The default model batches licences (and workers hold several files each): the PDFs read
@@ -177,6 +180,7 @@ def test_a_pdf_of_several_licences_gives_one_record_per_licence_with_its_pages(c
     assert all(item["page"] > page_counts[0] for items in records[1]["evidence"].values() for item in items)
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_typesetting_and_scanning_are_reproducible(real_pdfs):
     pdf, _ = real_pdfs["002_3fa2e29c17b4fcd1"]
     annotated = next(a for a in read_annotations(CORPUS / "annotations" / "real.jsonl") if a.id == "002_3fa2e29c17b4fcd1")

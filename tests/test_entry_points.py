@@ -26,6 +26,7 @@ def test_every_licex_factory_is_an_entry_point():
         assert callable(ep.load())
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_every_licex_registered_function_is_an_entry_point():
     """Tokenizer, architecture, suggester and scorer resolve by name in a process that never imported licex."""
     groups = {"spacy_tokenizers": "tokenizers", "spacy_architectures": "architectures",

@@ -103,6 +103,7 @@ def test_the_content_variants_leave_the_ordinary_licences_as_they_were():
     assert len(provincial.businesses) == 1 and not provincial.license_no.startswith("B")
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_every_key_of_the_families_config_is_read():
     for family in family_names():
         for index in range(80):

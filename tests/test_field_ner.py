@@ -32,6 +32,7 @@ def test_the_default_model_reads_with_the_field_ner(default_nlp):
     assert default_nlp.get_pipe_meta("ner").factory == "licex_field_ner"
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_decoding_whole_docs_gives_spacys_entities(default_nlp, licences):
     ner = default_nlp.get_pipe("ner")
     decoded = ner._decode(licences, [[(0, len(doc))] for doc in licences])
@@ -40,6 +41,7 @@ def test_decoding_whole_docs_gives_spacys_entities(default_nlp, licences):
     assert decoded == expected
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_each_region_range_reads_as_spacy_reads_it_cut_out(default_nlp, licences):
     ner = default_nlp.get_pipe("ner")
     regions = [field_region(doc) for doc in licences]

@@ -69,6 +69,7 @@ def test_the_posted_gif_reads_as_a_page_image():
     assert count == 1 and [page.size for page in pages] == [(500, 723)]
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_posted_gif_gives_a_record(cli):
     """007: a 2007 front page posted as a 500x723 palette GIF; before, `licex extract` refused it
     (binary data) and a folder skipped it."""

@@ -668,6 +668,7 @@ def test_convert_to_dash_is_one_line_and_writes_no_file_named_dash(tmp_path, mon
     assert not (tmp_path / "-").exists()
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_render_never_blocks_on_a_fifo_for_a_gold_record(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "annotations").mkdir(parents=True)
@@ -863,6 +864,7 @@ def test_evaluate_on_a_corpus_folder_whose_name_is_not_utf8_writes_every_report(
     assert f"{tmp_path}/c\\xff (3 documents" in (out / "report.md").read_text("utf-8")
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_evaluate_reports_are_written_all_or_none(tmp_path, monkeypatch):
     from licex.evaluation import render
 

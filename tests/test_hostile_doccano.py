@@ -729,6 +729,7 @@ for argv in json.loads(sys.argv[1]):
 """
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_password_is_in_no_output_and_no_file(tmp_path):
     # A password that JSON, forms and URLs each write their own way.
     password = f'Pw"{secrets.token_hex(4)}-密码 &/'

@@ -506,6 +506,7 @@ def small_pdfium(monkeypatch):
         isolation._child.close()
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("bomb", ["forms", "content"])
 def test_a_page_that_makes_pdfium_explode_is_refused_and_the_next_pdf_is_read(small_pdfium, bomb, no_ocr):
     data = form_fan_out(6) if bomb == "forms" else content_bomb(300 << 20)
@@ -536,6 +537,7 @@ def test_pages_cross_from_pdfiums_process_as_they_were_read():
 # -- one bad file never ends the batch --------------------------------------------------------
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_hostile_documents_beside_good_licences_are_each_one_line_and_the_batch_goes_on(cli, tmp_path, small_pdfium):
     folder = tmp_path / "in"
     folder.mkdir()

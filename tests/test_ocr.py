@@ -64,6 +64,7 @@ def test_a_page_turned_by_90_degrees_is_turned_upright_and_read_again(engine_out
     assert glyphs[0].box[3] - glyphs[0].box[1] == 20
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_rapidocr_reads_a_page_with_the_network_off():
     """The wheel ships its models: OCR works in a process where every socket fails."""
     pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')

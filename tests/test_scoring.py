@@ -60,6 +60,7 @@ def test_a_pipeline_scores_confidence_with_its_own_saved_weights(tmp_path, cli):
     assert set(own) == set(rules) and max(rules.values()) > 0.9
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_licex_fit_confidence_refits_the_model_folder_and_choice_needs_a_fitted_policy(tmp_path, cli):
     pytest.importorskip("sklearn", reason="the fits need scikit-learn")
     model = tmp_path / "model"

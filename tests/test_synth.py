@@ -118,6 +118,7 @@ def test_numbering_forms_occur(documents):
     assert any(r.registered_capital_cny is None and r.registered_capital_foreign is None for *_, r in documents)
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_annotations_validate(documents):
     problems = [p for _, example, _ in documents for p in check_spans(example, str(example.id))]
     assert problems == []
@@ -127,6 +128,7 @@ def test_annotations_validate(documents):
         assert set(example.meta["layout"]) <= set(LAYOUT_TAGS)
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_record_builder_reproduces_the_gold_record(documents):
     for _, example, gold in documents[:BUILDER_DOCS]:
         built = build_record(to_doc(example)).model_dump(mode="json", exclude={"evidence", "source", "needs_review", "confidence"})
@@ -228,6 +230,7 @@ def damaged_documents(generated):
     return generated(0, 60, damaged=True)
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_damaged_labels_change_labels_only(damaged_documents):
     for i, (text, example, gold) in enumerate(damaged_documents):
         assert DAMAGED_TAG in example.meta["layout"]
@@ -243,6 +246,7 @@ def test_damaged_labels_change_labels_only(damaged_documents):
         assert [label for *_, label in example.clauses] == [label for *_, label in clean.clauses]
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_rules_cannot_read_damaged_labels(damaged_documents, rules_nlp):
     """What makes the set hard: the rules read a label with one look-alike character
     (labels.LabelWords.near_name: 0.53 of these fields before, 0.87 with it), but not a synonym

@@ -97,6 +97,7 @@ def _installed(name: str) -> None:
         pytest.skip(f"{name} needs {tool.program}: apt-get install {tool.package} (.ci/run installs it)")
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("name", ["pdftotext", "pdftotext-layout"])
 def test_poppler_reads_a_typeset_licence_and_alignment_finds_all_of_it(name, real_licences):
     _installed(name)
@@ -122,6 +123,7 @@ def _corpus(out: Path, n: int, **options) -> list:
     return make_tool_corpus(out, n, ["pypdfium2", "licex-pdf"], FactoryOptions(seed=5, batch_size=2, **options))
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_tool_corpus_is_written_in_batches_recorded_in_the_manifest(tmp_path):
     reports = _corpus(tmp_path, 3)
     manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
@@ -152,6 +154,7 @@ def test_a_second_run_does_only_what_is_missing(tmp_path):
     assert len(read_annotation_dir(tmp_path)) == 8
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_a_corpus_made_with_other_options_is_refused(tmp_path):
     make_tool_corpus(tmp_path, 1, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2))
     with pytest.raises(InputError, match="made with damaged 0.0 .asked 0.5."):
@@ -197,6 +200,7 @@ def test_runs_of_different_tools_in_one_folder_keep_each_others_batches(tmp_path
     assert stored["batch_sizes"] == {"tesseract": 25, "pdftotext": 50}
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_the_committed_tool_corpus_matches_its_manifest():
     folder = CORPUS / "generated"
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
@@ -249,6 +253,7 @@ def test_the_ceiling_counts_the_printed_values_a_tool_kept_where_they_are_printe
     assert field_ceiling([example]) == 0.75
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 def test_first_starts_at_a_later_batch_of_the_same_licences(tmp_path):
     reports = make_tool_corpus(tmp_path, 4, ["pypdfium2"], FactoryOptions(seed=5, batch_size=2), first=2)
     assert [(r.batch, r.documents) for r in reports] == [(1, 2)]

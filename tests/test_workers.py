@@ -42,6 +42,7 @@ def _error_lines(stderr: str) -> list[str]:
     return sorted(line for line in stderr.splitlines() if line.startswith("licex: error: "))
 
 
+@pytest.mark.slow  # over 1.4 s (the quick suite stays under two minutes)
 @pytest.mark.parametrize("output_format", ["jsonl", "json"])
 def test_two_workers_give_the_records_and_errors_of_one(cli, mixed_folder, tmp_path, output_format):
     runs = {}
