@@ -8,7 +8,9 @@ file then costs nothing, and each corpus file or model is read once however many
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -159,3 +161,19 @@ def extract(rules_nlp):
 def check_offsets():
     """check_offsets(text, doc, record): every entity, clause and evidence offset is right."""
     return _check_offsets
+
+
+@contextmanager
+def fails_after(seconds: int, why: str) -> Iterator[None]:
+    """Fail the block, rather than hang the tests, when it runs longer than `seconds` (SIGALRM):
+    `why` says what a hang means. Not a speed assertion."""
+    def late(signum, frame):
+        raise AssertionError(f"still running after {seconds} s: {why}")
+
+    before = signal.signal(signal.SIGALRM, late)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import spacy
 import srsly
+from conftest import fails_after
 from typer.testing import CliRunner
 
 from licex import cli
@@ -950,21 +951,6 @@ def test_a_link_in_the_text_dir_is_replaced_never_written_through(tmp_path):
     assert not link.is_symlink() and link.read_text("utf-8") == SEED.read_text("utf-8")
 
 
-@contextmanager
-def within(seconds: int):
-    """Fail the block, rather than hang the tests, when it blocks longer than `seconds`."""
-    def late(signum, frame):
-        raise TimeoutError(f"blocked for {seconds} s")
-
-    before = signal.signal(signal.SIGALRM, late)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, before)
-
-
 @pytest.mark.parametrize("through_link", [False, True], ids=["fifo", "link to a fifo"])
 @pytest.mark.parametrize("command", [["extract", SEED, "--rules-only", "-o", "{}"], ["schema", "-o", "{}"]])
 def test_o_to_a_fifo_without_a_reader_is_one_line_not_a_wait(tmp_path, through_link, command):
@@ -974,7 +960,7 @@ def test_o_to_a_fifo_without_a_reader_is_one_line_not_a_wait(tmp_path, through_l
     if through_link:
         target = tmp_path / "out"
         target.symlink_to(pipe)
-    with within(20):
+    with fails_after(20, "blocked on the FIFO"):
         result = run(*[str(part).format(target) for part in command])
     assert result.exit_code == 1
     assert error_lines(result) == [f"licex: error: {target}: cannot write: a FIFO that has no reader (start its reader first)"]
