@@ -286,9 +286,13 @@ def shared_dir():
 
     folder = Path(tempfile.mkdtemp(prefix="licex-hostile-"))
     folder.chmod(0o777)
-    # The virtual environment may lie in a folder only root can enter (.ci/run's mktemp -d):
+    # The virtual environment may lie in a folder only root can enter (.ci/run's mktemp -d),
     # `nobody` must reach the packages and their metadata that the commands look up on first use.
-    closed = [(path, path.stat().st_mode) for path in Path(sys.prefix).resolve().parents
+    # So may the Python it was made from (the standard library's codecs load on first use) and
+    # the checkout itself, which an editable install reads licex's data from.
+    ancestors = {*Path(sys.prefix).resolve().parents, *Path(sys.base_prefix).resolve().parents,
+                 *Path(__file__).resolve().parents}
+    closed = [(path, path.stat().st_mode) for path in sorted(ancestors)
               if IS_ROOT and not path.stat().st_mode & stat.S_IXOTH]
     for path, mode in closed:
         path.chmod(mode | stat.S_IXOTH)
