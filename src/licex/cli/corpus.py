@@ -127,7 +127,7 @@ def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, ba
             from licex.corpus.families import family_config
             from licex.corpus.families.printers import check_printer
 
-            check_printer(family_config(family)["markup"])
+            check_printer(family_config(family)["printer"])
             if damaged:
                 raise ValueError("--damaged damages the labels of licex's own typesetting (fpdf2) only")
     except (ValueError, ToolMissing) as error:

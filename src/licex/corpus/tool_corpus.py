@@ -231,7 +231,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
         from licex.corpus.families import family_config
         from licex.corpus.families.printers import check_printer
 
-        check_printer(family_config(options.family)["markup"])
+        check_printer(family_config(options.family)["printer"])
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out, options)
     size = options.batch_size
