@@ -213,3 +213,9 @@ def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tabl
     family_eval.write_docs(docs, family_eval.markdown(report))
     page = docs.read_text("utf-8")
     assert "OLD TABLE" not in page and "| chromium-cert | rules |" in page and page.endswith("after\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{family_eval.README_START}\nOLD\n{family_eval.README_END}\nrest\n", "utf-8")
+    family_eval.write_docs(readme, family_eval.headline(report), family_eval.README_START, family_eval.README_END)
+    page = readme.read_text("utf-8")
+    figure = f"{scored['field_micro_accuracy']:.3f}"
+    assert "OLD" not in page and f"| chromium-cert | yes | none | – | – | – | – | {figure} | – | – |" in page

@@ -65,6 +65,7 @@ SOURCES = {
     "tesseract": "Tesseract, scanned pages",
 }
 START, END = "<!-- figures:families -->", "<!-- /figures:families -->"
+README_START, README_END = "<!-- figures:unseen-families -->", "<!-- /figures:unseen-families -->"
 
 
 def family_sets(corpus: Path) -> dict[str, dict[str, list[AnnotatedText]]]:
@@ -204,13 +205,31 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(docs: Path, table: str) -> None:
+def headline(report: dict[str, Any]) -> str:
+    """The README's table: each family's field micro accuracy, read held out from the model (the
+    leave-one-family-out pipeline; the rules alone where no model was scored), with what was tuned
+    on it and when and how it was measured."""
+    families = report["families"]
+    lines = ["| family | rules tuned on it | model | " + " | ".join(SOURCES.values()) + " |",
+             "|---|---|---|" + "---:|" * len(SOURCES)]
+    for family, entry in families.items():
+        pipeline = entry.get("held_out_pipeline") or "rules only"
+        model = pipeline.removeprefix("model ").removesuffix(" + rules") if pipeline != "rules only" else "none"
+        cells = [f"{entry['sources'][s][pipeline]['field_micro_accuracy']:.3f}" if s in entry["sources"] else "–"
+                 for s in SOURCES]
+        rules = "yes" if "rules" in entry.get("tuned", []) else "**no**"
+        lines.append(f"| {family} | {rules} | {'never saw it' if pipeline != 'rules only' else model} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n(field micro accuracy; measured {report['measured']} by `python training/family_eval.py`)\n"
+
+
+def write_docs(docs: Path, table: str, start: str = START, end: str = END) -> None:
     text = docs.read_text("utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{docs} has no {START} … {END} markers")
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    docs.write_text(f"{before}{START}\n{table}{END}{after}", "utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{docs} has no {start} … {end} markers")
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    docs.write_text(f"{before}{start}\n{table}{end}{after}", "utf-8")
 
 
 def main() -> None:
@@ -221,6 +240,7 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="score the rules alone")
     parser.add_argument("-o", "--output", type=Path, default=Path("training/evaluation/families"))
     parser.add_argument("--docs", default="docs/families.md", help="the page whose tables to replace ('' for none)")
+    parser.add_argument("--readme", default="README.md", help="the page whose headline table to replace ('' for none)")
     args = parser.parse_args()
     chosen = [m for m in args.models.split(",") if m]
     unknown = [m for m in chosen if m not in TUNED_ON["models"]]
@@ -232,6 +252,8 @@ def main() -> None:
     table = markdown(report)
     if args.docs:
         write_docs(Path(args.docs), table)
+    if args.readme:
+        write_docs(Path(args.readme), headline(report), README_START, README_END)
     print(table)
 
 
