@@ -58,6 +58,7 @@ def held_out_model(family: str, models: dict[str, Any]) -> str | None:
 SOURCES = {
     "licex-pdf": "licex extract, text-layer PDF",
     "rapidocr": "licex extract, scan (RapidOCR)",
+    "licex-photo": "licex extract, website photos",
     "pdftotext": "pdftotext",
     "pdftotext-layout": "pdftotext -layout",
     "pypdfium2": "pypdfium2 plain text",
