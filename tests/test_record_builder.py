@@ -252,7 +252,7 @@ def test_a_model_value_in_the_running_text_of_the_special_provisions_is_dropped(
     doc.ents = [doc.char_span(in_clause, in_clause + 6, label="ACCESS_PROVIDER"),
                 doc.char_span(header, header + 12, label="LICENSE_NO")]
     record = _rules_after_the_model(nlp, doc)._.license_record
-    assert record["website"] is None or record["website"]["access_provider"] is None
+    assert all(site["access_provider"] is None for site in record["websites"])
     assert record["evidence"]["license_no"][0]["component"] == "trained_ner"
 
 

@@ -140,7 +140,7 @@ def make_record(source: str, text: str = TEXT, **review: Any) -> dict[str, Any]:
         "registered_address": None,
         "businesses": [{"code": "B11", "name": "互联网数据中心业务", "category": "第一类增值电信业务",
                         "service_items": [], "coverage": "全国"}],
-        "issue_date": None, "expiry_date": None, "signer": None, "website": None, "shareholders": [],
+        "issue_date": None, "expiry_date": None, "signer": None, "websites": [], "shareholders": [],
         "annual_inspections": [], "clauses": clauses, "source": source, "part": None, "pages": None,
         "evidence": {
             "license_no": [span(text, "B2-20160073")],

@@ -20,7 +20,7 @@ STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.
 _FOLDED = {label.unit: label.field.partition(".")[0] for label in ENTITY_LABELS.values()
            if label.unit != label.label and not label.joined}
 # The website's fields are the cells of one table, read together.
-_WEBSITE_UNITS = frozenset(label.unit for label in ENTITY_LABELS.values() if label.field.startswith("website."))
+_WEBSITE_UNITS = frozenset(label.unit for label in ENTITY_LABELS.values() if label.field.startswith("websites."))
 
 
 def unit_of(label: str) -> str:
