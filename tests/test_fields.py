@@ -85,7 +85,7 @@ def test_the_lists_of_fields_are_derived_from_the_table():
 @pytest.mark.parametrize(("change", "message"), [
     ({"label": "company"}, "String should match pattern"),
     ({"field": "company name"}, "String should match pattern"),
-    ({"compared": "fuzzy"}, "Input should be 'value', 'list', 'business', 'per_business' or 'row'"),
+    ({"compared": "fuzzy"}, "Input should be 'value', 'list', 'business', 'per_business', 'row' or 'column'"),
     ({"colour": "red"}, "Extra inputs are not permitted"),
 ])
 def test_a_row_of_the_table_is_validated(change, message):

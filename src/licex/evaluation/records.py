@@ -42,6 +42,7 @@ from licex.fields.record import (
     Website,
     record_exclusions_apart,
     record_field,
+    websites_listed,
 )
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
@@ -219,6 +220,7 @@ def value_correct(path: str, predicted: dict[str, Any], gold: dict[str, Any]) ->
     match = _PATH_RE.match(path)
     if match is None or field_of(path) is None:
         return None
+    predicted, gold = websites_listed(predicted), websites_listed(gold)  # records of the form before too
     name, index, key, item = match["name"], match["index"], match["key"], match["item"]
     value = predicted.get(name)
     if index is None and key is None:
