@@ -21,7 +21,7 @@ from licex.components.field_rules.parts import (
     unbracket,
 )
 from licex.components.field_rules.reading import Reader, Reading
-from licex.components.field_rules.website_rows import domain_piece, is_website_table, pieces, website_row
+from licex.components.field_rules.website_rows import is_website_table, website_rows
 
 # The longest piece of a cell that wrapped onto a line of its own below its row.
 _MAX_CELL_REST = 12
@@ -79,11 +79,13 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
                 second := _header_row(layout, lines[following], label_of)) is not None:
             headers.append(second)
             i = following + 1
+        if len(headers) == 2 and is_website_table(columns := headers[0][0] + headers[1][0]):
+            headers = [(columns, headers[0][1], headers[0][2])]  # (its rows are read by shape, not by line)
         if len(headers) == 1:
             headers[0], i = _header_wrapped_on(layout, headers[0], i, label_of)
         header_end = lines[i - 1].end
         if len(headers) == 1 and is_website_table(headers[0][0]):
-            hits, i = _website_rows(layout, i, headers[0][0], label_starts)
+            hits, i = website_rows(layout, i, headers[0][0], label_starts)
             tables.append(Table(line.start, header_end, lines[i - 1].end if hits else header_end, hits))
             continue
         hits: list[Hit] = []
@@ -157,12 +159,16 @@ def _wrapped_header_row(layout: Layout, i: int, label_of: dict[str, str | None])
 
 def _header_wrapped_on(layout: Layout, header: Header, i: int, label_of: dict[str, str | None]) -> tuple[Header, int]:
     """A website table's header whose last cells a tool printed on lines of their own (网站名称
-    网站域名 / 服务器放置地 / 网站接入服务提供单 / 位): the header with their columns, and the line
-    after it; the header and line i as they were for any other."""
+    网站域名 / 服务器放置地 / 网站接入服务提供单 / 位), or half above the header row and half below
+    (-layout): the header with their columns, and the line after it; the header and line i as
+    they were for any other."""
     columns, lines, start = header[0], layout.lines, i
+    above = header_word(lines[i - 2].text) if i >= 2 and lines[i - 2].kind == "content" else ""
     while i < len(lines) and lines[i].kind == "content" and not cell_delimiter(lines[i].text):
         word = header_word(lines[i].text)
-        if word in label_of and label_of[word] not in columns:
+        if (label := label_of.get(above + word)) and i == start and label not in columns:
+            columns, i = [*columns, label], i + 1  # a cell centred on the row: half above it, half below
+        elif word in label_of and label_of[word] not in columns:
             columns, i = [*columns, label_of[word]], i + 1
         elif (i + 1 < len(lines) and lines[i + 1].kind == "content"
               and (label := label_of.get(word + header_word(lines[i + 1].text))) and label not in columns):
@@ -172,49 +178,6 @@ def _header_wrapped_on(layout: Layout, header: Header, i: int, label_of: dict[st
     if i == start or not is_website_table(columns):
         return header, start
     return (columns, header[1], header[2]), i  # (a website table is read by its values' shapes)
-
-
-def _website_rows(layout: Layout, i: int, columns: list[str | None], label_starts: list[int]) -> tuple[list[Hit], int]:
-    """The hits of the website table's rows from line i (website_rows: each row by its values'
-    shapes), and the line after the last row. A row is a line holding a domain, with the short
-    lines below it that hold no domain (its cells wrapped); the table ends at a line that is
-    neither (the next table's header, a label)."""
-    lines, text = layout.lines, layout.view.text
-    hits: list[Hit] = []
-    end = i
-    while i < len(lines) and lines[i].kind in ("blank", "content"):
-        line = lines[i]
-        found = pieces(text, line.start, line.end)
-        labelled = bisect.bisect_left(label_starts, line.start) < bisect.bisect_left(label_starts, line.end)
-        if line.kind == "blank":
-            i += 1
-            continue
-        if labelled or SHAREHOLDER_HEADER_RE.search(line.text):
-            break
-        if domain_piece(text, found) is None:
-            if not _wrapped_piece(line.text):
-                break
-            i += 1  # a piece of a cell wrapped above its row (-layout): not read
-            continue
-        j = i + 1
-        while j < len(lines) and lines[j].kind == "content" and _wrapped_piece(lines[j].text) and \
-                domain_piece(text, more := pieces(text, lines[j].start, lines[j].end)) is None and \
-                bisect.bisect_left(label_starts, lines[j].start) == bisect.bisect_left(label_starts, lines[j].end):
-            found += more
-            j += 1
-        if j > i + 1 and i > end and lines[i - 1].kind == "content" and _wrapped_piece(lines[i - 1].text):
-            # a cell wrapped above and below the row: its halves are no one value
-            found = pieces(text, line.start, line.end)
-        hits += website_row(text, found, columns) or []
-        i = end = j
-    return hits, end
-
-
-def _wrapped_piece(line_text: str) -> bool:
-    """Whether a line can be a piece of a cell that wrapped: one short piece, no column word."""
-    stripped = line_text.strip()
-    return bool(stripped) and " " not in stripped and "\t" not in stripped and len(stripped) <= _MAX_CELL_REST \
-        and header_word(stripped) not in COLUMN_WORDS
 
 
 def _cell_rest(layout: Layout, i: int, label_starts: list[int]) -> int | None:
