@@ -81,3 +81,58 @@ def test_every_gold_record_reads_in_the_current_form(path):
     for key in ("name", "domain", "server_location", "access_provider"):
         if f"websites.{key}" in values:
             assert values[f"websites.{key}"] == ((old[key],) if old and old.get(key) else None)
+
+
+# -- the website table as other producers print it (issue 26) --------------------------------------
+
+PAGE = "增值电信业务经营许可证（附页）\n许可证编号：粤B2-20192506\n"
+JIAHE = {"name": "佳禾官网", "domain": "www.yangchen.cn", "server_location": "新疆维吾尔自治区",
+         "access_provider": "惠派国际公司传媒有限公司"}
+CHAOYI = {"name": "超艺网", "domain": "www.huangwan.com", "server_location": "黑龙江省郑州市",
+          "access_provider": "浙大万朋网络有限公司"}
+QIXI = {"name": "七喜云平台", "domain": "xiongxie.net", "server_location": "安徽省", "access_provider": "联通时科科技有限公司"}
+SHAREHOLDERS = "序号\t股东名称\t证照号码\t出资比例\n1\t文莉\t450100195312025330\t51%\n"
+
+
+@pytest.mark.parametrize("table", [
+    # licex's reading of a browser-printed grid: tab cells, the shareholder table right after
+    "网站名称\t网站域名\t服务器放置地\t网站接入服务提供单位\n"
+    "佳禾官网\twww.yangchen.cn\t新疆维吾尔自治区\t惠派国际公司传媒有限公司\n" + SHAREHOLDERS,
+    # pdftotext -layout: one space between narrow header cells, runs of them between the others
+    "网站名称 网站域名            服务器放置地   网站接入服务提供单位\n"
+    "佳禾官网 www.yangchen.cn 新疆维吾尔自治区 惠派国际公司传媒有限公司\n" + SHAREHOLDERS,
+    # pdftotext: the header cells that did not fit on its line, one a line
+    "网站名称 网站域名\n服务器放置地\n网站接入服务提供单位\n"
+    "佳禾官网 www.yangchen.cn 新疆维吾尔自治区 惠派国际公司传媒有限公司\n序号\n1\n",
+    # pypdfium2 of a Writer table: the last header cell and its value wrapped in their cells
+    "网站名称 网站域名 服务器放置地\n网站接入服务提供单\n位\n佳禾官网 www.yangchen.cn 新疆维吾尔自治区\n"
+    "惠派国际公司传媒有\n限公司\n" + SHAREHOLDERS,
+])
+def test_a_flattened_website_grid_reads_each_value_by_its_shape(extract, table):
+    assert extract(PAGE + table).fields()["websites"] == [JIAHE]
+
+
+@pytest.mark.parametrize("table", [
+    # pdftotext: the header on two lines, a row's cells on three
+    "网站名称 网址\n服务器放置地 网站接入服务提供单位\n超艺网\nwww.huangwan.com 黑龙江省郑州市 浙大万朋网络有限公司\n"
+    "七喜云平台 xiongxie.net\n安徽省\n联通时科科技有限公司\n",
+    # pypdfium2: cells one a line where they wrapped
+    "网站名称 网址 服务器放置地\n网站接入服务提供单\n位\n超艺网\nwww.huangwan.com\n黑龙江省郑州市\n浙大万朋网络有限公\n司\n"
+    "七喜云平台 xiongxie.net 安徽省\n联通时科科技有限公\n司\n",
+])
+def test_each_row_of_a_flattened_website_grid_is_a_website(extract, table):
+    assert extract(PAGE + table + "特别规定事项\n").fields()["websites"] == [CHAOYI, QIXI]
+
+
+def test_a_cell_wrapped_around_its_row_gives_no_value_of_its_halves(extract):
+    # pdftotext -layout centres a row between the halves of a taller cell beside it
+    table = ("                                网站接入服务提供\n网站名称    网站域名          服务器放置地\n"
+             "                                单位\n\n                                惠派国际公司传媒有\n"
+             "佳禾官网   www.yangchen.cn   新疆维吾尔自治区\n                                限公司\n")
+    assert extract(PAGE + table).fields()["websites"] == [{**JIAHE, "access_provider": None}]
+
+
+def test_a_provider_named_after_its_province_is_no_server_location(extract):
+    table = "网站名称 网址 服务器放置地 网站接入服务提供单位\n佳禾官网 www.yangchen.cn 江苏省 江苏云联科技有限公司\n"
+    [site] = extract(PAGE + table).fields()["websites"]
+    assert (site["server_location"], site["access_provider"]) == ("江苏省", "江苏云联科技有限公司")

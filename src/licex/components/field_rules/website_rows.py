@@ -70,7 +70,7 @@ def website_rows(layout: Layout, i: int, columns: list[str | None], label_starts
         # A row that starts with its domain takes the pieces left before it as its first cells;
         # one with cells before its domain and pieces above it is a row whose cell wrapped
         # around it (-layout centres a row between a cell's halves): those halves are no value.
-        row = (head or leftover, found[at:], bool(head) and bool(pending))
+        row = (head or leftover, found[at:], bool(head) and bool(leftover))
         pending = []
         end = i
     if row is not None:
