@@ -136,3 +136,25 @@ def test_a_provider_named_after_its_province_is_no_server_location(extract):
     table = "网站名称 网址 服务器放置地 网站接入服务提供单位\n佳禾官网 www.yangchen.cn 江苏省 江苏云联科技有限公司\n"
     [site] = extract(PAGE + table).fields()["websites"]
     assert (site["server_location"], site["access_provider"]) == ("江苏省", "江苏云联科技有限公司")
+
+
+# -- the generator: a provincial 附页 lists one to three websites ------------------------------------
+
+def test_a_provincial_licence_may_list_several_websites_and_the_rules_read_each(rules_nlp):
+    from licex.corpus.synth.document import doc_seed, generate_one
+    from licex.jobs.pipeline import read_as_licence
+
+    counts = {}
+    for index in (2, 6, 21):  # seed 7's provincial licences of one, two and three websites
+        text, _, record = generate_one(doc_seed(7, index), variant="provincial")
+        counts[index] = len(record.websites)
+        assert read_as_licence(rules_nlp, text)._.license_record["websites"] == [
+            site.model_dump() for site in record.websites]
+        assert all(site.domain in text for site in record.websites)
+    assert counts == {2: 1, 6: 2, 21: 3}
+
+
+def test_the_ordinary_draw_lists_one_website_at_most():
+    from licex.corpus.synth.document import doc_seed, generate_one
+
+    assert {len(generate_one(doc_seed(7, index))[2].websites) for index in range(12)} <= {0, 1}
