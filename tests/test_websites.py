@@ -158,3 +158,10 @@ def test_the_ordinary_draw_lists_one_website_at_most():
     from licex.corpus.synth.document import doc_seed, generate_one
 
     assert {len(generate_one(doc_seed(7, index))[2].websites) for index in range(12)} <= {0, 1}
+
+
+def test_an_access_provider_wrapped_below_its_label_reads_whole(extract):
+    # pdftotext of a Writer 附页 whose last column did not fit: its label and value one a line, wrapped
+    table = ("网站名称\n\n网址\n\n服务器放置地\n\n佳禾官网\n\nwww.yangchen.cn\n\n新疆维吾尔自治区\n\n"
+             "网站接入服务提供\n单位\n惠派国际公司传媒有限\n公司\n\n特别规定事项\n")
+    assert extract(PAGE + table).fields()["websites"] == [JIAHE]
