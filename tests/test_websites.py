@@ -165,3 +165,18 @@ def test_an_access_provider_wrapped_below_its_label_reads_whole(extract):
     table = ("网站名称\n\n网址\n\n服务器放置地\n\n佳禾官网\n\nwww.yangchen.cn\n\n新疆维吾尔自治区\n\n"
              "网站接入服务提供\n单位\n惠派国际公司传媒有限\n公司\n\n特别规定事项\n")
     assert extract(PAGE + table).fields()["websites"] == [JIAHE]
+
+
+@pytest.mark.parametrize("printed", ["www.huangwan.co\nm", "www.huangwan.co m"])
+def test_a_domain_wrapped_in_its_cell_reads_whole(printed):
+    from licex.fields.values import read_value
+
+    assert read_value("DOMAIN", printed) == "www.huangwan.com"
+    assert read_value("DOMAIN", "www.a.cn www.b.cn") is None  # two domains are no one
+
+
+def test_a_wrapped_access_provider_ends_with_its_company_name(extract):
+    # pdftotext: the last column after the others, its label and each row's value wrapped
+    table = ("网站名称\n\n网址\n\n服务器放置地\n\n佳禾官网\n\nwww.yangchen.cn\n\n新疆维吾尔自治区\n\n"
+             "网站接入服务提供\n单位\n惠派国际公司传媒有限\n公司\n联通时科科技有限公司\n\n特别规定事项\n")
+    assert extract(PAGE + table).fields()["websites"] == [JIAHE]

@@ -124,4 +124,6 @@ def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int
             break  # (a business named: the business list of a label cell wrapped below, not the address)
         end = b
         i += 1
+        if COMPANY_END_RE.search(text, start, end):
+            break  # a name ending in 公司 is whole: the next line is the next cell's
     return start, end

@@ -100,7 +100,9 @@ def website_row(text: str, head: list[Piece], tail: list[Piece], columns: list[s
     before, after = labels[:labels.index("DOMAIN")], labels[labels.index("DOMAIN") + 1:]
     domain, tail, used = tail[0], tail[1:], len(tail)
     while tail and _DOMAIN_REST_RE.fullmatch(text[slice(*tail[0])]):
-        tail = tail[1:]  # the rest of a domain wrapped in its cell: no other column's (a value has no line break)
+        if read_value("DOMAIN", text[domain[0]:tail[0][1]]) is not None:
+            domain = (domain[0], tail[0][1])  # the rest of a domain wrapped in its cell
+        tail = tail[1:]  # (no other column's, whatever it is)
     hits = [Hit("DOMAIN", *domain)]
     head = [piece for piece in head if not _ROW_NUMBER_RE.fullmatch(text[slice(*piece)])]
     if before and head:
