@@ -9,7 +9,7 @@ a scale is kept only where it reads better than the one below it by more than MI
 
     python training/ocr_enlargement.py DIR/fpdf2/text-layer DIR/chromium-cert/text-layer [--write]
 
-The real images under corpus/documents are never read here: they measure, they do not tune.
+The real licence images are never read here: they measure, they do not tune.
 """
 
 from __future__ import annotations
