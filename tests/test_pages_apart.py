@@ -120,3 +120,17 @@ def test_a_page_and_a_long_page_without_gaps_stay_one():
     for line in range(10, 1790, 14):  # a list of websites: lines all the way down
         draw.rectangle((30, line, 370, line + 10), fill="black")
     assert len(split_pages(long_page)) == 1
+
+
+@pytest.mark.slow  # OCR of three pages (over 1.4 s)
+def test_a_tall_image_file_of_three_stacked_pages_is_a_document_of_three_pages():
+    import io
+
+    pytest.importorskip("rapidocr_onnxruntime", reason='OCR needs the "ocr" extra')
+    from licex.documents import read_document_bytes
+
+    buffer = io.BytesIO()
+    _stacked(3).save(buffer, "PNG")
+    document = read_document_bytes(buffer.getvalue(), "posted.png")
+    assert len(document.pages) == 3
+    assert all(page.width == 400 and abs(page.height - 581) <= 20 for page in document.pages)

@@ -20,7 +20,7 @@ import json
 import statistics
 from pathlib import Path
 
-WIDTHS = (200, 250, 300, 400, 500)
+WIDTHS = (180, 220, 260, 300, 400, 500)
 SCALES = (1.0, 1.5, 2.0, 3.0)
 MIN_GAIN = 0.01
 TABLE = Path(__file__).resolve().parents[1] / "src/licex/data/ocr_enlargement.json"
