@@ -134,3 +134,14 @@ def test_a_tall_image_file_of_three_stacked_pages_is_a_document_of_three_pages()
     document = read_document_bytes(buffer.getvalue(), "posted.png")
     assert len(document.pages) == 3
     assert all(page.width == 400 and abs(page.height - 581) <= 20 for page in document.pages)
+
+
+def test_licex_extract_says_which_files_it_read_as_one_licence(cli, monkeypatch, tmp_path):
+    documents = {"1_front.png": _document(FRONT), "2_annex.png": _document(ANNEX)}
+    for name in documents:
+        (tmp_path / name).write_bytes(b"not read: the documents are given")
+    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto": documents[self.path.name])
+    result = cli("extract", tmp_path, "--rules-only")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert "1_front.png, " in result.stderr and "2_annex.png read as one licence" in result.stderr
