@@ -60,6 +60,13 @@ def test_a_tiled_watermark_is_cut_out_of_the_licence_lines_it_crosses():
     assert kept == _texts(BODY) + ["人民币壹佰万元"]
 
 
+def test_a_watermarks_web_address_is_cut_from_a_line_and_a_websites_domain_stays():
+    watermark = [_line("仅供网站展示使用 www.0n2.com", 50 + 200 * i, 600 - 150 * i, 24, -30) for i in range(3)]
+    lines = [_line("人民币壹佰万元 www.0n2.com", 100, 500), _line("网站域名：abc.com", 100, 540)]
+    kept = _texts(without_overlays(BODY + watermark + lines))
+    assert kept[-2:] == ["人民币壹佰万元", "网站域名：abc.com"]
+
+
 def test_a_seal_read_once_at_an_angle_is_dropped_but_its_words_stay_in_the_licence():
     seal = [_line("中华人民共和国工业和信息化部", 600, 800, 22, 25)]
     assert _texts(without_overlays(BODY + seal)) == _texts(BODY)

@@ -54,7 +54,7 @@ def without_overlays(lines: list[Line]) -> list[Line]:
     for i, (quad, text) in enumerate(lines):
         if i in overlay or _fragment(text.strip(), words):
             continue
-        text = _cut(text, words, settings["shortest_cut"])
+        text = _cut(text, words, settings["shortest_cut"], settings["shortest_latin_cut"])
         if text.strip():
             kept.append((quad, text))
     return kept
@@ -108,13 +108,16 @@ def _fragment(text: str, words: list[str]) -> bool:
     return bool(text) and any(text in word for word in words)
 
 
-def _cut(text: str, words: list[str], shortest: int) -> str:
-    """The line with every run of `shortest` characters or more that an overlay line printed cut
-    out, the longest runs first."""
+def _cut(text: str, words: list[str], shortest: int, shortest_latin: int) -> str:
+    """The line with every run that an overlay line printed cut out, the longest runs first: a
+    run of `shortest` characters or more holding a Chinese one, or of `shortest_latin` or more of
+    Latin letters, digits and signs alone (a watermark's `www.0n2.com` and a website's
+    `abc.com` share `.com`, which stays)."""
     i, out = 0, []
     while i < len(text):
         run = _longest_run(text, i, words)
-        if run >= shortest:
+        piece = text[i:i + run]
+        if run >= (shortest if any(not ch.isascii() for ch in piece) else shortest_latin):
             i += run
             continue
         out.append(text[i])
