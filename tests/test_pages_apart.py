@@ -87,6 +87,15 @@ def test_extract_reads_a_front_page_and_its_annex_as_one_licence_and_says_so(rul
     assert len(results) == 2  # the other licence's 附页 is still no licence, and says so
 
 
+def test_an_annex_named_before_its_front_page_joins_it_after_its_pages(rules_nlp, monkeypatch, tmp_path):
+    documents = {"icp_annex.png": _document(ANNEX), "icp_front.png": _document(FRONT)}
+    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto": documents[self.path.name])
+    sources = [InputSource(str(tmp_path / name), tmp_path / name) for name in documents]
+    records = list(extract_inputs(lambda texts: extract_licences(rules_nlp, texts), sources))
+    assert len(records) == 1 and records[0]["source"].endswith("icp_front.png")
+    assert records[0]["license_no"] == "渝B2-20250748" and records[0]["pages"] == [1, 2]
+
+
 def _stacked(pages: int, gap: int = 30):
     """`pages` pages of 400 x 566 pixels, lines of black bars on white, in a grey frame, one under another."""
     from PIL import Image, ImageDraw

@@ -37,7 +37,7 @@ def extract(
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
-    """Extract one validated JSON record per licence (a file holding several gives several; a 附页 file that prints the licence number of the file before it is read with it as one licence)."""
+    """Extract one validated JSON record per licence (a file holding several gives several; a 附页 file that prints the licence number of the file before or after it is read with it as one licence)."""
     from licex.jobs.extraction import extract_inputs
     from licex.jobs.parallel import WorkerDied, licence_extractor
 

@@ -68,8 +68,9 @@ def extract_inputs(
         held: ReadInput | None = None  # a document, held until the next input says whether it joins it
         for source in sources:
             current = read(source)
-            if held is not None and current is not None and joins(held, current):
-                held = joined(held, current)
+            pair = _pages_apart(held, current)
+            if pair is not None:
+                held = joined(*pair)
                 if on_join is not None:
                     on_join(held.name, list(dict.fromkeys(held.page_files)))
                 continue
@@ -101,6 +102,18 @@ def extract_inputs(
         else:
             yield file_evidence(_on_pages(result, current.document, part.start, part.end), current)
     yield from _drained(read_errors)
+
+
+def _pages_apart(held: ReadInput | None, current: ReadInput | None) -> tuple[ReadInput, ReadInput] | None:
+    """(front, annex) where one of two inputs read one after the other holds pages of the other's
+    licence (`joining.joins`): the annex after the front page, in whichever order they came."""
+    if held is None or current is None:
+        return None
+    if joins(held, current):
+        return held, current
+    if joins(current, held):
+        return current, held
+    return None
 
 
 def _drained(errors: list[InputError]) -> Iterator[InputError]:

@@ -2,11 +2,11 @@
 or posted as two images) are read as one licence.
 
 The rule (docs/architecture.md, "Pages apart"): a document (a PDF or page image) that holds no
-licence of its own is joined to the document just before it in input order (a folder's files are
-taken by name, so a licence's pages named in order follow each other) when both are in the same
-folder and the later one prints a licence number that the earlier one prints too (number forms
+licence of its own is joined to the document just before or after it in input order (a folder's
+files are taken by name, so a licence's pages follow each other), its pages after the other's,
+when both are in the same folder and it prints a licence number that the other prints too (number forms
 folded, the province left out: OCR misreads it before the code). A page with no number, or another one, is left alone:
-it is no licence, and says so. The joined licence's record names its first file as `source`, and
+it is no licence, and says so. The joined licence's record names its own file as `source`, and
 each of its evidence items the file its page came from (`file`); licex says on stderr which files
 it joined.
 """
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class ReadInput:
-    """An input read: its name (the first file's, when pages apart were joined), its text, its
+    """An input read: its name (the licence's own file, when pages apart were joined), its text, its
     document (None for a text) and the file of each of its pages."""
 
     name: str
