@@ -72,6 +72,12 @@ def test_a_seal_read_once_at_an_angle_is_dropped_but_its_words_stay_in_the_licen
     assert _texts(without_overlays(BODY + seal)) == _texts(BODY)
 
 
+def test_a_seals_words_in_a_box_far_narrower_than_their_line_are_dropped():
+    seal = [([(600, 900), (660, 880), (700, 1040), (640, 1060)], "管理局"), (_line("电信业务审批专用章", 560, 1100, 50)[0][:1] + [(715, 1100), (715, 1150), (560, 1150)], "电信业务审批专用章")]
+    digits = [_line("07", 300, 600, 30)]
+    assert _texts(without_overlays(BODY + seal + digits)) == _texts(BODY + digits)
+
+
 def test_a_level_stamp_repeated_at_its_own_height_is_dropped():
     stamps = [_line("此证有效期内须年检", 500, 200 + 250 * i, 12) for i in range(3)]
     assert _texts(without_overlays(BODY + stamps)) == _texts(BODY)

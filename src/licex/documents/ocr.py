@@ -29,7 +29,6 @@ import statistics
 import sys
 import threading
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,7 +36,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from licex.documents.geometry import Glyph
+from licex.documents.geometry import Glyph, nominal_width
 from licex.documents.overlay import without_overlays
 
 if TYPE_CHECKING:
@@ -491,7 +490,7 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    widths = [_nominal_width(ch) for ch in text]
+    widths = [nominal_width(ch) for ch in text]
     total = sum(widths) or 1.0
     glyphs = []
     x = x0
@@ -500,9 +499,3 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
         glyphs.append(Glyph(ch, (x, y0, x + step, y1)))
         x += step
     return glyphs
-
-
-def _nominal_width(ch: str) -> float:
-    if ch.isspace():
-        return 0.5
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55

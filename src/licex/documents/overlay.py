@@ -4,6 +4,8 @@ are dropped before the page's glyphs are made, and their words cut out of the li
 What OCR gives decides (data/overlay.json), never what the words say:
 - **the angle** of a line's box: a watermark is printed across the page at an angle, the licence's
   lines run level (within the page's own skew, measured on the level lines alone);
+- **the shape** of a line's box: a seal's words, on their arc or condensed in its middle, sit in a
+  box far narrower than the same characters printed level;
 - **repetition with another height**: a tiled watermark or a stamp printed level repeats the same
   words, at a height of its own, several times on one page;
 - **its words inside a level line**: where a tiled watermark crosses a line of the licence, OCR
@@ -19,6 +21,8 @@ import statistics
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+
+from licex.documents.geometry import nominal_width
 
 Line = tuple[list[tuple[float, float]], str]
 
@@ -44,7 +48,8 @@ def without_overlays(lines: list[Line]) -> list[Line]:
     settings = _settings()
     skew = _level_skew(lines, settings)
     tilted = {i for i, (quad, text) in enumerate(lines) if _tilted(quad, text, skew, settings)}
-    overlay = tilted | _repeated(lines, tilted, settings)
+    misshapen = {i for i, (quad, text) in enumerate(lines) if _misshapen(quad, text, settings)}
+    overlay = tilted | misshapen | _repeated(lines, tilted | misshapen, settings)
     if not overlay:
         return lines
     # Only a watermark across the page runs into the licence's lines; a level stamp's words
@@ -74,6 +79,16 @@ def _tilted(quad, text: str, skew: float, settings: dict) -> bool:
     if len(text.strip()) < 2 or math.dist(quad[0], quad[1]) <= height(quad):
         return False
     return abs(angle(quad) - skew) > settings["max_tilt"]
+
+
+def _misshapen(quad, text: str, settings: dict) -> bool:
+    """Whether a line of at least two characters sits in a box far narrower than its characters
+    printed level at its height would fill (under `narrowest_line` of it): a seal's words on their
+    arc or condensed in its middle (`管理局` in a box taller than wide)."""
+    if len(text.strip()) < 2:
+        return False
+    printed = height(quad) * sum(nominal_width(ch) for ch in text.strip())
+    return math.dist(quad[0], quad[1]) < settings["narrowest_line"] * printed
 
 
 def _repeated(lines: list[Line], overlay: set[int], settings: dict) -> set[int]:
