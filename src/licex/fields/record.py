@@ -49,6 +49,9 @@ class Evidence(_Strict):
     )
     page_size: list[float] | None = Field(default=None, min_length=2, max_length=2, description="[width, height] in `unit`")
     unit: Literal["pt", "px"] | None = Field(default=None, description="pt: PDF points; px: image pixels")
+    file: str | None = Field(default=None, description="the input file `page` is of, where licex joined the pages of "
+                             "one licence given as several files (a front page and its 附页); `page` counts on "
+                             "through the files in input order")
 
     @model_serializer(mode="wrap")
     def _geometry_only_for_documents(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -57,7 +60,7 @@ class Evidence(_Strict):
         return {k: v for k, v in data.items() if v is not None or k not in _GEOMETRY}
 
 
-_GEOMETRY = ("page", "bbox", "page_size", "unit")
+_GEOMETRY = ("page", "bbox", "page_size", "unit", "file")
 
 
 class Business(_Strict):
