@@ -18,7 +18,7 @@ same text; the pages of a document are read side by side, one a core (`ocr_image
 recognizer reads lines a little narrowed, at widths of few shapes (`NarrowedLines`); the
 detector's input is made by OpenCV (`BlobDetection`). None changes a field read of 25 scanned
 licences (300-324, 130 pages, `licex evaluate training/model … --compare`) or of the three real
-licences' scans; the README's Speed section has the figures.
+licences' scans; docs/speed.md has the figures.
 """
 
 from __future__ import annotations
