@@ -1,0 +1,27 @@
+"""training/refresh_rules.py: a trained pipeline given the rule data licex ships now."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import pytest
+import srsly
+
+from conftest import ROOT
+
+
+@pytest.mark.slow  # loads and saves the committed model (a few seconds)
+def test_a_model_with_old_label_words_reads_with_the_shipped_ones_and_keeps_its_weights(tmp_path):
+    spec = importlib.util.spec_from_file_location("refresh_rules", ROOT / "training" / "refresh_rules.py")
+    refresh_rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refresh_rules)
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "training" / "model", model)
+    labels = model / "licex_field_rules" / "field_labels.jsonl"
+    shipped = list(srsly.read_jsonl(ROOT / "src" / "licex" / "patterns" / "field_labels.jsonl"))
+    srsly.write_jsonl(labels, shipped[:3])  # a model saved when licex knew fewer label words
+    weights = (model / "ner" / "model").read_bytes()
+    assert refresh_rules.refresh(model) == ["licex_field_rules", "licex_clause_rules"]
+    assert list(srsly.read_jsonl(labels)) == shipped
+    assert (model / "ner" / "model").read_bytes() == weights
