@@ -12,7 +12,7 @@ from spacy.tokens import Span
 from licex.components.names import MODEL, RULES
 from licex.fields.fold import Finding, fold
 from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
-from licex.text.layout import SHAREHOLDER_HEADER_RE
+from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
 from licex.fields.values import plausible, value_forms
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
 STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
@@ -72,11 +72,12 @@ ChoicePolicy = Callable[[list[Candidate]], list[float]]
 
 def in_their_tables(spans: list[Span]) -> list[Span]:
     """The spans, less shareholder cells in a text that names no shareholder table (股东 with
-    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
+    比例 or 证照号码, on one line or a few cells apart): a shareholder is a row of that table. RapidOCR reads a handwritten
     signature as a name on a line of its own, which a model may take for a shareholder."""
     if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
         return spans
-    if SHAREHOLDER_HEADER_RE.search(spans[0].doc.text):
+    text = spans[0].doc.text
+    if SHAREHOLDER_HEADER_RE.search(text) or SHAREHOLDER_COLUMNS_RE.search(text):
         return spans
     return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
 

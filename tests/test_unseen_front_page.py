@@ -1,0 +1,35 @@
+"""The front page and its 附页 as producers licex was not built on print them (issue 26): headless
+Chromium's certificates and LibreOffice Writer's documents, read back by pdftotext, pypdfium2 and
+licex's own reading. Each snippet is the shape one of these texts has; every company, person
+and number is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+WANG = {"name": "王建国", "id_number": "360803196803245709", "share_ratio": "60%"}
+WEIWANG = {"name": "维旺明传媒有限公司", "id_number": "9123038134XLX3JMP2", "share_ratio": "40%"}
+
+
+# -- the shareholder table of narrow columns, its cells wrapped ---------------------------------------
+
+@pytest.mark.parametrize("table", [
+    # pypdfium2 of a LibreOffice table: the ID number wraps, the ratio on a line of its own
+    "序号 股东名称 证照号码 出资比例\n1 王建国 36080319680324\n5709\n60%\n"
+    "2\n维旺明传媒有限\n公司\n9123038134XLX\n3JMP2\n40%\n",
+    # pdftotext: a cell a line, the column words between the cells of the one row
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n证照号码\n360803196803245\n709\n\n出资比例\n\n60%\n\n"
+    "2\n\n维旺明传媒有限公\n司\n\n9123038134XLX3JMP2\n\n40%\n",
+    # licex's reading: the next row run on after the ratio
+    "序号\t股东名称\t证照号码\t出资比例\n1\t王建国\t360803196803245709\t60%2\t维旺明传媒有限公司\t9123038134XLX3JMP2\t40%\n",
+])
+def test_shareholder_rows_broken_over_lines_read_by_what_each_piece_is(extract, table):
+    text = "增值电信业务经营许可证\n附页\n" + table + "特别规定事项\n一、你公司应当遵守行业管理规定。\n"
+    assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
+
+
+def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
+    # pdftotext printed the name column whole before the others: which ratio is whose is lost
+    text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
+            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields().get("shareholders", []) == []
