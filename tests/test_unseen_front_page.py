@@ -33,3 +33,16 @@ def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
     text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
             "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
     assert extract(text).fields().get("shareholders", []) == []
+
+
+# -- the signer beside the authority ------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "签发人：张玉 广东省通信管理局",  # pypdfium2: one blank between
+    "签发人：张玉\t广东省通信管理局",  # a cell of its own
+    "签发人：张玉           广东省通信管理局",  # pdftotext -layout
+    "签发人：张玉 中华人民共和国工业和信息化部",
+])
+def test_the_signer_stops_where_the_authority_beside_it_starts(extract, line):
+    text = "增值电信业务经营许可证\n公司名称：广州云帆科技有限公司\n" + line + "\n发证日期：2024年5月3日\n"
+    assert extract(text).fields()["signer"] == "张玉"
