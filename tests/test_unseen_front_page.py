@@ -46,3 +46,20 @@ def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
 def test_the_signer_stops_where_the_authority_beside_it_starts(extract, line):
     text = "增值电信业务经营许可证\n公司名称：广州云帆科技有限公司\n" + line + "\n发证日期：2024年5月3日\n"
     assert extract(text).fields()["signer"] == "张玉"
+
+
+# -- a label wrapped around its value ------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [
+    "法 定 代 表 梁静\n人\n",  # pdftotext: the value on the label's first line
+    " 法定代\n          梁静\n  表人\n",  # pdftotext -layout: the value between the label's lines
+])
+def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
+    text = "增值电信业务经营许可证\n公 司 名 称 沈阳创亿网络有限公司\n" + rows + "注 册 资 本 人民币 800 万元\n"
+    fields = extract(text).fields()
+    assert fields["legal_representative"] == "梁静"
+    assert fields["company_name"] == "沈阳创亿网络有限公司"
+
+
+def test_a_name_spaced_out_in_its_cell_is_not_cut_at_the_gap(extract):
+    assert extract("公司名称：北京松果科技有限公司\n法定代表人：吴  敏\n").fields()["legal_representative"] == "吴敏"

@@ -33,9 +33,10 @@ COMPANY_END_RE = re.compile(r"公\s*司$")
 NOTE_RE = re.compile(r"【[^【】]{1,200}】|\(\s*依\s*法\s*须\s*经[^()]{1,200}\)")
 _NOTE_START_RE = re.compile(r"\s*(?:【|\(\s*依\s*法\s*须\s*经)")
 # Where a person's name ends that a cell or the authority beside it follows on its line (签发人：张玉
-# <tab>广东省通信管理局, 签发人：段云 中华人民共和国工业和信息化部): a tab or a run of spaces, or a
-# blank before a word that ends as an authority's name does (data/value_forms.json).
-_PERSON_END_RE = re.compile(r"[ ]*\t|[ ]{2,}|\s(?=\S*(?:" + "|".join(map(re.escape, value_forms()["authority_endings"])) + "))")
+# <tab>广东省通信管理局, 签发人：段云 中华人民共和国工业和信息化部): a tab or a run of spaces before
+# a word (not the one character of a name spaced out: 吴  敏), or a blank before a word that ends
+# as an authority's name does (data/value_forms.json).
+_PERSON_END_RE = re.compile(r"(?:[ ]*\t|[ ]{2,})[ \t]*(?=\S{3})|\s(?=\S*(?:" + "|".join(map(re.escape, value_forms()["authority_endings"])) + "))")
 
 
 def trim_value(text: str, start: int, end: int) -> tuple[int, int]:
