@@ -63,3 +63,14 @@ def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
 
 def test_a_name_spaced_out_in_its_cell_is_not_cut_at_the_gap(extract):
     assert extract("公司名称：北京松果科技有限公司\n法定代表人：吴  敏\n").fields()["legal_representative"] == "吴敏"
+
+
+# -- the annual inspection table a cell a line ---------------------------------------------------------
+
+def test_an_inspection_table_written_a_cell_a_line_reads_each_row(extract):
+    # pdftotext of a narrow table: the header words, then each row's cells, one a line, a page
+    # header between them
+    text = ("增值电信业务经营许可证\n附页\n年度\n\n年报结果\n\n日期\n\n2020\n\n合格\n\n经营许可证编号：粤B2-20209871\n\n"
+            "二〇二一年三月九日\n\n2021\n\n合格\n\n二〇二二年四月十九日\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields()["annual_inspections"] == [
+        {"year": 2020, "result": "合格", "date": "2021-03-09"}, {"year": 2021, "result": "合格", "date": "2022-04-19"}]
