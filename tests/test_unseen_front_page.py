@@ -74,3 +74,8 @@ def test_an_inspection_table_written_a_cell_a_line_reads_each_row(extract):
             "二〇二一年三月九日\n\n2021\n\n合格\n\n二〇二二年四月十九日\n\n特别规定事项\n一、你公司应当遵守规定。\n")
     assert extract(text).fields()["annual_inspections"] == [
         {"year": 2020, "result": "合格", "date": "2021-03-09"}, {"year": 2021, "result": "合格", "date": "2022-04-19"}]
+
+
+def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):
+    text = "增值电信业务经营许可证\n公司名称：沈阳创亿网络有限公司\n注 册 住 广东省桂花市西夏张街w座\n所\n签发人：段云\n"
+    assert extract(text).fields()["registered_address"] == "广东省桂花市西夏张街w座"

@@ -70,14 +70,17 @@ class Candidate:
 ChoicePolicy = Callable[[list[Candidate]], list[float]]
 
 
-def in_their_tables(spans: list[Span]) -> list[Span]:
+def in_their_tables(spans: list[Span], one_a_line: bool = False) -> list[Span]:
     """The spans, less shareholder cells in a text that names no shareholder table (股东 with
-    比例 or 证照号码, on one line or a few cells apart): a shareholder is a row of that table. RapidOCR reads a handwritten
-    signature as a name on a line of its own, which a model may take for a shareholder."""
+    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
+    signature as a name on a line of its own, which a model may take for a shareholder. With
+    `one_a_line` (the rules, which read such a table's rows by what each piece is), a header
+    printed a column word a line names the table too; a model's cells there are columns printed
+    one after another, whose rows it cannot tell apart."""
     if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
         return spans
     text = spans[0].doc.text
-    if SHAREHOLDER_HEADER_RE.search(text) or SHAREHOLDER_COLUMNS_RE.search(text):
+    if SHAREHOLDER_HEADER_RE.search(text) or one_a_line and SHAREHOLDER_COLUMNS_RE.search(text):
         return spans
     return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
 

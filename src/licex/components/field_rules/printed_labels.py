@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from licex.fields.labels import LabelWords
+from licex.fields.labels import BUSINESS_LABELS, LabelWords
 from licex.text.layout import Layout
 from licex.text.chars import spaced, without_whitespace
 from licex.components.field_rules.hits import LabelHit
@@ -29,8 +29,10 @@ class PrintedLabels:
         # A label a narrow cell wrapped around its value's first line (法 定 代 表 梁静 / 人, or
         # 法定代 / 梁静 / 表人): its first characters at a line or cell start, the value after them
         # or on the next line, the rest of the label alone on the line after the value.
-        heads = {name[:k] for name, _, _ in words.entries for k in range(2, len(name)) if len(name) >= 3}
-        tails = {name[k:] for name, _, _ in words.entries for k in range(2, len(name)) if len(name) >= 3}
+        # (Not the business block's labels: its reader reads their wrapped cells.)
+        split = [name for name, label, _ in words.entries if len(name) >= 3 and label not in BUSINESS_LABELS]
+        heads = {name[:k] for name in split for k in range(2, len(name))}
+        tails = {name[k:] for name in split for k in range(2, len(name))}
         self._split_re = re.compile(
             rf"(?:(?<![^\n])[ \t]*|(?<=\t)|(?<=[ ]{{2}}))(?P<head>{_alternatives(heads)})(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)"
             rf"[^\n]*\S[ \t]*\n[ \t]*(?P<tail>{_alternatives(tails)})[ \t]*(?=\n|$)")
@@ -74,7 +76,7 @@ class PrintedLabels:
 
     def _split(self, layout: Layout) -> list[LabelHit]:
         """Labels wrapped around the first line of their value (法 定 代 表 梁静 / 人): the value
-        starts after the label's first characters."""
+        starts after the label's first characters and ends where the rest of the label stands."""
         hits = []
         for match in self._split_re.finditer(layout.view.text):
             name = without_whitespace(match.group("head") + match.group("tail"))
@@ -82,6 +84,8 @@ class PrintedLabels:
                 value_start = match.end("head")
                 value_start += len(match.string[value_start:]) - len(match.string[value_start:].lstrip())
                 hits.append(LabelHit(self.label_of[name], match.start("head"), value_start))
+                # the rest of the label ends the value: no part of a name or address that wraps
+                hits.append(LabelHit(None, match.start("tail"), match.end("tail")))
         return hits
 
     def _wrapped(self, text: str, found: list[LabelHit]) -> list[LabelHit]:
