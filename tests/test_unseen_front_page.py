@@ -79,3 +79,18 @@ def test_an_inspection_table_written_a_cell_a_line_reads_each_row(extract):
 def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):
     text = "增值电信业务经营许可证\n公司名称：沈阳创亿网络有限公司\n注 册 住 广东省桂花市西夏张街w座\n所\n签发人：段云\n"
     assert extract(text).fields()["registered_address"] == "广东省桂花市西夏张街w座"
+
+
+def test_a_one_line_header_of_spaced_labels_gives_each_field_its_own_value(extract):
+    # pypdfium2 of a certificate: two label | value pairs on one line, the labels spaced out
+    fields = extract("增值电信业务经营许可证\n公 司 名 称 海南合联电子科技有限公司 法 定 代 表 人 陶秀华\n").fields()
+    assert fields["company_name"] == "海南合联电子科技有限公司"
+    assert fields["legal_representative"] == "陶秀华"
+
+
+def test_a_label_whose_value_follows_a_line_of_another_column_reads_that_value(extract):
+    # pdftotext: the licence number of the page's other column printed between the label and its value
+    text = "增值电信业务经营许可证\n公司名称\n\n编号：蒙B2-20127212\n华远软件科技有限公司\n\n法定代表人\n\n杨浩\n"
+    fields = extract(text).fields()
+    assert fields["company_name"] == "华远软件科技有限公司"
+    assert fields["license_no"] == "蒙B2-20127212"

@@ -52,6 +52,9 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
             continue
         limit = _value_limit(layout, labels, i)
         lines = _value_lines(layout, hit.value_start, limit)
+        if not lines and (past := _past_other_column(layout, labels, i)) is not None:
+            limit = _value_limit(layout, labels, i + 1)
+            lines = _value_lines(layout, past, limit)
         if ENTITY_LABELS[hit.label].value not in _SHAPED_VALUES:
             lines = lines[:1]  # free text: the first line is the value, whatever it says
         for value in lines:
@@ -84,6 +87,21 @@ def _validity_end(reading: Reading, start: int, limit: int) -> list[Hit]:
     if date is None or reading.value("EXPIRY_DATE", *date.span()) is None:
         return []
     return [Hit("EXPIRY_DATE", *date.span())]
+
+
+def _past_other_column(layout: Layout, labels: list[LabelHit], i: int) -> int | None:
+    """Where to look on for the value of label i, whose own label line is followed at once by
+    another label's whole line (公司名称 / 编号：蒙B2-20127212 / 华远软件科技有限公司: a tool put a
+    line of another column between a label and its value): after that line; else None."""
+    if i + 1 >= len(labels) or labels[i + 1].label is None:
+        return None
+    following = layout.line_at(labels[i + 1].start)
+    if following.start != labels[i + 1].start - (len(following.text) - len(following.text.lstrip())):
+        return None  # that label stands mid-line
+    text = layout.view.text
+    if not text[labels[i + 1].value_start:following.end].strip():
+        return None  # that label waits for its value too
+    return following.end + 1
 
 
 def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:

@@ -15,6 +15,7 @@ from licex.components.field_rules.hits import LabelHit
 _COLON = r"[ \t]*[:][ \t]*"
 _WRAPPED_GAP = r"[ \t]*\n?[ \t]*"
 _SPACED_GAP = r"[ \t]?"
+_AFTER_WORD_RE = re.compile(r"\S\S[ ]$")
 
 
 class PrintedLabels:
@@ -54,8 +55,11 @@ class PrintedLabels:
                 # label printed whole and standing apart (公司名称 X 法定代表人 Y) is one: Chinese
                 # running text has no spaces around its words, or (OCR'd) between every character.
                 cell_start = before.rstrip(" ").endswith("\t")
-                standing_apart = (len(name) >= 4 and match.group("name") == name
+                standing_apart = (len(name) >= 4 and match.group("name") in (name, " ".join(name))
                                   and text[match.end():match.end() + 1] in (" ", "\t"))
+                # (spaced out, 法 定 代 表 人, only after a value that is not: OCR spaces every
+                # character of running text alike)
+                standing_apart = standing_apart and (match.group("name") == name or _AFTER_WORD_RE.search(before))
                 # A one-line header run together (公司名称:X法定代表人:Y注册资本:Z, where a producer
                 # drew its fields apart by position alone): a label of three characters or more with
                 # its colon, after a label with its colon on the same line, is the next field.
