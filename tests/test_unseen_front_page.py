@@ -20,6 +20,12 @@ WEIWANG = {"name": "维旺明传媒有限公司", "id_number": "9123038134XLX3JM
     # pdftotext: a cell a line, the column words between the cells of the one row
     "序号\n\n股东名称\n\n1\n\n王建国\n\n证照号码\n360803196803245\n709\n\n出资比例\n\n60%\n\n"
     "2\n\n维旺明传媒有限公\n司\n\n9123038134XLX3JMP2\n\n40%\n",
+    # pypdfium2 of a certificate: the header's words wrapped in their cells, the last name wrapped
+    "序\n号\n股东名称 证照号码\n出资比\n例\n1 王建国 360803196803245709 60%\n2 维旺明传媒有限公\n司\n"
+    "9123038134XLX3JMP2 40%",
+    # pdftotext -layout: the row number one space before the name
+    "序号 股东名称                证照号码                 出资比例\n1 王建国                  360803196803245709   60%\n"
+    "2 维旺明传媒有限公司            9123038134XLX3JMP2   40%\n",
     # licex's reading: the next row run on after the ratio
     "序号\t股东名称\t证照号码\t出资比例\n1\t王建国\t360803196803245709\t60%2\t维旺明传媒有限公司\t9123038134XLX3JMP2\t40%\n",
 ])

@@ -26,6 +26,8 @@ _LONGEST_ID = 18
 _SHORTEST_ID_START = 4
 # How many lines after its header a table broken over lines is read.
 _MOST_LINES = 80
+# The header's column words, whose cells may wrap them anywhere (序 / 号, 出资比 / 例).
+_HEADER_WORDS = "序号股东名称证照号码证件号码出资比例"
 # A label or page header inside the table (经营许可证编号：…): the line is no part of a row.
 _LABEL_LINE_RE = re.compile(r"[:：]")
 
@@ -53,8 +55,8 @@ def stream_rows(reading: Reading, start_line: int, column_re: re.Pattern[str]) -
             continue
         for match in _PIECE_RE.finditer(text, line.start, line.end):
             kind, (a, b) = match.lastgroup, match.span()
-            if kind == "other" and column_re.fullmatch(match.group()):
-                previous = None  # a column word of the header
+            if kind == "other" and (column_re.fullmatch(match.group()) or not rows and match.group() in _HEADER_WORDS):
+                previous = None  # a column word of the header, or a piece of one its cell wrapped (出资比 / 例)
                 continue
             placed = _place(reading, rows, previous, kind, a, b)
             if placed is None:

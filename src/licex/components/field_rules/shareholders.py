@@ -13,6 +13,7 @@ from licex.components.field_rules.shareholder_stream import header_lines, stream
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 _ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")
+_NUMBERED_NAME_RE = re.compile(r"\d{1,3}\.?[ ]+(?=\D)")
 # What OCR makes of table rules and stray marks at a cell's edges (”|510601…, [出资比例).
 _CELL_EDGE_MARKS = "|｜[]”“\"'‘’"
 # A column word of the shareholder table's header: 序号, 股东名称, 证照号码, 出资比例 …
@@ -109,6 +110,8 @@ def _shareholder_row(reading: Reading, cells: Cells) -> list[Hit]:
         elif kind == "id":
             hits.append(Hit("SHAREHOLDER_ID", a, b))
         elif k == name:
+            if (number := _NUMBERED_NAME_RE.match(text, a, b)) and k == 0:
+                a = number.end()  # the row number run into the name's cell (1 高丽丽)
             hits.append(Hit("SHAREHOLDER", a, b))
     return hits
 
