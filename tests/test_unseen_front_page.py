@@ -100,3 +100,12 @@ def test_a_label_whose_value_follows_a_line_of_another_column_reads_that_value(e
     fields = extract(text).fields()
     assert fields["company_name"] == "华远软件科技有限公司"
     assert fields["license_no"] == "蒙B2-20127212"
+
+
+def test_a_label_column_printed_whole_before_its_values_gives_each_label_its_value(extract):
+    # pdftotext of a table whose label cells wrap: the labels, then the values, a paragraph each
+    text = ("增值电信业务经营许可证\n编号：蒙B2-20127212\n公司名\n称\n法定代\n表人\n注册资\n本\n业务种\n类\n(服务项\n目)\n\n"
+            "华远软件科技有限公司\n\n杨浩\n\n人民币 4000 万元\n\n第二类增值电信业务中的信息服务业务\n\n签发人：王凤兰\n")
+    fields = extract(text).fields()
+    assert (fields["company_name"], fields["legal_representative"]) == ("华远软件科技有限公司", "杨浩")
+    assert fields["registered_capital_cny"] == 40_000_000
