@@ -109,3 +109,11 @@ def test_a_label_column_printed_whole_before_its_values_gives_each_label_its_val
     fields = extract(text).fields()
     assert (fields["company_name"], fields["legal_representative"]) == ("华远软件科技有限公司", "杨浩")
     assert fields["registered_capital_cny"] == 40_000_000
+
+
+def test_a_header_row_of_website_columns_one_a_line_is_no_front_page_label_column(extract):
+    text = ("增值电信业务经营许可证\n附页\n网站名称\n网址\n服务器放置地\n网站接入服务提供单位\n恒聪百汇网\nliangjin.cn\n河北省\n"
+            "创联世纪传媒有限公司\n序号 股东名称 证照号码 出资比例\n1 王建国 360803196803245709 100%\n")
+    fields = extract(text).fields()
+    assert not any("恒聪百汇网" in value and len(value) > 5 for value in fields.get("website", {}).values() if value)
+    assert fields["shareholders"] == [{"name": "王建国", "id_number": "360803196803245709", "share_ratio": "100%"}]

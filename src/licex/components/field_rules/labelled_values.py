@@ -88,7 +88,7 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
     i = 0
     while i < len(labels):
         j = i
-        while (j + 1 < len(labels) and labels[j].label is not None and labels[j + 1].label is not None
+        while (j + 1 < len(labels) and _in_front_column(labels[j]) and _in_front_column(labels[j + 1])
                and not text[labels[j].value_start:labels[j + 1].start].strip()):
             j += 1
         if j + 1 - i < _STACKED_LABELS or layout.in_special(labels[i].start):
@@ -112,6 +112,12 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
             done.add(j)  # the last label's text is the column's, not its own value
         i = j + 1
     return hits, done
+
+
+def _in_front_column(hit: LabelHit) -> bool:
+    """Whether a label is one of the front page's label column: a front-page field or a
+    business's (a 附页's column headers, 网站名称 / 网址 / …, are a header row, not a column)."""
+    return hit.label is not None and (ENTITY_LABELS[hit.label].front_page or hit.label in BUSINESS_LABELS)
 
 
 def _role(reading: Reading, hit: LabelHit) -> str | None:
