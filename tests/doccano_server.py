@@ -1,4 +1,4 @@
-"""A real doccano 1.8.4 server on 127.0.0.1 for the tests and the README walk-through.
+"""A real doccano 1.8.4 server on 127.0.0.1 for the tests and the walk-through of docs/doccano.md.
 
 doccano 1.8.4 pins Django 4, SQLAlchemy < 2 and pandas < 2, and with pandas < 2 comes numpy < 2,
 which licex's environment (spaCy 3.8 on numpy 2) cannot share; so doccano gets a virtual

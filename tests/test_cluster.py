@@ -117,8 +117,8 @@ def test_partitions_are_runs_of_consecutive_inputs():
 
 @pytest.mark.slow
 def test_the_readme_recipe_runs_as_written_and_writes_the_records_of_licex_extract(tmp_path, monkeypatch, cli):
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("\n## On a cluster"):readme.index("\n## ", readme.index("\n## On a cluster") + 1)]
+    page = (ROOT / "docs" / "cluster.md").read_text("utf-8")
+    section = page[page.index("\n## On one machine"):page.index("\n## ", page.index("\n## On one machine") + 1)]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shown = re.search(r"prints `(.*?)`", section).group(1)
     for name in ("training", "corpus"):  # where the snippet's relative paths hold, outside the checkout
@@ -126,7 +126,7 @@ def test_the_readme_recipe_runs_as_written_and_writes_the_records_of_licex_extra
     monkeypatch.chdir(tmp_path)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(compile(code, "README.md (On a cluster)", "exec"), {"__name__": "__main__"})
+        exec(compile(code, "docs/cluster.md (On one machine)", "exec"), {"__name__": "__main__"})
     assert printed.getvalue() == shown + "\n"
     assert cli("extract", "corpus/raw", "--model", "training/model", "-o", "alone.jsonl").exit_code == 0
     assert concatenated(tmp_path / "records") == (tmp_path / "alone.jsonl").read_bytes()

@@ -68,7 +68,7 @@ def test_review_below_on_the_command_line(cli, tmp_path):
 
 
 PRED = {"company_name": "甲公司", "businesses": [{"code": "B25", "coverage": "全国", "service_items": ["x", "y"]}],
-        "shareholders": [{"name": "王松", "id_number": "1", "share_ratio": "5%"}], "website": {"name": "n"}}
+        "shareholders": [{"name": "王松", "id_number": "1", "share_ratio": "5%"}], "websites": [{"name": "n"}]}
 GOLD = {"company_name": "甲公司", "businesses": [{"code": "B25", "coverage": "北京", "service_items": ["x"]}],
         "shareholders": [{"name": "王松", "id_number": "2", "share_ratio": "5%"}], "website": {"name": "n"}}
 
@@ -76,7 +76,7 @@ GOLD = {"company_name": "甲公司", "businesses": [{"code": "B25", "coverage": 
 @pytest.mark.parametrize("path, right", [
     ("company_name", True), ("businesses[0].code", True), ("businesses[0].coverage", False),
     ("businesses[0].service_items[0]", True), ("businesses[0].service_items[1]", False),
-    ("shareholders[0].name", True), ("shareholders[0].id_number", False), ("website.name", True),
+    ("shareholders[0].name", True), ("shareholders[0].id_number", False), ("websites[0].name", True), ("website.name", None),
     ("clauses[0]", None), ("businesses[3].code", None),
 ])
 def test_a_value_is_right_where_the_gold_record_has_it(path, right):

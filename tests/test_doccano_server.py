@@ -73,7 +73,7 @@ def test_stop_ends_processes_that_ignore_sigterm_and_their_children(tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_server_script_and_everything_it_started():
-    """The README's `python tests/doccano_server.py`, stopped as a terminal's Ctrl-C does (SIGINT)."""
+    """docs/doccano.md's `python tests/doccano_server.py`, stopped as a terminal's Ctrl-C does (SIGINT)."""
     script = subprocess.Popen([sys.executable, str(ROOT / "tests" / "doccano_server.py")],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -56,7 +56,7 @@ def test_perturbed_prediction_counts_and_misses(gold):
     report = evaluate({DOC: record}, {DOC: perturbed(record)})
     wrong = {"company_name", "businesses", "businesses.coverage", "shareholders"}
     # the licence excludes a service from B11 and names no service item
-    expected_counted = {name: 0 if name.startswith("website.") or name == "businesses.service_items" else 1
+    expected_counted = {name: 0 if name.startswith("websites.") or name == "businesses.service_items" else 1
                         for name in FIELDS}
     assert {name: s.counted for name, s in report.fields.items()} == expected_counted
     assert {name: s.correct for name, s in report.fields.items()} == {
@@ -87,7 +87,7 @@ def test_missing_and_unmatched_predictions(gold):
     report = evaluate({DOC: record}, {"stray": perturbed(record)})
     assert report.documents == 1 and report.unmatched == ["stray"]
     assert report.fields["shareholders"].counted == 1 and report.fields["shareholders"].correct == 0
-    assert report.fields["website.name"].counted == 0
+    assert report.fields["websites.name"].counted == 0
     assert (report.clauses.counted, report.clauses.correct) == (len(record["clauses"]), 0)
     assert report.to_dict()["unmatched"] == ["stray"]
 
@@ -99,8 +99,8 @@ def test_absent_gold_key_is_not_compared():
     report = evaluate({"d": gold}, {"d": pred})
     assert report.misses == []
     assert report.fields["annual_inspections"].correct == report.fields["annual_inspections"].counted == 1
-    assert report.fields["website.name"].correct == 1
-    assert report.fields["website.domain"].counted == 0  # gold website has no `domain` key
+    assert report.fields["websites.name"].correct == 1
+    assert report.fields["websites.domain"].counted == 0  # gold website has no `domain` key
     assert report.fields["signer"].counted == 0  # gold has no `signer` key
     assert report.clauses.counted == 0  # gold has no `clauses` key
 
@@ -116,9 +116,9 @@ def test_empty_values_are_no_value():
     record = {"company_name": " ", "previous_license_nos": [], "website": {}, "businesses": []}
     values = field_values(record, unannotated=())
     assert values["company_name"] is None and values["previous_license_nos"] is None
-    assert values["website.name"] is None and values["businesses"] is None and values["signer"] is None
-    # As gold, the record itself decides: absent keys (signer, website.name) are not annotated.
-    assert not {"signer", "website.name"} & field_values(record).keys()
+    assert values["websites.name"] is None and values["businesses"] is None and values["signer"] is None
+    # As gold, the record itself decides: absent keys (signer, websites.name) are not annotated.
+    assert not {"signer", "websites.name"} & field_values(record).keys()
 
 
 def test_load_predictions_ids_and_blank_lines(tmp_path):
@@ -159,7 +159,7 @@ def test_predicted_value_where_gold_has_none_is_a_miss():
     report = evaluate({"d": {"signer": None, "website": None, "license_no": None}},
                       {"d": {"signer": "尚行", "website": {"domain": "example.cn"}, "license_no": " "}})
     assert [(m.field, m.gold, m.predicted) for m in report.misses] == [
-        ("signer", None, "尚行"), ("website.domain", None, "example.cn")
+        ("signer", None, "尚行"), ("websites.domain", None, ("example.cn",))
     ]
     assert report.fields["license_no"].counted == 0  # blank on both sides: not counted
 

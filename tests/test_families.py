@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -112,18 +111,41 @@ def test_every_key_of_the_families_config_is_read():
     assert knobs("families.json")["_comment"]
 
 
-def _needs(program: str, package: str) -> None:
-    if shutil.which(program) is None:
-        pytest.skip(f"printing needs {program}: apt-get install {package}")
+@pytest.mark.parametrize(("printer", "says"), [("chromium", "apt-get install chromium"),
+                                               ("soffice", "apt-get install libreoffice-writer-nogui"),
+                                               ("weasyprint", "pip install 'licex[tools]'")])
+def test_a_missing_printer_names_what_to_install(monkeypatch, printer, says):
+    import importlib.util
+
+    from licex.corpus.families import printers
+    from licex.corpus.tools import ToolMissing
+
+    monkeypatch.setattr(printers.shutil, "which", lambda program: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ToolMissing, match=re.escape(says)):
+        printers.check_printer(printer)
+
+
+def test_each_family_names_a_known_printer_of_its_markup():
+    from licex.corpus.families.printers import PRINTERS
+
+    for family in family_names():
+        config = family_config(family)
+        assert PRINTERS[config["printer"]][0] == config["markup"], family
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("family", "program", "package"), [("chromium-cert", "chromium", "chromium"),
-                                                            ("libreoffice", "soffice", "libreoffice-writer-nogui")])
-def test_a_printed_licence_has_its_company_and_number_in_the_text_layer(family, program, package):
-    _needs(program, package)
+@pytest.mark.parametrize("family", family_names())
+def test_a_printed_licence_has_its_company_and_number_in_the_text_layer(family):
     pytest.importorskip("pypdfium2", reason="reading the text layer needs pypdfium2")
     from licex.corpus.families import print_licence
+    from licex.corpus.families.printers import check_printer
+    from licex.corpus.tools import ToolMissing
+
+    try:
+        check_printer(family_config(family)["printer"])
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
     from licex.corpus.tools import pypdfium2_text
 
     composed = compose_licence(family, doc_seed(26, 1))
@@ -175,11 +197,25 @@ def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tabl
     (folder / "manifest.json").write_text(json.dumps({"seed": 26, "damaged": 0.0, "family": "chromium-cert"}))
     report = family_eval.evaluate_families(tmp_path / "families", None)
     entry = report["families"]["chromium-cert"]
-    assert entry["held_out"] and report["tuned_on"] == ["fpdf2"]
+    assert entry["tuned"] == ["rules"] and not entry["held_out"]  # the readers' authors read its misses
+    assert entry["held_out_pipeline"] is None  # no model scored
+    # Which model reads a family held out: the first that never saw it.
+    models = {"a": {"families": ["fpdf2", "chromium-cert"]}, "b": {"families": ["fpdf2"]}}
+    assert family_eval.held_out_model("chromium-cert", models) == "b"
+    assert family_eval.held_out_model("weasyprint-form", models) == "a"
+    assert family_eval.held_out_model("fpdf2", models) is None
+    assert family_eval.tuned_parts("chromium-cert", models) == ["rules", "model a"]
+    assert family_eval.tuned_parts("weasyprint-form", models) == []  # nothing was tuned on it: held out
     scored = entry["sources"]["pypdfium2"]["rules only"]
     assert scored["documents"] == 2 and 0 <= scored["field_micro_accuracy"] <= 1
     docs = tmp_path / "families.md"
     docs.write_text(f"before\n{family_eval.START}\nOLD TABLE\n{family_eval.END}\nafter\n", "utf-8")
     family_eval.write_docs(docs, family_eval.markdown(report))
     page = docs.read_text("utf-8")
-    assert "OLD TABLE" not in page and "| chromium-cert | yes |" in page and page.endswith("after\n")
+    assert "OLD TABLE" not in page and "| chromium-cert | rules |" in page and page.endswith("after\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{family_eval.README_START}\nOLD\n{family_eval.README_END}\nrest\n", "utf-8")
+    family_eval.write_docs(readme, family_eval.headline(report), family_eval.README_START, family_eval.README_END)
+    page = readme.read_text("utf-8")
+    figure = f"{scored['field_micro_accuracy']:.3f}"
+    assert "OLD" not in page and f"| chromium-cert | yes | none | – | – | – | – | {figure} | – | – |" in page

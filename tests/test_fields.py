@@ -27,7 +27,7 @@ def _model_of(annotation: typing.Any) -> type[BaseModel] | None:
 
 
 def _record_paths() -> set[str]:
-    """Every path of LicenseRecord: its fields, and the fields of its rows and of its website."""
+    """Every path of LicenseRecord: its fields, and the fields of its rows (a business, a website, ...)."""
     paths = set()
     for name, spec in LicenseRecord.model_fields.items():
         paths.add(name)
@@ -70,7 +70,7 @@ def test_the_lists_of_fields_are_derived_from_the_table():
     assert FIELDS == ["license_no", "previous_license_nos", "company_name", "legal_representative",
                       "registered_capital_cny", "registered_address", "businesses", "businesses.service_items",
                       "businesses.excluded_items", "businesses.coverage", "issue_date", "expiry_date", "signer",
-                      "website.name", "website.domain", "website.server_location", "website.access_provider",
+                      "websites.name", "websites.domain", "websites.server_location", "websites.access_provider",
                       "shareholders", "annual_inspections"]
     assert STAND_ALONE == {"inspections", "PREV_LICENSE_NO"}
     assert {label: unit_of(label) for label in ("COVERAGE", "SHARE_RATIO", "INSPECTION_DATE", "DOMAIN")} == {
@@ -85,7 +85,7 @@ def test_the_lists_of_fields_are_derived_from_the_table():
 @pytest.mark.parametrize(("change", "message"), [
     ({"label": "company"}, "String should match pattern"),
     ({"field": "company name"}, "String should match pattern"),
-    ({"compared": "fuzzy"}, "Input should be 'value', 'list', 'business', 'per_business' or 'row'"),
+    ({"compared": "fuzzy"}, "Input should be 'value', 'list', 'business', 'per_business', 'row' or 'column'"),
     ({"colour": "red"}, "Extra inputs are not permitted"),
 ])
 def test_a_row_of_the_table_is_validated(change, message):

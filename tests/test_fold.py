@@ -41,7 +41,7 @@ def test_each_label_goes_where_its_field_says():
         "previous_license_nos": ["B1-20060088"],
         "registered_capital_foreign": {"amount": 5_000_000, "currency": "USD"},
         "issue_date": "2021-06-22",
-        "website": {"domain": "www.a.cn"},
+        "websites": [{"domain": "www.a.cn"}],
         "businesses": [
             {"code": "B11", "name": "互联网数据中心业务", "category": "第一类增值电信业务", "service_items": [],
              "excluded_items": [], "coverage": "全国"},

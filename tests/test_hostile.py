@@ -288,7 +288,7 @@ def test_evaluate_with_a_missing_or_ill_typed_prediction_file(tmp_path):
     result = run("evaluate", "--gold", str(RECORDS), str(missing))
     assert result.exit_code == 2
     assert error_lines(result) == [f"licex: error: {missing}: cannot read: no such file or directory"]
-    for line, cause in [({"source": "a.txt", "website": "example.com"}, "`website`: Input should be a valid dictionary"),
+    for line, cause in [({"source": "a.txt", "websites": "example.com"}, "`websites`: Input should be a valid list"),
                         ({"source": "a.txt", "clauses": {"一": "x"}}, "`clauses`: Input should be a valid list")]:
         path = tmp_path / "bad.jsonl"
         path.write_text('{"source": "b.txt"}\n' + json.dumps(line) + "\n", "utf-8")

@@ -357,7 +357,7 @@ def test_business_table_is_read_by_column(extract, form):
             ("B11", [], "机房所在地为深圳、广州", ["互联网资源协作服务"]),
             ("B24", ["国内呼叫中心业务"], "全国"),
         ],
-        "website": {"name": "飞鱼网", "domain": None, "server_location": None, "access_provider": None},
+        "websites": [{"name": "飞鱼网", "domain": None, "server_location": None, "access_provider": None}],
     }
 
 
@@ -392,8 +392,8 @@ def test_website_page(extract, form, title):
         "license_no": "京B2-20190001",
         "company_name": "北京青禾信息技术有限公司",
         "businesses": [("B25", ["仅限互联网信息服务"], "北京市")],
-        "website": {"name": "青禾网", "domain": "www.qinghe-example.com", "server_location": "北京",
-                    "access_provider": "北京某某云计算有限公司"},
+        "websites": [{"name": "青禾网", "domain": "www.qinghe-example.com", "server_location": "北京",
+                      "access_provider": "北京某某云计算有限公司"}],
     }
     assert [c[0] for c in result.clauses()] == ["一", "二"]
     assert result.clause_text("二").endswith("开展经营活动。")
@@ -751,7 +751,7 @@ def test_whole_provincial_licence_in_html(extract):
         "issue_date": "2021-09-01",
         "expiry_date": "2026-09-01",
         "signer": "李明",
-        "website": {"name": "松果网", "domain": "songguo-example.com", "server_location": None, "access_provider": None},
+        "websites": [{"name": "松果网", "domain": "songguo-example.com", "server_location": None, "access_provider": None}],
     }
     assert result.clauses() == [
         ("一", "GEN_LEGAL_COMPLIANCE", None),
@@ -814,8 +814,8 @@ def test_tables_written_one_cell_a_line_are_read_by_their_header(extract):
             "股东名称、证照号码及出资比例\n序号\n\n股东名称\n\n证照号码\n\n出资比例\n\n1\n\n王松\n\n"
             "110102196402071516\n\n55%\n\n2\n\n寇小洪\n\n110106196111241242\n\n45%\n\n你公司2002年度年检合格\n")
     fields = extract(text).fields()
-    assert fields["website"] == {"name": "飞利信商城", "domain": "guyuan.cn", "server_location": "广东省",
-                                 "access_provider": "凌颖信息有限公司"}
+    assert fields["websites"] == [{"name": "飞利信商城", "domain": "guyuan.cn", "server_location": "广东省",
+                                   "access_provider": "凌颖信息有限公司"}]
     assert [(s["name"], s["id_number"], s["share_ratio"]) for s in fields["shareholders"]] == [
         ("王松", "110102196402071516", "55%"), ("寇小洪", "110106196111241242", "45%")]
 
@@ -824,8 +824,8 @@ def test_a_header_of_labels_separated_by_single_spaces_starts_a_column_table(ext
     """A PDF's plain text (pypdfium2) separates cells by one space."""
     text = ("经营许可证编号: B2-20144232\n公司名称: 湖南九方信息有限公司\n"
             "网站名称 网站域名 服务器放置地 接入服务商\n飞利信商城 guyuan.cn 广东省 凌颖信息有限公司\n")
-    assert extract(text).fields()["website"] == {"name": "飞利信商城", "domain": "guyuan.cn",
-                                                 "server_location": "广东省", "access_provider": "凌颖信息有限公司"}
+    assert extract(text).fields()["websites"] == [{"name": "飞利信商城", "domain": "guyuan.cn",
+                                                   "server_location": "广东省", "access_provider": "凌颖信息有限公司"}]
 
 
 def test_label_over_value_lines_are_no_column_table(extract):

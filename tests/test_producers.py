@@ -21,7 +21,7 @@ WEBSITE_PAGE = (
 
 def test_the_website_table_under_the_longer_access_provider_label_reads_every_column(extract):
     # pdftotext -layout of a LibreOffice 附页: the header row indented, the row not.
-    website = extract(WEBSITE_PAGE).fields()["website"]
+    [website] = extract(WEBSITE_PAGE).fields()["websites"]
     assert website == {"name": "云帆资讯网", "domain": "www.yunfan-news.cn", "server_location": "江苏省南京市",
                        "access_provider": "中国电信股份有限公司南京分公司"}
 
@@ -43,7 +43,7 @@ SITE = {"name": "云帆资讯网", "domain": "www.yunfan-news.cn", "server_locat
 ])
 def test_a_website_table_whose_last_column_wrapped_reads_the_access_provider_whole(extract, table):
     text = f"增值电信业务经营许可证（附页）\n经营许可证编号：苏B2-20180123\n南京云帆网络科技有限公司网站信息如下：\n{table}\n"
-    assert extract(text).fields()["website"] == SITE
+    assert extract(text).fields()["websites"] == [SITE]
 
 # -- a bracketed note after the business list ---------------------------------------------------
 
@@ -167,5 +167,5 @@ def test_a_layout_row_between_the_halves_of_a_wrapped_cell_keeps_its_own_cells(e
             "                                                    惠派国际公司科技有限\n"
             "MBP软件官网         www.weina.cn   河南省\n"
             "                                                    公司\n")
-    website = extract(text).fields()["website"]
+    [website] = extract(text).fields()["websites"]
     assert (website["name"], website["domain"], website["server_location"]) == ("MBP软件官网", "www.weina.cn", "河南省")

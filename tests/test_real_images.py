@@ -17,7 +17,7 @@ from conftest import CORPUS, ROOT
 
 IMAGES = CORPUS / "documents" / "images"
 RECORDS = IMAGES / "records"
-# the typeset real licences' gold (scanned/, text-layer/): the README's 32/32 measures this folder
+# the typeset real licences' gold (scanned/, text-layer/): docs/results.md's 32/32 measures this folder
 TYPESET_RECORDS = CORPUS / "documents" / "records"
 SOURCES = IMAGES / "SOURCES.md"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
@@ -88,7 +88,7 @@ def test_no_source_entry_or_record_without_its_image():
 
 
 def test_the_typeset_records_folder_holds_only_the_typeset_licences():
-    """`licex evaluate --gold corpus/documents/records` scores the three PDFs (README: 32/32); an
+    """`licex evaluate --gold corpus/documents/records` scores the three PDFs (docs/results.md: 32/32); an
     image's record there would count as an unread document."""
     typeset = {p.stem for p in (CORPUS / "documents" / "scanned").glob("*.pdf")}
     held = {p.name.removesuffix(".record.json") for p in TYPESET_RECORDS.glob("*.record.json")}

@@ -252,7 +252,7 @@ def test_a_model_value_in_the_running_text_of_the_special_provisions_is_dropped(
     doc.ents = [doc.char_span(in_clause, in_clause + 6, label="ACCESS_PROVIDER"),
                 doc.char_span(header, header + 12, label="LICENSE_NO")]
     record = _rules_after_the_model(nlp, doc)._.license_record
-    assert record["website"] is None or record["website"]["access_provider"] is None
+    assert all(site["access_provider"] is None for site in record["websites"])
     assert record["evidence"]["license_no"][0]["component"] == "trained_ner"
 
 
@@ -366,3 +366,15 @@ def test_a_name_alone_in_a_text_without_a_shareholder_table_is_no_shareholder():
     doc = spacy.blank("zh").make_doc(table)
     name = doc.char_span(table.index("牟佳"), table.index("牟佳") + 2, label="SHAREHOLDER")
     assert [s.text for s in rules_first([name], [])] == ["牟佳"]
+
+
+@pytest.mark.parametrize("header", ["", "网站名称 网站域名 服务器放置地 网站接入服务提供单位\n", "网 址\n"])
+def test_a_website_value_in_a_text_that_prints_no_website_table_is_none(header):
+    """A model reads a company name in another table as a website's access provider (a
+    shareholder, pdftotext's flattened 附页). Without any label of the website table, it is none."""
+    text = header + "序号\t股东名称\t出资比例\n1\t维旺明传媒有限公司\t51%\n"
+    doc = spacy.blank("zh").make_doc(text)
+    at = text.index("维旺明传媒有限公司")
+    provider = doc.char_span(at, at + 9, label="ACCESS_PROVIDER")
+    kept = [s.text for s in model_first([provider], [])]
+    assert kept == ([] if not header else ["维旺明传媒有限公司"])

@@ -140,7 +140,7 @@ def make_record(source: str, text: str = TEXT, **review: Any) -> dict[str, Any]:
         "registered_address": None,
         "businesses": [{"code": "B11", "name": "互联网数据中心业务", "category": "第一类增值电信业务",
                         "service_items": [], "coverage": "全国"}],
-        "issue_date": None, "expiry_date": None, "signer": None, "website": None, "shareholders": [],
+        "issue_date": None, "expiry_date": None, "signer": None, "websites": [], "shareholders": [],
         "annual_inspections": [], "clauses": clauses, "source": source, "part": None, "pages": None,
         "evidence": {
             "license_no": [span(text, "B2-20160073")],
@@ -457,3 +457,17 @@ def test_an_excluded_service_is_shown_as_excluded_never_as_a_service_item():
     assert "excluded" in excluded.classes and excluded.text() == "不含网站接入"
     [item] = panel.find_all(data_field="businesses[0].service_items[0]")
     assert "excluded" not in item.classes and item.text() == "含互联网资源协作服务"
+
+
+def test_a_record_of_the_form_before_shows_its_website_as_the_websites_table(tmp_path):
+    """A record written with one `website` (before `websites`) is shown as the record model reads
+    it: a websites table of its one website, its evidence under websites[0]."""
+    record = make_record("lic.txt")
+    del record["websites"]
+    record["website"] = {"name": "全国", "domain": None, "server_location": None, "access_provider": None}
+    record["evidence"]["website.name"] = [span(TEXT, "全国")]
+    [(doc_id, read)] = read_records(write_jsonl(tmp_path / "old.jsonl", [record])).items()
+    assert read["websites"] == [record["website"]] and "website" not in read
+    root = page_of(read)
+    fields = {e.attrs.get("data-field") for e in root.iter()}
+    assert {"websites[0].name", "websites[0]"} <= fields and "website.name" not in fields

@@ -486,7 +486,7 @@ WEBSITE = {"name": "星河资讯网", "domain": "www.xinghe.cn", "server_locatio
 ])
 def test_a_website_table_as_ocr_reads_it_gives_the_printed_values(extract, table):
     text = "公司名称: 北京星河数字科技有限公司\n增值电信业务经营许可证(附页)\n" + table
-    assert extract(text).fields()["website"] == WEBSITE
+    assert extract(text).fields()["websites"] == [WEBSITE]
 
 
 def test_a_province_name_cut_short_as_server_location_is_repaired():

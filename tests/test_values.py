@@ -56,9 +56,9 @@ def test_a_model_entity_with_no_domain_shape_is_dropped_and_the_rules_fill_the_f
     for _, pipe in nlp.pipeline:
         doc = pipe(doc)
     record = doc._.license_record
-    assert record["website"] == {"name": "柚子网", "domain": "www.youzi.cn", "server_location": None,
-                                 "access_provider": None}
-    assert record["evidence"]["website.domain"][0]["component"] == "licex_field_rules"
+    assert record["websites"] == [{"name": "柚子网", "domain": "www.youzi.cn", "server_location": None,
+                                   "access_provider": None}]
+    assert record["evidence"]["websites[0].domain"][0]["component"] == "licex_field_rules"
 
 
 @pytest.mark.parametrize("label, text", [

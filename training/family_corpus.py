@@ -31,7 +31,7 @@ from licex.corpus.tool_corpus import FPDF2, FactoryOptions, corpus_summary, gold
     make_tool_corpus, print_document
 
 TEXT_TOOLS = ("pdftotext", "pdftotext-layout", "pypdfium2", "licex-pdf")
-OCR_TOOLS = ("tesseract-clean", "tesseract", "rapidocr")
+OCR_TOOLS = ("tesseract-clean", "tesseract", "rapidocr", "licex-photo")
 
 
 def main() -> None:

@@ -8,11 +8,13 @@ scored against each licence's gold record: per-field accuracy, field micro accur
 clause-label accuracy, as `licex evaluate` scores them.
 
 A family is held out when neither the rules, the model nor its fitted choice was tuned on it.
-Today all of them were tuned on fpdf2 (licex's own typesetting) alone, so every other family is
-held out; `TUNED_ON` says so, and a retrained model must say what it saw.
+training/tuned_on.json says which families each part was tuned on: the families whose misses the
+readers' authors read, and each model with the families it was trained and fitted on. The
+leave-one-family-out table reads each family with the first model that never saw it, and says
+whether the rules were tuned on it; only a family in none of the lists is held out from all.
 
-    python training/family_eval.py [--corpus corpus/generated/families] [--model training/model]
-        [-o training/evaluation/families] [--docs docs/families.md]
+    python training/family_eval.py [--corpus corpus/generated/families] [--models training/model,...]
+        [--rules-only] [-o training/evaluation/families] [--docs docs/families.md]
 
 writes OUT/report.json (every figure and every miss) and the tables of docs/families.md between
 the markers <!-- figures:families --> and <!-- /figures:families -->.
@@ -33,12 +35,30 @@ from licex.evaluation.pipelines import evaluate_pipeline
 from licex.evaluation.records import jsonable
 from licex.jobs.pipeline import load_pipeline, rules_pipeline
 
-# The families the default model, its rules and its fitted choice were tuned on.
-TUNED_ON = ("fpdf2",)
+# What each part of licex was tuned on: the rules' families, and each model's (training/tuned_on.json).
+TUNED_ON: dict[str, Any] = {part: value for part, value in json.loads(
+    (Path(__file__).with_name("tuned_on.json")).read_text("utf-8")).items() if not part.startswith("_")}
+DEFAULT_MODEL = "training/model"
+
+
+def tuned_parts(family: str, models: dict[str, Any] | None = None) -> list[str]:
+    """The parts of licex tuned on `family` (none: the family is held out from everything):
+    `rules`, and `model <path>` for each model trained on it."""
+    models = TUNED_ON["models"] if models is None else models
+    return ["rules"] * (family in TUNED_ON["rules"]) + [
+        f"model {path}" for path, model in models.items() if family in model["families"]]
+
+
+def held_out_model(family: str, models: dict[str, Any]) -> str | None:
+    """The first model that never saw `family`: the one that scores it held out."""
+    return next((path for path, model in models.items() if family not in model["families"]), None)
+
+
 # The text sources in the tables' order, and what each is.
 SOURCES = {
     "licex-pdf": "licex extract, text-layer PDF",
     "rapidocr": "licex extract, scan (RapidOCR)",
+    "licex-photo": "licex extract, website photos",
     "pdftotext": "pdftotext",
     "pdftotext-layout": "pdftotext -layout",
     "pypdfium2": "pypdfium2 plain text",
@@ -46,13 +66,14 @@ SOURCES = {
     "tesseract": "Tesseract, scanned pages",
 }
 START, END = "<!-- figures:families -->", "<!-- /figures:families -->"
+README_START, README_END = "<!-- figures:unseen-families -->", "<!-- /figures:unseen-families -->"
 
 
 def family_sets(corpus: Path) -> dict[str, dict[str, list[AnnotatedText]]]:
     """family -> source -> its texts, from every family folder of `corpus`."""
     sets: dict[str, dict[str, list[AnnotatedText]]] = {}
     folders = [p for p in corpus.iterdir() if (p / "manifest.json").is_file()]
-    for folder in sorted(folders, key=lambda p: (p.name not in TUNED_ON, p.name)):  # the tuned-on family first
+    for folder in sorted(folders, key=lambda p: (-len(tuned_parts(p.name)), p.name)):  # the most tuned-on first
         by_source: dict[str, list[AnnotatedText]] = defaultdict(list)
         for example in read_annotation_dir(folder):
             by_source[example.meta["source"]].append(example)
@@ -93,18 +114,24 @@ def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
     }
 
 
-def evaluate_families(corpus: Path, model: Path | None) -> dict[str, Any]:
+def evaluate_families(corpus: Path, models: dict[str, Any] | None) -> dict[str, Any]:
+    """Every family and source scored by the rules alone and by each model of `models` (path ->
+    its tuned_on entry; None: the rules alone), with each family's held-out model named."""
+    models = models or {}
     pipelines = {"rules only": rules_pipeline()}
-    if model is not None:
-        pipelines["default model + rules"] = load_pipeline(model)
+    for path in models:
+        pipelines[f"model {path} + rules"] = load_pipeline(Path(path))
     results: dict[str, Any] = {}
     for family, sources in family_sets(corpus).items():
-        results[family] = {"held_out": family not in TUNED_ON, "sources": {}}
+        tuned = tuned_parts(family, models)
+        held_out = held_out_model(family, models)
+        results[family] = {"held_out": not tuned, "tuned": tuned, "sources": {},
+                           "held_out_pipeline": f"model {held_out} + rules" if held_out else None}
         for source, examples in sources.items():
             print(f"{family} {source}: {len(examples)} texts", file=sys.stderr, flush=True)
             results[family]["sources"][source] = {name: score(nlp, examples, name) for name, nlp in pipelines.items()}
-    return {"measured": datetime.date.today().isoformat(), "corpus": str(corpus), "model": str(model),
-            "tuned_on": list(TUNED_ON), "families": results}
+    return {"measured": datetime.date.today().isoformat(), "corpus": str(corpus),
+            "tuned_on": {"rules": TUNED_ON["rules"], "models": models}, "families": results}
 
 
 def _figure(entry: dict[str, Any]) -> str:
@@ -120,15 +147,31 @@ def markdown(report: dict[str, Any]) -> str:
     families = report["families"]
     pipelines = list(next(iter(next(iter(families.values()))["sources"].values())))
     lines = []
+    if any(entry.get("held_out_pipeline") for entry in families.values()):
+        lines += ["**Leave-one-family-out**: each family read by the rules and the first model that never "
+                  "saw it, neither in training nor in fitting its choice (field micro accuracy / clause-label "
+                  "accuracy)", "",
+                  "| family | rules tuned on it | model (never saw it) | " + " | ".join(SOURCES.values()) + " |",
+                  "|---|---|---|" + "---:|" * len(SOURCES)]
+        for family, entry in families.items():
+            pipeline = entry.get("held_out_pipeline")
+            if pipeline is None:
+                continue
+            cells = [_figure(entry["sources"][s][pipeline]) if s in entry["sources"] else "–" for s in SOURCES]
+            rules = "yes" if "rules" in entry.get("tuned", []) else "**no**"
+            model = pipeline.removeprefix("model ").removesuffix(" + rules")
+            lines.append(f"| {family} | {rules} | `{model}` | " + " | ".join(cells) + " |")
+        lines.append("")
     for pipeline in pipelines:
         lines += [f"**{pipeline}** (field micro accuracy / clause-label accuracy; licences per cell in the "
                   "last column)", "",
-                  "| family | held out | " + " | ".join(SOURCES.values()) + " | licences |",
+                  "| family | tuned on it | " + " | ".join(SOURCES.values()) + " | licences |",
                   "|---|---|" + "---:|" * len(SOURCES) + "---|"]
         for family, entry in families.items():
             cells = [_figure(entry["sources"][s][pipeline]) if s in entry["sources"] else "–" for s in SOURCES]
             counts = sorted({entry["sources"][s][pipeline]["documents"] for s in entry["sources"]})
-            lines.append(f"| {family} | {'yes' if entry['held_out'] else 'no (tuned on it)'} | "
+            tuned = ", ".join(entry.get("tuned", [])) or "nothing (held out)"
+            lines.append(f"| {family} | {tuned} | "
                          + " | ".join(cells) + f" | {'/'.join(map(str, counts))} |")
         lines.append("")
     lines += ["Field micro accuracy by content format (fpdf2: by its design), all sources of a family together "
@@ -145,15 +188,16 @@ def markdown(report: dict[str, Any]) -> str:
                 cells.append(f"{correct / counted:.3f} ({sum(p['documents'] for p in parts)})" if counted else "–")
             lines.append(f"| {family} | {fmt} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines += [f"Per-field accuracy of {pipelines[-1]}, all sources of a family together (right share, values counted):", ""]
-    fields = sorted({f for e in families.values() for s in e["sources"].values() for f in s[pipelines[-1]]["fields"]})
+    main = f"model {DEFAULT_MODEL} + rules" if f"model {DEFAULT_MODEL} + rules" in pipelines else pipelines[-1]
+    lines += [f"Per-field accuracy of {main}, all sources of a family together (right share, values counted):", ""]
+    fields = sorted({f for e in families.values() for s in e["sources"].values() for f in s[main]["fields"]})
     lines += ["| field | " + " | ".join(families) + " |", "|---|" + "---:|" * len(families)]
     for field in fields:
         row = []
         for entry in families.values():
             counted = correct = 0
             for source in entry["sources"].values():
-                f = source[pipelines[-1]]["fields"].get(field)
+                f = source[main]["fields"].get(field)
                 if f:
                     counted += f["counted"]
                     correct += round(f["accuracy"] * f["counted"])
@@ -162,29 +206,55 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(docs: Path, table: str) -> None:
+def headline(report: dict[str, Any]) -> str:
+    """The README's table: each family's field micro accuracy, read held out from the model (the
+    leave-one-family-out pipeline; the rules alone where no model was scored), with what was tuned
+    on it and when and how it was measured."""
+    families = report["families"]
+    lines = ["| family | rules tuned on it | model | " + " | ".join(SOURCES.values()) + " |",
+             "|---|---|---|" + "---:|" * len(SOURCES)]
+    for family, entry in families.items():
+        pipeline = entry.get("held_out_pipeline") or "rules only"
+        model = pipeline.removeprefix("model ").removesuffix(" + rules") if pipeline != "rules only" else "none"
+        cells = [f"{entry['sources'][s][pipeline]['field_micro_accuracy']:.3f}" if s in entry["sources"] else "–"
+                 for s in SOURCES]
+        rules = "yes" if "rules" in entry.get("tuned", []) else "**no**"
+        lines.append(f"| {family} | {rules} | {'never saw it' if pipeline != 'rules only' else model} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n(field micro accuracy; measured {report['measured']} by `python training/family_eval.py`)\n"
+
+
+def write_docs(docs: Path, table: str, start: str = START, end: str = END) -> None:
     text = docs.read_text("utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{docs} has no {START} … {END} markers")
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    docs.write_text(f"{before}{START}\n{table}{END}{after}", "utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{docs} has no {start} … {end} markers")
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    docs.write_text(f"{before}{start}\n{table}{end}{after}", "utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus/generated/families"))
-    parser.add_argument("--model", type=Path, default=Path("training/model"))
+    parser.add_argument("--models", default=",".join(TUNED_ON["models"]),
+                        help="the models of training/tuned_on.json to score, comma-separated (default: all)")
     parser.add_argument("--rules-only", action="store_true", help="score the rules alone")
     parser.add_argument("-o", "--output", type=Path, default=Path("training/evaluation/families"))
     parser.add_argument("--docs", default="docs/families.md", help="the page whose tables to replace ('' for none)")
+    parser.add_argument("--readme", default="README.md", help="the page whose headline table to replace ('' for none)")
     args = parser.parse_args()
-    report = evaluate_families(args.corpus, None if args.rules_only else args.model)
+    chosen = [m for m in args.models.split(",") if m]
+    unknown = [m for m in chosen if m not in TUNED_ON["models"]]
+    if unknown:
+        raise SystemExit(f"family_eval: {', '.join(unknown)}: not in training/tuned_on.json (say what it was trained on there)")
+    report = evaluate_families(args.corpus, None if args.rules_only else {m: TUNED_ON["models"][m] for m in chosen})
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     table = markdown(report)
     if args.docs:
         write_docs(Path(args.docs), table)
+    if args.readme:
+        write_docs(Path(args.readme), headline(report), README_START, README_END)
     print(table)
 
 

@@ -1,8 +1,8 @@
-"""Regenerate the README's speed table: run `licex bench` and write its figures as Markdown, with
+"""Regenerate the speed table of docs/speed.md: run `licex bench` and write its figures as Markdown, with
 the machine and the date they were measured on.
 
     python training/figures.py                    # print the table
-    python training/figures.py --readme README.md # replace the table between the markers
+    python training/figures.py --write            # replace the table in docs/speed.md between the markers
                                                   # <!-- figures:bench --> and <!-- /figures:bench -->
 
 It runs the installed `licex` command (`licex bench --json`), so the figures are those a user
@@ -79,13 +79,13 @@ def markdown(results: list[dict], n: int, models: list[str], seed: int, load: tu
     return "\n".join(lines) + "\n"
 
 
-def replace_in(readme: Path, table: str) -> None:
-    text = readme.read_text("utf-8")
+def replace_in(page: Path, table: str) -> None:
+    text = page.read_text("utf-8")
     if text.count(START) != 1 or text.count(END) != 1:
-        sys.exit(f"figures: {readme}: needs exactly one {START} ... {END} block")
+        sys.exit(f"figures: {page}: needs exactly one {START} ... {END} block")
     before, rest = text.split(START)
     _, after = rest.split(END)
-    readme.write_text(f"{before}{START}\n{table}{END}{after}", encoding="utf-8")
+    page.write_text(f"{before}{START}\n{table}{END}{after}", encoding="utf-8")
 
 
 def main() -> None:
@@ -94,14 +94,15 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=None,
                         help="pipelines besides the rules (default: training/model); repeatable")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated licences")
-    parser.add_argument("--readme", type=Path, help="replace the table in this README instead of printing it")
+    parser.add_argument("--write", type=Path, nargs="?", const=Path("docs/speed.md"), metavar="PAGE",
+                        help="replace the table in PAGE (default docs/speed.md) instead of printing it")
     args = parser.parse_args()
     models = args.model or ["training/model"]
     before = os.getloadavg()[0]  # one-minute load average: how busy the machine was
     results = bench(args.n, models, args.seed)
     table = markdown(results, args.n, models, args.seed, (before, os.getloadavg()[0]))
-    if args.readme:
-        replace_in(args.readme, table)
+    if args.write:
+        replace_in(args.write, table)
     else:
         sys.stdout.write(table)
 

@@ -90,7 +90,7 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same licences.")] = 0,
     damaged: Annotated[float, typer.Option("--damaged", help="Share of the licences whose field labels OCR misread or the licence words unusually (layout tag damaged_labels); the rules cannot read those.", min=0.0, max=1.0)] = 0.0,
     force: Annotated[bool, typer.Option("--force", help="Replace a corpus licex synth generated earlier in OUTPUT (never a folder with other files).")] = False,
-    tools: Annotated[Optional[str], typer.Option("--tools", help="Typeset and scan the licences and keep what these tools emit, with the gold aligned onto it (comma-separated: pdftotext, pdftotext-layout, pypdfium2, licex-pdf, tesseract-clean, tesseract, rapidocr). Resumable: adds what OUTPUT's manifest lacks.")] = None,
+    tools: Annotated[Optional[str], typer.Option("--tools", help="Typeset and scan the licences and keep what these tools emit, with the gold aligned onto it (comma-separated: pdftotext, pdftotext-layout, pypdfium2, licex-pdf, tesseract-clean, tesseract, rapidocr, licex-photo). Resumable: adds what OUTPUT's manifest lacks.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="With --tools: licences per batch (one file per tool and batch).", min=1)] = 50,
     workers: Annotated[int, typer.Option("--workers", help="With --tools: processes reading licences in parallel.", min=1)] = 1,
     first: Annotated[int, typer.Option("--first", help="With --tools: start at this licence (a multiple of the batch size), e.g. to read licences no other tool has read.", min=0)] = 0,
@@ -127,7 +127,7 @@ def _tool_corpus(n: int, output: Path, seed: int, damaged: float, tools: str, ba
             from licex.corpus.families import family_config
             from licex.corpus.families.printers import check_printer
 
-            check_printer(family_config(family)["markup"])
+            check_printer(family_config(family)["printer"])
             if damaged:
                 raise ValueError("--damaged damages the labels of licex's own typesetting (fpdf2) only")
     except (ValueError, ToolMissing) as error:

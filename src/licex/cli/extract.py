@@ -15,7 +15,7 @@ import typer
 from licex.files.inputs import InputSource, collect_inputs, input_paths
 from licex.files.messages import InputError, OutputError
 from licex.files.outputs import atomic_writer, check_folder, check_output
-from licex.cli.console import fail, file_or_stdout, folder_output, progress_bar, tell
+from licex.cli.console import fail, file_or_stdout, folder_output, progress_bar, say, tell
 from licex.cli.errors import reported
 from licex.cli.sink import NothingExtracted, OutputFormat, RecordSink, TextFiles
 
@@ -37,7 +37,7 @@ def extract(
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
-    """Extract one validated JSON record per licence (a file holding several gives several)."""
+    """Extract one validated JSON record per licence (a file holding several gives several; a 附页 file that prints the licence number of the file before or after it is read with it as one licence)."""
     from licex.jobs.extraction import extract_inputs
     from licex.jobs.parallel import WorkerDied, licence_extractor
 
@@ -66,6 +66,9 @@ def extract(
             text_files.write(source.name, text)
         progress.advance(task)
 
+    def joined(name: str, files: list[str]) -> None:
+        say("licex: ", "bold", f"{name}: the pages of {', '.join(files)} read as one licence (pages apart)")
+
     try:
         # No more processes than files: each would load the pipeline for nothing.
         with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences, ExitStack() as stack:
@@ -73,7 +76,7 @@ def extract(
             sink = RecordSink(stack, output, output_format)
             with progress_bar(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(extract_licences, sources, ocr.value, read):
+                for result in extract_inputs(extract_licences, sources, ocr.value, read, joined):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed = True

@@ -41,7 +41,7 @@ from licex.files.outputs import atomic_write_text
 from licex.corpus.align import align
 from licex.corpus.annotations import AnnotatedText, write_annotations
 from licex.corpus.paths import MANIFEST
-from licex.corpus.tools import SCAN, TEXT_LAYER, clean_pages, get_tool
+from licex.corpus.tools import PHOTOS, SCAN, TEXT_LAYER, clean_pages, get_tool
 
 # licex's own typesetting, the producer the readers were tuned on (licex synth --tools without --family).
 FPDF2 = "fpdf2"
@@ -116,6 +116,7 @@ def print_document(options: FactoryOptions, index: int) -> Printed:
 
 def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> dict[str, AnnotatedText]:
     """Licence `index` read by each of `tools`: tool -> its annotated text."""
+    from licex.corpus.photo import photo_files
     from licex.corpus.scan import scan_pages
     from licex.corpus.synth import doc_seed
 
@@ -129,7 +130,8 @@ def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> d
     for tool_name in tools:
         tool = get_tool(tool_name)
         if tool.reads not in inputs:
-            inputs[tool.reads] = scan_pages(pdf, seed) if tool.reads == SCAN else clean_pages(pdf)
+            inputs[tool.reads] = (scan_pages(pdf, seed) if tool.reads == SCAN else photo_files(pdf, seed + 1)
+                                  if tool.reads == PHOTOS else clean_pages(pdf))
         text = tool.run(inputs[tool.reads])
         aligned = align(text, values, clauses, _tokenizer())
         result[tool_name] = AnnotatedText(
@@ -231,7 +233,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
         from licex.corpus.families import family_config
         from licex.corpus.families.printers import check_printer
 
-        check_printer(family_config(options.family)["markup"])
+        check_printer(family_config(options.family)["printer"])
     out.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out, options)
     size = options.batch_size

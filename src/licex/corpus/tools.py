@@ -12,6 +12,7 @@ Debian package it needs where it is a system program:
 | `tesseract-clean` | clean page images | Tesseract 5 with chi_sim, pages rendered at 200 dpi |
 | `tesseract` | scanned pages | Tesseract 5 with chi_sim on the damaged scans |
 | `rapidocr` | scanned pages | licex's own OCR input (RapidOCR, the `ocr` extra) on the scanned PDF |
+| `licex-photo` | website photos | licex's own image input on the licence as a website posts it (`corpus.photo`): each file read as `licex extract` reads it |
 
 A tool whose program is missing raises `ToolMissing`, naming the package to install.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 TEXT_LAYER = "text-layer"
 SCAN = "scan"
 CLEAN_PAGES = "clean-pages"
+PHOTOS = "photos"
 # The resolution clean pages are rendered at for OCR: what a user's "print to image" gives.
 CLEAN_DPI = 200
 
@@ -40,7 +42,7 @@ class ToolMissing(RuntimeError):
 @dataclass(frozen=True)
 class Tool:
     name: str
-    reads: str  # TEXT_LAYER: the PDF's bytes; SCAN or CLEAN_PAGES: the page images as bytes
+    reads: str  # TEXT_LAYER: the PDF's bytes; SCAN, CLEAN_PAGES or PHOTOS: the image files as bytes
     run: Callable[[bytes | list[bytes]], str]
     program: str | None = None  # a system program the tool needs
     package: str | None = None  # the Debian package(s) that bring it
@@ -127,6 +129,14 @@ def rapidocr(pages: list[bytes]) -> str:
     from licex.corpus.scan import scanned_pdf
 
     return read_document_bytes(scanned_pdf(pages), "scan.pdf").text
+
+
+@tool("licex-photo", PHOTOS)
+def licex_photo(files: list[bytes]) -> str:
+    """Each posted file read as licex reads an image file, the files' texts a page each."""
+    from licex.documents import read_document_bytes
+
+    return "\f".join(read_document_bytes(image, f"photo-{i}.jpg").text for i, image in enumerate(files))
 
 
 def clean_pages(pdf: bytes) -> list[bytes]:

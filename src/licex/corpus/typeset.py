@@ -30,7 +30,7 @@ from typing import Any
 
 from licex.fields.catalogue import BUSINESS_TYPES
 from licex.fields.labels import ENTITY_LABELS
-from licex.fields.record import exclusions_apart
+from licex.fields.record import exclusions_apart, websites_listed
 
 # Documents carry this creation date, not the time they were made, so rendering is reproducible.
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -39,11 +39,11 @@ _SC_FACE = 2
 _WHEEL = "wheel:"
 
 
-# The entity label of each record path, and the paths of each record group (website.name, …) in
+# The entity label of each record path, and the paths of each record group (websites.name, …) in
 # the field table's order, which is a row's order (shareholders: name, id number, ratio).
 LABEL_OF_PATH = {label.field: name for name, label in ENTITY_LABELS.items()}
 _ROW_PATHS = {group: [path for path in LABEL_OF_PATH if path.startswith(f"{group}.")]
-              for group in ("website", "shareholders", "annual_inspections")}
+              for group in ("websites", "shareholders", "annual_inspections")}
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class PrintedLicence:
     issue_date: str | None = None
     expiry_date: str | None = None
     previous_numbers: list[str] = field(default_factory=list)
-    website: dict[str, str] | None = None  # 网站名称 / 网站域名 / 服务器放置地 / 接入服务商 values
+    websites: list[dict[str, str]] = field(default_factory=list)  # 网站名称 / 网站域名 / 服务器放置地 / 接入服务商 values
     shareholders: list[tuple[str, str, str]] = field(default_factory=list)  # name, id number, ratio
     inspections: list[tuple[int, str, str | None]] = field(default_factory=list)  # year, result, stamp date
     clauses: list[str] = field(default_factory=list)  # each with its number: 一、… or (三)…
@@ -88,7 +88,8 @@ class PrintedLicence:
             issue_date=print_date(record.get("issue_date")),
             expiry_date=print_date(record.get("expiry_date")),
             previous_numbers=list(record.get("previous_license_nos") or []),
-            website={k: v for k, v in (record.get("website") or {}).items() if v} or None,
+            websites=[printed for site in websites_listed(record).get("websites") or []
+                      if (printed := {k: v for k, v in site.items() if v})],
             shareholders=[(s["name"], s.get("id_number") or "", s.get("share_ratio") or "")
                           for s in record.get("shareholders", [])],
             inspections=[(i["year"], i.get("result") or "合格", print_date(i.get("date")))
@@ -113,10 +114,9 @@ class PrintedLicence:
         values += [(label[path], value) for path, value in (
             ("signer", self.signer), ("issue_date", self.issue_date), ("expiry_date", self.expiry_date)) if value]
         values += [(label["previous_license_nos"], old) for old in self.previous_numbers]
-        for path in _ROW_PATHS["website"]:
-            key = path.partition(".")[2]
-            if self.website and self.website.get(key):
-                values.append((label[path], self.website[key]))
+        for site in self.websites:
+            values += [(label[path], site[key]) for path in _ROW_PATHS["websites"]
+                       if site.get(key := path.partition(".")[2])]
         for row in self.shareholders:
             values += [(label[path], value) for path, value in zip(_ROW_PATHS["shareholders"], row) if value]
         for year, result, date in self.inspections:  # (from_record prints a missing result as 合格)
@@ -342,7 +342,7 @@ class _Document:
 
     def attachment_pages(self) -> None:
         lic = self.lic
-        if not (lic.previous_numbers or lic.website or lic.shareholders or lic.inspections):
+        if not (lic.previous_numbers or lic.websites or lic.shareholders or lic.inspections):
             return
         self.pdf.add_page(orientation="L" if self.d["attachment_orientation"] == "landscape" else "P")
         self.title(self.d["attachment_title"])
@@ -351,10 +351,10 @@ class _Document:
         for old in lic.previous_numbers:
             self.paragraph(self.d["change_note"].format(old=old, new=lic.license_no))
             self.pdf.ln(2)
-        if lic.website:
+        if lic.websites:
             columns = self.d["website_columns"]
             keys = ("name", "domain", "server_location", "access_provider")
-            self.grid(columns, [[lic.website.get(k, "") for k in keys]])
+            self.grid(columns, [[site.get(k, "") for k in keys] for site in lic.websites])
             self.pdf.ln(4)
         if lic.shareholders:
             self.paragraph(self.d["shareholder_intro"])

@@ -70,9 +70,13 @@ def _image_pages(data: bytes) -> list[PageContent]:
     from licex.documents.images import page_images
     from licex.documents.ocr import ocr_images
 
+    from licex.documents.stacked import split_pages
+
     count, pages = page_images(data)
+    # A tall image of several pages stacked reads as its pages (split where they meet).
+    split = (page for image in pages for page in split_pages(image))
     return [PageContent(PageSize(float(width), float(height), "px", "ocr"), glyphs)
-            for glyphs, (width, height) in ocr_images(pages, count)]
+            for glyphs, (width, height) in ocr_images(split, count)]
 
 
 def pdf_pages(data: bytes, ocr: OcrMode = OcrMode.auto) -> list[PageContent]:

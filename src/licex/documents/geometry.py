@@ -12,6 +12,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from itertools import starmap
+import unicodedata
 from typing import NamedTuple
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 with y growing downwards (top-left origin)
@@ -25,6 +26,14 @@ class Glyph(NamedTuple):
 
     text: str
     box: Box
+
+
+def nominal_width(ch: str) -> float:
+    """A character's width in a printed line, in line heights: a Chinese character about one, a
+    Latin letter or digit about half, a space half."""
+    if ch.isspace():
+        return 0.5
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
 
 
 @dataclass(frozen=True)

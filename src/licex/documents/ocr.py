@@ -9,7 +9,8 @@ line is turned into glyphs by sharing its width among its characters (a Latin le
 takes about half the width of a Chinese character), which is what reading order and evidence
 boxes need. A skewed scan is straightened geometrically: the quadrilaterals are rotated back by
 the page's median skew, so no second OCR pass is needed. A page turned by 90° (lines taller than
-wide) is turned upright and read again. A blank page is not read (`blank`), and a page far
+wide) is turned upright and read again. The lines of a watermark or stamp over the page are
+dropped (`overlay`), and a small image is enlarged before it is read (`enlargement`). A blank page is not read (`blank`), and a page far
 longer than wide is brought within what RapidOCR can take (`_lines`).
 
 Speed: the models run by OpenVINO, about twice as fast as by onnxruntime on one thread, the
@@ -17,7 +18,7 @@ same text; the pages of a document are read side by side, one a core (`ocr_image
 recognizer reads lines a little narrowed, at widths of few shapes (`NarrowedLines`); the
 detector's input is made by OpenCV (`BlobDetection`). None changes a field read of 25 scanned
 licences (300-324, 130 pages, `licex evaluate training/model … --compare`) or of the three real
-licences' scans; the README's Speed section has the figures.
+licences' scans; docs/speed.md has the figures.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import statistics
 import sys
 import threading
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,7 +36,8 @@ from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from licex.documents.geometry import Glyph
+from licex.documents.geometry import Glyph, nominal_width
+from licex.documents.overlay import without_overlays
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -342,6 +343,7 @@ def ocr_image(image: "Image", threads: int = 0) -> tuple[list[Glyph], tuple[int,
     if lines and _turned(lines):
         image = image.rotate(90, expand=True)
         lines = _lines(image, threads)
+    lines = without_overlays(lines)
     skew = _skew(lines)
     centre = (image.width / 2, image.height / 2)
     glyphs: list[Glyph] = []
@@ -364,7 +366,40 @@ MAX_SIDE = 2000
 MAX_ASPECT = 8
 
 
-def _lines(image: "Image", threads: int) -> list[tuple[list[tuple[float, float]], str]]:
+def _lines(image: "Image", threads: int, scale: float | None = None) -> list[tuple[list[tuple[float, float]], str]]:
+    """`_run` on the image, a small one enlarged first (`enlargement`, or `scale` where given), a
+    page far longer than wide brought within RapidOCR's reach (MAX_ASPECT); the quadrilaterals in
+    the image's own pixels."""
+    scale = enlargement(min(image.width, image.height)) if scale is None else scale
+    if scale <= 1:
+        return _within_reach(image, threads)
+    from PIL import Image
+
+    enlarged = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)),
+                                           Image.Resampling.BICUBIC)
+    return [([(x / scale, y / scale) for x, y in quad], text) for quad, text in _within_reach(enlarged, threads)]
+
+
+def enlargement(short_side: int) -> float:
+    """How much a page image whose shorter side is `short_side` pixels is enlarged before it is
+    read: the text of a thumbnail is too small for the detector (data/ocr_enlargement.json, as
+    training/ocr_enlargement.py measured it on rendered licence pages)."""
+    for below, scale in _enlargements():
+        if short_side < below:
+            return scale
+    return 1.0
+
+
+@lru_cache(maxsize=1)
+def _enlargements() -> list[tuple[int, float]]:
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("licex").joinpath("data/ocr_enlargement.json").read_text("utf-8"))
+    return sorted((int(row["below"]), float(row["scale"])) for row in data["sizes"])
+
+
+def _within_reach(image: "Image", threads: int) -> list[tuple[list[tuple[float, float]], str]]:
     """`_run` on the image, a page far longer than wide brought within RapidOCR's reach first
     (MAX_ASPECT); the quadrilaterals in the image's own pixels."""
     long_side, short_side = max(image.width, image.height), min(image.width, image.height)
@@ -455,7 +490,7 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    widths = [_nominal_width(ch) for ch in text]
+    widths = [nominal_width(ch) for ch in text]
     total = sum(widths) or 1.0
     glyphs = []
     x = x0
@@ -464,9 +499,3 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
         glyphs.append(Glyph(ch, (x, y0, x + step, y1)))
         x += step
     return glyphs
-
-
-def _nominal_width(ch: str) -> float:
-    if ch.isspace():
-        return 0.5
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55

@@ -3,8 +3,10 @@
 Both sides are record dicts (the JSON of LicenseRecord). Values are compared after normalisation
 (NFKC, no whitespace; lists as multisets), so OCR spacing and full-width forms are not errors.
 
-A record of the form before `excluded_items` (exclusions among the service items) is read as
-the record model reads it (record.exclusions_apart), on either side.
+A record of an earlier form (exclusions among the service items; one `website` for the list
+`websites`) is read as the record model reads it (record.record_exclusions_apart), on either side.
+The websites are compared a field at a time, each field as the multiset of its values over
+every website (`websites.domain`: the domains of all the 附页's websites).
 
 Gold records may leave keys out: a key absent from a gold record or gold item means "not
 annotated", and that key is then dropped from both sides of the comparison for that document.
@@ -40,12 +42,13 @@ from licex.fields.record import (
     Website,
     record_exclusions_apart,
     record_field,
+    websites_listed,
 )
 
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
 # `evaluated` fields and how it is `compared`).
 FIELDS = list(dict.fromkeys(name for label in ENTITY_LABELS.values() for name in label.evaluated_fields))
-_ITEM_MODELS = {"businesses": Business, "website": Website, "shareholders": Shareholder,
+_ITEM_MODELS = {"businesses": Business, "websites": Website, "shareholders": Shareholder,
                 "annual_inspections": AnnualInspection}
 
 
@@ -76,7 +79,7 @@ def unannotated_keys(gold: dict[str, Any]) -> frozenset[str]:
     missing = {key for key in LicenseRecord.model_fields if key not in gold}
     for name, model in _ITEM_MODELS.items():
         value = gold.get(name)
-        items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        items = value if isinstance(value, list) else []
         missing |= {f"{name}.{key}" for item in items for key in model.model_fields if key not in item}
     return frozenset(missing)
 
@@ -130,6 +133,8 @@ def field_values(record: dict[str, Any], unannotated: Collection[str] | None = N
             values[label.evaluated] = per_business(key)
             if label.excluded_field:
                 values[label.excluded_field] = per_business(label.excluded_field.partition(".")[2])
+        elif label.compared == "column":
+            values[label.evaluated] = _multiset(filter(None, (_norm(item.get(key)) for item in items(top))))
         else:  # a part of a row: the rows of its list, each as the tuple of its parts
             values[label.evaluated] = rows(top, _ROW_KEYS[top])
     return {
@@ -215,14 +220,15 @@ def value_correct(path: str, predicted: dict[str, Any], gold: dict[str, Any]) ->
     match = _PATH_RE.match(path)
     if match is None or field_of(path) is None:
         return None
+    predicted, gold = websites_listed(predicted), websites_listed(gold)  # records of the form before too
     name, index, key, item = match["name"], match["index"], match["key"], match["item"]
     value = predicted.get(name)
     if index is None and key is None:
         if isinstance(value, list):  # previous_license_nos as a whole
             return _multiset(map(_norm, value)) == _multiset(map(_norm, gold.get(name) or []))
         return _norm(value) == _norm(gold.get(name))
-    if index is None:  # website.name
-        return _norm((value or {}).get(key)) == _norm((gold.get(name) or {}).get(key))
+    if index is None:
+        return None
     entries = value if isinstance(value, list) else []
     if int(index) >= len(entries):
         return None

@@ -6,15 +6,17 @@ read from a Doc's entities) and the generator's gold records (the values it prin
 `fold`, so a gold record and a predicted one follow the same conventions.
 
 Each label's place in the record is its `field` (labels.ENTITY_LABELS): a top-level field keeps
-its first value; `previous_license_nos` collects distinct numbers; `website.*` keeps the first
-value of each key; a list of rows (businesses, shareholders, annual_inspections) is opened by the
-label that names a row (BUSINESS, SHAREHOLDER, INSPECTION_YEAR) and its other labels fill the row
-opened last. Row conventions: a repeated business (the header and a 附页) is one business that
+its first value; `previous_license_nos` collects distinct numbers; a list of rows (businesses,
+shareholders, annual_inspections) is opened by the label that names a row (BUSINESS, SHAREHOLDER,
+INSPECTION_YEAR) and its other labels fill the row opened last. A website has no such label (a
+row may lack its name): each value fills the website read last, and one it already holds with
+another value opens the next website (the next row of the 附页's table). Row conventions: a repeated business (the header and a 附页) is one business that
 gains what it lacked; a service item belongs to the business before it, a coverage to every
 business named since the last coverage (业务种类: A、B / 业务覆盖范围: 全国 covers both); a
 service item that excludes (不含A、B) is decided by its text (catalogue.split_exclusion): the
 services it names go to the business's `excluded_items`, never to its `service_items`; a
-repeated inspection year and a repeated shareholder row (duplicated pages) are read once. A row
+repeated inspection year, a repeated shareholder row and a website whose every value an earlier
+one holds (duplicated pages) are read once. A row
 opener that gives no value closes the row: what follows it belongs to no earlier row.
 """
 
@@ -71,7 +73,7 @@ class _Fold:
         self.values: dict[str, Any] = {}
         self.evidence: dict[str, list[Evidence]] = {}
         self.previous: list[str] = []
-        self.website: dict[str, str] = {}
+        self.websites: list[dict[str, Any]] = []
         self.businesses: list[Business] = []
         self.current_business: int | None = None  # service items and coverage attach to it
         # Businesses named since the last coverage that have none: one coverage printed after a
@@ -100,10 +102,8 @@ class _Fold:
             self._add_inspection_part(key, finding)
         elif finding.value is None:
             return
-        elif group == "website":
-            if key not in self.website:
-                self.website[key] = finding.value
-                self._evidence(label.field, finding)
+        elif group == "websites":
+            self._add_website_part(key, finding)
         elif label.multi:  # previous_license_nos
             if finding.value not in self.previous:
                 self.previous.append(finding.value)
@@ -167,6 +167,26 @@ class _Fold:
                     items.append(value)
                     self._evidence(f"businesses[{index}].{key}[{len(items) - 1}]", finding)
 
+    def _add_website_part(self, key: str, finding: Finding) -> None:
+        current = self.websites[-1] if self.websites else None
+        if current is not None and current.get(key) == finding.value:
+            return  # (a cell read twice)
+        if current is None or key in current:
+            self._drop_repeated_website()
+            self.websites.append({})
+        self.websites[-1][key] = finding.value
+        self._evidence(f"websites[{len(self.websites) - 1}].{key}", finding)
+
+    def _drop_repeated_website(self) -> None:
+        """Duplicated pages repeat the 附页: a website whose every value an earlier one holds is dropped."""
+        if not self.websites:
+            return
+        last, index = self.websites[-1], len(self.websites) - 1
+        if any(last.items() <= earlier.items() for earlier in self.websites[:-1]):
+            self.websites.pop()
+            for key in [k for k in self.evidence if k.startswith(f"websites[{index}].")]:
+                del self.evidence[key]
+
     def _add_shareholder_part(self, key: str, finding: Finding) -> None:
         if key == "name":
             self._drop_repeated_shareholder()
@@ -212,12 +232,13 @@ class _Fold:
 
     def record(self, source: str | None) -> LicenseRecord:
         self._drop_repeated_shareholder()
+        self._drop_repeated_website()
         license_no = self.values.get("license_no")
         return LicenseRecord(
             **self.values,
             previous_license_nos=[n for n in self.previous if n != license_no],
             businesses=self.businesses,
-            website=Website(**self.website) if self.website else None,
+            websites=[Website(**website) for website in self.websites],
             shareholders=self.shareholders,
             annual_inspections=self.inspections,
             clauses=self.clauses,

@@ -32,8 +32,8 @@ class EntityLabel(BaseModel):
     """A field entity, one row of the field table (data/fields.jsonl): which record field it fills
     and how, what an annotator marks, and how the rest of licex treats its values.
 
-    - `field`: the record path it fills: a top-level field (license_no), a field of the website
-      (website.domain), or a part of a row of a list (businesses.coverage, shareholders.name);
+    - `field`: the record path it fills: a top-level field (license_no), or a part of a row of a
+      list (businesses.coverage, shareholders.name, websites.domain);
       `foreign_field` where a value in a foreign currency fills another (the capital);
       `excluded_field` where a value that excludes (不含A、B) fills another with what it excludes
       (the service items: an exclusion is never a permission).
@@ -48,7 +48,9 @@ class EntityLabel(BaseModel):
       (consistency.py).
     - `compared`: how the evaluation compares it (evaluation.records): `value` the value at its
       path, `list` the list at its path as a multiset, `business` the business codes,
-      `per_business` its values by business code, `row` as part of the rows of its list.
+      `per_business` its values by business code, `row` as part of the rows of its list,
+      `column` its values in every row of its list, as a multiset (websites.domain: every
+      website's domain).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -63,7 +65,7 @@ class EntityLabel(BaseModel):
     joined: bool = False
     required: bool = False
     front_page: bool = False
-    compared: Literal["value", "list", "business", "per_business", "row"]
+    compared: Literal["value", "list", "business", "per_business", "row", "column"]
     plausible: str | None = None
     misread_signs: tuple[str, ...] = ()
     definition: str

@@ -49,6 +49,9 @@ class Evidence(_Strict):
     )
     page_size: list[float] | None = Field(default=None, min_length=2, max_length=2, description="[width, height] in `unit`")
     unit: Literal["pt", "px"] | None = Field(default=None, description="pt: PDF points; px: image pixels")
+    file: str | None = Field(default=None, description="the input file `page` is of, where licex joined the pages of "
+                             "one licence given as several files (a front page and its 附页); `page` counts on "
+                             "through the files in input order")
 
     @model_serializer(mode="wrap")
     def _geometry_only_for_documents(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -57,7 +60,7 @@ class Evidence(_Strict):
         return {k: v for k, v in data.items() if v is not None or k not in _GEOMETRY}
 
 
-_GEOMETRY = ("page", "bbox", "page_size", "unit")
+_GEOMETRY = ("page", "bbox", "page_size", "unit", "file")
 
 
 class Business(_Strict):
@@ -107,9 +110,36 @@ def exclusions_apart(business: Any) -> Any:
             for k, v in (apart.items() if key == "service_items" else [(key, value)])}
 
 
+def websites_listed(record: Any) -> Any:
+    """A record as JSON data with its websites as a list. A record written before `websites`
+    held one `website` (an object or null): read so, it becomes a list of that one website (or
+    none). A record that holds both keeps `websites`."""
+    if not isinstance(record, dict) or "website" not in record:
+        return record
+    old = record["website"]
+    websites = record.get("websites", [] if old is None else [old])
+    # in the place of `website`, as LicenseRecord writes `websites`
+    listed = {k: v for key, value in record.items() if key != "websites"
+              for k, v in ([("websites", websites)] if key == "website" else [(key, value)])}
+    # The paths of its values (website.name) are those of the one website (websites[0].name).
+    for key in ("evidence", "confidence"):
+        if isinstance(paths := record.get(key), dict):
+            listed[key] = {_WEBSITE_PATH_RE.sub("websites[0].", path): value for path, value in paths.items()}
+    if isinstance(flags := record.get("needs_review"), list):
+        listed["needs_review"] = [{**flag, "field": _WEBSITE_PATH_RE.sub("websites[0].", flag["field"])}
+                                  if isinstance(flag, dict) and isinstance(flag.get("field"), str) else flag
+                                  for flag in flags]
+    return listed
+
+
+_WEBSITE_PATH_RE = re.compile(r"^website\.")
+
+
 def record_exclusions_apart(record: dict[str, Any]) -> dict[str, Any]:
-    """A record as JSON data, each business's exclusions apart from its service items
-    (exclusions_apart): how evaluation reads gold and predicted records of either form."""
+    """A record as JSON data in the current form, whatever form it was written in: its websites
+    a list (websites_listed), each business's exclusions apart from its service items
+    (exclusions_apart). How evaluation reads gold and predicted records of either form."""
+    record = websites_listed(record)
     businesses = record.get("businesses")
     if not isinstance(businesses, list):
         return record
@@ -122,6 +152,8 @@ class Money(_Strict):
 
 
 class Website(_Strict):
+    """One website of the 附页 (a row of its table: 网站名称 | 网址 | 服务器放置地 | 接入服务提供单位)."""
+
     name: str | None = None
     domain: str | None = None
     server_location: str | None = None
@@ -185,7 +217,11 @@ class LicenseRecord(_Strict):
     issue_date: dt.date | None = None
     expiry_date: dt.date | None = None
     signer: str | None = None
-    website: Website | None = None
+    websites: list[Website] = Field(
+        default_factory=list,
+        description="every website of the 附页, in its order (a record of the form before held one `website`: "
+                    "it is read as a list of that one)",
+    )
     shareholders: list[Shareholder] = Field(default_factory=list)
     annual_inspections: list[AnnualInspection] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
@@ -208,6 +244,11 @@ class LicenseRecord(_Strict):
         description="fields the licence contradicts elsewhere or lacks, each with the reason, for a person to check",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _websites_listed(cls, data: Any) -> Any:
+        return websites_listed(data)
+
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -218,11 +259,14 @@ class LicenseRecord(_Strict):
 
 def record_field(path: str) -> str:
     """The field a record path is a value of: businesses[0].coverage is a businesses.coverage,
-    businesses[0].code a businesses, shareholders[1].name a shareholders, website.name itself."""
+    businesses[0].code a businesses, shareholders[1].name a shareholders, websites[1].name a
+    websites.name (website.name, a path of the form before, too)."""
     top, _, rest = re.sub(r"\[\d+\]", "", path).partition(".")
     if top == "businesses" and rest and rest != "code":
         return f"businesses.{rest}"
-    return path if top == "website" else top
+    if top in ("websites", "website") and rest:
+        return f"websites.{rest}"
+    return top
 
 
 def json_schema() -> dict[str, Any]:

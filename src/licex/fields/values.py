@@ -46,6 +46,8 @@ _NOT_A_NAME_RE = re.compile(r"[\d:]")
 # allowed), or several separated by 、 , ;.
 _DOMAIN = r"(?:https?://)?(?:[\w-]+\.)+[\w-]{2,}(?::\d+)?(?:/[^\s、,;]*)?"
 _DOMAINS_RE = re.compile(rf"{_DOMAIN}(?:[、,;]{_DOMAIN})*", re.IGNORECASE)
+# A domain wrapped in its cell: a few letters of its last label after a space (a line end).
+_WRAPPED_DOMAIN_RE = re.compile(r"(\S+\.[A-Za-z0-9-]+) ([A-Za-z0-9-]{1,4})")
 _RATIO_RE = re.compile(r"\d{1,3}(?:\.\d+)?%")
 # OCR reads a small % as 96 or 9% (7696, 769% for 76%; patterns/lookalikes.jsonl, ratio): a
 # "ratio" over 100 ending so is one.
@@ -162,8 +164,11 @@ def _money(text: str) -> Any | None:
 
 
 def _domain(text: str) -> str | None:
-    """Domains in their canonical lower case (OCR capitalises a line's first letter: Www.)."""
+    """Domains in their canonical lower case (OCR capitalises a line's first letter: Www.); one
+    whose last characters a narrow cell wrapped (www.huangwan.co / m) joined."""
     domain = clean_value(text)
+    if wrapped := _WRAPPED_DOMAIN_RE.fullmatch(domain):
+        domain = wrapped[1] + wrapped[2]
     return _HOST_RE.sub(lambda host: host[0].lower(), domain) if _DOMAINS_RE.fullmatch(domain) else None
 
 

@@ -2,7 +2,7 @@
 input beyond one (a decompression bomb, an endless stream, a page of a billion pixels) is refused
 in one line naming the file, and the rest of the batch goes on.
 
-Every reader checks its own limit here, by name; the README and docs state them from the same
+Every reader checks its own limit here, by name; docs/documents.md states them from the same
 file.
 """
 

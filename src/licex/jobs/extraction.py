@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from licex.jobs.bundles import LicencePart
+from licex.jobs.joining import ReadInput, file_evidence, joined, joins
 from licex.files.inputs import InputSource
 from licex.files.messages import InputError
 
@@ -32,6 +33,7 @@ def extract_inputs(
     sources: Iterable[InputSource],
     ocr: str = "auto",
     on_read: Callable[[InputSource, str | None], None] | None = None,
+    on_join: Callable[[str, list[str]], None] | None = None,
 ) -> Iterator[dict[str, Any] | InputError]:
     """The record (as JSON) of each licence of each input, or an InputError naming what failed, streamed.
 
@@ -40,38 +42,78 @@ def extract_inputs(
     and a document read ahead is kept until its own licences are out (their pages and boxes come
     from it). `ocr` is the OCR mode of PDFs (auto, always, never). `on_read(source, text)` hears
     of each input once it has been read (text None when it could not be); an InputError it
-    raises fails that input, as a read error would.
+    raises fails that input, as a read error would. `on_join(name, files)` hears of the files
+    whose pages were joined into one licence (`joining`): the licence is read as `name`, its
+    first file.
     """
-    # (source name, its document or None for a text) of each input read whose licences are not
-    # all out yet, in input order.
-    in_flight: deque[tuple[str, DocumentText | None]] = deque()
+    # Each input read (pages apart joined: `joining`) whose licences are not all out yet, in input order.
+    in_flight: deque[ReadInput] = deque()
     read_errors: list[InputError] = []
 
+    def read(source: InputSource) -> ReadInput | None:
+        try:
+            document = source.read_document(ocr) if source.is_document else None
+            text = source.read() if document is None else document.text
+            if on_read is not None:
+                on_read(source, text)
+        except InputError as error:
+            read_errors.append(error)
+            if on_read is not None:
+                on_read(source, None)
+            return None
+        pages = [source.name] * (len(document.pages) if document is not None else 0)
+        return ReadInput(source.name, text, document, pages, source.path.parent if source.path else None)
+
     def texts() -> Iterator[tuple[str, str]]:
+        held: ReadInput | None = None  # a document, held until the next input says whether it joins it
         for source in sources:
-            try:
-                document = source.read_document(ocr) if source.is_document else None
-                text = source.read() if document is None else document.text
-                if on_read is not None:
-                    on_read(source, text)
-            except InputError as error:
-                read_errors.append(error)
-                if on_read is not None:
-                    on_read(source, None)
+            current = read(source)
+            pair = _pages_apart(held, current)
+            if pair is not None:
+                held = joined(*pair)
+                if on_join is not None:
+                    on_join(held.name, list(dict.fromkeys(held.page_files)))
                 continue
-            in_flight.append((source.name, document))
-            yield source.name, text
+            if held is not None:
+                in_flight.append(held)
+                yield held.name, held.text
+                held = None
+            if current is None:
+                continue
+            if current.document is not None:
+                held = current
+                continue
+            in_flight.append(current)
+            yield current.name, current.text
+        if held is not None:
+            in_flight.append(held)
+            yield held.name, held.text
 
     for part, result in extract(texts()):
         yield from _drained(read_errors)
-        while in_flight[0][0] != part.source:
+        while in_flight[0].name != part.source:
             in_flight.popleft()  # inputs come out in order: the ones before this are done
-        document = in_flight[0][1]
+        current = in_flight[0]
         if isinstance(result, InputError):
             yield result
             continue
-        yield result if document is None else _on_pages(result, document, part.start, part.end)
+        if current.document is None:
+            yield result
+        else:
+            yield file_evidence(_on_pages(result, current.document, part.start, part.end), current)
     yield from _drained(read_errors)
+
+
+def _pages_apart(held: ReadInput | None, current: ReadInput | None) -> tuple[ReadInput, ReadInput] | None:
+    """(front, annex) where one of two inputs read one after the other holds pages of the other's
+    licence (`joining.joins`): the annex after the front page, in whichever order they came."""
+    if held is None or current is None:
+        return None
+    if joins(held, current):
+        return held, current
+    if joins(current, held):
+        return current, held
+    return None
 
 
 def _drained(errors: list[InputError]) -> Iterator[InputError]:

@@ -1,7 +1,7 @@
 """Reading the records `licex extract` wrote, to score them: every line a valid licence record.
 
 A prediction file is checked the way licex checks its own output: JSONL of objects that the
-record model accepts (a `website` is an object or null, `clauses` a list of clauses, ...), each
+record model accepts (`websites` a list of websites, `clauses` a list of clauses, ...), each
 with a `source`. The first bad line stops the reading with a one-line error naming file and line.
 """
 

@@ -30,7 +30,7 @@ from licex.files.messages import InputError, one_line
 from licex.files.outputs import TextDirNames, atomic_write_text, fitted_name
 from licex.jobs.predictions import checked_records, document_id
 from licex.files.suffixes import TEXT_SUFFIXES
-from licex.fields.record import record_field
+from licex.fields.record import record_field, websites_listed
 
 log = logging.getLogger("licex")
 
@@ -57,7 +57,8 @@ def read_records(path: Path) -> dict[str, dict[str, Any]]:
             licence = f"licence {part} of " if part is not None else ""
             raise InputError(where, f"second record for {licence}{source!r} (the first is at {first[source, part]})")
         first[source, part] = where
-        records[_free_id(document_id(source, part), records)] = record
+        # a record of the form before (one `website`) shown as the record model reads it
+        records[_free_id(document_id(source, part), records)] = websites_listed(record)
     return records
 
 

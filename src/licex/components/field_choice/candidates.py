@@ -3,7 +3,9 @@ found, whether the other side agrees, whether it is plausible."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,13 +16,16 @@ from licex.fields.fold import Finding, fold
 from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
 from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
 from licex.fields.values import plausible, value_forms
+from licex.patterns import read_jsonl
+from licex.text.chars import spaced
 # Units whose two readings are joined, not chosen between: each entry or note is a value of its own.
 STAND_ALONE = frozenset(label.unit for label in ENTITY_LABELS.values() if label.joined)
 # The structures a reading is compared by as the record folds them: unit -> the record's list.
 _FOLDED = {label.unit: label.field.partition(".")[0] for label in ENTITY_LABELS.values()
            if label.unit != label.label and not label.joined}
 # The website's fields are the cells of one table, read together.
-_WEBSITE_UNITS = frozenset(label.unit for label in ENTITY_LABELS.values() if label.field.startswith("website."))
+_WEBSITE_LABELS = frozenset(name for name, label in ENTITY_LABELS.items() if label.field.startswith("websites."))
+_WEBSITE_UNITS = frozenset(ENTITY_LABELS[name].unit for name in _WEBSITE_LABELS)
 
 
 def unit_of(label: str) -> str:
@@ -72,17 +77,26 @@ ChoicePolicy = Callable[[list[Candidate]], list[float]]
 
 def in_their_tables(spans: list[Span], one_a_line: bool = False) -> list[Span]:
     """The spans, less shareholder cells in a text that names no shareholder table (股东 with
-    比例 or 证照号码): a shareholder is a row of that table. RapidOCR reads a handwritten
-    signature as a name on a line of its own, which a model may take for a shareholder. With
-    `one_a_line` (the rules, which read such a table's rows by what each piece is), a header
-    printed a column word a line names the table too; a model's cells there are columns printed
-    one after another, whose rows it cannot tell apart."""
-    if not spans or not any(span.label_ in SHAREHOLDER_LABELS for span in spans):
-        return spans
-    text = spans[0].doc.text
-    if SHAREHOLDER_HEADER_RE.search(text) or one_a_line and SHAREHOLDER_COLUMNS_RE.search(text):
-        return spans
-    return [span for span in spans if span.label_ not in SHAREHOLDER_LABELS]
+    比例 or 证照号码), and website cells in a text that prints none of the website table's
+    labels (网站名称, 网址, 服务器放置地, …): a shareholder is a row of its table, a website one of
+    its 附页. RapidOCR reads a handwritten signature as a name on a line of its own, which a model
+    may take for a shareholder; a model reads a company name in another table as a website's.
+    With `one_a_line` (the rules, which read a shareholder table's rows by what each piece is), a
+    shareholder header printed a column word a line names the table too; a model's cells there
+    are columns printed one after another, whose rows it cannot tell apart."""
+    text = spans[0].doc.text if spans else ""
+    for labels, header in ((SHAREHOLDER_LABELS, SHAREHOLDER_HEADER_RE), (_WEBSITE_LABELS, _website_header())):
+        if any(span.label_ in labels for span in spans) and not header.search(text) and not (
+                one_a_line and labels is SHAREHOLDER_LABELS and SHAREHOLDER_COLUMNS_RE.search(text)):
+            spans = [span for span in spans if span.label_ not in labels]
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _website_header() -> re.Pattern[str]:
+    """Any label of the website table, as the shipped label words print it (spaced out too)."""
+    return re.compile("|".join(spaced(name) for row in read_jsonl("field_labels.jsonl")
+                               if row.get("label") in _WEBSITE_LABELS for name in row["names"]))
 
 
 def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable[[Span], Any],

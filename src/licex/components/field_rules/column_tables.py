@@ -21,6 +21,7 @@ from licex.components.field_rules.parts import (
     unbracket,
 )
 from licex.components.field_rules.reading import Reader, Reading
+from licex.components.field_rules.website_rows import is_website_table, website_rows
 
 # The longest piece of a cell that wrapped onto a line of its own below its row.
 _MAX_CELL_REST = 12
@@ -78,7 +79,15 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
                 second := _header_row(layout, lines[following], label_of)) is not None:
             headers.append(second)
             i = following + 1
+        if len(headers) == 2 and is_website_table(columns := headers[0][0] + headers[1][0]):
+            headers = [(columns, headers[0][1], headers[0][2])]  # (its rows are read by shape, not by line)
+        if len(headers) == 1:
+            headers[0], i = _header_wrapped_on(layout, headers[0], i, label_of)
         header_end = lines[i - 1].end
+        if len(headers) == 1 and is_website_table(headers[0][0]):
+            hits, i = website_rows(layout, i, headers[0][0], label_starts)
+            tables.append(Table(line.start, header_end, lines[i - 1].end if hits else header_end, hits))
+            continue
         hits: list[Hit] = []
         end = header_end
         row_lines = 0
@@ -112,9 +121,14 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
 
 def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> Header | None:
     """A header row's column labels, the offsets its cells start at, and what separates them;
-    None where the line is no header row."""
+    None where the line is no header row. A website table's header may mix one space and runs of
+    them between its cells (网站名称 网站域名      服务器放置地, as -layout prints a narrow column)."""
     delimiter = cell_delimiter(line.text) or (SPACE_RE if " " in line.text.strip() else None)
     columns = _header_columns(layout, line, delimiter, label_of) if delimiter else None
+    if columns is None and delimiter is not None and delimiter is not SPACE_RE and " " in line.text.strip():
+        spaced = _header_columns(layout, line, SPACE_RE, label_of)
+        if spaced is not None and is_website_table(spaced):
+            columns, delimiter = spaced, SPACE_RE
     if columns is None:
         return None
     offsets = [a - line.start for a, _ in layout.row_cells(line, delimiter)]
@@ -141,6 +155,29 @@ def _wrapped_header_row(layout: Layout, i: int, label_of: dict[str, str | None])
         return None
     columns = _header_columns(layout, line, delimiter, {**label_of, last: label_of[last + rest]})
     return None if columns is None else (columns, [a - line.start for a, _ in cells], delimiter)
+
+
+def _header_wrapped_on(layout: Layout, header: Header, i: int, label_of: dict[str, str | None]) -> tuple[Header, int]:
+    """A website table's header whose last cells a tool printed on lines of their own (网站名称
+    网站域名 / 服务器放置地 / 网站接入服务提供单 / 位), or half above the header row and half below
+    (-layout): the header with their columns, and the line after it; the header and line i as
+    they were for any other."""
+    columns, lines, start = header[0], layout.lines, i
+    above = header_word(lines[i - 2].text) if i >= 2 and lines[i - 2].kind == "content" else ""
+    while i < len(lines) and lines[i].kind == "content" and not cell_delimiter(lines[i].text):
+        word = header_word(lines[i].text)
+        if (label := label_of.get(above + word)) and i == start and label not in columns:
+            columns, i = [*columns, label], i + 1  # a cell centred on the row: half above it, half below
+        elif word in label_of and label_of[word] not in columns:
+            columns, i = [*columns, label_of[word]], i + 1
+        elif (i + 1 < len(lines) and lines[i + 1].kind == "content"
+              and (label := label_of.get(word + header_word(lines[i + 1].text))) and label not in columns):
+            columns, i = [*columns, label], i + 2
+        else:
+            break
+    if i == start or not is_website_table(columns):
+        return header, start
+    return (columns, header[1], header[2]), i  # (a website table is read by its values' shapes)
 
 
 def _cell_rest(layout: Layout, i: int, label_starts: list[int]) -> int | None:

@@ -28,9 +28,10 @@ from licex.components.field_rules.reading import Reader, Reading
 _SHAPED_VALUES = frozenset({"date", "money", "licence_no", "domain"})
 # How many lines after a label a shaped value is looked for.
 _SHAPED_VALUE_LINES = 3
-# Long names and addresses wrap in narrow table cells onto short lines right below them; a line
-# with sentence punctuation is running text, not such a continuation.
-_WRAPPING_FIELDS = {"COMPANY", "ADDRESS"}
+# Long names (a company's, a website's access provider's) and addresses wrap in narrow table
+# cells onto short lines right below them; a line with sentence punctuation is running text, not
+# such a continuation.
+_WRAPPING_FIELDS = {"COMPANY", "ADDRESS", "ACCESS_PROVIDER"}
 # How many labels with nothing between them make a label column printed whole before its values.
 _STACKED_LABELS = 3
 # A paragraph: lines with no blank line between them.
@@ -192,4 +193,6 @@ def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int
             break  # (a business named: the business list of a label cell wrapped below, not the address)
         end = b
         i += 1
+        if COMPANY_END_RE.search(text, start, end):
+            break  # a name ending in 公司 is whole: the next line is the next cell's
     return start, end

@@ -2,8 +2,10 @@
 
 licex's figures were measured on the documents its own typesetter (fpdf2, `licex.corpus.typeset`)
 draws, and its readers were tuned on them. A family is another producer: HTML/CSS certificates
-printed by headless Chromium (`chromium-cert`) and flat ODT documents printed by LibreOffice
-Writer (`libreoffice`). Each is data and templates, not code per layout:
+printed by headless Chromium (`chromium-cert`), flat ODT documents printed by LibreOffice
+Writer (`libreoffice`), and HTML/CSS forms laid out by WeasyPrint's own engine (`weasyprint-form`,
+the family no reader, model or fitted choice was tuned on). Each is data and templates, not code
+per layout:
 
 - `data/families.json`: every distribution of every family in one config (fonts, sizes, borders,
   column widths, label spacing and wrapping, where the dates and the seal go, which content
@@ -12,7 +14,7 @@ Writer (`libreoffice`). Each is data and templates, not code per layout:
 - `data/family_templates/certificate.{html,fodt}`: the small elements (a row, a label cell, a
   signature block, the seal) as string.Template snippets;
 - `style` draws a document's style; `sheet` composes the elements from the gold record and notes
-  each printed value; `markup` fills the templates; `printers` runs Chromium or soffice.
+  each printed value; `markup` fills the templates; `printers` runs Chromium, soffice or WeasyPrint.
 
 The content is the generator's (`licex.corpus.synth.generate_one`), drawn as one of its content
 variants (synth_content.json `variants`: provincial licences, the older Beijing 《电信与信息服务业务
@@ -39,6 +41,7 @@ class Composed:
     family: str
     format: str  # the content format: ordinary, provincial, beijing_icp
     markup: str  # html | fodt
+    printer: str  # chromium | soffice | weasyprint (printers.PRINTERS)
     source: str  # the document in its markup
     values: list[tuple[str, str]]  # (entity label, printed value) in print order
     clauses: list[tuple[str, str]]  # (clause label, printed text)
@@ -60,17 +63,18 @@ def compose_licence(family: str, seed: int, name: str = "licence") -> Composed:
     record_json = record.model_dump(mode="json")
     printed_clauses = clause_texts(example.text, example.clauses)
     rng = random.Random(seed * 7 + 6)
-    markup = family_config(family)["markup"]
+    config = family_config(family)
+    markup = config["markup"]
     composer = Composer(record_json, printed_clauses, fmt, draw_style(family, rng), Markup(markup), rng)
     source = composer.compose()
     clauses = list(zip((label for *_, label in sorted(example.clauses)), printed_clauses))
-    return Composed(family, fmt, markup, source, composer.values, clauses, record_json, example)
+    return Composed(family, fmt, markup, config["printer"], source, composer.values, clauses, record_json, example)
 
 
 def print_licence(composed: Composed) -> bytes:
     from licex.corpus.families.printers import print_pdf
 
-    return print_pdf(composed.markup, composed.source)
+    return print_pdf(composed.printer, composed.source)
 
 
 __all__ = ["Composed", "compose_licence", "draw_format", "family_names", "print_licence"]

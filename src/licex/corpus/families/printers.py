@@ -1,38 +1,60 @@
-"""The programs that print a family's markup to PDF: headless Chromium and LibreOffice Writer.
+"""The programs that print a family's markup to PDF: headless Chromium, LibreOffice Writer, WeasyPrint.
 
-Both run offline from Debian's packages (`chromium`, `libreoffice-writer-nogui`); a missing one
-raises `ToolMissing` naming the package, as the PDF tools do (`licex.corpus.tools`).
+Each family names its printer (data/families.json `printer`). Chromium and LibreOffice run
+offline from Debian's packages (`chromium`, `libreoffice-writer-nogui`), WeasyPrint (its own
+HTML/CSS layout engine, another producer than the browser's) from PyPI (the `tools` extra) over
+Debian's Pango; a missing one raises `ToolMissing` naming what to install, as the PDF tools do
+(`licex.corpus.tools`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from licex.corpus.tools import ToolMissing
 
-# What each markup is printed with: (program, Debian package).
-PRINTERS = {"html": ("chromium", "chromium"), "fodt": ("soffice", "libreoffice-writer-nogui")}
+# Each printer: the markup it prints, and how it is installed.
+PRINTERS = {
+    "chromium": ("html", "the program chromium: apt-get install chromium"),
+    "soffice": ("fodt", "the program soffice: apt-get install libreoffice-writer-nogui"),
+    "weasyprint": ("html", "the Python package weasyprint: pip install 'licex[tools]'"),
+}
 _TIMEOUT_S = 180
 
 
-def check_printer(markup: str) -> None:
-    program, package = PRINTERS[markup]
-    if shutil.which(program) is None:
-        raise ToolMissing(f"printing {markup} needs the program {program}: apt-get install {package}")
+def check_printer(printer: str) -> None:
+    if printer not in PRINTERS:
+        raise ValueError(f"unknown printer {printer!r}; known: {', '.join(PRINTERS)}")
+    missing = (importlib.util.find_spec("weasyprint") is None if printer == "weasyprint"
+               else shutil.which(printer) is None)
+    if missing:
+        raise ToolMissing(f"printing with {printer} needs {PRINTERS[printer][1]}")
 
 
-def print_pdf(markup: str, source: str) -> bytes:
-    """The PDF that `markup`'s printer makes of `source` (an HTML or flat ODT document)."""
-    check_printer(markup)
+def print_pdf(printer: str, source: str) -> bytes:
+    """The PDF that `printer` makes of `source` (an HTML or flat ODT document, as the printer takes)."""
+    check_printer(printer)
+    markup = PRINTERS[printer][0]
     with tempfile.TemporaryDirectory(prefix="licex-print-") as folder:
         document = Path(folder) / f"licence.{markup}"
         document.write_text(source, "utf-8")
-        pdf = _chromium(document) if markup == "html" else _soffice(document)
+        pdf = {"chromium": _chromium, "soffice": _soffice, "weasyprint": _weasyprint}[printer](document)
         return pdf.read_bytes()
+
+
+def _weasyprint(document: Path) -> Path:
+    # In a process of its own, as the other printers run: a time limit, and Pango's state and
+    # memory are the child's.
+    out = document.with_suffix(".pdf")
+    subprocess.run([sys.executable, "-m", "weasyprint", "--quiet", document.as_uri(), str(out)],
+                   capture_output=True, timeout=_TIMEOUT_S, check=True)
+    return out
 
 
 def _chromium(document: Path) -> Path:

@@ -232,11 +232,12 @@ class Composer:
         number = rec["license_no"]
         parts = [m("para", text=words.pick("change_note", self.rng).format(
             old=self.value("previous_license_nos", old), new=number)) for old in rec.get("previous_license_nos") or []]
-        if site := rec.get("website"):
+        if sites := rec.get("websites"):
             keys = ("name", "domain", "server_location", "access_provider")
             header = list(self.f.pick("website_columns", self.rng))
-            row = [self.value(f"website.{key}", site[key]) if site.get(key) else "" for key in keys]
-            parts.append(self.grid(header, [row]))
+            rows = [[self.value(f"websites.{key}", site[key]) if site.get(key) else "" for key in keys]
+                    for site in sites]
+            parts.append(self.grid(header, rows))
         if holders := rec.get("shareholders"):
             rows = [[str(i), self.value("shareholders.name", h["name"]),
                      self.value("shareholders.id_number", h["id_number"]) if h.get("id_number") else "",

@@ -79,7 +79,7 @@ class Licence:
     signer: str | None
     issue: dt.date
     expiry: dt.date
-    website: dict[str, str] | None
+    websites: list[dict[str, str]]  # the 附页's websites, each a row of its table
     shareholders: list[tuple[str, str, str]]  # name, id, ratio (canonical)
     inspections: list[tuple[int, str, dt.date, str]]  # year, result, date, kind (年检 / 年报)
 
@@ -200,25 +200,33 @@ class Sampler:
                     if p["numbers"].chance("previous", rng) else None)
         company = self.licensee(abbr)
         capital = self.capital() if p["capital"].chance("share", rng) else None
-        website = None
+        websites = []
         site = p["website"]
         if any(b.code in site["types"] for b in businesses) and site.chance("share", rng):
-            domain = self.draw(self.fake.domain_name)
-            website = {
-                "name": self.draw(self.fake.company_prefix) + site.pick("name_endings", rng),
-                "domain": ("www." if site.chance("www", rng) else "") + domain,
-                "server_location": rng.choice(PROVINCE_NAMES) + (rng.choice(CITIES) + "市"
-                                                                 if site.chance("server_city", rng) else ""),
-                "access_provider": self.company(),
-            }
+            websites.append(self.website())
+            # A variant's 附页 may list several (the ordinary draw one, as it always drew).
+            more = int(v.weighted("websites", rng)) - 1 if v is not None and "websites" in v else 0
+            websites += [self.website() for _ in range(more)]
         shareholders = self.shareholders() if p["shareholders"].chance("share", rng) else []
         inspections = self.inspections(first_year, issue_year) if p["inspections"].chance("share", rng) else []
         return Licence(
             cross=cross, abbr=abbr, number=number, previous=previous, first_year=first_year, company=company,
             legal_rep=self.name(), capital=capital, address=self.address() if p.chance("address", rng) else None,
             businesses=businesses, signer=self.name() if p.chance("signer", rng) else None, issue=issue,
-            expiry=expiry, website=website, shareholders=shareholders, inspections=inspections,
+            expiry=expiry, websites=websites, shareholders=shareholders, inspections=inspections,
         )  # fmt: skip
+
+    def website(self) -> dict[str, str]:
+        """One website of the 附页: its name, domain, server location and access provider."""
+        rng, site = self.rng, self.p["website"]
+        domain = self.draw(self.fake.domain_name)
+        return {
+            "name": self.draw(self.fake.company_prefix) + site.pick("name_endings", rng),
+            "domain": ("www." if site.chance("www", rng) else "") + domain,
+            "server_location": rng.choice(PROVINCE_NAMES) + (rng.choice(CITIES) + "市"
+                                                             if site.chance("server_city", rng) else ""),
+            "access_provider": self.company(),
+        }
 
     def businesses(self, cross: bool, abbr: str | None) -> list[Biz]:
         rng = self.rng

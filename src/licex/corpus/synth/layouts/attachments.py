@@ -1,4 +1,4 @@
-"""The 附页 (attachment pages): shareholders, businesses (a list or a table), the website."""
+"""The 附页 (attachment pages): shareholders, businesses (a list or a table), the websites."""
 
 from __future__ import annotations
 
@@ -95,23 +95,27 @@ def business_list(r: Renderer) -> None:
 @document_part("website_page")
 @layout_case("website_page")
 def website_page(r: Renderer) -> None:
-    """The 附页 of the website: name, domain, server location, access provider."""
-    b, site = r.b, r.lic.website
-    if not site:
+    """The 附页 of the websites: name, domain, server location, access provider of each."""
+    b, sites = r.b, r.lic.websites
+    if not sites:
         return
     b.tag("website_page")
     attachment_title(r)
     r.par(r.words["website_intro"].format(company=r.mention()))
-    rows = [
-        ("网站名称", "WEBSITE_NAME", site["name"]),
-        (r.wording("domain_label"), "DOMAIN", site["domain"]),
-        (r.wording("server_label"), "SERVER_LOCATION", site["server_location"]),
-        ("接入服务商", "ACCESS_PROVIDER", site["access_provider"]),
+    columns = [
+        ("网站名称", "WEBSITE_NAME", "name"),
+        (r.wording("domain_label"), "DOMAIN", "domain"),
+        (r.wording("server_label"), "SERVER_LOCATION", "server_location"),
+        ("接入服务商", "ACCESS_PROVIDER", "access_provider"),
     ]
-    if r.knob("website_table"):
+    as_table = r.knob("website_table")
+    if as_table:
         b.tag("table_cells")
-        r.table([[name, [r.ent(value, label, value)]] for name, label, value in rows], header=False)
-    else:
-        for name, label, value in rows:
-            r.par(r.label(name), r.colon(False), r.ent(value, label, value))
-            b.cut_here()
+    for site in sites:
+        rows = [(name, label, site[key]) for name, label, key in columns]
+        if as_table:
+            r.table([[name, [r.ent(value, label, value)]] for name, label, value in rows], header=False)
+        else:
+            for name, label, value in rows:
+                r.par(r.label(name), r.colon(False), r.ent(value, label, value))
+                b.cut_here()
