@@ -117,8 +117,3 @@ def test_a_header_row_of_website_columns_one_a_line_is_no_front_page_label_colum
     fields = extract(text).fields()
     assert not any("恒聪百汇网" in value and len(value) > 5 for value in fields.get("website", {}).values() if value)
     assert fields["shareholders"] == [{"name": "王建国", "id_number": "360803196803245709", "share_ratio": "100%"}]
-
-
-def test_a_wrapped_name_runs_on_to_the_label_that_follows_it_on_the_next_line(extract):
-    fields = extract("增值电信业务经营许可证\n公 司 名 称 四川创汇传媒有限\n公司 法 定 代 表 人 臧秀珍\n注 册 资 本 人民币1050万元\n").fields()
-    assert (fields["company_name"], fields["legal_representative"]) == ("四川创汇传媒有限公司", "臧秀珍")

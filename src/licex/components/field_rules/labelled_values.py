@@ -187,15 +187,12 @@ def _wrapped(layout: Layout, start: int, end: int, limit: int) -> tuple[int, int
     i = layout.line_index(end) + 1
     while i < len(layout.lines):
         line = layout.lines[i]
-        # (the next label may stand on that line, after the rest of the value: 公司 法 定 代 表 人 …)
-        a, b = trim_value(text, line.start, min(line.end, limit))
-        if (line.kind != "content" or line.start >= limit or b - a > 20 or SENTENCE_PUNCTUATION_RE.search(text, a, b)
+        a, b = trim_value(text, line.start, line.end)
+        if (line.kind != "content" or line.end > limit or b - a > 20 or SENTENCE_PUNCTUATION_RE.search(text, a, b)
                 or BUSINESS_NAME_RE.search(text, a, b)):
             break  # (a business named: the business list of a label cell wrapped below, not the address)
         end = b
         i += 1
-        if line.end > limit:
-            break
         if COMPANY_END_RE.search(text, start, end):
             break  # a name ending in 公司 is whole: the next line is the next cell's
     return start, end
