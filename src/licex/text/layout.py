@@ -451,6 +451,10 @@ _SPECIAL_END_OF_TITLE_RE = re.compile(r"^\s*事\s*项")
 _OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 # The header of the shareholder table: 股东 with 比例 or 证照号码 (its rows follow it).
 SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
+# The same header printed one column word a line (pdftotext of a table of narrow columns): the name
+# column's word near the ratio's or the ID number's, in either order, a few cells apart.
+_OTHER_COLUMN = r"(?:出\s*资\s*比\s*例|证\s*[照件]\s*号\s*码)"
+SHAREHOLDER_COLUMNS_RE = re.compile(rf"股\s*东\s*名\s*称[\s\S]{{0,60}}?{_OTHER_COLUMN}|{_OTHER_COLUMN}[\s\S]{{0,60}}?股\s*东\s*名\s*称")
 # What follows a licence number that changed: 号, a comma, 变更为. Each space belongs to one
 # `\s*` (`\s*号?\s*` would try every split of a run of spaces after a digit: cubic in it).
 CHANGED_TO = r"\s*(?:号\s*)?(?:,\s*)?(?:变\s*更|更\s*改)\s*为"

@@ -14,7 +14,7 @@ from spacy.tokens import Span
 from licex.components.names import MODEL, RULES
 from licex.fields.fold import Finding, fold
 from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
-from licex.text.layout import SHAREHOLDER_HEADER_RE
+from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
 from licex.fields.values import plausible, value_forms
 from licex.patterns import read_jsonl
 from licex.text.chars import spaced
@@ -75,14 +75,19 @@ class Candidate:
 ChoicePolicy = Callable[[list[Candidate]], list[float]]
 
 
-def in_their_tables(spans: list[Span]) -> list[Span]:
+def in_their_tables(spans: list[Span], one_a_line: bool = False) -> list[Span]:
     """The spans, less shareholder cells in a text that names no shareholder table (股东 with
     比例 or 证照号码), and website cells in a text that prints none of the website table's
     labels (网站名称, 网址, 服务器放置地, …): a shareholder is a row of its table, a website one of
     its 附页. RapidOCR reads a handwritten signature as a name on a line of its own, which a model
-    may take for a shareholder; a model reads a company name in another table as a website's."""
+    may take for a shareholder; a model reads a company name in another table as a website's.
+    With `one_a_line` (the rules, which read a shareholder table's rows by what each piece is), a
+    shareholder header printed a column word a line names the table too; a model's cells there
+    are columns printed one after another, whose rows it cannot tell apart."""
+    text = spans[0].doc.text if spans else ""
     for labels, header in ((SHAREHOLDER_LABELS, SHAREHOLDER_HEADER_RE), (_WEBSITE_LABELS, _website_header())):
-        if any(span.label_ in labels for span in spans) and not header.search(spans[0].doc.text):
+        if any(span.label_ in labels for span in spans) and not header.search(text) and not (
+                one_a_line and labels is SHAREHOLDER_LABELS and SHAREHOLDER_COLUMNS_RE.search(text)):
             spans = [span for span in spans if span.label_ not in labels]
     return spans
 

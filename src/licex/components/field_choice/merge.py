@@ -30,7 +30,7 @@ def merge(policy: ChoicePolicy, model_ents: list[Span], rule_ents: list[Span], v
           found_by: dict[int, str] | None = None, probability: ModelProbability | None = None) -> list[Span]:
     """The entities kept of the model's and the rules' (`found_by`: how the rules found each, by
     id), as `policy` chooses between their readings of each unit."""
-    model_ents, rule_ents = in_their_tables(model_ents), in_their_tables(rule_ents)
+    model_ents, rule_ents = in_their_tables(model_ents), in_their_tables(rule_ents, one_a_line=True)
     found = candidates(model_ents, rule_ents, value_of, found_by or {})
     contested = [candidate for candidate in found if candidate.contested]
     if contested:

@@ -24,6 +24,8 @@ _COLUMNS = (
 )
 _NUMBER_COLUMN = "序号"
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A label or page header between the cells of a table written a cell a line (经营许可证编号：…).
+_LABEL_LINE_RE = re.compile(r"[:：]")
 
 Header = tuple[list[str | None], list[int], re.Pattern[str]]
 
@@ -45,7 +47,12 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
     while i < len(lines):
         line = lines[i]
         i += 1
-        if line.kind != "content" or layout.in_special(line.start) or (header := _header(layout, line)) is None:
+        if line.kind != "content" or layout.in_special(line.start):
+            continue
+        if (header := _header(layout, line)) is None:
+            if (vertical := _cell_per_line_rows(reading, i - 1)) is not None:
+                found, i = vertical
+                hits += found
             continue
         columns, offsets, delimiter = header
         while i < len(lines) and lines[i].kind in ("blank", "content"):
@@ -64,6 +71,59 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
     return hits
 
 
+def _columns(words: list[str]) -> list[str | None] | None:
+    """The column of each header word (None for 序号), or None where the words are no header:
+    every word names a column, the year's first, and one more names the result or the date."""
+    columns: list[str | None] = []
+    for word in words:
+        if not word or word == _NUMBER_COLUMN:
+            columns.append(None)
+            continue
+        label = next((label for label, column in _COLUMNS if column.fullmatch(word)), None)
+        if label is None or label in columns:
+            return None
+        columns.append(label)
+    named = [label for label in columns if label]
+    return columns if len(named) >= 2 and named[0] == "INSPECTION_YEAR" else None
+
+
+def _cell_per_line_rows(reading: Reading, i: int) -> tuple[list[Hit], int] | None:
+    """A table a tool wrote one cell a line from line i (pdftotext of narrow columns: 年度 / 年检结果
+    / 日期 / 2020 / 合格 / …): its hits and the line after them, or None where lines i… are not
+    header words followed by rows of as many cells. A label line between the cells (the page
+    header 经营许可证编号：…) is no cell."""
+    layout = reading.layout
+    text = layout.view.text
+    cells: list[tuple[int, int, int]] = []  # (line index, start, end)
+    for j in range(i, len(layout.lines)):
+        line = layout.lines[j]
+        if line.kind == "title" or layout.in_special(line.start):
+            break
+        if line.kind == "blank" or _LABEL_LINE_RE.search(line.text):
+            continue
+        if line.kind not in ("content", "signature") or cell_delimiter(line.text):
+            break  # (a date alone on its line reads as a signature block's)
+        cells.append((j, *trim_value(text, line.start, line.end)))
+    words = []
+    for _, a, b in cells:
+        if _columns(words + [header_word(text[a:b])]) is None and len(words) >= 2:
+            break
+        words.append(header_word(text[a:b]))
+    columns = _columns(words)
+    if columns is None:
+        return None
+    hits: list[Hit] = []
+    k = len(columns)
+    while k + len(columns) <= len(cells):
+        row = [hit for label, (_, a, b) in zip(columns, cells[k:k + len(columns)]) if label
+               for hit in _cell(reading, label, a, b)]
+        if not row or row[0].label != "INSPECTION_YEAR":
+            break
+        hits += row
+        k += len(columns)
+    return (hits, cells[k - 1][0] + 1) if hits else None
+
+
 def _header(layout: Layout, line: Line) -> Header | None:
     """The columns of an inspection table's header row (None for 序号), the offsets its cells
     start at and what separates them; None where the line is no such header: every cell names a
@@ -73,18 +133,8 @@ def _header(layout: Layout, line: Line) -> Header | None:
     if delimiter is None:
         return None
     cells = layout.row_cells(line, delimiter)
-    columns: list[str | None] = []
-    for a, b in cells:
-        word = header_word(text[a:b])
-        if not word or word == _NUMBER_COLUMN:
-            columns.append(None)
-            continue
-        label = next((label for label, column in _COLUMNS if column.fullmatch(word)), None)
-        if label is None or label in columns:
-            return None
-        columns.append(label)
-    named = [label for label in columns if label]
-    if len(named) < 2 or named[0] != "INSPECTION_YEAR":
+    columns = _columns([header_word(text[a:b]) for a, b in cells])
+    if columns is None:
         return None
     return columns, [a - line.start for a, _ in cells], delimiter
 

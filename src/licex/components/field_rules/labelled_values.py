@@ -10,6 +10,7 @@ from spacy.util import registry
 
 from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS
 from licex.fields.normalize import BUSINESS_NAME_RE
+from licex.fields.values import plausible
 from licex.text.chars import DATE_RE, without_whitespace
 from licex.text.layout import Layout
 from licex.components.field_rules.hits import Hit, LabelHit, in_header
@@ -31,6 +32,10 @@ _SHAPED_VALUE_LINES = 3
 # cells onto short lines right below them; a line with sentence punctuation is running text, not
 # such a continuation.
 _WRAPPING_FIELDS = {"COMPANY", "ADDRESS", "ACCESS_PROVIDER"}
+# How many labels with nothing between them make a label column printed whole before its values.
+_STACKED_LABELS = 3
+# A paragraph: lines with no blank line between them.
+_PARAGRAPH_RE = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
 # What joins the two dates of a validity period (自2016年3月18日至2017年3月1日), 至 maybe wrapped
 # onto the next line.
 _UNTIL_RE = re.compile(r"\s*至\s*")
@@ -47,12 +52,15 @@ def make_labelled_values_reader() -> Reader:
 def read_labelled_values(reading: Reading) -> list[Hit]:
     layout, labels = reading.layout, reading.labels
     text = layout.view.text
-    hits = []
+    hits, stacked = _stacked_values(reading)
     for i, hit in enumerate(labels):
-        if hit.label is None or hit.label in BUSINESS_LABELS or in_header(reading.tables, hit.start):
+        if hit.label is None or hit.label in BUSINESS_LABELS or in_header(reading.tables, hit.start) or i in stacked:
             continue
         limit = _value_limit(layout, labels, i)
         lines = _value_lines(layout, hit.value_start, limit)
+        if not lines and (past := _past_other_column(layout, labels, i)) is not None:
+            limit = _value_limit(layout, labels, i + 1)
+            lines = _value_lines(layout, past, limit)
         if ENTITY_LABELS[hit.label].value not in _SHAPED_VALUES:
             lines = lines[:1]  # free text: the first line is the value, whatever it says
         for value in lines:
@@ -65,6 +73,52 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
                     hits += _validity_end(reading, checked[1], limit)
                 break
     return hits
+
+
+def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
+    """The values of a label column printed whole before its value column (pdftotext of a
+    table whose label cells wrap: 公司名 / 称 / 法定代 / 表人 / … then 沈阳创亿网络有限公司 / 梁静 /
+    …): after a run of at least _STACKED_LABELS labels with nothing between them, the k-th
+    paragraph is the k-th label's value, up to the first business label (the business block
+    reads its own) or the first value that has not its label's shape. Also the indices of the
+    labels whose values were read so."""
+    layout, labels = reading.layout, reading.labels
+    text = layout.view.text
+    hits: list[Hit] = []
+    done: set[int] = set()
+    i = 0
+    while i < len(labels):
+        j = i
+        while (j + 1 < len(labels) and _in_front_column(labels[j]) and _in_front_column(labels[j + 1])
+               and not text[labels[j].value_start:labels[j + 1].start].strip()):
+            j += 1
+        if j + 1 - i < _STACKED_LABELS or layout.in_special(labels[i].start):
+            i = j + 1
+            continue
+        limit = _value_limit(layout, labels, j)
+        paragraphs = [m.span() for m in _PARAGRAPH_RE.finditer(text, labels[j].value_start, limit)]
+        # The rest of a wrapped label cell may come first ((服务项 / 目) / 及覆盖 / 范围): the values
+        # start at the first paragraph that is a plausible value of the first label.
+        first = next((n for n, (a, b) in enumerate(paragraphs[:_STACKED_LABELS])
+                      if plausible(labels[i].label, reading.value(labels[i].label, *trim_value(text, a, b)))), None)
+        read = 0
+        for k, (hit, (a, b)) in enumerate(zip(labels[i:j + 1], paragraphs[first or 0:] if first is not None else [])):
+            checked = check_value(hit.label, text, *trim_value(text, a, b)) if hit.label not in BUSINESS_LABELS else None
+            if checked is None or not plausible(hit.label, reading.value(hit.label, *checked)):
+                break
+            hits.append(Hit(hit.label, *checked))
+            done.add(i + k)
+            read += 1
+        if read:
+            done.add(j)  # the last label's text is the column's, not its own value
+        i = j + 1
+    return hits, done
+
+
+def _in_front_column(hit: LabelHit) -> bool:
+    """Whether a label is one of the front page's label column: a front-page field or a
+    business's (a 附页's column headers, 网站名称 / 网址 / …, are a header row, not a column)."""
+    return hit.label is not None and (ENTITY_LABELS[hit.label].front_page or hit.label in BUSINESS_LABELS)
 
 
 def _role(reading: Reading, hit: LabelHit) -> str | None:
@@ -85,6 +139,21 @@ def _validity_end(reading: Reading, start: int, limit: int) -> list[Hit]:
     if date is None or reading.value("EXPIRY_DATE", *date.span()) is None:
         return []
     return [Hit("EXPIRY_DATE", *date.span())]
+
+
+def _past_other_column(layout: Layout, labels: list[LabelHit], i: int) -> int | None:
+    """Where to look on for the value of label i, whose own label line is followed at once by
+    another label's whole line (公司名称 / 编号：蒙B2-20127212 / 华远软件科技有限公司: a tool put a
+    line of another column between a label and its value): after that line; else None."""
+    if i + 1 >= len(labels) or labels[i + 1].label is None:
+        return None
+    following = layout.line_at(labels[i + 1].start)
+    if following.start != labels[i + 1].start - (len(following.text) - len(following.text.lstrip())):
+        return None  # that label stands mid-line
+    text = layout.view.text
+    if not text[labels[i + 1].value_start:following.end].strip():
+        return None  # that label waits for its value too
+    return following.end + 1
 
 
 def _value_limit(layout: Layout, labels: list[LabelHit], i: int) -> int:

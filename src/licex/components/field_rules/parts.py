@@ -10,7 +10,8 @@ from licex.fields.catalogue import RESTRICTION
 from licex.text.layout import trim
 from licex.fields.normalize import LICENSE_NO_RE, normalize_date
 from licex.text.chars import DATE_RE, PROVINCES
-from licex.fields.values import has_value
+from licex.fields.labels import ENTITY_LABELS
+from licex.fields.values import has_value, value_forms
 
 # Trailing punctuation that ends a sentence or a list item, never a value.
 VALUE_END = " \t\n。.;,、"
@@ -31,6 +32,12 @@ COMPANY_END_RE = re.compile(r"公\s*司$")
 # 部门批准后方可开展相应经营活动。】, also in round brackets): never a value, nor a part of one.
 NOTE_RE = re.compile(r"【[^【】]{1,200}】|\(\s*依\s*法\s*须\s*经[^()]{1,200}\)")
 _NOTE_START_RE = re.compile(r"\s*(?:【|\(\s*依\s*法\s*须\s*经)")
+# Where a person's name ends that a cell or the authority beside it follows on its line (签发人：张玉
+# <tab>广东省通信管理局, 签发人：段云 中华人民共和国工业和信息化部): a tab or a run of spaces before
+# a word (not the one character of a name spaced out: 吴  敏), or a blank before a word that ends
+# as an authority's name does (data/value_forms.json).
+_WORD_CHAR_RE = re.compile(r"\w")
+_PERSON_END_RE = re.compile(r"(?:[ ]*\t|[ ]{2,})[ \t]*(?=\S{3})|\s(?=\S*(?:" + "|".join(map(re.escape, value_forms()["authority_endings"])) + "))")
 
 
 def trim_value(text: str, start: int, end: int) -> tuple[int, int]:
@@ -57,6 +64,9 @@ def check_value(label: str, text: str, start: int, end: int) -> tuple[int, int] 
         # A validity period (有效期: 2019年1月1日至2024年1月1日) expires on its last date.
         date = dates[-1] if label == "EXPIRY_DATE" else dates[0]
         return start + date.start(), start + date.end()
+    if ENTITY_LABELS[label].value == "person" and (cut := _PERSON_END_RE.search(value)) and len(
+            _WORD_CHAR_RE.findall(value, 0, cut.start())) >= 2:  # (a mark of a border before a cell is no name)
+        return trim_value(text, start, start + cut.start())
     return start, end
 
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 
-from licex.fields.labels import LabelWords
+from licex.fields.labels import BUSINESS_LABELS, LabelWords
 from licex.text.layout import Layout
 from licex.text.chars import spaced, without_whitespace
 from licex.components.field_rules.hits import LabelHit
 
 _COLON = r"[ \t]*[:][ \t]*"
 _WRAPPED_GAP = r"[ \t]*\n?[ \t]*"
+_SPACED_GAP = r"[ \t]?"
+_AFTER_WORD_RE = re.compile(r"\S\S[ ]$")
 
 
 class PrintedLabels:
@@ -25,6 +27,16 @@ class PrintedLabels:
         # 册资本:…): three characters or more, a line break inside, its colon after.
         wrapped = "|".join(_WRAPPED_GAP.join(map(re.escape, name)) for name, _, _ in words.entries if len(name) >= 3)
         self._wrapped_re = re.compile(rf"(?P<name>{wrapped}){_COLON}")
+        # A label a narrow cell wrapped around its value's first line (法 定 代 表 梁静 / 人, or
+        # 法定代 / 梁静 / 表人): its first characters at a line or cell start, the value after them
+        # or on the next line, the rest of the label alone on the line after the value.
+        # (Not the business block's labels: its reader reads their wrapped cells.)
+        split = [name for name, label, _ in words.entries if len(name) >= 3 and label not in BUSINESS_LABELS]
+        heads = {name[:k] for name in split for k in range(2, len(name))}
+        tails = {name[k:] for name in split for k in range(2, len(name))}
+        self._split_re = re.compile(
+            rf"(?:(?<![^\n])[ \t]*|(?<=\t)|(?<=[ ]{{2}}))(?P<head>{_alternatives(heads)})(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)"
+            rf"[^\n]*\S[ \t]*\n[ \t]*(?P<tail>{_alternatives(tails)})[ \t]*(?=\n|$)")
 
     def find(self, layout: Layout) -> list[LabelHit]:
         """The labels of the layout's view, in text order."""
@@ -43,8 +55,11 @@ class PrintedLabels:
                 # label printed whole and standing apart (公司名称 X 法定代表人 Y) is one: Chinese
                 # running text has no spaces around its words, or (OCR'd) between every character.
                 cell_start = before.rstrip(" ").endswith("\t")
-                standing_apart = (len(name) >= 4 and match.group("name") == name
+                standing_apart = (len(name) >= 4 and match.group("name") in (name, " ".join(name))
                                   and text[match.end():match.end() + 1] in (" ", "\t"))
+                # (spaced out, 法 定 代 表 人, only after a value that is not: OCR spaces every
+                # character of running text alike)
+                standing_apart = standing_apart and (match.group("name") == name or _AFTER_WORD_RE.search(before))
                 # A one-line header run together (公司名称:X法定代表人:Y注册资本:Z, where a producer
                 # drew its fields apart by position alone): a label of three characters or more with
                 # its colon, after a label with its colon on the same line, is the next field.
@@ -58,10 +73,24 @@ class PrintedLabels:
             if layout.in_special(start) and not (label == "LICENSE_NO" and layout.line_at(start).kind == "page_header"):
                 continue
             found.append(LabelHit(label, start, match.end()))
-        wrapped = self._wrapped(text, found)
+        wrapped = self._wrapped(text, found) + self._split(layout)
         starts = {hit.start for hit in wrapped}
         # A wrapped label replaces a shorter one read at its start (注 of 注册 / 资本:).
         return sorted([hit for hit in found if hit.start not in starts] + wrapped, key=lambda hit: hit.start)
+
+    def _split(self, layout: Layout) -> list[LabelHit]:
+        """Labels wrapped around the first line of their value (法 定 代 表 梁静 / 人): the value
+        starts after the label's first characters and ends where the rest of the label stands."""
+        hits = []
+        for match in self._split_re.finditer(layout.view.text):
+            name = without_whitespace(match.group("head") + match.group("tail"))
+            if name in self.label_of and not layout.in_special(match.start("head")):
+                value_start = match.end("head")
+                value_start += len(match.string[value_start:]) - len(match.string[value_start:].lstrip())
+                hits.append(LabelHit(self.label_of[name], match.start("head"), value_start))
+                # the rest of the label ends the value: no part of a name or address that wraps
+                hits.append(LabelHit(None, match.start("tail"), match.end("tail")))
+        return hits
 
     def _wrapped(self, text: str, found: list[LabelHit]) -> list[LabelHit]:
         """Labels wrapped mid-label at the end of a line that holds a label with its colon before
@@ -81,3 +110,8 @@ class PrintedLabels:
             if header and text[header[-1].start:header[-1].value_start].rstrip(" \t").endswith(":"):
                 hits.append(LabelHit(self.label_of[re.sub(r"\s", "", match.group("name"))], start, match.end()))
         return hits
+
+
+def _alternatives(parts: set[str]) -> str:
+    """A regex of any of `parts` as OCR spaces them, the longest first."""
+    return "|".join(_SPACED_GAP.join(map(re.escape, part)) for part in sorted(parts, key=lambda p: (-len(p), p)))

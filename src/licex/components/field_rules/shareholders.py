@@ -9,9 +9,11 @@ from spacy.util import registry
 from licex.text.layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, trim
 from licex.components.field_rules.hits import Hit, found_by
 from licex.components.field_rules.reading import Reader, Reading
+from licex.components.field_rules.shareholder_stream import header_lines, stream_rows
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Z]{18}|\d{17}[\dXx]|\d{15}|[0-9A-Z]{8,20})(?![0-9A-Za-z])")
 _ROW_NUMBER_RE = re.compile(r"\d{1,3}\.?")
+_NUMBERED_NAME_RE = re.compile(r"\d{1,3}\.?[ ]+(?=\D)")
 # What OCR makes of table rules and stray marks at a cell's edges (”|510601…, [出资比例).
 _CELL_EDGE_MARKS = "|｜[]”“\"'‘’"
 # A column word of the shareholder table's header: 序号, 股东名称, 证照号码, 出资比例 …
@@ -33,7 +35,8 @@ def read_shareholders(reading: Reading) -> list[Hit]:
     row); rows before the first one with a ratio or an ID number are header rows, and the first
     row with neither after it ends the table (OCR loses one of them now and then). A table that
     a tool wrote one cell a line (pdftotext) is read by its header: N column words, then rows of
-    N cells.
+    N cells. Where neither reads as many whole rows, the table is read piece by piece from its 股东名称 column
+    word (shareholder_stream: rows broken over lines).
     """
     layout = reading.layout
     text = layout.view.text
@@ -65,6 +68,11 @@ def read_shareholders(reading: Reading) -> list[Hit]:
             rows += 1
             i += 1
             hits += _shareholder_row(reading, cells)
+    ratios = sum(hit.label == "SHARE_RATIO" for hit in hits)
+    for start in header_lines(layout, _SHAREHOLDER_COLUMN_RE):
+        rows = stream_rows(reading, start, _SHAREHOLDER_COLUMN_RE)
+        if sum(hit.label == "SHARE_RATIO" for hit in rows) > ratios:
+            return rows
     return found_by("row", hits)
 
 
@@ -102,6 +110,8 @@ def _shareholder_row(reading: Reading, cells: Cells) -> list[Hit]:
         elif kind == "id":
             hits.append(Hit("SHAREHOLDER_ID", a, b))
         elif k == name:
+            if (number := _NUMBERED_NAME_RE.match(text, a, b)) and k == 0:
+                a = number.end()  # the row number run into the name's cell (1 高丽丽)
             hits.append(Hit("SHAREHOLDER", a, b))
     return hits
 

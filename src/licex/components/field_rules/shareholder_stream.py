@@ -1,0 +1,147 @@
+"""A shareholder table whose rows a tool broke over lines: narrow columns wrap a name
+(方正科技传媒有限公 / 司) and an ID number (36080319680324 / 5709), and a row's cells stand one
+a line or several a line (pypdfium2, pdftotext of a table of narrow columns). The rows are read
+by what each piece of text is, in reading order: a name, an ID number (maybe in several pieces),
+a share ratio that ends the row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from licex.fields.values import value_forms
+from licex.text.layout import Layout
+from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.reading import Reading
+
+# The pieces of a row's text: a ratio (56.24%), a run of Latin letters and digits (an ID number,
+# a row number, or a piece of either), a run of anything else but blanks (a name or a piece of one).
+_PIECE_RE = re.compile(r"(?P<ratio>(?<![\d.])\d{1,3}(?:\.\d+)?%)|(?P<alnum>[0-9A-Za-z]+)|(?P<other>[^\s0-9A-Za-z%]+)")
+# The lengths an ID number has whole: a citizen ID or credit code (18), an older ID or
+# registration number (15). A piece after one of these lengths starts a new value.
+_WHOLE_ID_LENGTHS = (15, 18)
+_LONGEST_ID = 18
+# A piece of an ID number has a digit and at least this many characters; a shorter run of digits
+# alone is a row number, unless it completes the ID number before it.
+_SHORTEST_ID_START = 4
+# How many lines after its header a table broken over lines is read.
+_MOST_LINES = 80
+# The header's column words, whose cells may wrap them anywhere (序 / 号, 出资比 / 例).
+_HEADER_WORDS = "序号股东名称证照号码证件号码出资比例"
+# A label or page header inside the table (经营许可证编号：…): the line is no part of a row.
+_LABEL_LINE_RE = re.compile(r"[:：]")
+
+
+@dataclass
+class _Row:
+    name: tuple[int, int]
+    id_number: tuple[int, int] | None = None
+    ratio: tuple[int, int] | None = None
+
+
+def stream_rows(reading: Reading, start_line: int, column_re: re.Pattern[str]) -> list[Hit]:
+    """The rows of the shareholder table whose header starts at line `start_line`, read piece by
+    piece (found_by `row`): a name opens a row, an ID number fills it, a ratio closes it. Reading
+    stops where a piece does not fit the row (the columns printed one after another, or the text
+    after the table); only rows that have a name and a ratio count."""
+    layout = reading.layout
+    text = layout.view.text
+    rows: list[_Row] = []
+    previous: tuple[str, int, int] | None = None  # the kind and span of the piece before
+    for line in layout.lines[start_line:start_line + _MOST_LINES]:
+        if line.kind == "title" or layout.in_special(line.start):
+            break
+        if line.kind != "content" or _LABEL_LINE_RE.search(line.text):
+            continue
+        for match in _PIECE_RE.finditer(text, line.start, line.end):
+            kind, (a, b) = match.lastgroup, match.span()
+            if kind == "other" and (column_re.fullmatch(match.group()) or not rows and match.group() in _HEADER_WORDS):
+                previous = None  # a column word of the header, or a piece of one its cell wrapped (出资比 / 例)
+                continue
+            placed = _place(reading, rows, previous, kind, a, b)
+            if placed is None:
+                return _hits(reading, rows)
+            previous = (placed, a, b) if placed != "number" else None
+    return _hits(reading, rows)
+
+
+def _place(reading: Reading, rows: list[_Row], previous: tuple[str, int, int] | None, kind: str,
+           a: int, b: int) -> str | None:
+    """Where the piece [a, b) goes in the rows (they change): the part of a row it is, `number` for
+    a row number, or None where it fits no row."""
+    text = reading.layout.view.text
+    row = rows[-1] if rows else None
+    open_row = row is not None and row.ratio is None
+    if kind == "ratio":
+        if not open_row or reading.value("SHARE_RATIO", a, b) is None:
+            return None
+        row.ratio = (a, b)
+        return "ratio"
+    after_previous = previous is not None and not text[previous[2]:a].strip()
+    if kind == "alnum":
+        if open_row and row.id_number and after_previous and previous[0] == "id" and _continues_id(
+                text, row.id_number, a, b):
+            row.id_number = (row.id_number[0], b)
+            return "id"
+        if any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
+            if not open_row or row.id_number is not None:
+                return None
+            row.id_number = (a, b)
+            return "id"
+        if text[a:b].isdigit():
+            return "number"
+    # A name, or a piece of one: it goes on the name before it where nothing stands between them
+    # or where that name is cut (long, without a company's ending).
+    if open_row and after_previous and previous[0] == "name" and row.id_number is None and _continues_name(
+            text, row.name, a):
+        row.name = (row.name[0], b)
+        return "name"
+    if open_row:
+        return None  # a second name in a row: the columns printed one after another
+    rows.append(_Row((a, b)))
+    return "name"
+
+
+def _continues_id(text: str, id_number: tuple[int, int], a: int, b: int) -> bool:
+    """Whether the piece [a, b) is the rest of the ID number printed before it: together they are
+    no longer than an ID number, and the number before is not whole already, unless the piece
+    makes it whole at the longest length."""
+    length = len(re.sub(r"\s", "", text[id_number[0]:id_number[1]]))
+    together = length + b - a
+    return together <= _LONGEST_ID and (length not in _WHOLE_ID_LENGTHS or together == _LONGEST_ID)
+
+
+def _continues_name(text: str, name: tuple[int, int], a: int) -> bool:
+    """Whether a piece at `a` goes on the name [start, end): right after it with no blank between,
+    or after a long name that has no company's ending (the cell wrapped it)."""
+    if name[1] == a:
+        return True
+    so_far = re.sub(r"\s", "", text[name[0]:name[1]])
+    forms = value_forms()
+    return len(so_far) > forms["person_chars"][1] and not so_far.endswith(tuple(forms["company_endings"]))
+
+
+def _hits(reading: Reading, rows: list[_Row]) -> list[Hit]:
+    hits = []
+    for row in rows:
+        if row.ratio is None or reading.value("SHAREHOLDER", *row.name) is None:
+            continue
+        hits.append(Hit("SHAREHOLDER", *row.name, found_by="row"))
+        if row.id_number is not None and reading.value("SHAREHOLDER_ID", *row.id_number) is not None:
+            hits.append(Hit("SHAREHOLDER_ID", *row.id_number, found_by="row"))
+        hits.append(Hit("SHARE_RATIO", *row.ratio, found_by="row"))
+    return hits
+
+
+def header_lines(layout: Layout, column_re: re.Pattern[str]) -> list[int]:
+    """The lines outside the 特别规定事项 that hold the shareholder table's name column word
+    (股东名称) as a cell of their own, where a table broken over lines may start."""
+    text = layout.view.text
+    found = []
+    for i, line in enumerate(layout.lines):
+        if line.kind != "content" or layout.in_special(line.start):
+            continue
+        if any("股" in m.group() and column_re.fullmatch(m.group())
+               for m in re.finditer(r"\S+", text[line.start:line.end])):
+            found.append(i)
+    return found

@@ -1,0 +1,119 @@
+"""The front page and its 附页 as producers licex was not built on print them (issue 26): headless
+Chromium's certificates and LibreOffice Writer's documents, read back by pdftotext, pypdfium2 and
+licex's own reading. Each snippet is the shape one of these texts has; every company, person
+and number is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+WANG = {"name": "王建国", "id_number": "360803196803245709", "share_ratio": "60%"}
+WEIWANG = {"name": "维旺明传媒有限公司", "id_number": "9123038134XLX3JMP2", "share_ratio": "40%"}
+
+
+# -- the shareholder table of narrow columns, its cells wrapped ---------------------------------------
+
+@pytest.mark.parametrize("table", [
+    # pypdfium2 of a LibreOffice table: the ID number wraps, the ratio on a line of its own
+    "序号 股东名称 证照号码 出资比例\n1 王建国 36080319680324\n5709\n60%\n"
+    "2\n维旺明传媒有限\n公司\n9123038134XLX\n3JMP2\n40%\n",
+    # pdftotext: a cell a line, the column words between the cells of the one row
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n证照号码\n360803196803245\n709\n\n出资比例\n\n60%\n\n"
+    "2\n\n维旺明传媒有限公\n司\n\n9123038134XLX3JMP2\n\n40%\n",
+    # pypdfium2 of a certificate: the header's words wrapped in their cells, the last name wrapped
+    "序\n号\n股东名称 证照号码\n出资比\n例\n1 王建国 360803196803245709 60%\n2 维旺明传媒有限公\n司\n"
+    "9123038134XLX3JMP2 40%",
+    # pdftotext -layout: the row number one space before the name
+    "序号 股东名称                证照号码                 出资比例\n1 王建国                  360803196803245709   60%\n"
+    "2 维旺明传媒有限公司            9123038134XLX3JMP2   40%\n",
+    # licex's reading: the next row run on after the ratio
+    "序号\t股东名称\t证照号码\t出资比例\n1\t王建国\t360803196803245709\t60%2\t维旺明传媒有限公司\t9123038134XLX3JMP2\t40%\n",
+])
+def test_shareholder_rows_broken_over_lines_read_by_what_each_piece_is(extract, table):
+    text = "增值电信业务经营许可证\n附页\n" + table + "特别规定事项\n一、你公司应当遵守行业管理规定。\n"
+    assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
+
+
+def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
+    # pdftotext printed the name column whole before the others: which ratio is whose is lost
+    text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
+            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields().get("shareholders", []) == []
+
+
+# -- the signer beside the authority ------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "签发人：张玉 广东省通信管理局",  # pypdfium2: one blank between
+    "签发人：张玉\t广东省通信管理局",  # a cell of its own
+    "签发人：张玉           广东省通信管理局",  # pdftotext -layout
+    "签发人：张玉 中华人民共和国工业和信息化部",
+])
+def test_the_signer_stops_where_the_authority_beside_it_starts(extract, line):
+    text = "增值电信业务经营许可证\n公司名称：广州云帆科技有限公司\n" + line + "\n发证日期：2024年5月3日\n"
+    assert extract(text).fields()["signer"] == "张玉"
+
+
+# -- a label wrapped around its value ------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [
+    "法 定 代 表 梁静\n人\n",  # pdftotext: the value on the label's first line
+    " 法定代\n          梁静\n  表人\n",  # pdftotext -layout: the value between the label's lines
+])
+def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
+    text = "增值电信业务经营许可证\n公 司 名 称 沈阳创亿网络有限公司\n" + rows + "注 册 资 本 人民币 800 万元\n"
+    fields = extract(text).fields()
+    assert fields["legal_representative"] == "梁静"
+    assert fields["company_name"] == "沈阳创亿网络有限公司"
+
+
+def test_a_name_spaced_out_in_its_cell_is_not_cut_at_the_gap(extract):
+    assert extract("公司名称：北京松果科技有限公司\n法定代表人：吴  敏\n").fields()["legal_representative"] == "吴敏"
+
+
+# -- the annual inspection table a cell a line ---------------------------------------------------------
+
+def test_an_inspection_table_written_a_cell_a_line_reads_each_row(extract):
+    # pdftotext of a narrow table: the header words, then each row's cells, one a line, a page
+    # header between them
+    text = ("增值电信业务经营许可证\n附页\n年度\n\n年报结果\n\n日期\n\n2020\n\n合格\n\n经营许可证编号：粤B2-20209871\n\n"
+            "二〇二一年三月九日\n\n2021\n\n合格\n\n二〇二二年四月十九日\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields()["annual_inspections"] == [
+        {"year": 2020, "result": "合格", "date": "2021-03-09"}, {"year": 2021, "result": "合格", "date": "2022-04-19"}]
+
+
+def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):
+    text = "增值电信业务经营许可证\n公司名称：沈阳创亿网络有限公司\n注 册 住 广东省桂花市西夏张街w座\n所\n签发人：段云\n"
+    assert extract(text).fields()["registered_address"] == "广东省桂花市西夏张街w座"
+
+
+def test_a_one_line_header_of_spaced_labels_gives_each_field_its_own_value(extract):
+    # pypdfium2 of a certificate: two label | value pairs on one line, the labels spaced out
+    fields = extract("增值电信业务经营许可证\n公 司 名 称 海南合联电子科技有限公司 法 定 代 表 人 陶秀华\n").fields()
+    assert fields["company_name"] == "海南合联电子科技有限公司"
+    assert fields["legal_representative"] == "陶秀华"
+
+
+def test_a_label_whose_value_follows_a_line_of_another_column_reads_that_value(extract):
+    # pdftotext: the licence number of the page's other column printed between the label and its value
+    text = "增值电信业务经营许可证\n公司名称\n\n编号：蒙B2-20127212\n华远软件科技有限公司\n\n法定代表人\n\n杨浩\n"
+    fields = extract(text).fields()
+    assert fields["company_name"] == "华远软件科技有限公司"
+    assert fields["license_no"] == "蒙B2-20127212"
+
+
+def test_a_label_column_printed_whole_before_its_values_gives_each_label_its_value(extract):
+    # pdftotext of a table whose label cells wrap: the labels, then the values, a paragraph each
+    text = ("增值电信业务经营许可证\n编号：蒙B2-20127212\n公司名\n称\n法定代\n表人\n注册资\n本\n业务种\n类\n(服务项\n目)\n\n"
+            "华远软件科技有限公司\n\n杨浩\n\n人民币 4000 万元\n\n第二类增值电信业务中的信息服务业务\n\n签发人：王凤兰\n")
+    fields = extract(text).fields()
+    assert (fields["company_name"], fields["legal_representative"]) == ("华远软件科技有限公司", "杨浩")
+    assert fields["registered_capital_cny"] == 40_000_000
+
+
+def test_a_header_row_of_website_columns_one_a_line_is_no_front_page_label_column(extract):
+    text = ("增值电信业务经营许可证\n附页\n网站名称\n网址\n服务器放置地\n网站接入服务提供单位\n恒聪百汇网\nliangjin.cn\n河北省\n"
+            "创联世纪传媒有限公司\n序号 股东名称 证照号码 出资比例\n1 王建国 360803196803245709 100%\n")
+    fields = extract(text).fields()
+    assert not any("恒聪百汇网" in value and len(value) > 5 for value in fields.get("website", {}).values() if value)
+    assert fields["shareholders"] == [{"name": "王建国", "id_number": "360803196803245709", "share_ratio": "100%"}]
