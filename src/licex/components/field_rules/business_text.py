@@ -42,7 +42,7 @@ class BlockPatterns:
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
-            rf"|(?P<label_piece>{_bracketed_pieces(words)})"
+            rf"|(?P<label_piece>{_label_pieces(words)})"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             rf"|(?P<note>{NOTE_RE.pattern})"
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
@@ -55,16 +55,25 @@ class BlockPatterns:
         return cls(token_re, label_re)
 
 
-def _bracketed_pieces(words: LabelWords) -> str:
-    """A regex of a line that holds only a piece of a bracketed label: its opening bracket and first
-    characters, or its last characters and closing bracket ((服务项 / 目) of a label cell too
-    narrow for (服务项目), printed by pdftotext -layout between the value lines beside it)."""
+def _label_pieces(words: LabelWords) -> str:
+    """A regex of a piece of a label that wrapped in its cell, printed where the value lines beside
+    it put it: a line that holds only a bracketed label's opening bracket and first characters, or
+    its last characters and closing bracket ((服务项 / 目) of a label cell too narrow for
+    (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
+    characters (three at least: 业务覆盖 / 业务种) at a line's start with its value after them or on
+    the next line, and its last characters (范围, 围, 类) at a line's start, alone or before a cell
+    gap (业务覆盖范 / 广东省 / 围; 业 务 覆 盖 全国 / 范围)."""
     names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
     heads = {name[:cut] for name in names for cut in range(1, len(name))}
     tails = {name[cut:] for name in names for cut in range(1, len(name))}
     alternation = lambda pieces: "|".join(spaced(piece) for piece in sorted(pieces, key=len, reverse=True))
+    bare_heads = {head for head in heads if len(head) >= 3} - set(words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS"))
+    bare_tails = tails - set(names)
+    gap = r"(?=[ \t]*$|\t|[ \t]{2,})"
     return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$)")
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$"
+            rf"|^[ \t]*(?:{alternation(bare_heads)})(?=[ \t]|$)"
+            rf"|^[ \t]*(?:{alternation(bare_tails)}){gap})")
 
 
 def _cut_short(words: LabelWords, label: str) -> str:

@@ -28,7 +28,8 @@ _MAX_CELL_REST = 12
 _MAX_COLUMNS = 8
 _MARKS_RE = re.compile(r"[^\w]")
 # The last line of a label wrapped in its cell (业务种类 / (服务项目) / 及覆盖范围): it goes on with 及.
-_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及[ \t]*(?:业[ \t]*务[ \t]*)?覆[ \t]*盖[ \t]*范[ \t]*围")
+# Its pieces may wrap again (及覆盖范 / 围).
+_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及\s*(?:业\s*务\s*)?覆\s*盖\s*范\s*围")
 
 Header = tuple[list[str | None], list[int], re.Pattern[str]]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from licex.fields.catalogue import RESTRICTION
 from licex.text.layout import trim
 from licex.fields.normalize import LICENSE_NO_RE, normalize_date
-from licex.text.chars import DATE_RE, PROVINCES
-from licex.fields.values import has_value
+from licex.text.chars import DATE_RE, PROVINCES, spaced
+from licex.fields.values import has_value, value_forms
 
 # Trailing punctuation that ends a sentence or a list item, never a value.
 VALUE_END = " \t\n。.;,、"
@@ -31,6 +32,16 @@ COMPANY_END_RE = re.compile(r"公\s*司$")
 # 部门批准后方可开展相应经营活动。】, also in round brackets): never a value, nor a part of one.
 NOTE_RE = re.compile(r"【[^【】]{1,200}】|\(\s*依\s*法\s*须\s*经[^()]{1,200}\)")
 _NOTE_START_RE = re.compile(r"\s*(?:【|\(\s*依\s*法\s*须\s*经)")
+
+
+@lru_cache(maxsize=1)
+def issuer_re() -> re.Pattern[str]:
+    """An issuing authority as the signature block prints it (云南省通信管理局, 中华人民共和国工业和
+    信息化部; data/value_forms.json `issuer_words`), with the province or country before it: no
+    coverage or service item names one, so a business block that meets one has ended."""
+    places = "|".join(spaced(name) for name in ("中华人民共和国", *(p.name for p in PROVINCES)))
+    words = "|".join(spaced(word) for word in value_forms()["issuer_words"])
+    return re.compile(rf"(?:(?:{places})[ \t]*)?(?:{words})")
 
 
 def trim_value(text: str, start: int, end: int) -> tuple[int, int]:
