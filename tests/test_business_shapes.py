@@ -43,3 +43,19 @@ def test_a_label_cell_wrapped_in_pieces_is_no_table_header(extract, cell):
 def test_the_pieces_of_a_wrapped_coverage_label_around_its_value_are_no_part_of_it(extract, lines):
     text = HEAD + f"业务种类\t{B11}\n" + "\n".join(lines) + "\n" + DATES
     assert _businesses(extract, text) == [("B11", ["含互联网资源协作服务"], "云南省")]
+
+
+@pytest.mark.parametrize("value", [
+    "第二类增值电信业务中的信息服务业务（仅限互联网信息服\n业 务 种 类 务）",  # pdftotext: the label's line starts mid-value
+    "          第二类增值电信业务中的信息服务业务（仅限互联网信息服\n    业务种类\n          务）",  # -layout: alone between
+])
+def test_a_label_printed_between_the_lines_of_a_value_is_no_part_of_it(extract, value):
+    text = HEAD + value + "\n业务覆盖范围：云南省\n" + DATES
+    assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省")]
+
+
+def test_a_two_line_label_cell_then_a_wrapped_value_is_no_table_of_one_cell_a_line(extract):
+    # pdftotext: 业务种类 / 业务覆盖范围 (one label cell on two lines), then the business whose
+    # bracket wrapped and the coverage: the bracket that opens on one line closes on the next.
+    text = HEAD + "业务种类\n\n业务覆盖范围\n\n第二类增值电信业务中的信息服务业务（仅限互联网信息服务）（不\n含信息即时交互服务）\n云南省\n\n" + DATES
+    assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省", ["信息即时交互服务"])]

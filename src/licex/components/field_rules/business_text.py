@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from licex.fields.labels import LabelWords
 from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.chars import LIST_MARK, spaced
-from licex.fields.values import cut_in_unit, has_value
+from licex.fields.values import cut_in_unit, has_value, without_wrapped_labels
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.parts import (
     COVERAGE_RE,
@@ -46,7 +46,9 @@ class BlockPatterns:
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             rf"|(?P<note>{NOTE_RE.pattern})"
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
-            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不\s*(?:包\s*)?含|含|仅\s*限))[^()]{1,80}\))"
+            # (a 不 at a line's end opens an exclusion whatever the next line starts with: a label
+            # of the cell beside it, printed between (不 and 含A), read off the value by its reader)
+            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不|含|仅\s*限))[^()]{1,120}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )
@@ -146,7 +148,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             inner = text[inner_start:inner_end]
             if not business or SEE_ATTACHMENT_RE.search(inner) or re.fullmatch(r"B[12]\d", inner):
                 continue
-            if RESTRICTION_RE.match(inner) or (mode == "items" and coverage is None):
+            if RESTRICTION_RE.match(without_wrapped_labels(inner)) or (mode == "items" and coverage is None):
                 coverage = _close(hits, coverage)
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, inner_start, inner_end))
             elif coverage is not None:

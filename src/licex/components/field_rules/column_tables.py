@@ -217,6 +217,10 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
     values = cells[len(columns):2 * len(columns)]
     if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
         return None
+    if any(text.count("(", a, b) != text.count(")", a, b) for _, (a, b) in values):
+        # A cell that opens a bracket it does not close (…(不 / 含A)) wrapped onto the next line:
+        # the lines are no longer one cell each (a label cell of two lines, then its wrapped value).
+        return None
     hits = [hit for label, (_, (a, b)) in zip(columns, values)
             for hit in column_value(label, text, a, b, block)]
     last_index, (_, last_end) = values[-1]
