@@ -59,3 +59,15 @@ def test_a_two_line_label_cell_then_a_wrapped_value_is_no_table_of_one_cell_a_li
     # bracket wrapped and the coverage: the bracket that opens on one line closes on the next.
     text = HEAD + "业务种类\n\n业务覆盖范围\n\n第二类增值电信业务中的信息服务业务（仅限互联网信息服务）（不\n含信息即时交互服务）\n云南省\n\n" + DATES
     assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省", ["信息即时交互服务"])]
+
+
+def test_coverages_printed_apart_from_their_businesses_go_one_to_each_in_order(extract):
+    # pypdfium2 of a certificate whose label cell wrapped: the names, then the coverages, one a line.
+    text = HEAD + "\r\n".join(["业务种类", "（服务项目）", "及覆盖范围", "第一类增值电信业务中的内容分发网络业务",
+                               "第二类增值电信业务中的信息服务业务", "山东省", "全国", ""]) + DATES
+    assert _businesses(extract, text) == [("B12", [], "山东省"), ("B25", [], "全国")]
+
+
+def test_one_coverage_after_several_businesses_still_covers_each(extract):
+    text = HEAD + "业务种类：第一类增值电信业务中的内容分发网络业务、第二类增值电信业务中的信息服务业务\n业务覆盖范围：全国\n" + DATES
+    assert _businesses(extract, text) == [("B12", [], "全国"), ("B25", [], "全国")]

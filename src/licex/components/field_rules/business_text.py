@@ -115,7 +115,11 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
                 coverage = None
                 continue
             part_end = _with_list_mark(text, part_end, b)
-            if coverage is not None:
+            if coverage is not None and _next_coverage(text, coverage, part_start):
+                coverage = _close(hits, coverage)
+                coverage = [part_start, part_end]
+                hits.append(Hit("COVERAGE", part_start, part_end))
+            elif coverage is not None:
                 coverage[1] = part_end
             elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
                   or text[part_start] == LIST_MARK):
@@ -202,6 +206,20 @@ def _with_list_mark(text: str, end: int, limit: int) -> int:
     while pos < limit and text[pos] in " \t":
         pos += 1
     return pos + 1 if pos < limit and text[pos] == LIST_MARK else end
+
+
+# A coverage that names a whole place at its end (山东省, 全国, 17省(直辖市)): the line after it,
+# if it names places too, is the coverage of the next business (a value cell printed apart from
+# the names, one line a business), not the rest of this one.
+_WHOLE_PLACE_END_RE = re.compile(r"(?:省|市|自治区|特别行政区|全国|境内|\))$")
+
+
+def _next_coverage(text: str, coverage: list[int], start: int) -> bool:
+    """Whether the coverage text at `start` is a coverage of its own after the open `coverage`:
+    on a line of its own, after a coverage that ends in a whole place, and naming places itself."""
+    covered = re.sub(r"\s+", "", text[coverage[0]:coverage[1]])
+    return ("\n" in text[coverage[1]:start] and bool(_WHOLE_PLACE_END_RE.search(covered))
+            and not cut_in_unit(covered) and bool(COVERAGE_RE.match(text, start)))
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:
