@@ -51,6 +51,10 @@ def _business(extract, block: str) -> tuple[list[str], list[str]]:
     (f"业务种类: 信息服务业务（不含信息搜索查询服\n务、{CHAT}）\n", [], [SEARCH, CHAT]),
     (f"业务种类: 信息服务业务（不含{SEARCH}、\n{CHAT}）\n", [], [SEARCH, CHAT]),
     (f"业务种类: 信息服务业务\n服务项目: 不含{SEARCH}、\n{CHAT}\n", [], [SEARCH, CHAT]),
+    # (不 / 含…) wrapped at the line's end, and with the label cell beside it printed between
+    (f"业务种类: 信息服务业务（仅限{ICP}）（不\n含{SEARCH}、{CHAT}）\n", [f"仅限{ICP}"], [SEARCH, CHAT]),
+    (f"  信息服务业务（仅限{ICP}）（不\n业务种类\n  含{CHAT}）\n", [f"仅限{ICP}"], [CHAT]),
+    (f"信息服务业务（仅限{ICP}）（不\n业 务 种 类 含{SEARCH}和{CHAT}）\n", [f"仅限{ICP}"], [SEARCH, CHAT]),
     # other wordings of an exclusion
     (f"业务种类: 信息服务业务（不包含{SEARCH}、{CHAT}）\n", [], [SEARCH, CHAT]),
     (f"业务种类: 信息服务业务\n服务项目: 除{SEARCH}、{CHAT}外\n", [], [SEARCH, CHAT]),
@@ -230,7 +234,7 @@ def _committed_texts(corpus: str) -> list[tuple[str, str, dict | None]]:
 _TOOLS = ["licex-pdf", "pdftotext", "pdftotext-layout", "pypdfium2", "rapidocr", "tesseract", "tesseract-clean"]
 _CORPORA = [*(f"generated/{tool}" for tool in _TOOLS),
             *(f"generated/families/{family}/{tool}" for family in ("chromium-cert", "fpdf2", "libreoffice",
-                                                                    "weasyprint-form") for tool in _TOOLS),
+                                                                    "weasyprint-form") for tool in [*_TOOLS, "licex-photo"]),
             *(f"generated/families-train/{family}/{tool}" for family in ("chromium-cert", "libreoffice")
               for tool in ("licex-pdf", "pdftotext", "pdftotext-layout", "pypdfium2")),
             "raw", "tests/data/licence_neighbours.jsonl", "tests/data/non_licences.jsonl"]

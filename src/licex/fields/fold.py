@@ -79,6 +79,10 @@ class _Fold:
         # Businesses named since the last coverage that have none: one coverage printed after a
         # list of businesses covers each of them.
         self.uncovered: list[int] = []
+        # The businesses after the first that the last coverage covered together, while no business
+        # was named since: a coverage after it is the next one's (a value cell printed apart from
+        # the names: A / B / C, then 山东省 / 山东省 / 山东省, one a business).
+        self.shared: list[int] = []
         self.shareholders: list[Shareholder] = []
         self.shareholder_open = False
         self.inspections: list[AnnualInspection] = []
@@ -123,6 +127,7 @@ class _Fold:
         value = finding.value
         if finding.label == "BUSINESS":
             self.current_business = None if value is None else self._business(value, finding)
+            self.shared = []
             return
         index = self.current_business
         if index is None or value is None:
@@ -138,10 +143,17 @@ class _Fold:
             self.businesses[index].coverage += value
             self._evidence(f"businesses[{index}].coverage", finding)
             return
-        for i in self.uncovered:
-            if self.businesses[i].coverage is None:
-                self.businesses[i].coverage = value
-                self._evidence(f"businesses[{i}].coverage", finding)
+        if not self.uncovered and self.shared:
+            i = self.shared.pop(0)
+            self.businesses[i].coverage = value
+            self.evidence.pop(f"businesses[{i}].coverage", None)
+            self._evidence(f"businesses[{i}].coverage", finding)
+            return
+        covered = [i for i in self.uncovered if self.businesses[i].coverage is None]
+        for i in covered:
+            self.businesses[i].coverage = value
+            self._evidence(f"businesses[{i}].coverage", finding)
+        self.shared = covered[1:]
         self.uncovered = []
 
     def _business(self, parsed: ParsedBusiness, finding: Finding) -> int:

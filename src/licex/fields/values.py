@@ -29,7 +29,7 @@ from licex.fields.normalize import (
     parse_money,
     unread_in_amount,
 )
-from licex.text.chars import LIST_MARK, PROVINCES, digit_lookalikes, lookalikes
+from licex.text.chars import LIST_MARK, PROVINCES, digit_lookalikes, lookalikes, spaced
 
 # A value says something only with a letter, digit or ideograph in it; blank-form fillers and
 # cross-references (无, /, 见附页) say nothing.
@@ -77,8 +77,23 @@ def _text(text: str) -> str | None:
 _NOT_AN_ITEM_RE = re.compile(r":$|^\d{4}\s*年|^第.类增值电信业务中的$|覆\s*盖|范\s*围")
 
 
+@lru_cache(maxsize=1)
+def _wrapped_label_re() -> re.Pattern[str]:
+    """A label of the business part (业务种类, (服务项目), 及覆盖范围 …) at the start of a line inside
+    a value: the label cell beside a value cell that wrapped, printed between the value's lines
+    (仅限互联网信息服 / 业 务 种 类 务), never a part of the value."""
+    names = default_label_words().names_of("BUSINESS", "SERVICE_ITEM", "COVERAGE")
+    alternation = "|".join(spaced(name) for name in names)
+    return re.compile(rf"\n[ \t]*(?:\([ \t]*)?(?:及[ \t]*)?(?:{alternation})(?:[ \t]*\))?[ \t]*(?:\n[ \t]*)?")
+
+
+def without_wrapped_labels(text: str) -> str:
+    """The text of a value without the labels printed between its lines (_wrapped_label_re)."""
+    return _wrapped_label_re().sub("", text) if "\n" in text else text
+
+
 def _service_item(text: str) -> str | None:
-    item = clean_value(text)
+    item = clean_value(without_wrapped_labels(text))
     return item if len(item.replace(" ", "")) >= 2 and not _NOT_AN_ITEM_RE.search(item) else None
 
 
@@ -114,7 +129,7 @@ _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9
 
 
 def _places(text: str) -> str | None:
-    places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(text))
+    places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(text)))
     return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None
 
 

@@ -11,7 +11,7 @@ from licex.fields.labels import BUSINESS_LABELS
 from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.layout import Layout
 from licex.components.field_rules.business_text import read_business_text
-from licex.components.field_rules.parts import COVERAGE_RE, SENTENCE_PUNCTUATION_RE
+from licex.components.field_rules.parts import COVERAGE_RE, SENTENCE_PUNCTUATION_RE, issuer_re
 from licex.components.field_rules.hits import Hit, LabelHit, found_by, table_at
 from licex.components.field_rules.reading import Reader, Reading
 
@@ -70,9 +70,13 @@ def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int)
 
 
 def _block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
-    """A business block runs to the first label outside BUSINESS_LABELS, title or clause region."""
+    """A business block runs to the first label outside BUSINESS_LABELS, title, clause region or
+    issuing authority (the signature block's 云南省通信管理局, printed right after the coverage
+    where the signer's label stands elsewhere)."""
     first_after = bisect.bisect_right(labels, start, key=lambda h: h.start)  # labels are in text order
     end = next((h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS), len(layout.view.text))
+    if (issuer := issuer_re().search(layout.view.text, start, end)) is not None:
+        end = issuer.start()
     end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:
         end = layout.special[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from licex.fields.labels import LabelWords
 from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.text.chars import LIST_MARK, spaced
-from licex.fields.values import cut_in_unit, has_value
+from licex.fields.values import cut_in_unit, has_value, without_wrapped_labels
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.parts import (
     COVERAGE_RE,
@@ -42,11 +42,13 @@ class BlockPatterns:
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
             rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
-            rf"|(?P<label_piece>{_bracketed_pieces(words)})"
+            rf"|(?P<label_piece>{_label_pieces(words)})"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             rf"|(?P<note>{NOTE_RE.pattern})"
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
-            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不\s*(?:包\s*)?含|含|仅\s*限))[^()]{1,80}\))"
+            # (a 不 at a line's end opens an exclusion whatever the next line starts with: a label
+            # of the cell beside it, printed between (不 and 含A), read off the value by its reader)
+            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不|含|仅\s*限))[^()]{1,120}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )
@@ -55,16 +57,25 @@ class BlockPatterns:
         return cls(token_re, label_re)
 
 
-def _bracketed_pieces(words: LabelWords) -> str:
-    """A regex of a line that holds only a piece of a bracketed label: its opening bracket and first
-    characters, or its last characters and closing bracket ((服务项 / 目) of a label cell too
-    narrow for (服务项目), printed by pdftotext -layout between the value lines beside it)."""
+def _label_pieces(words: LabelWords) -> str:
+    """A regex of a piece of a label that wrapped in its cell, printed where the value lines beside
+    it put it: a line that holds only a bracketed label's opening bracket and first characters, or
+    its last characters and closing bracket ((服务项 / 目) of a label cell too narrow for
+    (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
+    characters (three at least: 业务覆盖 / 业务种) at a line's start with its value after them or on
+    the next line, and its last characters (范围, 围, 类) at a line's start, alone or before a cell
+    gap (业务覆盖范 / 广东省 / 围; 业 务 覆 盖 全国 / 范围)."""
     names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
     heads = {name[:cut] for name in names for cut in range(1, len(name))}
     tails = {name[cut:] for name in names for cut in range(1, len(name))}
     alternation = lambda pieces: "|".join(spaced(piece) for piece in sorted(pieces, key=len, reverse=True))
+    bare_heads = {head for head in heads if len(head) >= 3} - set(words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS"))
+    bare_tails = tails - set(names)
+    gap = r"(?=[ \t]*$|\t|[ \t]{2,})"
     return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$)")
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$"
+            rf"|^[ \t]*(?:{alternation(bare_heads)})(?=[ \t]|$)"
+            rf"|^[ \t]*(?:{alternation(bare_tails)}){gap})")
 
 
 def _cut_short(words: LabelWords, label: str) -> str:
@@ -104,7 +115,11 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
                 coverage = None
                 continue
             part_end = _with_list_mark(text, part_end, b)
-            if coverage is not None:
+            if coverage is not None and _next_coverage(text, coverage, part_start):
+                coverage = _close(hits, coverage)
+                coverage = [part_start, part_end]
+                hits.append(Hit("COVERAGE", part_start, part_end))
+            elif coverage is not None:
                 coverage[1] = part_end
             elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
                   or text[part_start] == LIST_MARK):
@@ -137,7 +152,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             inner = text[inner_start:inner_end]
             if not business or SEE_ATTACHMENT_RE.search(inner) or re.fullmatch(r"B[12]\d", inner):
                 continue
-            if RESTRICTION_RE.match(inner) or (mode == "items" and coverage is None):
+            if RESTRICTION_RE.match(without_wrapped_labels(inner)) or (mode == "items" and coverage is None):
                 coverage = _close(hits, coverage)
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, inner_start, inner_end))
             elif coverage is not None:
@@ -191,6 +206,20 @@ def _with_list_mark(text: str, end: int, limit: int) -> int:
     while pos < limit and text[pos] in " \t":
         pos += 1
     return pos + 1 if pos < limit and text[pos] == LIST_MARK else end
+
+
+# A coverage that names a whole place at its end (山东省, 全国, 17省(直辖市)): the line after it,
+# if it names places too, is the coverage of the next business (a value cell printed apart from
+# the names, one line a business), not the rest of this one.
+_WHOLE_PLACE_END_RE = re.compile(r"(?:省|市|自治区|特别行政区|全国|境内|\))$")
+
+
+def _next_coverage(text: str, coverage: list[int], start: int) -> bool:
+    """Whether the coverage text at `start` is a coverage of its own after the open `coverage`:
+    on a line of its own, after a coverage that ends in a whole place, and naming places itself."""
+    covered = re.sub(r"\s+", "", text[coverage[0]:coverage[1]])
+    return ("\n" in text[coverage[1]:start] and bool(_WHOLE_PLACE_END_RE.search(covered))
+            and not cut_in_unit(covered) and bool(COVERAGE_RE.match(text, start)))
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:

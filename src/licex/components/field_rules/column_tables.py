@@ -29,7 +29,8 @@ _MAX_CELL_REST = 12
 _MAX_COLUMNS = 8
 _MARKS_RE = re.compile(r"[^\w]")
 # The last line of a label wrapped in its cell (业务种类 / (服务项目) / 及覆盖范围): it goes on with 及.
-_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及[ \t]*(?:业[ \t]*务[ \t]*)?覆[ \t]*盖[ \t]*范[ \t]*围")
+# Its pieces may wrap again (及覆盖范 / 围).
+_WRAPPED_LABEL_END_RE = re.compile(r"[ \t]*及\s*(?:业\s*务\s*)?覆\s*盖\s*范\s*围")
 
 Header = tuple[list[str | None], list[int], re.Pattern[str]]
 
@@ -252,6 +253,10 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
         return None  # 业务种类 / (服务项目) / 及覆盖范围: one label wrapped in its cell, not a header
     values = cells[len(columns):2 * len(columns)]
     if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
+        return None
+    if any(text.count("(", a, b) != text.count(")", a, b) for _, (a, b) in values):
+        # A cell that opens a bracket it does not close (…(不 / 含A)) wrapped onto the next line:
+        # the lines are no longer one cell each (a label cell of two lines, then its wrapped value).
         return None
     hits = [hit for label, (_, (a, b)) in zip(columns, values)
             for hit in column_value(label, text, a, b, block)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from licex.fields.catalogue import RESTRICTION
 from licex.text.layout import trim
 from licex.fields.normalize import LICENSE_NO_RE, normalize_date
-from licex.text.chars import DATE_RE, PROVINCES
+from licex.text.chars import DATE_RE, PROVINCES, spaced
 from licex.fields.labels import ENTITY_LABELS
 from licex.fields.values import has_value, value_forms
 
@@ -35,9 +36,19 @@ _NOTE_START_RE = re.compile(r"\s*(?:【|\(\s*依\s*法\s*须\s*经)")
 # Where a person's name ends that a cell or the authority beside it follows on its line (签发人：张玉
 # <tab>广东省通信管理局, 签发人：段云 中华人民共和国工业和信息化部): a tab or a run of spaces before
 # a word (not the one character of a name spaced out: 吴  敏), or a blank before a word that ends
-# as an authority's name does (data/value_forms.json).
+# as an authority's name does (data/value_forms.json `issuer_words`).
 _WORD_CHAR_RE = re.compile(r"\w")
-_PERSON_END_RE = re.compile(r"(?:[ ]*\t|[ ]{2,})[ \t]*(?=\S{3})|\s(?=\S*(?:" + "|".join(map(re.escape, value_forms()["authority_endings"])) + "))")
+_PERSON_END_RE = re.compile(r"(?:[ ]*\t|[ ]{2,})[ \t]*(?=\S{3})|\s(?=\S*(?:" + "|".join(map(re.escape, value_forms()["issuer_words"])) + "))")
+
+
+@lru_cache(maxsize=1)
+def issuer_re() -> re.Pattern[str]:
+    """An issuing authority as the signature block prints it (云南省通信管理局, 中华人民共和国工业和
+    信息化部; data/value_forms.json `issuer_words`), with the province or country before it: no
+    coverage or service item names one, so a business block that meets one has ended."""
+    places = "|".join(spaced(name) for name in ("中华人民共和国", *(p.name for p in PROVINCES)))
+    words = "|".join(spaced(word) for word in value_forms()["issuer_words"])
+    return re.compile(rf"(?:(?:{places})[ \t]*)?(?:{words})")
 
 
 def trim_value(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,73 @@
+"""The business part of licences printed by producers licex was not built on (issue 26): business
+names, service items and coverages found by what they are, wherever a wrapped label cell, a
+flattened table or a signature block beside them put them. One case a class, each a small text as
+pdftotext, pdftotext -layout, pypdfium2 or licex's own reading print it."""
+
+from __future__ import annotations
+
+import pytest
+
+HEAD = "经营许可证编号：云B1-20123829\n公司名称：云南凌颖信息网络有限公司\n"
+DATES = "发证日期：二〇二四年十月十日\n有效期至：二〇二九年十月十日\n"
+B11 = "第一类增值电信业务中的互联网数据中心业务（含互联网资源协作服务）"
+
+
+def _businesses(extract, text: str) -> list[tuple]:
+    return extract(text).fields().get("businesses", [])
+
+
+@pytest.mark.parametrize("authority", ["云南省通信管理局", "中华人民共和国工业和信息化部", "云 南 省 通 信 管 理 局"])
+def test_the_issuing_authority_under_the_coverage_is_no_part_of_it(extract, authority):
+    # pypdfium2 of a certificate whose signer stands beside the dates: the authority's line comes
+    # right after the coverage, with no label between.
+    text = HEAD + f"业务种类及覆盖范围：{B11}\n云南省\n{authority}\n" + DATES
+    assert _businesses(extract, text) == [("B11", ["含互联网资源协作服务"], "云南省")]
+
+
+@pytest.mark.parametrize("cell", [
+    ["业 务 种 类", "( 服 务 项", "目 )", "及 覆 盖 范", "围"],  # each piece wrapped again
+    ["业务种类", "(服务项目)", "及覆盖范", "围"],
+])
+def test_a_label_cell_wrapped_in_pieces_is_no_table_header(extract, cell):
+    # pypdfium2: the label cell's lines, then the value cell's; 及覆盖范 / 围 is the label's end,
+    # not a column of a table written one cell a line.
+    text = HEAD + "\r\n".join([*cell, B11, "业务覆盖范围：云南省", ""]) + DATES
+    assert _businesses(extract, text) == [("B11", ["含互联网资源协作服务"], "云南省")]
+
+
+@pytest.mark.parametrize("lines", [
+    ["业务覆盖范", "云南省", "围"],  # licex's reading of a narrow label cell: its last character below the value
+    ["业 务 覆 盖 云南省", "范围"],  # pdftotext: the value beside the label's first line
+    ["业务覆盖范    云南省", "  围"],
+])
+def test_the_pieces_of_a_wrapped_coverage_label_around_its_value_are_no_part_of_it(extract, lines):
+    text = HEAD + f"业务种类\t{B11}\n" + "\n".join(lines) + "\n" + DATES
+    assert _businesses(extract, text) == [("B11", ["含互联网资源协作服务"], "云南省")]
+
+
+@pytest.mark.parametrize("value", [
+    "第二类增值电信业务中的信息服务业务（仅限互联网信息服\n业 务 种 类 务）",  # pdftotext: the label's line starts mid-value
+    "          第二类增值电信业务中的信息服务业务（仅限互联网信息服\n    业务种类\n          务）",  # -layout: alone between
+])
+def test_a_label_printed_between_the_lines_of_a_value_is_no_part_of_it(extract, value):
+    text = HEAD + value + "\n业务覆盖范围：云南省\n" + DATES
+    assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省")]
+
+
+def test_a_two_line_label_cell_then_a_wrapped_value_is_no_table_of_one_cell_a_line(extract):
+    # pdftotext: 业务种类 / 业务覆盖范围 (one label cell on two lines), then the business whose
+    # bracket wrapped and the coverage: the bracket that opens on one line closes on the next.
+    text = HEAD + "业务种类\n\n业务覆盖范围\n\n第二类增值电信业务中的信息服务业务（仅限互联网信息服务）（不\n含信息即时交互服务）\n云南省\n\n" + DATES
+    assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省", ["信息即时交互服务"])]
+
+
+def test_coverages_printed_apart_from_their_businesses_go_one_to_each_in_order(extract):
+    # pypdfium2 of a certificate whose label cell wrapped: the names, then the coverages, one a line.
+    text = HEAD + "\r\n".join(["业务种类", "（服务项目）", "及覆盖范围", "第一类增值电信业务中的内容分发网络业务",
+                               "第二类增值电信业务中的信息服务业务", "山东省", "全国", ""]) + DATES
+    assert _businesses(extract, text) == [("B12", [], "山东省"), ("B25", [], "全国")]
+
+
+def test_one_coverage_after_several_businesses_still_covers_each(extract):
+    text = HEAD + "业务种类：第一类增值电信业务中的内容分发网络业务、第二类增值电信业务中的信息服务业务\n业务覆盖范围：全国\n" + DATES
+    assert _businesses(extract, text) == [("B12", [], "全国"), ("B25", [], "全国")]
