@@ -218,4 +218,4 @@ def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tabl
     family_eval.write_docs(readme, family_eval.headline(report), family_eval.README_START, family_eval.README_END)
     page = readme.read_text("utf-8")
     figure = f"{scored['field_micro_accuracy']:.3f}"
-    assert "OLD" not in page and f"| chromium-cert | yes | none | – | – | – | – | {figure} | – | – |" in page
+    assert "OLD" not in page and f"| chromium-cert | yes | saw it: rules alone | – | – | – | – | – | {figure} | – | – |" in page

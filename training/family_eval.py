@@ -215,11 +215,11 @@ def headline(report: dict[str, Any]) -> str:
              "|---|---|---|" + "---:|" * len(SOURCES)]
     for family, entry in families.items():
         pipeline = entry.get("held_out_pipeline") or "rules only"
-        model = pipeline.removeprefix("model ").removesuffix(" + rules") if pipeline != "rules only" else "none"
+
         cells = [f"{entry['sources'][s][pipeline]['field_micro_accuracy']:.3f}" if s in entry["sources"] else "–"
                  for s in SOURCES]
         rules = "yes" if "rules" in entry.get("tuned", []) else "**no**"
-        lines.append(f"| {family} | {rules} | {'never saw it' if pipeline != 'rules only' else model} | "
+        lines.append(f"| {family} | {rules} | {'never saw it' if pipeline != 'rules only' else 'saw it: rules alone'} | "
                      + " | ".join(cells) + " |")
     return "\n".join(lines) + f"\n\n(field micro accuracy; measured {report['measured']} by `python training/family_eval.py`)\n"
 
