@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -47,7 +48,28 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # -h as --help, on the app and (click's contexts inherit it) on every command and group
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("licex")
+        except PackageNotFoundError:  # a source tree run without installing it
+            installed = "unknown (not installed)"
+        typer.echo(f"licex {installed}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", help="Print licex's version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Extract structured records from Chinese value-added telecom business licences."""
 
 # The commands by name, in the order `licex --help` lists them; the groups follow them there.
 COMMANDS = {

@@ -38,13 +38,10 @@ def extract(
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several; a 附页 file that prints the licence number of the file before or after it is read with it as one licence)."""
-    from licex.jobs.extraction import extract_inputs
-    from licex.jobs.parallel import WorkerDied, licence_extractor
-
     output = file_or_stdout(output)
     if text_dir is not None:
         text_dir = folder_output(text_dir, "--text-dir")
-    spec = pipeline_spec(rules_only, model)
+    exclusive_choice(rules_only, model)
     try:  # before any work: an output that is an input, or that cannot be written, stops here
         if output is not None:
             check_output(output, input_paths(paths))
@@ -53,13 +50,42 @@ def extract(
     except InputError as error:
         fail(str(error))
         raise typer.Exit(2)
+    # The inputs before spaCy: a path that does not exist is told at once, not after the model loads.
     sources, errors = collect_inputs(paths)
     for error in errors:
         fail(str(error))
-    failed = bool(errors)
-    nlp = loaded_pipeline(spec, review_below)
+    failed = len(errors)
+    try:
+        with ExitStack() as stack:
+            # the output is replaced only when the ExitStack ends normally
+            sink = RecordSink(stack, output, output_format)
+            if sources:
+                failed += _extract_sources(sources, sink, pipeline_spec(rules_only, model), ocr, text_dir,
+                                           review_below, workers)
+            if not sink.count and failed and output is not None:
+                # Nothing was extracted: an earlier output file is worth more than an empty one.
+                raise NothingExtracted
+            sink.close()
+    except NothingExtracted:
+        fail(f"{output}: not written, no licence was extracted")
+    except InputError as error:  # the output could not be written (full disk, ...)
+        fail(str(error))
+        raise typer.Exit(1)
+    else:
+        if output is not None:
+            say("licex: ", "bold", written_summary(sink.count, failed, output))
+    raise typer.Exit(1 if failed else 0)
 
+
+def _extract_sources(sources: list[InputSource], sink: RecordSink, spec: str | Path | None, ocr: OcrChoice,
+                     text_dir: Path | None, review_below: float | None, workers: int) -> int:
+    """Extract the records of `sources` into `sink`; how many inputs failed (each told on stderr)."""
+    from licex.jobs.extraction import extract_inputs
+    from licex.jobs.parallel import WorkerDied, licence_extractor
+
+    nlp = loaded_pipeline(spec, review_below)
     text_files = TextFiles(text_dir)
+    failed = 0
 
     def read(source: InputSource, text: str | None) -> None:
         if text is not None:
@@ -71,39 +97,40 @@ def extract(
 
     try:
         # No more processes than files: each would load the pipeline for nothing.
-        with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences, ExitStack() as stack:
-            # the output is replaced only when the ExitStack ends normally
-            sink = RecordSink(stack, output, output_format)
+        with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences:
             with progress_bar(len(sources)) as progress:
                 task = progress.add_task("extracting", total=len(sources))
                 for result in extract_inputs(extract_licences, sources, ocr.value, read, joined):
                     if isinstance(result, InputError):
                         fail(str(result))
-                        failed = True
+                        failed += 1
                     else:
                         sink.add(result)
-            if not sink.count and failed and output is not None:
-                # Nothing was extracted: an earlier output file is worth more than an empty one.
-                raise NothingExtracted
-            sink.close()
-    except NothingExtracted:
-        fail(f"{output}: not written, no licence was extracted")
-    except InputError as error:  # the output could not be written (full disk, ...)
-        fail(str(error))
-        raise typer.Exit(1)
     except WorkerDied as error:  # -o FILE is as it was (atomic); stdout holds the records before
+        output = sink.output
         fail(str(error) + (f"; {output} is left as it was" if output is not None else ""))
         raise typer.Exit(1)
-    raise typer.Exit(1 if failed else 0)
+    return failed
+
+
+def written_summary(records: int, failed: int, output: Path) -> str:
+    """The line after `extract -o FILE`: `wrote 3 records to out.jsonl (1 input failed)`."""
+    failures = f" ({failed} input{'s' if failed != 1 else ''} failed)" if failed else ""
+    return f"wrote {records} record{'s' if records != 1 else ''} to {output}{failures}"
+
+
+def exclusive_choice(rules_only: bool, model: str | None) -> None:
+    """`--rules-only` with `--model`: one line and exit status 2."""
+    if rules_only and model:
+        fail("--rules-only and --model exclude each other")
+        raise typer.Exit(2)
 
 
 def pipeline_spec(rules_only: bool, model: str | None) -> str | Path | None:
     """The pipeline `--rules-only` / `--model` ask for (None: the rules), as `licex extract` chooses it."""
     from licex.jobs.pipeline import default_model
 
-    if rules_only and model:
-        fail("--rules-only and --model exclude each other")
-        raise typer.Exit(2)
+    exclusive_choice(rules_only, model)
     return None if rules_only else model or default_model()
 
 

@@ -47,6 +47,7 @@ class RecordSink:
         self.format = output_format
         self.handle = sys.stdout if output is None else stack.enter_context(atomic_writer(output))
         self.to_terminal = output is None
+        self.output = output
         self.gathered: list[dict] = []
         self.count = 0
 

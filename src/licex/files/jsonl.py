@@ -156,14 +156,38 @@ def _long_lines_left_out(text: str, longest: int) -> list[tuple[int, str | None]
     return lines
 
 
-def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(`file:line`, object) for each line of a JSONL file of JSON objects; InputError at the first bad line."""
-    for number, line in numbered_lines(read_text(path)):
+def read_objects(path: Path, arrays: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(`file:line`, object) for each line of a JSONL file of JSON objects; InputError at the first
+    bad line. With `arrays`, a file that is one JSON array of objects (`licex extract --format
+    json`) gives them too (`file: record N`); a file that starts with `[`
+    but is no such array is read as JSONL, and so gets JSONL's error."""
+    text = read_text(path)
+    if arrays and (objects := _array_objects(text, str(path))) is not None:
+        yield from objects
+        return
+    for number, line in numbered_lines(text):
         where = f"{path}:{number}"
         value = loads(line, where)
         if not isinstance(value, dict):
             raise InputError(where, f"not a JSON object but {json_type(value)}")
         yield where, value
+
+
+def _array_objects(text: str, name: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """(`file: record N`, object) for each object of a text that is one JSON array of objects, or
+    None when it is none."""
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        values = srsly.json_loads(text)
+    except ValueError:
+        return None
+    if not isinstance(values, list) or not all(isinstance(value, dict) for value in values):
+        return None
+    if _SURROGATE_ESCAPE.search(text) and (lone := lone_surrogate(values)):
+        raise InputError(name, f"invalid JSON: a string holds a lone surrogate ({lone}), which is no "
+                               "character (UTF-8 cannot hold it)")
+    return [(f"{name}: record {number}", value) for number, value in enumerate(values, start=1)]
 
 
 def write(path: Path, values: Iterable[Any], *, named_by_licex: bool = False) -> int:

@@ -33,9 +33,10 @@ def read_predictions(path: Path, check: Callable[[dict[str, Any], str], None] | 
 
 
 def checked_records(path: Path, check: Callable[[dict[str, Any], str], None] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(`file:line`, record) for each record of a prediction file, each checked (see
-    read_predictions) and with a `source`; InputError at the first line that is not so."""
-    for where, record in jsonl.read_objects(Path(path)):
+    """(`file:line`, record) for each record of a prediction file (JSONL, or the JSON array of
+    `licex extract --format json`), each checked (see read_predictions) and with a `source`;
+    InputError at the first record that is not so."""
+    for where, record in jsonl.read_objects(Path(path), arrays=True):
         (check or check_record)(record, where)
         if not isinstance(record.get("source"), str):
             raise InputError(where, "record has no `source`")
