@@ -74,8 +74,9 @@ def test_bad_inputs_get_one_line_errors_and_the_rest_is_processed(cli, tmp_path)
     out = tmp_path / "out.jsonl"
     result = cli("extract", empty, binary, not_licence, missing, SEED, "--rules-only", "-o", out)
     assert result.exit_code == 1
-    errors = result.stderr.strip().splitlines()
+    *errors, summary = result.stderr.strip().splitlines()
     assert len(errors) == 4, errors
+    assert summary == f"licex: wrote 1 record to {out} (4 inputs failed)"
     for path, cause in [(empty, "empty"), (binary, "binary"), (not_licence, "no licence"), (missing, "no such file")]:
         assert any(str(path) in line and cause in line for line in errors), (path, errors)
     records = jsonl(out.read_text("utf-8"))

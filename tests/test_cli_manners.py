@@ -35,9 +35,10 @@ def test_h_is_help_on_the_app_and_every_command(cli):
     paths = _command_paths(typer.main.get_command(app))
     assert len(paths) > 10
     for path in paths:
-        short, long = cli(*path, "-h"), cli(*path, "--help")
+        short = cli(*path, "-h")
         assert short.exit_code == 0, (path, short.stderr)
-        assert "Usage:" in short.stdout and short.stdout == long.stdout, path
+        assert "Usage:" in short.stdout and " -h " in short.stdout, path
+    assert cli("-h").stdout == cli("--help").stdout
 
 
 @pytest.fixture

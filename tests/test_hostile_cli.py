@@ -316,7 +316,8 @@ def test_a_subfolder_that_cannot_be_read_is_named(shared_dir):
     with as_nobody():
         result = run("extract", folder, "--rules-only", "-o", out)
     assert result.exit_code == 1
-    assert error_lines(result) == [f"licex: error: {folder / 'locked'}: cannot read the folder: permission denied"]
+    assert error_lines(result) == [f"licex: error: {folder / 'locked'}: cannot read the folder: permission denied",
+                                   f"licex: wrote 1 record to {out} (1 input failed)"]
     assert [r["license_no"] for r in srsly.read_jsonl(out)] == ["B2-20160073"]
 
 
