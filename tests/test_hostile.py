@@ -157,7 +157,8 @@ def test_file_names_with_rich_markup_are_shown_as_they_are(tmp_path, monkeypatch
     Path(empty).write_bytes(b"")
     result = run("extract", name, empty, "--rules-only", "-o", "out.jsonl")
     assert result.exit_code == 1
-    assert error_lines(result) == [f"licex: error: {empty}: file is empty"]
+    assert error_lines(result) == [f"licex: error: {empty}: file is empty",
+                                   "licex: wrote 1 record to out.jsonl (1 input failed)"]
     assert [r["source"] for r in records_of(Path("out.jsonl"))] == [name]
     table = run("extract", name, "--rules-only", "--format", "table", "-o", "table.txt")
     assert table.exit_code == 0
