@@ -12,36 +12,26 @@ or a domain taken from them, is the reader's error.
 from __future__ import annotations
 
 import io
-import json
 import math
 import random
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from licex.corpus.scan import effect_ranges, rendered_pages
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-@lru_cache(maxsize=1)
 def photo_ranges() -> dict[str, Any]:
-    text = resources.files("licex.corpus").joinpath("data/photo_damage.json").read_text("utf-8")
-    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+    return effect_ranges("photo_damage.json")
 
 
 def photo_files(pdf: bytes, seed: int) -> list[bytes]:
     """The pages of `pdf` as a website posts them: JPEG files, one a page or one tall image of
     them all, reproducibly for `seed`."""
-    import pypdfium2 as pdfium
-
     ranges = photo_ranges()
     rng = random.Random(seed)
-    document = pdfium.PdfDocument(pdf)
-    try:
-        pages = [document[i].render(scale=ranges["render_dpi"] / 72).to_pil().convert("RGB")
-                 for i in range(len(document))]
-    finally:
-        document.close()
+    pages = [page.convert("RGB") for page in rendered_pages(pdf, ranges["render_dpi"])]
     style = _draw(rng, ranges)
     photos = [photograph(page, style, random.Random(rng.randrange(2**32)), ranges) for page in pages]
     if len(photos) > 1 and style["stacked"]:

@@ -19,24 +19,34 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-@lru_cache(maxsize=1)
-def damage_ranges() -> dict[str, Any]:
-    text = resources.files("licex.corpus").joinpath("data/scan_damage.json").read_text("utf-8")
+@lru_cache(maxsize=None)
+def effect_ranges(name: str) -> dict[str, Any]:
+    """The ranges of a data file of effects (data/scan_damage.json, data/photo_damage.json), its
+    comments left out."""
+    text = resources.files("licex.corpus").joinpath("data", name).read_text("utf-8")
     return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+def damage_ranges() -> dict[str, Any]:
+    return effect_ranges("scan_damage.json")
+
+
+def rendered_pages(pdf: bytes, dpi: float) -> list["Image"]:
+    """The pages of `pdf` rendered at `dpi`, as PIL images."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [document[i].render(scale=dpi / 72).to_pil() for i in range(len(document))]
+    finally:
+        document.close()
 
 
 def scan_pages(pdf: bytes, seed: int) -> list[bytes]:
     """The pages of `pdf` as damaged scans (greyscale JPEG files), reproducibly for `seed`."""
-    import pypdfium2 as pdfium
-
     ranges = damage_ranges()
     rng = random.Random(seed)
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return [damage(document[i].render(scale=ranges["dpi"] / 72).to_pil(), rng, ranges)
-                for i in range(len(document))]
-    finally:
-        document.close()
+    return [damage(page, rng, ranges) for page in rendered_pages(pdf, ranges["dpi"])]
 
 
 def damage(page: "Image", rng: random.Random, ranges: dict[str, Any]) -> bytes:
