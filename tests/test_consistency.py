@@ -113,6 +113,13 @@ def test_a_part_printed_with_nothing_read_of_it_is_flagged(extract):
     for printed, field in (("股东名称 证照号码 出资比例\n", "shareholders"), ("网站名称 网站域名\n", "websites")):
         flags = dict(_flags(extract, head + printed + page + tail))
         assert flags[field].startswith("the licence prints ") and flags[field].endswith(", but none was read")
+    flags = dict(_flags(extract, LICENCE.replace("法定代表人：陈林\n", "法定代表人：陈林\n注册资本：\n")))
+    assert flags["registered_capital_cny"] == "the licence prints the registered capital's label, but none was read"
+    assert "registered_capital_cny" not in dict(_flags(extract, LICENCE.replace(
+        "法定代表人：陈林\n", "法定代表人：陈林\n注册资本：人民币壹仟万元\n")))
+    # every business prints its coverage
+    assert ("businesses[0].coverage", "no coverage read: every business prints one") in _flags(
+        extract, LICENCE.replace("业务覆盖范围：全国\n", ""))
     # the same words inside the 特别规定事项 are no part of the licence's own
     clause = "(二)你公司应当核实网站名称、网站域名与备案信息一致。\n"
     assert _flags(extract, LICENCE.replace("经营许可证编号：B2-20160073                    第2页", clause

@@ -49,3 +49,12 @@ def test_trust_merges_and_reads_back():
     assert merged == Trust(3, 2, 3, 1, 15, 1)
     assert Trust.from_dict(merged.to_dict()) == merged
     assert Trust().to_dict()["trusted_right_share"] is None
+
+
+def test_an_input_with_no_record_puts_every_field_to_a_person(gold):
+    """"no licence found": licex reports the file, so a person reads it whatever it lost."""
+    trust = evaluate({DOC: gold}, {DOC: {}}).trust
+    assert trust.wrong > 0 and trust.wrong_flagged == trust.wrong and trust.trusted == 0
+    lost_front = {**copy.deepcopy(gold), "license_no": None, "company_name": None, "confidence": {}}
+    trust = evaluate({DOC: gold}, {DOC: lost_front}).trust
+    assert (trust.wrong, trust.wrong_flagged) == (2, 0)  # a record was read: what it lost is not flagged

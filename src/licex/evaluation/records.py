@@ -49,6 +49,8 @@ from licex.fields.record import (
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
 # `evaluated` fields and how it is `compared`).
 FIELDS = list(dict.fromkeys(name for label in ENTITY_LABELS.values() for name in label.evaluated_fields))
+# What a record of a licence has one of at least (LicenseRecord.is_empty): without any, the input failed.
+_LICENCE_KEYS = ("license_no", "company_name", "businesses", "clauses")
 _ITEM_MODELS = {"businesses": Business, "websites": Website, "shareholders": Shareholder,
                 "annual_inspections": AnnualInspection}
 
@@ -341,6 +343,8 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
         # the fields a person is asked to read: flagged, or with a value below the trusted confidence
         put_to_person = flagged | {field_of(path) for path, value in confidence.items()
                                    if not presented_as_trusted(path, value, flags)}
+        if not any(pred_record.get(key) for key in _LICENCE_KEYS):  # "no licence found": the input is put to a person
+            put_to_person = set(FIELDS)
         scored = field_values(gold_record, skip)
         for name, gold_value in scored.items():
             pred_value = pred_values[name]

@@ -12,7 +12,8 @@ trusted** (its confidence is at least `TRUSTED` and no flag names it or a field 
   person too (the work a flag costs where nothing was wrong).
 
 A missing value has no confidence: it is put to a person only where a flag names its field (the
-`required` check: "not found").
+`required` check: "not found"), or where the input gave no record at all ("no licence found", which
+licex reports for the file).
 """
 
 from __future__ import annotations

@@ -272,22 +272,30 @@ def _ratio(printed: str | None) -> float | None:
 @check("printed_sections")
 def _printed_sections(given: CheckInput) -> list[ReviewFlag]:
     """A part the licence prints outside its 特别规定事项 (the shareholder table's header, a
-    website's labels, an annual inspection entry) with no value of it read: the part was lost."""
+    website's labels, an annual inspection entry, the capital's label) with no value of it read:
+    the part was lost. And every business a licence grants prints its coverage."""
     layout = given.analysis.layout
     text = layout.view.text
     if layout.special is not None:
         text = text[:layout.special[0]] + "\n" + text[layout.special[1]:]
     record = given.record
-    lost = [(name, what) for name, what, pattern in _SECTIONS
-            if not getattr(record, name) and pattern.search(text)]
-    return [ReviewFlag(field=name, reason=f"the licence prints {what}, but none was read") for name, what in lost]
+    flags = [ReviewFlag(field=names[0], reason=f"the licence prints {what}, but none was read")
+             for names, what, pattern in _SECTIONS
+             if not any(getattr(record, name) for name in names) and pattern.search(text)]
+    return flags + [ReviewFlag(field=f"businesses[{i}].coverage", reason="no coverage read: every business prints one")
+                    for i, business in enumerate(record.businesses) if business.code and not business.coverage]
 
 
-# The parts a licence may print, each by what shows it is printed (label words, an entry's form).
+# The parts a licence may print, each by what shows it is printed (label words, an entry's form),
+# with the record fields that hold it.
 _SECTIONS = (
-    ("shareholders", "a shareholder table", re.compile(f"{SHAREHOLDER_HEADER_RE.pattern}|{SHAREHOLDER_COLUMNS_RE.pattern}")),
-    ("websites", "a website's labels", re.compile(r"网\s*站\s*名\s*称|网\s*站\s*(?:域\s*名|网\s*址)")),
-    ("annual_inspections", "an annual inspection entry", re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]")),
+    (("shareholders",), "a shareholder table",
+     re.compile(f"{SHAREHOLDER_HEADER_RE.pattern}|{SHAREHOLDER_COLUMNS_RE.pattern}")),
+    (("websites",), "a website's labels", re.compile(r"网\s*站\s*名\s*称|网\s*站\s*(?:域\s*名|网\s*址)")),
+    (("annual_inspections",), "an annual inspection entry",
+     re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]")),
+    (("registered_capital_cny", "registered_capital_foreign"), "the registered capital's label",
+     re.compile(r"注\s*册\s*资\s*[本金]")),
 )
 
 
