@@ -155,10 +155,11 @@ class Browser:
         return result["result"].get("value")
 
     def click(self, selector: str) -> None:
-        """Click the element `selector` as a user does: the mouse pressed and released at its middle."""
+        """Click the element `selector` as a user does: the mouse pressed and released at the middle
+        of its first box (a link wrapped over two lines has two)."""
         where = self.evaluate(
             f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center'}});"
-            " const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+            " const r = e.getClientRects()[0]; return [r.left + r.width / 2, r.top + r.height / 2]; })()")
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent",
                       {"type": kind, "x": where[0], "y": where[1], "button": "left", "clickCount": 1})

@@ -1,0 +1,158 @@
+"""The review page of a licence read from a PDF or page images: the page images beside the text,
+each evidence item's box drawn on its page, flagged values first (issue 28 §3). A text input gets
+no page images; a document that cannot be read again costs a warning, never the page."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from licex.files.outputs import TextDirNames
+from licex.jobs.review import write_review
+from licex.jobs.review_pages import document_files, wanted_pages
+
+from test_review import FLAGGED, TEXT, by_id, licence_files, make_record, parse, write_jsonl  # noqa: F401 (a fixture)
+
+PAGE = (400, 560)  # a page image's pixels, the frame of its boxes
+
+
+def placed(record: dict[str, Any], page_size=PAGE, pages: dict[str, int] | None = None,
+           files: dict[int, str] | None = None) -> dict[str, Any]:
+    """`record` with a page and a box for each evidence item, as extract gives a scan's: the item
+    of each path on the page `pages` names (1 else), a box a row, 20 pixels apart."""
+    record = copy.deepcopy(record)
+    for row, (path, items) in enumerate(record["evidence"].items()):
+        for item in items:
+            page = (pages or {}).get(path, 1)
+            item.update(page=page, bbox=[30.0, 20.0 + 20 * row, 200.0, 36.0 + 20 * row],
+                        page_size=list(page_size), unit="px")
+            if files:
+                item["file"] = files[page]
+    record["pages"] = [1, max((pages or {"": 1}).values())]
+    return record
+
+
+def scan(path: Path, size=PAGE, shade: int = 255) -> Path:
+    from PIL import Image
+
+    Image.new("L", size, shade).save(path)
+    return path
+
+
+def reviewed(tmp_path: Path, records: list[dict[str, Any]], with_texts: bool = True) -> Path:
+    """Review `records` (each record's text TEXT in a --text-dir, named as extract names it); the review folder."""
+    texts = None
+    if with_texts:
+        texts, names = tmp_path / "texts", TextDirNames()
+        texts.mkdir()
+        for record in records:
+            (texts / names.name(record["source"])).write_text(TEXT, "utf-8")
+    write_review(write_jsonl(tmp_path / "pred.jsonl", records), tmp_path / "review", texts)
+    return tmp_path / "review"
+
+
+def the_page(review: Path):
+    [page] = (review / "licences").glob("*.html")
+    return parse(page.read_text("utf-8"))
+
+
+def test_a_scan_shows_its_page_with_a_box_for_each_evidence_mark(tmp_path):
+    record = placed(make_record(str(scan(tmp_path / "scan.png")), **FLAGGED))
+    review = reviewed(tmp_path, [record])
+    root = the_page(review)
+    [figure] = root.find_all("figure", "page")
+    [image] = figure.find_all("image")
+    # the image lies next to the page, linked by a relative name
+    assert "/" not in image.attrs["href"] and ":" not in image.attrs["href"]
+    assert (review / "licences" / image.attrs["href"]).is_file()
+    [svg] = figure.find_all("svg")
+    assert svg.attrs["viewbox"] == f"0 0 {PAGE[0]} {PAGE[1]}"
+    rects = figure.find_all("rect", "box")
+    ids = by_id(root)
+    text_marks = {e.attrs["data-mark"] for e in root.find_all("pre", "text")[0].iter() if "id" in e.attrs}
+    # a box for each mark of the text, the same data-mark, so a click on a value finds both
+    assert {r.attrs["data-mark"] for r in rects} == text_marks
+    for rect in rects:
+        assert ids[f"box-{rect.attrs['data-mark']}"] is rect
+    company = [r for r in rects if r.attrs["data-field"] == "company_name"]
+    assert company and all("flagged" in r.classes for r in company)
+    # flagged boxes are drawn last, over the others
+    flagged = ["flagged" in r.classes for r in rects]
+    assert flagged == sorted(flagged)
+
+
+def test_flagged_values_come_first_each_linked_to_its_box(tmp_path):
+    record = placed(make_record(str(scan(tmp_path / "scan.png")), **FLAGGED))
+    root = the_page(reviewed(tmp_path, [record]))
+    [panel] = root.find_all("aside", "record")
+    first = next(a for a in panel.iter() if "data-jump" in a.attrs)
+    assert first.text() == record["company_name"]
+    assert by_id(root)[f"box-{first.attrs['data-jump']}"].attrs["data-field"] == "company_name"
+
+
+def test_a_text_input_shows_no_page_images(tmp_path, licence_files):
+    predictions, _ = licence_files
+    write_review(predictions, tmp_path / "review")
+    root = the_page(tmp_path / "review")
+    assert not root.find_all("section", "pages") and not root.find_all("rect")
+    assert not list((tmp_path / "review").rglob("*.png"))
+
+
+def test_without_texts_a_scans_values_link_to_their_boxes(tmp_path):
+    record = placed(make_record(str(scan(tmp_path / "scan.png")), **FLAGGED))
+    root = the_page(reviewed(tmp_path, [record], with_texts=False))
+    assert not root.find_all("pre", "text")
+    ids = by_id(root)
+    links = [a for a in root.iter() if "data-jump" in a.attrs]
+    assert links
+    for link in links:
+        assert link.attrs["href"] == f"#box-{link.attrs['data-jump']}" and link.attrs["href"][1:] in ids
+
+
+def test_a_document_that_is_gone_costs_a_warning_not_the_page(tmp_path, caplog):
+    record = placed(make_record(str(tmp_path / "moved.pdf"), **FLAGGED))
+    with caplog.at_level(logging.WARNING, logger="licex"):
+        root = the_page(reviewed(tmp_path, [record]))
+    assert "no page images" in caplog.text and "moved.pdf" in caplog.text
+    assert not root.find_all("section", "pages") and root.find_all("pre", "text")
+
+
+def test_a_page_ocr_read_turned_is_shown_turned(tmp_path):
+    from PIL import Image
+
+    # the image lies on its side; OCR turned it upright, so the boxes' frame is 400 wide, 560 tall
+    record = placed(make_record(str(scan(tmp_path / "side.png", size=(PAGE[1], PAGE[0])))))
+    review = reviewed(tmp_path, [record])
+    [png] = (review / "licences").glob("*.png")
+    with Image.open(png) as image:
+        assert image.width < image.height
+
+
+def test_pages_joined_from_two_files_are_taken_each_from_its_file(tmp_path):
+    from PIL import Image
+
+    front, annex = scan(tmp_path / "003_icp.png"), scan(tmp_path / "004_icp_fuye.png", shade=0)
+    record = placed(make_record(str(front)), pages={"clauses[0]": 2, "clauses[1]": 2},
+                    files={1: str(front), 2: str(annex)})
+    assert document_files(record) == [str(front), str(annex)]
+    assert list(wanted_pages(record)) == [1, 2]
+    review = reviewed(tmp_path, [record])
+    shades = {}
+    for png in (review / "licences").glob("*.png"):
+        with Image.open(png) as image:
+            shades[png.name.rsplit(".page-", 1)[1]] = image.convert("L").getextrema()[1]
+    assert shades == {"1.png": 255, "2.png": 0}
+    captions = [f.text() for f in the_page(review).find_all("figcaption")]
+    assert captions == ["page 1 · 003_icp.png", "page 2 · 004_icp_fuye.png"]
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".png"])
+def test_a_record_without_boxes_shows_no_pages(tmp_path, suffix):
+    record = make_record(str(tmp_path / f"lic{suffix}"))  # no page, no box: nothing to show
+    assert wanted_pages(record) == {}
+    root = the_page(reviewed(tmp_path, [record]))
+    assert not root.find_all("section", "pages")
