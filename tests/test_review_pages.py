@@ -13,7 +13,7 @@ import pytest
 
 from licex.files.outputs import TextDirNames
 from licex.jobs.review import write_review
-from licex.jobs.review_pages import document_files, wanted_pages
+from licex.jobs.review_pages import MOST_PAGES, document_files, wanted_pages
 
 from test_review import FLAGGED, TEXT, by_id, licence_files, make_record, parse, write_jsonl  # noqa: F401 (a fixture)
 
@@ -156,3 +156,20 @@ def test_a_record_without_boxes_shows_no_pages(tmp_path, suffix):
     assert wanted_pages(record) == {}
     root = the_page(reviewed(tmp_path, [record]))
     assert not root.find_all("section", "pages")
+
+
+def test_no_pages_leaves_the_page_images_out(tmp_path, cli):
+    record = placed(make_record(str(scan(tmp_path / "scan.png")), **FLAGGED))
+    predictions = write_jsonl(tmp_path / "pred.jsonl", [record])
+    result = cli("review", predictions, "-o", tmp_path / "review", "--no-pages")
+    assert result.exit_code == 0, result.stderr
+    assert not the_page(tmp_path / "review").find_all("section", "pages")
+    assert not list((tmp_path / "review").rglob("*.png"))
+    assert cli("review", predictions, "-o", tmp_path / "review").exit_code == 0
+    assert the_page(tmp_path / "review").find_all("section", "pages")
+
+
+def test_a_record_claiming_endless_pages_shows_a_bounded_number(tmp_path):
+    record = placed(make_record(str(tmp_path / "scan.png")))
+    record["pages"] = [1, 10 ** 12]
+    assert len(wanted_pages(record)) == MOST_PAGES

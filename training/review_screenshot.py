@@ -8,7 +8,8 @@ It runs the installed `licex` (`licex extract --rules-only --text-dir`, then `li
 the document (a scan by default, so the page images and their boxes show), opens the licence's
 page in headless Chromium (Debian's `chromium`; `--no-sandbox`, so it runs as root too; the page
 names Noto Sans CJK, which Debian's fonts-noto-cjk installs), clicks the first value the record
-flags (or its first value) so that its box is highlighted, and takes the screenshot.
+flags (or the value of the lowest confidence) so that its box is highlighted, and takes the
+screenshot.
 
 `Browser` drives Chromium over the DevTools protocol on a pipe (`--remote-debugging-pipe`): no
 port, no package beyond the standard library. tests/test_review_browser.py uses it too.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENT = "corpus/documents/scanned/001_093c3da1120a2424.pdf"
+DOCUMENT = "corpus/documents/scanned/000_71bd26811b5d6e82.pdf"
 SIZE = (1600, 1000)
 
 
@@ -189,12 +190,24 @@ class Browser:
         self.close()
 
 
-# The value a screenshot clicks: the first flagged value with evidence, else the first value.
-FIRST_VALUE = ".flags a[data-jump], .record a[data-jump]"
+# The value a screenshot clicks: the first flagged value with evidence, else the value of the
+# lowest confidence (marked data-shot for the click).
+FIRST_VALUE = """(() => {
+  let link = document.querySelector(".flags a[data-jump]");
+  if (!link) {
+    let lowest = 2;
+    document.querySelectorAll(".record .conf").forEach(conf => {
+      const value = conf.previousElementSibling, shown = parseFloat(conf.textContent);
+      if (value && value.matches("a[data-jump]") && shown < lowest) { lowest = shown; link = value; }
+    });
+  }
+  link = link || document.querySelector(".record a[data-jump]");
+  link.setAttribute("data-shot", "");
+})()"""
 
 
 def licex(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "licex", *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "licex.cli", *args], check=True, cwd=ROOT)
 
 
 def main() -> None:
@@ -209,8 +222,9 @@ def main() -> None:
         page = next((work / "review" / "licences").glob("*.html"))
         with Browser() as browser:
             browser.open(page.as_uri())
-            browser.click(FIRST_VALUE)
-            time.sleep(0.3)
+            browser.evaluate(FIRST_VALUE)
+            browser.click("[data-shot]")
+            time.sleep(2)  # the flash over: the box shown highlighted
             browser.screenshot(args.output)
             if browser.errors:
                 raise SystemExit(f"the page logged errors: {browser.errors}")

@@ -6,7 +6,8 @@
 (function () {
   var smooth = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 
-  // Scroll the pane that holds `element` (the pages, the text or the record) to centre it.
+  // Scroll the pane that holds `element` (the pages, the text or the record) to centre it
+  // vertically; sideways only where it lies out of sight.
   function reveal(element) {
     var pane = element.closest(".pages, .text, .record");
     if (!pane) {
@@ -16,7 +17,8 @@
     var box = element.getBoundingClientRect(), view = pane.getBoundingClientRect();
     pane.scrollTo({
       top: pane.scrollTop + box.top - view.top - Math.max(0, (view.height - box.height) / 2),
-      left: pane.scrollLeft + box.left - view.left - Math.max(0, (view.width - box.width) / 2),
+      left: box.left >= view.left && box.right <= view.right ? pane.scrollLeft
+        : pane.scrollLeft + box.left - view.left - Math.max(0, (view.width - box.width) / 2),
       behavior: smooth ? "smooth" : "auto"
     });
   }

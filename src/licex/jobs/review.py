@@ -1,12 +1,15 @@
 """The review pages: records as `licex extract` wrote them, beside the texts they were read from,
 as offline HTML for a person checking the values (`licex review`).
 
-Each licence gets a page: its text with every evidence span marked and labelled (field path,
+Each licence gets a page: for a PDF or a scan, the images of its pages with each evidence item's
+box (`review_pages`); its text with every evidence span marked and labelled (field path,
 component, and confidence where the record gives one) over the clauses, each marked with its
-number and label; beside the text, the record, each value a link that scrolls to its evidence and
-flashes it. The fields a record lists in `needs_review` are marked with their reason. An index
-lists the licences, those needing the most review first. The style, the script and the page
-skeleton are data (src/licex/data/review.*) copied into every page: a page loads nothing.
+number and label; beside them, the record (`review_record`), each value a link that scrolls the
+text and the page to its evidence, flashes it and highlights its box. The fields a record lists
+in `needs_review` come first, marked with their reason. An index lists the licences, those
+needing the most review first. The style, the script and the page skeleton are data
+(src/licex/data/review.*) copied into every page: a page loads nothing but its page images,
+written next to it.
 """
 
 from __future__ import annotations
@@ -231,14 +234,15 @@ class ReviewSummary:
     index: Path
 
 
-def write_review(predictions: Path, output: Path, text_dir: Path | None = None) -> ReviewSummary:
+def write_review(predictions: Path, output: Path, text_dir: Path | None = None, show_pages: bool = True) -> ReviewSummary:
     """Write `output`/index.html and a page per record of `predictions` under `output`/licences/.
 
     Every record is read and checked before anything is written, so a bad line leaves an earlier
     review as it was; each page is replaced atomically, and the index last, so it never links to a
     page not yet written. A record whose text is missing gets one warning and a page without text.
     A record read from a PDF or page images gets the images of its pages (`review_pages`), written
-    before its page; a document that cannot be read again gets one warning and a page without them.
+    before its page (unless not `show_pages`); a document that cannot be read again gets one
+    warning and a page without them.
     """
     if text_dir is not None and not Path(text_dir).is_dir():
         raise InputError(str(text_dir), "no such folder (--text-dir: the folder `licex extract --text-dir` wrote)")
@@ -248,7 +252,8 @@ def write_review(predictions: Path, output: Path, text_dir: Path | None = None) 
         if licence.problem is not None:
             log.warning("%s (source %s): no text, its page shows the record only: %s",
                         licence.doc_id, licence.record["source"], licence.problem)
-        pages, no_pages = write_pages(licence.record, Path(output) / PAGES_DIR, licence.doc_id)
+        pages, no_pages = (write_pages(licence.record, Path(output) / PAGES_DIR, licence.doc_id)
+                           if show_pages else ([], None))
         if no_pages is not None:
             log.warning("%s (source %s): no page images, its page shows the text and record: %s",
                         licence.doc_id, licence.record["source"], no_pages)

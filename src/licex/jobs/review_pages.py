@@ -49,7 +49,7 @@ def wanted_pages(record: dict[str, Any]) -> dict[int, tuple[float, float] | None
     pages the record says its licence was read from (`pages`), and every page evidence is on."""
     wanted: dict[int, tuple[float, float] | None] = {}
     if pages := record.get("pages"):
-        wanted.update(dict.fromkeys(range(pages[0], pages[1] + 1)))
+        wanted.update(dict.fromkeys(range(pages[0], min(pages[1], pages[0] + MOST_PAGES - 1) + 1)))
     for item in _placed(record):
         if wanted.get(item["page"]) is None:
             wanted[item["page"]] = tuple(item["page_size"])
