@@ -1,6 +1,6 @@
 """The review page of a scan in headless Chromium (issue 28 §3): a click on a value scrolls the
 page image to its box and highlights it; the page asks for nothing but its own folder's files and
-logs no error. Chromium is driven over the DevTools pipe by training/review_screenshot.py's
+logs no error. Chromium is driven over the DevTools pipe by docs/review_screenshot.py's
 `Browser` (the one that makes docs/review.png)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ TALL = (400, 2400)  # a page taller than the window: its lower boxes are out of 
 
 @pytest.fixture(scope="module")
 def browser_class():
-    spec = importlib.util.spec_from_file_location("review_screenshot", ROOT / "training" / "review_screenshot.py")
+    spec = importlib.util.spec_from_file_location("review_screenshot", ROOT / "docs" / "review_screenshot.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.Browser

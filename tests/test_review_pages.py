@@ -113,11 +113,15 @@ def test_without_texts_a_scans_values_link_to_their_boxes(tmp_path):
         assert link.attrs["href"] == f"#box-{link.attrs['data-jump']}" and link.attrs["href"][1:] in ids
 
 
-def test_a_document_that_is_gone_costs_a_warning_not_the_page(tmp_path, caplog):
-    record = placed(make_record(str(tmp_path / "moved.pdf"), **FLAGGED))
+@pytest.mark.parametrize(("content", "cause"), [(None, "no such file"), (b"%PDF-1.4 not a PDF", "not a readable PDF")])
+def test_a_document_gone_or_unreadable_costs_a_warning_not_the_page(tmp_path, caplog, content, cause):
+    document = tmp_path / "moved.pdf"
+    if content is not None:
+        document.write_bytes(content)
+    record = placed(make_record(str(document), **FLAGGED))
     with caplog.at_level(logging.WARNING, logger="licex"):
         root = the_page(reviewed(tmp_path, [record]))
-    assert "no page images" in caplog.text and "moved.pdf" in caplog.text
+    assert "no page images" in caplog.text and "moved.pdf" in caplog.text and cause in caplog.text
     assert not root.find_all("section", "pages") and root.find_all("pre", "text")
 
 

@@ -99,10 +99,12 @@ def write_pages(record: dict[str, Any], folder: Path, stem: str) -> tuple[list[S
                 _save(_upright(picture, frame), folder / file_name)
                 shown.append(ShownPage(number, file_name, frame, name))
             first += count
-    except (DocumentError, InputError) as error:
+    except InputError as error:
         return [], str(error)
+    except DocumentError as error:
+        return [], f"{name}: {error}"
     except OSError as error:
-        return [], os_cause(error)
+        return [], f"{name}: {os_cause(error)}"
     except ImportError:
         return [], 'Pillow is not installed (pip install "licex[ocr]" shows the pages)'
     return sorted(shown, key=lambda page: page.number), None

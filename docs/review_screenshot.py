@@ -1,8 +1,8 @@
 """Make docs/review.png, the screenshot of a `licex review` page in docs/cli.md, from a document in
 the repository, so that it always shows what the page shows now:
 
-    python training/review_screenshot.py            # writes docs/review.png
-    python training/review_screenshot.py --document corpus/documents/text-layer/002_3fa2e29c17b4fcd1.pdf -o /tmp/r.png
+    python docs/review_screenshot.py            # writes docs/review.png
+    python docs/review_screenshot.py --document corpus/documents/text-layer/002_3fa2e29c17b4fcd1.pdf -o /tmp/r.png
 
 It runs the installed `licex` (`licex extract --rules-only --text-dir`, then `licex review`) on
 the document (a scan by default, so the page images and their boxes show), opens the licence's
@@ -228,7 +228,7 @@ def main() -> None:
             browser.screenshot(args.output)
             if browser.errors:
                 raise SystemExit(f"the page logged errors: {browser.errors}")
-    print(f"{args.output} <- {args.document}")
+    print(f"{os.path.relpath(args.output)} <- {args.document}")
 
 
 if __name__ == "__main__":
