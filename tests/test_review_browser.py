@@ -61,4 +61,4 @@ def test_a_click_on_a_value_scrolls_to_its_box_and_highlights_it(tmp_path, brows
         requests, errors = browser.requests, browser.errors
     assert errors == []
     assert requests and all(url.startswith((review / "licences").as_uri() + "/") for url in requests), requests
-    assert any(url.endswith(".png") for url in requests)
+    assert any(url.endswith(".jpg") for url in requests)

@@ -99,7 +99,7 @@ def test_a_text_input_shows_no_page_images(tmp_path, licence_files):
     write_review(predictions, tmp_path / "review")
     root = the_page(tmp_path / "review")
     assert not root.find_all("section", "pages") and not root.find_all("rect")
-    assert not list((tmp_path / "review").rglob("*.png"))
+    assert not list((tmp_path / "review").rglob("*.jpg"))
 
 
 def test_without_texts_a_scans_values_link_to_their_boxes(tmp_path):
@@ -131,8 +131,8 @@ def test_a_page_ocr_read_turned_is_shown_turned(tmp_path):
     # the image lies on its side; OCR turned it upright, so the boxes' frame is 400 wide, 560 tall
     record = placed(make_record(str(scan(tmp_path / "side.png", size=(PAGE[1], PAGE[0])))))
     review = reviewed(tmp_path, [record])
-    [png] = (review / "licences").glob("*.png")
-    with Image.open(png) as image:
+    [image_file] = (review / "licences").glob("*.jpg")
+    with Image.open(image_file) as image:
         assert image.width < image.height
 
 
@@ -146,10 +146,10 @@ def test_pages_joined_from_two_files_are_taken_each_from_its_file(tmp_path):
     assert list(wanted_pages(record)) == [1, 2]
     review = reviewed(tmp_path, [record])
     shades = {}
-    for png in (review / "licences").glob("*.png"):
-        with Image.open(png) as image:
-            shades[png.name.rsplit(".page-", 1)[1]] = image.convert("L").getextrema()[1]
-    assert shades == {"1.png": 255, "2.png": 0}
+    for image_file in (review / "licences").glob("*.jpg"):
+        with Image.open(image_file) as image:
+            shades[image_file.name.rsplit(".page-", 1)[1]] = image.convert("L").getextrema()[1]
+    assert shades.keys() == {"1.jpg", "2.jpg"} and shades["1.jpg"] > 250 and shades["2.jpg"] < 5
     captions = [f.text() for f in the_page(review).find_all("figcaption")]
     assert captions == ["page 1 · 003_icp.png", "page 2 · 004_icp_fuye.png"]
 
@@ -168,7 +168,7 @@ def test_no_pages_leaves_the_page_images_out(tmp_path, cli):
     result = cli("review", predictions, "-o", tmp_path / "review", "--no-pages")
     assert result.exit_code == 0, result.stderr
     assert not the_page(tmp_path / "review").find_all("section", "pages")
-    assert not list((tmp_path / "review").rglob("*.png"))
+    assert not list((tmp_path / "review").rglob("*.jpg"))
     assert cli("review", predictions, "-o", tmp_path / "review").exit_code == 0
     assert the_page(tmp_path / "review").find_all("section", "pages")
 

@@ -28,6 +28,8 @@ from licex.jobs.review_record import esc
 
 # The longer side, in pixels, of a page image shown: enough to read a licence's small print.
 SHOWN_PIXELS = 1400
+# Pages are written as JPEG: a scan's grain makes a PNG three times as large (700 KB a page).
+JPEG_QUALITY = 85
 # The most pages a review page shows (a licence has a few; a record of a stray 300-page PDF
 # would otherwise write them all).
 MOST_PAGES = 40
@@ -81,7 +83,7 @@ def is_document(source: str) -> bool:
 
 
 def write_pages(record: dict[str, Any], folder: Path, stem: str) -> tuple[list[ShownPage], str | None]:
-    """Write the images of the record's pages into `folder` as STEM.page-N.png; the pages written,
+    """Write the images of the record's pages into `folder` as STEM.page-N.jpg; the pages written,
     and why none were (None when they were, or when the record was read from a text)."""
     if not is_document(record["source"]) or not (wanted := wanted_pages(record)):
         return [], None
@@ -95,7 +97,7 @@ def write_pages(record: dict[str, Any], folder: Path, stem: str) -> tuple[list[S
             for index, picture in pictures.items():
                 number = first + index
                 frame = wanted[number] or (float(picture.width), float(picture.height))
-                file_name = fitted_name(f"{stem}.page-{number}", ".png")
+                file_name = fitted_name(f"{stem}.page-{number}", ".jpg")
                 _save(_upright(picture, frame), folder / file_name)
                 shown.append(ShownPage(number, file_name, frame, name))
             first += count
@@ -157,7 +159,7 @@ def _upright(picture, frame: tuple[float, float]):
 
 def _save(picture, path: Path) -> None:
     with atomic_path(path, named_by_licex=True) as tmp:
-        picture.save(tmp, "PNG", optimize=False)
+        picture.save(tmp, "JPEG", quality=JPEG_QUALITY)
 
 
 def page_figures(pages: list[ShownPage], marks: list[Any]) -> str:
