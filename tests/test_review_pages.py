@@ -177,3 +177,31 @@ def test_a_record_claiming_endless_pages_shows_a_bounded_number(tmp_path):
     record = placed(make_record(str(tmp_path / "scan.png")))
     record["pages"] = [1, 10 ** 12]
     assert len(wanted_pages(record)) == MOST_PAGES
+
+
+@pytest.mark.slow
+def test_a_pdf_extract_read_is_shown_page_by_page_with_every_box(cli, tmp_path):
+    """extract, then review, as a user runs them: each page of the licence an image, every
+    evidence item that has a page a box on it, in the frame extract gave."""
+    import json
+
+    from conftest import CORPUS
+
+    pdf = CORPUS / "documents" / "text-layer" / "002_3fa2e29c17b4fcd1.pdf"
+    predictions, texts, review = tmp_path / "pred.jsonl", tmp_path / "texts", tmp_path / "review"
+    assert cli("extract", pdf, "--rules-only", "--text-dir", texts, "-o", predictions).exit_code == 0
+    assert cli("review", predictions, "--text-dir", texts, "-o", review).exit_code == 0
+    record = json.loads(predictions.read_text("utf-8"))
+    root = the_page(review)
+    figures = root.find_all("figure", "page")
+    assert [int(f.attrs["data-page"]) for f in figures] == list(range(record["pages"][0], record["pages"][1] + 1))
+    placed_items = [(item["page"], item["page_size"]) for items in record["evidence"].values() for item in items]
+    assert placed_items and all(page for page, _ in placed_items)
+    assert len(root.find_all("rect", "box")) == len(placed_items)
+    for figure in figures:
+        page = int(figure.attrs["data-page"])
+        [svg] = figure.find_all("svg")
+        for number, size in placed_items:
+            if number == page:
+                assert svg.attrs["viewbox"] == "0 0 {:g} {:g}".format(*size)
+        assert len(figure.find_all("rect")) == sum(number == page for number, _ in placed_items)
