@@ -149,14 +149,15 @@ def review(
     predictions: Annotated[Path, typer.Argument(help="Records as `licex extract` wrote them (JSONL).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for index.html and licences/*.html (pages of an earlier review there are replaced).")],
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="The folder `licex extract --text-dir` wrote: the texts the offsets point into (default: each record's source, if a .txt file).")] = None,
+    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="Show a PDF's or a scan's pages with each value's box (read again from each record's source).")] = True,
 ) -> None:
-    """Write offline HTML to review records: each licence's text with its evidence marked, beside the record; an index, most in need of review first."""
+    """Write offline HTML to review records: each licence's page images (PDFs, scans) with its evidence boxed and its text with its evidence marked, beside the record; an index, most in need of review first."""
     from licex.jobs.review import INDEX, write_review
 
     output = folder_output(output)
     try:
         check_output(output / INDEX, [predictions.resolve()])
-        summary = write_review(predictions, output, text_dir)
+        summary = write_review(predictions, output, text_dir, pages)
     except OutputError as error:
         fail(str(error))
         raise typer.Exit(1)
