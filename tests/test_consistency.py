@@ -82,7 +82,15 @@ def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
 
 def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
     assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates",
-                           "exclusions", "shares", "printed_sections", "required"]
+                           "exclusions", "shares", "inspection_dates", "printed_sections",
+                           "required"]
+
+
+def test_an_inspection_date_far_from_its_year_is_flagged(extract):
+    entries = "2019年度年检合格 2020年5月1日\n2020年度年检合格 2031年5月1日\n"
+    head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第2页\n")
+    flags = _flags(extract, head + "经营许可证编号：B2-20160073                    第2页\n" + entries + tail)
+    assert flags == [("annual_inspections[1].date", "2031-05-01 is not in 2020 or the year after")]
 
 
 SHAREHOLDERS = """股东名称 证照号码 出资比例

@@ -269,6 +269,16 @@ def _ratio(printed: str | None) -> float | None:
         return None
 
 
+@check("inspection_dates")
+def _inspection_dates(given: CheckInput) -> list[ReviewFlag]:
+    """A year's annual inspection is done in that year or the next (2002 年度年检合格, 2003 年 4 月):
+    a date further off was misread or taken from another entry."""
+    return [ReviewFlag(field=f"annual_inspections[{i}].date",
+                       reason=f"{entry.date.isoformat()} is not in {entry.year} or the year after")
+            for i, entry in enumerate(given.record.annual_inspections)
+            if entry.date is not None and entry.date.year - entry.year not in (0, 1)]
+
+
 @check("printed_sections")
 def _printed_sections(given: CheckInput) -> list[ReviewFlag]:
     """A part the licence prints outside its 特别规定事项 (the shareholder table's header, a

@@ -391,7 +391,8 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "catalogue": lambda value, text, forms: isinstance(value, str) and not _catalogue_item_re().fullmatch(
         value.replace(" ", "")),
     "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
-        len(value) in forms["miscounted_id_lengths"]),
+        len(value) not in forms["id_lengths"]),
+    "letter": lambda value, text, forms: isinstance(value, str) and bool(re.match(forms["licence_no_misread"], value)),
     "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
     "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
     "label": _label_sign,
@@ -410,8 +411,8 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     座, 栋, 幢) with no number or letter before it (`number`); a registered capital below what a
     licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
-    service item the catalogue does not name (`catalogue`); an identity or credit code a
-    character longer or shorter than the 18 of one (`length`). `text` is the value as the rules
+    service item the catalogue does not name (`catalogue`); an identity or credit code of a
+    length none has (`length`); a licence number whose category letter was read as a digit (`letter`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is
