@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from licex.files.limits import DOCUMENT_BYTES, RENDER_PIXELS, too_large
-from licex.files.suffixes import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, PDF_SUFFIXES
+from licex.files.suffixes import DOCUMENT_SUFFIXES, IMAGE, PDF, document_kind
 from licex.documents.errors import DocumentError
 from licex.documents.geometry import DocumentText, Glyph, PageContent, PageSize
 from licex.documents.pdf import OcrMode
@@ -38,18 +38,19 @@ def check_document_bytes(count: int) -> None:
 
 
 def read_document_bytes(data: bytes, name: str, ocr: OcrMode = OcrMode.auto) -> DocumentText:
-    """The DocumentText of a PDF or image given as bytes; `name`'s suffix says which it is."""
-    suffix = Path(name).suffix.lower()
+    """The DocumentText of a PDF or image given as bytes: its content says which it is, else
+    `name`'s suffix (files.suffixes.document_kind)."""
     if not data:
         raise DocumentError("file is empty")
     check_document_bytes(len(data))
+    kind = document_kind(data, name)
     try:
-        if suffix in PDF_SUFFIXES:
+        if kind == PDF:
             pages = _pdf_pages(data, ocr)
-        elif suffix in IMAGE_SUFFIXES:
+        elif kind == IMAGE:
             pages = _image_pages(data)
         else:
-            raise DocumentError(f"unsupported document type {suffix or '(none)'}")
+            raise DocumentError(f"unsupported document type {Path(name).suffix.lower() or '(none)'}")
     except MemoryError:  # one allocation too large for this machine; the next file may well fit
         raise DocumentError("not enough memory to read it") from None
     if not pages:
