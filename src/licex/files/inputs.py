@@ -229,9 +229,10 @@ class InputSource:
             return document_kind(self._stdin_bytes()) is not None
         return self.path.suffix.lower() in DOCUMENT_SUFFIXES
 
-    def read_document(self, ocr: str = "auto"):
+    def read_document(self, ocr: str = "auto", on_page=None):
         """The DocumentText of a PDF or image input (text rebuilt from the pages, with the page
-        and box of each character); raises InputError naming this input."""
+        and box of each character); raises InputError naming this input. `on_page(number, pages)`
+        hears of each page as its OCR is waited for (licex.documents)."""
         from licex.documents import DocumentError, OcrMode, read_document_bytes
 
         if self.path is None:
@@ -239,7 +240,7 @@ class InputSource:
         else:
             data, name = read_file(self.path, self.name, limits.DOCUMENT_BYTES, "document_bytes"), self.path.name
         try:
-            document = read_document_bytes(data, name, OcrMode(ocr))
+            document = read_document_bytes(data, name, OcrMode(ocr), on_page)
         except DocumentError as error:
             raise InputError(self.name, str(error)) from None
         if not document.text.strip():

@@ -1,6 +1,9 @@
-"""PDFs and page images on stdin (issue 29 §3): `cat licence.pdf | licex extract -` reads the PDF,
-`cat scan.png | licex extract -` the image, told apart from a text by their first bytes
-(licex.files.suffixes.document_kind, the rule a file's reader follows too); text as before."""
+"""Documents through `licex extract` (issue 29 §3, §4).
+
+PDFs and page images on stdin: `cat licence.pdf | licex extract -` reads the PDF, `cat scan.png |
+licex extract -` the image, told apart from a text by their first bytes
+(licex.files.suffixes.document_kind, the rule a file's reader follows too); text as before.
+Progress while OCR runs: a line a page on stderr (`--progress`, or where stderr is a terminal)."""
 
 from __future__ import annotations
 
@@ -26,9 +29,10 @@ LICENCE = """中华人民共和国
 有效期至：2030年07月17日"""
 
 
-def _image(kind: str) -> bytes:
+def _image(kind: str, pages: int = 1) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (1800, 320), "white").save(buffer, kind)  # a page LICENCE's lines fit on
+    page = Image.new("RGB", (1800, 320), "white")  # a page LICENCE's lines fit on
+    page.save(buffer, kind, **({"save_all": True, "append_images": [page] * (pages - 1)} if pages > 1 else {}))
     return buffer.getvalue()
 
 
@@ -103,3 +107,36 @@ def test_a_text_on_stdin_is_still_read_as_text(cli):
     assert result.exit_code == 0, result.stderr
     [record] = _records(result)
     assert record["license_no"] == "渝B2-20250748" and record.get("pages") is None
+
+
+def _ocr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.endswith("OCR…")]
+
+
+@pytest.mark.parametrize(("kind", "name"), [("TIFF", "scan.tif"), ("PDF", "scan.pdf")])
+def test_progress_tells_each_page_as_ocr_reads_it(cli, tmp_path, ocr_reads_the_licence, kind, name):
+    scan = tmp_path / name
+    scan.write_bytes(_image(kind, pages=3))  # a PDF of pictures only: every page is OCR'd
+    result = cli("extract", scan, "--rules-only", "--progress")
+    assert result.exit_code == 0, result.stderr
+    assert _ocr_lines(result) == [f"licex: {scan}: page {number}/3 OCR…" for number in (1, 2, 3)]
+
+
+def test_progress_names_stdin_and_is_off_where_stderr_is_no_terminal(cli, ocr_reads_the_licence):
+    tiff = _image("TIFF", pages=2)
+    assert _ocr_lines(cli("extract", "-", "--rules-only", "--progress", input=tiff)) == [
+        "licex: <stdin>: page 1/2 OCR…", "licex: <stdin>: page 2/2 OCR…"]
+    for off in ((), ("--no-progress",)):  # CliRunner's stderr is no terminal
+        result = cli("extract", "-", "--rules-only", *off, input=tiff)
+        assert result.exit_code == 0 and _ocr_lines(result) == []
+
+
+def test_only_the_pages_ocr_reads_are_told():
+    """A PDF whose text layer serves pages 1 and 3 tells page 2 alone, as page 2 of 3."""
+    from licex import documents
+
+    told = []
+    reads = iter([["p2"]])
+    assert list(documents._told(reads, [2], 3, lambda *page: told.append(page))) == [["p2"]]
+    assert told == [(2, 3)]
+    assert list(documents._told(iter("ab"), [1], 1, None)) == ["a", "b"]
