@@ -33,7 +33,7 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
-    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
+    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages), the text the offsets point into, here: named by the input's path below the inputs' common folder, suffix replaced by .txt (scans/a/lic.pdf -> DIR/a/lic.txt; see docs/cli.md).")] = None,
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress on stderr: a bar over the inputs, a line a page as OCR reads a scan (default: where stderr is a terminal).")] = None,
@@ -85,7 +85,7 @@ def _extract_sources(sources: list[InputSource], sink: RecordSink, spec: str | P
     from licex.jobs.parallel import WorkerDied, licence_extractor
 
     nlp = loaded_pipeline(spec, review_below)
-    text_files = TextFiles(text_dir)
+    text_files = TextFiles(text_dir, [source.name for source in sources])
     failed = 0
 
     def read(source: InputSource, text: str | None) -> None:
