@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import CORPUS
+from licex.documents.images import FORMATS
 from licex.files.suffixes import IMAGE, PDF, document_kind
 
 TEXT_LAYER_PDF = CORPUS / "documents" / "text-layer" / "000_71bd26811b5d6e82.pdf"
@@ -36,7 +37,7 @@ def _image(kind: str, pages: int = 1) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "TIFF", "BMP"])
+@pytest.mark.parametrize("kind", FORMATS)
 def test_every_image_format_licex_reads_is_told_by_its_first_bytes(kind):
     assert document_kind(_image(kind)) == IMAGE
 
