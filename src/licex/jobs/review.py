@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -129,20 +128,17 @@ def find_texts(records: dict[str, dict[str, Any]], text_dir: Path | None) -> Ite
     `text_dir`, or without `text_dir` the source itself when it is a text file. A text that cannot
     be read, or that the record's offsets do not fit, leaves the licence without text, saying why.
 
-    The name extract gave a text depends on the inputs read before it (TextDirNames), and an
-    input without a record (no licence in it) is not in the records: so the name is checked,
-    not trusted. Every text of the source's name is a candidate, the expected name first; the
-    first whose characters hold the record's evidence is the text. Only regular files that lie
+    The name extract gave a text depends on all the inputs it read (their common folder:
+    TextDirNames), and an input without a record (no licence in it) is not in the records: so
+    the name is checked, not trusted. The name these records' sources would get comes first,
+    then every other name a run may have given the source (TextDirNames.candidates); the first
+    whose characters hold the record's evidence is the text. Only regular files that lie
     in `text_dir` are read: a link in it that leads out (to /etc/passwd) is refused, named.
     """
-    names = TextDirNames()
-    expected: dict[str, str] = {}  # source -> its file in text_dir, named in the order extract read them
+    names = TextDirNames([record["source"] for record in records.values()])
     texts = _Texts(text_dir)
     for doc_id, record in records.items():
-        source = record["source"]
-        if source not in expected:
-            expected[source] = names.name(source)
-        text, problem = texts.fitting(record, expected[source])
+        text, problem = texts.fitting(record, names.name(record["source"]))
         yield Licence(doc_id, record, text, problem)
 
 
@@ -151,7 +147,6 @@ class _Texts:
 
     def __init__(self, text_dir: Path | None) -> None:
         self.text_dir = None if text_dir is None else Path(text_dir)
-        self.by_base: dict[str, list[str]] | None = None  # text_dir's *.txt by the input name they may be of
         self.source: str | None = None
         self.read: dict[Path, tuple[str | None, str | None]] = {}  # the source's candidates: (text, problem)
 
@@ -179,28 +174,14 @@ class _Texts:
             else:
                 yield Path(source), None
             return
-        others = [name for name in self._same_base(source) if name != expected]
+        others = [name for name in TextDirNames.candidates(source)
+                  if name != expected and os.path.lexists(self.text_dir / name)]
         if not os.path.lexists(self.text_dir / expected) and not others:
             yield None, (f"{self.text_dir / expected} not found (--text-dir: the folder `licex extract "
                          "--text-dir` wrote for these records)")
             return
         for name in [expected, *others]:
             yield self.text_dir / name, None
-
-    def _same_base(self, source: str) -> list[str]:
-        """The text files in text_dir that TextDirNames may have named for `source`."""
-        if self.by_base is None:
-            self.by_base = {}
-            try:
-                listed = sorted(os.listdir(self.text_dir))
-            except OSError:
-                listed = []
-            for name in listed:
-                stem = name.removesuffix(".txt")
-                self.by_base.setdefault(stem, []).append(name)
-                if numbered := re.match(r"\d+_(.+)", stem):
-                    self.by_base.setdefault(numbered[1], []).append(name)
-        return TextDirNames.candidates(source, self.by_base.get(TextDirNames.base(source), []))
 
     def _read(self, path: Path) -> tuple[str | None, str | None]:
         if self.text_dir is not None:
