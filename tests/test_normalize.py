@@ -68,6 +68,11 @@ def test_clean_value(text, expected):
         ("20l8年5月3日", dt.date(2018, 5, 3)),
         ("发证日期：2021年6月22日。", dt.date(2021, 6, 22)),
         ("2021年\n06月\n22日", dt.date(2021, 6, 22)),
+        # photos and small scans: the digit 0 for 〇 among numerals, a faded 〇 lost
+        ("二0二四年十一月六日", dt.date(2024, 11, 6)),
+        ("有效期至：二0二七年四月二十七日附页", dt.date(2027, 4, 27)),
+        ("二二二年四月二十八日", dt.date(2022, 4, 28)),
+        ("二一九年一月九日", dt.date(2019, 1, 9)),
     ],
 )
 def test_normalize_date(text, expected):
@@ -76,7 +81,8 @@ def test_normalize_date(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["2021年13月1日", "2021年2月30日", "2021-00-10", "年 月 日", "  年   月   日", "", None, "2021年6月", "abc", "12021-06-22"],
+    ["2021年13月1日", "2021年2月30日", "2021-00-10", "年 月 日", "  年   月   日", "", None, "2021年6月", "abc", "12021-06-22",
+     "三二二年四月二十八日", "十二二年四月二日"],
 )
 def test_normalize_date_invalid(text):
     assert normalize_date(text) is None

@@ -80,11 +80,16 @@ _OCR_DIGITS = str.maketrans(digit_lookalikes("date"))
 _OCR_ZEROS = str.maketrans({printed: "〇" for printed, reads in DATE_LOOKALIKES.items() if "〇" in reads})
 
 
+# A year of Chinese numerals whose 〇 OCR lost (二二二 for 二〇二二: the small round numeral faded).
+_LOST_ZERO_YEAR_RE = re.compile(r"^二(?=[一二三四五六七八九]{2}$)")
+
+
 def _date_part(text: str) -> int | None:
-    """A date component; an O among digits is 0, among Chinese numerals 〇 (二O二一)."""
-    if re.search(r"[0-9]", text):
+    """A date component; an O or a 0 among Chinese numerals is 〇 (二O二一, 二0二一), an O among
+    digits 0; a year of three numerals after 二 lost its 〇 (二二二)."""
+    if re.search(r"[1-9]", text) or not re.search(r"[一二三四五六七八九十]", text):
         return chinese_to_int(text.translate(_OCR_DIGITS))
-    return chinese_to_int(text.translate(_OCR_ZEROS))
+    return chinese_to_int(_LOST_ZERO_YEAR_RE.sub("二〇", text.translate(_OCR_ZEROS)))
 
 
 def normalize_date(text: str | None) -> dt.date | None:

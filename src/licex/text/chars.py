@@ -113,7 +113,9 @@ def spaced(text: str) -> str:
 DATE_LOOKALIKES = lookalikes("date")
 DATE_YEAR_CHARS = "0-9" + "".join(map(re.escape, DATE_LOOKALIKES)) + "〇零一二三四五六七八九"
 DATE_DAY_CHARS = "0-9" + "".join(map(re.escape, digit_lookalikes("date"))) + "一二三四五六七八九十"
-_YEAR = rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]"
+# Four figures, two (17年), or three Chinese numerals after 二 (二二二年: OCR lost the 〇 of 二〇二二).
+_YEAR = (rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|二(?:[ \t]*[一二三四五六七八九]){{2}}"
+         rf"|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]")
 _DAY = rf"(?:[{DATE_DAY_CHARS}][ \t]*){{0,2}}[{DATE_DAY_CHARS}]"
 # OCR misreads 年 and 月 as other ideographs (2012生03月28日, 2015年11具02日): between digits, one
 # ideograph stands for the one a date has there.
