@@ -145,6 +145,9 @@ def test_parse_money_unparseable(text):
         ("京 B2 - 2019\n2917", "京B2-20192917"),
         ("Ｂ１－２０１９５４０２", "B1-20195402"),
         ("B1-20070275.", "B1-20070275"),
+        ("82-20226890", "B2-20226890"),  # OCR of a photo: 8 for the code's B
+        ("鄂82-20179786", "鄂B2-20179786"),
+        ("81.B2-20073106", "B1.B2-20073106"),
     ],
 )
 def test_normalize_license_no(text, expected):
@@ -159,7 +162,8 @@ def test_normalize_license_no_empty(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["沪ICP备16045823号", "B2-2009002", "B3-20090028", "B1-201954021", "ICP证:浙-20130006", "信息服务业务", "X京B2-20192917"]
+    "text", ["沪ICP备16045823号", "B2-2009002", "B3-20090028", "B1-201954021", "ICP证:浙-20130006", "信息服务业务", "X京B2-20192917",
+             "83-20226890", "82-2022-6890", "882-20226890"]
 )
 def test_is_license_no_rejects(text):
     assert not is_license_no(text)
@@ -176,6 +180,8 @@ def test_is_license_no_rejects(text):
         ("经营许可证编号：Bl-20172156", ["Bl-20172156"]),
         ("赣B2--20100072", ["赣B2--20100072"]),
         ("浙ICP备12009060号", []),
+        ("经营许可证编号：琼82-20188817", ["琼82-20188817"]),
+        ("电话：0755-82-20226890，B1.82-20226890", []),  # 8 for B starts a number only
     ],
 )
 def test_license_no_re(text, expected):

@@ -204,11 +204,17 @@ _LOST_HYPHEN = rf"(?:[-{_DASHES}]+|[.一_~]|(?=\d{{8}}))"
 # eight digits (_LOST_HYPHEN); normalize_license_no repairs both, and drops the space a tool
 # prints between the province and the code where the two come in different fonts (苏 B2-20180123),
 # and around the letters and digits of an ICP证 number (京 ICP 证 143223 号).
+# What OCR prints for the letter of a category code (82- for B2-; patterns/lookalikes.jsonl,
+# licence_code): read so only as the number's first code, before its digit and the hyphen and eight digits.
+_CODE_LETTERS = {printed: reads[0] for printed, reads in lookalikes("licence_code").items() if reads[0] in "AB"}
+_MISREAD_CODE = rf"(?<![-.])[{''.join(map(re.escape, _CODE_LETTERS))}][12](?:\.[AB][12lI])*-\d{{8}}"
 LICENSE_NO_RE = re.compile(
     rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}] ?ICP ?证 ?\d{{6,9}}(?!\d)(?: ?号)?"
-    rf"|(?:ISP/ICP)?(?:[{_PROVINCES}] ?)?[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})(?!\d))",
+    rf"|(?:ISP/ICP)?(?:[{_PROVINCES}] ?)?(?:[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})"
+    rf"|{_MISREAD_CODE})(?!\d))",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )
+_MISREAD_CODE_RE = re.compile(rf"(?<![A-Za-z0-9])(?={_MISREAD_CODE}(?!\d))[{''.join(map(re.escape, _CODE_LETTERS))}]", re.ASCII)
 _DASHES_RE = re.compile(rf"[-{_DASHES}]+")
 # Where a code (B2, A2.B1.B2) meets its eight digits with the hyphen lost or replaced.
 _LOST_HYPHEN_RE = re.compile(r"(?<=[AB][12])[.一_~]?(?=\d{8}(?!\d))", re.ASCII)
@@ -230,6 +236,7 @@ def normalize_license_no(text: str | None) -> str | None:
     """
     t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
+    t = _MISREAD_CODE_RE.sub(lambda m: _CODE_LETTERS[m[0]], t)
     t = _CODE_LOOKALIKE_RE.sub(lambda m: _CODE_DIGITS[m[0]], t)
     t = _LOST_HYPHEN_RE.sub("-", t)
     t = re.sub(r"-[.,]+(?=\d)|[.,]+-(?=\d)", "-", t)  # a speck beside the hyphen (B1.B2-.20235010)
