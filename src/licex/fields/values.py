@@ -102,13 +102,14 @@ def _compact(text: str) -> str | None:
 
 
 # A name (of a company, a shareholder, an access provider) has a letter or an ideograph in it: a
-# row number or an amount beside it in a table is no name.
+# row number or an amount beside it in a table is no name. Nor is one character: what OCR reads
+# of a seal or a watermark over a cell (庆 of 重庆市通信管理局), or the last of a name it lost (司).
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def _name(text: str) -> str | None:
     name = clean_value(text)
-    return name if name and _LETTER_RE.search(name) else None
+    return name if name and _LETTER_RE.search(name) and len(name.replace(" ", "")) >= _NAME_MIN_CHARS else None
 
 
 def _licence_no(text: str) -> str | None:
