@@ -148,6 +148,8 @@ def test_parse_money_unparseable(text):
         ("82-20226890", "B2-20226890"),  # OCR of a photo: 8 for the code's B
         ("鄂82-20179786", "鄂B2-20179786"),
         ("81.B2-20073106", "B1.B2-20073106"),
+        ("翼B1-20123314", "冀B1-20123314"),  # OCR of a photo: 翼 for the province 冀
+        ("竟B2-20100072", "赣B2-20100072"),
     ],
 )
 def test_normalize_license_no(text, expected):
@@ -163,7 +165,7 @@ def test_normalize_license_no_empty(text):
 
 @pytest.mark.parametrize(
     "text", ["沪ICP备16045823号", "B2-2009002", "B3-20090028", "B1-201954021", "ICP证:浙-20130006", "信息服务业务", "X京B2-20192917",
-             "83-20226890", "82-2022-6890", "882-20226890"]
+             "83-20226890", "82-2022-6890", "882-20226890", "翼ICP证030173号"]
 )
 def test_is_license_no_rejects(text):
     assert not is_license_no(text)

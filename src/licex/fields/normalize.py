@@ -192,7 +192,12 @@ def _amount_text(text: str) -> str:
     return re.sub(r"[\s,]", "", nfkc(text))
 
 
+# The provinces numbers start with, and what OCR prints for one before a code (翼B2- for 冀B2-;
+# patterns/lookalikes.jsonl, licence_province): read so only before the code.
+_PROVINCE_LOOKALIKES = {printed: reads[0] for printed, reads in lookalikes("licence_province").items()}
 _PROVINCES = "".join(province.abbr for province in PROVINCES)
+_CODE_PROVINCES = _PROVINCES + "".join(_PROVINCE_LOOKALIKES)
+_PROVINCE_LOOKALIKE_RE = re.compile(rf"^[{''.join(_PROVINCE_LOOKALIKES)}](?=[AB8][12lI])")
 _DASHES = r"\u2010-\u2015\u2212\ufe58\ufe63"  # the dashes a tool prints for a hyphen: – — ‒ ― −
 # What OCR and PDF tools leave of the hyphen between a code and its eight digits: a dash, a dot
 # (B2.20160073), 一 (the numeral one is a level stroke, B2一20160073), an underscore or a tilde,
@@ -210,7 +215,7 @@ _CODE_LETTERS = {printed: reads[0] for printed, reads in lookalikes("licence_cod
 _MISREAD_CODE = rf"(?<![-.])[{''.join(map(re.escape, _CODE_LETTERS))}][12](?:\.[AB][12lI])*-\d{{8}}"
 LICENSE_NO_RE = re.compile(
     rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}] ?ICP ?证 ?\d{{6,9}}(?!\d)(?: ?号)?"
-    rf"|(?:ISP/ICP)?(?:[{_PROVINCES}] ?)?(?:[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})"
+    rf"|(?:ISP/ICP)?(?:[{_CODE_PROVINCES}] ?)?(?:[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})"
     rf"|{_MISREAD_CODE})(?!\d))",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )
@@ -236,6 +241,7 @@ def normalize_license_no(text: str | None) -> str | None:
     """
     t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
+    t = _PROVINCE_LOOKALIKE_RE.sub(lambda m: _PROVINCE_LOOKALIKES[m[0]], t)
     t = _MISREAD_CODE_RE.sub(lambda m: _CODE_LETTERS[m[0]], t)
     t = _CODE_LOOKALIKE_RE.sub(lambda m: _CODE_DIGITS[m[0]], t)
     t = _LOST_HYPHEN_RE.sub("-", t)

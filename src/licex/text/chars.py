@@ -43,11 +43,12 @@ def nfkc_char(char: str) -> str:
 class Lookalike(BaseModel):
     """One row of patterns/lookalikes.jsonl: what OCR prints (`printed`) for what the text says
     (`reads`, likeliest first) `where`: in an amount, a clause number, a date, a licence number's
-    category code or its digits, a credit code, a share ratio."""
+    province, its category code or its digits, a credit code, a share ratio."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    where: Literal["amount", "clause_number", "date", "licence_code", "licence_number", "credit_code", "ratio"]
+    where: Literal["amount", "clause_number", "date", "licence_province", "licence_code", "licence_number", "credit_code",
+                   "ratio"]
     printed: str = Field(min_length=1)
     reads: list[str] = Field(min_length=1)
     why: str
