@@ -192,3 +192,17 @@ def test_an_annex_read_alone_gives_its_number_and_no_front_page_values(rules_nlp
     (record,) = [r for _, r in extract_licences(rules_nlp, [("annex.txt", SEALED_ANNEX)]) if isinstance(r, dict)]
     assert record["license_no"] == "粤B1.B2-20070315"
     assert record["legal_representative"] is None and record["signer"] is None
+    assert record["company_name"] == "深圳甲乙信息技术有限公司"  # the holder its introduction names
+
+
+@pytest.mark.parametrize("line, company", [
+    ("重庆鸿枢慧科技有限公司获准经营信息服务业务（仅限互联网信息服务）相关信息", "重庆鸿枢慧科技有限公司"),
+    ("※核定深圳甲乙信息技术有限公司经营的增值电信业务种类：", "深圳甲乙信息技术有限公司"),
+    ("你公司经营的增值电信业务种类：", None),  # the licensee named as 你公司 is no name
+])
+def test_an_annex_alone_names_its_holder_in_its_introduction(rules_nlp, line, company):
+    from licex.jobs.bundles import extract_licences
+
+    text = SEALED_ANNEX.replace("※核定深圳甲乙信息技术有限公司经营的增值电信业务种类：", line)
+    (record,) = [r for _, r in extract_licences(rules_nlp, [("annex.txt", text)]) if isinstance(r, dict)]
+    assert record["company_name"] == company
