@@ -82,3 +82,13 @@ def test_a_name_that_merely_contains_a_label_word_is_a_value():
 ])
 def test_one_character_is_no_name(label, text, value):
     assert read_value(label, text) == value
+
+
+@pytest.mark.parametrize("label, text, value", [
+    ("COVERAGE", "四川省通信管理局", None),  # the authority in the signature block beside the coverage
+    ("COVERAGE", "江西省 通信管理局", None),
+    ("SERVER_LOCATION", "中华人民共和国工业和信息化部", None),
+    ("COVERAGE", "四川省", "四川省"),
+])
+def test_an_issuing_authority_is_no_place(label, text, value):
+    assert read_value(label, text) == value

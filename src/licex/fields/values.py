@@ -130,7 +130,11 @@ _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9
 
 
 def _places(text: str) -> str | None:
+    """A coverage or a server's place; none where it names an issuing authority (四川省通信管理局,
+    the seal or signature block beside the coverage: data/value_forms.json `issuer_words`)."""
     places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(text)))
+    if any(word in places.replace(" ", "") for word in value_forms()["issuer_words"]):
+        return None
     return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None
 
 
