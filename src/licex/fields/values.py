@@ -102,13 +102,14 @@ def _compact(text: str) -> str | None:
 
 
 # A name (of a company, a shareholder, an access provider) has a letter or an ideograph in it: a
-# row number or an amount beside it in a table is no name.
+# row number or an amount beside it in a table is no name. Nor is one character: what OCR reads
+# of a seal or a watermark over a cell (庆 of 重庆市通信管理局), or the last of a name it lost (司).
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def _name(text: str) -> str | None:
     name = clean_value(text)
-    return name if name and _LETTER_RE.search(name) else None
+    return name if name and _LETTER_RE.search(name) and len(name.replace(" ", "")) >= _NAME_MIN_CHARS else None
 
 
 def _licence_no(text: str) -> str | None:
@@ -129,7 +130,11 @@ _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9
 
 
 def _places(text: str) -> str | None:
+    """A coverage or a server's place; none where it names an issuing authority (四川省通信管理局,
+    the seal or signature block beside the coverage: data/value_forms.json `issuer_words`)."""
     places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(text)))
+    if any(word in places.replace(" ", "") for word in value_forms()["issuer_words"]):
+        return None
     return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None
 
 
