@@ -397,7 +397,6 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
         value.replace(" ", "")),
     "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
         len(value) not in forms["id_lengths"]),
-    "letter": lambda value, text, forms: isinstance(value, str) and bool(re.match(forms["licence_no_misread"], value)),
     "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
     "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
     "label": _label_sign,
@@ -417,7 +416,7 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
     service item the catalogue does not name (`catalogue`); an identity or credit code of a
-    length none has (`length`); a licence number whose category letter was read as a digit (`letter`). `text` is the value as the rules
+    length none has (`length`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is
