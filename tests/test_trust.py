@@ -1,6 +1,7 @@
 """The trust figures: what a person who reads only the flagged and doubtful values is left with."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,19 @@ def test_an_input_with_no_record_puts_every_field_to_a_person(gold):
     lost_front = {**copy.deepcopy(gold), "license_no": None, "company_name": None, "confidence": {}}
     trust = evaluate({DOC: gold}, {DOC: lost_front}).trust
     assert (trust.wrong, trust.wrong_flagged) == (2, 0)  # a record was read: what it lost is not flagged
+
+
+def test_the_evaluation_table_and_comparison_print_the_trust(gold):
+    from rich.console import Console
+
+    from licex.evaluation.render import comparison_rows, render_table
+    from licex.evaluation.report import PipelineReport
+
+    pred = {**copy.deepcopy(gold), "company_name": "北京蓝汛科技有限公司", "confidence": {"company_name": 0.97, "license_no": 0.99}}
+    report = evaluate({DOC: gold}, {DOC: pred})
+    console = Console(width=200, record=True)
+    console.print(render_table(report))
+    printed = console.export_text()
+    assert re.search(r"values trusted \(≥ 0.9, no flag\): right\s*│\s*2 │\s*1 │\s*0.500", printed)
+    rows = comparison_rows([PipelineReport("p", 1, report, {}, {})])
+    assert ["values trusted (≥ 0.9, no flag): right", "", "0.500"] in rows

@@ -42,6 +42,12 @@ def render_table(report: EvaluationReport) -> Table:
                   format_accuracy(report.micro_accuracy()))
     table.add_row("clause labels", str(report.clauses.counted), str(report.clauses.correct),
                   format_accuracy(report.clauses.accuracy))
+    table.add_section()  # trust (evaluation.trust): what a person who reads only the flagged and doubtful values is left with
+    trust = report.trust
+    for name, counted, part in (("values trusted (≥ 0.9, no flag): right", trust.trusted, trust.trusted_right),
+                                ("wrong or missing fields: put to a person", trust.wrong, trust.wrong_flagged),
+                                ("right fields: put to a person", trust.right, trust.right_flagged)):
+        table.add_row(name, str(counted), str(part), format_accuracy(part / counted if counted else None))
     return table
 
 
@@ -69,6 +75,10 @@ def comparison_rows(reports: Sequence[PipelineReport]) -> list[list[str]]:
     rows.append(["clause labels", str(max(r.fields.clauses.counted for r in reports)),
                  *(format_accuracy(r.fields.clauses.accuracy) for r in reports)])
     rows.append(["fields flagged for review", "", *(_flag_share(r.fields) for r in reports)])
+    rows.append(["values trusted (≥ 0.9, no flag): right", "",
+                 *(format_accuracy(r.fields.trust.to_dict()["trusted_right_share"]) for r in reports)])
+    rows.append(["wrong or missing fields: put to a person", "",
+                 *(format_accuracy(r.fields.trust.to_dict()["wrong_flagged_share"]) for r in reports)])
     rows.append(["entity F1 (micro)", "", *(format_accuracy(r.entities.get("ents_f")) for r in reports)])
     rows.append(["clause span F1 (micro)", "", *(format_accuracy(r.clause_spans.get(f"spans_{CLAUSES_KEY}_f")) for r in reports)])
     return rows
