@@ -48,7 +48,11 @@ class BlockPatterns:
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
             # (a 不 at a line's end opens an exclusion whatever the next line starts with: a label
             # of the cell beside it, printed between (不 and 含A), read off the value by its reader)
-            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不|含|仅\s*限))[^()]{1,120}\))"
+            # (a restriction wrapped beside a label cell of three lines takes the cell's bracketed
+            # middle line, or its first characters, into it: （仅限经营类电 / (服务项目) 子商务）,
+            # （仅限互联网信息服 / (服务项 务）)
+            rf"|(?P<bracket>\([^()\n]{{1,80}}\)|\((?=\s*(?:不|含|仅\s*限))"
+            rf"(?:[^()]|\n[ \t]*\([ \t]*(?:{_items_heads(words)})(?:[ \t]*\))?){{1,120}}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )
@@ -57,12 +61,19 @@ class BlockPatterns:
         return cls(token_re, label_re)
 
 
+def _items_heads(words: LabelWords) -> str:
+    """A regex of the service-item label's names and their first characters (two at least), as
+    OCR spaces them: what a wrapped label cell prints in brackets at a line's start."""
+    heads = {name[:k] for name in words.names_of("SERVICE_ITEM") for k in range(2, len(name) + 1)}
+    return "|".join(spaced(head) for head in sorted(heads, key=len, reverse=True)) or "(?!)"
+
+
 def _label_pieces(words: LabelWords) -> str:
     """A regex of a piece of a label that wrapped in its cell, printed where the value lines beside
     it put it: a line that holds only a bracketed label's opening bracket and first characters, or
-    its last characters and closing bracket ((服务项 / 目) of a label cell too narrow for
-    (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
-    characters (three at least: 业务覆盖 / 业务种) at a line's start with its value after them or on
+    its last characters and closing bracket, alone or before a cell gap ((服务项 / 目) of a label
+    cell too narrow for (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
+    characters (three at least: 业务覆盖 / 业务种 / 及覆盖范) at a line's start with its value after them or on
     the next line, and its last characters (范围, 围, 类) at a line's start, alone or before a cell
     gap (业务覆盖范 / 广东省 / 围; 业 务 覆 盖 全国 / 范围)."""
     names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
@@ -73,8 +84,8 @@ def _label_pieces(words: LabelWords) -> str:
     bare_tails = tails - set(names)
     gap = r"(?=[ \t]*$|\t|[ \t]{2,})"
     return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(bare_heads)})(?=[ \t]|$)"
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\){gap}"
+            rf"|^[ \t]*(?:及[ \t]*)?(?:{alternation(bare_heads)})(?=[ \t]|$)"
             rf"|^[ \t]*(?:{alternation(bare_tails)}){gap})")
 
 

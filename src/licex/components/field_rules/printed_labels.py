@@ -39,6 +39,15 @@ class PrintedLabels:
         self._split_re = re.compile(
             rf"(?:(?<![^\n])[ \t]*|(?<=\t)|(?<=[ ]{{2}}))(?P<head>{_alternatives(heads)})(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)"
             rf"[^\n]*\S[ \t]*\n[ \t]*(?P<tail>{_alternatives(tails)})[ \t]*(?=\n|$)")
+        # The business label wrapped around its value's first line the same way (业务种 / X / 类,
+        # or 业务种 X / 类 Y): only its head is a label, where the business block starts; the block
+        # reads the rest as a label piece.
+        business = [name for name, label, role in words.entries if label == "BUSINESS" and role is None]
+        business_heads = {name[:k] for name in business for k in range(3, len(name))}
+        business_tails = {name[k:] for name in business for k in range(3, len(name))}
+        self._business_split_re = re.compile(
+            rf"(?<![^\n])[ \t]*(?P<head>{_alternatives(business_heads)})(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)"
+            rf"[^\n]*\S[ \t]*\n[ \t]*(?P<tail>{_alternatives(business_tails)})(?=[ \t]*(?:\n|$)|\t|[ ]{{2}})")
         # A label wrapped at a line end, its rest alone on the next line, its value after it
         # (法定代表 / 人 / 杨浩; 易动力网络有限公司 法 定 代 / 表 人 / 向秀芳).
         self._wrapped_alone_re = re.compile(
@@ -106,6 +115,12 @@ class PrintedLabels:
                 hits.append(LabelHit(self.label_of[name], match.start("head"), value_start))
                 # the rest of the label ends the value: no part of a name or address that wraps
                 hits.append(LabelHit(None, match.start("tail"), match.end("tail")))
+        for match in self._business_split_re.finditer(text):
+            name = without_whitespace(match.group("head") + match.group("tail"))
+            if name in self.label_of and not layout.in_special(match.start("head")):
+                value_start = match.end("head")
+                value_start += len(text[value_start:]) - len(text[value_start:].lstrip())
+                hits.append(LabelHit(self.label_of[name], match.start("head"), value_start))
         return hits
 
     def _wrapped_alone(self, layout: Layout) -> list[LabelHit]:
