@@ -36,10 +36,25 @@ def test_shareholder_rows_broken_over_lines_read_by_what_each_piece_is(extract, 
     assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
 
 
-def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
-    # pdftotext printed the name column whole before the others: which ratio is whose is lost
+@pytest.mark.parametrize("columns", [
+    # pdftotext: the name column whole before the others, an ID number wrapped
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n360803196803245\n709\n9123038134XLX3JMP2\n\n"
+    "出资比例\n\n60%\n\n40%\n\n",
+    # pdftotext of a certificate: each name with its ID number, then the ratio column
+    "序号 股东名称\n证照号码\n1 王建国\n360803196803245709\n2 维旺明传媒有限公司\n9123038134XLX3JMP2\n出资比例\n60%\n40%\n",
+    # pdftotext of a Writer table: the names, then the first ID number, the ratios and the second row's rest
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n360803196803245709\n\n出资比例\n60%\n\n"
+    "9123038134XLX3JMP2 40%\n\n",
+])
+def test_shareholder_columns_printed_one_after_another_are_read_back_in_rows(extract, columns):
+    text = "增值电信业务经营许可证\n附页\n" + columns + "特别规定事项\n一、你公司应当遵守规定。\n"
+    assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
+
+
+def test_shareholder_columns_that_do_not_make_whole_rows_invent_no_row(extract):
+    # two names, one ratio: which ratio is whose is lost
     text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
-            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
     assert extract(text).fields().get("shareholders", []) == []
 
 
