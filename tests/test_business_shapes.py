@@ -111,3 +111,9 @@ def test_an_exclusion_wrapped_around_a_label_piece_stays_an_exclusion(extract, b
         "\n           云南省\n 及覆盖范围\n" + DATES
     businesses = _businesses(extract, text)
     assert businesses == [("B25", ["仅限互联网信息服务"], "云南省", ["信息搜索查询服务", "信息即时交互服务"])]
+
+
+def test_one_place_repeated_without_a_break_is_one_coverage_a_business(extract):
+    # licex's reading of a Writer table: the coverage cell's lines, one a business, run together
+    text = HEAD + "业务种类\t第一类增值电信业务中的内容分发网络业务 第二类增值电信业务中的信息服务业务\n业务覆盖范围\t山东省山东省\n" + DATES
+    assert _businesses(extract, text) == [("B12", [], "山东省"), ("B25", [], "山东省")]

@@ -76,6 +76,7 @@ def test_the_signer_stops_where_the_authority_beside_it_starts(extract, line):
 @pytest.mark.parametrize("rows", [
     "法 定 代 表 梁静\n人\n",  # pdftotext: the value on the label's first line
     " 法定代\n          梁静\n  表人\n",  # pdftotext -layout: the value between the label's lines
+    "法定代\n\n梁静\n\n表人\n\n",  # pdftotext: a blank line between the cell's lines
 ])
 def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
     text = "增值电信业务经营许可证\n公 司 名 称 沈阳创亿网络有限公司\n" + rows + "注 册 资 本 人民币 800 万元\n"

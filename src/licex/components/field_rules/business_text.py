@@ -187,7 +187,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     if business and pos < end:
         free_text(pos, end)
     _close(hits, coverage)
-    return hits
+    return _repeated_places_apart(text, hits)
 
 
 _LABEL_KINDS = frozenset({"items_label", "coverage_label"})
@@ -239,6 +239,26 @@ def _coverage_continues(text: str, hits: list[Hit]) -> bool:
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
     return last is not None and last.label == "COVERAGE" and (
         text[last.end - 1] == LIST_MARK or cut_in_unit(text[last.start:last.end]))
+
+
+# One whole place printed again and again with nothing between (山东省山东省山东省): the coverage
+# cells of several businesses that a reading ran together, one a business (no coverage lists a
+# place twice).
+_REPEATED_PLACE_RE = re.compile(r"(?P<place>[^\s、,;]+?(?:省|市|自治区|特别行政区))(?:[ \t]*(?P=place))+")
+
+
+def _repeated_places_apart(text: str, hits: list[Hit]) -> list[Hit]:
+    """The hits with each coverage that repeats one place (_REPEATED_PLACE_RE) read as a coverage
+    a repetition, for the fold to give one to each business in order."""
+    out = []
+    for hit in hits:
+        repeated = _REPEATED_PLACE_RE.fullmatch(text, hit.start, hit.end) if hit.label == "COVERAGE" else None
+        if repeated is None:
+            out.append(hit)
+            continue
+        place = re.compile(re.escape(repeated.group("place")))
+        out += [Hit("COVERAGE", *m.span()) for m in place.finditer(text, hit.start, hit.end)]
+    return out
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:
