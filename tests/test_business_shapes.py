@@ -117,3 +117,13 @@ def test_one_place_repeated_without_a_break_is_one_coverage_a_business(extract):
     # licex's reading of a Writer table: the coverage cell's lines, one a business, run together
     text = HEAD + "业务种类\t第一类增值电信业务中的内容分发网络业务 第二类增值电信业务中的信息服务业务\n业务覆盖范围\t山东省山东省\n" + DATES
     assert _businesses(extract, text) == [("B12", [], "山东省"), ("B25", [], "山东省")]
+
+
+def test_a_business_label_column_printed_before_other_labels_values_reads_its_businesses(extract):
+    # pdftotext of a Writer table whose label cells wrap: the labels, then the values, the other
+    # column's label wrapped around its value among them
+    text = ("经营许可证编号：云B1-20123829\n公司名\n称\n业务种\n类\n业务覆盖\n范围\n\n云南凌颖信息网络有限公司\n\n法定代\n\n梁静\n\n"
+            "表人\n\n第一类增值电信业务中的内容分发网络业务\n\n云南省\n\n" + DATES)
+    fields = extract(text).fields()
+    assert fields["businesses"] == [("B12", [], "云南省")]
+    assert fields["legal_representative"] == "梁静"
