@@ -96,6 +96,8 @@ def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
     "公 司 名 称 沈阳创亿网络有限公司      法 定 代 表 梁静\n                  人\n",
     # pdftotext: the label wrapped at its line end, the value after its rest
     "公司名称\n沈阳创亿网络有限公司\n法定代表\n人\n\n梁静\n",
+    # pdftotext: the second column's row first, the first column's row before the label's rest
+    "法 定 代 表 梁静\n公 司 名 称 沈阳创亿网络有限公司\n人\n",
     # pypdfium2: the label after the company's name, wrapped, the value on the line after
     "公 司 名\n称\n沈阳创亿网络有限公司 法 定 代\n表 人\n梁静\n",
 ])

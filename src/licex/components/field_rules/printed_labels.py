@@ -33,7 +33,8 @@ class PrintedLabels:
         wrapped = "|".join(_WRAPPED_GAP.join(map(re.escape, name)) for name, _, _ in words.entries if len(name) >= 3)
         self._wrapped_re = re.compile(rf"(?P<name>{wrapped}){_COLON}")
         # A label a narrow cell wrapped around its value's first line (法 定 代 表 梁静 / 人, or
-        # 法定代 / 梁静 / 表人, maybe a blank line between): its first characters at a line or cell start, the value after them
+        # 法定代 / 梁静 / 表人, maybe a blank line between, or the row of another label's field
+        # printed before the rest: 法 定 代 表 梁静 / 公 司 名 称 X / 人): its first characters at a line or cell start, the value after them
         # or on the next line, the rest of the label alone on the line after the value.
         # (Not the business block's labels: its reader reads their wrapped cells.)
         split = [name for name, label, _ in words.entries if len(name) >= 3 and label not in BUSINESS_LABELS]
@@ -41,7 +42,7 @@ class PrintedLabels:
         tails = {name[k:] for name in split for k in range(2, len(name))}
         self._split_re = re.compile(
             rf"(?:(?<![^\n])[ \t]*|(?<=\t)|(?<=[ ]{{2}}))(?P<head>{_alternatives(heads)})(?:[ \t]+|{_LINE_GAP})(?=\S)"
-            rf"[^\n]*\S{_LINE_GAP}(?P<tail>{_alternatives(tails)})[ \t]*(?=\n|$)")
+            rf"[^\n]*\S{_LINE_GAP}(?:(?:{alternatives})[^\n]*\n[ \t]*)?(?P<tail>{_alternatives(tails)})[ \t]*(?=\n|$)")
         # The business label wrapped around its value's first line the same way (业务种 / X / 类,
         # or 业务种 X / 类 Y): only its head is a label, where the business block starts; the block
         # reads the rest as a label piece.
