@@ -71,3 +71,59 @@ def test_coverages_printed_apart_from_their_businesses_go_one_to_each_in_order(e
 def test_one_coverage_after_several_businesses_still_covers_each(extract):
     text = HEAD + "业务种类：第一类增值电信业务中的内容分发网络业务、第二类增值电信业务中的信息服务业务\n业务覆盖范围：全国\n" + DATES
     assert _businesses(extract, text) == [("B12", [], "全国"), ("B25", [], "全国")]
+
+
+@pytest.mark.parametrize("lines", [
+    # licex's reading of a certificate: the label cell's bracketed middle line inside the wrapped restriction
+    ["业 务 种 类\t第二类增值电信业务中的在线数据处理与交易处理业务（仅限经营类电", "( 服 务 项 目 )\t子商务）",
+     "及 覆 盖 范 围\t覆盖范围：云南省"],
+    # pdftotext -layout: the label's first characters there, its rest and 及覆盖范 / 围 before the coverage
+    ["业务种类      第二类增值电信业务中的在线数据处理与交易处理业务（仅限经营类电", "(服务项      子商务）",
+     " 目)       业务覆盖范围：云南省", "及覆盖范", "  围"],
+    # licex's reading of a Writer table: the label's rest at the line start before the value's rest
+    ["业务种\t第二类增值电信业务中的在线数据处理与交易处理业务（仅限经营类电", "类\t子商务）", "覆盖范", "云南省", "围"],
+])
+def test_a_wrapped_restriction_with_a_label_piece_inside_reads_whole(extract, lines):
+    text = HEAD + "\n".join(lines) + "\n" + DATES
+    assert _businesses(extract, text) == [("B21", ["仅限经营类电子商务"], "云南省")]
+
+
+def test_a_business_label_split_around_its_value_starts_the_business_block(extract):
+    # licex's reading of a Writer table whose label cells wrap: 业务种 / the business / 类
+    text = HEAD + "\n".join(["业务种", "第一类增值电信业务中的内容分发网络业务", "类", "业务覆盖", "云南省", "范围",
+                             "业务种", "第二类增值电信业务中的存储转发类业务（仅限电子邮件）", "类", "覆盖范", "全国", "围"]) + "\n" + DATES
+    assert _businesses(extract, text) == [("B12", [], "云南省"), ("B23", ["仅限电子邮件"], "全国")]
+
+
+def test_the_last_line_of_a_wrapped_value_indented_under_it_is_part_of_it(extract):
+    # pdftotext -layout: the value's last character on the next line, under the value column
+    text = HEAD + "业务种类        第二类增值电信业务中的信息服务业务（仅限互联网信息服\n            务）（不含信息即时交互服务）\n" \
+        "业务覆盖范围      云南省\n" + DATES
+    assert _businesses(extract, text) == [("B25", ["仅限互联网信息服务"], "云南省", ["信息即时交互服务"])]
+
+
+@pytest.mark.parametrize("bracket", [
+    "（不\n  （服务项     含信息搜索查询服务和信息即时交互服务）\n   目）",  # -layout: the label's head inside 不 / 含…
+    "（不\n 类     含信息搜索查询服务、信息即时交互服务）",  # -layout of Writer: the label's tail there
+])
+def test_an_exclusion_wrapped_around_a_label_piece_stays_an_exclusion(extract, bracket):
+    text = HEAD + "  业务种类\n           第二类增值电信业务中的信息服务业务（仅限互联网信息服务）" + bracket + \
+        "\n           云南省\n 及覆盖范围\n" + DATES
+    businesses = _businesses(extract, text)
+    assert businesses == [("B25", ["仅限互联网信息服务"], "云南省", ["信息搜索查询服务", "信息即时交互服务"])]
+
+
+def test_one_place_repeated_without_a_break_is_one_coverage_a_business(extract):
+    # licex's reading of a Writer table: the coverage cell's lines, one a business, run together
+    text = HEAD + "业务种类\t第一类增值电信业务中的内容分发网络业务 第二类增值电信业务中的信息服务业务\n业务覆盖范围\t山东省山东省\n" + DATES
+    assert _businesses(extract, text) == [("B12", [], "山东省"), ("B25", [], "山东省")]
+
+
+def test_a_business_label_column_printed_before_other_labels_values_reads_its_businesses(extract):
+    # pdftotext of a Writer table whose label cells wrap: the labels, then the values, the other
+    # column's label wrapped around its value among them
+    text = ("经营许可证编号：云B1-20123829\n公司名\n称\n业务种\n类\n业务覆盖\n范围\n\n云南凌颖信息网络有限公司\n\n法定代\n\n梁静\n\n"
+            "表人\n\n第一类增值电信业务中的内容分发网络业务\n\n云南省\n\n" + DATES)
+    fields = extract(text).fields()
+    assert fields["businesses"] == [("B12", [], "云南省")]
+    assert fields["legal_representative"] == "梁静"

@@ -82,3 +82,24 @@ def test_evidence_is_recorded_only_for_findings_that_carry_it():
     assert record.evidence == {"license_no": [evidence], "clauses[0]": [evidence]}
     assert record.clauses == [clause]
     assert fold([Finding("LICENSE_NO", "B1-20195402")]).evidence == {}
+
+
+def _shareholders(labels_values):
+    return [(s.name, s.id_number, s.share_ratio) for s in fold([Finding(label, value) for label, value in labels_values]).shareholders]
+
+
+def test_shareholder_columns_printed_one_after_another_fold_into_rows():
+    columns = [("SHAREHOLDER", "王建国"), ("SHAREHOLDER", "维旺明传媒有限公司"), ("SHAREHOLDER_ID", "360803196803245709"),
+               ("SHAREHOLDER_ID", "9123038134XLX3JMP2"), ("SHARE_RATIO", "60%"), ("SHARE_RATIO", "40%")]
+    assert _shareholders(columns) == [("王建国", "360803196803245709", "60%"), ("维旺明传媒有限公司", "9123038134XLX3JMP2", "40%")]
+
+
+def test_shareholder_parts_that_make_no_whole_rows_by_columns_fill_the_row_opened_last():
+    # the first row's ID number and ratio were lost: the second row's are not given to it
+    parts = [("SHAREHOLDER", "王建国"), ("SHAREHOLDER", "维旺明传媒有限公司"), ("SHAREHOLDER_ID", "9123038134XLX3JMP2"),
+             ("SHARE_RATIO", "40%")]
+    assert _shareholders(parts) == [("王建国", None, None), ("维旺明传媒有限公司", "9123038134XLX3JMP2", "40%")]
+    # a row without its ID number, then a whole row: each keeps its own
+    parts = [("SHAREHOLDER", "王建国"), ("SHARE_RATIO", "60%"), ("SHAREHOLDER", "维旺明传媒有限公司"),
+             ("SHAREHOLDER_ID", "9123038134XLX3JMP2"), ("SHARE_RATIO", "40%")]
+    assert _shareholders(parts) == [("王建国", None, "60%"), ("维旺明传媒有限公司", "9123038134XLX3JMP2", "40%")]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from licex.fields.labels import default_label_words
+
 WANG = {"name": "王建国", "id_number": "360803196803245709", "share_ratio": "60%"}
 WEIWANG = {"name": "维旺明传媒有限公司", "id_number": "9123038134XLX3JMP2", "share_ratio": "40%"}
 
@@ -34,10 +36,25 @@ def test_shareholder_rows_broken_over_lines_read_by_what_each_piece_is(extract, 
     assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
 
 
-def test_shareholder_columns_printed_one_after_another_invent_no_row(extract):
-    # pdftotext printed the name column whole before the others: which ratio is whose is lost
+@pytest.mark.parametrize("columns", [
+    # pdftotext: the name column whole before the others, an ID number wrapped
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n360803196803245\n709\n9123038134XLX3JMP2\n\n"
+    "出资比例\n\n60%\n\n40%\n\n",
+    # pdftotext of a certificate: each name with its ID number, then the ratio column
+    "序号 股东名称\n证照号码\n1 王建国\n360803196803245709\n2 维旺明传媒有限公司\n9123038134XLX3JMP2\n出资比例\n60%\n40%\n",
+    # pdftotext of a Writer table: the names, then the first ID number, the ratios and the second row's rest
+    "序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n360803196803245709\n\n出资比例\n60%\n\n"
+    "9123038134XLX3JMP2 40%\n\n",
+])
+def test_shareholder_columns_printed_one_after_another_are_read_back_in_rows(extract, columns):
+    text = "增值电信业务经营许可证\n附页\n" + columns + "特别规定事项\n一、你公司应当遵守规定。\n"
+    assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
+
+
+def test_shareholder_columns_that_do_not_make_whole_rows_invent_no_row(extract):
+    # two names, one ratio: which ratio is whose is lost
     text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
-            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+            "360803196803245709\n9123038134XLX3JMP2\n\n出资比例\n\n60%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
     assert extract(text).fields().get("shareholders", []) == []
 
 
@@ -59,12 +76,43 @@ def test_the_signer_stops_where_the_authority_beside_it_starts(extract, line):
 @pytest.mark.parametrize("rows", [
     "法 定 代 表 梁静\n人\n",  # pdftotext: the value on the label's first line
     " 法定代\n          梁静\n  表人\n",  # pdftotext -layout: the value between the label's lines
+    "法定代\n\n梁静\n\n表人\n\n",  # pdftotext: a blank line between the cell's lines
 ])
 def test_a_label_wrapped_around_its_value_gives_the_value_whole(extract, rows):
     text = "增值电信业务经营许可证\n公 司 名 称 沈阳创亿网络有限公司\n" + rows + "注 册 资 本 人民币 800 万元\n"
     fields = extract(text).fields()
     assert fields["legal_representative"] == "梁静"
     assert fields["company_name"] == "沈阳创亿网络有限公司"
+
+
+@pytest.mark.parametrize("rows", [
+    # pdftotext -layout: the second label's cell wrapped around the row, its head above, its rest below
+    "                 法 定 代 表\n公 司 名 称 沈阳创亿网络有限公司        梁静\n                 人\n",
+    # licex's reading of the same row: cells a tab apart
+    "法定代表\n公司名称\t沈阳创亿网络有限公司\t梁静\n人\n",
+    # pdftotext -layout: both label cells wrapped around the row's values
+    " 公司名          法定代\n       沈阳创亿网络有限公司      梁静\n  称           表人\n",
+    # pdftotext -layout: the second label's head and value on the row, its rest below
+    "公 司 名 称 沈阳创亿网络有限公司      法 定 代 表 梁静\n                  人\n",
+    # pdftotext: the label wrapped at its line end, the value after its rest
+    "公司名称\n沈阳创亿网络有限公司\n法定代表\n人\n\n梁静\n",
+    # pdftotext: the second column's row first, the first column's row before the label's rest
+    "法 定 代 表 梁静\n公 司 名 称 沈阳创亿网络有限公司\n人\n",
+    # pypdfium2: the label after the company's name, wrapped, the value on the line after
+    "公 司 名\n称\n沈阳创亿网络有限公司 法 定 代\n表 人\n梁静\n",
+])
+def test_a_second_label_wrapped_around_its_row_gives_each_label_its_value(extract, rows):
+    text = "增值电信业务经营许可证\n编号：蒙B2-20127212\n" + rows + "注 册 资 本 人民币 800 万元\n"
+    fields = extract(text).fields()
+    assert fields["legal_representative"] == "梁静"
+    assert fields["company_name"] == "沈阳创亿网络有限公司"
+
+
+def test_a_label_head_is_no_misread_label():
+    # 法定代表 is the head of 法定代表人 its cell wrapped (法定代表 / 人), not 法人代表 misread
+    words = default_label_words()
+    assert words.near_name("法定代表") is None
+    assert words.near_name("么司名称") == "公司名称"
 
 
 def test_a_name_spaced_out_in_its_cell_is_not_cut_at_the_gap(extract):

@@ -107,6 +107,9 @@ SHAREHOLDERS = "序号\t股东名称\t证照号码\t出资比例\n1\t文莉\t450
     # pypdfium2 of a Writer table: the last header cell and its value wrapped in their cells
     "网站名称 网站域名 服务器放置地\n网站接入服务提供单\n位\n佳禾官网 www.yangchen.cn 新疆维吾尔自治区\n"
     "惠派国际公司传媒有\n限公司\n" + SHAREHOLDERS,
+    # pdftotext: the header cells one a line, the page header printed among them, then the cells
+    "网站名称\n\n网站域名\n\n服务器放置地\n\n编号：川B2-20160993\n网站接入服务提供单位\n\n佳禾官网\n\nwww.yangchen.cn\n\n"
+    "新疆维吾尔自治区\n\n惠派国际公司传媒有限公司\n\n特别规定事项\n",
 ])
 def test_a_flattened_website_grid_reads_each_value_by_its_shape(extract, table):
     assert extract(PAGE + table).fields()["websites"] == [JIAHE]

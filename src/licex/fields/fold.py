@@ -17,7 +17,8 @@ service item that excludes (不含A、B) is decided by its text (catalogue.split
 services it names go to the business's `excluded_items`, never to its `service_items`; a
 repeated inspection year, a repeated shareholder row and a website whose every value an earlier
 one holds (duplicated pages) are read once. A row
-opener that gives no value closes the row: what follows it belongs to no earlier row.
+opener that gives no value closes the row: what follows it belongs to no earlier row. Shareholder
+columns printed one after another are put back in rows where that makes every row whole (_in_rows).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class _Fold:
         self.shared: list[int] = []
         self.shareholders: list[Shareholder] = []
         self.shareholder_open = False
+        self.shareholder_parts: list[tuple[str, Finding]] = []  # folded into rows at the end (_in_rows)
         self.inspections: list[AnnualInspection] = []
         self.inspection_open = False
         self.clauses: list[Clause] = []
@@ -200,6 +202,14 @@ class _Fold:
                 del self.evidence[key]
 
     def _add_shareholder_part(self, key: str, finding: Finding) -> None:
+        self.shareholder_parts.append((key, finding))
+
+    def _fold_shareholders(self) -> None:
+        for key, finding in _in_rows(self.shareholder_parts):
+            self._add_shareholder_row_part(key, finding)
+        self._drop_repeated_shareholder()
+
+    def _add_shareholder_row_part(self, key: str, finding: Finding) -> None:
         if key == "name":
             self._drop_repeated_shareholder()
             self.shareholder_open = finding.value is not None
@@ -243,7 +253,7 @@ class _Fold:
         self._evidence(f"clauses[{len(self.clauses) - 1}]", finding)
 
     def record(self, source: str | None) -> LicenseRecord:
-        self._drop_repeated_shareholder()
+        self._fold_shareholders()
         self._drop_repeated_website()
         license_no = self.values.get("license_no")
         return LicenseRecord(
@@ -257,3 +267,26 @@ class _Fold:
             source=source,
             evidence=self.evidence,
         )
+
+
+def _in_rows(parts: list[tuple[str, Finding]]) -> list[tuple[str, Finding]]:
+    """The shareholder parts in row order. A table whose columns a tool printed one after another
+    (the names, then the ID numbers, then the ratios; or each name with its ID number, then the
+    ratios) gives each ID number and ratio to the first row still open (no ratio yet) that lacks
+    it, in order, where that makes every row whole: a name and a ratio each, an ID number each or
+    none at all. Otherwise the parts stay as printed: each fills the row opened last."""
+    rows: list[dict[str, Finding]] = []
+    for key, finding in parts:
+        if finding.value is None:
+            return parts
+        if key == "name":
+            rows.append({"name": finding})
+            continue
+        row = next((r for r in rows if "share_ratio" not in r and key not in r), None)
+        if row is None:
+            return parts
+        row[key] = finding
+    with_id = sum("id_number" in row for row in rows)
+    if len(rows) < 2 or any("share_ratio" not in row for row in rows) or with_id not in (0, len(rows)):
+        return parts
+    return [(key, row[key]) for row in rows for key in ("name", "id_number", "share_ratio") if key in row]

@@ -286,6 +286,9 @@ class LabelWords:
                 for i in range(len(name)):
                     self._one_off.setdefault((name[:i] + "\0" + name[i + 1:], i), set()).add(name)
         self.near_name_lengths = sorted({len(name) for name, _ in self._one_off}, reverse=True)
+        # The first characters of a longer name: a label wrapped in its cell (法定代表 / 人), not
+        # a name misread (法定代表 is not 法人代表).
+        self._heads = {name[:k] for name in self.label_of for k in range(NEAR_NAME_MIN_CHARS, len(name))}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, LabelWords) and self.entries == other.entries
@@ -297,8 +300,8 @@ class LabelWords:
         """The label name `candidate` is with one ideograph misread (么司名称 is 公司名称), or None:
         where it is a name already, differs from every name by more, or could be names of
         different labels or roles (one character apart, as 注册资本 and 注册资金 are, they read
-        the same label, so either does). Names shorter than NEAR_NAME_MIN_CHARS are never guessed."""
-        if candidate in self.label_of or len(candidate) < NEAR_NAME_MIN_CHARS:
+        the same label, so either does), or is the head of a longer name its cell wrapped. Names shorter than NEAR_NAME_MIN_CHARS are never guessed."""
+        if candidate in self.label_of or candidate in self._heads or len(candidate) < NEAR_NAME_MIN_CHARS:
             return None
         names: set[str] = set()
         for i, char in enumerate(candidate):

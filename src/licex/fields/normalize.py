@@ -72,7 +72,7 @@ _OCR_EDGE_RE = re.compile(r"^[“”\"'‘’]?[\]|]+\s*|(?!(?<=\s)\s|(?<=[\]|])
 # One or two characters far to the right of a value, past a wide gap, on its line: what OCR
 # read of a seal, a border or the page's edge (湖北省        司), never part of the value. The gap
 # is matched from its start only, as the edge above.
-_FAR_FRAGMENT_RE = re.compile(r"(?<![^\S\n])[^\S\n]{4,}\S{1,2}[^\S\n]*$")
+_FAR_FRAGMENT_RE = re.compile(r"(?<=\S)[^\S\n]{4,}\S{1,2}[^\S\n]*$")
 
 
 # What OCR prints for a date's digits and its 〇 (patterns/lookalikes.jsonl, date).

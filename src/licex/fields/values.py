@@ -84,7 +84,13 @@ def _wrapped_label_re() -> re.Pattern[str]:
     (仅限互联网信息服 / 业 务 种 类 务), never a part of the value."""
     names = default_label_words().names_of("BUSINESS", "SERVICE_ITEM", "COVERAGE")
     alternation = "|".join(spaced(name) for name in names)
-    return re.compile(rf"\n[ \t]*(?:\([ \t]*)?(?:及[ \t]*)?(?:{alternation})(?:[ \t]*\))?[ \t]*(?:\n[ \t]*)?")
+    # (or the last characters of one whose cell wrapped, before the cell gap: 仅限经营类电 / 类  子商务)
+    # or its bracketed first characters: 仅限互联网信息服 / (服务项  务)
+    tails = sorted({name[k:] for name in names for k in range(1, len(name))} - set(names), key=len, reverse=True)
+    heads = sorted({name[:k] for name in names for k in range(2, len(name))} - set(names), key=len, reverse=True)
+    return re.compile(rf"\n[ \t]*(?:\([ \t]*)?(?:及[ \t]*)?(?:{alternation})(?:[ \t]*\))?[ \t]*(?:\n[ \t]*)?"
+                      rf"|\n[ \t]*(?:{'|'.join(map(spaced, tails))})(?:[ \t]*\))?(?:\t|[ ]{{2}})[ \t]*"
+                      rf"|\n[ \t]*\([ \t]*(?:{'|'.join(map(spaced, heads))})(?:\t|[ ]{{2}})[ \t]*")
 
 
 def without_wrapped_labels(text: str) -> str:

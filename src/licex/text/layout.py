@@ -376,16 +376,16 @@ class Layout:
     def one_cell_lines(self, i: int, split_at_spaces: bool, most: int | None = None
                        ) -> list[tuple[int, tuple[int, int]]]:
         """(line index, trimmed cell) of the lines from i on that hold one cell each (blank lines
-        skipped), up to the first that holds more, or page furniture, or `most` cells: a table a
-        tool wrote one cell a line. A tab or a run of spaces separates cells; with
-        `split_at_spaces` a single space does too, and empty cells do not count."""
+        and page headers skipped), up to the first that holds more, or other page furniture, or
+        `most` cells: a table a tool wrote one cell a line. A tab or a run of spaces separates
+        cells; with `split_at_spaces` a single space does too, and empty cells do not count."""
         cells: list[tuple[int, tuple[int, int]]] = []
         for j in range(i, len(self.lines)):
             line = self.lines[j]
-            if line.kind not in ("blank", "content") or (most is not None and len(cells) >= most):
+            if line.kind not in ("blank", "content", "page_header") or (most is not None and len(cells) >= most):
                 break
-            if line.kind == "blank":
-                continue
+            if line.kind != "content":
+                continue  # (a page header a tool printed among the cells: 网站名称 / 编号：… / 网站接入…)
             delimiter = cell_delimiter(line.text)
             if split_at_spaces:
                 line_cells = [(a, b) for a, b in self.row_cells(line, delimiter or SPACE_RE) if a < b]

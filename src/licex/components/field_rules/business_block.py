@@ -35,8 +35,8 @@ def read_business_blocks(reading: Reading) -> list[Hit]:
         if start < block_end or table_at(tables, start) is not None:
             continue  # already read as part of the block before, or a table's header
         block_end_before = max(block_end, 0)
-        block_end = _block_end(layout, labels, start)
         start = _block_start(layout, labels, start, block_end_before)
+        block_end = _block_end(layout, labels, start)
         next_table = bisect.bisect_right(table_starts, start)
         if next_table < len(table_starts):
             block_end = min(block_end, table_starts[next_table])
@@ -70,12 +70,19 @@ def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int)
 
 
 def _block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:
-    """A business block runs to the first label outside BUSINESS_LABELS, title, clause region or
-    issuing authority (the signature block's 云南省通信管理局, printed right after the coverage
-    where the signer's label stands elsewhere)."""
+    """A business block runs to the first label outside BUSINESS_LABELS after a business name,
+    title, clause region or issuing authority (the signature block's 云南省通信管理局, printed right
+    after the coverage where the signer's label stands elsewhere)."""
+    text = layout.view.text
     first_after = bisect.bisect_right(labels, start, key=lambda h: h.start)  # labels are in text order
-    end = next((h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS), len(layout.view.text))
-    if (issuer := issuer_re().search(layout.view.text, start, end)) is not None:
+    ends = [h.start for h in labels[first_after:] if h.label not in BUSINESS_LABELS] + [len(text)]
+    # A label column printed whole before its values (pdftotext of wrapped label cells): where no
+    # business is named before the next label, the block's values come after other labels' values.
+    k = 0
+    while k + 1 < len(ends) and not BUSINESS_NAME_RE.search(text, start, ends[k]):
+        k += 1
+    end = ends[k]
+    if (issuer := issuer_re().search(text, start, end)) is not None:
         end = issuer.start()
     end = layout.next_page_break(layout.line_at(start).start, end)
     if layout.special and start < layout.special[0] < end:

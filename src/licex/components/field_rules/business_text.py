@@ -48,7 +48,11 @@ class BlockPatterns:
             # a bracket on one line, or a restriction's across a line break (OCR wraps a cell)
             # (a 不 at a line's end opens an exclusion whatever the next line starts with: a label
             # of the cell beside it, printed between (不 and 含A), read off the value by its reader)
-            r"|(?P<bracket>\([^()\n]{1,80}\)|\((?=\s*(?:不|含|仅\s*限))[^()]{1,120}\))"
+            # (a restriction wrapped beside a label cell of three lines takes the cell's bracketed
+            # middle line, or its first characters, into it: （仅限经营类电 / (服务项目) 子商务）,
+            # （仅限互联网信息服 / (服务项 务）)
+            rf"|(?P<bracket>\([^()\n]{{1,80}}\)|\((?=\s*(?:不|含|仅\s*限))"
+            rf"(?:[^()]|\n[ \t]*\([ \t]*(?:{_items_heads(words)})(?:[ \t]*\))?){{1,120}}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )
@@ -57,12 +61,19 @@ class BlockPatterns:
         return cls(token_re, label_re)
 
 
+def _items_heads(words: LabelWords) -> str:
+    """A regex of the service-item label's names and their first characters (two at least), as
+    OCR spaces them: what a wrapped label cell prints in brackets at a line's start."""
+    heads = {name[:k] for name in words.names_of("SERVICE_ITEM") for k in range(2, len(name) + 1)}
+    return "|".join(spaced(head) for head in sorted(heads, key=len, reverse=True)) or "(?!)"
+
+
 def _label_pieces(words: LabelWords) -> str:
     """A regex of a piece of a label that wrapped in its cell, printed where the value lines beside
     it put it: a line that holds only a bracketed label's opening bracket and first characters, or
-    its last characters and closing bracket ((服务项 / 目) of a label cell too narrow for
-    (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
-    characters (three at least: 业务覆盖 / 业务种) at a line's start with its value after them or on
+    its last characters and closing bracket, alone or before a cell gap ((服务项 / 目) of a label
+    cell too narrow for (服务项目), printed by pdftotext -layout between the value lines beside it); a label's first
+    characters (three at least: 业务覆盖 / 业务种 / 及覆盖范) at a line's start with its value after them or on
     the next line, and its last characters (范围, 围, 类) at a line's start, alone or before a cell
     gap (业务覆盖范 / 广东省 / 围; 业 务 覆 盖 全国 / 范围)."""
     names = [name for name in words.names_of("SERVICE_ITEM", "COVERAGE", "BUSINESS") if len(name) >= 2]
@@ -73,8 +84,8 @@ def _label_pieces(words: LabelWords) -> str:
     bare_tails = tails - set(names)
     gap = r"(?=[ \t]*$|\t|[ \t]{2,})"
     return (rf"(?m:^[ \t]*\([ \t]*(?:{alternation(heads)})[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\)[ \t]*$"
-            rf"|^[ \t]*(?:{alternation(bare_heads)})(?=[ \t]|$)"
+            rf"|^[ \t]*(?:{alternation(tails)})[ \t]*\){gap}"
+            rf"|^[ \t]*(?:及[ \t]*)?(?:{alternation(bare_heads)})(?=[ \t]|$)"
             rf"|^[ \t]*(?:{alternation(bare_tails)}){gap})")
 
 
@@ -176,7 +187,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     if business and pos < end:
         free_text(pos, end)
     _close(hits, coverage)
-    return hits
+    return _repeated_places_apart(text, hits)
 
 
 _LABEL_KINDS = frozenset({"items_label", "coverage_label"})
@@ -228,6 +239,26 @@ def _coverage_continues(text: str, hits: list[Hit]) -> bool:
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
     return last is not None and last.label == "COVERAGE" and (
         text[last.end - 1] == LIST_MARK or cut_in_unit(text[last.start:last.end]))
+
+
+# One whole place printed again and again with nothing between (山东省山东省山东省): the coverage
+# cells of several businesses that a reading ran together, one a business (no coverage lists a
+# place twice).
+_REPEATED_PLACE_RE = re.compile(r"(?P<place>[^\s、,;]+?(?:省|市|自治区|特别行政区))(?:[ \t]*(?P=place))+")
+
+
+def _repeated_places_apart(text: str, hits: list[Hit]) -> list[Hit]:
+    """The hits with each coverage that repeats one place (_REPEATED_PLACE_RE) read as a coverage
+    a repetition, for the fold to give one to each business in order."""
+    out = []
+    for hit in hits:
+        repeated = _REPEATED_PLACE_RE.fullmatch(text, hit.start, hit.end) if hit.label == "COVERAGE" else None
+        if repeated is None:
+            out.append(hit)
+            continue
+        place = re.compile(re.escape(repeated.group("place")))
+        out += [Hit("COVERAGE", *m.span()) for m in place.finditer(text, hit.start, hit.end)]
+    return out
 
 
 def _close(hits: list[Hit], coverage: list[int] | None) -> None:

@@ -54,7 +54,9 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
     text = layout.view.text
     hits, stacked = _stacked_values(reading)
     for i, hit in enumerate(labels):
-        if hit.label is None or hit.label in BUSINESS_LABELS or in_header(reading.tables, hit.start) or i in stacked:
+        # (a page header a tool printed among a table's header cells is still read)
+        header = in_header(reading.tables, hit.start) and layout.line_at(hit.start).kind != "page_header"
+        if hit.label is None or hit.label in BUSINESS_LABELS or header or i in stacked:
             continue
         limit = _value_limit(layout, labels, i)
         lines = _value_lines(layout, hit.value_start, limit)

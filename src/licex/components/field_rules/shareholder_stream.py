@@ -60,7 +60,7 @@ def stream_rows(reading: Reading, start_line: int, column_re: re.Pattern[str]) -
                 continue
             placed = _place(reading, rows, previous, kind, a, b)
             if placed is None:
-                return _hits(reading, rows)
+                return _column_hits(reading, start_line, column_re) or _hits(reading, rows)
             previous = (placed, a, b) if placed != "number" else None
     return _hits(reading, rows)
 
@@ -100,6 +100,62 @@ def _place(reading: Reading, rows: list[_Row], previous: tuple[str, int, int] | 
         return None  # a second name in a row: the columns printed one after another
     rows.append(_Row((a, b)))
     return "name"
+
+
+def _column_hits(reading: Reading, start_line: int, column_re: re.Pattern[str]) -> list[Hit]:
+    """The table read as columns printed one after another (pdftotext: the names, then the ID
+    numbers, then the ratios; or each name with its ID number, then the ratios): each piece by what
+    it is, a name, an ID number (maybe wrapped) or a ratio, the hits in the text's order for the
+    fold to put back in rows (fold._in_rows). None where the pieces do not make every row whole:
+    a ratio a name, an ID number a name or none, each value of its field's shape."""
+    layout = reading.layout
+    text = layout.view.text
+    parts: list[list] = []  # [kind, start, end]
+    for line in layout.lines[start_line:start_line + _MOST_LINES]:
+        if line.kind == "title" or layout.in_special(line.start):
+            break
+        if line.kind != "content" or _LABEL_LINE_RE.search(line.text):
+            continue
+        for match in _PIECE_RE.finditer(text, line.start, line.end):
+            kind, (a, b) = match.lastgroup, match.span()
+            last = parts[-1] if parts else None
+            after_last = last is not None and not text[last[2]:a].strip()
+            if kind == "other" and (column_re.fullmatch(match.group()) or match.group() in _HEADER_WORDS):
+                continue
+            if kind == "ratio":
+                parts.append(["ratio", a, b])
+            elif kind == "alnum" and last and last[0] == "id" and after_last and _continues_id(text, (last[1], last[2]), a, b):
+                last[2] = b
+            elif kind == "alnum" and any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
+                parts.append(["id", a, b])
+            elif kind == "alnum" and text[a:b].isdigit():
+                continue  # a row number
+            elif last and last[0] == "name" and after_last and (
+                    "\n" not in text[last[2]:a] or _continues_name(text, (last[1], last[2]), a)):
+                last[2] = b
+            else:
+                parts.append(["name", a, b])
+    labels = {"name": "SHAREHOLDER", "id": "SHAREHOLDER_ID", "ratio": "SHARE_RATIO"}
+    hits = [Hit(labels[kind], a, b, found_by="row") for kind, a, b in parts]
+    if any(reading.value(hit.label, hit.start, hit.end) is None for hit in hits):
+        return []
+    names, ids, ratios = (sum(hit.label == label for hit in hits) for label in labels.values())
+    return hits if names >= 2 and ratios == names and ids in (0, names) and _rows_fill(hits) else []
+
+
+def _rows_fill(hits: list[Hit]) -> bool:
+    """Whether giving each ID number and ratio to the first row without a ratio that lacks it
+    fills every row (as the fold does with columns printed one after another)."""
+    rows: list[set[str]] = []
+    for hit in hits:
+        if hit.label == "SHAREHOLDER":
+            rows.append({hit.label})
+            continue
+        row = next((r for r in rows if "SHARE_RATIO" not in r and hit.label not in r), None)
+        if row is None:
+            return False
+        row.add(hit.label)
+    return all("SHARE_RATIO" in row for row in rows)
 
 
 def _continues_id(text: str, id_number: tuple[int, int], a: int, b: int) -> bool:
