@@ -195,6 +195,7 @@ def undo_regenerated(copy: Path, block: Block, left: list[str]) -> list[str]:
                and any(line[3:].startswith(path.rstrip("/")) for path in block.regenerates)]
     if allowed:
         subprocess.run(["git", "-C", str(copy), "checkout", "-q", "--", *(line[3:] for line in allowed)], check=True)
+        print(f"  regenerated (and undone): {len(allowed)} committed file(s) under {', '.join(block.regenerates)}", flush=True)
     return [line for line in left if line not in allowed]
 
 
