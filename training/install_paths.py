@@ -1,7 +1,7 @@
 """Try the install paths of README.md and docs/install.md, each in a fresh virtual environment, and
 read a scan with what each installed.
 
-    python training/install_paths.py                       # all three (about 10 min; pip reaches PyPI)
+    python training/install_paths.py                       # all three (10–20 min; pip reaches PyPI)
     python training/install_paths.py --paths user,offline  # some of them
 
 The paths, as docs/install.md gives them, in a temporary clone of the checkout (its HEAD with its
@@ -9,8 +9,8 @@ uncommitted changes):
 
 - developer: `pip install "torch==2.13.0" -e ".[dev,trf]"`
 - user:      `pip install -e ".[ocr]"`
-- offline:   `licex package training/model dist/`, then `pip wheel -w wheelhouse` of the two wheels
-             with the `ocr` extra (online), then, in a fresh venv, `pip install --no-index
+- offline:   `licex package training/model dist/`, then `pip wheel -w wheelhouse` of the two wheels,
+             licex's with the `ocr` extra (online), then, in a fresh venv, `pip install --no-index
              --find-links wheelhouse "licex[ocr]" zh_licex_cnn` with no pip configuration at all
              (no index, no find-links, no cache but the wheelhouse), run from a folder outside
              the checkout
@@ -88,7 +88,9 @@ def install_offline(checkout: Path, work: Path) -> Path:
     wheels = sorted((checkout / "dist").glob("*.whl"))
     licex_wheel = next(w for w in wheels if w.name.startswith("licex-"))
     model_wheel = next(w for w in wheels if w.name.startswith("zh_licex_cnn-"))
-    run([str(here / "pip"), "wheel", "-q", "-w", "wheelhouse", str(model_wheel), f"{licex_wheel}[ocr]"],
+    # licex's wheel first: pip 23 does not see that the wheel given after the model's satisfies
+    # the model's requirement of licex
+    run([str(here / "pip"), "wheel", "-q", "-w", "wheelhouse", f"{licex_wheel}[ocr]", str(model_wheel)],
         checkout, clean_env())
     bin_dir = fresh_venv(work / "offline")
     line = [str(checkout / arg) if arg == "wheelhouse" else arg for arg in LINES["offline"]]
