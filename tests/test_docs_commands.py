@@ -1,5 +1,5 @@
-"""training/docs_commands.py finds every command of README.md and docs/ and runs them as written;
-training/install_paths.py installs what the pages say."""
+""".ci/docs_commands.py finds every command of README.md and docs/ and runs them as written;
+.ci/install_paths.py installs what the pages say."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from conftest import ROOT
 
 
 def _script(name: str):
-    sys.path.insert(0, str(ROOT / "training"))
+    sys.path.insert(0, str(ROOT / ".ci"))
     try:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "training" / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, ROOT / ".ci" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses look their module up there
         spec.loader.exec_module(module)
         return module
     finally:
-        sys.path.remove(str(ROOT / "training"))
+        sys.path.remove(str(ROOT / ".ci"))
 
 
 docs_commands = _script("docs_commands")
@@ -99,6 +99,6 @@ def test_the_install_lines_the_script_tries_are_the_pages_lines():
 def test_the_quick_run_of_the_pages_commands_passes():
     """What CI runs of the pages' commands: shortened where a page says how (`quick`), without
     the `long` ones; every other command as written, in a clone that must stay clean."""
-    done = subprocess.run([sys.executable, str(ROOT / "training" / "docs_commands.py"), "--quick"],
+    done = subprocess.run([sys.executable, str(ROOT / ".ci" / "docs_commands.py"), "--quick"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]

@@ -1,10 +1,10 @@
 """Run every shell command of README.md and docs/*.md, as written, in a temporary clone of the
 checkout, and report which fail.
 
-    python training/docs_commands.py                  # every command (hours: it regenerates corpora)
-    python training/docs_commands.py --quick          # the shortened run: what CI runs (minutes)
-    python training/docs_commands.py --list           # the commands and what a run would do with each
-    python training/docs_commands.py --page docs/cli.md --quick
+    python .ci/docs_commands.py                  # every command (hours: it regenerates corpora)
+    python .ci/docs_commands.py --quick          # the shortened run: what CI runs (minutes)
+    python .ci/docs_commands.py --list           # the commands and what a run would do with each
+    python .ci/docs_commands.py --page docs/cli.md --quick
 
 What counts as a command: a line that starts with `$ ` in a ```console block (a line ending in
 `\\` continues on the next). The lines below it, up to the next `$ `, are its output as the page
