@@ -5,6 +5,7 @@ summary line after `extract -o FILE`."""
 from __future__ import annotations
 
 import json
+import re
 from importlib.metadata import version
 
 import pytest
@@ -39,6 +40,28 @@ def test_h_is_help_on_the_app_and_every_command(cli):
         assert short.exit_code == 0, (path, short.stderr)
         assert "Usage:" in short.stdout and " -h " in short.stdout, path
     assert cli("-h").stdout == cli("--help").stdout
+
+
+# typer's type tags: <bool>, <path>, <list[str]>, <int range>, <jsonl|json|table>, {paths}
+TYPE_TAG = re.compile(r"<[a-z][a-z_ |\[\],]*>|\{[a-z_]+\}")
+
+
+def test_no_command_help_shows_type_tags(cli):
+    from licex.cli import app
+
+    for path in _command_paths(typer.main.get_command(app)):
+        shown = cli(*path, "--help").stdout
+        assert not TYPE_TAG.search(shown), (path, TYPE_TAG.search(shown)[0])
+
+
+def test_help_names_values_as_click_does(cli):
+    shown = cli("extract", "--help").stdout
+    assert "Usage: licex extract [OPTIONS] PATHS..." in shown
+    assert re.search(r"--format +\[jsonl\|json\|table\]", shown)
+    assert re.search(r"--workers +INTEGER \[x>=1\]", shown)
+    assert re.search(r"--text-dir +PATH", shown)
+    assert re.search(r"--rules-only +Use only", shown)  # a flag takes no value
+    assert "Missing argument 'PATHS'" in cli("extract").stderr
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from licex.fields.consistency import flag_low_confidence
+from licex.scoring.signs import low_confidence_flags, sign_flags
 from licex.evaluation.records import Reliability, evaluate, value_correct
 from licex.fields.record import LicenseRecord
 from licex.scoring.confidence import package_confidence
@@ -41,9 +41,23 @@ def test_agreement_weighs_more_than_a_lone_reading_and_a_disagreement_less():
 def test_review_below_lists_the_values_under_the_threshold_once():
     record = LicenseRecord(confidence={"company_name": 0.4, "license_no": 0.95, "signer": 0.6},
                            needs_review=[{"field": "signer", "reason": "not found"}])
-    flagged = flag_low_confidence(record, 0.7).to_json_dict()["needs_review"]
+    low_confidence_flags(record, 0.7, {"company_name": ["misread=symbol", "reading=poor"]})
+    flagged = record.to_json_dict()["needs_review"]
     assert flagged == [{"field": "signer", "reason": "not found"},
-                       {"field": "company_name", "reason": "confidence 0.40 is below 0.7"}]
+                       {"field": "company_name", "sign": "misread=symbol", "reason": (
+                           "confidence 0.40 is below 0.7: it holds a symbol no value of its field prints; "
+                           "the text it was read from reads poorly")}]
+    record = LicenseRecord(confidence={"company_name": 0.4})
+    low_confidence_flags(record, 0.7)
+    assert record.to_json_dict()["needs_review"] == [
+        {"field": "company_name", "reason": "confidence 0.40 is below 0.7", "sign": "confidence"}]
+
+
+def test_a_misread_sign_flags_its_value_whatever_the_threshold():
+    record = LicenseRecord(confidence={"legal_representative": 0.05, "company_name": 0.99})
+    sign_flags(record, {"legal_representative": ["reading=fair", "misread=surname"], "company_name": ["reading=fair"]})
+    assert record.to_json_dict()["needs_review"] == [{"field": "legal_representative", "sign": "misread=surname",
+                                                      "reason": "a name that starts with no common surname"}]
 
 
 def test_review_below_is_the_record_builders_option(tmp_path):
@@ -153,6 +167,15 @@ MISREADS = [
     ("COVERAGE", "北京、天津2直辖市；河北、山西、辽宁2省", "北京、天津2直辖市；河北、山西2省", "count"),
     ("SERVICE_ITEM", "离岸呼", "不含固定网电话信息服务和互联网信息服务", "catalogue"),
     ("SHAREHOLDER_ID", "91632801085EW0OXAJU", "91632801085EW0XAJU", "length"),
+    ("SHAREHOLDER_ID", "0116199409171850", "430802198210224", "length"),
+    ("LICENSE_NO", "鄂82-20179786", "鄂B2-20179786", "letter"),
+    # signs that travel to any producer: a watermark's web address, a cell read twice, a label read on
+    ("ACCESS_PROVIDER", "佳禾官网www.yangchen.cn新疆惠派传媒有限公司", "新疆惠派传媒有限公司", "web"),
+    ("COMPANY", "北京星河数字科技有限公司 www.0n2.com", "北京星河数字科技有限公司", "web"),
+    ("COVERAGE", "山东省山东省山东省", "山东省", "repeat"),
+    ("ADDRESS", "北京市海淀区注册资本", "北京市海淀区知春路1号", "label"),
+    ("LEGAL_REP", "黄列群业务", "黄列群", "next_label"),
+    ("SIGNER", "尚行发证日期", "欧阳尚行", "label"),
 ]
 
 
@@ -164,10 +187,12 @@ def test_a_misread_value_shows_its_sign_and_a_value_as_printed_none(label, misre
     assert misread_signs(label, printed) == []
 
 
-def test_every_sign_of_a_misread_is_tested():
+def test_every_sign_of_a_misread_is_tested_and_has_its_words():
     from licex.fields.values import MISREAD_SIGNS
+    from licex.scoring.signs import flagging_signs, sign_words
 
     assert {sign for *_, sign in MISREADS} == set(MISREAD_SIGNS)
+    assert all(sign_words(f"misread={sign}") and flagging_signs([f"misread={sign}"]) for sign in MISREAD_SIGNS)
 
 
 @pytest.mark.parametrize("label, printed", [
@@ -180,6 +205,7 @@ def test_every_sign_of_a_misread_is_tested():
     ("COVERAGE", "机房所在地为北京、天津2直辖市"), ("COVERAGE", "北京,天津,上海3直辖市"),
     ("SERVICE_ITEM", "仅限信息发布平台和递送服务"), ("SERVICE_ITEM", "仅限国内互联网会议电视及图像服务业务"),
     ("SERVICE_ITEM", "不含互联网信息服务业务"), ("SERVICE_ITEM", "互联网域名解析服务业务"),
+    ("COMPANY", "百度公司"), ("LEGAL_REP", "欧阳娜娜"), ("ADDRESS", "北京市海淀区1010室"), ("COMPANY", "哈哈哈科技有限公司"),
 ])
 def test_values_printed_as_real_licences_print_them_show_no_sign(label, printed):
     from licex.fields.values import misread_signs
@@ -231,3 +257,19 @@ def test_the_misread_cap_is_the_add_one_share_of_the_development_values_with_a_s
             ["field=company_name", "misread=symbol"]]
     assert fits.misread_cap(rows, [0, 0, 1, 1]) == 0.4  # 1 of the 3 with a sign right: 2/5
     assert fits.misread_cap([["field=signer"]], [1]) == 0.5  # none seen: no evidence either way
+
+
+def test_an_item_read_out_of_a_business_entity_carries_its_own_catalogue_sign():
+    """A service item the record reads out of a business entity's bracket (the model marks
+    信息服务业务（仅限…） as one entity) is weighed by its own form: a misread item is capped as
+    one read from a service-item entity is, and a catalogue item is not."""
+    from test_record_builder import blank_nlp, marked_doc
+
+    nlp = blank_nlp("licex_record_builder")
+    for printed, capped in (("信息服务业务（仅限互联网信自服务）", True), ("信息服务业务（仅限互联网信息服务）", False)):
+        text = f"业务种类：{printed}\n业务覆盖范围：全国\n"
+        doc = marked_doc(nlp, text, [("BUSINESS", printed), ("COVERAGE", "全国")], component="licex_field_rules")
+        record = nlp.get_pipe("licex_record_builder")(doc)._.license_record
+        item = record["businesses"][0]["service_items"][0]
+        assert item.endswith("服务") and "业务" not in item
+        assert (record["confidence"]["businesses[0].service_items[0]"] <= round(MISREAD_CAP, 3)) is capped

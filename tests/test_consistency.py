@@ -82,4 +82,53 @@ def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
 
 def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
     assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates",
-                           "exclusions", "required"]
+                           "exclusions", "shares", "inspection_dates", "printed_sections",
+                           "required"]
+
+
+def test_an_inspection_date_far_from_its_year_is_flagged(extract):
+    entries = "2019年度年检合格 2020年5月1日\n2020年度年检合格 2031年5月1日\n"
+    head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第2页\n")
+    flags = _flags(extract, head + "经营许可证编号：B2-20160073                    第2页\n" + entries + tail)
+    assert flags == [("annual_inspections[1].date", "2031-05-01 is not in 2020 or the year after")]
+
+
+SHAREHOLDERS = """股东名称 证照号码 出资比例
+王建国 360803196803245709 60%
+维旺明传媒有限公司 9123038134XLX3JMP2 40%
+"""
+
+
+def test_shares_that_do_not_add_up_and_a_row_without_its_code_are_flagged(extract):
+    """A shareholder row lost or read from another row's cells: the shares no longer add up to
+    100%, or a row lacks the code every other row prints."""
+    head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第1页\n")
+    page = "经营许可证编号：B2-20160073                    第1页\n"
+    assert _flags(extract, head + SHAREHOLDERS + page + tail) == []
+    lost = SHAREHOLDERS.replace("维旺明传媒有限公司 9123038134XLX3JMP2 40%\n", "")
+    assert _flags(extract, head + lost + page + tail) == [
+        ("shareholders", "the shares add up to 60%, not 100%: a shareholder may be lost or misread")]
+    no_code = SHAREHOLDERS.replace(" 9123038134XLX3JMP2", "")
+    assert ("shareholders[1]", "no identity or credit code, where the other rows print one") in _flags(
+        extract, head + no_code + page + tail)
+
+
+def test_a_part_printed_with_nothing_read_of_it_is_flagged(extract):
+    """The website labels, the shareholder table's header, an inspection entry printed, and none
+    of their values read: the part was lost."""
+    head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第1页\n")
+    page = "经营许可证编号：B2-20160073                    第1页\n"
+    for printed, field in (("股东名称 证照号码 出资比例\n", "shareholders"), ("网站名称 网站域名\n", "websites")):
+        flags = dict(_flags(extract, head + printed + page + tail))
+        assert flags[field].startswith("the licence prints ") and flags[field].endswith(", but none was read")
+    flags = dict(_flags(extract, LICENCE.replace("法定代表人：陈林\n", "法定代表人：陈林\n注册资本：\n")))
+    assert flags["registered_capital_cny"] == "the licence prints the registered capital's label, but none was read"
+    assert "registered_capital_cny" not in dict(_flags(extract, LICENCE.replace(
+        "法定代表人：陈林\n", "法定代表人：陈林\n注册资本：人民币壹仟万元\n")))
+    # every business prints its coverage
+    assert ("businesses[0].coverage", "no coverage read: every business prints one") in _flags(
+        extract, LICENCE.replace("业务覆盖范围：全国\n", ""))
+    # the same words inside the 特别规定事项 are no part of the licence's own
+    clause = "(二)你公司应当核实网站名称、网站域名与备案信息一致。\n"
+    assert _flags(extract, LICENCE.replace("经营许可证编号：B2-20160073                    第2页", clause
+                                          + "经营许可证编号：B2-20160073                    第2页")) == []

@@ -119,7 +119,7 @@ def test_extract_reads_pdfs_in_a_folder_and_evaluate_scores_them_at_1(cli, rende
     records = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
     assert len(records) == 3 and all(r["pages"][0] == 1 and r["pages"][1] >= 3 for r in records)
     for record in records:
-        text = (texts / (Path(record["source"]).name + ".txt")).read_text("utf-8")
+        text = (texts / (Path(record["source"]).stem + ".txt")).read_text("utf-8")
         for items in record["evidence"].values():
             for item in items:
                 assert text[item["start"]:item["end"]] == item["text"]

@@ -219,7 +219,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_and_the_output_stays_utf8
     result = run("extract", folder, "--rules-only", "-o", out, "--text-dir", texts)
     assert result.exit_code == 1
     assert json.loads(out.read_bytes().decode("utf-8"))["source"] == f"{folder}/\\xff.txt"
-    assert [p.name for p in texts.iterdir()] == ["\\xff.txt.txt"]
+    assert [p.name for p in texts.iterdir()] == ["\\xff.txt"]
 
 
 def test_gold_records_of_a_name_that_is_not_utf8_match_their_predictions(tmp_path):
@@ -235,25 +235,27 @@ def test_gold_records_of_a_name_that_is_not_utf8_match_their_predictions(tmp_pat
 
 
 def test_a_long_file_name_fits_the_text_dir_and_its_temporaries(tmp_path):
-    name = "许" * 81 + ".txt"  # 247 bytes: NAME.txt is 251, its temporary .NAME.txt.PID.TOKEN.licex-tmp far more
+    name = "许" * 83 + ".txt"  # 253 bytes: its temporary .NAME.PID.TOKEN.licex-tmp far more
     source = licence(tmp_path / "in" / name)
     texts, out = tmp_path / "texts", tmp_path / ("o" * 255)
     result = run("extract", source, "--rules-only", "--text-dir", texts, "-o", out)
     assert result.exit_code == 0, result.stderr
     [text] = texts.iterdir()
-    assert text.name == f"{name}.txt" and text.read_text("utf-8") == SEED.read_text("utf-8")
-    longer = licence(tmp_path / "in2" / ("许" * 83 + ".txt"))  # 253 bytes: NAME.txt is cut, with a hash
-    assert run("extract", longer, "--rules-only", "--text-dir", texts).exit_code == 0
-    [cut] = [p for p in texts.iterdir() if p != text]
-    assert len(os.fsencode(cut.name)) <= 255 and re.fullmatch(r"许+~[0-9a-f]{8}\.txt", cut.name)
+    assert text.name == name and text.read_text("utf-8") == SEED.read_text("utf-8")
+    # Two names that differ in case keep their suffixes: NAME.txt.txt is 257 bytes, cut with a hash.
+    longer = [licence(tmp_path / "in2" / ("许" * 83 + suffix)) for suffix in (".txt", ".TXT")]
+    assert run("extract", *longer, "--rules-only", "--text-dir", texts).exit_code == 0
+    cut = [p for p in texts.iterdir() if p != text]
+    assert len(cut) == 2 and all(len(os.fsencode(p.name)) <= 255 and re.fullmatch(r"许+~[0-9a-f]{8}\.txt", p.name) for p in cut)
     review = run("review", out, "--text-dir", texts, "-o", tmp_path / "review")
     assert review.exit_code == 0 and review.stderr == "", review.stderr
 
 
-def test_numbered_text_names_never_take_the_name_of_another_input():
-    names = TextDirNames()
-    assert [names.name(s) for s in ["3_x.txt", "a/x.txt", "b/x.txt", "c/x.txt"]] == [
-        "3_x.txt.txt", "x.txt.txt", "4_x.txt.txt", "5_x.txt.txt"]
+def test_text_names_never_take_the_name_of_another_input():
+    sources = ["d/x.pdf", "d/x.png", "d/x.pdf.txt"]  # x.pdf.txt alone would be x.pdf.txt: taken
+    assert [TextDirNames(sources).name(s) for s in sources] == ["x.pdf.txt", "x.png.txt", "x.pdf~2.txt"]
+    sources = ["d/x.txt", "d/x.pdf", "d/x.pdf.txt", "d/X.PDF.txt"]  # names that differ in case are one name
+    assert [TextDirNames(sources).name(s) for s in sources] == ["x.txt.txt", "x.pdf.txt", "x.pdf.txt.txt", "X.PDF.txt~2.txt"]
 
 
 # -- inputs that are no regular files ------------------------------------------------------------
@@ -492,13 +494,13 @@ def test_review_of_two_files_of_one_name_shows_each_with_its_own_text(tmp_path):
 
 
 def test_review_finds_the_text_when_an_input_before_it_gave_no_record(tmp_path):
-    a = tmp_path / "a" / "x.txt"  # read and written to the text dir (x.txt.txt), but no licence: no record
+    a = tmp_path / "a" / "x.txt"  # read and written to the text dir (a/x.txt), but no licence: no record
     a.parent.mkdir()
     a.write_text("会议纪要:下周一开会,讨论预算。\n" * 5, "utf-8")
     b = licence(tmp_path / "b" / "x.txt")
     predictions, texts, out = tmp_path / "pred.jsonl", tmp_path / "texts", tmp_path / "review"
     assert run("extract", a, b, "--rules-only", "-o", predictions, "--text-dir", texts).exit_code == 1
-    assert sorted(p.name for p in texts.iterdir()) == ["2_x.txt.txt", "x.txt.txt"]
+    assert sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*.txt")) == ["a/x.txt", "b/x.txt"]
     result = run("review", predictions, "--text-dir", texts, "-o", out)
     assert result.exit_code == 0 and result.stderr == "", result.stderr
     assert "No text shown" not in review_page(out, "x")
@@ -509,7 +511,7 @@ def test_a_link_in_the_text_dir_that_leads_out_is_never_read(tmp_path):
     assert run("extract", SEED, "--rules-only", "-o", predictions, "--text-dir", texts).exit_code == 0
     outside = tmp_path / "secret.txt"  # the licence's text, so its offsets fit, with a secret after it
     outside.write_text(SEED.read_text("utf-8") + "\nroot:TOP-SECRET-HASH:0:0\n", "utf-8")
-    text = texts / f"{SEED.name}.txt"
+    text = texts / SEED.name
     text.unlink()
     text.symlink_to(outside)
     result = run("review", predictions, "--text-dir", texts, "-o", out)
@@ -948,7 +950,7 @@ def test_a_link_in_the_text_dir_is_replaced_never_written_through(tmp_path):
     texts, victim = tmp_path / "texts", tmp_path / "victim.txt"
     texts.mkdir()
     victim.write_text("precious\n", "utf-8")
-    link = texts / f"{SEED.name}.txt"
+    link = texts / SEED.name
     link.symlink_to(victim)
     result = run("extract", SEED, "--rules-only", "--text-dir", texts)
     assert result.exit_code == 0, result.stderr

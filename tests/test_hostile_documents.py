@@ -466,7 +466,7 @@ def test_a_strip_of_print_is_read_by_rapidocr_as_it_is():
 
 
 def test_an_allocation_too_large_for_the_machine_is_a_one_line_error(monkeypatch):
-    def out_of_memory(data, mode):
+    def out_of_memory(data, mode, on_page=None):
         raise MemoryError
 
     monkeypatch.setattr(documents, "pdf_pages", out_of_memory)

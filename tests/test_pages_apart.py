@@ -73,7 +73,7 @@ def test_pages_in_other_folders_or_a_text_stay_apart():
 
 def test_extract_reads_a_front_page_and_its_annex_as_one_licence_and_says_so(rules_nlp, monkeypatch, tmp_path):
     documents = {"1_front.png": _document(FRONT), "2_annex.png": _document(ANNEX), "3_other.png": _document(ANNEX.replace("20250748", "20253008"))}
-    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto": documents[self.path.name])
+    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto", on_page=None: documents[self.path.name])
     sources = [InputSource(str(tmp_path / name), tmp_path / name) for name in documents]
     heard = []
     results = list(extract_inputs(lambda texts: extract_licences(rules_nlp, texts), sources,
@@ -89,7 +89,7 @@ def test_extract_reads_a_front_page_and_its_annex_as_one_licence_and_says_so(rul
 
 def test_an_annex_named_before_its_front_page_joins_it_after_its_pages(rules_nlp, monkeypatch, tmp_path):
     documents = {"icp_annex.png": _document(ANNEX), "icp_front.png": _document(FRONT)}
-    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto": documents[self.path.name])
+    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto", on_page=None: documents[self.path.name])
     sources = [InputSource(str(tmp_path / name), tmp_path / name) for name in documents]
     records = list(extract_inputs(lambda texts: extract_licences(rules_nlp, texts), sources))
     assert len(records) == 1 and records[0]["source"].endswith("icp_front.png")
@@ -149,7 +149,7 @@ def test_licex_extract_says_which_files_it_read_as_one_licence(cli, monkeypatch,
     documents = {"1_front.png": _document(FRONT), "2_annex.png": _document(ANNEX)}
     for name in documents:
         (tmp_path / name).write_bytes(b"not read: the documents are given")
-    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto": documents[self.path.name])
+    monkeypatch.setattr(InputSource, "read_document", lambda self, ocr="auto", on_page=None: documents[self.path.name])
     result = cli("extract", tmp_path, "--rules-only")
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1

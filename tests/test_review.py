@@ -232,7 +232,8 @@ def test_field_links_lead_to_elements_that_exist_and_to_their_own_evidence():
 
 
 def test_fields_needing_review_are_marked_with_their_reason():
-    root = page_of(make_record("lic.txt", **FLAGGED))
+    record = make_record("lic.txt", **FLAGGED)
+    root = page_of(record)
     [panel] = root.find_all("aside", "record")
     [company] = panel.find_all(data_field="company_name")
     assert "flagged" in company.classes and "needs review: model and rules disagree" in company.text()
@@ -248,7 +249,11 @@ def test_fields_needing_review_are_marked_with_their_reason():
     assert "flagged" not in license_no.classes
     [flags] = panel.find_all("section", "flags")
     assert "Needs review: 2 field(s)" in flags.text()
-    assert [a.attrs["href"] for a in flags.find_all("a")] == ["#f-company_name", "#f-businesses[0]"]
+    assert [a.attrs["href"] for a in flags.find_all("a") if "data-jump" not in a.attrs] == [
+        "#f-company_name", "#f-businesses[0]"]
+    # the flagged value itself, linked to its evidence, heads the record
+    [value] = [a for a in flags.find_all("a") if "data-jump" in a.attrs]
+    assert value.text() == record["company_name"] and value.attrs["href"] == "#" + value.attrs["data-jump"]
 
 
 def test_a_record_without_review_keys_has_no_marks_of_review():

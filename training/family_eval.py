@@ -32,6 +32,7 @@ from typing import Any
 
 from licex.corpus.annotations import AnnotatedText, read_annotation_dir
 from licex.evaluation.pipelines import evaluate_pipeline
+from licex.evaluation.trust import TRUSTED, Trust
 from licex.evaluation.records import jsonable
 from licex.jobs.pipeline import load_pipeline, rules_pipeline
 
@@ -97,6 +98,9 @@ def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
         clauses[0] += report.clauses.correct
         clauses[1] += report.clauses.counted
     correct, counted = sum(c for c, _ in fields.values()), sum(n for _, n in fields.values())
+    trust = Trust()
+    for report in reports.values():
+        trust = trust.merge(report.trust)
     return {
         "documents": len(examples),
         "field_micro_accuracy": correct / counted if counted else None,
@@ -104,6 +108,7 @@ def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
         "fields_correct": correct,
         "clause_label_accuracy": clauses[0] / clauses[1] if clauses[1] else None,
         "clauses_counted": clauses[1],
+        "trust": trust.to_dict(),
         "fields": {f: {"accuracy": c / n, "counted": n} for f, (c, n) in fields.items() if n},
         "formats": {fmt: {"documents": len(by_format[fmt]), "field_micro_accuracy": r.micro_accuracy(),
                           "fields_correct": sum(s.correct for s in r.fields.values()),
@@ -162,6 +167,7 @@ def markdown(report: dict[str, Any]) -> str:
             model = pipeline.removeprefix("model ").removesuffix(" + rules")
             lines.append(f"| {family} | {rules} | `{model}` | " + " | ".join(cells) + " |")
         lines.append("")
+    lines += trust_table(families, pipelines)
     for pipeline in pipelines:
         lines += [f"**{pipeline}** (field micro accuracy / clause-label accuracy; licences per cell in the "
                   "last column)", "",
@@ -204,6 +210,34 @@ def markdown(report: dict[str, Any]) -> str:
             row.append(f"{correct / counted:.2f} ({counted})" if counted else "–")
         lines.append(f"| {field} | " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _trust_cell(entry: dict[str, Any]) -> str:
+    trust = entry.get("trust") or {}
+
+    def share(key: str) -> str:
+        return "–" if trust.get(key) is None else f"{trust[key]:.2f}"
+
+    return f"{share('trusted_right_share')} · {share('wrong_flagged_share')} · {share('right_flagged_share')}"
+
+
+def trust_table(families: dict[str, Any], pipelines: list[str]) -> list[str]:
+    """Whether the confidence and the flags hold: each family read by the pipeline that never saw
+    it (out of family), and by a model trained on it where one was (in family)."""
+    lines = [f"**Trust** (licex.evaluation.trust): of the values presented as trusted (confidence ≥ {TRUSTED}, "
+             "no flag), the share right · of the wrong or missing fields, the share put to a person "
+             "(flagged or below it) · of the right fields, the share put to a person", "",
+             "| family | pipeline | " + " | ".join(SOURCES.values()) + " |", "|---|---|" + "---:|" * len(SOURCES)]
+    for family, entry in families.items():
+        out_of_family = entry.get("held_out_pipeline")
+        in_family = next((p for p in pipelines if p != "rules only" and p != out_of_family
+                          and p.removesuffix(" + rules") in entry.get("tuned", [])), None)
+        for pipeline, kind in ((out_of_family, "out of family"), (in_family, "in family")):
+            if pipeline is None:
+                continue
+            cells = [_trust_cell(entry["sources"][s][pipeline]) if s in entry["sources"] else "–" for s in SOURCES]
+            lines.append(f"| {family} | {kind}: {pipeline} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def headline(report: dict[str, Any]) -> str:

@@ -21,11 +21,17 @@ from licex.jobs.signals import Stopped, stopping
 from licex.files.stdout import StdoutError, flush_stdout, guarded_stdout
 from licex.cli import corpus, doccano, extract, fit, model
 from licex.cli.console import fail
+from licex.cli.help import clean_help
 
 
 class _LicexGroup(TyperGroup):
     """The top-level command group: a command that needs an optional extra which is not installed
-    ends in one line naming the extra, whichever command it is."""
+    ends in one line naming the extra, whichever command it is; every command's help names its
+    parameters as click does, without typer's type tags (help.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        clean_help(self, self.context_settings.get("help_option_names", ["--help"]))
 
     def invoke(self, ctx):
         try:

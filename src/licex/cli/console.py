@@ -39,6 +39,11 @@ def tell(message: str) -> None:
     stdout.print(Text(one_line(message)), soft_wrap=True)
 
 
+def progress_shown(asked: bool | None) -> bool:
+    """Whether progress lines go to stderr: as `--progress/--no-progress` asks, else where it is a terminal."""
+    return stderr.is_terminal if asked is None else asked
+
+
 def say(prefix: str, style: str, message: str) -> None:
     stderr.print(Text.assemble((prefix, style), one_line(message)), highlight=False, soft_wrap=True)
 
@@ -71,11 +76,12 @@ def folder_output(output: Path, option: str = "-o") -> Path:
     return output
 
 
-def progress_bar(total: int) -> Progress:
+def progress_bar(total: int, shown: bool | None = None) -> Progress:
+    """A bar of `total` steps on stderr, shown where `shown` says (None: where stderr is a terminal)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         # Off unless stderr is a terminal: elsewhere rich would leave a blank line in it (a log, a pipe).
-        TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2 or not stderr.is_terminal,
+        TimeRemainingColumn(), console=stderr, transient=True, disable=total < 2 or not stderr.is_terminal or shown is False,
     )

@@ -15,7 +15,7 @@ import typer
 from licex.files.inputs import InputSource, collect_inputs, input_paths
 from licex.files.messages import InputError, OutputError
 from licex.files.outputs import atomic_writer, check_folder, check_output
-from licex.cli.console import fail, file_or_stdout, folder_output, progress_bar, say, tell
+from licex.cli.console import fail, file_or_stdout, folder_output, progress_bar, progress_shown, say, tell
 from licex.cli.errors import reported
 from licex.cli.sink import NothingExtracted, OutputFormat, RecordSink, TextFiles
 
@@ -33,9 +33,10 @@ def extract(
     model: Annotated[Optional[str], typer.Option("--model", help="A trained pipeline: a folder or an installed package (default: $LICEX_MODEL, zh_licex_cnn, or training/model of a checkout).")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="jsonl: a record a line; json: one array; table: a summary.")] = OutputFormat.jsonl,
     ocr: Annotated[OcrChoice, typer.Option("--ocr", help="PDF pages to OCR: auto (those without a usable text layer), always, never.")] = OcrChoice.auto,
-    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages) here, as its file name + .txt (lic.pdf.txt): the text the offsets point into.")] = None,
+    text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="Write the text licex read from each input (for a PDF or scan: rebuilt from its pages), the text the offsets point into, here: named by the input's path below the inputs' common folder, suffix replaced by .txt (scans/a/lic.pdf -> DIR/a/lic.txt; see docs/cli.md).")] = None,
     review_below: Annotated[Optional[float], typer.Option("--review-below", help="Also list in needs_review every value whose confidence is below this (0-1).", min=0.0, max=1.0)] = None,
     workers: Annotated[int, typer.Option("--workers", help="Processes that extract in parallel, each loading the pipeline once; the output is the same, in the same order.", min=1)] = 1,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress on stderr: a bar over the inputs, a line a page as OCR reads a scan (default: where stderr is a terminal).")] = None,
 ) -> None:
     """Extract one validated JSON record per licence (a file holding several gives several; a 附页 file that prints the licence number of the file before or after it is read with it as one licence)."""
     output = file_or_stdout(output)
@@ -61,7 +62,7 @@ def extract(
             sink = RecordSink(stack, output, output_format)
             if sources:
                 failed += _extract_sources(sources, sink, pipeline_spec(rules_only, model), ocr, text_dir,
-                                           review_below, workers)
+                                           review_below, workers, progress)
             if not sink.count and failed and output is not None:
                 # Nothing was extracted: an earlier output file is worth more than an empty one.
                 raise NothingExtracted
@@ -78,13 +79,13 @@ def extract(
 
 
 def _extract_sources(sources: list[InputSource], sink: RecordSink, spec: str | Path | None, ocr: OcrChoice,
-                     text_dir: Path | None, review_below: float | None, workers: int) -> int:
+                     text_dir: Path | None, review_below: float | None, workers: int, shown: bool | None) -> int:
     """Extract the records of `sources` into `sink`; how many inputs failed (each told on stderr)."""
     from licex.jobs.extraction import extract_inputs
     from licex.jobs.parallel import WorkerDied, licence_extractor
 
     nlp = loaded_pipeline(spec, review_below)
-    text_files = TextFiles(text_dir)
+    text_files = TextFiles(text_dir, [source.name for source in sources])
     failed = 0
 
     def read(source: InputSource, text: str | None) -> None:
@@ -92,15 +93,19 @@ def _extract_sources(sources: list[InputSource], sink: RecordSink, spec: str | P
             text_files.write(source.name, text)
         progress.advance(task)
 
+    def page(name: str, number: int, pages: int) -> None:
+        say("licex: ", "bold", f"{name}: page {number}/{pages} OCR…")
+
     def joined(name: str, files: list[str]) -> None:
         say("licex: ", "bold", f"{name}: the pages of {', '.join(files)} read as one licence (pages apart)")
 
     try:
         # No more processes than files: each would load the pipeline for nothing.
         with licence_extractor(nlp, spec, max(1, min(workers, len(sources))), review_below) as extract_licences:
-            with progress_bar(len(sources)) as progress:
+            with progress_bar(len(sources), shown) as progress:
                 task = progress.add_task("extracting", total=len(sources))
-                for result in extract_inputs(extract_licences, sources, ocr.value, read, joined):
+                on_page = page if progress_shown(shown) else None
+                for result in extract_inputs(extract_licences, sources, ocr.value, read, joined, on_page):
                     if isinstance(result, InputError):
                         fail(str(result))
                         failed += 1
@@ -149,14 +154,15 @@ def review(
     predictions: Annotated[Path, typer.Argument(help="Records as `licex extract` wrote them (JSONL).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for index.html and licences/*.html (pages of an earlier review there are replaced).")],
     text_dir: Annotated[Optional[Path], typer.Option("--text-dir", help="The folder `licex extract --text-dir` wrote: the texts the offsets point into (default: each record's source, if a .txt file).")] = None,
+    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="Show a PDF's or a scan's pages with each value's box (read again from each record's source).")] = True,
 ) -> None:
-    """Write offline HTML to review records: each licence's text with its evidence marked, beside the record; an index, most in need of review first."""
+    """Write offline HTML to review records: each licence's page images (PDFs, scans) with its evidence boxed and its text with its evidence marked, beside the record; an index, most in need of review first."""
     from licex.jobs.review import INDEX, write_review
 
     output = folder_output(output)
     try:
         check_output(output / INDEX, [predictions.resolve()])
-        summary = write_review(predictions, output, text_dir)
+        summary = write_review(predictions, output, text_dir, pages)
     except OutputError as error:
         fail(str(error))
         raise typer.Exit(1)

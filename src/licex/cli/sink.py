@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from licex.files.outputs import TextDirNames, atomic_write_text, atomic_writer
+from licex.files.outputs import TextDirNames, atomic_write_text, atomic_writer, make_folder_inside
 from licex.cli.console import stdout
 from licex.cli.tables import records_table
 
@@ -27,17 +27,21 @@ class NothingExtracted(Exception):
 
 
 class TextFiles:
-    """`--text-dir`: the text each input was read as, in the file TextDirNames gives it."""
+    """`--text-dir`: the text each input was read as, in the file TextDirNames gives it among
+    `sources` (the names of all the inputs), in folders below it where the inputs lie in several."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, sources: list[str]) -> None:
         self.folder = folder
-        self.names = TextDirNames()
+        self.names = TextDirNames(sources)
 
     def write(self, source: str, text: str) -> None:
         if self.folder is None:
             return
+        path = self.folder / self.names.name(source)
+        if path.parent != self.folder:
+            make_folder_inside(path.parent, self.folder)
         # A name licex chose: a link there (to a file outside) is replaced, never written through.
-        atomic_write_text(self.folder / self.names.name(source), text, named_by_licex=True)
+        atomic_write_text(path, text, named_by_licex=True)
 
 
 class RecordSink:

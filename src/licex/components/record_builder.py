@@ -31,7 +31,7 @@ from spacy.util import ensure_path
 from licex.text.analysis import DocAnalysis, analyse
 from licex.fields.catalogue import inside_exclusion
 from licex.text.clauses import clause_number
-from licex.fields.consistency import flag_low_confidence, review
+from licex.fields.consistency import review
 from licex.text.detection import detect_licence
 from licex.fields.fold import ClauseFinding, Finding, fold
 from licex.fields.labels import CLAUSES_KEY, ENTITY_LABELS
@@ -40,6 +40,7 @@ from licex.components.names import FIELD_NER, RECORD_BUILDER
 from licex.components.rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
 from licex.scoring.confidence import FittedConfidence, package_confidence
 from licex.scoring.model import LogisticModel
+from licex.scoring.signs import low_confidence_flags, sign_flags
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
@@ -105,9 +106,8 @@ class RecordBuilder(Pipe):
             doc._.license_record = None
             return doc
         record = build_record(doc, self._model_components(), spans_key=self.spans_key,
-                              doubts=doc._.licex_detection["doubts"], confidence=self.confidence)
-        if self.review_below is not None:
-            flag_low_confidence(record, self.review_below)
+                              doubts=doc._.licex_detection["doubts"], confidence=self.confidence,
+                              review_below=self.review_below)
         if doc._.licex_part is not None:
             record = _in_input(record, **doc._.licex_part)
         doc._.license_record = record.to_json_dict()
@@ -161,11 +161,13 @@ class RecordBuilder(Pipe):
 
 def build_record(
     doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None, spans_key: str = CLAUSES_KEY,
-    doubts: Sequence[str] = (), confidence: ValueConfidence | None = None,
+    doubts: Sequence[str] = (), confidence: ValueConfidence | None = None, review_below: float | None = None,
 ) -> LicenseRecord:
     """The licence record of a processed Doc; `doubts` about its extent (detection.Detection)
     flag its front-page fields; `confidence` scores its values (by default with the package's
-    weights: a gold record's confidence means nothing)."""
+    weights: a gold record's confidence means nothing). A fitted confidence also names each
+    value's signs of doubt: a value with a misread sign is flagged, and, with `review_below`,
+    every value less confident than that, with its signs (scoring.signs)."""
     components = model_components or {"ents": "model", "clauses": "model"}
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
@@ -174,7 +176,15 @@ def build_record(
                   _clause_findings(clauses, analysis, text, components["clauses"]), source)
     numbers = [_evidence(ent, text, components["ents"]) for ent in doc.ents if ent.label_ == "LICENSE_NO"]
     record = review(record, analysis, text, numbers, doubts)
-    record.confidence = (confidence or package_confidence())(record, doc)
+    scorer = confidence or package_confidence()
+    signs: dict[str, list[str]] = {}
+    if isinstance(scorer, FittedConfidence):
+        record.confidence, signs = scorer.scored(record, doc)
+        sign_flags(record, signs)
+    else:
+        record.confidence = scorer(record, doc)
+    if review_below is not None:
+        low_confidence_flags(record, review_below, signs)
     return record
 
 

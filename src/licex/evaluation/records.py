@@ -34,6 +34,7 @@ from licex.files.inputs import decode_text, read_file
 from licex.files.jsonl import lone_surrogate
 from licex.fields.labels import ENTITY_LABELS
 from licex.files.messages import InputError, one_line
+from licex.evaluation.trust import Trust, flagged_paths, presented_as_trusted
 from licex.fields.record import (
     AnnualInspection,
     Business,
@@ -48,6 +49,8 @@ from licex.fields.record import (
 # The evaluated fields, in the field table's order (labels.ENTITY_LABELS: each label's
 # `evaluated` fields and how it is `compared`).
 FIELDS = list(dict.fromkeys(name for label in ENTITY_LABELS.values() for name in label.evaluated_fields))
+# What a record of a licence has one of at least (LicenseRecord.is_empty): without any, the input failed.
+_LICENCE_KEYS = ("license_no", "company_name", "businesses", "clauses")
 _ITEM_MODELS = {"businesses": Business, "websites": Website, "shareholders": Shareholder,
                 "annual_inspections": AnnualInspection}
 
@@ -285,6 +288,7 @@ class EvaluationReport:
     unmatched: list[str] = field(default_factory=list)
     review: ReviewScore = field(default_factory=ReviewScore)
     reliability: Reliability = field(default_factory=Reliability)
+    trust: Trust = field(default_factory=Trust)
 
     def review_counts(self) -> dict[str, Any]:
         """The review flags against the fields counted: how many are flagged, flagged and wrong,
@@ -310,6 +314,7 @@ class EvaluationReport:
             "unmatched": list(self.unmatched),
             "review": self.review_counts(),
             "reliability": self.reliability.to_dict(),
+            "trust": self.trust.to_dict(),
         }
 
 
@@ -334,6 +339,12 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
         skip = unannotated_keys(gold_record)
         pred_values = field_values(pred_record, skip)
         flagged = flagged_fields(pred_record)
+        confidence, flags = pred_record.get("confidence") or {}, flagged_paths(pred_record)
+        # the fields a person is asked to read: flagged, or with a value below the trusted confidence
+        put_to_person = flagged | {field_of(path) for path, value in confidence.items()
+                                   if not presented_as_trusted(path, value, flags)}
+        if not any(pred_record.get(key) for key in _LICENCE_KEYS):  # "no licence found": the input is put to a person
+            put_to_person = set(FIELDS)
         scored = field_values(gold_record, skip)
         for name, gold_value in scored.items():
             pred_value = pred_values[name]
@@ -344,11 +355,13 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
             wrong = gold_class != pred_class
             report.review.flagged += name in flagged
             report.review.flagged_wrong += wrong and name in flagged
+            report.trust.add_field(wrong, name in put_to_person)
             if wrong:
                 report.misses.append(Miss(doc_id, name, gold_value, pred_value))
-        for path, confidence in (pred_record.get("confidence") or {}).items():
+        for path, value in confidence.items():
             if field_of(path) in scored and (correct := value_correct(path, pred_record, gold_record)) is not None:
-                report.reliability.add(confidence, correct)
+                report.reliability.add(value, correct)
+                report.trust.add_value(presented_as_trusted(path, value, flags), correct)
         if "clauses" in skip:
             continue
         gold_clauses, pred_clauses = _clauses(gold_record), _clauses(pred_record)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from licex.text.analysis import DocAnalysis
+from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
 from licex.fields.catalogue import EXCLUSION_RE, excluded_services, service_item_names
 from licex.fields.labels import record_fields
 from licex.fields.normalize import normalize_license_no
@@ -154,16 +155,6 @@ def _dates(given: CheckInput) -> list[ReviewFlag]:
     return []
 
 
-def flag_low_confidence(record: LicenseRecord, threshold: float) -> LicenseRecord:
-    """The record with each value whose confidence is below `threshold` listed in its
-    `needs_review` too, once (the record builder's `review_below`: `licex extract --review-below T`)."""
-    flagged = {flag.field for flag in record.needs_review}
-    record.needs_review = [*record.needs_review, *(
-        ReviewFlag(field=path, reason=f"confidence {value:.2f} is below {threshold:g}")
-        for path, value in record.confidence.items() if value < threshold and path not in flagged)]
-    return record
-
-
 @check("exclusions")
 def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     """An exclusion is never a permission: a service item that a 不含 clause of its business's
@@ -249,6 +240,73 @@ def _lines_around(text: str, start: int, end: int) -> str:
     first = text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0))
     last = text.find("\n", end)
     return text[first + 1:last if last >= 0 else len(text)]
+
+
+@check("shares")
+def _shares(given: CheckInput) -> list[ReviewFlag]:
+    """A licence's shareholder table lists every shareholder: their shares add up to 100%, and
+    where one row prints an identity or credit code, every row does. A row lost, or read from
+    another row's cells, breaks one or the other."""
+    holders = given.record.shareholders
+    ratios = [_ratio(holder.share_ratio) for holder in holders]
+    flags = []
+    if holders and None not in ratios and abs(sum(ratios) - 100) > _SHARE_SLACK:
+        flags.append(ReviewFlag(field="shareholders", reason=f"the shares add up to {sum(ratios):g}%, not 100%: "
+                                "a shareholder may be lost or misread"))
+    if any(holder.id_number for holder in holders):
+        flags += [ReviewFlag(field=f"shareholders[{i}]", reason="no identity or credit code, where the other rows print one")
+                  for i, holder in enumerate(holders) if not holder.id_number]
+    return flags
+
+
+_SHARE_SLACK = 0.5  # percentage points: shares printed to two places may not add up to exactly 100
+
+
+def _ratio(printed: str | None) -> float | None:
+    try:
+        return float(printed.replace(" ", "").rstrip("%")) if printed else None
+    except ValueError:
+        return None
+
+
+@check("inspection_dates")
+def _inspection_dates(given: CheckInput) -> list[ReviewFlag]:
+    """A year's annual inspection is done in that year or the next (2002 年度年检合格, 2003 年 4 月):
+    a date further off was misread or taken from another entry."""
+    return [ReviewFlag(field=f"annual_inspections[{i}].date",
+                       reason=f"{entry.date.isoformat()} is not in {entry.year} or the year after")
+            for i, entry in enumerate(given.record.annual_inspections)
+            if entry.date is not None and entry.date.year - entry.year not in (0, 1)]
+
+
+@check("printed_sections")
+def _printed_sections(given: CheckInput) -> list[ReviewFlag]:
+    """A part the licence prints outside its 特别规定事项 (the shareholder table's header, a
+    website's labels, an annual inspection entry, the capital's label) with no value of it read:
+    the part was lost. And every business a licence grants prints its coverage."""
+    layout = given.analysis.layout
+    text = layout.view.text
+    if layout.special is not None:
+        text = text[:layout.special[0]] + "\n" + text[layout.special[1]:]
+    record = given.record
+    flags = [ReviewFlag(field=names[0], reason=f"the licence prints {what}, but none was read")
+             for names, what, pattern in _SECTIONS
+             if not any(getattr(record, name) for name in names) and pattern.search(text)]
+    return flags + [ReviewFlag(field=f"businesses[{i}].coverage", reason="no coverage read: every business prints one")
+                    for i, business in enumerate(record.businesses) if business.code and not business.coverage]
+
+
+# The parts a licence may print, each by what shows it is printed (label words, an entry's form),
+# with the record fields that hold it.
+_SECTIONS = (
+    (("shareholders",), "a shareholder table",
+     re.compile(f"{SHAREHOLDER_HEADER_RE.pattern}|{SHAREHOLDER_COLUMNS_RE.pattern}")),
+    (("websites",), "a website's labels", re.compile(r"网\s*站\s*名\s*称|网\s*站\s*(?:域\s*名|网\s*址)")),
+    (("annual_inspections",), "an annual inspection entry",
+     re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]")),
+    (("registered_capital_cny", "registered_capital_foreign"), "the registered capital's label",
+     re.compile(r"注\s*册\s*资\s*[本金]")),
+)
 
 
 @check("required")

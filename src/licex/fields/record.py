@@ -199,6 +199,14 @@ class ReviewFlag(_Strict):
 
     field: str = Field(description="record field path (businesses[0].code), as in `evidence`")
     reason: str
+    sign: str | None = Field(default=None, description=(
+        "the sign in the value's reading that raised the flag, as its confidence names it (misread=catalogue, "
+        "agreement=disagree, ...: data/signs.json); absent where a check of the record raised it"))
+
+    @model_serializer(mode="wrap")
+    def _sign_only_where_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k != "sign"}
 
 
 class LicenseRecord(_Strict):

@@ -344,6 +344,39 @@ def _surname_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
         value[0] in forms["surnames"] or value[:2] in forms["compound_surnames"])
 
 
+_REPEATED_RE = re.compile(r"([\u4e00-\u9fff]{2,})\1")
+
+
+@lru_cache(maxsize=1)
+def _web_address_re() -> re.Pattern:
+    return re.compile(value_forms()["web_address"])
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the package's label words long enough to be no value's own, the first two characters of every label word)."""
+    from licex.fields.labels import default_label_words
+
+    names = [name for name, _, _ in default_label_words().entries]
+    return (tuple(n for n in names if len(n) >= value_forms()["label_word_chars"]),
+            tuple(dict.fromkeys(n[:2] for n in names if len(n) >= 2)))
+
+
+def _label_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    """A label word inside the value."""
+    return isinstance(value, str) and any(word in value.replace(" ", "") for word in _label_words()[0])
+
+
+def _next_label_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    """A person's name too long for one that ends in a label's first two characters (the next
+    label's, read on: 黄列群业务)."""
+    if not isinstance(value, str):
+        return False
+    plain = value.replace(" ", "")
+    return len(plain) > forms["person_name_chars"] and plain[-2:] in _label_words()[1] and bool(
+        _SURNAMED_NAME_RE.fullmatch(plain[:-2]))
+
+
 # Each sign of a misread, in the order misread_signs gives them: whether a value (and the text it
 # was read from) shows it. A field names the signs looked for in it (data/fields.jsonl).
 _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
@@ -358,7 +391,12 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "catalogue": lambda value, text, forms: isinstance(value, str) and not _catalogue_item_re().fullmatch(
         value.replace(" ", "")),
     "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
-        len(value) in forms["miscounted_id_lengths"]),
+        len(value) not in forms["id_lengths"]),
+    "letter": lambda value, text, forms: isinstance(value, str) and bool(re.match(forms["licence_no_misread"], value)),
+    "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
+    "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
+    "label": _label_sign,
+    "next_label": _next_label_sign,
 }
 # The signs misread_signs gives (a test checks that each is given).
 MISREAD_SIGNS = tuple(_SIGNS)
@@ -373,8 +411,8 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     座, 栋, 幢) with no number or letter before it (`number`); a registered capital below what a
     licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
-    service item the catalogue does not name (`catalogue`); an identity or credit code a
-    character longer or shorter than the 18 of one (`length`). `text` is the value as the rules
+    service item the catalogue does not name (`catalogue`); an identity or credit code of a
+    length none has (`length`); a licence number whose category letter was read as a digit (`letter`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is

@@ -18,13 +18,13 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from licex.files import limits
 from licex.files.messages import InputError, file_kind, one_line, os_cause
-from licex.files.suffixes import DOCUMENT_SUFFIXES, INPUT_SUFFIXES
+from licex.files.suffixes import DOCUMENT_SUFFIXES, INPUT_SUFFIXES, document_kind
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -198,15 +198,21 @@ def _control_ratio(text: str) -> float:
 
 @dataclass
 class InputSource:
-    """One licence input: a file (name = the path as given or found) or stdin (path None)."""
+    """One licence input: a file (name = the path as given or found) or stdin (path None).
+
+    A file is a text or a document by its suffix (how folders are searched); stdin by its content
+    (files.suffixes.document_kind: `cat scan.png | licex extract -`), read once and kept here."""
 
     name: str
     path: Path | None
+    _stdin: bytes | None = field(default=None, repr=False, compare=False)
 
     def read(self) -> str:
         """The original text; raises InputError naming this input."""
         if self.path is None:
-            data = _read_stdin(self.name)
+            data = self._stdin_bytes()
+            if len(data) > limits.TEXT_BYTES:
+                raise _too_large(self.name, limits.TEXT_BYTES, "text_bytes")
         else:
             data = read_file(self.path, self.name, limits.TEXT_BYTES, "text_bytes")
         text = decode_text(data, self.name)
@@ -215,40 +221,53 @@ class InputSource:
             raise InputError(self.name, "JSON data (licex output?), not a licence text")
         return text
 
-
     @property
     def is_document(self) -> bool:
-        """A PDF or a page image, read by licex.documents rather than decoded as text."""
-        return self.path is not None and self.path.suffix.lower() in DOCUMENT_SUFFIXES
+        """A PDF or a page image, read by licex.documents rather than decoded as text. Asking
+        reads stdin (InputError where it cannot be read)."""
+        if self.path is None:
+            return document_kind(self._stdin_bytes()) is not None
+        return self.path.suffix.lower() in DOCUMENT_SUFFIXES
 
-    def read_document(self, ocr: str = "auto"):
+    def read_document(self, ocr: str = "auto", on_page=None):
         """The DocumentText of a PDF or image input (text rebuilt from the pages, with the page
-        and box of each character); raises InputError naming this input."""
+        and box of each character); raises InputError naming this input. `on_page(number, pages)`
+        hears of each page as its OCR is waited for (licex.documents)."""
         from licex.documents import DocumentError, OcrMode, read_document_bytes
 
-        data = read_file(self.path, self.name, limits.DOCUMENT_BYTES, "document_bytes")
+        if self.path is None:
+            data, name = self._stdin_bytes(), self.name
+        else:
+            data, name = read_file(self.path, self.name, limits.DOCUMENT_BYTES, "document_bytes"), self.path.name
         try:
-            document = read_document_bytes(data, self.path.name, OcrMode(ocr))
+            document = read_document_bytes(data, name, OcrMode(ocr), on_page)
         except DocumentError as error:
             raise InputError(self.name, str(error)) from None
         if not document.text.strip():
             raise InputError(self.name, "no text on any page" + (" (OCR is off: --ocr never)" if ocr == "never" else ""))
         return document
 
+    def _stdin_bytes(self) -> bytes:
+        if self._stdin is None:
+            self._stdin = _read_stdin(self.name)
+        return self._stdin
+
 
 def _read_stdin(name: str) -> bytes:
-    """stdin's bytes, at most TEXT_BYTES: `licex extract - </dev/zero` ends in one line, not in
-    memory without limit."""
+    """stdin's bytes, at most TEXT_BYTES, or DOCUMENT_BYTES where they begin as a PDF or image
+    does: `licex extract - </dev/zero` ends in one line, not in memory without limit."""
     if sys.stdin is None:  # started with stdin closed (`licex extract - <&-`)
         raise InputError(name, "stdin is closed")
     try:
         data = sys.stdin.buffer.read(limits.TEXT_BYTES + 1)
+        if len(data) > limits.TEXT_BYTES and document_kind(data) is not None:
+            data += sys.stdin.buffer.read(limits.DOCUMENT_BYTES + 1 - len(data))
     except OSError as exc:
         raise InputError(name, f"cannot read: {os_cause(exc)}") from None
     except ValueError:  # a closed stdin handle
         raise InputError(name, "stdin is closed") from None
-    if len(data) > limits.TEXT_BYTES:
-        raise _too_large(name, limits.TEXT_BYTES, "text_bytes")
+    if len(data) > limits.DOCUMENT_BYTES:
+        raise _too_large(name, limits.DOCUMENT_BYTES, "document_bytes")
     return data
 
 

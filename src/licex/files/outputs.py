@@ -8,11 +8,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from licex.files.inputs import STDIN_NAME
@@ -42,47 +41,87 @@ def fitted_name(stem: str, suffix: str) -> str:
 
 
 class TextDirNames:
-    """The file `licex extract --text-dir` writes each input's text to: NAME.txt, NAME being the
-    input's file name (`stdin` for stdin); a second input of the same name gets the count of
-    files named so far before it (2_NAME.txt), or a higher one that is free. Names depend on the
-    order, so whoever looks for a text again (`licex review`) names the sources of the records in
-    the order extract read them, and checks that the text fits (see `candidates`).
+    """The file `licex extract --text-dir` writes each input's text to, relative to that folder:
+    the input's path relative to the folder that holds all the inputs (their common folder), its
+    suffix replaced by .txt. `licex extract scans/ --text-dir t` writes the text of scans/a/lic.pdf
+    to t/a/lic.txt; `licex extract a/lic.pdf b/lic.pdf` to t/a/lic.txt and t/b/lic.txt; stdin's
+    is stdin.txt. Where two inputs would get one name (lic.pdf and lic.png in one folder, or names
+    that differ only in case), each keeps its suffix before .txt (lic.pdf.txt, lic.png.txt); where
+    even those meet, the later inputs in input order get ~2, ~3, ... before .txt.
 
-    A name longer than NAME_MAX bytes is cut (see `fitted_name`): a file system refuses it."""
+    The names depend on the whole list of inputs (their common folder), so whoever looks for a
+    text again (`licex review`, which knows only the sources that gave records) tries every name a
+    run may have given a source (`candidates`) and checks that the text fits. A file name longer
+    than NAME_MAX bytes is cut (see `fitted_name`): a file system refuses it."""
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    def __init__(self, sources: Sequence[str]) -> None:
+        root = _common_folder([source for source in sources if source != STDIN_NAME])
+        relative = {source: _relative(source, root) for source in dict.fromkeys(sources)}
+        shared: dict[str, int] = {}  # a name without its suffix (case folded) -> how many inputs have it
+        for path in relative.values():
+            shared[_key(path.with_suffix(""))] = shared.get(_key(path.with_suffix("")), 0) + 1
+        self.names: dict[str, str] = {}
+        used: set[str] = set()
+        for source, path in relative.items():
+            base = path if shared[_key(path.with_suffix(""))] > 1 else path.with_suffix("")
+            name, number = _text_name(base), 2
+            while _key(name) in used:
+                name, number = _text_name(base, number), number + 1
+            used.add(_key(name))
+            self.names[source] = name
 
     def name(self, source: str) -> str:
-        """The file name for the next input, `source` as a record's `source` gives it."""
-        base = self.base(source)
-        target = text_file_name(base)
-        number = len(self.used) + 1
-        while target in self.used:  # 2_x.txt may be the name of an input of its own
-            target = text_file_name(base, number)
-            number += 1
-        self.used.add(target)
-        return target
+        """The text's path in the folder (`/` between folders) for the input `source`, as a
+        record's `source` gives it."""
+        return self.names[source]
 
     @staticmethod
-    def base(source: str) -> str:
-        return Path(source).name if source != STDIN_NAME else "stdin"
-
-    @classmethod
-    def candidates(cls, source: str, names: Iterable[str]) -> list[str]:
-        """Of the file names `names`, those that `name` can give `source` (NAME.txt, N_NAME.txt)."""
-        base = cls.base(source)
-        found = []
-        for name in names:
-            match = re.match(r"(\d+)_", name)
-            if name == text_file_name(base) or (match and name == text_file_name(base, int(match[1]))):
-                found.append(name)
-        return found
+    def candidates(source: str) -> list[str]:
+        """The names a run of any inputs may have given `source`, the likeliest first: for each
+        tail of its path (its file name, its folder and file name, ...), without its suffix and with it."""
+        path = _relative(source, None)
+        found: list[str] = []
+        for start in range(len(path.parts) - 1, -1, -1):
+            tail = PurePosixPath(*path.parts[start:])
+            found += [_text_name(tail.with_suffix("")), _text_name(tail)]
+        return list(dict.fromkeys(found))
 
 
-def text_file_name(base: str, number: int | None = None) -> str:
-    """The name of a text in `--text-dir`: BASE.txt, or N_BASE.txt for the Nth of one name."""
-    return fitted_name(base if number is None else f"{number}_{base}", ".txt")
+def _relative(source: str, root: str | None) -> PurePosixPath:
+    """`source` as a path below `root` (None: its own path, without a leading / or ..); stdin as `stdin`."""
+    if source == STDIN_NAME:
+        return PurePosixPath("stdin")
+    if root is None:
+        return PurePosixPath(*[part for part in PurePosixPath(source).parts if part not in ("/", "..", ".")])
+    return PurePosixPath(os.path.relpath(os.path.abspath(source), root))
+
+
+def _common_folder(sources: Sequence[str]) -> str | None:
+    folders = [os.path.dirname(os.path.abspath(source)) for source in sources]
+    return os.path.commonpath(folders) if folders else None
+
+
+def _key(path: PurePosixPath | str) -> str:
+    return str(path).casefold()
+
+
+def _text_name(base: PurePosixPath, number: int | None = None) -> str:
+    """`base` + .txt (`~N` before it for the Nth of one name), its file name cut to NAME_MAX."""
+    stem = base.name if number is None else f"{base.name}~{number}"
+    return str(base.parent / fitted_name(stem, ".txt"))
+
+
+def make_folder_inside(folder: Path, within: Path) -> None:
+    """Make `folder` (and the folders above it) below `within`, a folder licex writes files of
+    its own naming into; OutputError where it cannot, or where a link on the way leads out of
+    `within` (a text is never written through it)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(one_line(str(folder)), f"cannot make the folder: {os_cause(error)}") from None
+    inside = Path(os.path.realpath(folder))
+    if not inside.is_relative_to(os.path.realpath(within)):
+        raise OutputError(one_line(str(folder)), f"leads out of {one_line(str(within))} (to {one_line(str(inside))}); not written")
 
 
 def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:

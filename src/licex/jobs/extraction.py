@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from licex.jobs.bundles import LicencePart
@@ -34,6 +35,7 @@ def extract_inputs(
     ocr: str = "auto",
     on_read: Callable[[InputSource, str | None], None] | None = None,
     on_join: Callable[[str, list[str]], None] | None = None,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[dict[str, Any] | InputError]:
     """The record (as JSON) of each licence of each input, or an InputError naming what failed, streamed.
 
@@ -44,7 +46,8 @@ def extract_inputs(
     of each input once it has been read (text None when it could not be); an InputError it
     raises fails that input, as a read error would. `on_join(name, files)` hears of the files
     whose pages were joined into one licence (`joining`): the licence is read as `name`, its
-    first file.
+    first file. `on_page(name, number, pages)` hears of each page of a document as its OCR is
+    waited for.
     """
     # Each input read (pages apart joined: `joining`) whose licences are not all out yet, in input order.
     in_flight: deque[ReadInput] = deque()
@@ -52,7 +55,8 @@ def extract_inputs(
 
     def read(source: InputSource) -> ReadInput | None:
         try:
-            document = source.read_document(ocr) if source.is_document else None
+            told = None if on_page is None else partial(on_page, source.name)
+            document = source.read_document(ocr, told) if source.is_document else None
             text = source.read() if document is None else document.text
             if on_read is not None:
                 on_read(source, text)

@@ -1,20 +1,21 @@
 """The review pages: records as `licex extract` wrote them, beside the texts they were read from,
 as offline HTML for a person checking the values (`licex review`).
 
-Each licence gets a page: its text with every evidence span marked and labelled (field path,
+Each licence gets a page: for a PDF or a scan, the images of its pages with each evidence item's
+box (`review_pages`); its text with every evidence span marked and labelled (field path,
 component, and confidence where the record gives one) over the clauses, each marked with its
-number and label; beside the text, the record, each value a link that scrolls to its evidence and
-flashes it. The fields a record lists in `needs_review` are marked with their reason. An index
-lists the licences, those needing the most review first. The style, the script and the page
-skeleton are data (src/licex/data/review.*) copied into every page: a page loads nothing.
+number and label; beside them, the record (`review_record`), each value a link that scrolls the
+text and the page to its evidence, flashes it and highlights its box. The fields a record lists
+in `needs_review` come first, marked with their reason. An index lists the licences, those
+needing the most review first. The style, the script and the page skeleton are data
+(src/licex/data/review.*) copied into every page: a page loads nothing but its page images,
+written next to it.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -25,19 +26,18 @@ from typing import Any
 from urllib.parse import quote
 
 from licex.files.inputs import STDIN_NAME, InputSource
-from licex.fields.labels import CLAUSE_LABELS, ENTITY_LABELS
 from licex.files.messages import InputError, one_line
 from licex.files.outputs import TextDirNames, atomic_write_text, fitted_name
 from licex.jobs.predictions import checked_records, document_id
 from licex.files.suffixes import TEXT_SUFFIXES
-from licex.fields.record import record_field, websites_listed
+from licex.fields.record import websites_listed
+from licex.jobs.review_pages import ShownPage, page_figures, write_pages
+from licex.jobs.review_record import NOT_VALUES, RecordPanel, esc, flag_reasons, leaves
 
 log = logging.getLogger("licex")
 
 PAGES_DIR = "licences"
 INDEX = "index.html"
-# The keys of a record that are not values of the licence: not shown as fields, not counted as filled.
-_NOT_VALUES = frozenset({"clauses", "source", "part", "pages", "evidence", "confidence", "needs_review"})
 
 
 def read_records(path: Path) -> dict[str, dict[str, Any]]:
@@ -115,8 +115,8 @@ class Licence:
 
     def filled(self) -> int:
         """How many values the record holds (an item of a list counts as one)."""
-        return sum(value is not None for key, value in self.record.items() if key not in _NOT_VALUES
-                   for _, value in _leaves(value, key))
+        return sum(value is not None for key, value in self.record.items() if key not in NOT_VALUES
+                   for _, value in leaves(value, key))
 
     def review_order(self) -> tuple[int, float, str]:
         """Most flagged fields first, then the lowest confidence (a record without any last)."""
@@ -128,20 +128,17 @@ def find_texts(records: dict[str, dict[str, Any]], text_dir: Path | None) -> Ite
     `text_dir`, or without `text_dir` the source itself when it is a text file. A text that cannot
     be read, or that the record's offsets do not fit, leaves the licence without text, saying why.
 
-    The name extract gave a text depends on the inputs read before it (TextDirNames), and an
-    input without a record (no licence in it) is not in the records: so the name is checked,
-    not trusted. Every text of the source's name is a candidate, the expected name first; the
-    first whose characters hold the record's evidence is the text. Only regular files that lie
+    The name extract gave a text depends on all the inputs it read (their common folder:
+    TextDirNames), and an input without a record (no licence in it) is not in the records: so
+    the name is checked, not trusted. The name these records' sources would get comes first,
+    then every other name a run may have given the source (TextDirNames.candidates); the first
+    whose characters hold the record's evidence is the text. Only regular files that lie
     in `text_dir` are read: a link in it that leads out (to /etc/passwd) is refused, named.
     """
-    names = TextDirNames()
-    expected: dict[str, str] = {}  # source -> its file in text_dir, named in the order extract read them
+    names = TextDirNames([record["source"] for record in records.values()])
     texts = _Texts(text_dir)
     for doc_id, record in records.items():
-        source = record["source"]
-        if source not in expected:
-            expected[source] = names.name(source)
-        text, problem = texts.fitting(record, expected[source])
+        text, problem = texts.fitting(record, names.name(record["source"]))
         yield Licence(doc_id, record, text, problem)
 
 
@@ -150,7 +147,6 @@ class _Texts:
 
     def __init__(self, text_dir: Path | None) -> None:
         self.text_dir = None if text_dir is None else Path(text_dir)
-        self.by_base: dict[str, list[str]] | None = None  # text_dir's *.txt by the input name they may be of
         self.source: str | None = None
         self.read: dict[Path, tuple[str | None, str | None]] = {}  # the source's candidates: (text, problem)
 
@@ -178,28 +174,14 @@ class _Texts:
             else:
                 yield Path(source), None
             return
-        others = [name for name in self._same_base(source) if name != expected]
+        others = [name for name in TextDirNames.candidates(source)
+                  if name != expected and os.path.lexists(self.text_dir / name)]
         if not os.path.lexists(self.text_dir / expected) and not others:
             yield None, (f"{self.text_dir / expected} not found (--text-dir: the folder `licex extract "
                          "--text-dir` wrote for these records)")
             return
         for name in [expected, *others]:
             yield self.text_dir / name, None
-
-    def _same_base(self, source: str) -> list[str]:
-        """The text files in text_dir that TextDirNames may have named for `source`."""
-        if self.by_base is None:
-            self.by_base = {}
-            try:
-                listed = sorted(os.listdir(self.text_dir))
-            except OSError:
-                listed = []
-            for name in listed:
-                stem = name.removesuffix(".txt")
-                self.by_base.setdefault(stem, []).append(name)
-                if numbered := re.match(r"\d+_(.+)", stem):
-                    self.by_base.setdefault(numbered[1], []).append(name)
-        return TextDirNames.candidates(source, self.by_base.get(TextDirNames.base(source), []))
 
     def _read(self, path: Path) -> tuple[str | None, str | None]:
         if self.text_dir is not None:
@@ -233,12 +215,15 @@ class ReviewSummary:
     index: Path
 
 
-def write_review(predictions: Path, output: Path, text_dir: Path | None = None) -> ReviewSummary:
+def write_review(predictions: Path, output: Path, text_dir: Path | None = None, show_pages: bool = True) -> ReviewSummary:
     """Write `output`/index.html and a page per record of `predictions` under `output`/licences/.
 
     Every record is read and checked before anything is written, so a bad line leaves an earlier
     review as it was; each page is replaced atomically, and the index last, so it never links to a
     page not yet written. A record whose text is missing gets one warning and a page without text.
+    A record read from a PDF or page images gets the images of its pages (`review_pages`), written
+    before its page (unless not `show_pages`); a document that cannot be read again gets one
+    warning and a page without them.
     """
     if text_dir is not None and not Path(text_dir).is_dir():
         raise InputError(str(text_dir), "no such folder (--text-dir: the folder `licex extract --text-dir` wrote)")
@@ -248,7 +233,12 @@ def write_review(predictions: Path, output: Path, text_dir: Path | None = None) 
         if licence.problem is not None:
             log.warning("%s (source %s): no text, its page shows the record only: %s",
                         licence.doc_id, licence.record["source"], licence.problem)
-        atomic_write_text(Path(output) / licence.page, render_page(licence), named_by_licex=True)
+        pages, no_pages = (write_pages(licence.record, Path(output) / PAGES_DIR, licence.doc_id)
+                           if show_pages else ([], None))
+        if no_pages is not None:
+            log.warning("%s (source %s): no page images, its page shows the text and record: %s",
+                        licence.doc_id, licence.record["source"], no_pages)
+        atomic_write_text(Path(output) / licence.page, render_page(licence, pages), named_by_licex=True)
         licences.append(licence)
     index = Path(output) / INDEX
     atomic_write_text(index, render_index(licences), named_by_licex=True)
@@ -263,11 +253,7 @@ def _data(name: str) -> str:
 
 def _document(title: str, body: str) -> str:
     return Template(_data("review.html")).substitute(
-        title=_esc(title), style=_data("review.css"), script=_data("review.js"), body=body)
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+        title=esc(title), style=_data("review.css"), script=_data("review.js"), body=body)
 
 
 @dataclass(frozen=True)
@@ -281,6 +267,7 @@ class _Mark:
     label: str
     is_clause: bool
     reasons: tuple[str, ...]
+    box: tuple[int, tuple[float, float, float, float]] | None = None  # its page and box there, where known
 
     def nesting(self) -> tuple[bool, int, int, str]:
         # Clauses under fields, longer spans around shorter ones: pieces open in this order.
@@ -290,20 +277,13 @@ class _Mark:
         element, kind = ("span", "clause") if self.is_clause else ("mark", "ev")
         classes = kind + (" flagged" if self.reasons else "") + ("" if first else " cont")
         title = self.label + "".join(f"\nneeds review: {reason}" for reason in self.reasons)
-        attributes = f' id="{_esc(self.mark_id)}"' if first else ""
-        tag = f'<span class="tag">{_esc(self.label)}</span>' if first else ""
-        return (f'<{element} class="{classes}"{attributes} data-mark="{_esc(self.mark_id)}" '
-                f'data-field="{_esc(self.path)}" title="{_esc(title)}">{tag}')
+        attributes = f' id="{esc(self.mark_id)}"' if first else ""
+        tag = f'<span class="tag">{esc(self.label)}</span>' if first else ""
+        return (f'<{element} class="{classes}"{attributes} data-mark="{esc(self.mark_id)}" '
+                f'data-field="{esc(self.path)}" title="{esc(title)}">{tag}')
 
     def close_tag(self) -> str:
         return "</span>" if self.is_clause else "</mark>"
-
-
-def _reasons(flags: dict[str, list[str]], path: str) -> tuple[str, ...]:
-    """The reasons to review `path`: those given for it and for any part of the record it is in."""
-    return tuple(reason for flagged, reasons in flags.items()
-                 if path == flagged or path.startswith((f"{flagged}.", f"{flagged}["))
-                 for reason in reasons)
 
 
 def _marks(licence: Licence) -> list[_Mark]:
@@ -315,19 +295,26 @@ def _marks(licence: Licence) -> list[_Mark]:
         confidence = licence.confidence.get(path)
         return " · ".join([*(str(p) for p in parts if p), *([f"{confidence:.2f}"] if confidence is not None else [])])
 
+    def box(item: dict[str, Any] | None) -> tuple[int, tuple[float, float, float, float]] | None:
+        if item and isinstance(item.get("page"), int) and item.get("bbox"):
+            return item["page"], tuple(item["bbox"])
+        return None
+
+    evidence = record["evidence"]
     marks, clause_spans = [], {}
     for i, clause in enumerate(record["clauses"]):
         path = f"clauses[{i}]"
         clause_spans[path] = (clause["start"], clause["end"])
+        own = next((item for item in evidence.get(path, []) if (item["start"], item["end"]) == clause_spans[path]), None)
         marks.append(_Mark(clause["start"], clause["end"], path, f"cl-{i}",
                            label(path, clause["number"], clause["label"], clause["business_code"]), True,
-                           _reasons(flags, path)))
-    for path, items in record["evidence"].items():
+                           flag_reasons(flags, path), box(own)))
+    for path, items in evidence.items():
         for item in items:
             if clause_spans.get(path) == (item["start"], item["end"]):
                 continue
             marks.append(_Mark(item["start"], item["end"], path, f"ev-{len(marks)}",
-                               label(path, path, item["component"]), False, _reasons(flags, path)))
+                               label(path, path, item["component"]), False, flag_reasons(flags, path), box(item)))
     return [m for m in marks if m.end > m.start]
 
 
@@ -356,156 +343,9 @@ def _marked_text(text: str, marks: list[_Mark]) -> str:
             out.append(mark.open_tag(first=mark.mark_id not in started))
             started.add(mark.mark_id)
         opened = covering
-        out.append(_esc(text[start:end]))
+        out.append(esc(text[start:end]))
     out.extend(m.close_tag() for m in reversed(opened))
     return "".join(out)
-
-
-def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """(path, value) of each scalar in a record value, paths written as evidence writes them."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{i}]")
-    else:
-        yield path, value
-
-
-# The fields of the services a business excludes (the field table's excluded_field).
-_EXCLUDED_FIELDS = frozenset(label.excluded_field for label in ENTITY_LABELS.values() if label.excluded_field)
-
-
-class _RecordPanel:
-    """The record beside the text: every value, linked to its evidence where it has some."""
-
-    def __init__(self, licence: Licence, marks: list[_Mark]) -> None:
-        self.licence = licence
-        self.flags = licence.flags
-        self.jumps: dict[str, list[str]] = {}  # field path -> ids of its marks in the text
-        self.ids: set[str] = set()  # the field paths shown, each with the id f-PATH
-        for mark in marks:
-            self.jumps.setdefault(mark.path, []).append(mark.mark_id)
-
-    def html(self) -> str:
-        record = self.licence.record
-        rows, tables = [], []
-        for key, value in record.items():
-            if key in _NOT_VALUES:
-                continue
-            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                tables.append(self._table(key, value))
-            elif value in (None, [], {}):
-                rows.append(self._row(key, None))
-            else:
-                rows.extend(self._row(path, leaf) for path, leaf in _leaves(value, key))
-        shown = "".join(["<h2>Fields</h2><table class=\"fields\">", *rows, "</table>", *tables, self._clauses()])
-        return self._flags() + shown  # the list of flags links only to the fields shown
-
-    def _flags(self) -> str:
-        if "needs_review" not in self.licence.record:
-            return '<p class="noreview">This record has no <code>needs_review</code> list.</p>'
-        if not self.flags:
-            return '<section class="flags"><h2>Needs review: nothing</h2></section>'
-        items = "".join(f"<li>{self._field_link(path)}: {_esc(reason)}</li>"
-                        for path, reasons in self.flags.items() for reason in reasons)
-        return f'<section class="flags"><h2>Needs review: {len(self.flags)} field(s)</h2><ul>{items}</ul></section>'
-
-    def _value(self, path: str, value: Any) -> str:
-        """A value, a link to its evidence (to the evidence of the part of the record it is in, as
-        for a foreign capital's amount) where there is some; its confidence where known."""
-        if value is None:
-            return '<span class="empty">—</span>'
-        owner = next((p for p in _enclosing(path) if p in self.jumps), None)
-        if owner is None:
-            shown = _esc(value)
-        else:
-            first, *more = self.jumps[owner]
-            shown = _jump(first, _esc(value)) + "".join(
-                _jump(mark_id, f"+{n}", "more") for n, mark_id in enumerate(more, start=1))
-        confidence = self.licence.confidence.get(path)
-        if confidence is not None:
-            shown += f'<span class="conf">{confidence:.2f}</span>'
-        return shown
-
-    def _field_link(self, path: str) -> str:
-        """A link to the field's place in the record (to the nearest part of it shown)."""
-        shown = next((p for p in _enclosing(path) if p in self.ids), None)
-        return _esc(path) if shown is None else f'<a class="jump" href="#f-{_esc(shown)}">{_esc(path)}</a>'
-
-    def _field_id(self, path: str) -> str:
-        self.ids.add(path)
-        return f'id="f-{_esc(path)}" data-field="{_esc(path)}"'
-
-    def _reason_html(self, path: str) -> tuple[str, str]:
-        """The class that marks a field to review (also each value of a row to review), and the
-        reasons given for the field itself, shown once where they were given."""
-        if not _reasons(self.flags, path):
-            return "", ""
-        return " flagged", "".join(f'<div class="reason">needs review: {_esc(r)}</div>' for r in self.flags.get(path, []))
-
-    def _row(self, path: str, value: Any) -> str:
-        flagged, reasons = self._reason_html(path)
-        return (f'<tr {self._field_id(path)} class="field{flagged}">'
-                f"<th>{_esc(path)}</th><td>{self._value(path, value)}{reasons}</td></tr>")
-
-    def _table(self, key: str, items: list[dict[str, Any]]) -> str:
-        columns = list(dict.fromkeys(column for item in items for column in item))
-        head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
-        body = []
-        for i, item in enumerate(items):
-            row_path = f"{key}[{i}]"
-            flagged, reasons = self._reason_html(row_path)
-            cells = "".join(self._cell(f"{row_path}.{c}", item.get(c)) for c in columns)
-            body.append(f'<tr {self._field_id(row_path)} class="row{flagged}">'
-                        f"<th>{i}{reasons}</th>{cells}</tr>")
-        return f'<h2>{_esc(key)}</h2><table class="rows"><tr><th></th>{head}</tr>{"".join(body)}</table>'
-
-    def _cell(self, path: str, value: Any) -> str:
-        flagged, reasons = self._reason_html(path)
-        if isinstance(value, list):
-            shown = "<br>".join(self._item(p, v) for p, v in _leaves(value, path)) or '<span class="empty">—</span>'
-        else:
-            shown = self._value(path, value)
-        return f'<td {self._field_id(path)} class="value{flagged}">{shown}{reasons}</td>'
-
-    def _item(self, path: str, value: Any) -> str:
-        """An item of a list in a cell (a service item); an excluded service says so, so that no
-        reader takes it for one the business is licensed for."""
-        flagged, reasons = self._reason_html(path)
-        if record_field(path) in _EXCLUDED_FIELDS:
-            return (f'<span {self._field_id(path)} class="item excluded{flagged}"><span class="not">不含</span>'
-                    f"{self._value(path, value)}{reasons}</span>")
-        return f'<span {self._field_id(path)} class="item{flagged}">{self._value(path, value)}{reasons}</span>'
-
-    def _clauses(self) -> str:
-        items = []
-        for i, clause in enumerate(self.licence.record["clauses"]):
-            path = f"clauses[{i}]"
-            flagged, reasons = self._reason_html(path)
-            number = _esc(clause["number"])
-            number = _jump(self.jumps[path][0], number) if path in self.jumps else number
-            business = f" · {_esc(clause['business_code'])}" if clause["business_code"] else ""
-            confidence = self.licence.confidence.get(path)
-            shown_confidence = f'<span class="conf">{confidence:.2f}</span>' if confidence is not None else ""
-            items.append(f'<li {self._field_id(path)} class="clause-item{flagged}">{number} '
-                         f'<span class="label" title="{_esc(CLAUSE_LABELS.get(clause["label"], ""))}">'
-                         f'{_esc(clause["label"])}</span>{business}{shown_confidence}{reasons}</li>')
-        return f'<h2>Clauses ({len(items)})</h2><ol class="clauses">{"".join(items)}</ol>'
-
-
-def _enclosing(path: str) -> Iterator[str]:
-    """`path`, then each part of the record it lies in: a.b[0].c, a.b[0], a.b, a."""
-    while path:
-        yield path
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-
-
-def _jump(mark_id: str, content: str, kind: str = "") -> str:
-    classes = f"jump {kind}".strip()
-    return f'<a class="{classes}" href="#{_esc(mark_id)}" data-jump="{_esc(mark_id)}">{content}</a>'
 
 
 def _title(licence: Licence) -> str:
@@ -513,18 +353,24 @@ def _title(licence: Licence) -> str:
     return " · ".join(str(v) for v in (record.get("license_no"), record.get("company_name")) if v) or licence.doc_id
 
 
-def render_page(licence: Licence) -> str:
-    """The HTML page of one licence."""
-    marks = _marks(licence) if licence.text is not None else []
+def render_page(licence: Licence, pages: list[ShownPage] | tuple = ()) -> str:
+    """The HTML page of one licence: the images of its pages (`pages`, written next to it) with
+    the boxes of its evidence, its text with the evidence marked, and the record."""
+    marks = _marks(licence)
+    shown = {page.number for page in pages}
+    # A value links to what the page shows of its evidence: its text, its box, or both.
+    linked = [m for m in marks if licence.text is not None or (m.box and m.box[0] in shown)]
     flagged = len(licence.flags)
     source = licence.record["source"] + (f" (licence {licence.record['part']})" if licence.record.get("part") else "")
-    header = (f'<header><a href="../{INDEX}">← all licences</a><h1>{_esc(_title(licence))}</h1>'
-              f'<span class="source">{_esc(source)}</span>'
+    header = (f'<header><a href="../{INDEX}">← all licences</a><h1>{esc(_title(licence))}</h1>'
+              f'<span class="source">{esc(source)}</span>'
               f'<span class="counts">{licence.filled()} values filled, {flagged} field(s) need review</span></header>')
-    problem = "" if licence.problem is None else f'<p class="problem">No text shown: {_esc(licence.problem)}</p>'
+    problem = "" if licence.problem is None else f'<p class="problem">No text shown: {esc(licence.problem)}</p>'
+    figures = page_figures(pages, marks) if pages else ""
     text = "" if licence.text is None else f'<pre class="text">{_marked_text(licence.text, marks)}</pre>'
-    body = (f'{header}{problem}<main class="licence">{text}'
-            f'<aside class="record">{_RecordPanel(licence, marks).html()}</aside></main>')
+    panel = RecordPanel(licence, linked, text_shown=licence.text is not None)
+    body = (f'{header}{problem}<main class="licence{" with-pages" if pages else ""}">{figures}{text}'
+            f'<aside class="record">{panel.html()}</aside></main>')
     return _document(_title(licence), body)
 
 
@@ -535,13 +381,13 @@ def render_index(licences: list[Licence]) -> str:
         record, flagged = licence.record, len(licence.flags)
         lowest = min(licence.confidence.values(), default=None)
         rows.append(
-            f'<tr class="{"needs-review" if flagged else "clear"}" data-doc="{_esc(licence.doc_id)}">'
-            f'<td><a href="{_esc(quote(licence.page))}">{_esc(licence.doc_id)}</a></td>'
-            f'<td>{_esc(record.get("license_no") or "—")}</td><td>{_esc(record.get("company_name") or "—")}</td>'
+            f'<tr class="{"needs-review" if flagged else "clear"}" data-doc="{esc(licence.doc_id)}">'
+            f'<td><a href="{esc(quote(licence.page))}">{esc(licence.doc_id)}</a></td>'
+            f'<td>{esc(record.get("license_no") or "—")}</td><td>{esc(record.get("company_name") or "—")}</td>'
             f'<td class="number flagged-count">{flagged}</td>'
             f'<td class="number">{"—" if lowest is None else f"{lowest:.2f}"}</td>'
             f'<td class="number filled">{licence.filled()}</td>'
-            f'<td>{"text" if licence.problem is None else "no text: " + _esc(licence.problem)}</td></tr>')
+            f'<td>{"text" if licence.problem is None else "no text: " + esc(licence.problem)}</td></tr>')
     head = ("<tr><th>licence</th><th>licence no</th><th>company</th><th>fields to review</th>"
             "<th>lowest confidence</th><th>values filled</th><th>text</th></tr>")
     body = (f"<header><h1>licex review: {len(licences)} licence(s)</h1><span class=\"counts\">most in need of review first"

@@ -30,6 +30,7 @@ from spacy.util import registry
 from licex.fields.record import LicenseRecord
 from licex.scoring.features import value_features
 from licex.scoring.model import LogisticModel
+from licex.scoring.signs import named_signs
 
 # Features whose presence caps the confidence: a value's signs of a misread.
 MISREAD_PREFIX = "misread="
@@ -42,7 +43,14 @@ class FittedConfidence:
         self.model = model
 
     def __call__(self, record: LicenseRecord, doc: Doc) -> dict[str, float]:
-        return {path: self.score(names) for path, names in value_features(record, doc).items()}
+        return self.scored(record, doc)[0]
+
+    def scored(self, record: LicenseRecord, doc: Doc) -> tuple[dict[str, float], dict[str, list[str]]]:
+        """Each value's confidence, and the signs among its features (signs.named_signs: the one
+        that lowers it most first), by record path."""
+        features = value_features(record, doc)
+        return ({path: self.score(names) for path, names in features.items()},
+                {path: signs for path, names in features.items() if (signs := named_signs(names, self.model.weights))})
 
     def score(self, names: list[str]) -> float:
         return round(self.model.probability(names), 3)

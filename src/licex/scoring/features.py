@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 # A field filled by what a label's values exclude is weighed as the label's own field: the fit
 # saw an exclusion (不含…) as the service item it is read as.
 _WEIGHED_AS = {label.excluded_field: label.field for label in ENTITY_LABELS.values() if label.excluded_field}
+# The label whose value forms each record field's values take (an excluded item is a service item's).
+_LABEL_OF = {label.field: name for name, label in ENTITY_LABELS.items()} | {
+    label.excluded_field: name for name, label in ENTITY_LABELS.items() if label.excluded_field}
+_PATH_PART_RE = re.compile(r"(\w+)|\[(\d+)\]")
 # Readings (licex.text.reading) whose misreads fall on some fields more than others: weighed by field too.
 WORN_READINGS = frozenset({"fair", "poor"})
 # The components whose values are the rules' (the record checks correct with what the text says twice).
@@ -83,11 +88,24 @@ def value_feature_names(field: str, component: str, agreement: str | None, flagg
     return names
 
 
+def value_at(record: LicenseRecord, path: str) -> object:
+    """The record's value at a record path (businesses[0].service_items[1]); None where there is none."""
+    value: object = record
+    for name, index in _PATH_PART_RE.findall(path):
+        try:
+            value = getattr(value, name) if name else value[int(index)]  # type: ignore[index]
+        except (AttributeError, IndexError, TypeError):
+            return None
+    return value
+
+
 def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
     """The features of every filled field value of a Doc's record, by record path (clauses have
     none): what its confidence is computed from, and what the confidence fit is fit on."""
     ents = {(ent.start_char, ent.end_char): ent for ent in doc.ents}
-    flagged = {record_field(flag.field) for flag in record.needs_review}
+    # the checks' flags only: a flag a sign raised (scoring.signs) is what the confidence said
+    checks = [flag for flag in record.needs_review if flag.sign is None]
+    flagged = {record_field(flag.field) for flag in checks}
     analysis = analyse(doc)
     gaps = clause_gaps(analysis.clauses)
     reading = reading_grade(unknown_share(doc.text, analysis.layout))
@@ -99,13 +117,19 @@ def value_features(record: LicenseRecord, doc: Doc) -> dict[str, list[str]]:
         printed = "".join(analysis.layout.view.read(e.start, e.end) for e in evidence)
         ent = ents.get((evidence[0].start, evidence[0].end))  # none where the record checks gave it
         signs = []
-        if ent is not None:
+        field = record_field(path)
+        label = _LABEL_OF.get(field)
+        # a value read out of another field's entity (a service item out of a business's bracket),
+        # or given by the record checks: its own signs, of the value as the record holds it
+        item = value_at(record, path) if label is not None and (ent is None or ent.label_ != label) else None
+        if isinstance(item, str):
+            signs = misread_signs(label, item)
+        elif ent is not None:
             # one part: the entity's own value, read once per Doc; parts joined: their text read
             value = analysis.value(ent.label_, ent.start_char, ent.end_char) if len(evidence) == 1 else read_value(
                 ent.label_, printed)
             signs = misread_signs(ent.label_, printed, value)
-        field = record_field(path)
         features_of[path] = value_feature_names(
             _WEIGHED_AS.get(field, field), evidence[0].component, ent._.licex_agreement if ent is not None else None,
-            field in flagged, len(record.needs_review), gaps, printed, reading, signs)
+            field in flagged, len(checks), gaps, printed, reading, signs)
     return features_of

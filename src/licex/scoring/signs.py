@@ -1,0 +1,74 @@
+"""The signs that make a value doubtful, in words: what `needs_review` says of a value's reading.
+
+A value's confidence is computed from its named features (features.value_features); some of them
+are signs that it may be wrong on any producer: a misread form of its field (`misread=catalogue`),
+the model and the rules disagreeing, a text that reads poorly. data/signs.json gives each sign its
+words: a value with a sign under `flag` is listed in needs_review whatever its confidence (such a
+value's confidence is capped low anyway), and a value below `--review-below` is listed with the
+signs it has under `flag` or `name`, the one that lowers its confidence most first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from licex.fields.record import LicenseRecord, ReviewFlag
+
+# The sign a flag of a value below the review threshold names where the value shows none.
+LOW_CONFIDENCE = "confidence"
+
+
+@lru_cache(maxsize=1)
+def _signs() -> dict[str, dict[str, str]]:
+    data = json.loads(resources.files("licex").joinpath("data/signs.json").read_text("utf-8"))
+    return {kind: dict(data[kind]) for kind in ("flag", "name")}
+
+
+def _words(feature: str, kind: str) -> str | None:
+    signs = _signs()[kind]
+    if feature in signs:
+        return signs[feature]
+    return next((words for key, words in signs.items() if key.endswith("=") and feature.startswith(key)), None)
+
+
+def sign_words(feature: str) -> str | None:
+    """The words for a feature that is a sign (None: it is none)."""
+    return _words(feature, "flag") or _words(feature, "name")
+
+
+def flagging_signs(features: Sequence[str]) -> list[str]:
+    """The features of a value that list it in needs_review whatever its confidence."""
+    return [feature for feature in features if _words(feature, "flag") is not None]
+
+
+def named_signs(features: Sequence[str], weights: Mapping[str, float]) -> list[str]:
+    """The signs among a value's features, the one that lowers its confidence most first."""
+    return sorted((f for f in features if sign_words(f) is not None), key=lambda f: weights.get(f, 0.0))
+
+
+def sign_flags(record: LicenseRecord, signs: Mapping[str, Sequence[str]]) -> None:
+    """List in the record's needs_review each value (path -> its features) with a flagging sign,
+    once, naming the sign."""
+    flagged = {flag.field for flag in record.needs_review}
+    for path, features in signs.items():
+        if path not in flagged and (found := flagging_signs(features)):
+            record.needs_review.append(ReviewFlag(field=path, reason=_words(found[0], "flag"), sign=found[0]))
+
+
+def low_confidence_flags(record: LicenseRecord, threshold: float,
+                         signs: Mapping[str, Sequence[str]] | None = None) -> None:
+    """List in the record's needs_review each value whose confidence is below `threshold`, once
+    (`licex extract --review-below T`), with the signs `signs` names for its path (the one that
+    weighs most first), or as a low confidence alone."""
+    flagged = {flag.field for flag in record.needs_review}
+    for path, value in record.confidence.items():
+        if value >= threshold or path in flagged:
+            continue
+        named = list((signs or {}).get(path) or ())
+        reason = f"confidence {value:.2f} is below {threshold:g}"
+        if named:
+            reason += ": " + "; ".join(dict.fromkeys(sign_words(sign) for sign in named))
+        record.needs_review.append(ReviewFlag(field=path, reason=reason, sign=named[0] if named else LOW_CONFIDENCE))
