@@ -168,7 +168,6 @@ MISREADS = [
     ("SERVICE_ITEM", "离岸呼", "不含固定网电话信息服务和互联网信息服务", "catalogue"),
     ("SHAREHOLDER_ID", "91632801085EW0OXAJU", "91632801085EW0XAJU", "length"),
     ("SHAREHOLDER_ID", "0116199409171850", "430802198210224", "length"),
-    ("LICENSE_NO", "鄂82-20179786", "鄂B2-20179786", "letter"),
     # signs that travel to any producer: a watermark's web address, a cell read twice, a label read on
     ("ACCESS_PROVIDER", "佳禾官网www.yangchen.cn新疆惠派传媒有限公司", "新疆惠派传媒有限公司", "web"),
     ("COMPANY", "北京星河数字科技有限公司 www.0n2.com", "北京星河数字科技有限公司", "web"),

@@ -176,3 +176,30 @@ def test_gold_with_no_matching_prediction_fails_in_one_line(tmp_path):
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"licex: error: {predictions}: no prediction matches a gold record in {RECORDS}")
     assert result.stdout == ""  # no table of zeros
+
+
+def test_a_record_of_pages_apart_is_scored_against_the_gold_of_the_files_it_joined():
+    """A front page and its 附页 read as one licence (jobs.joining): the record is scored against
+    both files' gold merged, and the two files count as one document; the 附页's gold is not lost."""
+    front = {"license_no": "渝B2-20250748", "company_name": "重庆甲科技有限公司", "legal_representative": "卿鹏",
+             "businesses": [{"code": "B25", "service_items": ["仅限互联网信息服务"], "coverage": None}],
+             "issue_date": "2025-07-17", "website": None}
+    annex = {"license_no": "渝B2-20250748", "company_name": "重庆甲科技有限公司", "legal_representative": None,
+             "businesses": [{"code": "B21", "service_items": ["仅限经营类电子商务"]},
+                            {"code": "B25", "service_items": ["仅限互联网信息服务"]}],
+             "issue_date": None,
+             "website": {"name": "甲", "domain": "jia.cn", "server_location": "浙江省", "access_provider": "阿里云计算有限公司"}}
+    site = {"name": "甲", "domain": "jia.cn", "server_location": "浙江省", "access_provider": "阿里云计算有限公司"}
+    record = {**front, "website": None, "websites": [site], "source": "pages/003_front.jpg",
+              "businesses": [{"code": "B21", "service_items": ["仅限经营类电子商务"], "coverage": None},
+                             {"code": "B25", "service_items": ["仅限互联网信息服务"], "coverage": None}],
+              "evidence": {"license_no": [{"start": 0, "end": 3, "text": "x", "page": 1, "file": "pages/003_front.jpg"}],
+                           "websites[0].domain": [{"start": 9, "end": 12, "text": "y", "page": 2, "file": "pages/004_annex.jpg"}]}}
+    del record["website"]
+    report = evaluate({"003_front": front, "004_annex": annex}, {"003_front": record})
+    assert report.documents == 1 and report.misses == []
+    assert report.fields["websites.domain"].correct == 1 and report.fields["businesses"].correct == 1
+    # not joined (no evidence names a second file): each file on its own, the 附页's fields lost
+    alone = {**record, "evidence": {"license_no": record["evidence"]["license_no"]}}
+    report = evaluate({"003_front": front, "004_annex": annex}, {"003_front": alone})
+    assert report.documents == 2 and {m.doc_id for m in report.misses} == {"003_front", "004_annex"}

@@ -230,7 +230,7 @@ def test_the_readers_come_from_the_config():
     default = rules_and_choice()
     assert list(default.get_pipe("licex_field_rules").readers) == [
         "labelled_values", "business_block", "column_tables", "shareholders", "inspections", "inspection_table",
-        "change_notes", "unlabelled_front_page"]
+        "change_notes", "unlabelled_front_page", "annex_holder"]
     assert ("INSPECTION_YEAR", "2019") in ents(default, text)
     without = rules_and_choice({"readers": {"inspections": None}})
     assert "inspections" not in without.get_pipe("licex_field_rules").readers

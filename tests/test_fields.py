@@ -128,7 +128,7 @@ def test_every_reader_of_ocr_values_reads_the_lookalikes():
     from licex.text import clauses, chars as text
     from licex.fields import normalize, values
 
-    assert text.DATE_LOOKALIKES == {"O": ["0", "〇"], "o": ["0", "〇"], "l": ["1"], "I": ["1"], "○": ["〇"]}
+    assert text.DATE_LOOKALIKES == {"O": ["0", "〇"], "o": ["0", "〇"], "l": ["1"], "I": ["1"], "○": ["〇"], "0": ["〇"]}
     assert set(text.DATE_YEAR_CHARS) == set("0-9OolI〇○零一二三四五六七八九")
     assert set(text.DATE_DAY_CHARS) == set("0-9OolI一二三四五六七八九十")
     assert normalize.normalize_date("二O二一年六月二十二日").isoformat() == "2021-06-22"

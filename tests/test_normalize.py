@@ -68,6 +68,11 @@ def test_clean_value(text, expected):
         ("20l8年5月3日", dt.date(2018, 5, 3)),
         ("发证日期：2021年6月22日。", dt.date(2021, 6, 22)),
         ("2021年\n06月\n22日", dt.date(2021, 6, 22)),
+        # photos and small scans: the digit 0 for 〇 among numerals, a faded 〇 lost
+        ("二0二四年十一月六日", dt.date(2024, 11, 6)),
+        ("有效期至：二0二七年四月二十七日附页", dt.date(2027, 4, 27)),
+        ("二二二年四月二十八日", dt.date(2022, 4, 28)),
+        ("二一九年一月九日", dt.date(2019, 1, 9)),
     ],
 )
 def test_normalize_date(text, expected):
@@ -76,7 +81,8 @@ def test_normalize_date(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["2021年13月1日", "2021年2月30日", "2021-00-10", "年 月 日", "  年   月   日", "", None, "2021年6月", "abc", "12021-06-22"],
+    ["2021年13月1日", "2021年2月30日", "2021-00-10", "年 月 日", "  年   月   日", "", None, "2021年6月", "abc", "12021-06-22",
+     "三二二年四月二十八日", "十二二年四月二日"],
 )
 def test_normalize_date_invalid(text):
     assert normalize_date(text) is None
@@ -139,6 +145,11 @@ def test_parse_money_unparseable(text):
         ("京 B2 - 2019\n2917", "京B2-20192917"),
         ("Ｂ１－２０１９５４０２", "B1-20195402"),
         ("B1-20070275.", "B1-20070275"),
+        ("82-20226890", "B2-20226890"),  # OCR of a photo: 8 for the code's B
+        ("鄂82-20179786", "鄂B2-20179786"),
+        ("81.B2-20073106", "B1.B2-20073106"),
+        ("翼B1-20123314", "冀B1-20123314"),  # OCR of a photo: 翼 for the province 冀
+        ("竟B2-20100072", "赣B2-20100072"),
     ],
 )
 def test_normalize_license_no(text, expected):
@@ -153,7 +164,8 @@ def test_normalize_license_no_empty(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["沪ICP备16045823号", "B2-2009002", "B3-20090028", "B1-201954021", "ICP证:浙-20130006", "信息服务业务", "X京B2-20192917"]
+    "text", ["沪ICP备16045823号", "B2-2009002", "B3-20090028", "B1-201954021", "ICP证:浙-20130006", "信息服务业务", "X京B2-20192917",
+             "83-20226890", "82-2022-6890", "882-20226890", "翼ICP证030173号"]
 )
 def test_is_license_no_rejects(text):
     assert not is_license_no(text)
@@ -170,6 +182,8 @@ def test_is_license_no_rejects(text):
         ("经营许可证编号：Bl-20172156", ["Bl-20172156"]),
         ("赣B2--20100072", ["赣B2--20100072"]),
         ("浙ICP备12009060号", []),
+        ("经营许可证编号：琼82-20188817", ["琼82-20188817"]),
+        ("电话：0755-82-20226890，B1.82-20226890", []),  # 8 for B starts a number only
     ],
 )
 def test_license_no_re(text, expected):

@@ -79,12 +79,29 @@ def test_extract_reads_a_front_page_and_its_annex_as_one_licence_and_says_so(rul
     results = list(extract_inputs(lambda texts: extract_licences(rules_nlp, texts), sources,
                                   on_join=lambda name, files: heard.append(files)))
     records = [r for r in results if isinstance(r, dict)]
-    assert len(records) == 1 and records[0]["license_no"] == "渝B2-20250748"
+    assert len(records) == 2 and records[0]["license_no"] == "渝B2-20250748"
     assert records[0]["pages"] == [1, 2] and records[0]["source"].endswith("1_front.png")
     assert heard == [[str(tmp_path / "1_front.png"), str(tmp_path / "2_annex.png")]]
     files = {(item["page"], item["file"]) for items in records[0]["evidence"].values() for item in items}
     assert files == {(1, str(tmp_path / "1_front.png")), (2, str(tmp_path / "2_annex.png"))}
-    assert len(results) == 2  # the other licence's 附页 is still no licence, and says so
+    # the other licence's 附页 is read alone for what it has: its number, its website
+    assert len(results) == 2 and records[1]["license_no"] == "渝B2-20253008"
+    assert records[1]["source"].endswith("3_other.png") and records[1]["websites"][0]["domain"] == "lala.cloud"
+
+
+@pytest.mark.parametrize("text, annex_only", [
+    (ANNEX, True),  # an 附页 that prints its licence's number
+    (ANNEX.replace("（附 页）", "（附页）"), True),
+    (ANNEX.replace("经营许可证编号：渝B2-20250748\n", ""), None),  # no number: nothing says whose it is
+    (ANNEX.replace("（附 页）\n", ""), None),  # no (附页) under the title, no grant: no licence
+    (FRONT, False),
+])
+def test_an_annex_alone_is_a_licence_when_it_prints_its_number(text, annex_only):
+    from licex.text.detection import detect_licence
+
+    detection = detect_licence(text)
+    assert detection.is_licence == (annex_only is not None)
+    assert detection.annex_only == bool(annex_only)
 
 
 def test_an_annex_named_before_its_front_page_joins_it_after_its_pages(rules_nlp, monkeypatch, tmp_path):
@@ -154,3 +171,38 @@ def test_licex_extract_says_which_files_it_read_as_one_licence(cli, monkeypatch,
     assert result.exit_code == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1
     assert "1_front.png, " in result.stderr and "2_annex.png read as one licence" in result.stderr
+
+
+SEALED_ANNEX = """经营许可证编号：粤B1.B2-20070315
+中华人民共和国增值电信业务经营许可证
+（附页）
+※核定深圳甲乙信息技术有限公司经营的增值电信业务种类：
+第一类增值电信业务中的因特网数据中心业务，第二类增值电信业务中的信息服务业务（仅限互联网信息服务）。
+※核定深圳甲乙信息技术有限公司经营上述增值电信业务的覆盖范围：
+（一）因特网数据中心业务：广东省。
+（二）信息服务业务：广东省。
+通信管
+审批专用章"""
+
+
+def test_an_annex_read_alone_gives_its_number_and_no_front_page_values(rules_nlp):
+    """An 附页 has no front page: a seal's short words under it are no legal representative."""
+    from licex.jobs.bundles import extract_licences
+
+    (record,) = [r for _, r in extract_licences(rules_nlp, [("annex.txt", SEALED_ANNEX)]) if isinstance(r, dict)]
+    assert record["license_no"] == "粤B1.B2-20070315"
+    assert record["legal_representative"] is None and record["signer"] is None
+    assert record["company_name"] == "深圳甲乙信息技术有限公司"  # the holder its introduction names
+
+
+@pytest.mark.parametrize("line, company", [
+    ("重庆鸿枢慧科技有限公司获准经营信息服务业务（仅限互联网信息服务）相关信息", "重庆鸿枢慧科技有限公司"),
+    ("※核定深圳甲乙信息技术有限公司经营的增值电信业务种类：", "深圳甲乙信息技术有限公司"),
+    ("你公司经营的增值电信业务种类：", None),  # the licensee named as 你公司 is no name
+])
+def test_an_annex_alone_names_its_holder_in_its_introduction(rules_nlp, line, company):
+    from licex.jobs.bundles import extract_licences
+
+    text = SEALED_ANNEX.replace("※核定深圳甲乙信息技术有限公司经营的增值电信业务种类：", line)
+    (record,) = [r for _, r in extract_licences(rules_nlp, [("annex.txt", text)]) if isinstance(r, dict)]
+    assert record["company_name"] == company

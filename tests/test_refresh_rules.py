@@ -25,3 +25,24 @@ def test_a_model_with_old_label_words_reads_with_the_shipped_ones_and_keeps_its_
     assert refresh_rules.refresh(model) == ["licex_field_rules", "licex_clause_rules"]
     assert list(srsly.read_jsonl(labels)) == shipped
     assert (model / "ner" / "model").read_bytes() == weights
+
+
+@pytest.mark.slow  # loads and saves the committed model (a few seconds)
+def test_a_model_trained_before_a_reader_was_added_runs_it_after_the_refresh(tmp_path):
+    from spacy.util import load_config
+
+    from licex.components.field_rules.reading import DEFAULT_READERS
+    from licex.jobs.pipeline import load_pipeline
+
+    spec = importlib.util.spec_from_file_location("refresh_rules", ROOT / "training" / "refresh_rules.py")
+    refresh_rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(refresh_rules)
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "training" / "model", model)
+    config = load_config(model / "config.cfg", interpolate=False)
+    config["components"]["licex_field_rules"]["readers"] = {"labelled_values": dict(DEFAULT_READERS["labelled_values"])}
+    config.to_disk(model / "config.cfg")  # a model trained when licex had one reader
+    refresh_rules.refresh(model)
+    readers = load_config(model / "config.cfg", interpolate=False)["components"]["licex_field_rules"]["readers"]
+    assert list(readers) == list(DEFAULT_READERS)
+    assert load_pipeline(model).get_pipe("licex_field_rules") is not None

@@ -47,10 +47,12 @@ def reviewed(tmp_path: Path, records: list[dict[str, Any]], with_texts: bool = T
     """Review `records` (each record's text TEXT in a --text-dir, named as extract names it); the review folder."""
     texts = None
     if with_texts:
-        texts, names = tmp_path / "texts", TextDirNames()
+        texts, names = tmp_path / "texts", TextDirNames([record["source"] for record in records])
         texts.mkdir()
         for record in records:
-            (texts / names.name(record["source"])).write_text(TEXT, "utf-8")
+            text = texts / names.name(record["source"])
+            text.parent.mkdir(parents=True, exist_ok=True)
+            text.write_text(TEXT, "utf-8")
     write_review(write_jsonl(tmp_path / "pred.jsonl", records), tmp_path / "review", texts)
     return tmp_path / "review"
 

@@ -71,3 +71,24 @@ def test_a_header_cell_or_a_label_is_no_value(label, text):
 
 def test_a_name_that_merely_contains_a_label_word_is_a_value():
     assert read_value("SHAREHOLDER", "序号科技有限公司") == "序号科技有限公司"
+
+
+@pytest.mark.parametrize("label, text, value", [
+    ("ACCESS_PROVIDER", "庆", None),  # a seal's character over the cell
+    ("COMPANY", "司", None),  # the last character of a name OCR lost
+    ("SHAREHOLDER", "公", None),
+    ("SHAREHOLDER", "3M", "3M"),
+    ("ACCESS_PROVIDER", "阿里云计算有限公司", "阿里云计算有限公司"),
+])
+def test_one_character_is_no_name(label, text, value):
+    assert read_value(label, text) == value
+
+
+@pytest.mark.parametrize("label, text, value", [
+    ("COVERAGE", "四川省通信管理局", None),  # the authority in the signature block beside the coverage
+    ("COVERAGE", "江西省 通信管理局", None),
+    ("SERVER_LOCATION", "中华人民共和国工业和信息化部", None),
+    ("COVERAGE", "四川省", "四川省"),
+])
+def test_an_issuing_authority_is_no_place(label, text, value):
+    assert read_value(label, text) == value

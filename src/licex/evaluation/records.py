@@ -329,8 +329,12 @@ def evaluate(gold: dict[str, dict], predicted: dict[str, dict]) -> EvaluationRep
     """Score predictions per field and per clause label; both dicts are keyed by document id.
 
     A field counts on a document where gold or prediction has a value. A missing prediction is an
-    empty one; a prediction without gold is listed in `unmatched` and not scored.
+    empty one; a prediction without gold is listed in `unmatched` and not scored. A record read
+    from several files (pages apart) is scored against their gold merged (evaluation.joined).
     """
+    from licex.evaluation.joined import joined_gold
+
+    gold = joined_gold(gold, predicted)
     report = EvaluationReport(documents=len(gold), unmatched=sorted(set(predicted) - set(gold)))
     for doc_id, gold_record in sorted(gold.items()):
         # read in the current form, so the paths of the confidence and the flags are the values'

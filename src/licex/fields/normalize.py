@@ -80,11 +80,16 @@ _OCR_DIGITS = str.maketrans(digit_lookalikes("date"))
 _OCR_ZEROS = str.maketrans({printed: "〇" for printed, reads in DATE_LOOKALIKES.items() if "〇" in reads})
 
 
+# A year of Chinese numerals whose 〇 OCR lost (二二二 for 二〇二二: the small round numeral faded).
+_LOST_ZERO_YEAR_RE = re.compile(r"^二(?=[一二三四五六七八九]{2}$)")
+
+
 def _date_part(text: str) -> int | None:
-    """A date component; an O among digits is 0, among Chinese numerals 〇 (二O二一)."""
-    if re.search(r"[0-9]", text):
+    """A date component; an O or a 0 among Chinese numerals is 〇 (二O二一, 二0二一), an O among
+    digits 0; a year of three numerals after 二 lost its 〇 (二二二)."""
+    if re.search(r"[1-9]", text) or not re.search(r"[一二三四五六七八九十]", text):
         return chinese_to_int(text.translate(_OCR_DIGITS))
-    return chinese_to_int(text.translate(_OCR_ZEROS))
+    return chinese_to_int(_LOST_ZERO_YEAR_RE.sub("二〇", text.translate(_OCR_ZEROS)))
 
 
 def normalize_date(text: str | None) -> dt.date | None:
@@ -187,7 +192,12 @@ def _amount_text(text: str) -> str:
     return re.sub(r"[\s,]", "", nfkc(text))
 
 
+# The provinces numbers start with, and what OCR prints for one before a code (翼B2- for 冀B2-;
+# patterns/lookalikes.jsonl, licence_province): read so only before the code.
+_PROVINCE_LOOKALIKES = {printed: reads[0] for printed, reads in lookalikes("licence_province").items()}
 _PROVINCES = "".join(province.abbr for province in PROVINCES)
+_CODE_PROVINCES = _PROVINCES + "".join(_PROVINCE_LOOKALIKES)
+_PROVINCE_LOOKALIKE_RE = re.compile(rf"^[{''.join(_PROVINCE_LOOKALIKES)}](?=[AB8][12lI])")
 _DASHES = r"\u2010-\u2015\u2212\ufe58\ufe63"  # the dashes a tool prints for a hyphen: – — ‒ ― −
 # What OCR and PDF tools leave of the hyphen between a code and its eight digits: a dash, a dot
 # (B2.20160073), 一 (the numeral one is a level stroke, B2一20160073), an underscore or a tilde,
@@ -199,11 +209,17 @@ _LOST_HYPHEN = rf"(?:[-{_DASHES}]+|[.一_~]|(?=\d{{8}}))"
 # eight digits (_LOST_HYPHEN); normalize_license_no repairs both, and drops the space a tool
 # prints between the province and the code where the two come in different fonts (苏 B2-20180123),
 # and around the letters and digits of an ICP证 number (京 ICP 证 143223 号).
+# What OCR prints for the letter of a category code (82- for B2-; patterns/lookalikes.jsonl,
+# licence_code): read so only as the number's first code, before its digit and the hyphen and eight digits.
+_CODE_LETTERS = {printed: reads[0] for printed, reads in lookalikes("licence_code").items() if reads[0] in "AB"}
+_MISREAD_CODE = rf"(?<![-.])[{''.join(map(re.escape, _CODE_LETTERS))}][12](?:\.[AB][12lI])*-\d{{8}}"
 LICENSE_NO_RE = re.compile(
     rf"(?<![A-Za-z0-9])(?:[{_PROVINCES}] ?ICP ?证 ?\d{{6,9}}(?!\d)(?: ?号)?"
-    rf"|(?:ISP/ICP)?(?:[{_PROVINCES}] ?)?[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})(?!\d))",
+    rf"|(?:ISP/ICP)?(?:[{_CODE_PROVINCES}] ?)?(?:[AB][12lI](?:\.[AB][12lI])*(?:-+\d{{4}}-\d{{4}}|{_LOST_HYPHEN}\d{{8}})"
+    rf"|{_MISREAD_CODE})(?!\d))",
     re.ASCII,  # \d is 0-9 only, not other scripts' digits
 )
+_MISREAD_CODE_RE = re.compile(rf"(?<![A-Za-z0-9])(?={_MISREAD_CODE}(?!\d))[{''.join(map(re.escape, _CODE_LETTERS))}]", re.ASCII)
 _DASHES_RE = re.compile(rf"[-{_DASHES}]+")
 # Where a code (B2, A2.B1.B2) meets its eight digits with the hyphen lost or replaced.
 _LOST_HYPHEN_RE = re.compile(r"(?<=[AB][12])[.一_~]?(?=\d{8}(?!\d))", re.ASCII)
@@ -225,6 +241,8 @@ def normalize_license_no(text: str | None) -> str | None:
     """
     t = without_whitespace(nfkc(text))
     t = _DASHES_RE.sub("-", t).rstrip("。.;,:")
+    t = _PROVINCE_LOOKALIKE_RE.sub(lambda m: _PROVINCE_LOOKALIKES[m[0]], t)
+    t = _MISREAD_CODE_RE.sub(lambda m: _CODE_LETTERS[m[0]], t)
     t = _CODE_LOOKALIKE_RE.sub(lambda m: _CODE_DIGITS[m[0]], t)
     t = _LOST_HYPHEN_RE.sub("-", t)
     t = re.sub(r"-[.,]+(?=\d)|[.,]+-(?=\d)", "-", t)  # a speck beside the hyphen (B1.B2-.20235010)

@@ -102,13 +102,14 @@ def _compact(text: str) -> str | None:
 
 
 # A name (of a company, a shareholder, an access provider) has a letter or an ideograph in it: a
-# row number or an amount beside it in a table is no name.
+# row number or an amount beside it in a table is no name. Nor is one character: what OCR reads
+# of a seal or a watermark over a cell (庆 of 重庆市通信管理局), or the last of a name it lost (司).
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def _name(text: str) -> str | None:
     name = clean_value(text)
-    return name if name and _LETTER_RE.search(name) else None
+    return name if name and _LETTER_RE.search(name) and len(name.replace(" ", "")) >= _NAME_MIN_CHARS else None
 
 
 def _licence_no(text: str) -> str | None:
@@ -129,7 +130,11 @@ _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9
 
 
 def _places(text: str) -> str | None:
+    """A coverage or a server's place; none where it names an issuing authority (四川省通信管理局,
+    the seal or signature block beside the coverage: data/value_forms.json `issuer_words`)."""
     places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(text)))
+    if any(word in places.replace(" ", "") for word in value_forms()["issuer_words"]):
+        return None
     return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None
 
 
@@ -392,7 +397,6 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
         value.replace(" ", "")),
     "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
         len(value) not in forms["id_lengths"]),
-    "letter": lambda value, text, forms: isinstance(value, str) and bool(re.match(forms["licence_no_misread"], value)),
     "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
     "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
     "label": _label_sign,
@@ -412,7 +416,7 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
     service item the catalogue does not name (`catalogue`); an identity or credit code of a
-    length none has (`length`); a licence number whose category letter was read as a digit (`letter`). `text` is the value as the rules
+    length none has (`length`). `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is

@@ -2,7 +2,7 @@
 or posted as two images) are read as one licence.
 
 The rule (docs/architecture.md, "Pages apart"): a document (a PDF or page image) that holds no
-licence of its own is joined to the document just before or after it in input order (a folder's
+licence of its own, or only an 附页 (detection's `annex_only`), is joined to the document just before or after it in input order (a folder's
 files are taken by name, so a licence's pages follow each other), its pages after the other's,
 when both are in the same folder and it prints a licence number that the other prints too (number forms
 folded, the province left out: OCR misreads it before the code). A page with no number, or another one, is left alone:
@@ -49,7 +49,8 @@ def joins(first: ReadInput, then: ReadInput) -> bool:
     numbers = _numbers(then.text)
     if not numbers or not numbers & _numbers(first.text):
         return False
-    return not detect_licence(then.text).is_licence
+    detection = detect_licence(then.text)
+    return not detection.is_licence or detection.annex_only
 
 
 def joined(first: ReadInput, then: ReadInput) -> ReadInput:

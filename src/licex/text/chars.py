@@ -43,11 +43,12 @@ def nfkc_char(char: str) -> str:
 class Lookalike(BaseModel):
     """One row of patterns/lookalikes.jsonl: what OCR prints (`printed`) for what the text says
     (`reads`, likeliest first) `where`: in an amount, a clause number, a date, a licence number's
-    category code or its digits, a credit code, a share ratio."""
+    province, its category code or its digits, a credit code, a share ratio."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    where: Literal["amount", "clause_number", "date", "licence_code", "licence_number", "credit_code", "ratio"]
+    where: Literal["amount", "clause_number", "date", "licence_province", "licence_code", "licence_number", "credit_code",
+                   "ratio"]
     printed: str = Field(min_length=1)
     reads: list[str] = Field(min_length=1)
     why: str
@@ -113,7 +114,9 @@ def spaced(text: str) -> str:
 DATE_LOOKALIKES = lookalikes("date")
 DATE_YEAR_CHARS = "0-9" + "".join(map(re.escape, DATE_LOOKALIKES)) + "〇零一二三四五六七八九"
 DATE_DAY_CHARS = "0-9" + "".join(map(re.escape, digit_lookalikes("date"))) + "一二三四五六七八九十"
-_YEAR = rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]"
+# Four figures, two (17年), or three Chinese numerals after 二 (二二二年: OCR lost the 〇 of 二〇二二).
+_YEAR = (rf"(?:[{DATE_YEAR_CHARS}][ \t]*){{3}}[{DATE_YEAR_CHARS}]|二(?:[ \t]*[一二三四五六七八九]){{2}}"
+         rf"|[{DATE_YEAR_CHARS}][ \t]*[{DATE_YEAR_CHARS}]")
 _DAY = rf"(?:[{DATE_DAY_CHARS}][ \t]*){{0,2}}[{DATE_DAY_CHARS}]"
 # OCR misreads 年 and 月 as other ideographs (2012生03月28日, 2015年11具02日): between digits, one
 # ideograph stands for the one a date has there.

@@ -39,6 +39,7 @@ from licex.text.chars import PROVINCES, spaced
 # Anchors that name a pattern licex already has, rather than a regex of their own.
 _NAMED_PATTERNS = {"LICENSE_NO": LICENSE_NO_RE, "BUSINESS_NAME": BUSINESS_NAME_RE}
 LICENCE = "licence"
+ANNEX = "annex"  # the required anchor an 附页 alone has in place of the grant (score_licence)
 # Ｂ１－２００４６１９０ is B1-20046190: full-width ASCII folded one character for one (NFKC could
 # change the length, and the offsets of a split must be the text's own). A form feed (a page
 # break) starts a line as a line break does; a carriage return is a space, so that CRLF lines
@@ -82,6 +83,9 @@ class Detection:
     found: tuple[str, ...]  # names of the anchors found
     kind: str | None = None  # the kind of document the text is headed as, when not a licence
     heading: str | None = None  # that heading's words
+    # An 附页 alone: headed by the title with (附页), a number and no grant nor 特别规定事项 (its
+    # front page may be another file: jobs.joining)
+    annex_only: bool = False
     # Why the licence's extent is in doubt (another licence's number printed in it, a second front
     # page with none): its record's front-page fields need a person (consistency.one_licence).
     doubts: tuple[str, ...] = ()
@@ -228,18 +232,22 @@ def text_detection(segments: list[Segment]) -> Detection:
     return Detection(False, best.score, best.found, headed and headed.kind, headed and headed.heading)
 
 
-def score_licence(view: str, kind: str | None = LICENCE) -> Detection:
+def score_licence(view: str, kind: str | None = LICENCE, annex: bool = False) -> Detection:
     """The anchors found in one segment's reading text, and whether they make it a licence: a
-    value-added one, or (kind BASIC) a basic telecom licence, which licex does not read."""
+    value-added one, or (kind BASIC) a basic telecom licence, which licex does not read. `annex`:
+    the segment is headed by the title with (附页); printing a number, it is an 附页 of a licence."""
     found = tuple(anchor.name for anchor in ANCHORS if anchor.pattern.search(view))
     if kind == LICENCE:
         found = ("title", *found)
+    if kind == LICENCE and annex and "licence_number" in found:
+        found = (*found, ANNEX)
     score = sum(anchor.weight for anchor in ANCHORS if anchor.name in found) + (3 if kind == LICENCE else 0)
     is_licence = (kind in (LICENCE, None) and score >= THRESHOLD
                   and all(group & set(found) for group in REQUIRED))
     if kind in (LICENCE, None) and {"grant", "licence_number_label", "licence_number"} & set(found) and _is_basic(view):
         return Detection(False, score, found, BASIC)
-    return Detection(is_licence, score, found, None if is_licence or kind == LICENCE else kind)
+    annex_only = is_licence and not {"grant", "special_provisions"} & set(found)
+    return Detection(is_licence, score, found, None if is_licence or kind == LICENCE else kind, annex_only=annex_only)
 
 
 def _is_basic(view: str) -> bool:
@@ -318,7 +326,7 @@ class _Segmenter:
         segments = []
         for cut, start, end in zip(cuts, starts, [*starts[1:], len(self.text)]):
             kind = None if cut is None else cut.kind
-            detection = score_licence(self.view[start:end], kind)
+            detection = score_licence(self.view[start:end], kind, cut is not None and cut.annex)
             if detection.is_licence:
                 detection = replace(detection, doubts=self._doubts(start, end, unnumbered.get(start, [])))
             elif cut is not None and kind != LICENCE:

@@ -448,7 +448,7 @@ _SPECIAL_START_RE = re.compile(r"^\s*(?:《\s*)?特\s*别\s*规\s*定\s*事\s*�
 # The title cut in two lines by OCR (特别规定 / 事项).
 _SPECIAL_START_CUT_RE = re.compile(r"^\s*(?:《\s*)?特\s*别\s*规\s*定\s*$")
 _SPECIAL_END_OF_TITLE_RE = re.compile(r"^\s*事\s*项")
-_OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
+OTHER_PAGE_TITLE_RE = re.compile(r"附\s*页|年\s*[检报]")
 # The header of the shareholder table: 股东 with 比例 or 证照号码 (its rows follow it).
 SHAREHOLDER_HEADER_RE = re.compile(r"股\s*东.*(?:比\s*例|证\s*[照件]\s*号\s*码)")
 # The same header printed one column word a line (pdftotext of a table of narrow columns): the name
@@ -475,7 +475,7 @@ def _find_special_region(lines: list[Line], words: LabelWords) -> tuple[int, int
                     is not None and _SPECIAL_END_OF_TITLE_RE.match(following.text)):
                 start = i
         elif (
-            (line.kind == "title" and _OTHER_PAGE_TITLE_RE.search(line.text))
+            (line.kind == "title" and OTHER_PAGE_TITLE_RE.search(line.text))
             or (line.kind == "content" and (CHANGE_NOTE_RE.search(line.text) or words.page_opening_re.match(line.text)
                                             or _OTHER_PAGE_START_RE.search(line.text)
                                             or words.business_list_re.search(line.text)))

@@ -16,6 +16,7 @@ component's config reads one structure of the layout:
 | inspection_table: annual inspections as a table with a header row | inspection_table | table |
 | change_notes: earlier licence numbers of change notes | change_notes | entry |
 | unlabelled_front_page: a front page without its labels, by the shape of its values | front_page | shape |
+| annex_holder: the company an 附页's introduction names, where no label did | annex_holder | entry |
 
 A reader is a function of the `Reading` (reading.py); a new layout case is one more. Every
 value the readers find must read as a value of its field (values.read_value). The pipe sets no
@@ -28,6 +29,7 @@ is read with too (analysis.analyse).
 from __future__ import annotations
 
 from licex.components.field_rules import (
+    annex_holder,
     business_block,
     change_notes,
     column_tables,

@@ -8,7 +8,7 @@ import re
 from spacy.util import registry
 
 from licex.fields.labels import BUSINESS_LABELS
-from licex.text.layout import Layout, Line, cell_delimiter
+from licex.text.layout import OTHER_PAGE_TITLE_RE, Layout, Line, cell_delimiter
 from licex.fields.normalize import normalize_date, parse_business
 from licex.text.chars import DATE_RE
 from licex.components.field_rules.hits import Hit, found_by
@@ -103,10 +103,13 @@ def read_unlabelled_front_page(reading: Reading) -> list[Hit]:
 
 def _front_page_lines(layout: Layout) -> list[Line]:
     """The lines of the front page: after the title and page header that open it, to the next
-    page break or the 特别规定事项."""
+    page break or the 特别规定事项. None where the title says the page is another (an 附页 posted
+    alone, an annual inspection page): its lines are no front page's values."""
     lines = layout.lines
     i = 0
     while i < len(lines) and lines[i].kind != "content":
+        if lines[i].kind == "title" and OTHER_PAGE_TITLE_RE.search(lines[i].text):
+            return []
         i += 1
     page = []
     for line in lines[i:]:

@@ -50,5 +50,5 @@ Reader = Callable[[Reading], list[Hit]]
 DEFAULT_READERS: dict[str, dict[str, str]] = {
     name: {"@misc": f"licex.reader.{name}.v1"}
     for name in ("labelled_values", "business_block", "column_tables", "shareholders", "inspections",
-                 "inspection_table", "change_notes", "unlabelled_front_page")
+                 "inspection_table", "change_notes", "unlabelled_front_page", "annex_holder")
 }
