@@ -1,7 +1,7 @@
 """Try the install paths of README.md and docs/install.md, each in a fresh virtual environment, and
 read a scan with what each installed.
 
-    python .ci/install_paths.py                       # all three (10–20 min; pip reaches PyPI)
+    python .ci/install_paths.py                       # all three (6–20 min; pip reaches PyPI)
     python .ci/install_paths.py --paths user,offline  # some of them
 
 The paths, as docs/install.md gives them, in a temporary clone of the checkout (its HEAD with its
