@@ -111,6 +111,10 @@ def test_shares_that_do_not_add_up_and_a_row_without_its_code_are_flagged(extrac
     no_code = SHAREHOLDERS.replace(" 9123038134XLX3JMP2", "")
     assert ("shareholders[1]", "no identity or credit code, where the other rows print one") in _flags(
         extract, head + no_code + page + tail)
+    alone = "股东名称 证照号码 出资比例\n张辉 100%\n"  # the one row lost its code, the column is printed
+    assert ("shareholders[0]", "no identity or credit code, where the table has a column of them") in _flags(
+        extract, head + alone + page + tail)
+    assert not [f for f in _flags(extract, head + "股东名称 出资比例\n张辉 100%\n" + page + tail) if f[0].startswith("shareholders")]
 
 
 def test_a_part_printed_with_nothing_read_of_it_is_flagged(extract):

@@ -256,7 +256,23 @@ def _shares(given: CheckInput) -> list[ReviewFlag]:
     if any(holder.id_number for holder in holders):
         flags += [ReviewFlag(field=f"shareholders[{i}]", reason="no identity or credit code, where the other rows print one")
                   for i, holder in enumerate(holders) if not holder.id_number]
+    elif holders and _ID_COLUMN_RE.search(_outside_special(given)):
+        flags += [ReviewFlag(field=f"shareholders[{i}]", reason="no identity or credit code, where the table has a column of them")
+                  for i in range(len(holders))]
     return flags
+
+
+# The shareholder table's column of identity or credit codes (证照号码, 证件号码, 身份证号).
+_ID_COLUMN_RE = re.compile(r"证\s*[照件]\s*号\s*码|身\s*份\s*证\s*号")
+
+
+def _outside_special(given: CheckInput) -> str:
+    """The text of the layout view without the 特别规定事项 (whose clauses name any part in passing)."""
+    layout = given.analysis.layout
+    text = layout.view.text
+    if layout.special is None:
+        return text
+    return text[:layout.special[0]] + "\n" + text[layout.special[1]:]
 
 
 _SHARE_SLACK = 0.5  # percentage points: shares printed to two places may not add up to exactly 100
@@ -284,10 +300,7 @@ def _printed_sections(given: CheckInput) -> list[ReviewFlag]:
     """A part the licence prints outside its 特别规定事项 (the shareholder table's header, a
     website's labels, an annual inspection entry, the capital's label) with no value of it read:
     the part was lost. And every business a licence grants prints its coverage."""
-    layout = given.analysis.layout
-    text = layout.view.text
-    if layout.special is not None:
-        text = text[:layout.special[0]] + "\n" + text[layout.special[1]:]
+    text = _outside_special(given)
     record = given.record
     flags = [ReviewFlag(field=names[0], reason=f"the licence prints {what}, but none was read")
              for names, what, pattern in _SECTIONS
