@@ -7,6 +7,7 @@ a share ratio that ends the row."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from licex.fields.values import value_forms
@@ -44,25 +45,30 @@ def stream_rows(reading: Reading, start_line: int, column_re: re.Pattern[str]) -
     piece (found_by `row`): a name opens a row, an ID number fills it, a ratio closes it. Reading
     stops where a piece does not fit the row (the columns printed one after another, or the text
     after the table); only rows that have a name and a ratio count."""
-    layout = reading.layout
-    text = layout.view.text
     rows: list[_Row] = []
     previous: tuple[str, int, int] | None = None  # the kind and span of the piece before
+    for match in _table_pieces(reading.layout, start_line):
+        kind, (a, b) = match.lastgroup, match.span()
+        if kind == "other" and (column_re.fullmatch(match.group()) or not rows and match.group() in _HEADER_WORDS):
+            previous = None  # a column word of the header, or a piece of one its cell wrapped (出资比 / 例)
+            continue
+        placed = _place(reading, rows, previous, kind, a, b)
+        if placed is None:
+            return _column_hits(reading, start_line, column_re) or _hits(reading, rows)
+        previous = (placed, a, b) if placed != "number" else None
+    return _hits(reading, rows)
+
+
+def _table_pieces(layout: Layout, start_line: int) -> Iterator[re.Match[str]]:
+    """The pieces (_PIECE_RE) of the table's lines after its header at `start_line`, up to a title,
+    the 特别规定事项 or _MOST_LINES lines; a line that is no content or holds a label is skipped."""
+    text = layout.view.text
     for line in layout.lines[start_line:start_line + _MOST_LINES]:
         if line.kind == "title" or layout.in_special(line.start):
-            break
+            return
         if line.kind != "content" or _LABEL_LINE_RE.search(line.text):
             continue
-        for match in _PIECE_RE.finditer(text, line.start, line.end):
-            kind, (a, b) = match.lastgroup, match.span()
-            if kind == "other" and (column_re.fullmatch(match.group()) or not rows and match.group() in _HEADER_WORDS):
-                previous = None  # a column word of the header, or a piece of one its cell wrapped (出资比 / 例)
-                continue
-            placed = _place(reading, rows, previous, kind, a, b)
-            if placed is None:
-                return _column_hits(reading, start_line, column_re) or _hits(reading, rows)
-            previous = (placed, a, b) if placed != "number" else None
-    return _hits(reading, rows)
+        yield from _PIECE_RE.finditer(text, line.start, line.end)
 
 
 def _place(reading: Reading, rows: list[_Row], previous: tuple[str, int, int] | None, kind: str,
@@ -108,33 +114,27 @@ def _column_hits(reading: Reading, start_line: int, column_re: re.Pattern[str]) 
     it is, a name, an ID number (maybe wrapped) or a ratio, the hits in the text's order for the
     fold to put back in rows (fold._in_rows). None where the pieces do not make every row whole:
     a ratio a name, an ID number a name or none, each value of its field's shape."""
-    layout = reading.layout
-    text = layout.view.text
+    text = reading.layout.view.text
     parts: list[list] = []  # [kind, start, end]
-    for line in layout.lines[start_line:start_line + _MOST_LINES]:
-        if line.kind == "title" or layout.in_special(line.start):
-            break
-        if line.kind != "content" or _LABEL_LINE_RE.search(line.text):
+    for match in _table_pieces(reading.layout, start_line):
+        kind, (a, b) = match.lastgroup, match.span()
+        last = parts[-1] if parts else None
+        after_last = last is not None and not text[last[2]:a].strip()
+        if kind == "other" and (column_re.fullmatch(match.group()) or match.group() in _HEADER_WORDS):
             continue
-        for match in _PIECE_RE.finditer(text, line.start, line.end):
-            kind, (a, b) = match.lastgroup, match.span()
-            last = parts[-1] if parts else None
-            after_last = last is not None and not text[last[2]:a].strip()
-            if kind == "other" and (column_re.fullmatch(match.group()) or match.group() in _HEADER_WORDS):
-                continue
-            if kind == "ratio":
-                parts.append(["ratio", a, b])
-            elif kind == "alnum" and last and last[0] == "id" and after_last and _continues_id(text, (last[1], last[2]), a, b):
-                last[2] = b
-            elif kind == "alnum" and any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
-                parts.append(["id", a, b])
-            elif kind == "alnum" and text[a:b].isdigit():
-                continue  # a row number
-            elif last and last[0] == "name" and after_last and (
-                    "\n" not in text[last[2]:a] or _continues_name(text, (last[1], last[2]), a)):
-                last[2] = b
-            else:
-                parts.append(["name", a, b])
+        if kind == "ratio":
+            parts.append(["ratio", a, b])
+        elif kind == "alnum" and last and last[0] == "id" and after_last and _continues_id(text, (last[1], last[2]), a, b):
+            last[2] = b
+        elif kind == "alnum" and any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
+            parts.append(["id", a, b])
+        elif kind == "alnum" and text[a:b].isdigit():
+            continue  # a row number
+        elif last and last[0] == "name" and after_last and (
+                "\n" not in text[last[2]:a] or _continues_name(text, (last[1], last[2]), a)):
+            last[2] = b
+        else:
+            parts.append(["name", a, b])
     labels = {"name": "SHAREHOLDER", "id": "SHAREHOLDER_ID", "ratio": "SHARE_RATIO"}
     hits = [Hit(labels[kind], a, b, found_by="row") for kind, a, b in parts]
     if any(reading.value(hit.label, hit.start, hit.end) is None for hit in hits):
