@@ -6,6 +6,7 @@ text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from licex.fields.labels import BUSINESS_LABELS, LabelWords
 from licex.text.layout import Layout
@@ -107,18 +108,12 @@ class PrintedLabels:
         starts after the label's first characters and ends where the rest of the label stands."""
         hits = []
         text = layout.view.text
-        pos = 0
-        while (match := self._split_re.search(text, pos)) is not None:
-            name = without_whitespace(match.group("head") + match.group("tail"))
-            # A head and tail of two labels (公 司 名 … 人) is none; a label's head may start later
-            # on the same line (公 司 名 称 X  法 定 代 表 Y / 人).
-            pos = match.end() if name in self.label_of else match.start("head") + 1
-            if name in self.label_of and not layout.in_special(match.start("head")):
-                value_start = match.end("head")
-                value_start += len(match.string[value_start:]) - len(match.string[value_start:].lstrip())
-                hits.append(LabelHit(self.label_of[name], match.start("head"), value_start))
-                # the rest of the label ends the value: no part of a name or address that wraps
-                hits.append(LabelHit(None, match.start("tail"), match.end("tail")))
+        for match, label in self._head_tail_labels(self._split_re, layout):
+            value_start = match.end("head")
+            value_start += len(text[value_start:]) - len(text[value_start:].lstrip())
+            hits.append(LabelHit(label, match.start("head"), value_start))
+            # the rest of the label ends the value: no part of a name or address that wraps
+            hits.append(LabelHit(None, match.start("tail"), match.end("tail")))
         for match in self._business_split_re.finditer(text):
             name = without_whitespace(match.group("head") + match.group("tail"))
             if name in self.label_of and not layout.in_special(match.start("head")):
@@ -130,15 +125,21 @@ class PrintedLabels:
     def _wrapped_alone(self, layout: Layout) -> list[LabelHit]:
         """Labels wrapped at a line end whose rest stands alone on the next line: the value follows
         on the lines after it."""
-        hits = []
+        return [LabelHit(label, match.start("head"), match.end("tail"))
+                for match, label in self._head_tail_labels(self._wrapped_alone_re, layout)]
+
+    def _head_tail_labels(self, pattern: re.Pattern[str], layout: Layout) -> Iterator[tuple[re.Match[str], str]]:
+        """Each match of `pattern` whose `head` and `tail` make a label, outside the 特别规定事项,
+        with the label's field. A head and tail of two labels (公 司 名 … 人) is none; a label's head
+        may start later on the same line (公 司 名 称 X  法 定 代 表 Y / 人), so the search goes on
+        from the head's next character."""
         text = layout.view.text
         pos = 0
-        while (match := self._wrapped_alone_re.search(text, pos)) is not None:
+        while (match := pattern.search(text, pos)) is not None:
             name = without_whitespace(match.group("head") + match.group("tail"))
             pos = match.end() if name in self.label_of else match.start("head") + 1
             if name in self.label_of and not layout.in_special(match.start("head")):
-                hits.append(LabelHit(self.label_of[name], match.start("head"), match.end("tail")))
-        return hits
+                yield match, self.label_of[name]
 
     def _row_split(self, layout: Layout) -> list[LabelHit]:
         """The label cells of a row that a narrow label column wrapped around the row's line:
