@@ -212,11 +212,12 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _trust_cell(entry: dict[str, Any]) -> str:
-    trust = entry.get("trust") or {}
+def trust_cell(trust: dict[str, Any], digits: int = 2) -> str:
+    """The three trust shares (Trust.to_dict) as a table cell: trusted right · errors put to a
+    person · right fields put to a person."""
 
     def share(key: str) -> str:
-        return "–" if trust.get(key) is None else f"{trust[key]:.2f}"
+        return "–" if trust.get(key) is None else f"{trust[key]:.{digits}f}"
 
     return f"{share('trusted_right_share')} · {share('wrong_flagged_share')} · {share('right_flagged_share')}"
 
@@ -235,7 +236,7 @@ def trust_table(families: dict[str, Any], pipelines: list[str]) -> list[str]:
         for pipeline, kind in ((out_of_family, "out of family"), (in_family, "in family")):
             if pipeline is None:
                 continue
-            cells = [_trust_cell(entry["sources"][s][pipeline]) if s in entry["sources"] else "–" for s in SOURCES]
+            cells = [trust_cell(entry["sources"][s][pipeline].get("trust") or {}) if s in entry["sources"] else "–" for s in SOURCES]
             lines.append(f"| {family} | {kind}: {pipeline} | " + " | ".join(cells) + " |")
     return lines + [""]
 

@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from family_eval import SOURCES, family_sets, score, write_docs
+from family_eval import SOURCES, family_sets, score, trust_cell, write_docs
 
 from licex.corpus.annotations import read_annotation_dir
 from licex.evaluation.trust import Trust
@@ -77,15 +77,6 @@ def _pooled(by_source: dict[str, Any], sources: list[str]) -> Trust:
     return pooled
 
 
-def _cell(trust: Trust) -> str:
-    shares = trust.to_dict()
-
-    def share(key: str) -> str:
-        return "–" if shares[key] is None else f"{shares[key]:.3f}"
-
-    return f"{share('trusted_right_share')} · {share('wrong_flagged_share')} · {share('right_flagged_share')}"
-
-
 def markdown(report: dict[str, Any]) -> str:
     lines = ["**Confidence fit on some families, trust measured on all** (`python training/trust_fit.py`, "
              f"{report['measured']}): of the values presented as trusted, the share right · of the wrong or "
@@ -97,8 +88,8 @@ def markdown(report: dict[str, Any]) -> str:
     for name, result in report["fits"].items():
         for family, by_source in result["trust"].items():
             kind = "in" if family in result["fit_on"] else "out"
-            lines.append(f"| {name} | {family} | {kind} | {_cell(_pooled(by_source, NOT_TESSERACT))} | "
-                         f"{_cell(_pooled(by_source, tesseract))} |")
+            lines.append(f"| {name} | {family} | {kind} | {trust_cell(_pooled(by_source, NOT_TESSERACT).to_dict(), 3)} | "
+                         f"{trust_cell(_pooled(by_source, tesseract).to_dict(), 3)} |")
     return "\n".join(lines) + "\n"
 
 
