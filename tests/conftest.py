@@ -7,13 +7,16 @@ file then costs nothing, and each corpus file or model is read once however many
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,6 +31,22 @@ from licex.fields.record import LicenseRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of the checkout (training/, .ci/, docs/) as a module, named by its file, with its
+    folder on the path while it loads (a script imports its neighbours) and registered in
+    sys.modules (dataclasses look their module up there)."""
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    try:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(folder)
 DEFAULT_MODEL = ROOT / "training" / "model"
 
 Generated = tuple[str, AnnotatedText, LicenseRecord]

@@ -14,20 +14,12 @@ import pytest
 from PIL import Image
 
 from conftest import CORPUS
+from test_pages_apart import FRONT
 from licex.documents.images import FORMATS
 from licex.files.suffixes import IMAGE, PDF, document_kind
 
 TEXT_LAYER_PDF = CORPUS / "documents" / "text-layer" / "000_71bd26811b5d6e82.pdf"
-LICENCE = """中华人民共和国
-增值电信业务经营许可证
-经营许可证编号：渝B2-20250748
-根据《中华人民共和国电信条例》及国家有关规定，经审查，准许你公司按照本经营许可证（正文和附件）载明的内容经营增值电信业务，特颁发增值电信业务经营许可证。
-公司名称：重庆鸿枢慧科技有限公司
-法定代表人：卿鹏
-业务种类：信息服务业务（仅限互联网信息服务）
-业务覆盖范围：全国
-发证日期：2025年07月17日
-有效期至：2030年07月17日"""
+LICENCE = FRONT  # a front page licex reads as a licence
 
 
 def _image(kind: str, pages: int = 1) -> bytes:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shlex
 import subprocess
@@ -11,19 +10,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 
 def _script(name: str):
-    sys.path.insert(0, str(ROOT / ".ci"))
-    try:
-        spec = importlib.util.spec_from_file_location(name, ROOT / ".ci" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / ".ci"))
+    return load_script(ROOT / ".ci" / f"{name}.py")
 
 
 docs_commands = _script("docs_commands")

@@ -181,14 +181,13 @@ def test_a_family_needs_the_tools(tmp_path):
 def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tables(tmp_path):
     """training/family_eval.py on two texts of a committed family corpus: the figures, held out
     or not, and the tables it puts between the docs page's markers."""
-    import importlib.util
     import json
     from pathlib import Path
 
+    from conftest import load_script
+
     root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("family_eval", root / "training" / "family_eval.py")
-    family_eval = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(family_eval)
+    family_eval = load_script(root / "training" / "family_eval.py")
     committed = root / "corpus" / "generated" / "families" / "chromium-cert" / "pypdfium2" / "batch-00000.jsonl"
     folder = tmp_path / "families" / "chromium-cert"
     (folder / "pypdfium2").mkdir(parents=True)

@@ -6,7 +6,7 @@ import contextlib
 import io
 import re
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 
 def _section(page: str, title: str) -> str:
@@ -78,11 +78,7 @@ def test_the_readme_stays_a_newcomers_page():
 
 def test_the_speed_page_holds_the_block_figures_writes(tmp_path):
     """`python training/figures.py --write` replaces the table between docs/speed.md's markers."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("figures", ROOT / "training" / "figures.py")
-    figures = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(figures)
+    figures = load_script(ROOT / "training" / "figures.py")
     page = tmp_path / "speed.md"
     page.write_text((ROOT / "docs" / "speed.md").read_text("utf-8"), "utf-8")
     figures.replace_in(page, "NEW TABLE\n")

@@ -5,12 +5,11 @@ logs no error. Chromium is driven over the DevTools pipe by docs/review_screensh
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from test_review import FLAGGED, make_record
 from test_review_pages import placed, reviewed, scan
 
@@ -22,10 +21,7 @@ TALL = (400, 2400)  # a page taller than the window: its lower boxes are out of 
 
 @pytest.fixture(scope="module")
 def browser_class():
-    spec = importlib.util.spec_from_file_location("review_screenshot", ROOT / "docs" / "review_screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Browser
+    return load_script(ROOT / "docs" / "review_screenshot.py").Browser
 
 
 IN_PANE = """(() => {{
