@@ -66,6 +66,30 @@ def test_drawn_cells_split_touching_text_and_join_wrapped_lines_in_a_middle_colu
     assert document.text == "1\t110102196402071516\t55%"
 
 
+def test_a_middle_column_that_wraps_beside_a_centred_row_reads_as_one_cell_without_drawn_cells():
+    # A shareholder row as LibreOffice prints a table without cell rules: the ID number wraps in
+    # its narrow column, the row's other cells are centred between its two lines.
+    document = read_pages([page(
+        line("序号", 50, 80), line("股东名称", 100, 80), line("证照号码", 200, 80), line("出资比例", 330, 80),
+        line("131128198307066", 200, 100), line("708", 200, 112),
+        line("1", 50, 106), line("杨晶", 100, 106), line("85.77%", 330, 106),
+        line("912114044310WY", 200, 150), line("QPGW", 200, 162),
+        line("2", 50, 156), line("国讯传媒有限公司", 100, 156), line("14.23%", 330, 156),
+        line("发证日期：2019年08月18日", 200, 190), line("有效期至：2024年08月18日", 200, 202),
+    )])
+    assert document.text.split("\n") == ["序号\t股东名称\t证照号码\t出资比例", "1\t杨晶\t131128198307066708\t85.77%",
+                                         "2\t国讯传媒有限公司\t912114044310WYQPGW\t14.23%", "发证日期：2019年08月18日", "有效期至：2024年08月18日"]
+
+
+def test_short_lines_of_one_column_stay_apart_beside_a_row_level_with_neither_side():
+    # Two short lines of one column with a row between them that stands only to their left: a
+    # label beside a value of its own, not a middle column's wrapped cell.
+    document = read_pages([page(
+        line("江西省通信管理局", 200, 100), line("签发人", 50, 106), line("张想", 100, 106), line("二〇二二年", 200, 112),
+    )])
+    assert "江西省通信管理局二〇二二年" not in document.text
+
+
 def test_pages_are_separated_by_a_form_feed():
     pages = [page(line("经营许可证编号:B1-20070275", 50, 30), line(f"第{n}条正文内容", 50, 400),
                   line("公司代表:", 50, 800)) for n in range(1, 4)]

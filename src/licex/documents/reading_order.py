@@ -49,8 +49,11 @@ LEVEL = 0.8
 # Two blocks share a row when their vertical extents overlap by this share of the smaller one.
 ROW_OVERLAP = 0.5
 # A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
-# licence number) wrap anywhere.
+# licence number) wrap anywhere, and so does a code of capitals and digits (a credit code
+# 912114044310WY / QPGW), which has no word space to wrap at.
 _LATIN_END_RE = re.compile(r"[A-Za-z]$")
+_CODE_END_RE = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{4,}$")
+_CODE_START_RE = re.compile(r"^[0-9A-Z]+(?![a-z])")
 # A line that ends a sentence ends its paragraph, as far as joining goes: the next line may be a
 # field of its own (`公司名称：…` under a preamble that happened to fill its last line). A clause
 # that wraps right after its 。 is read the same either way.
@@ -198,7 +201,8 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
             aligned = abs(indent) <= ALIGN_TOLERANCE * unit or (len(block.lines) == 1 and 0 < indent <= INDENT * unit)
             full = last[2] >= right_edge - FULL_LINE_SLACK * unit and last[2] - last[0] >= min_width
             ended = _SENTENCE_END_RE.search(block.lines[-1].text) or _LABEL_START_RE.match(frag.text)
-            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and full and not ended:
+            if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and not ended and (
+                    full or _row_centred_between(block.lines[-1], frag, ordered)):
                 target = block
                 break
         if target is not None:
@@ -206,6 +210,23 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
         else:
             result.append(Block([frag]))
     return result
+
+
+def _row_centred_between(upper: Fragment, lower: Fragment, frags: list[Fragment]) -> bool:
+    """Whether a table row's cells stand level between `upper` and `lower` (two lines of one
+    column, each alone on its visual line), on both sides of the column and none inside it: the
+    row's other cells are centred beside a cell of a middle column that wrapped (an ID number
+    131128198307066 / 708 beside 杨晶 and 85.77%). The column's lines then read as one cell,
+    though no line of it reaches the text's right edge (a middle column never does)."""
+    if not (upper.alone and lower.alone):
+        return False
+    top, bottom = (upper.box[1] + upper.box[3]) / 2, (lower.box[1] + lower.box[3]) / 2
+    left, right = min(upper.box[0], lower.box[0]), max(upper.box[2], lower.box[2])
+    between = [f for f in frags if f is not upper and f is not lower and not f.alone
+               and top < (f.box[1] + f.box[3]) / 2 < bottom]
+    if not between or any(f.box[0] < right and left < f.box[2] for f in between):
+        return False
+    return any(f.box[2] <= left for f in between) and any(f.box[0] >= right for f in between)
 
 
 def rows(page_blocks: list[Block]) -> list[list[Block]]:
@@ -248,7 +269,8 @@ def _cell_pieces(block: Block, unit: float) -> list[Piece]:
     right = max(frag.box[2] for frag in block.lines)
     for i, frag in enumerate(block.lines):
         before = block.lines[i - 1] if i else None
-        if before is not None and _LATIN_END_RE.search(before.text) and _LATIN_START_RE.search(frag.text):
+        if (before is not None and _LATIN_END_RE.search(before.text) and _LATIN_START_RE.search(frag.text)
+                and not (_CODE_END_RE.search(before.text) and _CODE_START_RE.search(frag.text))):
             pieces.append(" ")
         elif before is not None and block.cell is not None and before.box[2] < right - FULL_LINE_SLACK * unit:
             pieces.append(" ")
