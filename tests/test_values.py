@@ -92,3 +92,12 @@ def test_one_character_is_no_name(label, text, value):
 ])
 def test_an_issuing_authority_is_no_place(label, text, value):
     assert read_value(label, text) == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("广东省 【依", "广东省"),  # the model's entity ran into the note's first characters
+    ("北京、上海\n【依法须经批准的项目，经相关部门批准后方可开展相应经营活动。】", "北京、上海"),
+    ("【依法须经批准的项目】", None),
+])
+def test_a_coverage_ends_before_a_bracketed_note(text, value):
+    assert read_value("COVERAGE", text) == value

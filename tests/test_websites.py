@@ -101,6 +101,10 @@ SHAREHOLDERS = "序号\t股东名称\t证照号码\t出资比例\n1\t文莉\t450
     # pdftotext -layout: one space between narrow header cells, runs of them between the others
     "网站名称 网站域名            服务器放置地   网站接入服务提供单位\n"
     "佳禾官网 www.yangchen.cn 新疆维吾尔自治区 惠派国际公司传媒有限公司\n" + SHAREHOLDERS,
+    # licex's reading of an unruled grid whose first two columns print close: one space between
+    # them, tabs between the others, in the header and in the row
+    "网站名称 网址\t服务器放置地\t网站接入服务提供单位\n"
+    "佳禾官网 www.yangchen.cn\t新疆维吾尔自治区\t惠派国际公司传媒有限公司\n" + SHAREHOLDERS,
     # pdftotext: the header cells that did not fit on its line, one a line
     "网站名称 网站域名\n服务器放置地\n网站接入服务提供单位\n"
     "佳禾官网 www.yangchen.cn 新疆维吾尔自治区 惠派国际公司传媒有限公司\n序号\n1\n",

@@ -135,10 +135,16 @@ def _person(text: str) -> str | None:
 _PLACE_SEPARATOR_RE = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[,;]\s*(?=[\u4e00-\u9fff])")
 
 
+# A bracketed note printed after a provincial licence's business list (【依法须经批准的项目…】):
+# a coverage ends before it, wherever a reader or the model let the coverage run into it.
+_NOTE_RE = re.compile(r"[【〖].*", re.S)
+
+
 def _places(text: str) -> str | None:
-    """A coverage or a server's place; none where it names an issuing authority (四川省通信管理局,
-    the seal or signature block beside the coverage: data/value_forms.json `issuer_words`)."""
-    places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(text)))
+    """A coverage or a server's place, up to a bracketed note (_NOTE_RE); none where it names an
+    issuing authority (四川省通信管理局, the seal or signature block beside the coverage:
+    data/value_forms.json `issuer_words`)."""
+    places = _PLACE_SEPARATOR_RE.sub(LIST_MARK, clean_value(without_wrapped_labels(_NOTE_RE.sub("", text))))
     if any(word in places.replace(" ", "") for word in value_forms()["issuer_words"]):
         return None
     return LIST_MARK.join(map(_place, places.split(LIST_MARK))) or None

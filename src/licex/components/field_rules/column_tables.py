@@ -120,6 +120,11 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
     return tables
 
 
+# Any run of blanks, tabs and spaces alike: the cells of a website table's header a tool set apart
+# by a tab here and one space there.
+_BLANK_RUN_RE = re.compile(r"[ \t]+")
+
+
 def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> Header | None:
     """A header row's column labels, the offsets its cells start at, and what separates them;
     None where the line is no header row. A website table's header may mix one space and runs of
@@ -127,9 +132,11 @@ def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> 
     delimiter = cell_delimiter(line.text) or (SPACE_RE if " " in line.text.strip() else None)
     columns = _header_columns(layout, line, delimiter, label_of) if delimiter else None
     if columns is None and delimiter is not None and delimiter is not SPACE_RE and " " in line.text.strip():
-        spaced = _header_columns(layout, line, SPACE_RE, label_of)
+        # (a tab between some cells and one space between others: 网站名称 网址\t服务器放置地)
+        blank = SPACE_RE if "\t" not in line.text.strip() else _BLANK_RUN_RE
+        spaced = _header_columns(layout, line, blank, label_of)
         if spaced is not None and is_website_table(spaced):
-            columns, delimiter = spaced, SPACE_RE
+            columns, delimiter = spaced, blank
     if columns is None:
         return None
     offsets = [a - line.start for a, _ in layout.row_cells(line, delimiter)]
