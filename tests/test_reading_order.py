@@ -90,6 +90,20 @@ def test_short_lines_of_one_column_stay_apart_beside_a_row_level_with_neither_si
     assert "江西省通信管理局二〇二二年" not in document.text
 
 
+def test_a_label_spaced_over_its_cell_keeps_its_last_character_off_the_value_beside_it():
+    # 公   司   名   称 at a pitch of three characters; the value starts a little over one
+    # character after 称, nearer than the label's characters stand to each other.
+    spaced = [Glyph(ch, (50 + 30 * i, 100, 60 + 30 * i, 110)) for i, ch in enumerate("公司名称")]
+    document = read_pages([page(spaced, line("明腾网络有限公司", 161, 100))])
+    assert document.text == "公\t司\t名\t称\t明腾网络有限公司"
+
+
+def test_a_value_with_a_blank_after_its_first_character_stays_whole():
+    # One character, a blank, the rest: no spaced label before it, nothing to split.
+    document = read_pages([page(line("法定代表人", 50, 100), line("张", 150, 100), line("想", 164, 100))])
+    assert document.text == "法定代表人\t张 想"
+
+
 def test_pages_are_separated_by_a_form_feed():
     pages = [page(line("经营许可证编号:B1-20070275", 50, 30), line(f"第{n}条正文内容", 50, 400),
                   line("公司代表:", 50, 800)) for n in range(1, 4)]

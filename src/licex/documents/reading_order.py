@@ -43,6 +43,9 @@ FULL_LINE_SLACK = 2.5
 # A full line also spans at least this share of the text's width: a short line set flush right
 # (a date, 发证机关(盖章)) reaches the right edge without having wrapped.
 FULL_LINE_MIN_SHARE = 0.4
+# The characters of a label spaced out over its cell stand at one pitch, within this many glyph
+# heights (公   司   名   称).
+SPACED_PITCH_TOLERANCE = 0.15
 # Two fragments on one visual line are level (cells of one table row) when they overlap by this
 # share of the smaller height.
 LEVEL = 0.8
@@ -143,12 +146,30 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
                 run_cell = glyph_cell
             run.append(glyph)
         result.append(Fragment(run, run_cell))
+        _split_spaced_label_end(result, first, unit)
         same_line = result[first:]
         for frag in same_line:
             # Beside a cell of its own row, a fragment is level with it; a label centred beside a
             # value that wraps overlaps each of its lines by half or so, and leaves them alone.
             frag.alone = not any(other is not frag and _overlap(other.box, frag.box) >= LEVEL for other in same_line)
     return result
+
+
+def _split_spaced_label_end(frags: list[Fragment], first: int, unit: float) -> None:
+    """A label spaced out over its cell (公   司   名   称, each character a fragment of its own)
+    whose last character stands closer to the value than to the character before it: the last
+    character, at the label's pitch from the one before, is split off the value's fragment it
+    joined (称明腾网络有限公司 -> 称 | 明腾网络有限公司), where a blank parts it from the value. The
+    line's fragments are frags[first:] (they change)."""
+    for k in range(len(frags) - 1, first + 1, -1):
+        spaced, frag = frags[k - 2:k], frags[k]
+        if len(frag.glyphs) < 2 or any(len(f.glyphs) != 1 for f in spaced):
+            continue
+        pitch = spaced[1].box[0] - spaced[0].box[0]
+        head, rest = frag.glyphs[0], frag.glyphs[1:]
+        at_pitch = abs(head.box[0] - spaced[1].box[0] - pitch) <= SPACED_PITCH_TOLERANCE * unit
+        if pitch > FRAGMENT_GAP * unit and at_pitch and rest[0].box[0] - head.box[2] > 0.3 * unit:
+            frags[k:k + 1] = [Fragment([head], frag.cell), Fragment(rest, frag.cell)]
 
 
 def cell_of(box: Box, cells: list[Box]) -> int | None:
