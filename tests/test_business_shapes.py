@@ -127,3 +127,13 @@ def test_a_business_label_column_printed_before_other_labels_values_reads_its_bu
     fields = extract(text).fields()
     assert fields["businesses"] == [("B12", [], "云南省")]
     assert fields["legal_representative"] == "梁静"
+
+
+@pytest.mark.parametrize("coverage_label", ["覆 盖 范 围", "覆盖范围", "业\t务\t覆\t盖\t范\t围"])
+def test_a_service_item_ending_in_ye_wu_keeps_it_before_the_coverage_cell(extract, coverage_label):
+    # licex's reading of a paired row (服务项目 | X | 覆盖范围 | Y): the item's own 业务 before the
+    # cell gap is no part of the label 业务覆盖范围 after it; a label spread over its cell, a tab
+    # between every two characters, is still one.
+    text = (HEAD + "业 务 种 类\t第二类增值电信业务中的在线数据处理与交易处理业务\n"
+            f"服 务 项 目\t交易处理业务\t{coverage_label}\t吉林省\n" + DATES)
+    assert _businesses(extract, text) == [("B21", ["交易处理业务"], "吉林省")]

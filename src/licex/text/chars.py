@@ -91,8 +91,12 @@ def without_whitespace(text: str) -> str:
     return WHITESPACE_RE.sub("", text)
 
 
-# Between the characters of a label: spaces on its line, or any whitespace where it wraps.
-_SAME_LINE_GAP = r"[^\S\n]*"
+# Between the characters of a label: spaces on its line, or a cell gap (a tab) between every two
+# of them where the label is spread over its cell (公\t司\t名\t称), or any whitespace where it
+# wraps. A tab between some of its characters and none between others is no label but a value's
+# last characters before the next cell (交易处理业务\t覆 盖 范 围 holds no 业务覆盖范围).
+_SAME_LINE_GAP = r"[^\S\n\t]*"
+_CELL_GAP = r"[^\S\n\t]*\t[^\S\n]*"
 _ANY_GAP = r"\s*"
 
 
@@ -102,6 +106,8 @@ def spaced(text: str) -> str:
     `业务` that ends a value line is no part of the label `覆盖范围` on the next."""
     chars = [re.escape(char) for char in text if not char.isspace()]
     same_line, wrapped = _SAME_LINE_GAP.join(chars), _ANY_GAP.join(chars)
+    if len(chars) > 1:
+        same_line = f"{same_line}|{_CELL_GAP.join(chars)}"
     return rf"(?:{same_line}|(?<![^\n]){wrapped})"
 
 
