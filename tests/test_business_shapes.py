@@ -137,3 +137,15 @@ def test_a_service_item_ending_in_ye_wu_keeps_it_before_the_coverage_cell(extrac
     text = (HEAD + "业 务 种 类\t第二类增值电信业务中的在线数据处理与交易处理业务\n"
             f"服 务 项 目\t交易处理业务\t{coverage_label}\t吉林省\n" + DATES)
     assert _businesses(extract, text) == [("B21", ["交易处理业务"], "吉林省")]
+
+
+def test_a_table_one_cell_a_line_keeps_a_wrapped_business_cell_and_skips_the_bracketed_note(extract):
+    # pdftotext of an unruled form: the label column, then the value column, the business cell
+    # wrapped inside its bracket and the provincial note between the business and its coverage.
+    text = ("经营许可证编号：赣B2-20121614\n公司名称\n法定代表人\n注册住所\n\n业务种类\n\n业务覆盖范围\n\n"
+            "明腾网络有限公司\n张想\n山东省南昌市昆明街U座\n第二类增值电信业务中的信息服务业务（仅限互联网信息服\n务）\n"
+            "【依法须经批准的项目，经相关部门批准后方可开展相应经营\n活动。】\n江西省\n\n" + DATES)
+    fields = extract(text).fields()
+    assert (fields["company_name"], fields["legal_representative"], fields["registered_address"]) == (
+        "明腾网络有限公司", "张想", "山东省南昌市昆明街U座")
+    assert fields["businesses"] == [("B25", ["仅限互联网信息服务"], "江西省")]

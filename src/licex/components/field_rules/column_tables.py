@@ -120,6 +120,9 @@ def find_tables(layout: Layout, labels: list[LabelHit], label_of: dict[str, str 
     return tables
 
 
+# The brackets a cell of a table written one cell a line may wrap inside (the view prints ASCII
+# round brackets) and a bracketed note's.
+_BRACKETS = (("(", ")"), ("【", "】"))
 # Any run of blanks, tabs and spaces alike: the cells of a website table's header a tool set apart
 # by a tab here and one space there.
 _BLANK_RUN_RE = re.compile(r"[ \t]+")
@@ -258,17 +261,34 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
         cells[-2:] = [(cells[-1][0], (cells[-2][1][0], cells[-1][1][1]))]
     if _WRAPPED_LABEL_END_RE.match(text, cells[len(columns)][1][0]):
         return None  # 业务种类 / (服务项目) / 及覆盖范围: one label wrapped in its cell, not a header
-    values = cells[len(columns):2 * len(columns)]
-    if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
+    values = _value_cells(text, cells[len(columns):], len(columns))
+    if len(values) < len(columns):
         return None
-    if any(text.count("(", a, b) != text.count(")", a, b) for _, (a, b) in values):
-        # A cell that opens a bracket it does not close (…(不 / 含A)) wrapped onto the next line:
-        # the lines are no longer one cell each (a label cell of two lines, then its wrapped value).
+    if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
         return None
     hits = [hit for label, (_, (a, b)) in zip(columns, values)
             for hit in column_value(label, text, a, b, block)]
     last_index, (_, last_end) = values[-1]
     return Table(cells[0][1][0], cells[len(columns) - 1][1][1], last_end, hits), last_index + 1
+
+
+def _value_cells(text: str, cells: list[tuple[int, tuple[int, int]]], count: int
+                 ) -> list[tuple[int, tuple[int, int]]]:
+    """The first `count` value cells of a table written one cell a line: a cell that opens a
+    bracket it does not close (…(仅限互联网信息服 / 务)) goes on over the lines that close it, and
+    a bracketed note (【依法须经批准的项目…经营 / 活动。】, printed between the business and its
+    coverage) is no cell of the table. Fewer where the lines run out first."""
+    values: list[tuple[int, tuple[int, int]]] = []
+    k = 0
+    while k < len(cells) and len(values) < count:
+        index, (a, b) = cells[k]
+        while k + 1 < len(cells) and any(text.count(o, a, b) > text.count(c, a, b) for o, c in _BRACKETS):
+            k += 1
+            index, b = cells[k][0], cells[k][1][1]
+        k += 1
+        if not text.startswith("【", a):
+            values.append((index, (a, b)))
+    return values
 
 
 def column_value(label: str | None, text: str, start: int, end: int, block: BlockPatterns) -> list[Hit]:
