@@ -175,6 +175,8 @@ MISREADS = [
     ("ADDRESS", "北京市海淀区注册资本", "北京市海淀区知春路1号", "label"),
     ("LEGAL_REP", "黄列群业务", "黄列群", "next_label"),
     ("SIGNER", "尚行发证日期", "欧阳尚行", "label"),
+    ("COMPANY", "凌云网络有限", "凌云网络有限公司", "ending"),
+    ("ACCESS_PROVIDER", "四川创汇传", "中国电信股份有限公司北京分公司", "ending"),
 ]
 
 
