@@ -1,5 +1,4 @@
-"""The programs that print a family's markup to PDF: headless Chromium, LibreOffice Writer,
-WeasyPrint, Typst.
+"""The programs that print a family's markup to PDF: Chromium, LibreOffice Writer, WeasyPrint, Typst.
 
 Each family names its printer (data/families.json `printer`). Chromium and LibreOffice run
 offline from Debian's packages (`chromium`, `libreoffice-writer-nogui`), WeasyPrint (its own
