@@ -202,6 +202,22 @@ def test_a_typst_licence_has_every_printed_value_in_its_text_layer():
             assert _squeezed(printed) in text, (fmt, label, printed)
 
 
+def test_the_corpus_script_resumes_every_committed_family_with_the_seed_it_was_made_with():
+    """training/family_corpus.py without --seed gives each family the seed of its committed folder
+    (typst-gov's licences are seed 29's), so the all-families run resumes every folder."""
+    import json
+    from pathlib import Path
+
+    from conftest import load_script
+
+    root = Path(__file__).resolve().parent.parent
+    family_corpus = load_script(root / "training" / "family_corpus.py")
+    seeds = {manifest.parent.name: json.loads(manifest.read_text("utf-8"))["seed"]
+             for manifest in (root / "corpus" / "generated" / "families").glob("*/manifest.json")}
+    assert seeds["typst-gov"] == 29
+    assert seeds == {family: family_corpus.family_seed(family) for family in seeds}
+
+
 def test_a_corpus_made_before_families_is_fpdf2s_and_refuses_another_family(tmp_path):
     import json
 

@@ -39,6 +39,11 @@ OCR_TOOLS = ("tesseract-clean", "tesseract", "rapidocr", "licex-photo")
 SEEDS = {"typst-gov": 29}
 
 
+def family_seed(family: str, asked: int | None = None) -> int:
+    """The seed of `family`'s licences: the one asked for, else its own (SEEDS), else 26."""
+    return asked if asked is not None else SEEDS.get(family, 26)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("corpus/generated/families"))
@@ -52,17 +57,14 @@ def main() -> None:
     parser.add_argument("--documents", type=Path, help="write the first -n licences' PDFs, scans and gold records here")
     args = parser.parse_args()
     tools = [t for t in args.tools.split(",") if t]
-
-    def seed(family: str) -> int:
-        return args.seed if args.seed is not None else SEEDS.get(family, 26)
-
     if args.documents:
         for family in args.families.split(","):
-            write_documents(args.documents / family, FactoryOptions(seed(family), 0.0, args.batch_size, family), args.n)
+            options = FactoryOptions(family_seed(family, args.seed), 0.0, args.batch_size, family)
+            write_documents(args.documents / family, options, args.n)
         return
     for family in args.families.split(","):
         out = args.out / family
-        options = FactoryOptions(seed(family), 0.0, args.batch_size, family)
+        options = FactoryOptions(family_seed(family, args.seed), 0.0, args.batch_size, family)
         text_tools = [t for t in tools if t in TEXT_TOOLS]
         ocr_tools = [t for t in tools if t in OCR_TOOLS]
         if text_tools:
