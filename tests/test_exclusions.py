@@ -234,7 +234,8 @@ def _committed_texts(corpus: str) -> list[tuple[str, str, dict | None]]:
 _TOOLS = ["licex-pdf", "pdftotext", "pdftotext-layout", "pypdfium2", "rapidocr", "tesseract", "tesseract-clean"]
 _CORPORA = [*(f"generated/{tool}" for tool in _TOOLS),
             *(f"generated/families/{family}/{tool}" for family in ("chromium-cert", "fpdf2", "libreoffice",
-                                                                    "weasyprint-form") for tool in [*_TOOLS, "licex-photo"]),
+                                                                    "weasyprint-form", "typst-gov")
+              for tool in [*_TOOLS, "licex-photo"]),
             *(f"generated/families-train/{family}/{tool}" for family in ("chromium-cert", "libreoffice")
               for tool in ("licex-pdf", "pdftotext", "pdftotext-layout", "pypdfium2")),
             "raw", "tests/data/licence_neighbours.jsonl", "tests/data/non_licences.jsonl"]

@@ -1,5 +1,6 @@
-"""Producer families: licences composed as HTML certificates and flat ODT documents from the
-gold record, printed by headless Chromium and LibreOffice, and the content variants they print."""
+"""Producer families: licences composed as HTML certificates, flat ODT and Typst documents from
+the gold record, printed by headless Chromium, LibreOffice, WeasyPrint and Typst, and the content
+variants they print."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from licex.corpus.synth import doc_seed, generate_one  # noqa: E402
 from licex.corpus.synth.data import knobs, unread_keys  # noqa: E402
 
 
-def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", html.unescape(text))
+def _squeezed(text: str, markup: str = "html") -> str:
+    """`text` without white space, its markup's escapes undone (XML entities; Typst's backslashes)."""
+    literal = re.sub(r"\\(.)", r"\1", text) if markup == "typ" else html.unescape(text)
+    return re.sub(r"\s+", "", literal)
 
 
 def _seed_of_format(family: str, fmt: str) -> int:
@@ -29,7 +32,8 @@ def _seed_of_format(family: str, fmt: str) -> int:
 
 def test_every_markup_names_the_same_elements():
     names = {markup: set(templates(markup)) for markup in MARKUPS}
-    assert names["html"] == names["fodt"]
+    assert set(MARKUPS) >= {"html", "fodt", "typ"}
+    assert all(elements == names["html"] for elements in names.values()), names
     assert {"document", "row", "label_cell", "value_cell", "seal", "sign_block"} <= names["html"]
 
 
@@ -39,7 +43,7 @@ def test_each_family_prints_every_gold_value_in_its_markup(family):
     and the company, the number and the dates of the gold record are among them."""
     for fmt in family_config(family)["formats"]:
         composed = compose_licence(family, _seed_of_format(family, fmt))
-        source = _squeezed(composed.source)
+        source = _squeezed(composed.source, composed.markup)
         assert composed.format == fmt
         for label, printed in composed.values:
             assert _squeezed(printed) in source, (fmt, label, printed)
@@ -113,7 +117,8 @@ def test_every_key_of_the_families_config_is_read():
 
 @pytest.mark.parametrize(("printer", "says"), [("chromium", "apt-get install chromium"),
                                                ("soffice", "apt-get install libreoffice-writer-nogui"),
-                                               ("weasyprint", "pip install 'licex[tools]'")])
+                                               ("weasyprint", "pip install 'licex[tools]'"),
+                                               ("typst", "pip install 'licex[tools]'")])
 def test_a_missing_printer_names_what_to_install(monkeypatch, printer, says):
     import importlib.util
 
@@ -154,6 +159,63 @@ def test_a_printed_licence_has_its_company_and_number_in_the_text_layer(family):
     assert composed.record["license_no"] in text
 
 
+
+def _typst_or_skip():
+    from licex.corpus.families.printers import check_printer
+    from licex.corpus.tools import ToolMissing
+
+    try:
+        check_printer("typst")
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+
+
+def test_typst_text_prints_every_markup_character_as_itself():
+    """A value holding Typst's markup characters (# $ * _ ` < > @ [ ] \\ // -- ... "" and the rest)
+    prints as written: nothing becomes a heading, a list, a comment, a smart quote or a dash."""
+    _typst_or_skip()
+    pytest.importorskip("pypdfium2", reason="reading the text layer needs pypdfium2")
+    from licex.corpus.families.markup import Markup
+    from licex.corpus.families.printers import print_pdf
+    from licex.corpus.tools import pypdfium2_text
+
+    punctuation = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
+    text = f'{punctuation} a--b ... 1. x_y_ "q" \'r\' http://a.cn // c /* d */ \\u{{41}} = h'
+    assert pypdfium2_text(print_pdf("typst", Markup("typ")("para", text=text))).strip() == text
+
+
+@pytest.mark.slow  # three documents compiled and read (about 2 s)
+def test_a_typst_licence_has_every_printed_value_in_its_text_layer():
+    """typst-gov, one licence of each content format: every value the composer noted is in the PDF's
+    text layer (white space aside: Typst spaces CJK from Latin letters and digits)."""
+    _typst_or_skip()
+    pytest.importorskip("pypdfium2", reason="reading the text layer needs pypdfium2")
+    from licex.corpus.families import print_licence
+    from licex.corpus.tools import pypdfium2_text
+
+    family = "typst-gov"
+    assert family_config(family)["printer"] == "typst"
+    for fmt in family_config(family)["formats"]:
+        composed = compose_licence(family, _seed_of_format(family, fmt))
+        text = _squeezed(pypdfium2_text(print_licence(composed)))
+        for label, printed in composed.values:
+            assert _squeezed(printed) in text, (fmt, label, printed)
+
+
+def test_the_corpus_script_resumes_every_committed_family_with_the_seed_it_was_made_with():
+    """training/family_corpus.py without --seed gives each family the seed of its committed folder
+    (typst-gov's licences are seed 29's), so the all-families run resumes every folder."""
+    import json
+    from pathlib import Path
+
+    from conftest import load_script
+
+    root = Path(__file__).resolve().parent.parent
+    family_corpus = load_script(root / "training" / "family_corpus.py")
+    seeds = {manifest.parent.name: json.loads(manifest.read_text("utf-8"))["seed"]
+             for manifest in (root / "corpus" / "generated" / "families").glob("*/manifest.json")}
+    assert seeds["typst-gov"] == 29
+    assert seeds == {family: family_corpus.family_seed(family) for family in seeds}
 
 
 def test_a_corpus_made_before_families_is_fpdf2s_and_refuses_another_family(tmp_path):

@@ -94,7 +94,7 @@ def synth(
     batch_size: Annotated[int, typer.Option("--batch-size", help="With --tools: licences per batch (one file per tool and batch).", min=1)] = 50,
     workers: Annotated[int, typer.Option("--workers", help="With --tools: processes reading licences in parallel.", min=1)] = 1,
     first: Annotated[int, typer.Option("--first", help="With --tools: start at this licence (a multiple of the batch size), e.g. to read licences no other tool has read.", min=0)] = 0,
-    family: Annotated[str, typer.Option("--family", help="With --tools: the producer that prints the PDFs: fpdf2 (licex's own typesetting) or a producer family of src/licex/corpus/data/families.json (chromium-cert: HTML printed by headless Chromium; libreoffice: flat ODT printed by LibreOffice).")] = "fpdf2",
+    family: Annotated[str, typer.Option("--family", help="With --tools: the producer that prints the PDFs: fpdf2 (licex's own typesetting) or a producer family of src/licex/corpus/data/families.json (chromium-cert: HTML printed by headless Chromium; libreoffice: flat ODT printed by LibreOffice; weasyprint-form: HTML laid out by WeasyPrint; typst-gov: Typst documents).")] = "fpdf2",
 ) -> None:
     """Generate N annotated synthetic licences with their gold records, or (--tools) what real tools make of them."""
     output = folder_output(output)

@@ -23,7 +23,7 @@ EXTRAS: dict[str, dict[str, str]] = {
     "package": {"build": "build"},
     "ocr": _OCR,
     "render": _RENDER,
-    "tools": _SYNTH | _RENDER | _OCR | {"rapidfuzz": "rapidfuzz", "weasyprint": "weasyprint"},
+    "tools": _SYNTH | _RENDER | _OCR | {"rapidfuzz": "rapidfuzz", "weasyprint": "weasyprint", "typst": "typst"},
     "trf": {"spacy-transformers": "spacy_transformers", "transformers": "transformers"},
     "cluster": {"dask": "dask", "distributed": "distributed"},
 }

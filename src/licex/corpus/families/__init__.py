@@ -3,18 +3,18 @@
 licex's figures were measured on the documents its own typesetter (fpdf2, `licex.corpus.typeset`)
 draws, and its readers were tuned on them. A family is another producer: HTML/CSS certificates
 printed by headless Chromium (`chromium-cert`), flat ODT documents printed by LibreOffice
-Writer (`libreoffice`), and HTML/CSS forms laid out by WeasyPrint's own engine (`weasyprint-form`,
-the family no reader, model or fitted choice was tuned on). Each is data and templates, not code
-per layout:
+Writer (`libreoffice`), HTML/CSS forms laid out by WeasyPrint's own engine (`weasyprint-form`)
+and Typst documents typeset by the Typst compiler (`typst-gov`), the last two the families no
+reader, model or fitted choice was tuned on. Each is data and templates, not code per layout:
 
 - `data/families.json`: every distribution of every family in one config (fonts, sizes, borders,
   column widths, label spacing and wrapping, where the dates and the seal go, which content
   formats it prints and how often), and what each format prints (titles, labels, date forms, the
   bracketed note, 本证有效期自…至…, the website 附页's columns);
-- `data/family_templates/certificate.{html,fodt}`: the small elements (a row, a label cell, a
+- `data/family_templates/certificate.{html,fodt,typ}`: the small elements (a row, a label cell, a
   signature block, the seal) as string.Template snippets;
 - `style` draws a document's style; `sheet` composes the elements from the gold record and notes
-  each printed value; `markup` fills the templates; `printers` runs Chromium, soffice or WeasyPrint.
+  each printed value; `markup` fills the templates; `printers` runs Chromium, soffice, WeasyPrint or Typst.
 
 The content is the generator's (`licex.corpus.synth.generate_one`), drawn as one of its content
 variants (synth_content.json `variants`: provincial licences, the older Beijing 《电信与信息服务业务
@@ -40,8 +40,8 @@ class Composed:
 
     family: str
     format: str  # the content format: ordinary, provincial, beijing_icp
-    markup: str  # html | fodt
-    printer: str  # chromium | soffice | weasyprint (printers.PRINTERS)
+    markup: str  # html | fodt | typ
+    printer: str  # chromium | soffice | weasyprint | typst (printers.PRINTERS)
     source: str  # the document in its markup
     values: list[tuple[str, str]]  # (entity label, printed value) in print order
     clauses: list[tuple[str, str]]  # (clause label, printed text)
