@@ -56,6 +56,20 @@ def test_a_skewed_scan_is_straightened_so_its_lines_stay_apart(engine_output):
     assert len(tops) == 5 and all(b - a == 30 for a, b in zip(tops, tops[1:]))
 
 
+def test_lines_slanted_their_own_ways_keep_their_own_height_and_stay_apart(engine_output):
+    # A photo's perspective: the page's median skew is 0, but the top lines slant one way and the
+    # bottom ones the other, by 2 degrees over 600 px (21 px), each 20 px tall and 30 px apart.
+    lines = [(_quad(100, 100 + 30 * i, 600, 20, degrees=(2.0 if i < 3 else -2.0) if i != 2 else 0.0),
+              f"第{i}行的文字内容很长") for i in range(5)]
+    engine_output.append(lines)
+    glyphs, _ = ocr.ocr_image(_Image())
+    heights = {round(g.box[3] - g.box[1]) for g in glyphs}
+    assert heights == {20}  # not the 41 px of the box around a slanted line
+    digits = sorted((g for g in glyphs if g.text.isdigit()), key=lambda g: g.box[1])
+    # each line's band overlaps no other line's
+    assert all(b.box[1] >= a.box[3] for a, b in zip(digits, digits[1:]))
+
+
 def test_a_page_turned_by_90_degrees_is_turned_upright_and_read_again(engine_output):
     upright = [(_quad(100, 100, 20, 300), "中华人民共和国增值电信业务经营许可证")]
     engine_output += [upright, [(_quad(100, 100, 300, 20), "中华人民共和国增值电信业务经营许可证")]]

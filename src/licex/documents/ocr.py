@@ -486,10 +486,15 @@ def _rotate(point: tuple[float, float], centre: tuple[float, float], degrees: fl
 
 
 def _line_glyphs(quad, text: str) -> list[Glyph]:
-    """One glyph per character, sharing the line's width by each character's nominal width."""
+    """One glyph per character, sharing the line's width by each character's nominal width, and
+    level at the line's own height around its middle: a line still slanted once the page's skew
+    is taken out (a photo's perspective slants each line its own way) would otherwise get the
+    height of the box around its slant, and reach into the lines above and below it."""
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    x0, x1 = min(xs), max(xs)
+    middle, height = sum(ys) / len(ys), min(max(ys) - min(ys), _quad_height(quad))
+    y0, y1 = middle - height / 2, middle + height / 2
     widths = [nominal_width(ch) for ch in text]
     total = sum(widths) or 1.0
     glyphs = []
@@ -499,3 +504,10 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
         glyphs.append(Glyph(ch, (x, y0, x + step, y1)))
         x += step
     return glyphs
+
+
+def _quad_height(quad) -> float:
+    """The height of a line's quadrilateral across its slant: its area over its longest side."""
+    area = abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(quad, [*quad[1:], quad[0]]))) / 2
+    longest = max(math.dist(a, b) for a, b in zip(quad, [*quad[1:], quad[0]]))
+    return area / longest if longest else 0.0
