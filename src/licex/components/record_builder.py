@@ -40,7 +40,7 @@ from licex.components.names import FIELD_NER, RECORD_BUILDER
 from licex.components.rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
 from licex.scoring.confidence import FittedConfidence, package_confidence
 from licex.scoring.model import LogisticModel
-from licex.scoring.signs import low_confidence_flags, sign_flags
+from licex.scoring.signs import low_confidence_flags, ocr_signs, sign_flags
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
@@ -167,7 +167,8 @@ def build_record(
     flag its front-page fields; `confidence` scores its values (by default with the package's
     weights: a gold record's confidence means nothing). A fitted confidence also names each
     value's signs of doubt: a value with a misread sign is flagged, and, with `review_below`,
-    every value less confident than that, with its signs (scoring.signs)."""
+    every value less confident than that, with its signs (scoring.signs). A value read with a low
+    OCR score (the scores on the Doc: text.ocr_scores) is flagged too, whatever scores it."""
     components = model_components or {"ents": "model", "clauses": "model"}
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
@@ -180,9 +181,11 @@ def build_record(
     signs: dict[str, list[str]] = {}
     if isinstance(scorer, FittedConfidence):
         record.confidence, signs = scorer.scored(record, doc)
-        sign_flags(record, signs)
     else:
         record.confidence = scorer(record, doc)
+    for path, found in ocr_signs(record, doc).items():
+        signs[path] = [*signs.get(path, ()), *found]
+    sign_flags(record, signs)
     if review_below is not None:
         low_confidence_flags(record, review_below, signs)
     return record
