@@ -66,6 +66,13 @@ def trust(gold: dict[str, dict], predicted: dict[str, dict], below: float) -> Tr
     return evaluate(gold, at_threshold(predicted, below)).trust
 
 
+def _cell(figures: dict[str, Any]) -> str:
+    """The three trust shares, each with its counts."""
+    return " · ".join(f"{figures[part] / figures[whole]:.3f} ({figures[part]}/{figures[whole]})" if figures[whole] else "–"
+                      for part, whole in (("trusted_right", "trusted"), ("wrong_flagged", "wrong"),
+                                          ("right_flagged", "right")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus/generated/families"))
@@ -108,8 +115,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for family, by_source in rows.items():
         for source, row in by_source.items():
-            print(f"| {family} | {'yes' if family in tuned else '**no**'} | {source} | {trust_cell(row['before'])} | "
-                  f"{trust_cell(row['after'])} | {trust_cell(row['package'])} |")
+            print(f"| {family} | {'yes' if family in tuned else '**no**'} | {source} | {_cell(row['before'])} | "
+                  f"{_cell(row['after'])} | {_cell(row['package'])} |")
     print("\ncurve on the tuned families (threshold: trusted right · errors flagged · right flagged):")
     for below, figures in curve.items():
         print(f"{below}: {trust_cell(figures, 3)}  ({figures['trusted_right']}/{figures['trusted']}, "
