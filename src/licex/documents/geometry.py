@@ -118,11 +118,9 @@ class DocumentText:
         char_box = array("d", self.char_box)
         char_box.extend((0.0, 0.0, 0.0, 0.0))
         char_box.extend(other.char_box)
-        char_score = array("d")
-        for document in (self, other):
-            char_score.extend(document.char_score or array("d", [NO_SCORE]) * len(document.text))
-            char_score.append(NO_SCORE)
-        char_score.pop()
+        char_score = array("d", self.char_score or array("d", [NO_SCORE]) * len(self.text))
+        char_score.append(NO_SCORE)
+        char_score.extend(other.char_score or array("d", [NO_SCORE]) * len(other.text))
         return DocumentText(self.text + PAGE_BREAK + other.text, [*self.pages, *other.pages], char_page, char_box,
                             char_score)
 

@@ -36,6 +36,7 @@ def _data() -> dict:
     return json.loads(resources.files("licex").joinpath("data/signs.json").read_text("utf-8"))
 
 
+@lru_cache(maxsize=1)
 def _signs() -> dict[str, dict[str, str]]:
     return {kind: dict(_data()[kind]) for kind in ("flag", "name")}
 
