@@ -33,7 +33,7 @@ class Glyph(NamedTuple):
 
     text: str
     box: Box
-    score: float = NO_SCORE  # the score OCR read its line with (ocr.py); none for a text layer's
+    score: float | None = None  # the score OCR read its line with (ocr.py); None for a text layer's
 
 
 def nominal_width(ch: str) -> float:
@@ -74,7 +74,7 @@ class PageContent:
         return _page_content, (self.size, [tuple(glyph) for glyph in self.glyphs], self.cells, self.turned)
 
 
-def _page_content(size: PageSize, glyphs: list[tuple[str, Box, float]], cells: list[Box], turned: list[int]) -> PageContent:
+def _page_content(size: PageSize, glyphs: list[tuple[str, Box, float | None]], cells: list[Box], turned: list[int]) -> PageContent:
     return PageContent(size, list(starmap(Glyph, glyphs)), cells, turned)
 
 
@@ -170,7 +170,7 @@ class TextBuilder:
             for _ in glyph.text:
                 self.char_page.append(page)
                 self.char_box.extend(glyph.box)
-                self.char_score.append(glyph.score)
+                self.char_score.append(NO_SCORE if glyph.score is None else glyph.score)
 
     def separator(self, text: str) -> None:
         self.parts.append(text)
