@@ -438,7 +438,7 @@ def test_a_page_far_longer_than_wide_reaches_rapidocr_in_a_shape_it_can_take(mon
 
     def run(pixels, threads):
         handed.append(pixels.shape)
-        return [([(10.0, 0.0), (20.0, 0.0), (20.0, 1.0), (10.0, 1.0)], "许")]
+        return [([(10.0, 0.0), (20.0, 0.0), (20.0, 1.0), (10.0, 1.0)], "许", 0.9)]
 
     monkeypatch.setattr(ocr, "_run", run)
     page = Image.new("L", size, 255)

@@ -31,16 +31,18 @@ class _Image:
 @pytest.fixture
 def engine_output(monkeypatch):
     outputs = []
-    monkeypatch.setattr(ocr, "_run", lambda pixels, threads: outputs.pop(0))
+    # lines as (quad, text) or (quad, text, score): RapidOCR's score 0.9 where a test gives none
+    monkeypatch.setattr(ocr, "_run", lambda pixels, threads: [(*line, 0.9)[:3] for line in outputs.pop(0)])
     monkeypatch.setattr(ocr, "_pixels", lambda image: image)
     monkeypatch.setattr(ocr, "blank", lambda image: False)
     return outputs
 
 
 def test_a_line_box_is_shared_among_its_characters_by_their_width(engine_output):
-    engine_output.append([(_quad(100, 100, 250, 20), "编号B1-2")])
+    engine_output.append([(_quad(100, 100, 250, 20), "编号B1-2", 0.77)])
     glyphs, size = ocr.ocr_image(_Image())
     assert "".join(g.text for g in glyphs) == "编号B1-2"
+    assert {g.score for g in glyphs} == {0.77}  # each character keeps its line's score
     widths = [round(g.box[2] - g.box[0], 1) for g in glyphs]
     assert widths[0] == widths[1] > widths[2] == widths[3]  # 编号 wide, B1-2 narrow
     assert glyphs[0].box[0] == 100 and round(glyphs[-1].box[2]) == 350

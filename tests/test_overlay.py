@@ -20,7 +20,7 @@ def _line(text: str, x: float, y: float, height: float = 20.0, degrees: float = 
     def at(u, v):
         return (x + u * dx - v * dy, y + u * dy + v * dx)
 
-    return [at(0, 0), at(width, 0), at(width, height), at(0, height)], text
+    return [at(0, 0), at(width, 0), at(width, height), at(0, height)], text, 0.9
 
 
 BODY = [
@@ -34,7 +34,7 @@ BODY = [
 
 
 def _texts(lines):
-    return [text for _, text in lines]
+    return [text for _, text, _ in lines]
 
 
 def test_a_page_without_overlay_comes_back_as_it_was():
@@ -42,7 +42,7 @@ def test_a_page_without_overlay_comes_back_as_it_was():
 
 
 def test_a_slightly_skewed_page_keeps_every_line():
-    skewed = [_line(text, quad[0][0], quad[0][1], 20, 2.0) for quad, text in BODY]
+    skewed = [_line(text, quad[0][0], quad[0][1], 20, 2.0) for quad, text, _ in BODY]
     assert _texts(without_overlays(skewed)) == _texts(BODY)
 
 
@@ -73,7 +73,7 @@ def test_a_seal_read_once_at_an_angle_is_dropped_but_its_words_stay_in_the_licen
 
 
 def test_a_seals_words_in_a_box_far_narrower_than_their_line_are_dropped():
-    seal = [([(600, 900), (660, 880), (700, 1040), (640, 1060)], "管理局"), (_line("电信业务审批专用章", 560, 1100, 50)[0][:1] + [(715, 1100), (715, 1150), (560, 1150)], "电信业务审批专用章")]
+    seal = [([(600, 900), (660, 880), (700, 1040), (640, 1060)], "管理局", 0.9), (_line("电信业务审批专用章", 560, 1100, 50)[0][:1] + [(715, 1100), (715, 1150), (560, 1150)], "电信业务审批专用章", 0.9)]
     digits = [_line("07", 300, 600, 30)]
     assert _texts(without_overlays(BODY + seal + digits)) == _texts(BODY + digits)
 

@@ -51,7 +51,7 @@ def score(image, text: str, scale: float) -> float:
 
     from licex.documents.ocr import _lines
 
-    read = "".join("".join(line for _, line in _lines(image, 0, scale)).split())
+    read = "".join("".join(line for _, line, _ in _lines(image, 0, scale)).split())
     return Indel.normalized_similarity(read, text)
 
 

@@ -40,7 +40,7 @@ from licex.components.names import FIELD_NER, RECORD_BUILDER
 from licex.components.rule_data import ModelDataError, read_model_json  # (rule_data registers Span._.licex_component)
 from licex.scoring.confidence import FittedConfidence, package_confidence
 from licex.scoring.model import LogisticModel
-from licex.scoring.signs import low_confidence_flags, sign_flags
+from licex.scoring.signs import low_confidence_flags, ocr_signs, sign_flags
 
 Doc.set_extension("license_record", default=None, force=True)
 # Whether the Doc is a licence, and doubts about its extent (detection.Detection.to_json): set by
@@ -89,6 +89,9 @@ class RecordBuilder(Pipe):
         self.spans_key = spans_key
         self.confidence = confidence if confidence is not None else package_confidence()
         self.review_below = review_below
+        # The OCR score under which a value is flagged (scoring.signs.ocr_signs); None: the
+        # package's (data/signs.json). Set by a measurement that tries several (training/ocr_sign.py).
+        self.ocr_below: float | None = None
         self.scorer = scorer
         self.cfg = {"spans_key": spans_key}
 
@@ -107,7 +110,7 @@ class RecordBuilder(Pipe):
             return doc
         record = build_record(doc, self._model_components(), spans_key=self.spans_key,
                               doubts=doc._.licex_detection["doubts"], confidence=self.confidence,
-                              review_below=self.review_below)
+                              review_below=self.review_below, ocr_below=self.ocr_below)
         if doc._.licex_part is not None:
             record = _in_input(record, **doc._.licex_part)
         doc._.license_record = record.to_json_dict()
@@ -162,12 +165,15 @@ class RecordBuilder(Pipe):
 def build_record(
     doc: Doc, model_components: dict[str, str] | None = None, source: str | None = None, spans_key: str = CLAUSES_KEY,
     doubts: Sequence[str] = (), confidence: ValueConfidence | None = None, review_below: float | None = None,
+    ocr_below: float | None = None,
 ) -> LicenseRecord:
     """The licence record of a processed Doc; `doubts` about its extent (detection.Detection)
     flag its front-page fields; `confidence` scores its values (by default with the package's
     weights: a gold record's confidence means nothing). A fitted confidence also names each
     value's signs of doubt: a value with a misread sign is flagged, and, with `review_below`,
-    every value less confident than that, with its signs (scoring.signs)."""
+    every value less confident than that, with its signs (scoring.signs). A value read with a low
+    OCR score (the scores on the Doc: text.ocr_scores; below `ocr_below`, by default the
+    package's) is flagged too, whatever its confidence."""
     components = model_components or {"ents": "model", "clauses": "model"}
     analysis = analyse(doc)
     text = doc.text  # Doc.text joins tokens on every access; read it once
@@ -180,9 +186,11 @@ def build_record(
     signs: dict[str, list[str]] = {}
     if isinstance(scorer, FittedConfidence):
         record.confidence, signs = scorer.scored(record, doc)
-        sign_flags(record, signs)
     else:
         record.confidence = scorer(record, doc)
+    for path, found in ocr_signs(record, doc, ocr_below).items():
+        signs[path] = [*signs.get(path, ()), *found]
+    sign_flags(record, signs)
     if review_below is not None:
         low_confidence_flags(record, review_below, signs)
     return record

@@ -28,6 +28,7 @@ from licex.files import jsonl, limits
 from licex.files.inputs import read_file
 from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from licex.files.messages import InputError
+from licex.corpus.ocr_sidecars import with_sidecar
 from licex.corpus.paths import annotation_files
 from licex.corpus.spans import SPAN_KEYS, SpanTuple, read_spans, unread_problems
 
@@ -224,6 +225,7 @@ def read_annotation_dir(path: Path) -> list[AnnotatedText]:
                 problems += error.problems
             continue
         file_located, file_problems = _read_located(file)
+        with_sidecar(file, [example for _, example in file_located])  # a tool corpus's OCR scores
         located += file_located
         problems += file_problems
     problems += duplicate_ids(located)

@@ -14,6 +14,7 @@ finished, and the next run with the same options does only what is missing:
 
     OUT/manifest.json                 the options and every finished (tool, batch)
     OUT/<tool>/batch-00000.jsonl      one annotation line per licence (see corpus/README.md)
+    OUT/<tool>/batch-00000.ocr.json   licex's own OCR tools: each text's OCR scores (corpus.ocr_sidecars)
 
 Each line carries the tool's text, the aligned spans, `licence` (the licence's id: every tool's
 text of it is the same licence, so a train/dev split keeps them together), `tool` and `source`
@@ -40,6 +41,8 @@ from licex.files.messages import InputError
 from licex.files.outputs import atomic_write_text
 from licex.corpus.align import align
 from licex.corpus.annotations import AnnotatedText, write_annotations
+from licex.corpus.ocr_sidecars import OCR_SCORES, write_sidecar
+from licex.documents.geometry import DocumentText
 from licex.corpus.paths import MANIFEST
 from licex.corpus.tools import PHOTOS, SCAN, TEXT_LAYER, clean_pages, get_tool
 
@@ -133,6 +136,9 @@ def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> d
             inputs[tool.reads] = (scan_pages(pdf, seed) if tool.reads == SCAN else photo_files(pdf, seed + 1)
                                   if tool.reads == PHOTOS else clean_pages(pdf))
         text = tool.run(inputs[tool.reads])
+        scores = None
+        if isinstance(text, DocumentText):  # licex's own OCR: its scores kept beside the text
+            text, scores = text.text, text.score_runs()
         aligned = align(text, values, clauses, _tokenizer())
         result[tool_name] = AnnotatedText(
             id=f"{name}_{tool_name}", text=text, entities=aligned.entities, clauses=aligned.clauses,
@@ -141,6 +147,8 @@ def read_licence(options: FactoryOptions, index: int, tools: Sequence[str]) -> d
                   "layout": example.meta.get("layout", []), "seed": options.seed, "doc_seed": seed,
                   "printed": {"values": len(values), "clauses": len(clauses)},
                   "missing": aligned.missing, "record": gold})
+        if scores:
+            result[tool_name].meta[OCR_SCORES] = scores
     return result
 
 
@@ -259,6 +267,7 @@ def make_tool_corpus(out: Path, n: int, tools: Sequence[str], options: FactoryOp
             for tool, examples in read.items():
                 file = f"{tool}/batch-{batch:05d}.jsonl"
                 (out / tool).mkdir(exist_ok=True)
+                write_sidecar(out / file, examples)  # the OCR scores, out of the texts' lines
                 write_annotations(out / file, examples, named_by_licex=True)
                 report = _report(tool, batch, examples)
                 manifest.record(tool, size, batch, {

@@ -1,7 +1,8 @@
 """The tools users run before licex, run over typeset licences: what each of them emits.
 
 A tool reads one typeset licence, as its text-layer PDF or as the scanned pages of it, and
-returns its text. The tools are registered by name (`TOOLS`), each with what it reads and the
+returns its text; licex's own OCR input returns the DocumentText, whose OCR scores the corpus
+keeps beside the text (corpus.ocr_sidecars). The tools are registered by name (`TOOLS`), each with what it reads and the
 Debian package it needs where it is a system program:
 
 | tool | reads | what it is |
@@ -25,7 +26,10 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
+
+from licex.documents.geometry import DocumentText
 
 TEXT_LAYER = "text-layer"
 SCAN = "scan"
@@ -43,7 +47,7 @@ class ToolMissing(RuntimeError):
 class Tool:
     name: str
     reads: str  # TEXT_LAYER: the PDF's bytes; SCAN, CLEAN_PAGES or PHOTOS: the image files as bytes
-    run: Callable[[bytes | list[bytes]], str]
+    run: Callable[[bytes | list[bytes]], "str | DocumentText"]
     program: str | None = None  # a system program the tool needs
     package: str | None = None  # the Debian package(s) that bring it
 
@@ -124,19 +128,19 @@ tool("tesseract", SCAN, "tesseract", "tesseract-ocr tesseract-ocr-chi-sim")(_tes
 
 
 @tool("rapidocr", SCAN)
-def rapidocr(pages: list[bytes]) -> str:
+def rapidocr(pages: list[bytes]) -> DocumentText:
     from licex.documents import read_document_bytes
     from licex.corpus.scan import scanned_pdf
 
-    return read_document_bytes(scanned_pdf(pages), "scan.pdf").text
+    return read_document_bytes(scanned_pdf(pages), "scan.pdf")
 
 
 @tool("licex-photo", PHOTOS)
-def licex_photo(files: list[bytes]) -> str:
+def licex_photo(files: list[bytes]) -> DocumentText:
     """Each posted file read as licex reads an image file, the files' texts a page each."""
     from licex.documents import read_document_bytes
 
-    return "\f".join(read_document_bytes(image, f"photo-{i}.jpg").text for i, image in enumerate(files))
+    return reduce(DocumentText.then, (read_document_bytes(image, f"photo-{i}.jpg") for i, image in enumerate(files)))
 
 
 def clean_pages(pdf: bytes) -> list[bytes]:

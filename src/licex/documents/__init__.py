@@ -120,7 +120,7 @@ def _ocr_pages(call, indices: list[int]) -> Iterator[PageContent]:
     for i, (glyphs, (width, height)) in enumerate(ocr_images(images(), len(indices))):
         scale = scales[i]  # the image of a page read is taken before it is read
         size = PageSize(width / scale, height / scale, "pt", "ocr")
-        yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box)) for g in glyphs])
+        yield PageContent(size, [Glyph(g.text, tuple(v / scale for v in g.box), g.score) for g in glyphs])
 
 
 def _told(pages: Iterable[_Page], numbers: Iterable[int], count: int, on_page: OnPage | None) -> Iterator[_Page]:

@@ -3,8 +3,10 @@
 Reading a PDF or a scan yields glyphs with boxes; `reading_order` arranges them into lines and
 table rows. The result is a `DocumentText`: the reconstructed text (the text the pipeline reads
 and every offset of a record points into) and, for each of its characters, the page and box it
-came from. Characters that reading order adds (line breaks, the tab between two cells, the form
-feed between pages) have no box. `locate` turns an evidence span back into boxes on pages.
+came from, and the score OCR read it with (RapidOCR gives one a line). Characters that reading
+order adds (line breaks, the tab between two cells, the form feed between pages) have no box and
+no score, and those of a text layer no score. `locate` turns an evidence span back into boxes on
+pages; `score_runs` gives the scores as runs of character offsets (what travels to the Doc).
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from itertools import starmap
+import math
 import unicodedata
 from typing import NamedTuple
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 with y growing downwards (top-left origin)
 PAGE_BREAK = "\f"
 NO_PAGE = -1
+NO_SCORE = math.nan  # a character no OCR read: a text layer's, or one reading order added
+# The OCR scores of a text as runs: (start, end, score) for each stretch of characters read with
+# one score, in text offsets; characters without a score lie in no run.
+ScoreRuns = list[tuple[int, int, float]]
 
 
 class Glyph(NamedTuple):
@@ -26,6 +33,7 @@ class Glyph(NamedTuple):
 
     text: str
     box: Box
+    score: float | None = None  # the score OCR read its line with (ocr.py); None for a text layer's
 
 
 def nominal_width(ch: str) -> float:
@@ -66,7 +74,7 @@ class PageContent:
         return _page_content, (self.size, [tuple(glyph) for glyph in self.glyphs], self.cells, self.turned)
 
 
-def _page_content(size: PageSize, glyphs: list[tuple[str, Box]], cells: list[Box], turned: list[int]) -> PageContent:
+def _page_content(size: PageSize, glyphs: list[tuple[str, Box, float | None]], cells: list[Box], turned: list[int]) -> PageContent:
     return PageContent(size, list(starmap(Glyph, glyphs)), cells, turned)
 
 
@@ -80,9 +88,41 @@ class DocumentText:
     # box as four floats, flat. Arrays, not objects: a 20-page licence has ~30k characters.
     char_page: array = field(default_factory=lambda: array("i"))
     char_box: array = field(default_factory=lambda: array("d"))
+    # Per character: the OCR score of its line (NO_SCORE where none); may be empty (a DocumentText
+    # made by hand): no scores at all.
+    char_score: array = field(default_factory=lambda: array("d"))
 
     def page_of(self, pos: int) -> int:
         return self.char_page[pos]
+
+    def score_runs(self, start: int = 0, end: int | None = None) -> ScoreRuns:
+        """The OCR scores of the text range [start, end) as runs, offsets from `start`."""
+        runs: ScoreRuns = []
+        end = min(len(self.char_score), len(self.text) if end is None else end)
+        for pos in range(start, end):
+            score = self.char_score[pos]
+            if math.isnan(score):
+                continue
+            if runs and runs[-1][1] == pos - start and runs[-1][2] == score:
+                runs[-1] = (runs[-1][0], pos - start + 1, score)
+            else:
+                runs.append((pos - start, pos - start + 1, score))
+        return runs
+
+    def then(self, other: DocumentText) -> DocumentText:
+        """One document of two: `other`'s pages after this one's, a form feed between the texts
+        (pages apart joined: jobs.joining; a website's files read one after the other)."""
+        char_page = array("i", self.char_page)
+        char_page.append(NO_PAGE)
+        char_page.extend(page + len(self.pages) if page != NO_PAGE else NO_PAGE for page in other.char_page)
+        char_box = array("d", self.char_box)
+        char_box.extend((0.0, 0.0, 0.0, 0.0))
+        char_box.extend(other.char_box)
+        char_score = array("d", self.char_score or array("d", [NO_SCORE]) * len(self.text))
+        char_score.append(NO_SCORE)
+        char_score.extend(other.char_score or array("d", [NO_SCORE]) * len(other.text))
+        return DocumentText(self.text + PAGE_BREAK + other.text, [*self.pages, *other.pages], char_page, char_box,
+                            char_score)
 
     def locate(self, start: int, end: int) -> list[tuple[int, Box]]:
         """Where the text range [start, end) is printed: one (page index, box) per page and line.
@@ -120,6 +160,7 @@ class TextBuilder:
         self.length = 0
         self.char_page = array("i")
         self.char_box = array("d")
+        self.char_score = array("d")
         self.pages: list[PageSize] = []
 
     def glyphs(self, glyphs: list[Glyph], page: int) -> None:
@@ -129,6 +170,7 @@ class TextBuilder:
             for _ in glyph.text:
                 self.char_page.append(page)
                 self.char_box.extend(glyph.box)
+                self.char_score.append(NO_SCORE if glyph.score is None else glyph.score)
 
     def separator(self, text: str) -> None:
         self.parts.append(text)
@@ -136,6 +178,7 @@ class TextBuilder:
         for _ in text:
             self.char_page.append(NO_PAGE)
             self.char_box.extend((0.0, 0.0, 0.0, 0.0))
+            self.char_score.append(NO_SCORE)
 
     def build(self) -> DocumentText:
-        return DocumentText("".join(self.parts), self.pages, self.char_page, self.char_box)
+        return DocumentText("".join(self.parts), self.pages, self.char_page, self.char_box, self.char_score)

@@ -37,7 +37,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from licex.documents.geometry import Glyph, nominal_width
-from licex.documents.overlay import without_overlays
+from licex.documents.overlay import Line, without_overlays
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -49,6 +49,10 @@ MIN_DESKEW = 0.3
 # RETRY_MARGIN line heights and read on its own.
 MIN_SCORE = 0.5
 RETRY_MARGIN = 0.5
+# Each line's score is kept with its characters (geometry.Glyph.score: the `ocr` sign of a value
+# read from it, scoring.signs) to this many places: the same whether it reaches the Doc from the
+# document or from a corpus's sidecar.
+SCORE_PLACES = 3
 
 
 # RapidOCR's settings where licex departs from its config.yaml. The recognizer reads one text line
@@ -347,10 +351,10 @@ def ocr_image(image: "Image", threads: int = 0) -> tuple[list[Glyph], tuple[int,
     skew = _skew(lines)
     centre = (image.width / 2, image.height / 2)
     glyphs: list[Glyph] = []
-    for quad, text in lines:
+    for quad, text, score in lines:
         if abs(skew) >= MIN_DESKEW:
             quad = [_rotate(point, centre, -skew) for point in quad]
-        glyphs.extend(_line_glyphs(quad, text))
+        glyphs.extend(_line_glyphs(quad, text, score))
     return glyphs, (image.width, image.height)
 
 
@@ -366,7 +370,7 @@ MAX_SIDE = 2000
 MAX_ASPECT = 8
 
 
-def _lines(image: "Image", threads: int, scale: float | None = None) -> list[tuple[list[tuple[float, float]], str]]:
+def _lines(image: "Image", threads: int, scale: float | None = None) -> list[Line]:
     """`_run` on the image, a small one enlarged first (`enlargement`, or `scale` where given), a
     page far longer than wide brought within RapidOCR's reach (MAX_ASPECT); the quadrilaterals in
     the image's own pixels."""
@@ -377,7 +381,8 @@ def _lines(image: "Image", threads: int, scale: float | None = None) -> list[tup
 
     enlarged = image.convert("RGB").resize((round(image.width * scale), round(image.height * scale)),
                                            Image.Resampling.BICUBIC)
-    return [([(x / scale, y / scale) for x, y in quad], text) for quad, text in _within_reach(enlarged, threads)]
+    return [([(x / scale, y / scale) for x, y in quad], text, score)
+            for quad, text, score in _within_reach(enlarged, threads)]
 
 
 def enlargement(short_side: int) -> float:
@@ -399,7 +404,7 @@ def _enlargements() -> list[tuple[int, float]]:
     return sorted((int(row["below"]), float(row["scale"])) for row in data["sizes"])
 
 
-def _within_reach(image: "Image", threads: int) -> list[tuple[list[tuple[float, float]], str]]:
+def _within_reach(image: "Image", threads: int) -> list[Line]:
     """`_run` on the image, a page far longer than wide brought within RapidOCR's reach first
     (MAX_ASPECT); the quadrilaterals in the image's own pixels."""
     long_side, short_side = max(image.width, image.height), min(image.width, image.height)
@@ -413,7 +418,8 @@ def _within_reach(image: "Image", threads: int) -> list[tuple[list[tuple[float, 
     short_side = math.ceil(max(shrunk.size) / MAX_ASPECT)
     padded = Image.new("RGB", (max(shrunk.width, short_side), max(shrunk.height, short_side)), "white")
     padded.paste(shrunk)
-    return [([(x / scale, y / scale) for x, y in quad], text) for quad, text in _run(_pixels(padded), threads)]
+    return [([(x / scale, y / scale) for x, y in quad], text, score)
+            for quad, text, score in _run(_pixels(padded), threads)]
 
 
 def _pixels(image: "Image"):
@@ -423,39 +429,41 @@ def _pixels(image: "Image"):
     return numpy.asarray(image.convert("RGB"))
 
 
-def _run(pixels, threads: int = 0) -> list[tuple[list[tuple[float, float]], str]]:
-    """(quadrilateral, text) of each text line RapidOCR detects and reads (with `engine(threads)`)."""
+def _run(pixels, threads: int = 0) -> list[Line]:
+    """(quadrilateral, text, score) of each text line RapidOCR detects and reads (with
+    `engine(threads)`); the score to SCORE_PLACES."""
     ocr = engine(threads)
     result, _ = ocr(pixels, text_score=0.0)
     lines = []
     for quad, text, score in result or []:
         quad = [(float(x), float(y)) for x, y in quad]
         if score < MIN_SCORE or not text.strip():
-            text = _read_again(pixels, quad, ocr)
+            text, score = _read_again(pixels, quad, ocr)
         if text.strip():
-            lines.append((quad, text))
+            lines.append((quad, text, round(float(score), SCORE_PLACES)))
     return lines
 
 
-def _read_again(pixels, quad, ocr) -> str:
-    """The text of one detected line, cropped with a margin and recognised alone; '' if unread."""
+def _read_again(pixels, quad, ocr) -> tuple[str, float]:
+    """The text of one detected line, cropped with a margin and recognised alone, with its score;
+    ('', 0.0) if unread."""
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     margin = RETRY_MARGIN * (max(ys) - min(ys))
     top, bottom = max(0, int(min(ys) - margin)), min(pixels.shape[0], int(max(ys) + margin) + 1)
     left, right = max(0, int(min(xs) - margin)), min(pixels.shape[1], int(max(xs) + margin) + 1)
     if bottom - top < 4 or right - left < 4:
-        return ""
+        return "", 0.0
     result, _ = ocr(pixels[top:bottom, left:right], use_det=False, use_cls=False, use_rec=True)
     if not result:
-        return ""
+        return "", 0.0
     text, score = result[0]
-    return text if score >= MIN_SCORE else ""
+    return (text, score) if score >= MIN_SCORE else ("", 0.0)
 
 
-def _turned(lines: list[tuple[list[tuple[float, float]], str]]) -> bool:
+def _turned(lines: list[Line]) -> bool:
     """Whether most text lines of several characters stand upright: a page turned by 90°."""
-    long_lines = [quad for quad, text in lines if len(text) >= 4]
+    long_lines = [quad for quad, text, _ in lines if len(text) >= 4]
     if not long_lines:
         return False
     upright = sum(1 for quad in long_lines if _extent(quad)[1] > 1.5 * _extent(quad)[0])
@@ -471,7 +479,7 @@ def _extent(quad) -> tuple[float, float]:
 def _skew(lines) -> float:
     """The median angle (degrees) of the top edges of the longer lines."""
     angles = []
-    for quad, text in lines:
+    for quad, text, _ in lines:
         (x0, y0), (x1, y1) = quad[0], quad[1]
         if len(text) >= 6 and x1 - x0 > 0:
             angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
@@ -485,11 +493,12 @@ def _rotate(point: tuple[float, float], centre: tuple[float, float], degrees: fl
             centre[1] + x * math.sin(angle) + y * math.cos(angle))
 
 
-def _line_glyphs(quad, text: str) -> list[Glyph]:
-    """One glyph per character, sharing the line's width by each character's nominal width, and
-    level at the line's own height around its middle: a line still slanted once the page's skew
-    is taken out (a photo's perspective slants each line its own way) would otherwise get the
-    height of the box around its slant, and reach into the lines above and below it."""
+def _line_glyphs(quad, text: str, score: float) -> list[Glyph]:
+    """One glyph per character, sharing the line's width by each character's nominal width, each
+    with the line's score, and level at the line's own height around its middle: a line still
+    slanted once the page's skew is taken out (a photo's perspective slants each line its own way)
+    would otherwise get the height of the box around its slant, and reach into the lines above
+    and below it."""
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     x0, x1 = min(xs), max(xs)
@@ -501,7 +510,7 @@ def _line_glyphs(quad, text: str) -> list[Glyph]:
     x = x0
     for ch, width in zip(text, widths):
         step = (x1 - x0) * width / total
-        glyphs.append(Glyph(ch, (x, y0, x + step, y1)))
+        glyphs.append(Glyph(ch, (x, y0, x + step, y1), score))
         x += step
     return glyphs
 

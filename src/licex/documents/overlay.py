@@ -24,7 +24,8 @@ from importlib import resources
 
 from licex.documents.geometry import nominal_width
 
-Line = tuple[list[tuple[float, float]], str]
+# A line as OCR read it: its quadrilateral, its text and the score it was read with.
+Line = tuple[list[tuple[float, float]], str, float]
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +48,8 @@ def without_overlays(lines: list[Line]) -> list[Line]:
     a licence line; a page with no overlay comes back as it was."""
     settings = _settings()
     skew = _level_skew(lines, settings)
-    tilted = {i for i, (quad, text) in enumerate(lines) if _tilted(quad, text, skew, settings)}
-    misshapen = {i for i, (quad, text) in enumerate(lines) if _misshapen(quad, text, settings)}
+    tilted = {i for i, (quad, text, _) in enumerate(lines) if _tilted(quad, text, skew, settings)}
+    misshapen = {i for i, (quad, text, _) in enumerate(lines) if _misshapen(quad, text, settings)}
     overlay = tilted | misshapen | _repeated(lines, tilted | misshapen, settings)
     if not overlay:
         return lines
@@ -56,19 +57,19 @@ def without_overlays(lines: list[Line]) -> list[Line]:
     # (此证有效期内…) may be the licence's own (有效期至).
     words = _repeated_words([lines[i][1].strip() for i in tilted], settings["shortest_cut"])
     kept = []
-    for i, (quad, text) in enumerate(lines):
+    for i, (quad, text, score) in enumerate(lines):
         if i in overlay or _fragment(text.strip(), words):
             continue
         text = _cut(text, words, settings["shortest_cut"], settings["shortest_latin_cut"])
         if text.strip():
-            kept.append((quad, text))
+            kept.append((quad, text, score))
     return kept
 
 
 def _level_skew(lines: list[Line], settings: dict) -> float:
     """The page's skew, the median angle of the lines of several characters within `max_skew`
     degrees of level (a watermark's lines left out, however many)."""
-    angles = [angle(quad) for quad, text in lines
+    angles = [angle(quad) for quad, text, _ in lines
               if len(text.strip()) >= settings["shortest_line"] and abs(angle(quad)) <= settings["max_skew"]]
     return statistics.median(angles) if angles else 0.0
 
@@ -95,14 +96,14 @@ def _repeated(lines: list[Line], overlay: set[int], settings: dict) -> set[int]:
     """Lines whose words the page prints `min_repeats` times or more, of `shortest_repeat`
     characters or more, each at a height that differs from the page's median line height by more
     than `height_ratio`: a level watermark or a stamp repeated over the page."""
-    heights = [height(quad) for i, (quad, _) in enumerate(lines) if i not in overlay]
+    heights = [height(quad) for i, (quad, _, _) in enumerate(lines) if i not in overlay]
     if not heights:
         return set()
     body = statistics.median(heights)
     ratio = settings["height_ratio"]
-    texts = Counter(text.strip() for quad, text in lines)
+    texts = Counter(text.strip() for _, text, _ in lines)
     found = set()
-    for i, (quad, text) in enumerate(lines):
+    for i, (quad, text, _) in enumerate(lines):
         text = text.strip()
         if (len(text) >= settings["shortest_repeat"] and texts[text] >= settings["min_repeats"]
                 and abs(height(quad) / body - 1) > ratio):

@@ -11,23 +11,25 @@ and the clause confusion from the clause labels paired by number.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sklearn.metrics import precision_recall_fscore_support
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from licex.components.names import CLAUSE_RULES, FIELD_CHOICE, FIELD_RULES
 from licex.components.record_builder import build_record
 from licex.corpus.annotations import AnnotatedText, to_doc
+from licex.corpus.ocr_sidecars import OCR_SCORES
 from licex.fields.labels import CLAUSE_LABELS, CLAUSES_KEY, ENTITY_LABELS
 from licex.jobs.pipeline import load_pipeline, rules_pipeline
 from licex.evaluation.records import MISSING, evaluate
 from licex.evaluation.render import write_reports
 from licex.evaluation.report import PipelineReport, summary
+from licex.text.ocr_scores import set_ocr_scores
 
 # The rule components that fill what the model leaves empty: off while training and for "model only".
 # The field choice goes with the field rules: without them it would still drop the model's
@@ -76,12 +78,20 @@ def span_scores(examples: Iterable[Example], attr: str, spans: Callable[[Any], I
     return scores
 
 
+def example_docs(nlp: Language, examples: Iterable[AnnotatedText]) -> Iterator[Doc]:
+    """The Doc of each example's text for `nlp` to run on: with the OCR scores the text kept, where
+    it kept some (corpus.ocr_sidecars), as `licex extract` gives a document's (text.ocr_scores)."""
+    for example in examples:
+        yield set_ocr_scores(nlp.make_doc(example.text), example.meta.get(OCR_SCORES))
+
+
 def evaluate_pipeline(nlp: Language, examples: Sequence[AnnotatedText], name: str = "pipeline",
                       progress: Progress | None = None) -> PipelineReport:
-    """Run `nlp` over the texts of `examples` and score it against their annotations."""
+    """Run `nlp` over the texts of `examples` and score it against their annotations. A text that
+    kept its OCR scores (a tool corpus's sidecar: corpus.ocr_sidecars) gives them to its Doc as
+    `licex extract` does (text.ocr_scores)."""
     gold_records, predicted_records, spacy_examples = {}, {}, []
-    texts = (example.text for example in examples)
-    for example, predicted in zip(examples, nlp.pipe(texts)):
+    for example, predicted in zip(examples, nlp.pipe(example_docs(nlp, examples))):
         reference = to_doc(example)
         # Predicted spans are aligned onto the reference, whose vocab must know their labels
         # even where its own annotations never used one (a clause label no gold span has).

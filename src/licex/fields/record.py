@@ -201,7 +201,8 @@ class ReviewFlag(_Strict):
     reason: str
     sign: str | None = Field(default=None, description=(
         "the sign in the value's reading that raised the flag, as its confidence names it (misread=catalogue, "
-        "agreement=disagree, ...: data/signs.json); absent where a check of the record raised it"))
+        "agreement=disagree, ...: data/signs.json), or ocr=SCORE for a value OCR read with a score under the "
+        "threshold; absent where a check of the record raised it"))
 
     @model_serializer(mode="wrap")
     def _sign_only_where_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

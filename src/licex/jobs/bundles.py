@@ -6,6 +6,8 @@ after a licence) ends it. Each licence is read on its own, so that no field cros
 licence into another; the record builder is told where it lies (`doc._.licex_part`), so that its
 record names the file and the part and every offset points into the original file. A text that is not a licence gets no record, and a
 licence longer than limits.LICENCE_CHARS gets a one-line error while the rest of the run goes on.
+A document's text comes with the OCR scores of its characters where it was OCR'd (a third item:
+`DocumentText.score_runs`); each licence's Doc gets those of its part (text.ocr_scores).
 """
 
 from __future__ import annotations
@@ -19,8 +21,13 @@ from spacy.tokens import Doc
 
 from licex.files import limits
 from licex.text.detection import Detection, licence_segments, text_detection
+from licex.documents.geometry import ScoreRuns
 from licex.files.messages import InputError
 from licex.jobs.pipeline import stream_docs
+from licex.text.ocr_scores import set_ocr_scores
+
+# An input's name and text, and where it was OCR'd the scores of its characters (ScoreRuns).
+SourceText = tuple[str, str] | tuple[str, str, ScoreRuns]
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,10 @@ def split_licences(source: str, text: str) -> list[tuple[LicencePart, Detection]
 
 
 def extract_licences(
-    nlp: Language, texts: Iterable[tuple[str, str]]
+    nlp: Language, texts: Iterable[SourceText]
 ) -> Iterator[tuple[LicencePart, dict[str, Any] | InputError]]:
-    """(part, record or error) for each licence in each (source, text), in input order, streamed.
+    """(part, record or error) for each licence in each (source, text) or (source, text, OCR
+    scores), in input order, streamed.
 
     The record is as the pipeline finished it (record.LicenseRecord as JSON, naming the source and
     the part, its offsets into the whole text). The error is an InputError naming the part: no
@@ -69,7 +77,7 @@ def extract_licences(
     """
 
     def docs() -> Iterator[tuple[Doc, tuple[LicencePart, InputError | None]]]:
-        for source, text in texts:
+        for source, text, *scores in texts:
             for part, detection in split_licences(source, text):
                 error = _refusal(part, detection, min(nlp.max_length, limits.LICENCE_CHARS))
                 # A refused part still passes through the stream (as an empty Doc, nearly free)
@@ -77,6 +85,8 @@ def extract_licences(
                 doc = nlp.make_doc("" if error else text[part.start:part.end])
                 doc._.licex_detection = detection.to_json()  # detected once: the record builder needs not again
                 doc._.licex_part = {"source": part.source, "part": part.number, "offset": part.start}
+                if scores and not error:
+                    set_ocr_scores(doc, scores[0], part.start)
                 yield doc, (part, error)
 
     for doc, (part, error) in stream_docs(nlp, docs()):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from licex.jobs.bundles import LicencePart
+from licex.jobs.bundles import LicencePart, SourceText
 from licex.jobs.joining import ReadInput, file_evidence, joined, joins
 from licex.files.inputs import InputSource
 from licex.files.messages import InputError
@@ -23,10 +23,10 @@ from licex.files.messages import InputError
 if TYPE_CHECKING:
     from licex.documents import DocumentText
 
-# What turns (source name, text) pairs into (part, record or error) pairs, in input order:
-# bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or anything
-# that runs it elsewhere (worker processes) and keeps the order.
-LicenceExtractor = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[LicencePart, dict[str, Any] | InputError]]]
+# What turns (source name, text[, OCR scores]) items into (part, record or error) pairs, in input
+# order: bundles.extract_licences with a pipeline (functools.partial(extract_licences, nlp)), or
+# anything that runs it elsewhere (worker processes) and keeps the order.
+LicenceExtractor = Callable[[Iterable[SourceText]], Iterable[tuple[LicencePart, dict[str, Any] | InputError]]]
 
 
 def extract_inputs(
@@ -68,7 +68,7 @@ def extract_inputs(
         pages = [source.name] * (len(document.pages) if document is not None else 0)
         return ReadInput(source.name, text, document, pages, source.path.parent if source.path else None)
 
-    def texts() -> Iterator[tuple[str, str]]:
+    def texts() -> Iterator[SourceText]:
         held: ReadInput | None = None  # a document, held until the next input says whether it joins it
         for source in sources:
             current = read(source)
@@ -80,7 +80,7 @@ def extract_inputs(
                 continue
             if held is not None:
                 in_flight.append(held)
-                yield held.name, held.text
+                yield _source_text(held)
                 held = None
             if current is None:
                 continue
@@ -91,7 +91,7 @@ def extract_inputs(
             yield current.name, current.text
         if held is not None:
             in_flight.append(held)
-            yield held.name, held.text
+            yield _source_text(held)
 
     for part, result in extract(texts()):
         yield from _drained(read_errors)
@@ -106,6 +106,12 @@ def extract_inputs(
         else:
             yield file_evidence(_on_pages(result, current.document, part.start, part.end), current)
     yield from _drained(read_errors)
+
+
+def _source_text(read: ReadInput) -> SourceText:
+    """A document's name and text, with the OCR scores of its characters where it has any."""
+    runs = read.document.score_runs()
+    return (read.name, read.text, runs) if runs else (read.name, read.text)
 
 
 def _pages_apart(held: ReadInput | None, current: ReadInput | None) -> tuple[ReadInput, ReadInput] | None:

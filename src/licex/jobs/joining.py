@@ -14,7 +14,6 @@ it joined.
 from __future__ import annotations
 
 import re
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,17 +54,7 @@ def joins(first: ReadInput, then: ReadInput) -> bool:
 
 def joined(first: ReadInput, then: ReadInput) -> ReadInput:
     """One input of the two: `then`'s pages after `first`'s."""
-    from licex.documents.geometry import PAGE_BREAK, DocumentText, NO_PAGE
-
-    a, b = first.document, then.document
-    offset = len(a.pages)
-    char_page = array("i", a.char_page)
-    char_page.append(NO_PAGE)
-    char_page.extend(page + offset if page != NO_PAGE else NO_PAGE for page in b.char_page)
-    char_box = array("d", a.char_box)
-    char_box.extend((0.0, 0.0, 0.0, 0.0))
-    char_box.extend(b.char_box)
-    document = DocumentText(a.text + PAGE_BREAK + b.text, [*a.pages, *b.pages], char_page, char_box)
+    document = first.document.then(then.document)
     return ReadInput(first.name, document.text, document, [*first.page_files, *then.page_files], first.folder)
 
 

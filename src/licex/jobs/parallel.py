@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.util import minibatch
 
 from licex.jobs import bundles
-from licex.jobs.bundles import LicencePart
+from licex.jobs.bundles import LicencePart, SourceText
 from licex.files.messages import InputError
 from licex.jobs.pipeline import load_pipeline
 
@@ -55,8 +55,8 @@ class WorkerDied(Exception):
 
 @contextmanager
 def licence_extractor(nlp: Language, spec: str | Path | None, workers: int,
-                      review_below: float | None = None) -> Iterator[Callable[[Iterable[tuple[str, str]]], Extracted]]:
-    """A function from (source, text) pairs to `extract_licences`' (part, record or error) pairs,
+                      review_below: float | None = None) -> Iterator[Callable[[Iterable[SourceText]], Extracted]]:
+    """A function from (source, text[, OCR scores]) items to `extract_licences`' (part, record or error) pairs,
     in input order: `nlp` in this process for one worker, else `workers` processes that each
     load `spec` with `review_below` (as `pipeline.load_pipeline` reads them; `nlp` is loaded so
     too). The processes end with the block."""
@@ -122,13 +122,13 @@ def _loaded() -> bool:
     return _worker_nlp is not None
 
 
-def _extract_files(texts: list[tuple[str, str]]) -> list[tuple[LicencePart, dict[str, Any] | InputError]]:
+def _extract_files(texts: list[SourceText]) -> list[tuple[LicencePart, dict[str, Any] | InputError]]:
     return list(bundles.extract_licences(_worker_nlp, texts))
 
 
-def _in_order(pool: ProcessPoolExecutor, in_flight: int, texts: Iterable[tuple[str, str]]) -> Extracted:
+def _in_order(pool: ProcessPoolExecutor, in_flight: int, texts: Iterable[SourceText]) -> Extracted:
     pending: deque[tuple[Future, str]] = deque()  # a task, and the source of its first file
-    task: list[tuple[str, str]] = []
+    task: list[SourceText] = []
     try:
         for task in minibatch(texts, FILES_PER_TASK):
             pending.append((pool.submit(_extract_files, list(task)), task[0][0]))

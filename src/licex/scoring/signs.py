@@ -6,6 +6,11 @@ the model and the rules disagreeing, a text that reads poorly. data/signs.json g
 words: a value with a sign under `flag` is listed in needs_review whatever its confidence (such a
 value's confidence is capped low anyway), and a value below `--review-below` is listed with the
 signs it has under `flag` or `name`, the one that lowers its confidence most first.
+
+One sign is no feature of the confidence (the fit never saw it): `ocr`, a value whose characters
+OCR read on a line it scored below the threshold data/signs.json gives (`ocr_signs`, from the
+scores on the Doc: text.ocr_scores). It flags the value as the misread signs do, naming its
+score (`ocr=0.62`), and reaches `--review-below` the same way.
 """
 
 from __future__ import annotations
@@ -15,23 +20,58 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
+from spacy.tokens import Doc
+
 from licex.fields.record import LicenseRecord, ReviewFlag
+from licex.text.ocr_scores import lowest_score
 
 # The sign a flag of a value below the review threshold names where the value shows none.
 LOW_CONFIDENCE = "confidence"
+# The sign of a value read with a low OCR score, and its settings' key in data/signs.json.
+OCR = "ocr"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(resources.files("licex").joinpath("data/signs.json").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
 def _signs() -> dict[str, dict[str, str]]:
-    data = json.loads(resources.files("licex").joinpath("data/signs.json").read_text("utf-8"))
-    return {kind: dict(data[kind]) for kind in ("flag", "name")}
+    return {kind: dict(_data()[kind]) for kind in ("flag", "name")}
 
 
 def _words(feature: str, kind: str) -> str | None:
+    """The words of a feature; those of a prefix key name what follows the prefix (`{value}`) and
+    the settings of the sign it names (`ocr=` -> the `ocr` object's `below`)."""
     signs = _signs()[kind]
     if feature in signs:
         return signs[feature]
-    return next((words for key, words in signs.items() if key.endswith("=") and feature.startswith(key)), None)
+    key = next((key for key in signs if key.endswith("=") and feature.startswith(key)), None)
+    if key is None:
+        return None
+    settings = {k: v for k, v in _data().get(key[:-1], {}).items() if not k.startswith("_")}
+    return signs[key].format(value=feature[len(key):], **settings)
+
+
+def ocr_below() -> float:
+    """The OCR score under which a value's reading is a sign (data/signs.json `ocr.below`)."""
+    return float(_data()[OCR]["below"])
+
+
+def ocr_signs(record: LicenseRecord, doc: Doc, below: float | None = None) -> dict[str, list[str]]:
+    """The `ocr` sign of each value of the record (path -> [`ocr=SCORE`]) whose characters OCR read
+    with a score under `below` (default: `ocr_below()`), the lowest of its evidence's; none where
+    the Doc has no scores."""
+    below = ocr_below() if below is None else below
+    found = {}
+    for path, evidence in record.evidence.items():
+        if path.startswith("clauses"):
+            continue
+        scores = [score for item in evidence if (score := lowest_score(doc, item.start, item.end)) is not None]
+        if scores and min(scores) < below:
+            found[path] = [f"{OCR}={min(scores):g}"]
+    return found
 
 
 def sign_words(feature: str) -> str | None:
