@@ -149,3 +149,14 @@ def test_a_table_one_cell_a_line_keeps_a_wrapped_business_cell_and_skips_the_bra
     assert (fields["company_name"], fields["legal_representative"], fields["registered_address"]) == (
         "明腾网络有限公司", "张想", "山东省南昌市昆明街U座")
     assert fields["businesses"] == [("B25", ["仅限互联网信息服务"], "江西省")]
+
+
+def test_label_lines_before_the_end_of_a_sentence_are_no_table_one_cell_a_line(extract):
+    # Tesseract of a certificate: the label column printed between the lines of the grant
+    # sentence; the line after the labels closes a bracket the sentence opened, so the lines
+    # after the labels are no cells of theirs, and no label is read as a value.
+    text = ("经营许可证编号: 鲁B1.B2-20115894\n根据《中华人民共和国电信条例》及国家有关规定，经审查，准许你公司按照本\n\n"
+            "经营许可证 (\n\n信业务经营许可证。\n\n公司名称\n法定代表人\n\n业务种类\n《服务项目)\n及覆盖范围\n\n"
+            "E文和附件) 载明的内容经营增值电信业务，特颁发跨地区增值电\n\n浦华众城信息有限公司\n李伟\n\n"
+            "第一类增值电信业务中的内容分发网络业务\n山东省\n\n" + DATES)
+    assert extract(text).fields().get("legal_representative") != "及覆盖范围"

@@ -262,7 +262,11 @@ def _cell_per_line_table(layout: Layout, i: int, label_of: dict[str, str | None]
     if _WRAPPED_LABEL_END_RE.match(text, cells[len(columns)][1][0]):
         return None  # 业务种类 / (服务项目) / 及覆盖范围: one label wrapped in its cell, not a header
     values = _value_cells(text, cells[len(columns):], len(columns))
-    if len(values) < len(columns):
+    if len(values) < len(columns) or any(
+            text.count(o, a, b) != text.count(c, a, b) for _, (a, b) in values for o, c in _BRACKETS):
+        # A cell that closes a bracket it never opened (…文和附件) 载明…), or opens one no line
+        # after it closes: the lines are not one cell each (a label cell of two lines, then its
+        # wrapped value; the end of a sentence the tool printed among the cells).
         return None
     if any(label_of.get(header_word(text[a:b])) or ":" in text[a:b] for _, (a, b) in values):
         return None
