@@ -185,7 +185,8 @@ def test_an_item_ocr_left_unreadable_around_a_service_is_flagged(extract):
 
 @pytest.mark.parametrize("text", [
     f"信息服务业务（不含信息搜索查询服\n务、{CHAT}）", f"服务项目: 不含{SEARCH}、\n{CHAT}\n业务覆盖范围: 全国",
-    f"(仅限{ICP})(不含{SEARCH}、{CHAT})", f"除{SEARCH}、{CHAT}外的业务"])
+    f"(仅限{ICP})(不含{SEARCH}、{CHAT})", f"除{SEARCH}、{CHAT}外的业务",
+    f"信息服务业务（仅限{ICP}）不含\n（服务项目）{SEARCH}、{CHAT}。"])  # a label cell's line between
 def test_the_check_reads_the_services_each_exclusion_clause_names(text):
     from licex.fields.consistency import excluded_in
 
@@ -305,3 +306,14 @@ def test_every_exclusion_form_of_catalogue_services_is_a_catalogue_item(printed,
     from licex.fields.values import misread_signs
 
     assert misread_signs("SERVICE_ITEM", printed) == signs
+
+
+@pytest.mark.parametrize("label", ["（服务项目）", "(服务项目)", "及覆盖范围", "服 务 项 目"])
+def test_a_label_cells_line_between_no_han_and_its_services_keeps_them_excluded(extract, label):
+    # A value cell wrapped beside a label cell of three lines: the label's next line is printed
+    # between 不含 and the services it excludes. Read as a label, it would make them permitted.
+    text = (HEAD + f"业务种类第二类增值电信业务中的信息服务业务（仅限{ICP}）不含\n{label}{SEARCH}、{CHAT}。\n"
+            "业务覆盖范围：浙江省\n")
+    business = extract(text).record["businesses"][0]
+    assert business["service_items"] == [f"仅限{ICP}"]
+    assert sorted(business["excluded_items"]) == sorted([SEARCH, CHAT])

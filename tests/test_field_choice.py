@@ -177,3 +177,24 @@ def test_a_plausible_coverage_of_the_kept_block_is_never_replaced():
     model = [span("第二类增值电信业务中的信息服务业务", "BUSINESS"), span("全国", "COVERAGE")]
     kept = merge(lambda found: [1.0 if c.side == RULES else 0.0 for c in found], model, rules, value_of)
     assert [s.text for s in kept if s.label_ == "COVERAGE"] == ["上海"]
+
+
+EXCLUDING = ("业务种类第二类增值电信业务中的信息服务业务（仅限互联网信息服务）不含\n"
+             "（服务项目）信息搜索查询服务、信息即时交互服务。\n")
+
+
+@pytest.mark.parametrize("preferred", [MODEL, RULES])
+def test_a_reading_that_permits_an_excluded_service_is_never_kept_over_one_that_does_not(preferred):
+    # The model read the services after 不含 and a label cell's line as items of their own (so
+    # permitted); the rules read them as excluded. Whatever the policy prefers, the exclusion holds.
+    doc, span = doc_with(EXCLUDING)
+    business = "第二类增值电信业务中的信息服务业务"
+    model = [span(business, "BUSINESS"), span("仅限互联网信息服务", "SERVICE_ITEM"),
+             span("信息搜索查询服务", "SERVICE_ITEM"), span("信息即时交互服务", "SERVICE_ITEM")]
+    rules = [span(business, "BUSINESS"), span("仅限互联网信息服务", "SERVICE_ITEM"),
+             span("不含\n（服务项目）信息搜索查询服务、信息即时交互服务", "SERVICE_ITEM")]
+    found = candidates(model, rules, value_of, {})
+    assert [c.permits_excluded for c in sorted(found, key=lambda c: c.side)] == [True, False]  # model, rules
+    kept = merge(lambda found: [1.0 if c.side == preferred else 0.0 for c in found], model, rules, value_of)
+    assert [s.text for s in kept if s.label_ == "SERVICE_ITEM"] == [
+        "仅限互联网信息服务", "不含\n（服务项目）信息搜索查询服务、信息即时交互服务"]

@@ -26,7 +26,7 @@ from licex.fields.labels import record_fields
 from licex.fields.normalize import normalize_license_no
 from licex.fields.record import Evidence, LicenseRecord, ReviewFlag
 from licex.text.chars import nfkc, without_whitespace
-from licex.fields.values import misread_signs
+from licex.fields.values import misread_signs, without_wrapped_labels
 
 # Where a correction's value came from, in its evidence.
 COMPONENT = "licex_record_checks"
@@ -167,13 +167,10 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     for index, business in enumerate(given.record.businesses):
         spans = [(e.start, e.end) for path, evidence in given.record.evidence.items()
                  if path.startswith(f"businesses[{index}].") for e in evidence]
-        # distinct windows: the values of one long line share it, read once
-        windows = list(dict.fromkeys(_lines_around(given.text, start, end) for start, end in spans))
-        excluded = {name: clause for window in windows for name, clause in excluded_in(window).items()}
+        excluded, windows = excluded_around(given.text, spans)
         printed = "".join(without_whitespace(nfkc(window)) for window in windows)
         for i, item in enumerate(business.service_items):
-            name = without_whitespace(_PERMISSION_RE.sub("", item))
-            if (clause := excluded.get(name) or excluded.get(name.removesuffix("业务"))) is not None:
+            if (clause := excluding_clause(item, excluded)) is not None:
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
                                         reason=f"a service item the licence excludes: {clause}"))
             elif "catalogue" in misread_signs("SERVICE_ITEM", item) and (
@@ -198,10 +195,27 @@ _SERVICE_NAMES = sorted({name.removesuffix("业务") for name in service_item_na
 _PERMISSION_RE = re.compile(r"^(?:含|仅限|限)")
 # What ends a 不含 clause: a bracket, ；。:, a new 含 or 仅限 after a comma.
 _CLAUSE_END_RE = re.compile(r"[()（）\[\]【】;；。:：]|[,，、]\s*(?:含|仅\s*限)")
+# Nothing after a 不含 on its line.
+_LINE_END_RE = re.compile(r"[ \t]*\n")
 # A 不含 clause names a few services on a line or two; read no further than this.
 _CLAUSE_CHARS = 300
 # The characters whose last place before a clause says whether a bracket is still open there.
 _BRACKET_RE = re.compile(r"[()（）\n]")
+
+
+def excluded_around(text: str, spans: Sequence[tuple[int, int]]) -> tuple[dict[str, str], list[str]]:
+    """The services the 不含 clauses of the lines of `spans` (a business's values) exclude, each
+    with its clause (excluded_in), and those lines: each span's lines and the line before them
+    (a clause wrapped onto the next line), each distinct window once."""
+    windows = list(dict.fromkeys(_lines_around(text, start, end) for start, end in spans))
+    return {name: clause for window in windows for name, clause in excluded_in(window).items()}, windows
+
+
+def excluding_clause(item: str, excluded: dict[str, str]) -> str | None:
+    """The clause of `excluded` (excluded_around) that excludes the service a permitted item
+    (含A, 仅限A, A) names, if one does."""
+    name = without_whitespace(_PERMISSION_RE.sub("", item))
+    return excluded.get(name) or excluded.get(name.removesuffix("业务"))
 
 
 def excluded_in(text: str) -> dict[str, str]:
@@ -219,8 +233,13 @@ def excluded_in(text: str) -> dict[str, str]:
         # a bracket opened on the clause's line, or a full-width one opened before it, still open
         opened = last["("] > max(last[")"], last["\n"]) or last["（"] > last["）"]
         limit = min(len(text), match.end() + _CLAUSE_CHARS)
-        end = _CLAUSE_END_RE.search(text, match.end(), limit)
-        clause = text[match.end():end.start() if end else limit]
+        rest = text[match.end():limit]
+        if _LINE_END_RE.match(rest):
+            # 不含 at a line's end, a line of the label cell beside it next (不含 / （服务项目）A、B):
+            # the clause goes on past the label
+            rest = without_wrapped_labels(nfkc(rest))
+        end = _CLAUSE_END_RE.search(rest)
+        clause = rest[:end.start() if end else len(rest)]
         lines = clause.split("\n")
         kept = [lines[0]]
         for line in lines[1:]:

@@ -12,6 +12,7 @@ from typing import Any
 from spacy.tokens import Span
 
 from licex.components.names import MODEL, RULES
+from licex.fields.catalogue import EXCLUSION_RE
 from licex.fields.fold import Finding, fold
 from licex.fields.labels import ENTITY_LABELS, SHAREHOLDER_LABELS
 from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
@@ -54,6 +55,9 @@ class Candidate:
     # A table's cells are read together: where a cell of the same table row is implausible, the
     # columns may have shifted, and this cell is suspect too (the website table).
     row_implausible: bool = False
+    # The business part's reading permits a service a 不含 clause of its lines excludes
+    # (_check_exclusions): never kept where the other side's reading does not.
+    permits_excluded: bool = False
     # The NER's probability for the value, where contested: computed on first use (a policy that
     # does not read it costs no beam), for every contested candidate of the Doc at once.
     probability_source: Callable[[], None] | None = field(default=None, repr=False)
@@ -125,6 +129,7 @@ def candidates(model_ents: list[Span], rule_ents: list[Span], value_of: Callable
             for candidate in group:
                 candidate.agreement = "agree" if same else "disagree"
     _check_term(by_unit, value_of)
+    _check_exclusions(by_unit, value_of)
     for side in (MODEL, RULES):
         row = [c for c in out if c.side == side and c.unit in _WEBSITE_UNITS and c.found_by == "table"]
         if any(not c.plausible for c in row):
@@ -161,3 +166,20 @@ def _check_term(by_unit: dict[str, list[Candidate]], value_of: Callable[[Span], 
 def hashable(value: Any) -> Any:
     """A value as a key: pydantic models by their JSON, others by repr."""
     return value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)
+
+
+def _check_exclusions(by_unit: dict[str, list[Candidate]], value_of: Callable[[Span], Any]) -> None:
+    """A reading of the business part that permits a service a 不含 clause of its lines excludes
+    (不含 / (服务项目)A、B read as the items A and B) is implausible: an exclusion is never a
+    permission (the record's check `exclusions` flags whatever reading is kept)."""
+    from licex.fields.consistency import excluded_around, excluding_clause
+
+    for candidate in by_unit.get(unit_of("SERVICE_ITEM"), []):
+        items = [(span, value_of(span)) for span in candidate.spans if span.label_ == "SERVICE_ITEM"]
+        permitted = [value for _, value in items if isinstance(value, str) and not EXCLUSION_RE.match(value)]
+        if not permitted:
+            continue
+        excluded, _ = excluded_around(candidate.spans[0].doc.text, [(s.start_char, s.end_char) for s in candidate.spans])
+        if any(excluding_clause(value, excluded) for value in permitted):
+            candidate.plausible = False
+            candidate.permits_excluded = True

@@ -46,7 +46,15 @@ def merge(policy: ChoicePolicy, model_ents: list[Span], rule_ents: list[Span], v
         if probability is not None:
             for candidate in contested:
                 candidate.probability_source = partial(probability.fill, doc, contested)
-    return with_plausible_coverage(choose(found, policy(found)), found, value_of)
+    return with_plausible_coverage(choose(found, no_excluded_permitted(found, policy(found))), found, value_of)
+
+
+def no_excluded_permitted(found: list[Candidate], scores: list[float]) -> list[float]:
+    """The policy's scores, with a reading that permits a service its text excludes
+    (Candidate.permits_excluded) ranked below the other side's reading of its unit where that one
+    does not: an exclusion is never a permission, whatever the fit weighs."""
+    clean = {c.unit for c in found if not c.permits_excluded}
+    return [-1.0 if c.permits_excluded and c.unit in clean else score for c, score in zip(found, scores)]
 
 
 def with_plausible_coverage(kept: list[Span], found: list[Candidate], value_of: Callable[[Span], Any]) -> list[Span]:

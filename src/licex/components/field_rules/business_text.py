@@ -148,6 +148,16 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
                 continue
             if RESTRICTION_BEFORE_RE.search(text, pos, match.start()):
                 continue  # 仅限国内呼叫中心业务: the object of a restriction, read as its text
+        if kind == "newline" and business and RESTRICTION_BEFORE_RE.search(text, pos, match.start()):
+            label = block.token_re.match(text, match.end() + len(text[match.end():end]) - len(
+                text[match.end():end].lstrip(" \t")))
+            if label is not None and label.lastgroup in (*_LABEL_KINDS, "label_piece"):
+                # A line of the label cell beside the value printed between a restriction and
+                # its object (不含 / (服务项目)信息搜索查询服务、…): the restriction goes on past the
+                # label, which its value's reader takes off (values.without_wrapped_labels); read
+                # as a label, it would make the excluded services permitted ones.
+                scan = label.end()
+                continue
         if business and match.start() > pos:
             free_text(pos, match.start())
         pos = match.end()
