@@ -174,7 +174,7 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
                                         reason=f"a service item the licence excludes: {clause}"))
             elif "catalogue" in misread_signs("SERVICE_ITEM", item) and (
-                    named := next((n for n in _SERVICE_NAMES if n in name), None)):
+                    named := next((n for n in _SERVICE_NAMES if n in _permitted_name(item)), None)):
                 # OCR debris where the restriction word was (未售A, 仅限…丰舍A, A with 不含 lost): it
                 # names a service, and whether it permits or excludes it cannot be read
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]", reason=(
@@ -214,8 +214,13 @@ def excluded_around(text: str, spans: Sequence[tuple[int, int]]) -> tuple[dict[s
 def excluding_clause(item: str, excluded: dict[str, str]) -> str | None:
     """The clause of `excluded` (excluded_around) that excludes the service a permitted item
     (含A, 仅限A, A) names, if one does."""
-    name = without_whitespace(_PERMISSION_RE.sub("", item))
+    name = _permitted_name(item)
     return excluded.get(name) or excluded.get(name.removesuffix("业务"))
+
+
+def _permitted_name(item: str) -> str:
+    """The service a permitted item (含A, 仅限A, A) names, as printed."""
+    return without_whitespace(_PERMISSION_RE.sub("", item))
 
 
 def excluded_in(text: str) -> dict[str, str]:
