@@ -22,23 +22,7 @@ from licex.jobs.extraction import extract_inputs
 from licex.jobs.pipeline import rules_pipeline
 from licex.scoring.signs import low_confidence_flags, ocr_below
 
-FRONT = """中华人民共和国
-增值电信业务经营许可证
-经营许可证编号：渝B2-20250748
-根据《中华人民共和国电信条例》及国家有关规定，经审查，准许你公司按照本经营许可证（正文和附件）载明的内容经营增值电信业务，特颁发增值电信业务经营许可证。
-公司名称：重庆鸿枢慧科技有限公司
-法定代表人：卿鹏
-业务种类：信息服务业务（仅限互联网信息服务）
-业务覆盖范围：全国
-发证日期：2025年07月17日
-有效期至：2030年07月17日"""
-
-ANNEX = """经营许可证编号：渝B2-20250748
-中华人民共和国增值电信业务经营许可证
-（附 页）
-重庆鸿枢慧科技有限公司获准经营信息服务业务（仅限互联网信息服务）相关信息
-网站名称：重庆鸿枢慧科技有限公司
-网站域名：lala.cloud"""
+from test_pages_apart import ANNEX, FRONT  # one front page and 附页 for the joining tests
 
 HIGH = 0.99
 
