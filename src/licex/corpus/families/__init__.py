@@ -4,8 +4,9 @@ licex's figures were measured on the documents its own typesetter (fpdf2, `licex
 draws, and its readers were tuned on them. A family is another producer: HTML/CSS certificates
 printed by headless Chromium (`chromium-cert`), flat ODT documents printed by LibreOffice
 Writer (`libreoffice`), HTML/CSS forms laid out by WeasyPrint's own engine (`weasyprint-form`)
-and Typst documents typeset by the Typst compiler (`typst-gov`), the last two the families no
-reader, model or fitted choice was tuned on. Each is data and templates, not code per layout:
+and Typst documents typeset by the Typst compiler (`typst-gov`, the family no reader, model or
+fitted choice was tuned on; training/tuned_on.json says what each part saw). Each is data and
+templates, not code per layout:
 
 - `data/families.json`: every distribution of every family in one config (fonts, sizes, borders,
   column widths, label spacing and wrapping, where the dates and the seal go, which content
