@@ -263,10 +263,11 @@ def test_the_family_evaluation_scores_each_family_and_source_and_writes_its_tabl
     # Which model reads a family held out: the first that never saw it.
     models = {"a": {"families": ["fpdf2", "chromium-cert"]}, "b": {"families": ["fpdf2"]}}
     assert family_eval.held_out_model("chromium-cert", models) == "b"
-    assert family_eval.held_out_model("weasyprint-form", models) == "a"
+    assert family_eval.held_out_model("typst-gov", models) == "a"
     assert family_eval.held_out_model("fpdf2", models) is None
     assert family_eval.tuned_parts("chromium-cert", models) == ["rules", "model a"]
-    assert family_eval.tuned_parts("weasyprint-form", models) == []  # nothing was tuned on it: held out
+    assert family_eval.tuned_parts("typst-gov", models) == []  # nothing was tuned on it: held out
+    assert family_eval.tuned_parts("weasyprint-form", models) == ["rules"]  # its misses were read
     scored = entry["sources"]["pypdfium2"]["rules only"]
     assert scored["documents"] == 2 and 0 <= scored["field_micro_accuracy"] <= 1
     docs = tmp_path / "families.md"
