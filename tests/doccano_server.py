@@ -21,6 +21,7 @@ too.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import os
 import secrets
@@ -78,16 +79,25 @@ def ensure_venv(venv: Path | None = None, log=print) -> Path:
     venv = Path(venv or venv_path())
     if _installed_version(venv) == DOCCANO_VERSION:
         return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # One installer at a time: test workers (pytest -n) and servers started together wait for the
+    # first, then find the venv made.
+    with open(venv.parent / f"{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _installed_version(venv) != DOCCANO_VERSION:
+            _install(venv, log)
+    return venv
+
+
+def _install(venv: Path, log) -> None:
     log(f"installing doccano {DOCCANO_VERSION} into {venv} (about a minute) ...")
     python3 = shutil.which("python3") or sys.executable
     if not (venv / "bin" / "python").exists():
-        venv.parent.mkdir(parents=True, exist_ok=True)
         _run([python3, "-m", "venv", str(venv)], "creating the doccano virtual environment")
     _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *PIP_REQUIREMENTS],
          f"pip install {' '.join(PIP_REQUIREMENTS)}")
     if _installed_version(venv) != DOCCANO_VERSION:
         raise ServerError(f"{venv}: doccano {DOCCANO_VERSION} is not importable after pip install")
-    return venv
 
 
 def _run(command: list[str], what: str, env: dict | None = None, timeout: float = 900) -> str:

@@ -664,7 +664,8 @@ def detail(text: str) -> str:
     (TAIL, lambda pw: "y" * 195 + pw),  # cut at the 200 of a body that is not JSON
     (TAIL, lambda pw: "y" + " " * 795 + pw),  # cut before the whitespace is folded
     (TAIL + "\t" * 400 + "x", lambda pw: detail(pw)),  # cut within the password
-])
+], ids=["tab", "two-spaces", "newline", "edges", "html-escaped", "html-unquoted", "url-quoted", "json-upper",
+        "cut-at-300", "cut-at-200", "cut-before-folding", "cut-within"])  # TAIL is random: the ids must not show it
 def test_an_echo_of_the_password_in_any_spelling_is_blanked_out(cli, fake, password, spelled):
     fake.answers["GET /v1/projects"] = echo_500(spelled)
     result = cli("doccano", "status", "--project", "p", "--url", fake.url, "--username", "u",
