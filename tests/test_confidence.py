@@ -177,6 +177,10 @@ MISREADS = [
     ("SIGNER", "尚行发证日期", "欧阳尚行", "label"),
     ("COMPANY", "凌云网络有限", "凌云网络有限公司", "ending"),
     ("ACCESS_PROVIDER", "四川创汇传", "中国电信股份有限公司北京分公司", "ending"),
+    ("COVERAGE", "去南省", "云南省", "province"),
+    ("SERVER_LOCATION", "广西壮旗自治区", "广西壮族自治区", "province"),
+    ("LICENSE_NO", "B-20174235", "闽B1-20174235", "licence_form"),
+    ("PREV_LICENSE_NO", "号02-203006T1", "京ICP证120137号", "licence_form"),
 ]
 
 
@@ -204,6 +208,7 @@ def test_every_sign_of_a_misread_is_tested_and_has_its_words():
     ("CAPITAL", "¥1,000万元"), ("CAPITAL", "500万美元"), ("CAPITAL", "人民币 1000.5 万元"),
     ("COVERAGE", "全国31个省(自治区、直辖市)"), ("COVERAGE", "北京、上海等31省(自治区、直辖市)"),
     ("COVERAGE", "机房所在地为北京、天津2直辖市"), ("COVERAGE", "北京,天津,上海3直辖市"),
+    ("COVERAGE", "广西壮族自治区、云南省、内蒙古"), ("COVERAGE", "全国各省"), ("LICENSE_NO", "B2.B1-20160073"),
     ("SERVICE_ITEM", "仅限信息发布平台和递送服务"), ("SERVICE_ITEM", "仅限国内互联网会议电视及图像服务业务"),
     ("SERVICE_ITEM", "不含互联网信息服务业务"), ("SERVICE_ITEM", "互联网域名解析服务业务"),
     ("COMPANY", "百度公司"), ("LEGAL_REP", "欧阳娜娜"), ("ADDRESS", "北京市海淀区1010室"), ("COMPANY", "哈哈哈科技有限公司"),
@@ -221,12 +226,16 @@ def test_the_real_licences_values_show_no_sign_of_a_misread():
     from licex.fields.values import misread_signs
 
     annotations = Path(__file__).resolve().parent.parent / "corpus" / "annotations" / "real.jsonl"
+    # what a real text itself misprints: 001's 年检 page header reads BBZ where its twelve other
+    # headers print B1 (the record takes B1-20070275); its sign is right
+    misprinted = {("LICENSE_NO", "BBZ-20070275"): ["licence_form"]}
     checked = 0
     for line in annotations.read_text("utf-8").splitlines():
         row = json.loads(line)
         for start, end, label in row["label"]:
             if label in ENTITY_LABELS:
-                assert misread_signs(label, row["text"][start:end]) == [], (label, row["text"][start:end])
+                value = row["text"][start:end]
+                assert misread_signs(label, value) == misprinted.get((label, value), []), (label, value)
                 checked += 1
     assert checked > 50
 

@@ -82,7 +82,7 @@ def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
 
 def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
     assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates",
-                           "exclusions", "shares", "inspection_dates", "printed_sections",
+                           "exclusions", "shares", "inspection_dates", "inspection_columns", "printed_sections",
                            "required"]
 
 
@@ -91,6 +91,29 @@ def test_an_inspection_date_far_from_its_year_is_flagged(extract):
     head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第2页\n")
     flags = _flags(extract, head + "经营许可证编号：B2-20160073                    第2页\n" + entries + tail)
     assert flags == [("annual_inspections[1].date", "2031-05-01 is not in 2020 or the year after")]
+
+
+def _with_inspections(table: str) -> str:
+    head, tail = LICENCE.split("经营许可证编号：B2-20160073                    第1页\n")
+    return head + table + "经营许可证编号：B2-20160073                    第1页\n" + tail
+
+
+def test_an_inspection_row_that_lost_a_cell_of_a_printed_column_is_flagged(extract):
+    """A table's header names a result and a date column: an entry without one lost its cell. A
+    row that lost its result slides its date under the result's header; it is still the date."""
+    table = "年度\t年检结果\t日期\n2020\t合格\t二〇二一年三月七日\n2021\t合格\t二0二二年六月十九日\n"
+    assert _flags(extract, _with_inspections(table)) == []
+    lost = _with_inspections(table.replace("2020\t合格\t", "2020\t"))
+    assert [(i["year"], i["result"], i["date"]) for i in extract(lost).record["annual_inspections"]] == [
+        (2020, None, "2021-03-07"), (2021, "合格", "2022-06-19")]
+    assert _flags(extract, lost) == [("annual_inspections[0].result", "no result read, where the table has a column of them")]
+    assert _flags(extract, _with_inspections(table.replace("\t二0二二年六月十九日", ""))) == [
+        ("annual_inspections[1].date", "no date read, where the table has a column of them")]
+    # a table with no date column asks for none
+    assert _flags(extract, _with_inspections("年度\t年检结果\n2020\t合格\n")) == []
+    # the header printed, and no row read (OCR made 2020 a 20201): the table was lost
+    assert _flags(extract, _with_inspections("年度\t年检结果\t日期\n20201\t合格\n")) == [
+        ("annual_inspections", "the licence prints an annual inspection entry, but none was read")]
 
 
 SHAREHOLDERS = """股东名称 证照号码 出资比例

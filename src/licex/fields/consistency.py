@@ -319,6 +319,27 @@ def _inspection_dates(given: CheckInput) -> list[ReviewFlag]:
             if entry.date is not None and entry.date.year - entry.year not in (0, 1)]
 
 
+@check("inspection_columns")
+def _inspection_columns(given: CheckInput) -> list[ReviewFlag]:
+    """An inspection table prints a result and a date in each row: an entry without one, where the
+    table's header names its column, lost a cell (a line entry, 2002年度年检合格, prints no date)."""
+    text = _outside_special(given)
+    columns = [(name, what) for name, what, pattern in _INSPECTION_COLUMNS if pattern.search(text)]
+    return [ReviewFlag(field=f"annual_inspections[{i}].{name}", reason=f"no {what} read, where the table has a column of them")
+            for i, entry in enumerate(given.record.annual_inspections)
+            for name, what in columns if getattr(entry, name) is None]
+
+
+# An annual inspection table's header (年度 | 年检结果 | 日期): its result column after 年度, its
+# date column after the result's.
+_INSPECTION_RESULT_COLUMN_RE = re.compile(r"年\s*度\s+(?:年\s*[检报]\s*|检\s*验\s*)?(?:结\s*果|情\s*况)")
+_INSPECTION_COLUMNS = (
+    ("result", "result", _INSPECTION_RESULT_COLUMN_RE),
+    ("date", "date", re.compile(_INSPECTION_RESULT_COLUMN_RE.pattern
+                                + r"\s+(?:年\s*[检报]\s*|检\s*验\s*|审\s*核\s*|盖\s*章\s*)?日\s*期")),
+)
+
+
 @check("printed_sections")
 def _printed_sections(given: CheckInput) -> list[ReviewFlag]:
     """A part the licence prints outside its 特别规定事项 (the shareholder table's header, a
@@ -340,7 +361,7 @@ _SECTIONS = (
      re.compile(f"{SHAREHOLDER_HEADER_RE.pattern}|{SHAREHOLDER_COLUMNS_RE.pattern}")),
     (("websites",), "a website's labels", re.compile(r"网\s*站\s*名\s*称|网\s*站\s*(?:域\s*名|网\s*址)")),
     (("annual_inspections",), "an annual inspection entry",
-     re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]")),
+     re.compile(r"(?:19|20)\d{2}\s*年\s*度\s*(?:的\s*)?年\s*[检报]|" + _INSPECTION_RESULT_COLUMN_RE.pattern)),
     (("registered_capital_cny", "registered_capital_foreign"), "the registered capital's label",
      re.compile(r"注\s*册\s*资\s*[本金]")),
 )

@@ -394,6 +394,27 @@ def _next_label_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
         _SURNAMED_NAME_RE.fullmatch(plain[:-2]))
 
 
+# A place printed alone as a province (云南省, 广西壮族自治区): its name is a province's or misread.
+_PROVINCE_PART_RE = re.compile(r"[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,6}自治区")
+
+
+def _province_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    """A place of the list printed as a province, of a name no province has (去南省 for 云南省);
+    a part that says where in words of its own (全国各省) is none."""
+    wide = [word for word in forms["coverage_words"] if word not in forms["place_endings"]]
+    return isinstance(value, str) and any(
+        _PROVINCE_PART_RE.fullmatch(part) and part not in _PROVINCE_NAMES and part.removesuffix("省") not in _PROVINCE_NAMES
+        and not any(word in part for word in wide)
+        for part in value.replace(" ", "").split(LIST_MARK))
+
+
+def _licence_form_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
+    """A licence number of neither the form licences print (B1-20195402, 京ICP证120137号) nor
+    an older one of digits alone (2-4-1-2002001)."""
+    return isinstance(value, str) and not LICENSE_NO_RE.fullmatch(value) and not any(
+        re.fullmatch(form, value) for form in forms["older_licence_numbers"])
+
+
 # Each sign of a misread, in the order misread_signs gives them: whether a value (and the text it
 # was read from) shows it. A field names the signs looked for in it (data/fields.jsonl).
 _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
@@ -414,6 +435,8 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "label": _label_sign,
     "next_label": _next_label_sign,
     # a company's name without a company's ending (凌云网络有限): a cell cut where it wrapped
+    "province": _province_sign,
+    "licence_form": _licence_form_sign,
     "ending": lambda value, text, forms: isinstance(value, str) and not value.rstrip(")） ").endswith(
         tuple(forms["company_endings"])),
 }
@@ -431,7 +454,9 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     licensee must hold (`capital`), or printed with a character that is no numeral (`amount`:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
     service item the catalogue does not name (`catalogue`); an identity or credit code of a
-    length none has (`length`). `text` is the value as the rules
+    length none has (`length`); a place printed as a province of a name no province has
+    (`province`: 去南省); a licence number of no licence number's form (`licence_form`: B-20174235).
+    `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
     choice between the model's and the rules' readings, whose fit never saw them. `value` is

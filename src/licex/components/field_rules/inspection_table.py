@@ -141,13 +141,16 @@ def _header(layout: Layout, line: Line) -> Header | None:
 
 def _cell(reading: Reading, label: str, start: int, end: int) -> list[Hit]:
     """The hit of one cell: the year in the year column, the date in the date column, the
-    result as printed."""
+    result as printed. A cell that is a date is the date, under whichever column it stands: a row
+    that lost its result cell slides its date under the result's header."""
     text = reading.layout.view.text
     if label == "INSPECTION_YEAR":
         year = _YEAR_RE.search(text, start, end)
         return [Hit(label, *year.span(), found_by="table")] if year else []
-    if label == "INSPECTION_DATE":
-        date = DATE_RE.search(text, start, end)
-        return [Hit(label, *date.span(), found_by="table")] if date and normalize_date(date.group(0)) else []
     a, b = trim_value(text, start, end)
+    date = DATE_RE.search(text, start, end)
+    if date and normalize_date(date.group(0)) and (label == "INSPECTION_DATE" or date.span() == (a, b)):
+        return [Hit("INSPECTION_DATE", *date.span(), found_by="table")]
+    if label == "INSPECTION_DATE":
+        return []
     return [Hit(label, a, b, found_by="table")] if a < b and reading.value(label, a, b) is not None else []
