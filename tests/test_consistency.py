@@ -138,6 +138,9 @@ def test_shares_that_do_not_add_up_and_a_row_without_its_code_are_flagged(extrac
     assert ("shareholders[0]", "no identity or credit code, where the table has a column of them") in _flags(
         extract, head + alone + page + tail)
     assert not [f for f in _flags(extract, head + "股东名称 出资比例\n张辉 100%\n" + page + tail) if f[0].startswith("shareholders")]
+    no_share = "股东名称\t证照号码\t出资比例\n张辉\t361023196202231312\n"  # the row lost its share
+    assert ("shareholders[0]", "no share read, where the table has a column of them") in _flags(
+        extract, head + no_share + page + tail)
 
 
 def test_a_part_printed_with_nothing_read_of_it_is_flagged(extract):

@@ -270,7 +270,8 @@ def _lines_around(text: str, start: int, end: int) -> str:
 def _shares(given: CheckInput) -> list[ReviewFlag]:
     """A licence's shareholder table lists every shareholder: their shares add up to 100%, and
     where one row prints an identity or credit code, every row does. A row lost, or read from
-    another row's cells, breaks one or the other."""
+    another row's cells, breaks one or the other. A row without the share its table has a column
+    for lost that cell."""
     holders = given.record.shareholders
     ratios = [_ratio(holder.share_ratio) for holder in holders]
     flags = []
@@ -283,11 +284,17 @@ def _shares(given: CheckInput) -> list[ReviewFlag]:
     elif holders and _ID_COLUMN_RE.search(_outside_special(given)):
         flags += [ReviewFlag(field=f"shareholders[{i}]", reason="no identity or credit code, where the table has a column of them")
                   for i in range(len(holders))]
+    if None in ratios and _RATIO_COLUMN_RE.search(_outside_special(given)):
+        flagged = {flag.field for flag in flags}
+        flags += [ReviewFlag(field=f"shareholders[{i}]", reason="no share read, where the table has a column of them")
+                  for i, ratio in enumerate(ratios) if ratio is None and f"shareholders[{i}]" not in flagged]
     return flags
 
 
-# The shareholder table's column of identity or credit codes (证照号码, 证件号码, 身份证号).
+# The shareholder table's column of identity or credit codes (证照号码, 证件号码, 身份证号), and
+# its column of shares (出资比例, 持股比例).
 _ID_COLUMN_RE = re.compile(r"证\s*[照件]\s*号\s*码|身\s*份\s*证\s*号")
+_RATIO_COLUMN_RE = re.compile(r"[出持]\s*[资股]\s*比\s*例")
 
 
 def _outside_special(given: CheckInput) -> str:
