@@ -183,6 +183,20 @@ def test_an_item_ocr_left_unreadable_around_a_service_is_flagged(extract):
                                            "is unclear")]
 
 
+def test_a_permission_after_a_line_that_ends_in_bu_is_flagged(extract):
+    """Tesseract's 不 at a line's end, its 含 on a later line after a wrapped label cell's words
+    ((不 / (服务项 | 含A和B), as chromium-cert's clean Tesseract text of licence 4 prints it): read
+    as the permission 含…, it may be the exclusion 不含…."""
+    split = f"业务种类: 信息服务业务\n服务项目: 仅限{ICP} 不\n服务项目: 含{SEARCH}和{CHAT}\n业务覆盖范围: 全国\n"
+    item = f"含{SEARCH}和{CHAT}"
+    for text, flagged in ((split, True), (split.replace(" 不\n", "\n"), False)):
+        record = extract(HEAD + text).record
+        items = record["businesses"][0]["service_items"]
+        assert item in items
+        flag = (f"businesses[0].service_items[{items.index(item)}]", f"a 不 ends a line before {item}: it may read 不{item}, an exclusion")
+        assert (flag in [(f["field"], f["reason"]) for f in record["needs_review"]]) is flagged
+
+
 @pytest.mark.parametrize("text", [
     f"信息服务业务（不含信息搜索查询服\n务、{CHAT}）", f"服务项目: 不含{SEARCH}、\n{CHAT}\n业务覆盖范围: 全国",
     f"(仅限{ICP})(不含{SEARCH}、{CHAT})", f"除{SEARCH}、{CHAT}外的业务",

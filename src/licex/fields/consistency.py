@@ -173,6 +173,9 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
             if (clause := excluding_clause(item, excluded)) is not None:
                 flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]",
                                         reason=f"a service item the licence excludes: {clause}"))
+            elif item.startswith("含") and _after_orphan_not(given, f"businesses[{index}].service_items[{i}]"):
+                flags.append(ReviewFlag(field=f"businesses[{index}].service_items[{i}]", reason=(
+                    f"a 不 ends a line before {item}: it may read 不{item}, an exclusion")))
             elif "catalogue" in misread_signs("SERVICE_ITEM", item) and (
                     named := next((n for n in _SERVICE_NAMES if n in _permitted_name(item)), None)):
                 # OCR debris where the restriction word was (未售A, 仅限…丰舍A, A with 不含 lost): it
@@ -189,6 +192,20 @@ def _exclusions(given: CheckInput) -> list[ReviewFlag]:
     return flags
 
 
+def _after_orphan_not(given: CheckInput, path: str) -> bool:
+    """Whether a 不 ends one of the two lines before the value at `path`: a 不含 that a wrapped
+    label cell split (（不 / （服务项 | 含…), read as a permission 含…."""
+    evidence = given.record.evidence.get(path) or []
+    if not evidence:
+        return False
+    start = from_ = evidence[0].start
+    for _ in range(3):  # back to the start of the line two lines before the value's
+        from_ = given.text.rfind("\n", 0, max(from_ - 1, 0)) + 1 if from_ > 0 else 0
+    return bool(_ORPHAN_NOT_RE.search(given.text, from_, start))
+
+
+# A 不 at a line's end: an exclusion's first word, its 含 wrapped away from it.
+_ORPHAN_NOT_RE = re.compile(r"不[ \t]*\n")
 # Catalogue service names as a misread item may hold them, the longest first, without 业务.
 _SERVICE_NAMES = sorted({name.removesuffix("业务") for name in service_item_names()}, key=len, reverse=True)
 # The word of a permission before a service (含X, 仅限X): the service it names is X.
