@@ -348,19 +348,19 @@ def _inspection_columns(given: CheckInput) -> list[ReviewFlag]:
     """An inspection table prints a result and a date in each row: an entry without one, where the
     table's header names its column, lost a cell (a line entry, 2002年度年检合格, prints no date)."""
     text = _outside_special(given)
-    columns = [(name, what) for name, what, pattern in _INSPECTION_COLUMNS if pattern.search(text)]
-    return [ReviewFlag(field=f"annual_inspections[{i}].{name}", reason=f"no {what} read, where the table has a column of them")
+    columns = [name for name, pattern in _INSPECTION_COLUMNS if pattern.search(text)]
+    return [ReviewFlag(field=f"annual_inspections[{i}].{name}", reason=f"no {name} read, where the table has a column of them")
             for i, entry in enumerate(given.record.annual_inspections)
-            for name, what in columns if getattr(entry, name) is None]
+            for name in columns if getattr(entry, name) is None]
 
 
 # An annual inspection table's header (年度 | 年检结果 | 日期): its result column after 年度, its
 # date column after the result's.
 _INSPECTION_RESULT_COLUMN_RE = re.compile(r"年\s*度\s+(?:年\s*[检报]\s*|检\s*验\s*)?(?:结\s*果|情\s*况)")
 _INSPECTION_COLUMNS = (
-    ("result", "result", _INSPECTION_RESULT_COLUMN_RE),
-    ("date", "date", re.compile(_INSPECTION_RESULT_COLUMN_RE.pattern
-                                + r"\s+(?:年\s*[检报]\s*|检\s*验\s*|审\s*核\s*|盖\s*章\s*)?日\s*期")),
+    ("result", _INSPECTION_RESULT_COLUMN_RE),
+    ("date", re.compile(_INSPECTION_RESULT_COLUMN_RE.pattern
+                     + r"\s+(?:年\s*[检报]\s*|检\s*验\s*|审\s*核\s*|盖\s*章\s*)?日\s*期")),
 )
 
 

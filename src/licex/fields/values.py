@@ -435,10 +435,10 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "label": _label_sign,
     "next_label": _next_label_sign,
     # a company's name without a company's ending (凌云网络有限): a cell cut where it wrapped
-    "province": _province_sign,
-    "licence_form": _licence_form_sign,
     "ending": lambda value, text, forms: isinstance(value, str) and not value.rstrip(")） ").endswith(
         tuple(forms["company_endings"])),
+    "province": _province_sign,
+    "licence_form": _licence_form_sign,
 }
 # The signs misread_signs gives (a test checks that each is given).
 MISREAD_SIGNS = tuple(_SIGNS)
