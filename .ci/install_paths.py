@@ -7,7 +7,7 @@ read a scan with what each installed.
 The paths, as docs/install.md gives them, in a temporary clone of the checkout (its HEAD with its
 uncommitted changes):
 
-- developer: `pip install "torch==2.13.0" -e ".[dev,trf]"`
+- developer: `pip install -e ".[dev]"`
 - user:      `pip install -e ".[ocr]"`
 - offline:   `licex package training/model dist/`, then `pip wheel -w wheelhouse` of the two wheels,
              licex's with the `ocr` extra (online), then, in a fresh venv, `pip install --no-index
@@ -39,7 +39,7 @@ GOLD = "corpus/documents/records/002_3fa2e29c17b4fcd1.record.json"
 PATHS = ("developer", "user", "offline")
 # What `pip install` is given on each path's line of README.md and docs/install.md (a test keeps
 # the pages and this in step).
-LINES = {"developer": ["torch==2.13.0", "-e", ".[dev,trf]"], "user": ["-e", ".[ocr]"],
+LINES = {"developer": ["-e", ".[dev]"], "user": ["-e", ".[ocr]"],
          "offline": ["--no-index", "--find-links", "wheelhouse", "licex[ocr]", "zh_licex_cnn"]}
 # The pip settings of this machine (an index mirror, a find-links folder) must not fill in
 # what the wheelhouse lacks.
