@@ -420,6 +420,41 @@ def test_a_row_that_lost_its_ratio_is_still_a_row_and_no_ratio_is_invented(extra
         {"name": "李娜", "id_number": "110102197001011234", "share_ratio": "45%"}]
 
 
+# pdftotext -layout prints a row whose cells wrapped with its one-line cells between their halves.
+LAYOUT_SHAREHOLDERS = "序号     股东名称         证照号码                出资比例\n\n"
+
+
+def test_an_id_number_wrapped_around_its_row_is_read_whole_in_every_row(extract):
+    rows = ("                    11010219640207151\n1      王松                               55%\n                    6\n\n"
+            "                    91110108MA01ABCD\n2      北京云图信息有限公司               45%\n                    3L\n")
+    result = extract(SHAREHOLDER_TABLE.split("序号")[0] + LAYOUT_SHAREHOLDERS + rows)
+    assert result.fields()["shareholders"] == [
+        {"name": "王松", "id_number": "110102196402071516", "share_ratio": "55%"},
+        {"name": "北京云图信息有限公司", "id_number": "91110108MA01ABCD3L", "share_ratio": "45%"}]
+    [evidence] = result.evidence("shareholders[0].id_number")  # from its first half to its second
+    assert evidence.startswith("11010219640207151\n1") and evidence.endswith("\n" + " " * 20 + "6")
+
+
+@pytest.mark.parametrize("top, bottom", [
+    ("    北京云图信息有限公   91110108MA01ABCD", "    司                3L"),
+    ("    北京云图信息有限公 91110108MA01ABCD", "    司             3L"),  # one space between the halves' cells
+    ("    北 京 云 图 信 息 有 限 公 91110108MA01ABCD", "    司                 3L"),  # a letter-spaced name
+])
+def test_a_name_and_an_id_number_wrapped_around_their_row_keep_their_row(extract, top, bottom):
+    rows = f"{top}\n1                                      45%\n{bottom}\n\n" \
+           "                    11010219640207151\n2      王松                               55%\n                    6\n"
+    assert extract(SHAREHOLDER_TABLE.split("序号")[0] + LAYOUT_SHAREHOLDERS + rows).fields()["shareholders"] == [
+        {"name": "北京云图信息有限公司", "id_number": "91110108MA01ABCD3L", "share_ratio": "45%"},
+        {"name": "王松", "id_number": "110102196402071516", "share_ratio": "55%"}]
+
+
+def test_rows_printed_without_blank_lines_between_them_are_no_halves_of_a_cell(extract):
+    rows = ("1      王松      110102196402071516    55%\n2      李娜      110102197001011234    25%\n"
+            "3      张伟      110102198001011234    20%\n")
+    assert [s["id_number"] for s in extract(SHAREHOLDER_TABLE + rows).fields()["shareholders"]] == [
+        "110102196402071516", "110102197001011234", "110102198001011234"]
+
+
 @pytest.mark.parametrize("printed, ratio", [("7696", "76%"), ("10096", "100%"), ("769%", "76%"), ("76%", "76%"),
                                             ("96", None), ("20096", None), ("9%", "9%")])
 def test_a_percent_sign_read_as_96_is_repaired_only_where_the_ratio_would_pass_100(printed, ratio):

@@ -131,12 +131,15 @@ def test_each_row_of_a_flattened_website_grid_is_a_website(extract, table):
     assert extract(PAGE + table + "特别规定事项\n").fields()["websites"] == [CHAOYI, QIXI]
 
 
-def test_a_cell_wrapped_around_its_row_gives_no_value_of_its_halves(extract):
+def test_a_cell_wrapped_around_its_row_is_one_value_of_its_halves(extract):
     # pdftotext -layout centres a row between the halves of a taller cell beside it
     table = ("                                网站接入服务提供\n网站名称    网站域名          服务器放置地\n"
              "                                单位\n\n                                惠派国际公司传媒有\n"
-             "佳禾官网   www.yangchen.cn   新疆维吾尔自治区\n                                限公司\n")
-    assert extract(PAGE + table).fields()["websites"] == [{**JIAHE, "access_provider": None}]
+             "佳禾官网   www.yangchen.cn 新疆维吾尔自治区\n                                限公司\n")
+    result = extract(PAGE + table)
+    assert result.fields()["websites"] == [JIAHE]
+    [evidence] = result.evidence("websites[0].access_provider")  # from the first half to the second
+    assert evidence.startswith("惠派国际公司传媒有\n佳禾官网") and evidence.endswith("\n" + " " * 32 + "限公司")
 
 
 def test_a_provider_named_after_its_province_is_no_server_location(extract):

@@ -209,9 +209,10 @@ def _in_input(record: LicenseRecord, source: str, part: int | None, offset: int)
     return record
 
 
-def _evidence(span: Span, text: str, default_component: str) -> Evidence:
-    return Evidence(start=span.start_char, end=span.end_char, text=text[span.start_char:span.end_char],
-                    component=span._.licex_component or default_component)
+def _evidence(span: Span, text: str, default_component: str, extent: tuple[int, int] | None = None) -> Evidence:
+    """Where `span` is printed; `extent` where its value was printed in pieces, the span one of them."""
+    start, end = extent or (span.start_char, span.end_char)
+    return Evidence(start=start, end=end, text=text[start:end], component=span._.licex_component or default_component)
 
 
 def _findings(ents: Iterable[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[Finding]:
@@ -220,7 +221,8 @@ def _findings(ents: Iterable[Span], analysis: DocAnalysis, text: str, component:
             value = analysis.value(ent.label_, ent.start_char, ent.end_char)
             if ent.label_ == "SERVICE_ITEM" and value and inside_exclusion(text, ent.start_char, value):
                 value = f"不含{value}"  # an item read inside a 不含 clause can only be an exclusion
-            yield Finding(ent.label_, value, _evidence(ent, text, component))
+            extent = analysis.extent(ent.label_, ent.start_char, ent.end_char)
+            yield Finding(ent.label_, value, _evidence(ent, text, component, extent))
 
 
 def _clause_findings(spans: list[Span], analysis: DocAnalysis, text: str, component: str) -> Iterator[ClauseFinding]:

@@ -30,6 +30,8 @@ class DocAnalysis:
     layout: Layout
     _clause_starts: list[int] = field(default_factory=list, repr=False)
     _values: dict[tuple[int, int, str], Any] = field(default_factory=dict, repr=False)
+    # Where a value printed in pieces apart runs (its first piece's start, its last's end), by its entity.
+    _extents: dict[tuple[int, int, str], tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def value(self, label: str, start: int, end: int) -> Any:
         """The value an entity of `label` at original offsets [start, end) gives: values.read_value
@@ -41,9 +43,22 @@ class DocAnalysis:
             self._values[key] = read_value(label, self.layout.view.read(start, end))
         return self._values[key]
 
-    def remember(self, label: str, start: int, end: int, value: Any) -> None:
-        """`value`, read already from the same text (the field rules read each of theirs)."""
-        self._values.setdefault((start, end, label), value)
+    def remember(self, label: str, start: int, end: int, value: Any,
+                 extent: tuple[int, int] | None = None) -> None:
+        """`value`, read already from the same text (the field rules read each of theirs).
+        `extent` where a tool printed the value in pieces apart and [start, end) is one of them:
+        the original range from its first piece to its last, and `value` the pieces' joined."""
+        key = (start, end, label)
+        if extent is None:
+            self._values.setdefault(key, value)
+        else:
+            self._values[key] = value
+            self._extents[key] = extent
+
+    def extent(self, label: str, start: int, end: int) -> tuple[int, int]:
+        """Where the value of the entity at original offsets [start, end) is printed: the entity,
+        or from its first piece to its last where it was printed in pieces (its evidence)."""
+        return self._extents.get((start, end, label), (start, end))
 
     @cached_property
     def clauses(self) -> list[ClauseSegment]:

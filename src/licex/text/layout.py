@@ -373,6 +373,53 @@ class Layout:
         cells.append(trim(text, pos, line.end))
         return cells
 
+    def cells_wrapped_around(self, i: int, cells: list[tuple[int, int]]) -> list[Pieces] | None:
+        """Row i's cells (`cells`, as its reader split them) with the cells a tool printed around
+        it, in column order, each as its pieces in reading order; None where no cell wrapped around
+        row i.
+
+        pdftotext -layout prints a row whose cell wrapped onto two lines with the row's one-line
+        cells on a line of their own between the cell's halves: the first half on the line above,
+        the second on the line below, at the same column, where the row's line has no cell
+        (`361023196202231` above `1  张辉  100%`, `312` below it). Every piece of the lines above
+        and below must pair so; lines of cells under the row's own (the rows of a table printed
+        without blank lines between them) never do."""
+        lines = self.lines
+        if not 0 < i < len(lines) - 1 or lines[i - 1].kind != "content" or lines[i + 1].kind != "content":
+            return None
+        row = lines[i]
+        halves = [[(a - line.start, (a, b)) for a, b in self.row_cells(line, _WIDE_SPACE_RE) if a < b]
+                  for line in (lines[i - 1], lines[i + 1])]
+        if not halves[0] or not halves[1]:
+            return None
+        # Two cells one space apart on one line (毕博诚网络有限公 9133052161RG01 above 司 / RR9G, or a
+        # name printed letter-spaced): the line with fewer pieces is split at their last spaces.
+        fewer = min(halves, key=len)
+        while len(fewer) < max(map(len, halves)) and (split := self._split_last_space(fewer)) is not None:
+            fewer[:] = split
+        # The halves pair in order; -layout counts a Han character one column, so only the first
+        # pair must start at the same column.
+        if len(halves[0]) != len(halves[1]) or abs(halves[0][0][0] - halves[1][0][0]) > _SAME_COLUMN:
+            return None
+        columns = [(a - row.start, b - row.start) for a, b in cells]
+        if any(a - _SAME_COLUMN <= column < b for half in halves for column, _ in half for a, b in columns):
+            return None  # a piece under a cell of the row: the lines are rows of their own
+        merged = [(column, ((a, b),)) for (column, _), (a, b) in zip(columns, cells)]
+        merged += [(column, (top, bottom)) for (column, top), (_, bottom) in zip(*halves)]
+        return [pieces for _, pieces in sorted(merged)]
+
+    def _split_last_space(self, cells: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, tuple[int, int]]] | None:
+        """(column, cell) of a line's cells with the last that holds a space split at its last
+        space, or None where none holds one."""
+        text = self.view.text
+        for k in range(len(cells) - 1, -1, -1):
+            column, (a, b) = cells[k]
+            at = text.rfind(" ", a, b)
+            if at > a:
+                second = trim(text, at, b)
+                return [*cells[:k], (column, trim(text, a, at)), (column + second[0] - a, second), *cells[k + 1:]]
+        return None
+
     def one_cell_lines(self, i: int, split_at_spaces: bool, most: int | None = None
                        ) -> list[tuple[int, tuple[int, int]]]:
         """(line index, trimmed cell) of the lines from i on that hold one cell each (blank lines
@@ -399,6 +446,10 @@ class Layout:
 
 # What separates the cells of a row: tabs (HTML cells and markdown pipes are tabs in the view), or
 # in OCR'd columns runs of spaces. OCR'd rows of short cells may be separated by single spaces only.
+# A cell's pieces on lines of their own: view ranges, in reading order.
+Pieces = tuple[tuple[int, int], ...]
+# How far apart (in characters) a -layout text may print two lines of one column.
+_SAME_COLUMN = 1
 _TAB_RE = re.compile(r"\t")
 _WIDE_SPACE_RE = re.compile(r"[ ]{2,}|\t")
 SPACE_RE = re.compile(r" ")

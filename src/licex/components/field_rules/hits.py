@@ -15,6 +15,14 @@ class Hit:
     start: int
     end: int
     found_by: str = "label"  # label, table, block, row, entry, shape
+    # A value a tool printed in pieces apart (a table cell wrapped around its row: its first half
+    # above the row's line, its second below): the view ranges of every piece, in reading order.
+    # The value is their text joined; the entity is the piece [start, end), the one that keeps
+    # the value in its place among the row's (a name its first, the cells after it their last).
+    joined: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return self.joined or ((self.start, self.end),)
 
 
 def found_by(how: str, hits: list[Hit]) -> list[Hit]:

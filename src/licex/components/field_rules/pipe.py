@@ -55,8 +55,8 @@ class FieldRules(RuleDataPipe):
                 how.append(hit.found_by)
                 if view.read(span.start_char, span.end_char) == view.text[hit.start:hit.end]:
                     # the entity's text is the hit's: its value is read already
-                    analysis.remember(hit.label, span.start_char, span.end_char,
-                                      reading.value(hit.label, hit.start, hit.end))
+                    extent = view.original_span(hit.joined[0][0], hit.joined[-1][1]) if hit.joined else None
+                    analysis.remember(hit.label, span.start_char, span.end_char, reading.hit_value(hit), extent)
         doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans,
                                               attrs={FOUND_BY_ATTR: how, COMPONENT_ATTR: self.name})
         return doc
@@ -72,6 +72,6 @@ class FieldRules(RuleDataPipe):
         for read in self.readers.values():
             reading.found += read(reading)
         # The rules' values pass the checks a model's pass (values.read_value).
-        hits = sorted({hit for hit in reading.found if reading.value(hit.label, hit.start, hit.end) is not None},
+        hits = sorted({hit for hit in reading.found if reading.hit_value(hit) is not None},
                       key=lambda h: (h.start, -h.end))
         return hits, reading

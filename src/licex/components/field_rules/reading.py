@@ -40,6 +40,13 @@ class Reading:
             self._values[key] = read_value(label, self.layout.view.text[start:end])
         return self._values[key]
 
+    def hit_value(self, hit: Hit) -> Any:
+        """The value of a hit: of its text, or of its pieces' joined where a tool printed it apart."""
+        if not hit.joined:
+            return self.value(hit.label, hit.start, hit.end)
+        text = self.layout.view.text
+        return read_value(hit.label, "".join(text[a:b] for a, b in hit.pieces()))
+
 
 Reader = Callable[[Reading], list[Hit]]
 

@@ -1,4 +1,6 @@
-"""The shareholder table: a row per shareholder, with its name, ID number and share ratio."""
+"""The shareholder table: a row per shareholder, with its name, ID number and share ratio; a cell
+that `pdftotext -layout` wrapped around its row (half above the row's line, half below) is one
+value of its halves."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import re
 
 from spacy.util import registry
 
-from licex.text.layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, trim
+from licex.fields.values import read_value
+from licex.text.layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, Pieces, trim
 from licex.components.field_rules.hits import Hit, found_by
 from licex.components.field_rules.reading import Reader, Reading
 from licex.components.field_rules.shareholder_stream import header_lines, stream_rows
@@ -54,19 +57,23 @@ def read_shareholders(reading: Reading) -> list[Hit]:
             if row.kind == "blank":
                 i += 1
                 continue
-            cells = _row_cells(layout, row)
-            if len(cells) < 2 or not any(_is_ratio(reading, a, b) or _ID_RE.fullmatch(text[a:b]) for a, b in cells):
+            if _wrapped_row(layout, i + 1) is not None:
+                i += 1
+                continue  # the first halves of the cells the next row wrapped around (-layout)
+            wrapped = _wrapped_row(layout, i)
+            cells = wrapped or [(cell,) for cell in _row_cells(layout, row)]
+            if len(cells) < 2 or not any(_kind(reading, cell) in ("ratio", "id") for cell in cells):
                 if rows or row.kind != "content":
                     break
                 if len(cells) == 1 and (vertical := _cell_per_line_rows(reading, i)) is not None:
                     cell_rows, i = vertical
                     for cell_row in cell_rows:
-                        hits += _shareholder_row(reading, cell_row)
+                        hits += _shareholder_row(reading, [(cell,) for cell in cell_row])
                     break
                 i += 1
                 continue  # a column header row
             rows += 1
-            i += 1
+            i += 2 if wrapped else 1  # (the line below it holds the second halves)
             hits += _shareholder_row(reading, cells)
     ratios = sum(hit.label == "SHARE_RATIO" for hit in hits)
     for start in header_lines(layout, _SHAREHOLDER_COLUMN_RE):
@@ -94,25 +101,48 @@ def _is_ratio(reading: Reading, start: int, end: int) -> bool:
     return reading.value("SHARE_RATIO", start, end) is not None
 
 
-def _shareholder_row(reading: Reading, cells: Cells) -> list[Hit]:
+def _wrapped_row(layout: Layout, i: int) -> list[Pieces] | None:
+    """Row i's cells with those wrapped around it (Layout.cells_wrapped_around), or None."""
+    if i >= len(layout.lines) or layout.lines[i].kind != "content":
+        return None
+    cells = _row_cells(layout, layout.lines[i])
+    return layout.cells_wrapped_around(i, cells) if len(cells) >= 2 else None
+
+
+def _kind(reading: Reading, cell: Pieces) -> str:
+    """What a cell of pieces holds: a ratio, an ID number, a row number, or other (a name)."""
+    text = reading.layout.view.text
+    if len(cell) == 1:
+        if _is_ratio(reading, *cell[0]):
+            return "ratio"
+        joined = text[slice(*cell[0])]
+    else:
+        joined = "".join(text[a:b] for a, b in cell)
+        if read_value("SHARE_RATIO", joined) is not None:
+            return "ratio"
+    return "id" if _ID_RE.fullmatch(joined) else "number" if _ROW_NUMBER_RE.fullmatch(joined) else "other"
+
+
+def _shareholder_row(reading: Reading, cells: list[Pieces]) -> list[Hit]:
     """The hits of one row's cells: its ratio, ID numbers, and its name: the cell just before the
     ID number, else the first cell that is not a row number (OCR misreads the row number 1 as
-    王 or UL, so a cell before the name is no name)."""
+    王 or UL, so a cell before the name is no name). A cell printed in pieces is one hit."""
     text = reading.layout.view.text
     hits = []
-    kinds = ["ratio" if _is_ratio(reading, a, b) else "id" if _ID_RE.fullmatch(text[a:b]) else
-             "number" if _ROW_NUMBER_RE.fullmatch(text[a:b]) else "other" for a, b in cells]
+    kinds = [_kind(reading, cell) for cell in cells]
     name = next((k - 1 for k, kind in enumerate(kinds) if kind == "id" and k and kinds[k - 1] == "other"),
                 kinds.index("other") if "other" in kinds else None)
-    for k, (kind, (a, b)) in enumerate(zip(kinds, cells)):
-        if kind == "ratio":
-            hits.append(Hit("SHARE_RATIO", a, b))
-        elif kind == "id":
-            hits.append(Hit("SHAREHOLDER_ID", a, b))
+    labels = {"ratio": "SHARE_RATIO", "id": "SHAREHOLDER_ID"}
+    for k, (kind, cell) in enumerate(zip(kinds, cells)):
+        joined = cell if len(cell) > 1 else ()
+        if kind in labels:
+            hits.append(Hit(labels[kind], *cell[-1], joined=joined))
         elif k == name:
-            if (number := _NUMBERED_NAME_RE.match(text, a, b)) and k == 0:
+            # A name opens its row: a name in pieces is found at its first, before the row's line.
+            a, b = cell[0]
+            if not joined and (number := _NUMBERED_NAME_RE.match(text, a, b)) and k == 0:
                 a = number.end()  # the row number run into the name's cell (1 高丽丽)
-            hits.append(Hit("SHAREHOLDER", a, b))
+            hits.append(Hit("SHAREHOLDER", a, b, joined=joined))
     return hits
 
 

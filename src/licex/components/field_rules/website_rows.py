@@ -16,7 +16,7 @@ from licex.components.field_rules.hits import Hit
 from licex.fields.labels import COLUMN_WORDS, header_word
 from licex.fields.values import plausible, read_value, value_forms
 from licex.text.chars import PROVINCES
-from licex.text.layout import SHAREHOLDER_HEADER_RE, Layout
+from licex.text.layout import SHAREHOLDER_HEADER_RE, Layout, Pieces
 
 WEBSITE_COLUMNS = frozenset({"WEBSITE_NAME", "DOMAIN", "SERVER_LOCATION", "ACCESS_PROVIDER"})
 _PIECE_RE = re.compile(r"\S+")
@@ -67,6 +67,12 @@ def website_rows(layout: Layout, i: int, columns: list[str | None], label_starts
             done, leftover = _finish(text, row, pending, columns)
             hits += done
         head = found[:at]
+        if head and leftover and (cells := layout.cells_wrapped_around(i - 1, found)) is not None:
+            # Cells wrapped around the row (-layout centres it between their halves): each is one
+            # value of the pieces above and below it.
+            hits += _wrapped_row(text, cells, columns)
+            row, pending, end, i = None, [], i + 1, i + 1
+            continue
         # A row that starts with its domain takes the pieces left before it as its first cells;
         # one with cells before its domain and pieces above it is a row whose cell wrapped
         # around it (-layout centres a row between a cell's halves): those halves are no value.
@@ -86,6 +92,24 @@ def _finish(text: str, row: tuple[list[Piece], list[Piece], bool], below: list[P
         return website_row(text, head, tail, columns)[0], below
     hits, used = website_row(text, head, tail + below, columns)
     return hits, below[max(0, used - len(tail)):]
+
+
+def _wrapped_row(text: str, cells: list[Pieces], columns: list[str | None]) -> list[Hit]:
+    """The hits of a row whose cells wrapped around its line: those of its line's cells, and each
+    cell in pieces under the first column its side of the domain that none of them filled."""
+    whole = [cell[0] for cell in cells if len(cell) == 1]
+    at = domain_piece(text, whole)
+    hits = website_row(text, whole[:at], whole[at:], columns)[0]
+    labels = [label for label in columns if label in WEBSITE_COLUMNS]
+    found = {hit.label for hit in hits}
+    domain = next(k for k, cell in enumerate(cells) if cell[0] == whole[at])
+    for k, cell in enumerate(cells):
+        side = labels[:labels.index("DOMAIN")] if k < domain else labels[labels.index("DOMAIN") + 1:]
+        label = next((label for label in side if label not in found), None)
+        if len(cell) > 1 and label is not None:
+            found.add(label)
+            hits.append(Hit(label, *(cell[0] if k < domain else cell[-1]), joined=cell))  # (in row order)
+    return hits
 
 
 def domain_piece(text: str, found: list[Piece]) -> int | None:
