@@ -45,6 +45,10 @@ def test_shareholder_rows_broken_over_lines_read_by_what_each_piece_is(extract, 
     # pdftotext of a Writer table: the names, then the first ID number, the ratios and the second row's rest
     "序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n360803196803245709\n\n出资比例\n60%\n\n"
     "9123038134XLX3JMP2 40%\n\n",
+    # pdftotext of a Writer table: a name and its ID number wrapped side by side, their pieces
+    # interleaved (维旺明传媒有限 / 9123038134XLX / 公司 / 3JMP2), then the ratio column
+    "序号\n\n1\n\n2\n\n股东名称\n\n证照号码\n\n王建国\n\n36080319680324\n5709\n\n维旺明传媒有限\n\n9123038134XLX\n\n"
+    "公司\n\n3JMP2\n\n出资比例\n\n60%\n\n40%\n\n",
 ])
 def test_shareholder_columns_printed_one_after_another_are_read_back_in_rows(extract, columns):
     text = "增值电信业务经营许可证\n附页\n" + columns + "特别规定事项\n一、你公司应当遵守规定。\n"

@@ -86,7 +86,7 @@ def _place(reading: Reading, rows: list[_Row], previous: tuple[str, int, int] | 
     after_previous = previous is not None and not text[previous[2]:a].strip()
     if kind == "alnum":
         if open_row and row.id_number and after_previous and previous[0] == "id" and _continues_id(
-                text, row.id_number, a, b):
+                _joined(text, [row.id_number]), b - a):
             row.id_number = (row.id_number[0], b)
             return "id"
         if any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
@@ -99,7 +99,7 @@ def _place(reading: Reading, rows: list[_Row], previous: tuple[str, int, int] | 
     # A name, or a piece of one: it goes on the name before it where nothing stands between them
     # or where that name is cut (long, without a company's ending).
     if open_row and after_previous and previous[0] == "name" and row.id_number is None and _continues_name(
-            text, row.name, a):
+            _joined(text, [row.name]), a, row.name[1]):
         row.name = (row.name[0], b)
         return "name"
     if open_row:
@@ -112,35 +112,61 @@ def _column_hits(reading: Reading, start_line: int, column_re: re.Pattern[str]) 
     """The table read as columns printed one after another (pdftotext: the names, then the ID
     numbers, then the ratios; or each name with its ID number, then the ratios): each piece by what
     it is, a name, an ID number (maybe wrapped) or a ratio, the hits in the text's order for the
-    fold to put back in rows (fold._in_rows). None where the pieces do not make every row whole:
-    a ratio a name, an ID number a name or none, each value of its field's shape."""
+    fold to put back in rows (fold._in_rows). A name and an ID number that wrapped in their cells
+    side by side come interleaved (方正科技传媒有限公 / 9122028485YXXQDP / 司 / KD): each is one
+    value of its pieces. None where the pieces do not make every row whole: a ratio a name, an ID
+    number a name or none, each value of its field's shape."""
     text = reading.layout.view.text
-    parts: list[list] = []  # [kind, start, end]
+    parts: list[tuple[str, list[tuple[int, int]]]] = []  # (kind, pieces)
     for match in _table_pieces(reading.layout, start_line):
         kind, (a, b) = match.lastgroup, match.span()
         last = parts[-1] if parts else None
-        after_last = last is not None and not text[last[2]:a].strip()
+        after_last = last is not None and not text[last[1][-1][1]:a].strip()
         if kind == "other" and (column_re.fullmatch(match.group()) or match.group() in _HEADER_WORDS):
             continue
         if kind == "ratio":
-            parts.append(["ratio", a, b])
-        elif kind == "alnum" and last and last[0] == "id" and after_last and _continues_id(text, (last[1], last[2]), a, b):
-            last[2] = b
+            parts.append(("ratio", [(a, b)]))
+        elif kind == "alnum" and (id_number := _open_id(text, parts, a, b)) is not None:
+            id_number.append((a, b))
         elif kind == "alnum" and any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
-            parts.append(["id", a, b])
+            parts.append(("id", [(a, b)]))
         elif kind == "alnum" and text[a:b].isdigit():
             continue  # a row number
         elif last and last[0] == "name" and after_last and (
-                "\n" not in text[last[2]:a] or _continues_name(text, (last[1], last[2]), a)):
-            last[2] = b
+                "\n" not in text[last[1][-1][1]:a] or _continues_name(_joined(text, last[1]), a, last[1][-1][1])):
+            last[1][-1] = (last[1][-1][0], b)
+        elif (last and last[0] == "id" and after_last and len(parts) >= 2 and parts[-2][0] == "name"
+              and _continues_name(_joined(text, parts[-2][1]), a, None)):
+            parts[-2][1].append((a, b))  # the rest of a name wrapped beside its ID number
         else:
-            parts.append(["name", a, b])
+            parts.append(("name", [(a, b)]))
     labels = {"name": "SHAREHOLDER", "id": "SHAREHOLDER_ID", "ratio": "SHARE_RATIO"}
-    hits = [Hit(labels[kind], a, b, found_by="row") for kind, a, b in parts]
-    if any(reading.value(hit.label, hit.start, hit.end) is None for hit in hits):
+    hits = [_hit(labels[kind], pieces, anchor=0 if kind == "name" else -1) for kind, pieces in parts]
+    if any(reading.hit_value(hit) is None for hit in hits):
         return []
     names, ids, ratios = (sum(hit.label == label for hit in hits) for label in labels.values())
     return hits if names >= 2 and ratios == names and ids in (0, names) and _rows_fill(hits) else []
+
+
+def _open_id(text: str, parts: list[tuple[str, list[tuple[int, int]]]], a: int, b: int) -> list[tuple[int, int]] | None:
+    """The pieces of the ID number that the piece [a, b) completes, or None: the last part's,
+    where the piece follows it or the rest of a name wrapped beside it (… / 司 / KD)."""
+    if not parts or parts[-1][0] != "id":
+        return None
+    pieces = parts[-1][1]
+    latest = max(end for _, part in parts[-2:] for _, end in part)  # (the name's rest may follow the ID)
+    if text[latest:a].strip():
+        return None
+    return pieces if _continues_id(_joined(text, pieces), b - a) else None
+
+
+def _joined(text: str, pieces: list[tuple[int, int]]) -> str:
+    return re.sub(r"\s", "", "".join(text[a:b] for a, b in pieces))
+
+
+def _hit(label: str, pieces: list[tuple[int, int]], anchor: int) -> Hit:
+    """A hit of a value in pieces: found at its first piece (a name opens its row) or its last."""
+    return Hit(label, *pieces[anchor], found_by="row", joined=tuple(pieces) if len(pieces) > 1 else ())
 
 
 def _rows_fill(hits: list[Hit]) -> bool:
@@ -158,21 +184,20 @@ def _rows_fill(hits: list[Hit]) -> bool:
     return all("SHARE_RATIO" in row for row in rows)
 
 
-def _continues_id(text: str, id_number: tuple[int, int], a: int, b: int) -> bool:
-    """Whether the piece [a, b) is the rest of the ID number printed before it: together they are
-    no longer than an ID number, and the number before is not whole already, unless the piece
-    makes it whole at the longest length."""
-    length = len(re.sub(r"\s", "", text[id_number[0]:id_number[1]]))
-    together = length + b - a
-    return together <= _LONGEST_ID and (length not in _WHOLE_ID_LENGTHS or together == _LONGEST_ID)
+def _continues_id(so_far: str, length: int) -> bool:
+    """Whether a piece of `length` characters is the rest of the ID number `so_far` printed before
+    it: together they are no longer than an ID number, and the number before is not whole
+    already, unless the piece makes it whole at the longest length."""
+    together = len(so_far) + length
+    return together <= _LONGEST_ID and (len(so_far) not in _WHOLE_ID_LENGTHS or together == _LONGEST_ID)
 
 
-def _continues_name(text: str, name: tuple[int, int], a: int) -> bool:
-    """Whether a piece at `a` goes on the name [start, end): right after it with no blank between,
-    or after a long name that has no company's ending (the cell wrapped it)."""
-    if name[1] == a:
+def _continues_name(so_far: str, a: int, end: int | None) -> bool:
+    """Whether a piece at `a` goes on the name `so_far` (ending at `end`, None where a piece stood
+    between): right after it with no blank between, or after a long name that has no company's
+    ending (the cell wrapped it)."""
+    if end == a:
         return True
-    so_far = re.sub(r"\s", "", text[name[0]:name[1]])
     forms = value_forms()
     return len(so_far) > forms["person_chars"][1] and not so_far.endswith(tuple(forms["company_endings"]))
 
