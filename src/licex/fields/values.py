@@ -417,6 +417,8 @@ def _licence_form_sign(value: Any, text: str, forms: dict[str, Any]) -> bool:
 
 # Each sign of a misread, in the order misread_signs gives them: whether a value (and the text it
 # was read from) shows it. A field names the signs looked for in it (data/fields.jsonl).
+# A name of Han characters alone.
+_HAN_NAME_RE = re.compile(r"[\u4e00-\u9fff]+")
 _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "symbol": _symbol_sign,
     "surname": _surname_sign,
@@ -437,6 +439,10 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     # a company's name without a company's ending (凌云网络有限): a cell cut where it wrapped
     "ending": lambda value, text, forms: isinstance(value, str) and not value.rstrip(")） ").endswith(
         tuple(forms["company_endings"])),
+    # a shareholder's name of Han characters, longer than a person's and without a company's
+    # ending (雨林木风计算机传媒有限公): a company's name cut where its cell wrapped
+    "cut": lambda value, text, forms: isinstance(value, str) and _HAN_NAME_RE.fullmatch(value) is not None and (
+        len(value) > forms["person_chars"][1] and not value.endswith(tuple(forms["company_endings"]))),
     "province": _province_sign,
     "licence_form": _licence_form_sign,
 }
@@ -455,7 +461,8 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     人民币过什贰佰万元); a counted coverage list that lists another number of places (`count`); a
     service item the catalogue does not name (`catalogue`); an identity or credit code of a
     length none has (`length`); a place printed as a province of a name no province has
-    (`province`: 去南省); a licence number of no licence number's form (`licence_form`: B-20174235).
+    (`province`: 去南省); a licence number of no licence number's form (`licence_form`: B-20174235);
+    a shareholder's name longer than a person's and without a company's ending (`cut`).
     `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
