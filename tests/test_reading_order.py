@@ -81,6 +81,18 @@ def test_a_middle_column_that_wraps_beside_a_centred_row_reads_as_one_cell_witho
                                          "2\t国讯传媒有限公司\t912114044310WYQPGW\t14.23%", "发证日期：2019年08月18日", "有效期至：2024年08月18日"]
 
 
+def test_cells_of_two_columns_wrapped_side_by_side_read_whole_beside_their_labels_centred_between():
+    # A paired row as a scan reads it: the company's and the legal representative's cells both
+    # wrapped, the labels centred between their two lines, level with neither.
+    document = read_pages([page(
+        line("惠州趋势传媒有限公", 150, 100), line("陈", 400, 100),
+        line("公司名称", 50, 106), line("法定代表人", 300, 106),
+        line("司", 150, 112), line("英", 400, 112),
+        line("注册地址", 50, 140), line("天津市阳市大兴永安街m座", 150, 140),
+    )])
+    assert document.text.split("\n") == ["公司名称\t惠州趋势传媒有限公司\t法定代表人\t陈英", "注册地址\t天津市阳市大兴永安街m座"]
+
+
 def test_short_lines_of_one_column_stay_apart_beside_a_row_level_with_neither_side():
     # Two short lines of one column with a row between them that stands only to their left: a
     # label beside a value of its own, not a middle column's wrapped cell.

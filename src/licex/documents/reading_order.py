@@ -49,6 +49,9 @@ SPACED_PITCH_TOLERANCE = 0.15
 # Two fragments on one visual line are level (cells of one table row) when they overlap by this
 # share of the smaller height.
 LEVEL = 0.8
+# The most space between two lines of one cell (its leading), in glyph heights: a table's header
+# and its first row stand further apart (cell padding and a rule between them).
+CELL_LEADING = 0.8
 # Two blocks share a row when their vertical extents overlap by this share of the smaller one.
 ROW_OVERLAP = 0.5
 # A line that wraps between two Latin letters wrapped at a word space; digits (an ID number, a
@@ -214,7 +217,8 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
             continue
         target = None
         for block in reversed(result[-12:]):
-            if block.cell is not None or not (frag.alone or block.lines[-1].alone):
+            if block.cell is not None or not (frag.alone or block.lines[-1].alone or _beside_a_label_row(
+                    block.lines[-1], frag, ordered, unit)):
                 continue
             last = block.lines[-1].box
             gap = box[1] - last[3]
@@ -223,7 +227,8 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
             full = last[2] >= right_edge - FULL_LINE_SLACK * unit and last[2] - last[0] >= min_width
             ended = _SENTENCE_END_RE.search(block.lines[-1].text) or _LABEL_START_RE.match(frag.text)
             if aligned and -0.3 * unit <= gap <= STACK_GAP * unit and not ended and (
-                    full or _row_centred_between(block.lines[-1], frag, ordered)):
+                    full or _row_centred_between(block.lines[-1], frag, ordered)
+                    or not (frag.alone or block.lines[-1].alone)):  # (beside a label row, as checked)
                 target = block
                 break
         if target is not None:
@@ -248,6 +253,23 @@ def _row_centred_between(upper: Fragment, lower: Fragment, frags: list[Fragment]
     if not between or any(f.box[0] < right and left < f.box[2] for f in between):
         return False
     return any(f.box[2] <= left for f in between) and any(f.box[0] >= right for f in between)
+
+
+def _beside_a_label_row(upper: Fragment, lower: Fragment, frags: list[Fragment], unit: float) -> bool:
+    """Whether `upper` and `lower`, each with other cells level beside it, are two lines of one
+    column's cell with its row's labels centred between them: cells of two columns wrapped side
+    by side, the labels set level with neither line (惠州趋势传媒有限公 陈 / 公司名称 法定代表人 /
+    司 英). The lines start at the same x, no further apart than a cell's lines (CELL_LEADING); the
+    labels, level with neither line, stand left of them and none inside the column.
+    A table's header over its first row has no such labels: its cells are level with a line."""
+    if abs(upper.box[0] - lower.box[0]) > ALIGN_TOLERANCE * unit or lower.box[1] - upper.box[3] > CELL_LEADING * unit:
+        return False
+    top, bottom = (upper.box[1] + upper.box[3]) / 2, (lower.box[1] + lower.box[3]) / 2
+    left, right = min(upper.box[0], lower.box[0]), max(upper.box[2], lower.box[2])
+    between = [f for f in frags if top < (f.box[1] + f.box[3]) / 2 < bottom
+               and _overlap(f.box, upper.box) < ROW_OVERLAP and _overlap(f.box, lower.box) < ROW_OVERLAP]
+    return bool(between) and not any(f.box[0] < right and left < f.box[2] for f in between) and any(
+        f.box[2] <= left for f in between)
 
 
 def rows(page_blocks: list[Block]) -> list[list[Block]]:
