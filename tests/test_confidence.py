@@ -178,6 +178,8 @@ MISREADS = [
     ("COMPANY", "凌云网络有限", "凌云网络有限公司", "ending"),
     ("ACCESS_PROVIDER", "四川创汇传", "中国电信股份有限公司北京分公司", "ending"),
     ("SHAREHOLDER", "雨林木风计算机传媒有限公", "雨林木风计算机传媒有限公司", "cut"),
+    ("ADDRESS", "县龙潭王街万元D座", "北京市广州县龙潭王街D座", "other_value"),
+    ("COMPANY", "凌云网络有限公司2016年3月", "凌云网络有限公司", "other_value"),
     ("COVERAGE", "去南省", "云南省", "province"),
     ("SERVER_LOCATION", "广西壮旗自治区", "广西壮族自治区", "province"),
     ("LICENSE_NO", "B-20174235", "闽B1-20174235", "licence_form"),

@@ -370,6 +370,11 @@ def _web_address_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _other_value_re() -> re.Pattern:
+    return re.compile(value_forms()["other_field_value"])
+
+
+@lru_cache(maxsize=1)
 def _label_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the package's label words long enough to be no value's own, the first two characters of every label word)."""
     from licex.fields.labels import default_label_words
@@ -433,6 +438,8 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
     "length": lambda value, text, forms: isinstance(value, str) and value.isalnum() and (
         len(value) not in forms["id_lengths"]),
     "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
+    # a piece of another field's value (县龙潭王街万元D座: the capital's unit read into the address)
+    "other_value": lambda value, text, forms: isinstance(value, str) and bool(_other_value_re().search(value)),
     "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
     "label": _label_sign,
     "next_label": _next_label_sign,
@@ -462,7 +469,8 @@ def misread_signs(label: str, text: str, value: Any = _UNREAD) -> list[str]:
     service item the catalogue does not name (`catalogue`); an identity or credit code of a
     length none has (`length`); a place printed as a province of a name no province has
     (`province`: 去南省); a licence number of no licence number's form (`licence_form`: B-20174235);
-    a shareholder's name longer than a person's and without a company's ending (`cut`).
+    a shareholder's name longer than a person's and without a company's ending (`cut`); a piece
+    of another field's value inside a name or an address (`other_value`: 县龙潭王街万元D座).
     `text` is the value as the rules
     read it (layout.TextView). What a value may look like is data (data/value_forms.json). The
     signs lower the value's confidence (licex.scoring.confidence); unlike `plausible` they steer no
