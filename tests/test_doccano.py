@@ -266,7 +266,7 @@ def test_annotation_loop_end_to_end(doccano, admin, tmp_path, rules_nlp):
     out = tmp_path / "annotations" / "doccano.jsonl"
     pulled = licex("pull", "--project", project, "-o", str(out), env=env)
     assert pulled.returncode == 0, pulled.stderr
-    assert f"3 documents" in pulled.stdout and str(out) in pulled.stdout
+    assert "3 documents" in pulled.stdout and str(out) in pulled.stdout
     examples = {e.id: e for e in read_annotations(out)}
     assert set(examples) == {p.stem for p in RAW}
     for path in RAW:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from collections.abc import Iterator
 from enum import Enum
 
 from licex.files.limits import DOCUMENT_PAGES, IMAGE_PIXELS, PAGE_POINTS, RENDER_PIXELS, size

@@ -40,7 +40,6 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
     """Rows follow the header until a line that is no row: one without a year under the year
     column, or page furniture. Outside the 特别规定事项 only (its title ends them)."""
     layout = reading.layout
-    text = layout.view.text
     hits: list[Hit] = []
     lines = layout.lines
     i = 0

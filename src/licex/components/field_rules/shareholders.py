@@ -42,7 +42,6 @@ def read_shareholders(reading: Reading) -> list[Hit]:
     word (shareholder_stream: rows broken over lines).
     """
     layout = reading.layout
-    text = layout.view.text
     hits: list[Hit] = []
     lines = layout.lines
     i = 0
