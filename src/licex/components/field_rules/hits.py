@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 
@@ -23,6 +24,12 @@ class Hit:
 
     def pieces(self) -> tuple[tuple[int, int], ...]:
         return self.joined or ((self.start, self.end),)
+
+
+def pieces_text(text: str, pieces: Iterable[tuple[int, int]]) -> str:
+    """The text of a value printed in pieces apart (Hit.pieces, Layout.cells_wrapped_around): its
+    pieces' texts joined in reading order."""
+    return "".join(text[a:b] for a, b in pieces)
 
 
 def found_by(how: str, hits: list[Hit]) -> list[Hit]:

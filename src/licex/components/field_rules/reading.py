@@ -16,7 +16,7 @@ from licex.fields.labels import LabelWords
 from licex.text.layout import Layout
 from licex.fields.values import read_value
 from licex.components.field_rules.business_text import BlockPatterns
-from licex.components.field_rules.hits import Hit, LabelHit, Table
+from licex.components.field_rules.hits import Hit, LabelHit, Table, pieces_text
 
 
 @dataclass
@@ -44,8 +44,7 @@ class Reading:
         """The value of a hit: of its text, or of its pieces' joined where a tool printed it apart."""
         if not hit.joined:
             return self.value(hit.label, hit.start, hit.end)
-        text = self.layout.view.text
-        return read_value(hit.label, "".join(text[a:b] for a, b in hit.pieces()))
+        return read_value(hit.label, pieces_text(self.layout.view.text, hit.pieces()))
 
 
 Reader = Callable[[Reading], list[Hit]]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from licex.fields.values import value_forms
 from licex.text.layout import Layout
-from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.hits import Hit, pieces_text
 from licex.components.field_rules.reading import Reading
 
 # The pieces of a row's text: a ratio (56.24%), a run of Latin letters and digits (an ID number,
@@ -161,7 +161,7 @@ def _open_id(text: str, parts: list[tuple[str, list[tuple[int, int]]]], a: int, 
 
 
 def _joined(text: str, pieces: list[tuple[int, int]]) -> str:
-    return re.sub(r"\s", "", "".join(text[a:b] for a, b in pieces))
+    return re.sub(r"\s", "", pieces_text(text, pieces))
 
 
 def _hit(label: str, pieces: list[tuple[int, int]], anchor: int) -> Hit:

@@ -4,13 +4,14 @@ value of its halves."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.util import registry
 
 from licex.fields.values import read_value
 from licex.text.layout import ROW_CELL_RE, SHAREHOLDER_HEADER_RE, SPACE_RE, Layout, Line, Pieces, trim
-from licex.components.field_rules.hits import Hit, found_by
+from licex.components.field_rules.hits import Hit, found_by, pieces_text
 from licex.components.field_rules.reading import Reader, Reading
 from licex.components.field_rules.shareholder_stream import header_lines, stream_rows
 
@@ -44,6 +45,7 @@ def read_shareholders(reading: Reading) -> list[Hit]:
     layout = reading.layout
     hits: list[Hit] = []
     lines = layout.lines
+    wrapped_row = functools.cache(functools.partial(_wrapped_row, layout))  # (each line looked at twice)
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -56,10 +58,10 @@ def read_shareholders(reading: Reading) -> list[Hit]:
             if row.kind == "blank":
                 i += 1
                 continue
-            if _wrapped_row(layout, i + 1) is not None:
+            if wrapped_row(i + 1) is not None:
                 i += 1
                 continue  # the first halves of the cells the next row wrapped around (-layout)
-            wrapped = _wrapped_row(layout, i)
+            wrapped = wrapped_row(i)
             cells = wrapped or [(cell,) for cell in _row_cells(layout, row)]
             if len(cells) < 2 or not any(_kind(reading, cell) in ("ratio", "id") for cell in cells):
                 if rows or row.kind != "content":
@@ -116,7 +118,7 @@ def _kind(reading: Reading, cell: Pieces) -> str:
             return "ratio"
         joined = text[slice(*cell[0])]
     else:
-        joined = "".join(text[a:b] for a, b in cell)
+        joined = pieces_text(text, cell)
         if read_value("SHARE_RATIO", joined) is not None:
             return "ratio"
     return "id" if _ID_RE.fullmatch(joined) else "number" if _ROW_NUMBER_RE.fullmatch(joined) else "other"

@@ -70,7 +70,7 @@ def website_rows(layout: Layout, i: int, columns: list[str | None], label_starts
         if head and leftover and (cells := layout.cells_wrapped_around(i - 1, found)) is not None:
             # Cells wrapped around the row (-layout centres it between their halves): each is one
             # value of the pieces above and below it.
-            hits += _wrapped_row(text, cells, columns)
+            hits += _wrapped_row_hits(text, cells, columns)
             row, pending, end, i = None, [], i + 1, i + 1
             continue
         # A row that starts with its domain takes the pieces left before it as its first cells;
@@ -94,7 +94,7 @@ def _finish(text: str, row: tuple[list[Piece], list[Piece], bool], below: list[P
     return hits, below[max(0, used - len(tail)):]
 
 
-def _wrapped_row(text: str, cells: list[Pieces], columns: list[str | None]) -> list[Hit]:
+def _wrapped_row_hits(text: str, cells: list[Pieces], columns: list[str | None]) -> list[Hit]:
     """The hits of a row whose cells wrapped around its line: those of its line's cells, and each
     cell in pieces under the first column its side of the domain that none of them filled."""
     whole = [cell[0] for cell in cells if len(cell) == 1]
