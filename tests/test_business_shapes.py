@@ -160,3 +160,88 @@ def test_label_lines_before_the_end_of_a_sentence_are_no_table_one_cell_a_line(e
             "E文和附件) 载明的内容经营增值电信业务，特颁发跨地区增值电\n\n浦华众城信息有限公司\n李伟\n\n"
             "第一类增值电信业务中的内容分发网络业务\n山东省\n\n" + DATES)
     assert extract(text).fields().get("legal_representative") != "及覆盖范围"
+
+
+B13 = "第一类增值电信业务中的国内互联网虚拟专用网业务"
+B14 = "第一类增值电信业务中的互联网接入服务业务（含网站接入）"
+B21 = "第二类增值电信业务中的在线数据处理与交易处理业务"
+CITIES = "北京、上海、重庆3直辖市以及哈尔滨、巢湖、佛山11城市"
+CITIES_2 = "北京1直辖市以及南宁、福州、长沙8城市"
+
+
+def test_a_coverage_label_level_with_the_middle_of_its_cell_opens_the_next_coverage(extract):
+    # licex's reading of a coverage cell of three lines, one a business, with its label centred
+    # beside the second: the first coverage stands before the label, the others after it.
+    text = (HEAD + f"{B13}\n{B14}\n业\t务\t种\t类\n{B21}\n{CITIES}\n业 务 覆 盖 范 围 {CITIES_2[:-4]}\n"
+            f"{CITIES_2[-4:]}\n全国\n中华人民共和国工业和信息化部\n" + DATES)
+    assert _businesses(extract, text) == [("B13", [], CITIES), ("B14", ["含网站接入"], CITIES_2), ("B21", [], "全国")]
+
+
+@pytest.mark.parametrize("label", ["业 务 覆 盖 范\n", "业务覆盖范\t"])
+def test_a_counted_group_cut_before_its_count_goes_on_past_a_label_piece(extract, label):
+    # pdftotext: a coverage cut inside a city's name (银 / 川) before its group's count, the
+    # label's first characters printed at the next line's start; the label's last character
+    # stands alone below, before the next business's coverage.
+    text = (HEAD + f"业 务 种 类 {B13}\n在线数据处理与交易处理业务（仅限经营类电子商务）\n\n"
+            f"北京、天津2直辖市以及永安、沈阳、银\n{label}川、西宁、关岭5城\n市\n围\n全国\n签发人：黄玉梅\n" + DATES)
+    assert _businesses(extract, text) == [
+        ("B13", [], "北京、天津2直辖市以及永安、沈阳、银川、西宁、关岭5城市"), ("B21", ["仅限经营类电子商务"], "全国")]
+
+
+def test_a_list_of_provinces_on_the_next_line_after_a_room_coverage_is_the_next_coverage(extract):
+    # 机房所在地为乌鲁木齐、兰州 ends at its line; the next line starts with a province's name
+    # and a 、, which a list cut inside a name never does.
+    text = (HEAD + f"业务种类：{B11}\n{B14[11:]}\n第二类增值电信业务中的存储转发类业务\n服务项目：语音信箱\n"
+            "覆盖范围：机房所在地为乌鲁木齐、兰州\n重庆、山西、吉林3省(自治区、直辖市)\n全国\n" + DATES)
+    assert [coverage for *_, coverage in _businesses(extract, text)] == [
+        "机房所在地为乌鲁木齐、兰州", "重庆、山西、吉林3省(自治区、直辖市)", "全国"]
+
+
+def test_a_list_cut_inside_a_province_name_still_goes_on_on_the_next_line(extract):
+    text = HEAD + f"业务种类：{B11}\n覆盖范围：北京、天津、湖\n南、湖北4省(直辖市)\n" + DATES
+    assert _businesses(extract, text) == [("B11", ["含互联网资源协作服务"], "北京、天津、湖南、湖北4省(直辖市)")]
+
+
+def test_a_coverage_cell_whose_lines_ran_together_gives_each_business_its_own(extract):
+    # licex's reading of a drawn cell: its lines parted by a space, one 全国 right after a 城市.
+    text = (HEAD + f"业 务 种 类\t{B11} {B13} 在线数据处理与交易处理业务 第二类增值电信业务中的编码和规程转换业务\n"
+            f"业 务 覆 盖 范 围\t全国 重庆、河北2省(自治区、直辖市) {CITIES}全国\n" + DATES)
+    assert [coverage for *_, coverage in _businesses(extract, text)] == [
+        "全国", "重庆、河北2省(自治区、直辖市)", CITIES, "全国"]
+
+
+def test_a_service_item_and_its_coverage_on_one_line_are_read_apart(extract):
+    text = HEAD + f"业务种类及覆盖范围\t{B21}服务项目：网络/电子设备数据处理业务 甘肃省\n" + DATES
+    assert _businesses(extract, text) == [("B21", ["网络/电子设备数据处理业务"], "甘肃省")]
+
+
+def test_businesses_with_their_own_item_and_coverage_lines_above_the_label_start_the_block(extract):
+    # licex's reading of a cell of several businesses, each with 服务项目 and 覆盖范围 lines, its
+    # label level with the last one.
+    text = (HEAD + "注册地址：安徽省秀华县兴山陆街O座\n"
+            f"{B21}\n服务项目：网络/电子设备数据处理业务\n覆盖范围：全国\n"
+            "第二类增值电信业务中的国内多方通信服务业务\n服务项目：国内可视电话会议服务业务\n覆盖范围：全国\n"
+            "业 务 种 类 第二类增值电信业务中的呼叫中心业务\n服务项目：国内呼叫中心业务\n覆盖范围：北京市\n" + DATES)
+    assert _businesses(extract, text) == [
+        ("B21", ["网络/电子设备数据处理业务"], "全国"), ("B22", ["国内可视电话会议服务业务"], "全国"),
+        ("B24", ["国内呼叫中心业务"], "北京市")]
+
+
+@pytest.mark.parametrize(("item", "label"), [
+    ("网络/电子设备数据处理业务", "覆盖范围："), ("国内互联网会议电视及图像服务业务", "业务覆盖范围："),
+    ("互联网信息服务", "覆盖范围："),
+])
+def test_a_label_after_a_space_takes_nothing_of_the_item_before_it(extract, item, label):
+    # A cell's lines parted by a space: 业务 覆盖范围 or 务 覆盖范围 read over the space would
+    # take the item's last characters as the label's first.
+    text = HEAD + f"业务种类(服务项目)及覆盖范围\t第二类增值电信业务中的信息服务业务服务项目：{item} {label}全国\n" + DATES
+    assert _businesses(extract, text)[0][1] == [item]
+
+
+def test_a_business_label_in_parts_after_a_value_on_one_line_starts_the_block(extract):
+    # licex's reading of a page whose fields all came out on one line.
+    text = (f"增值电信业务经营许可证 经营许可证编号：青B2-20217554 公司名称：青海天开科技有限公司 注册资本："
+            f"人民币壹仟伍佰万元 业务种类（服务项目）及覆盖范围：{B21}服务项目：交易处理业务；电子数据交换业务 "
+            "覆盖范围：青海省 【依法须经批准的项目，经相关部门批准后方可开展相应经营活动。】 青海省通信管理局 "
+            "发 证 日 期：2024年02月04日\n")
+    assert _businesses(extract, text) == [("B21", ["交易处理业务", "电子数据交换业务"], "青海省")]

@@ -202,3 +202,26 @@ def test_turned_glyphs_of_a_seal_are_read_apart_from_the_line_they_cross():
     seal = [Glyph(ch, (350 + 12 * i, 497, 360 + 12 * i, 509)) for i, ch in enumerate("工业和信息化部")]
     document = read_pages([PageContent(A4, dates + seal, [], list(range(len(dates), len(dates) + len(seal))))])
     assert document.text.split("\n") == ["发证日期：2017年09月18日", "工业和信息化部"]
+
+
+def test_a_glyph_set_a_hair_high_on_a_cells_second_line_stays_on_it_beside_a_centred_label():
+    # LibreOffice: a label centred beside a value cell of two lines; one glyph of the value's
+    # second line (交) starts 0.3 points above its neighbours, so its centre comes first, and it
+    # overlaps the label by more than half where they overlap it by less.
+    cells = [(48, 96, 120, 126), (120, 96, 400, 126)]
+    second = line("搜索查询服务、信息即时交互服务）", 130, 113)
+    high = next(i for i, g in enumerate(second) if g.text == "交")
+    x0, y0, x1, y1 = second[high].box
+    second[high] = Glyph("交", (x0, y0 - 0.3, x1, y1))
+    document = read_pages([page(
+        line("第二类增值电信业务中的信息服务业务（不含信息", 130, 100), second, line("业务种类", 55, 107.8), cells=cells)])
+    assert "（不含信息搜索查询服务、信息即时交互服务）" in document.text
+
+
+def test_a_label_spaced_over_its_cell_reads_left_to_right_whatever_its_glyphs_tops():
+    # A serif font: the characters of a spaced label stand on one line with tops a little apart.
+    cells = [(48, 96, 160, 114), (160, 96, 400, 114)]
+    glyphs = [Glyph(ch, (50 + 30 * k, 100 - dy, 60 + 30 * k, 110 - dy))
+              for k, (ch, dy) in enumerate(zip("公司名称", (0.0, 0.1, 0.4, 0.0)))]
+    document = read_pages([page(glyphs, line("内蒙古万迅电脑网络有限公司", 170, 100), cells=cells)])
+    assert document.text == "公 司 名 称\t内蒙古万迅电脑网络有限公司"

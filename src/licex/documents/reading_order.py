@@ -74,6 +74,7 @@ class Fragment:
     glyphs: list[Glyph]
     cell: int | None = None  # the drawn cell it is printed in, if any
     alone: bool = True  # nothing else is printed level with it on its visual line
+    line: int = 0  # its visual line's place down the page (fragments() numbers them in order)
 
     @cached_property
     def box(self) -> Box:
@@ -124,25 +125,33 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
 
     A glyph joins a line when it overlaps the line's first glyph: comparing with the first glyph
     rather than with everything the line holds so far keeps a tall neighbour (a label centred
-    beside a wrapped value) from chaining two printed lines into one.
+    beside a wrapped value) from chaining two printed lines into one. The glyphs of a drawn cell
+    make lines of their own: a label centred beside a value of two lines sits half a line off
+    each, and one glyph of the value's second line set a little higher than the rest (a 交 whose
+    box starts 0.2 points above its neighbours') would otherwise join the label's line, and be
+    read into the value's first line.
     """
     visible = sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.box[1] + g.box[3]) / 2, g.box[0]))
+    cell_at = {id(glyph): cell_of(glyph.box, cells) for glyph in visible}
     lines: list[list[Glyph]] = []
+    by_cell: dict[int | None, list[list[Glyph]]] = {}
     for glyph in visible:
-        for line in reversed(lines[-3:]):
+        cell_lines = by_cell.setdefault(cell_at[id(glyph)], [])
+        for line in reversed(cell_lines[-3:]):
             if _overlap(line[0].box, glyph.box) >= 0.5:
                 line.append(glyph)
                 break
         else:
-            lines.append([glyph])
+            cell_lines.append([glyph])
+            lines.append(cell_lines[-1])
     result = []
-    for line in lines:
+    for number, line in enumerate(lines):
         first = len(result)
         line.sort(key=lambda g: g.box[0])
         run = [line[0]]
-        run_cell = cell_of(line[0].box, cells)
+        run_cell = cell_at[id(line[0])]
         for glyph in line[1:]:
-            glyph_cell = cell_of(glyph.box, cells)
+            glyph_cell = cell_at[id(glyph)]
             if glyph.box[0] - run[-1].box[2] > FRAGMENT_GAP * unit or glyph_cell != run_cell:
                 result.append(Fragment(run, run_cell))
                 run = []
@@ -150,11 +159,12 @@ def fragments(glyphs: list[Glyph], unit: float, cells: list[Box] = ()) -> list[F
             run.append(glyph)
         result.append(Fragment(run, run_cell))
         _split_spaced_label_end(result, first, unit)
-        same_line = result[first:]
-        for frag in same_line:
-            # Beside a cell of its own row, a fragment is level with it; a label centred beside a
-            # value that wraps overlaps each of its lines by half or so, and leaves them alone.
-            frag.alone = not any(other is not frag and _overlap(other.box, frag.box) >= LEVEL for other in same_line)
+        for frag in result[first:]:
+            frag.line = number
+    for frag in result:
+        # Beside a cell of its own row, a fragment is level with it; a label centred beside a
+        # value that wraps overlaps each of its lines by half or so, and leaves them alone.
+        frag.alone = not any(other is not frag and _overlap(other.box, frag.box) >= LEVEL for other in result)
     return result
 
 
@@ -201,7 +211,9 @@ def blocks(frags: list[Fragment], unit: float, text_span: tuple[float, float]) -
     of a middle column never reach the text's right edge, so a value wrapped there stays on
     separate lines.
     """
-    ordered = sorted(frags, key=lambda f: (f.box[1], f.box[0]))
+    # (by visual line, then left to right: the characters of a label spaced out over its cell
+    # stand on one line with tops a little apart, 名 a hair above 公 in a serif font)
+    ordered = sorted(frags, key=lambda f: (f.line, f.box[0]))
     left_edge, right_edge = text_span
     min_width = FULL_LINE_MIN_SHARE * (right_edge - left_edge)
     result: list[Block] = []

@@ -41,7 +41,7 @@ from licex.fields.record import (
     Website,
 )
 from licex.text.chars import LIST_MARK
-from licex.fields.values import cut_in_unit
+from licex.fields.values import coverage_goes_on
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ class _Fold:
         # was named since: a coverage after it is the next one's (a value cell printed apart from
         # the names: A / B / C, then 山东省 / 山东省 / 山东省, one a business).
         self.shared: list[int] = []
+        # The businesses the last coverage went to (one, or those of a list that share it): a
+        # coverage that goes on (values.coverage_goes_on) goes on in each.
+        self.last_covered: list[int] = []
         self.shareholders: list[Shareholder] = []
         self.shareholder_open = False
         self.shareholder_parts: list[tuple[str, Finding]] = []  # folded into rows at the end (_in_rows)
@@ -129,7 +132,7 @@ class _Fold:
         value = finding.value
         if finding.label == "BUSINESS":
             self.current_business = None if value is None else self._business(value, finding)
-            self.shared = []
+            self.shared, self.last_covered = [], []
             return
         index = self.current_business
         if index is None or value is None:
@@ -137,16 +140,18 @@ class _Fold:
         if finding.label == "SERVICE_ITEM":
             self._add_service_item(index, value, finding)
             return
-        covered = self.businesses[index].coverage
-        if not self.uncovered and covered and (covered.endswith(LIST_MARK) or value.startswith(LIST_MARK)
-                                               or cut_in_unit(covered, value)):
+        covered = self.businesses[(self.last_covered or [index])[0]].coverage
+        if not self.uncovered and covered and coverage_goes_on(covered, value):
             # A coverage cut at a 、 goes on in this one (a cell wrapped around its label), as does
-            # one cut inside the unit of a counted group (…西安6城 / 市).
-            self.businesses[index].coverage += value
-            self._evidence(f"businesses[{index}].coverage", finding)
+            # one cut inside the unit of a counted group (…西安6城 / 市) or before its count.
+            for i in self.last_covered or [index]:
+                if self.businesses[i].coverage == covered:
+                    self.businesses[i].coverage += value
+                    self._evidence(f"businesses[{i}].coverage", finding)
             return
         if not self.uncovered and self.shared:
             i = self.shared.pop(0)
+            self.last_covered = [i]
             self.businesses[i].coverage = value
             self.evidence.pop(f"businesses[{i}].coverage", None)
             self._evidence(f"businesses[{i}].coverage", finding)
@@ -155,7 +160,7 @@ class _Fold:
         for i in covered:
             self.businesses[i].coverage = value
             self._evidence(f"businesses[{i}].coverage", finding)
-        self.shared = covered[1:]
+        self.shared, self.last_covered = covered[1:], covered
         self.uncovered = []
 
     def _business(self, parsed: ParsedBusiness, finding: Finding) -> int:

@@ -90,12 +90,14 @@ def _wrapped_label_re() -> re.Pattern[str]:
     heads = sorted({name[:k] for name in names for k in range(2, len(name))} - set(names), key=len, reverse=True)
     return re.compile(rf"\n[ \t]*(?:\([ \t]*)?(?:及[ \t]*)?(?:{alternation})(?:[ \t]*\))?[ \t]*(?:\n[ \t]*)?"
                       rf"|\n[ \t]*(?:{'|'.join(map(spaced, tails))})(?:[ \t]*\))?(?:\t|[ ]{{2}})[ \t]*"
-                      rf"|\n[ \t]*\([ \t]*(?:{'|'.join(map(spaced, heads))})(?:\t|[ ]{{2}})[ \t]*")
+                      rf"|\n[ \t]*\([ \t]*(?:{'|'.join(map(spaced, heads))})(?:\t|[ ]{{2}})[ \t]*"
+                      # or a bracketed label on the value's own line, as OCR reads a row: 仅限互联网(服务项目) 信息服务
+                      rf"|[ \t]*[(（][ \t]*(?:{alternation})[ \t]*[)）][ \t]*")
 
 
 def without_wrapped_labels(text: str) -> str:
     """The text of a value without the labels printed between its lines (_wrapped_label_re)."""
-    return _wrapped_label_re().sub("", text) if "\n" in text else text
+    return _wrapped_label_re().sub("", text) if "\n" in text or "(" in text or "（" in text else text
 
 
 def _service_item(text: str) -> str | None:
@@ -370,7 +372,8 @@ def _web_address_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _other_value_re() -> re.Pattern:
+def other_value_re() -> re.Pattern:
+    """A piece of another field's value (value_forms.json other_field_value): 人民币, 万元, a date."""
     return re.compile(value_forms()["other_field_value"])
 
 
@@ -439,7 +442,7 @@ _SIGNS: dict[str, Callable[[Any, str, dict[str, Any]], bool]] = {
         len(value) not in forms["id_lengths"]),
     "web": lambda value, text, forms: isinstance(value, str) and bool(_web_address_re().search(value)),
     # a piece of another field's value (县龙潭王街万元D座: the capital's unit read into the address)
-    "other_value": lambda value, text, forms: isinstance(value, str) and bool(_other_value_re().search(value)),
+    "other_value": lambda value, text, forms: isinstance(value, str) and bool(other_value_re().search(value)),
     "repeat": lambda value, text, forms: isinstance(value, str) and bool(_REPEATED_RE.search(value.replace(" ", ""))),
     "label": _label_sign,
     "next_label": _next_label_sign,
@@ -513,6 +516,19 @@ def _miscounted(coverage: str, units: tuple[str, ...]) -> bool:
         if int(group["count"].replace(" ", "")) != len(places.split(LIST_MARK)):
             return True
     return False
+
+
+def coverage_goes_on(coverage: str, rest: str | None = None) -> bool:
+    """Whether a coverage that a line or a cell cut goes on in the next coverage text: it ends in
+    a 、 (or `rest` starts with one), inside the unit of its last counted group (cut_in_unit), or
+    in the places of a counted group that has no count yet (…以及永安、沈阳、银, where `rest`,
+    given, counts them without opening a group of its own: 川、西宁7城市)."""
+    if coverage.endswith(LIST_MARK) or (rest or "").startswith(LIST_MARK) or cut_in_unit(coverage, rest):
+        return True
+    joiners = value_forms()["counted_group_joiners"]
+    last = max(coverage.rfind(joiner) for joiner in joiners)
+    return last >= 0 and not re.search(r"\d", coverage[last:]) and (
+        rest is None or (re.search(r"\d", rest) is not None and not any(joiner in rest for joiner in joiners)))
 
 
 def cut_in_unit(coverage: str, rest: str | None = None) -> bool:

@@ -48,7 +48,9 @@ def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int)
     """Where the block of the label at `start` starts: at the label, or at the business lines
     right above it that no other label owns. A label cell that wraps onto three lines (业务种类 /
     (服务项目) / 及覆盖范围) is printed level with the middle of its value cell, so pdftotext -layout
-    puts the cell's first business names and coverages above the label's first line."""
+    puts the cell's first business names and coverages above the label's first line; a label cell
+    level with the last of several businesses, each with its 服务项目 and 覆盖范围 lines, has the
+    others above it."""
     text = layout.view.text
     label_starts = [hit.start for hit in labels]
     first = layout.line_index(start)
@@ -59,8 +61,11 @@ def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int)
             break
         if line.kind == "blank":
             continue
-        if bisect.bisect_left(label_starts, line.start) < bisect.bisect_left(label_starts, line.end):
+        line_labels = labels[bisect.bisect_left(label_starts, line.start):bisect.bisect_left(label_starts, line.end)]
+        if any(hit.label not in BUSINESS_LABELS for hit in line_labels):
             break  # a line with a label of its own: the field before
+        if line_labels:
+            continue  # a business's 服务项目 or 覆盖范围 line: the block goes on above it
         value = text[line.start:line.end]
         if BUSINESS_NAME_RE.search(value):
             found = line.start

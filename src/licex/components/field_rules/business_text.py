@@ -4,12 +4,14 @@ business block (business_block) or a table cell under a 业务种类 column (col
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from licex.fields.labels import LabelWords
 from licex.fields.normalize import BUSINESS_NAME_RE
-from licex.text.chars import LIST_MARK, spaced
-from licex.fields.values import cut_in_unit, has_value, without_wrapped_labels
+from licex.text.chars import LIST_MARK, PROVINCES, spaced
+from licex.fields.values import coverage_goes_on, has_value, other_value_re, without_wrapped_labels
 from licex.components.field_rules.hits import Hit
 from licex.components.field_rules.parts import (
     COVERAGE_RE,
@@ -31,6 +33,9 @@ class BlockPatterns:
     # A label that starts with 业务 may complete a business name ending the line before (信息服务 /
     # 业务覆盖范围), which OCR-tolerant name matching would read as 信息服务业务.
     label_at_line_start_re: re.Pattern[str]
+    # A piece of a coverage label (业务覆盖范 / 围): a coverage cell's label, wrapped, printed
+    # among its values, opens the next business's coverage as the whole label does.
+    coverage_piece_re: re.Pattern[str]
 
     @classmethod
     def of(cls, words: LabelWords) -> BlockPatterns:
@@ -41,7 +46,8 @@ class BlockPatterns:
             rf"|(?:{_cut_short(words, 'SERVICE_ITEM')})[ \t]*:)"
             rf"|(?P<coverage_label>(?:及[ \t]*)?(?:{words.alternatives('COVERAGE')})[ \t]*:?"
             rf"|(?:{_cut_short(words, 'COVERAGE')})[ \t]*:)"
-            rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})[ \t]*:?)"
+            # (a label cell wrapped after its 及, 业务种类及 / 覆盖范围: the 及 is the label's)
+            rf"|(?P<type_label>(?:{words.alternatives('BUSINESS')})(?:[ \t]*及(?=[ \t]*(?:\n|\Z)))?[ \t]*:?)"
             rf"|(?P<label_piece>{_label_pieces(words)})"
             rf"|(?P<business>{BUSINESS_NAME_RE.pattern})"
             rf"|(?P<note>{NOTE_RE.pattern})"
@@ -50,15 +56,20 @@ class BlockPatterns:
             # of the cell beside it, printed between (不 and 含A), read off the value by its reader)
             # (a restriction wrapped beside a label cell of three lines takes the cell's bracketed
             # middle line, or its first characters, into it: （仅限经营类电 / (服务项目) 子商务）,
-            # （仅限互联网信息服 / (服务项 务）)
+            # （仅限互联网信息服 / (服务项 务）, or on one line as OCR reads the row: （仅限互联网（服务项目） 信息服务）)
             rf"|(?P<bracket>\([^()\n]{{1,80}}\)|\((?=\s*(?:不|含|仅\s*限))"
-            rf"(?:[^()]|\n[ \t]*\([ \t]*(?:{_items_heads(words)})(?:[ \t]*\))?){{1,120}}\))"
+            rf"(?:[^()]|\n?[ \t]*\([ \t]*(?:{_items_heads(words)})(?:[ \t]*\))?){{1,120}}\))"
             r"|(?P<numbering>(?m:^[ \t]*(?:[一二三四五六七八九十]{1,3}[ \t]*[、.]|\d{1,2}[ \t]*[、.](?!\d))))"
             r"|(?P<newline>\n)"
         )
         business_words = [n for n in words.names_of("BUSINESS", "COVERAGE") if n.startswith("业务")]
         label_re = re.compile(r"\s*(?:" + ("|".join(map(spaced, business_words)) or "(?!)") + ")")
-        return cls(token_re, label_re)
+        coverage_names = words.names_of("COVERAGE")
+        coverage_pieces = {piece for name in coverage_names for cut in range(1, len(name))
+                           for piece in (name[:cut], name[cut:])}
+        coverage_piece_re = re.compile(r"[\s()及]*(?:" + ("|".join(
+            spaced(piece) for piece in sorted(coverage_pieces, key=len, reverse=True)) or "(?!)") + r")[\s()]*")
+        return cls(token_re, label_re, coverage_piece_re)
 
 
 def _items_heads(words: LabelWords) -> str:
@@ -112,15 +123,16 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
     business = False
     mode = None
     coverage: list[int] | None = None  # [start, end] of the coverage being read, open while adjacent
+    coverage_label = False  # a coverage label read since the last coverage opened
     last_business = 0
     pos = start
 
     def free_text(a: int, b: int) -> None:
-        nonlocal coverage
-        for part_start, part_end in sentence_parts(text, a, b):
+        nonlocal coverage, coverage_label
+        for part_start, part_end in _value_parts(text, sentence_parts(text, a, b), mode == "items"):
             value = text[part_start:part_end]
-            if not has_value(value) or SEE_ATTACHMENT_RE.search(value):
-                continue
+            if not has_value(value) or SEE_ATTACHMENT_RE.search(value) or other_value_re().search(value):
+                continue  # (nor is another field's value: 二〇二四年五月, a date cell wrapped into the block)
             if RESTRICTION_RE.match(value) or (mode == "items" and not COVERAGE_RE.search(value)):
                 hits.extend(Hit("SERVICE_ITEM", *part) for part in item_parts(text, part_start, part_end))
                 coverage = None
@@ -133,14 +145,24 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             elif coverage is not None:
                 coverage[1] = part_end
             elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
-                  or text[part_start] == LIST_MARK):
-                coverage = [part_start, part_end]
+                  or text[part_start] == LIST_MARK or coverage_label):
+                # (a coverage label's value after another coverage: the coverage cell of several
+                # businesses, one a line, with its label printed level with a line in its middle;
+                # an earlier coverage of the business that names no place was none: a stray
+                # character, a date cell's piece, a misread restriction)
+                if coverage_label and COVERAGE_RE.match(text, part_start, part_end):
+                    hits[last_business:] = [h for h in hits[last_business:] if h.label != "COVERAGE"
+                                            or COVERAGE_RE.search(text, h.start, h.end)]
+                coverage, coverage_label = [part_start, part_end], False
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
     scan = start
     while (match := block.token_re.search(text, scan, end)) is not None:
         kind = match.lastgroup
         scan = match.end()
+        if kind in _LABEL_KINDS and (reached := _reached_back(text, match)) is not None:
+            scan = reached
+            continue
         if kind == "business":
             newline = text.find("\n", match.start(), match.end())
             if newline >= 0 and block.label_at_line_start_re.match(text, newline + 1):
@@ -181,8 +203,9 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             continue
         if kind == "label_piece" or business and kind in _LABEL_KINDS and _wrapped_label_part(text, match):
             # A part of a label wrapped in its cell, printed between the values beside it: it ends
-            # the line of coverage before it and changes nothing else.
+            # the line of coverage before it, and a piece of the coverage label opens the next coverage.
             coverage = _close(hits, coverage)
+            coverage_label = coverage_label or block.coverage_piece_re.fullmatch(match.group()) is not None
             continue
         coverage = _close(hits, coverage)
         if kind == "business":
@@ -193,7 +216,7 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
         elif kind == "items_label":
             mode = "items"
         elif kind == "coverage_label":
-            mode = "coverage"
+            mode, coverage_label = "coverage", True
     if business and pos < end:
         free_text(pos, end)
     _close(hits, coverage)
@@ -201,6 +224,51 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
 
 
 _LABEL_KINDS = frozenset({"items_label", "coverage_label"})
+
+
+def _value_parts(text: str, parts: Iterator[tuple[int, int]], items: bool) -> Iterator[tuple[int, int]]:
+    """The parts, where service items are read, with a part that ends in a coverage past a space
+    split there: a service item cell and its coverage cell on one line (`服务项目：网络/电子设备数据处理业务
+    甘肃省`), the item naming no place and the coverage starting with one. Elsewhere each part is
+    split at its gaps after a whole place before another, and before a 全国 that follows one: a coverage cell's lines run
+    together (`全国 重庆、…16省(自治区、直辖市) 上海1直辖市以及…5城市全国`), which the coverage
+    reading takes apart where a coverage ends and the next starts (_next_coverage), and joins
+    elsewhere."""
+    for a, b in parts:
+        if items:
+            gap = next(reversed(list(re.finditer(r"[ \t]+", text[a:b]))), None)
+            if gap is not None and not COVERAGE_RE.search(text, a, a + gap.start()) and COVERAGE_RE.match(text, a + gap.end(), b):
+                yield a, a + gap.start()
+                yield a + gap.end(), b
+            else:
+                yield a, b
+            continue
+        pos = a
+        for gap in _COVERAGE_GAP_RE.finditer(text, a, b):
+            if not (COVERAGE_RE.match(text, gap.end(), b) or _province_list_re().match(text, gap.end(), b)):
+                continue  # (no place after it: 仅限互联网(服务项目) 信息服务)
+            if gap.start() > pos:
+                yield pos, gap.start()
+            pos = gap.end()
+        if pos < b:
+            yield pos, b
+
+
+# A gap after a whole place's last character (省, 市, 自治区, 全国, 境内, a bracket), or a 全国 right after one.
+_COVERAGE_GAP_RE = re.compile(r"(?<=[省市区国内)])[ \t]+|(?<=[省市区])(?=全国)")
+
+
+def _reached_back(text: str, match: re.Match[str]) -> int | None:
+    """Where to read a label from again that reached back over a gap into the word before it
+    (`数据处理业务 覆盖范围：`, `信息服务 覆盖范围：`, a cell's lines joined by a space: a label
+    name read over the gap takes 业务 or 务 off the service item), or None. A label that starts
+    right after a Han character and holds a gap, without being letter-spaced (业 务 覆 盖 范
+    围), is read again from past its first gap."""
+    label = match.group().rstrip(" \t:")
+    gap = re.search(r"[ \t]+", label)
+    if gap is None or match.start() == 0 or not "\u4e00" <= text[match.start() - 1] <= "\u9fff":
+        return None
+    return match.start() + gap.end() if re.search(r"[^\s()][^\s()]", label) else None
 
 
 def _wrapped_label_part(text: str, match: re.Match[str]) -> bool:
@@ -237,18 +305,29 @@ _WHOLE_PLACE_END_RE = re.compile(r"(?:省|市|自治区|特别行政区|全国|�
 
 def _next_coverage(text: str, coverage: list[int], start: int) -> bool:
     """Whether the coverage text at `start` is a coverage of its own after the open `coverage`:
-    on a line of its own, after a coverage that ends in a whole place, and naming places itself."""
+    on a line of its own or past a gap, after a coverage that does not go on (values.coverage_goes_on), and
+    naming places itself: after a coverage that ends in a whole place, or starting with a list of
+    provinces (机房所在地为乌鲁木齐、兰州 / 重庆、山西…10省: a list cut inside a name leaves no
+    province's whole name at the next line's start, and one cut between names a 、 at the cut)."""
     covered = re.sub(r"\s+", "", text[coverage[0]:coverage[1]])
-    return ("\n" in text[coverage[1]:start] and bool(_WHOLE_PLACE_END_RE.search(covered))
-            and not cut_in_unit(covered) and bool(COVERAGE_RE.match(text, start)))
+    return (("\n" in text[coverage[1]:start] or not text[coverage[1]:start].strip())
+            and not coverage_goes_on(covered) and (
+        bool(_WHOLE_PLACE_END_RE.search(covered)) and bool(COVERAGE_RE.match(text, start))
+        or bool(_province_list_re().match(text, start))))
+
+
+@lru_cache(maxsize=1)
+def _province_list_re() -> re.Pattern[str]:
+    """A list of places that starts with a province's name as coverage lists print it (重庆、, 重庆10省)."""
+    names = sorted((province.short for province in PROVINCES), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(map(spaced, names)) + r")[ \t]*(?:、|\d)")
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:
-    """Whether the last coverage read ends in 、 (its list goes on), or inside the unit of its last
-    counted group (…西安6城 / 市: values.cut_in_unit)."""
+    """Whether the last coverage read goes on (values.coverage_goes_on): it ends in 、, inside the
+    unit of its last counted group (…西安6城 / 市), or before its count (…以及永安、银 / 川、…7城市)."""
     last = next((h for h in reversed(hits) if h.label in ("COVERAGE", "BUSINESS")), None)
-    return last is not None and last.label == "COVERAGE" and (
-        text[last.end - 1] == LIST_MARK or cut_in_unit(text[last.start:last.end]))
+    return last is not None and last.label == "COVERAGE" and coverage_goes_on(text[last.start:last.end])
 
 
 # One whole place printed again and again with nothing between (山东省山东省山东省): the coverage

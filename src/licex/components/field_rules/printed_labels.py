@@ -81,7 +81,8 @@ class PrintedLabels:
                 # running text has no spaces around its words, or (OCR'd) between every character.
                 cell_start = before.rstrip(" ").endswith("\t")
                 standing_apart = (len(name) >= 4 and match.group("name") in (name, " ".join(name))
-                                  and text[match.end():match.end() + 1] in (" ", "\t"))
+                                  and text[match.end():match.end() + 1] in (" ", "\t", "("))
+                # (or before the bracket of a label in parts: 业务种类(服务项目)及覆盖范围)
                 # (spaced out, 法 定 代 表 人, only after a value that is not: OCR spaces every
                 # character of running text alike)
                 standing_apart = standing_apart and (match.group("name") == name or _AFTER_WORD_RE.search(before))
