@@ -55,6 +55,18 @@ def test_shareholder_columns_printed_one_after_another_are_read_back_in_rows(ext
     assert extract(text).fields()["shareholders"] == [WANG, WEIWANG]
 
 
+def test_shareholder_columns_with_a_website_column_among_them_and_digits_in_a_name(extract):
+    # pdftotext of a 附页 whose website table's last column came out between the shareholder
+    # table's name column and its ID number column; a name with digits inside it
+    text = ("增值电信业务经营许可证\n附页\n网站名称\n网址\n服务器放置地\n巨奥网\nwww.21.cn\n甘肃省\n\n序号\n1\n2\n\n"
+            "股东名称\n王建国\n数字100信息有限公司\n\n网站接入服务提供单位\n立信电子信息有限公司\n\n"
+            "证照号码\n360803196803245709\n91440305742AA0GWR7\n\n出资比例\n60%\n40%\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    fields = extract(text).fields()
+    assert fields["shareholders"] == [
+        WANG, {"name": "数字100信息有限公司", "id_number": "91440305742AA0GWR7", "share_ratio": "40%"}]
+    assert fields["websites"][0]["access_provider"] == "立信电子信息有限公司"
+
+
 def test_shareholder_columns_that_do_not_make_whole_rows_invent_no_row(extract):
     # two names, one ratio: which ratio is whose is lost
     text = ("增值电信业务经营许可证\n附页\n序号\n\n股东名称\n\n1\n\n王建国\n\n2\n\n维旺明传媒有限公司\n\n证照号码\n"
@@ -132,6 +144,24 @@ def test_an_inspection_table_written_a_cell_a_line_reads_each_row(extract):
             "二〇二一年三月九日\n\n2021\n\n合格\n\n二〇二二年四月十九日\n\n特别规定事项\n一、你公司应当遵守规定。\n")
     assert extract(text).fields()["annual_inspections"] == [
         {"year": 2020, "result": "合格", "date": "2021-03-09"}, {"year": 2021, "result": "合格", "date": "2022-04-19"}]
+
+
+def test_an_inspection_table_whose_first_row_stands_beside_its_header_and_the_rest_column_after_column(extract):
+    # pdftotext: each header word with the first row's cell under it, then the other rows'
+    # years, results and dates, each column on its own
+    text = ("增值电信业务经营许可证\n附页\n年度\n2013\n\n年检结果\n合格\n\n日期\n二〇一四年三月八日\n\n"
+            "2014\n2015\n\n合格\n不合格\n\n二〇一五年三月十三日\n二〇一六年四月二十二日\n\n特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields()["annual_inspections"] == [
+        {"year": 2013, "result": "合格", "date": "2014-03-08"}, {"year": 2014, "result": "合格", "date": "2015-03-13"},
+        {"year": 2015, "result": "不合格", "date": "2016-04-22"}]
+
+
+def test_an_inspection_table_of_single_spaces_keeps_the_spaced_date_whole(extract):
+    # pypdfium2: one space between the cells, and between a date's parts
+    text = ("增值电信业务经营许可证（附页）\n年度 年报结果 日期\n2004 合格 2005 年 08 月 22 日\n"
+            "2005 合格 2006 年 03 月 07 日特别规定事项\n一、你公司应当遵守规定。\n")
+    assert extract(text).fields()["annual_inspections"] == [
+        {"year": 2004, "result": "合格", "date": "2005-08-22"}, {"year": 2005, "result": "合格", "date": "2006-03-07"}]
 
 
 def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):

@@ -92,6 +92,7 @@ class _Fold:
         self.shareholder_parts: list[tuple[str, Finding]] = []  # folded into rows at the end (_in_rows)
         self.inspections: list[AnnualInspection] = []
         self.inspection_open = False
+        self.inspection_parts: list[tuple[str, Finding]] = []  # folded into rows at the end (_in_rows)
         self.clauses: list[Clause] = []
 
     def _evidence(self, path: str, finding: Finding | ClauseFinding) -> None:
@@ -108,7 +109,7 @@ class _Fold:
         elif group == "shareholders":
             self._add_shareholder_part(key, finding)
         elif group == "annual_inspections":
-            self._add_inspection_part(key, finding)
+            self.inspection_parts.append((key, finding))
         elif finding.value is None:
             return
         elif group == "websites":
@@ -210,7 +211,7 @@ class _Fold:
         self.shareholder_parts.append((key, finding))
 
     def _fold_shareholders(self) -> None:
-        for key, finding in _in_rows(self.shareholder_parts):
+        for key, finding in _in_rows(self.shareholder_parts, "name", ("id_number", "share_ratio"), ("share_ratio",)):
             self._add_shareholder_row_part(key, finding)
         self._drop_repeated_shareholder()
 
@@ -237,7 +238,11 @@ class _Fold:
             for key in [k for k in self.evidence if k.startswith(f"shareholders[{index}].")]:
                 del self.evidence[key]
 
-    def _add_inspection_part(self, key: str, finding: Finding) -> None:
+    def _fold_inspections(self) -> None:
+        for key, finding in _in_rows(self.inspection_parts, "year", ("result", "date")):
+            self._add_inspection_row_part(key, finding)
+
+    def _add_inspection_row_part(self, key: str, finding: Finding) -> None:
         value = finding.value
         if key == "year":
             # A repeated year (a duplicated page) is read once; its parts are skipped with it.
@@ -259,6 +264,7 @@ class _Fold:
 
     def record(self, source: str | None) -> LicenseRecord:
         self._fold_shareholders()
+        self._fold_inspections()
         self._drop_repeated_website()
         license_no = self.values.get("license_no")
         return LicenseRecord(
@@ -274,24 +280,28 @@ class _Fold:
         )
 
 
-def _in_rows(parts: list[tuple[str, Finding]]) -> list[tuple[str, Finding]]:
-    """The shareholder parts in row order. A table whose columns a tool printed one after another
-    (the names, then the ID numbers, then the ratios; or each name with its ID number, then the
-    ratios) gives each ID number and ratio to the first row still open (no ratio yet) that lacks
-    it, in order, where that makes every row whole: a name and a ratio each, an ID number each or
-    none at all. Otherwise the parts stay as printed: each fills the row opened last."""
+def _in_rows(parts: list[tuple[str, Finding]], opener: str, columns: tuple[str, ...],
+             required: tuple[str, ...] = ()) -> list[tuple[str, Finding]]:
+    """A table's parts in row order. A table whose columns a tool printed one after another
+    (shareholders: the names, then the ID numbers, then the ratios, or each name with its ID
+    number, then the ratios; inspections: the first row beside the header, then the other years,
+    results and dates column after column) gives each part to the first row still open (without
+    its last column's value) that lacks it, in order, where that makes every row whole: each
+    column's value in every row or in none, and the `required` columns' in every row. Otherwise
+    the parts stay as printed: each fills the row opened last (its `opener`: a name, a year)."""
     rows: list[dict[str, Finding]] = []
     for key, finding in parts:
         if finding.value is None:
             return parts
-        if key == "name":
-            rows.append({"name": finding})
+        if key == opener:
+            rows.append({key: finding})
             continue
-        row = next((r for r in rows if "share_ratio" not in r and key not in r), None)
+        row = next((r for r in rows if columns[-1] not in r and key not in r), None)
         if row is None:
             return parts
         row[key] = finding
-    with_id = sum("id_number" in row for row in rows)
-    if len(rows) < 2 or any("share_ratio" not in row for row in rows) or with_id not in (0, len(rows)):
+    counts = {key: sum(key in row for row in rows) for key in columns}
+    if (len(rows) < 2 or any(counts[key] != len(rows) for key in required)
+            or any(count not in (0, len(rows)) for count in counts.values())):
         return parts
-    return [(key, row[key]) for row in rows for key in ("name", "id_number", "share_ratio") if key in row]
+    return [(key, row[key]) for row in rows for key in (opener, *columns) if key in row]

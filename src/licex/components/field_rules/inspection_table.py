@@ -49,7 +49,7 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
         if line.kind != "content" or layout.in_special(line.start):
             continue
         if (header := _header(layout, line)) is None:
-            if (vertical := _cell_per_line_rows(reading, i - 1)) is not None:
+            if (vertical := _cell_per_line_rows(reading, i - 1) or _cells_by_kind(reading, i - 1)) is not None:
                 found, i = vertical
                 hits += found
             continue
@@ -58,6 +58,10 @@ def read_inspection_tables(reading: Reading) -> list[Hit]:
             row = lines[i]
             if row.kind == "content":
                 cells = layout.row_cells(row, delimiter)
+                if delimiter is SPACE_RE and len(cells) > len(columns):
+                    # single spaces stand inside a date too (2005 年 08 月 22 日): the last column
+                    # takes the rest of the row
+                    cells = [*cells[:len(columns) - 1], (cells[len(columns) - 1][0], cells[-1][1])]
                 if len(cells) != len(columns):
                     if delimiter is SPACE_RE:
                         break  # single spaces may stand inside a value: no aligning
@@ -89,20 +93,9 @@ def _columns(words: list[str]) -> list[str | None] | None:
 def _cell_per_line_rows(reading: Reading, i: int) -> tuple[list[Hit], int] | None:
     """A table a tool wrote one cell a line from line i (pdftotext of narrow columns: 年度 / 年检结果
     / 日期 / 2020 / 合格 / …): its hits and the line after them, or None where lines i… are not
-    header words followed by rows of as many cells. A label line between the cells (the page
-    header 经营许可证编号：…) is no cell."""
-    layout = reading.layout
-    text = layout.view.text
-    cells: list[tuple[int, int, int]] = []  # (line index, start, end)
-    for j in range(i, len(layout.lines)):
-        line = layout.lines[j]
-        if line.kind == "title" or layout.in_special(line.start):
-            break
-        if line.kind == "blank" or _LABEL_LINE_RE.search(line.text):
-            continue
-        if line.kind not in ("content", "signature") or cell_delimiter(line.text):
-            break  # (a date alone on its line reads as a signature block's)
-        cells.append((j, *trim_value(text, line.start, line.end)))
+    header words followed by rows of as many cells (_cell_lines)."""
+    text = reading.layout.view.text
+    cells = _cell_lines(reading.layout, i)
     words = []
     for _, a, b in cells:
         if _columns(words + [header_word(text[a:b])]) is None and len(words) >= 2:
@@ -121,6 +114,68 @@ def _cell_per_line_rows(reading: Reading, i: int) -> tuple[list[Hit], int] | Non
         hits += row
         k += len(columns)
     return (hits, cells[k - 1][0] + 1) if hits else None
+
+
+def _cell_lines(layout: Layout, i: int) -> list[tuple[int, int, int]]:
+    """The cells of a table written one cell a line from line i, as (line index, start, end):
+    up to the next title, the special provisions or a line of several cells; a label line
+    between them (the page header 经营许可证编号：…) is no cell."""
+    text = layout.view.text
+    cells: list[tuple[int, int, int]] = []
+    for j in range(i, len(layout.lines)):
+        line = layout.lines[j]
+        if line.kind == "title" or layout.in_special(line.start):
+            break
+        if line.kind == "blank" or _LABEL_LINE_RE.search(line.text):
+            continue
+        if line.kind not in ("content", "signature") or cell_delimiter(line.text):
+            break  # (a date alone on its line reads as a signature block's)
+        cells.append((j, *trim_value(text, line.start, line.end)))
+    return cells
+
+
+def _cells_by_kind(reading: Reading, i: int) -> tuple[list[Hit], int] | None:
+    """A table written one cell a line whose cells come in no row order (pdftotext of a table
+    whose first row is printed beside the header: 年度 / 2013 / 年检结果 / 合格 / 日期 / 二〇一四年三月八日,
+    then the other rows column after column: 2014 / 2015 / 合格 / 合格 / 二〇一五年… / 二〇一六年…):
+    read by what each cell is, a year, a result or a date, each kind in row order. Its hits and
+    the line after it, or None where line i is no 年度 header, a cell is none of the three, or
+    the columns named do not hold as many cells each."""
+    layout = reading.layout
+    text = layout.view.text
+    cells = _cell_lines(layout, i)
+    if not cells or not _COLUMNS[0][1].fullmatch(header_word(text[cells[0][1]:cells[0][2]])):
+        return None
+    named: list[str] = []
+    kinds: dict[str, list[Hit]] = {label: [] for label, _ in _COLUMNS}
+    end = cells[0][0]
+    for j, a, b in cells:
+        word = header_word(text[a:b])
+        column = next((label for label, pattern in _COLUMNS if pattern.fullmatch(word)), None)
+        if column is not None and column not in named:
+            named.append(column)
+        elif (kind := _kind(reading, a, b)) is not None:
+            kinds[kind[0].label] += kind
+        else:
+            break
+        end = j
+    if len(named) < 2:
+        return None
+    counts = {len(kinds[label]) for label in named}
+    if len(counts) != 1 or 0 in counts or any(kinds[label] for label in kinds if label not in named):
+        return None
+    rows = zip(*(kinds[label] for label in named))
+    return [hit for row in rows for hit in row], end + 1
+
+
+def _kind(reading: Reading, start: int, end: int) -> list[Hit] | None:
+    """The hit of a cell by its shape alone: a year, a date, or a result; None for anything else."""
+    text = reading.layout.view.text
+    a, b = trim_value(text, start, end)
+    if _YEAR_RE.fullmatch(text, a, b):
+        return [Hit("INSPECTION_YEAR", a, b, found_by="table")]
+    found = _cell(reading, "INSPECTION_RESULT", a, b)
+    return found or None
 
 
 def _header(layout: Layout, line: Line) -> Header | None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from licex.fields.labels import SHAREHOLDER_LABELS, header_word
 from licex.fields.values import value_forms
 from licex.text.layout import Layout
 from licex.components.field_rules.hits import Hit, pieces_text
@@ -115,14 +116,24 @@ def _column_hits(reading: Reading, start_line: int, column_re: re.Pattern[str]) 
     fold to put back in rows (fold._in_rows). A name and an ID number that wrapped in their cells
     side by side come interleaved (方正科技传媒有限公 / 9122028485YXXQDP / 司 / KD): each is one
     value of its pieces. None where the pieces do not make every row whole: a ratio a name, an ID
-    number a name or none, each value of its field's shape."""
+    number a name or none, each value of its field's shape. A column of another
+    table printed among the table's (the website table's last column, 网站接入服务提供单位 and its
+    values, between the names and the ID numbers) is skipped from its header word to this table's
+    next one."""
     text = reading.layout.view.text
     parts: list[tuple[str, list[tuple[int, int]]]] = []  # (kind, pieces)
+    foreign = False  # in a column of another table, printed among this one's (网站接入服务提供单位 / …)
     for match in _table_pieces(reading.layout, start_line):
         kind, (a, b) = match.lastgroup, match.span()
         last = parts[-1] if parts else None
         after_last = last is not None and not text[last[1][-1][1]:a].strip()
         if kind == "other" and (column_re.fullmatch(match.group()) or match.group() in _HEADER_WORDS):
+            foreign = False
+            continue
+        if kind == "other" and reading.words.label_of.get(header_word(match.group()), "SHAREHOLDER") not in SHAREHOLDER_LABELS:
+            foreign = True
+            continue
+        if foreign:
             continue
         if kind == "ratio":
             parts.append(("ratio", [(a, b)]))
@@ -130,6 +141,8 @@ def _column_hits(reading: Reading, start_line: int, column_re: re.Pattern[str]) 
             id_number.append((a, b))
         elif kind == "alnum" and any(c.isdigit() for c in text[a:b]) and b - a >= _SHORTEST_ID_START:
             parts.append(("id", [(a, b)]))
+        elif kind == "alnum" and text[a:b].isdigit() and last and last[0] == "name" and last[1][-1][1] == a:
+            last[1][-1] = (last[1][-1][0], b)  # digits inside a name (数字100信息有限公司)
         elif kind == "alnum" and text[a:b].isdigit():
             continue  # a row number
         elif last and last[0] == "name" and after_last and (
