@@ -188,6 +188,15 @@ def test_a_counted_group_cut_before_its_count_goes_on_past_a_label_piece(extract
         ("B13", [], "北京、天津2直辖市以及永安、沈阳、银川、西宁、关岭5城市"), ("B21", ["仅限经营类电子商务"], "全国")]
 
 
+def test_a_counted_group_cut_before_its_count_goes_on_where_the_label_cell_wrapped_beside_it(extract):
+    # licex's reading: the businesses and the coverage's first line run on after the label; the
+    # label's pieces at the next lines' starts, the unit's last character beside the last one
+    text = (HEAD + f"业务种类\t{B13}在线数据处理与交易处理业务（仅限经营类电子商务）北京、天津2直辖市以及永安、沈阳、银\n"
+            "业务覆盖范 川、西宁、关岭5城\n围\t市\n全国\n签发人：黄玉梅\t工业和信息化部\n" + DATES)
+    assert _businesses(extract, text) == [
+        ("B13", [], "北京、天津2直辖市以及永安、沈阳、银川、西宁、关岭5城市"), ("B21", ["仅限经营类电子商务"], "全国")]
+
+
 def test_a_list_of_provinces_on_the_next_line_after_a_room_coverage_is_the_next_coverage(extract):
     # 机房所在地为乌鲁木齐、兰州 ends at its line; the next line starts with a province's name
     # and a 、, which a list cut inside a name never does.

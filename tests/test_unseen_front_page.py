@@ -164,6 +164,15 @@ def test_an_inspection_table_of_single_spaces_keeps_the_spaced_date_whole(extrac
         {"year": 2004, "result": "合格", "date": "2005-08-22"}, {"year": 2005, "result": "合格", "date": "2006-03-07"}]
 
 
+def test_an_address_cell_wrapped_around_its_labels_row_reads_whole(extract):
+    # pdftotext -layout: the row's one-line cells between the halves of the address cell
+    text = ("          中华人民共和国增值电信业务经营许可证\n\n经营许可证编号：渝 B1-20224042\n\n\n"
+            "                                     天津市艳县牧野杭\n"
+            " 注册资本           美元 5000 万元   注册住所\n"
+            "                                     州路 c 座\n\n\n")
+    assert extract(text).fields()["registered_address"] == "天津市艳县牧野杭州路c座"
+
+
 def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):
     text = "增值电信业务经营许可证\n公司名称：沈阳创亿网络有限公司\n注 册 住 广东省桂花市西夏张街w座\n所\n签发人：段云\n"
     assert extract(text).fields()["registered_address"] == "广东省桂花市西夏张街w座"

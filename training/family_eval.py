@@ -14,7 +14,7 @@ leave-one-family-out table reads each family with the first model that never saw
 whether the rules were tuned on it; only a family in none of the lists is held out from all.
 
     python training/family_eval.py [--corpus corpus/generated/families] [--models training/model,...]
-        [--rules-only] [-o training/evaluation/families] [--docs docs/families.md]
+        [--rules-only] [-o training/evaluation/families] [--docs docs/families.md] [--licences FIRST-LAST]
 
 writes OUT/report.json (every figure and every miss) and the tables of docs/families.md between
 the markers <!-- figures:families --> and <!-- /figures:families -->.
@@ -70,16 +70,23 @@ START, END = "<!-- figures:families -->", "<!-- /figures:families -->"
 README_START, README_END = "<!-- figures:unseen-families -->", "<!-- /figures:unseen-families -->"
 
 
-def family_sets(corpus: Path) -> dict[str, dict[str, list[AnnotatedText]]]:
-    """family -> source -> its texts, from every family folder of `corpus`."""
+def family_sets(corpus: Path, licences: range | None = None) -> dict[str, dict[str, list[AnnotatedText]]]:
+    """family -> source -> its texts, from every family folder of `corpus` (with `licences`, only
+    the texts of the licences whose index, the number in the text's name, is in it)."""
     sets: dict[str, dict[str, list[AnnotatedText]]] = {}
     folders = [p for p in corpus.iterdir() if (p / "manifest.json").is_file()]
     for folder in sorted(folders, key=lambda p: (-len(tuned_parts(p.name)), p.name)):  # the most tuned-on first
         by_source: dict[str, list[AnnotatedText]] = defaultdict(list)
         for example in read_annotation_dir(folder):
-            by_source[example.meta["source"]].append(example)
+            if licences is None or licence_index(example.id) in licences:
+                by_source[example.meta["source"]].append(example)
         sets[folder.name] = {s: by_source[s] for s in SOURCES if s in by_source}
     return sets
+
+
+def licence_index(text_id: str) -> int:
+    """The index of the licence a corpus text prints: s27_00031_pdftotext -> 31."""
+    return int(text_id.split("_")[1])
 
 
 def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
@@ -119,7 +126,7 @@ def score(nlp, examples: list[AnnotatedText], name: str) -> dict[str, Any]:
     }
 
 
-def evaluate_families(corpus: Path, models: dict[str, Any] | None) -> dict[str, Any]:
+def evaluate_families(corpus: Path, models: dict[str, Any] | None, licences: range | None = None) -> dict[str, Any]:
     """Every family and source scored by the rules alone and by each model of `models` (path ->
     its tuned_on entry; None: the rules alone), with each family's held-out model named."""
     models = models or {}
@@ -127,7 +134,7 @@ def evaluate_families(corpus: Path, models: dict[str, Any] | None) -> dict[str, 
     for path in models:
         pipelines[f"model {path} + rules"] = load_pipeline(Path(path))
     results: dict[str, Any] = {}
-    for family, sources in family_sets(corpus).items():
+    for family, sources in family_sets(corpus, licences).items():
         tuned = tuned_parts(family, models)
         held_out = held_out_model(family, models)
         results[family] = {"held_out": not tuned, "tuned": tuned, "sources": {},
@@ -277,12 +284,17 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, default=Path("training/evaluation/families"))
     parser.add_argument("--docs", default="docs/families.md", help="the page whose tables to replace ('' for none)")
     parser.add_argument("--readme", default="README.md", help="the page whose headline table to replace ('' for none)")
+    parser.add_argument("--licences", help="only these licences of each family, FIRST-LAST by index (30-59)")
     args = parser.parse_args()
+    licences = None
+    if args.licences:
+        first, _, last = args.licences.partition("-")
+        licences = range(int(first), int(last or first) + 1)
     chosen = [m for m in args.models.split(",") if m]
     unknown = [m for m in chosen if m not in TUNED_ON["models"]]
     if unknown:
         raise SystemExit(f"family_eval: {', '.join(unknown)}: not in training/tuned_on.json (say what it was trained on there)")
-    report = evaluate_families(args.corpus, None if args.rules_only else {m: TUNED_ON["models"][m] for m in chosen})
+    report = evaluate_families(args.corpus, None if args.rules_only else {m: TUNED_ON["models"][m] for m in chosen}, licences)
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     table = markdown(report)

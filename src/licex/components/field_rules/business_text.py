@@ -144,15 +144,17 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
                 hits.append(Hit("COVERAGE", part_start, part_end))
             elif coverage is not None:
                 coverage[1] = part_end
-            elif (not any(h.label == "COVERAGE" for h in hits[last_business:]) or _coverage_continues(text, hits)
-                  or text[part_start] == LIST_MARK or coverage_label):
+            if coverage is not None:
+                continue
+            goes_on = _coverage_continues(text, hits) or text[part_start] == LIST_MARK
+            if not any(h.label == "COVERAGE" for h in hits[last_business:]) or goes_on or coverage_label:
                 # (a coverage label's value after another coverage: the coverage cell of several
                 # businesses, one a line, with its label printed level with a line in its middle;
                 # an earlier coverage of the business that names no place was none: a stray
                 # character, a date cell's piece, a misread restriction)
-                if coverage_label and COVERAGE_RE.match(text, part_start, part_end):
-                    hits[last_business:] = [h for h in hits[last_business:] if h.label != "COVERAGE"
-                                            or COVERAGE_RE.search(text, h.start, h.end)]
+                if coverage_label and not goes_on and COVERAGE_RE.match(text, part_start, part_end):
+                    hits[last_business:] = [h for h in hits[last_business:]
+                                            if h.label != "COVERAGE" or _names_places(text[h.start:h.end])]
                 coverage, coverage_label = [part_start, part_end], False
                 hits.append(Hit("COVERAGE", part_start, part_end))  # replaced by its final extent below
 
@@ -321,6 +323,11 @@ def _province_list_re() -> re.Pattern[str]:
     """A list of places that starts with a province's name as coverage lists print it (重庆、, 重庆10省)."""
     names = sorted((province.short for province in PROVINCES), key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(map(spaced, names)) + r")[ \t]*(?:、|\d)")
+
+
+def _names_places(coverage: str) -> bool:
+    """Whether a coverage names places: a place word, a list (、) or a count (10城市)."""
+    return bool(COVERAGE_RE.search(coverage)) or LIST_MARK in coverage or any(c.isdigit() for c in coverage)
 
 
 def _coverage_continues(text: str, hits: list[Hit]) -> bool:

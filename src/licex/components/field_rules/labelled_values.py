@@ -12,7 +12,7 @@ from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS
 from licex.fields.normalize import BUSINESS_NAME_RE
 from licex.fields.values import plausible
 from licex.text.chars import DATE_RE, without_whitespace
-from licex.text.layout import Layout
+from licex.text.layout import ROW_CELL_RE, Layout
 from licex.components.field_rules.hits import Hit, LabelHit, in_header
 from licex.components.field_rules.parts import (
     COMPANY_END_RE,
@@ -58,6 +58,9 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
         header = in_header(reading.tables, hit.start) and layout.line_at(hit.start).kind != "page_header"
         if hit.label is None or hit.label in BUSINESS_LABELS or header or i in stacked:
             continue
+        if hit.label in _WRAPPING_FIELDS and (around := _wrapped_around(reading, hit)) is not None:
+            hits.append(around)
+            continue
         limit = _value_limit(layout, labels, i)
         lines = _value_lines(layout, hit.value_start, limit)
         if not lines and (past := _past_other_column(layout, labels, i)) is not None:
@@ -75,6 +78,22 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
                     hits += _validity_end(reading, checked[1], limit)
                 break
     return hits
+
+
+def _wrapped_around(reading: Reading, hit: LabelHit) -> Hit | None:
+    """The value of a label whose value cell wrapped around the label's row, where a tool printed
+    it so (Layout.cells_wrapped_around: pdftotext -layout puts the row's one-line cells between
+    the cell's halves, `天津市艳县牧野杭` above `注册资本  美元5000万元  注册住所`, `州路c座` below): the
+    cell in pieces right after the label's cell, as one value of its pieces; None elsewhere."""
+    layout = reading.layout
+    i = layout.line_index(hit.start)
+    around = layout.cells_wrapped_around(i, layout.row_cells(layout.lines[i], ROW_CELL_RE))
+    k = None if around is None else next(
+        (k for k, pieces in enumerate(around) if pieces[0][0] <= hit.start < pieces[0][1]), None)
+    if k is None or k + 1 >= len(around) or len(around[k + 1]) < 2:
+        return None
+    value = Hit(hit.label, *around[k + 1][0], joined=around[k + 1])
+    return value if reading.hit_value(value) is not None else None
 
 
 def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
