@@ -254,3 +254,14 @@ def test_a_business_label_in_parts_after_a_value_on_one_line_starts_the_block(ex
             "覆盖范围：青海省 【依法须经批准的项目，经相关部门批准后方可开展相应经营活动。】 青海省通信管理局 "
             "发 证 日 期：2024年02月04日\n")
     assert _businesses(extract, text) == [("B21", ["交易处理业务", "电子数据交换业务"], "青海省")]
+
+
+def test_a_business_whose_bracket_wrapped_onto_its_own_line_above_the_label_starts_the_block(extract):
+    # pdftotext: the value cell's lines above the label cell's, the first business's bracket
+    # wrapped (…协作服 / 务）), the coverages after the label with blank lines between them
+    text = (HEAD + "注册地址\n\n江苏省春梅市翔安方路 U 座\n\n第一类增值电信业务中的互联网数据中心业务（含互联网资源协作服\n务）\n"
+            f"{B13}\n业务种类\n在线数据处理与交易处理业务\n服务项目：网络/电子设备数据处理业务\n业务覆盖\n范围\n\n全国\n"
+            f"重庆、河北2省(自治区、直辖市)\n\n\n全国\n\n签发人：冯凯\n" + DATES)
+    assert _businesses(extract, text) == [
+        ("B11", ["含互联网资源协作服务"], "全国"), ("B13", [], "重庆、河北2省(自治区、直辖市)"),
+        ("B21", ["网络/电子设备数据处理业务"], "全国")]

@@ -69,9 +69,19 @@ def _block_start(layout: Layout, labels: list[LabelHit], start: int, floor: int)
         value = text[line.start:line.end]
         if BUSINESS_NAME_RE.search(value):
             found = line.start
+        elif _closes_bracket_above(layout, i):
+            continue  # the rest of a business's bracket wrapped onto its own line (…协作服 / 务）)
         elif not COVERAGE_RE.search(value) or SENTENCE_PUNCTUATION_RE.search(value):
             break
     return found
+
+
+def _closes_bracket_above(layout: Layout, i: int) -> bool:
+    """Whether line i closes a bracket that the content line above it left open."""
+    above = next((line for line in reversed(layout.lines[:i]) if line.kind != "blank"), None)
+    line = layout.lines[i].text
+    return (above is not None and above.kind == "content" and line.count(")") > line.count("(")
+            and above.text.count("(") > above.text.count(")"))
 
 
 def _block_end(layout: Layout, labels: list[LabelHit], start: int) -> int:

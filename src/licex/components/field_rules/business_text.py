@@ -147,7 +147,8 @@ def read_business_text(text: str, start: int, end: int, block: BlockPatterns) ->
             if coverage is not None:
                 continue
             goes_on = _coverage_continues(text, hits) or text[part_start] == LIST_MARK
-            if not any(h.label == "COVERAGE" for h in hits[last_business:]) or goes_on or coverage_label:
+            if (not any(h.label == "COVERAGE" for h in hits[last_business:]) or goes_on or coverage_label
+                    or _businesses_waiting(hits)):
                 # (a coverage label's value after another coverage: the coverage cell of several
                 # businesses, one a line, with its label printed level with a line in its middle;
                 # an earlier coverage of the business that names no place was none: a stray
@@ -323,6 +324,21 @@ def _province_list_re() -> re.Pattern[str]:
     """A list of places that starts with a province's name as coverage lists print it (重庆、, 重庆10省)."""
     names = sorted((province.short for province in PROVINCES), key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(map(spaced, names)) + r")[ \t]*(?:、|\d)")
+
+
+def _businesses_waiting(hits: list[Hit]) -> bool:
+    """Whether businesses named one after another, their coverages printed after them all (a
+    value cell apart from the names, one a line: pdftotext puts blank lines between them), have
+    fewer coverages read than there are businesses: the next coverage text is the next one's."""
+    coverages = businesses = 0
+    k = len(hits) - 1
+    while k >= 0 and hits[k].label != "BUSINESS":
+        coverages += hits[k].label == "COVERAGE"
+        k -= 1
+    while k >= 0 and hits[k].label != "COVERAGE":
+        businesses += hits[k].label == "BUSINESS"
+        k -= 1
+    return coverages < businesses
 
 
 def _names_places(coverage: str) -> bool:
