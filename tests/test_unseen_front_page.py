@@ -178,6 +178,33 @@ def test_the_rest_of_a_wrapped_label_is_no_part_of_a_wrapping_value(extract):
     assert extract(text).fields()["registered_address"] == "广东省桂花市西夏张街w座"
 
 
+def test_a_spaced_label_at_a_lines_end_after_a_value_is_the_next_fields(extract):
+    # pypdfium2 of a Writer table: the capital's label ends the legal representative's line, its
+    # value on the lines below, letter-spaced and wrapped
+    fields = extract("增值电信业务经营许可证\n法 定 代 表 人 刘宁 注 册 资 本\n人 民 币 伍 佰 万\n元\n"
+                     "注 册 住 所 重庆市关岭县南湖杨路 M 座\n").fields()
+    assert fields["legal_representative"] == "刘宁"
+    assert fields["registered_capital_cny"] == 5000000
+
+
+def test_a_label_column_then_the_licence_number_line_then_its_values_a_line_each(extract):
+    # pdftotext of a certificate: the label cells, the licence number's line, then the value
+    # cells one a line with no blank line between them
+    text = ("增值电信业务经营许可证\n\n公司名称\n法定代表\n人\n注册住所\n\n业务种类\n(服务项目)\n及覆盖范围\n\n"
+            "经营许可证编号：云B2-20049627\n深圳市创联世纪网络有限公司\n赵洋\n青海省想县高港郑州路P座\n"
+            "第一类增值电信业务中的互联网数据中心业务（不含互联网资源协作服务）\n覆盖范围：机房所在地为云南省\n\n签 发 人：秦成\n")
+    fields = extract(text).fields()
+    assert (fields["company_name"], fields["legal_representative"], fields["registered_address"]) == (
+        "深圳市创联世纪网络有限公司", "赵洋", "青海省想县高港郑州路P座")
+
+
+def test_a_company_cut_at_gong_gets_its_si_from_below_the_next_rows_line(extract):
+    # pdftotext: the company's cell wrapped, the legal representative's line printed between
+    fields = extract("增值电信业务经营许可证\n公 司 名 称 昆明国讯信息有限公\n法 定 代 表 人 郭军\n司\n"
+                     "注 册 资 本 人民币壹仟贰佰万元\n").fields()
+    assert (fields["company_name"], fields["legal_representative"]) == ("昆明国讯信息有限公司", "郭军")
+
+
 def test_a_one_line_header_of_spaced_labels_gives_each_field_its_own_value(extract):
     # pypdfium2 of a certificate: two label | value pairs on one line, the labels spaced out
     fields = extract("增值电信业务经营许可证\n公 司 名 称 海南合联电子科技有限公司 法 定 代 表 人 陶秀华\n").fields()

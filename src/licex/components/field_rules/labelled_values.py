@@ -73,11 +73,32 @@ def read_labelled_values(reading: Reading) -> list[Hit]:
                 value = _wrapped(layout, *value, limit)  # a name ending in 公司 is whole
             checked = check_value(hit.label, text, *value)
             if checked is not None and reading.value(hit.label, *checked) is not None:
-                hits.append(Hit(hit.label, *checked))
+                hits.append(_with_cut_end(reading, Hit(hit.label, *checked)))
                 if _role(reading, hit) == "validity":
                     hits += _validity_end(reading, checked[1], limit)
                 break
     return hits
+
+
+# The end of a company's name that its cell wrapped onto a line of its own (有限公 / 司).
+_CUT_END = ("公", "司")
+
+
+def _with_cut_end(reading: Reading, hit: Hit) -> Hit:
+    """A company's name cut at 公, its 司 alone on one of the next two lines (a label line of the
+    row beside it printed between: 公 司 名 称 昆明国讯信息有限公 / 法 定 代 表 人 郭军 / 司), as one
+    value of its two pieces; any other hit as it is."""
+    layout = reading.layout
+    text = layout.view.text
+    if hit.label not in _WRAPPING_FIELDS or not text[hit.start:hit.end].endswith(_CUT_END[0]):
+        return hit
+    i = layout.line_index(hit.end)
+    for line in layout.lines[i + 1:i + 3]:
+        a, b = trim_value(text, line.start, line.end)
+        if text[a:b] == _CUT_END[1]:
+            joined = Hit(hit.label, hit.start, hit.end, joined=((hit.start, hit.end), (a, b)))
+            return joined if reading.hit_value(joined) is not None else hit
+    return hit
 
 
 def _wrapped_around(reading: Reading, hit: LabelHit) -> Hit | None:
@@ -116,12 +137,22 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
         if j + 1 - i < _STACKED_LABELS or layout.in_special(labels[i].start):
             i = j + 1
             continue
-        limit = _value_limit(layout, labels, j)
-        paragraphs = [m.span() for m in _PARAGRAPH_RE.finditer(text, labels[j].value_start, limit)]
+        # A label with its value on its own line after the column, before any value of the
+        # column's first label (the licence number's, 经营许可证编号：云B2-…, printed between the
+        # label cells and the value cells), is passed.
+        start, last = labels[j].value_start, j
+        while (last + 1 < len(labels) and (line := layout.line_at(labels[last + 1].start))
+               and text[labels[last + 1].value_start:line.end].strip()
+               and _first_value(reading, labels[i], _content_lines(layout, start, labels[last + 1].start)) is None):
+            start, last = line.end, last + 1
+        limit = _value_limit(layout, labels, last)
+        paragraphs = [m.span() for m in _PARAGRAPH_RE.finditer(text, start, limit)]
         # The rest of a wrapped label cell may come first ((服务项 / 目) / 及覆盖 / 范围): the values
         # start at the first paragraph that is a plausible value of the first label.
-        first = next((n for n, (a, b) in enumerate(paragraphs[:_STACKED_LABELS])
-                      if plausible(labels[i].label, reading.value(labels[i].label, *trim_value(text, a, b)))), None)
+        first = _first_value(reading, labels[i], paragraphs)
+        if first is None:  # (the values a line each, no blank line between them)
+            paragraphs = _content_lines(layout, start, limit)
+            first = _first_value(reading, labels[i], paragraphs)
         read = 0
         for k, (hit, (a, b)) in enumerate(zip(labels[i:j + 1], paragraphs[first or 0:] if first is not None else [])):
             checked = check_value(hit.label, text, *trim_value(text, a, b)) if hit.label not in BUSINESS_LABELS else None
@@ -134,6 +165,18 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
             done.add(j)  # the last label's text is the column's, not its own value
         i = j + 1
     return hits, done
+
+
+def _content_lines(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
+    """The content lines in [start, end) of the view."""
+    return [(line.start, line.end) for line in layout.lines if start <= line.start and line.end <= end and line.kind == "content"]
+
+
+def _first_value(reading: Reading, label: LabelHit, paragraphs: list[tuple[int, int]]) -> int | None:
+    """The index of the first of the first _STACKED_LABELS paragraphs that is a plausible value of `label`."""
+    text = reading.layout.view.text
+    return next((n for n, (a, b) in enumerate(paragraphs[:_STACKED_LABELS])
+                 if plausible(label.label, reading.value(label.label, *trim_value(text, a, b)))), None)
 
 
 def _in_front_column(hit: LabelHit) -> bool:

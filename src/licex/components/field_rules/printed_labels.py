@@ -81,8 +81,9 @@ class PrintedLabels:
                 # running text has no spaces around its words, or (OCR'd) between every character.
                 cell_start = before.rstrip(" ").endswith("\t")
                 standing_apart = (len(name) >= 4 and match.group("name") in (name, " ".join(name))
-                                  and text[match.end():match.end() + 1] in (" ", "\t", "("))
-                # (or before the bracket of a label in parts: 业务种类(服务项目)及覆盖范围)
+                                  and text[match.end():match.end() + 1] in (" ", "\t", "(", "\n", ""))
+                # (or before the bracket of a label in parts, 业务种类(服务项目)及覆盖范围, or at the
+                # line's end, its value on the next line: 法 定 代 表 人 刘宁 注 册 资 本 / 人 民 币 …)
                 # (spaced out, 法 定 代 表 人, only after a value that is not: OCR spaces every
                 # character of running text alike)
                 standing_apart = standing_apart and (match.group("name") == name or _AFTER_WORD_RE.search(before))
