@@ -274,9 +274,16 @@ class Reliability:
 
 
 def flagged_fields(record: dict[str, Any]) -> set[str]:
-    """The FIELDS names a record's `needs_review` flags (businesses[0].coverage: businesses.coverage)."""
-    return {name for flag in record.get("needs_review") or [] if isinstance(flag, dict)
-            if (name := field_of(str(flag.get("field", ""))))}
+    """The FIELDS names a record's `needs_review` flags (businesses[0].coverage: businesses.coverage);
+    a flag on a list scored by its parts (websites: "the licence prints a website's labels, but
+    none was read") names each of them."""
+    names: set[str] = set()
+    for flag in record.get("needs_review") or []:
+        if isinstance(flag, dict):
+            path = str(flag.get("field", ""))
+            name = field_of(path)
+            names |= {name} if name else {f for f in FIELDS if f.startswith(record_field(path) + ".")}
+    return names
 
 
 @dataclass
