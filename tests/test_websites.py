@@ -190,3 +190,16 @@ def test_a_wrapped_access_provider_ends_with_its_company_name(extract):
     table = ("网站名称\n\n网址\n\n服务器放置地\n\n佳禾官网\n\nwww.yangchen.cn\n\n新疆维吾尔自治区\n\n"
              "网站接入服务提供\n单位\n惠派国际公司传媒有限\n公司\n联通时科科技有限公司\n\n特别规定事项\n")
     assert extract(PAGE + table).fields()["websites"] == [JIAHE]
+
+
+def test_a_domain_wrapped_around_its_row_under_a_header_set_one_space_in_reads_whole(extract):
+    # pdftotext -layout of a Writer 附页: the header one space in, the domain's cell wrapped around
+    # the row (www.xiulanfu.c above it, n below)
+    text = ("增值电信业务经营许可证\n附页\n许可证编号：B2-20111419\n\n"
+            " 网站名称         网站域名             服务器放置地   接入服务商\n\n\n"
+            "              www.xiulanfu.c\n"
+            " 合联电子官网                        江西省宁德市   四通网络有限公司\n"
+            "              n\n\n")
+    assert extract(text).fields()["websites"] == [{
+        "name": "合联电子官网", "domain": "www.xiulanfu.cn", "server_location": "江西省宁德市",
+        "access_provider": "四通网络有限公司"}]

@@ -143,9 +143,10 @@ def _header_row(layout: Layout, line: Line, label_of: dict[str, str | None]) -> 
     if columns is None:
         return None
     offsets = [a - line.start for a, _ in layout.row_cells(line, delimiter)]
-    if "\t" not in line.text and line.text[:1] == " ":
+    if "\t" not in line.text and line.text[:1] == " " and columns[0] is None:
         # The spaces a header row set apart by spaces is indented with (-layout centres its first
-        # column's word) open no column: a row's first cell is aligned under its first word.
+        # column's word) open no column: a row's first cell is aligned under its first word. (One
+        # space before a first word that names a column opens none: it is the column's.)
         columns, offsets = columns[1:], offsets[1:]
     return columns, offsets, delimiter
 

@@ -12,7 +12,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from licex.components.field_rules.hits import Hit
+from licex.components.field_rules.hits import Hit, pieces_text
 from licex.fields.labels import COLUMN_WORDS, header_word
 from licex.fields.values import plausible, read_value, value_forms
 from licex.text.chars import PROVINCES
@@ -56,6 +56,16 @@ def website_rows(layout: Layout, i: int, columns: list[str | None], label_starts
                 header_word(text[a:b]) in COLUMN_WORDS for a, b in found):
             break
         at = domain_piece(text, found)
+        if at is None and (wrapped := _domain_wrapped_around(layout, i - 1, found, columns)) is not None:
+            # The domain's cell wrapped around the row (www.xiulanfu.c / 合联电子官网 江西省宁德市 … / n):
+            # its first half, above, is no piece of the row before.
+            above = lines[i - 2].start
+            pending = [piece for piece in pending if piece[0] < above]
+            if row is not None:
+                hits += _finish(text, row, pending, columns)[0]
+            hits += wrapped
+            row, pending, end, i = None, [], i + 1, i + 1
+            continue
         if at is None:
             if len(found) > _MAX_LINE_PIECES:
                 break
@@ -92,6 +102,21 @@ def _finish(text: str, row: tuple[list[Piece], list[Piece], bool], below: list[P
         return website_row(text, head, tail, columns)[0], below
     hits, used = website_row(text, head, tail + below, columns)
     return hits, below[max(0, used - len(tail)):]
+
+
+def _domain_wrapped_around(layout: Layout, i: int, found: list[Piece], columns: list[str | None]) -> list[Hit] | None:
+    """The hits of row i where its domain's cell wrapped around it (Layout.cells_wrapped_around)
+    and its cells are as many as the table's columns: each cell its column's value, the domain one
+    value of its pieces; None elsewhere."""
+    text = layout.view.text
+    labels = [label for label in columns if label in WEBSITE_COLUMNS]
+    cells = layout.cells_wrapped_around(i, found)
+    if cells is None or len(cells) != len(labels) or "DOMAIN" not in labels:
+        return None
+    domain = cells[labels.index("DOMAIN")]
+    if len(domain) < 2 or read_value("DOMAIN", pieces_text(text, domain).replace(" ", "")) is None:
+        return None
+    return [Hit(label, *cell[0], joined=cell if len(cell) > 1 else ()) for label, cell in zip(labels, cells)]
 
 
 def _wrapped_row_hits(text: str, cells: list[Pieces], columns: list[str | None]) -> list[Hit]:
