@@ -198,6 +198,16 @@ def test_a_label_column_then_the_licence_number_line_then_its_values_a_line_each
         "深圳市创联世纪网络有限公司", "赵洋", "青海省想县高港郑州路P座")
 
 
+def test_a_label_column_whose_values_come_before_a_labelled_line_reads_them(extract):
+    # pdftotext of a Writer table: the label cells, the value cells, then the coverage's own
+    # labelled line: the values stand before it, so nothing is passed
+    text = ("增值电信业务经营许可证\n编号：蒙 B2-20127212\n公司名\n称\n法定代\n表人\n注册资\n本\n业务种\n类\n(服务项\n目)\n及覆盖\n范围\n"
+            "华远软件科技有限公司\n杨浩\n人民币 4000 万元\n第二类增值电信业务中的信息服务业务（仅限互联网信息服务）\n"
+            "业务覆盖范围：内蒙古自治区\n签发人：王凤兰\n内蒙古自治区通信管理局\n")
+    fields = extract(text).fields()
+    assert (fields["company_name"], fields["legal_representative"]) == ("华远软件科技有限公司", "杨浩")
+
+
 def test_a_company_cut_at_gong_gets_its_si_from_below_the_next_rows_line(extract):
     # pdftotext: the company's cell wrapped, the legal representative's line printed between
     fields = extract("增值电信业务经营许可证\n公 司 名 称 昆明国讯信息有限公\n法 定 代 表 人 郭军\n司\n"

@@ -143,7 +143,7 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
         start, last = labels[j].value_start, j
         while (last + 1 < len(labels) and (line := layout.line_at(labels[last + 1].start))
                and text[labels[last + 1].value_start:line.end].strip()
-               and _first_value(reading, labels[i], _content_lines(layout, start, labels[last + 1].start)) is None):
+               and _first_value(reading, labels[i], _content_lines(layout, start, labels[last + 1].start), None) is None):
             start, last = line.end, last + 1
         limit = _value_limit(layout, labels, last)
         paragraphs = [m.span() for m in _PARAGRAPH_RE.finditer(text, start, limit)]
@@ -152,7 +152,7 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
         first = _first_value(reading, labels[i], paragraphs)
         if first is None:  # (the values a line each, no blank line between them)
             paragraphs = _content_lines(layout, start, limit)
-            first = _first_value(reading, labels[i], paragraphs)
+            first = _first_value(reading, labels[i], paragraphs, None)  # (past a wrapped label's lines)
         read = 0
         for k, (hit, (a, b)) in enumerate(zip(labels[i:j + 1], paragraphs[first or 0:] if first is not None else [])):
             checked = check_value(hit.label, text, *trim_value(text, a, b)) if hit.label not in BUSINESS_LABELS else None
@@ -172,10 +172,11 @@ def _content_lines(layout: Layout, start: int, end: int) -> list[tuple[int, int]
     return [(line.start, line.end) for line in layout.lines if start <= line.start and line.end <= end and line.kind == "content"]
 
 
-def _first_value(reading: Reading, label: LabelHit, paragraphs: list[tuple[int, int]]) -> int | None:
-    """The index of the first of the first _STACKED_LABELS paragraphs that is a plausible value of `label`."""
+def _first_value(reading: Reading, label: LabelHit, paragraphs: list[tuple[int, int]],
+                 within: int | None = _STACKED_LABELS) -> int | None:
+    """The index of the first of the first `within` paragraphs (None: of all) that is a plausible value of `label`."""
     text = reading.layout.view.text
-    return next((n for n, (a, b) in enumerate(paragraphs[:_STACKED_LABELS])
+    return next((n for n, (a, b) in enumerate(paragraphs[:within])
                  if plausible(label.label, reading.value(label.label, *trim_value(text, a, b)))), None)
 
 
