@@ -187,6 +187,18 @@ def test_a_spaced_label_at_a_lines_end_after_a_value_is_the_next_fields(extract)
     assert fields["registered_capital_cny"] == 5000000
 
 
+def test_a_tables_column_word_at_a_lines_end_after_a_value_is_no_label_of_its_own():
+    from licex.components.field_rules.printed_labels import PrintedLabels
+    from licex.fields.labels import default_label_words
+    from licex.text.layout import Layout
+
+    def labels(text: str) -> list[str | None]:
+        return [hit.label for hit in PrintedLabels(default_label_words()).find(Layout.of(text))]
+
+    assert labels("法 定 代 表 人 刘宁 注 册 资 本\n人 民 币 伍 佰 万 元\n") == ["LEGAL_REP", "CAPITAL"]
+    assert labels("法 定 代 表 人 刘宁 网 站 名 称\n巨奥网\n") == ["LEGAL_REP"]
+
+
 def test_a_label_column_then_the_licence_number_line_then_its_values_a_line_each(extract):
     # pdftotext of a certificate: the label cells, the licence number's line, then the value
     # cells one a line with no blank line between them

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from licex.fields.labels import BUSINESS_LABELS, LabelWords
+from licex.fields.labels import BUSINESS_LABELS, ENTITY_LABELS, LabelWords
 from licex.text.layout import Layout
 from licex.text.chars import spaced, without_whitespace
 from licex.components.field_rules.hits import LabelHit
@@ -22,6 +22,11 @@ _AFTER_WORD_RE = re.compile(r"\S\S[ ]$")
 _LINE_GAP = r"[ \t]*\n(?:[ \t]*\n)?[ \t]*"
 # What parts the cells of a row: a tab or a run of spaces.
 _CELL_GAP_RE = re.compile(r"\t|[ ]{2,}")
+
+
+def _single_value(label: str | None) -> bool:
+    """Whether a label names a value of its own (the capital), not a table's column (网站名称)."""
+    return label is not None and "." not in ENTITY_LABELS[label].field
 
 
 class PrintedLabels:
@@ -80,10 +85,12 @@ class PrintedLabels:
                 # label printed whole and standing apart (公司名称 X 法定代表人 Y) is one: Chinese
                 # running text has no spaces around its words, or (OCR'd) between every character.
                 cell_start = before.rstrip(" ").endswith("\t")
+                after = text[match.end():match.end() + 1]
                 standing_apart = (len(name) >= 4 and match.group("name") in (name, " ".join(name))
-                                  and text[match.end():match.end() + 1] in (" ", "\t", "(", "\n", ""))
-                # (or before the bracket of a label in parts, 业务种类(服务项目)及覆盖范围, or at the
-                # line's end, its value on the next line: 法 定 代 表 人 刘宁 注 册 资 本 / 人 民 币 …)
+                                  and (after in (" ", "\t", "(") or after in ("\n", "") and _single_value(label)))
+                # (or before the bracket of a label in parts, 业务种类(服务项目)及覆盖范围, or, a
+                # front-page field's, at the line's end, its value on the next line: 法 定 代 表 人
+                # 刘宁 注 册 资 本 / 人 民 币 …; a table's column word there heads its column)
                 # (spaced out, 法 定 代 表 人, only after a value that is not: OCR spaces every
                 # character of running text alike)
                 standing_apart = standing_apart and (match.group("name") == name or _AFTER_WORD_RE.search(before))
