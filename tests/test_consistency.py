@@ -82,7 +82,7 @@ def test_an_expiry_date_not_after_the_issue_date_is_flagged(extract):
 
 def test_the_checks_run_in_their_order_and_what_is_missing_is_judged_last():
     assert list(CHECKS) == ["one_licence", "licence_number", "company_in_preamble", "number_codes", "sections", "dates",
-                           "exclusions", "shares", "inspection_dates", "inspection_columns", "website_columns", "printed_sections",
+                           "exclusions", "shares", "inspection_dates", "inspection_columns", "printed_sections",
                            "required"]
 
 
@@ -114,14 +114,6 @@ def test_an_inspection_row_that_lost_a_cell_of_a_printed_column_is_flagged(extra
     # the header printed, and no row read (OCR made 2020 a 20201): the table was lost
     assert _flags(extract, _with_inspections("年度\t年检结果\t日期\n20201\t合格\n")) == [
         ("annual_inspections", "the licence prints an annual inspection entry, but none was read")]
-
-
-def test_a_website_row_that_lost_a_cell_of_a_printed_column_is_flagged(extract):
-    table = "网站名称\t网站域名\t服务器放置地\t网站接入服务提供单位\n七喜商城\twww.ru.cn\t辽宁省\t新格林耐特信息有限公司\n"
-    assert _flags(extract, _with_inspections(table)) == []
-    lost = _with_inspections(table.replace("七喜商城\t", ""))
-    assert extract(lost).record["websites"][0]["name"] is None
-    assert _flags(extract, lost) == [("websites[0].name", "no name read, where the table has a column of them")]
 
 
 def test_a_flag_on_the_websites_puts_each_of_their_fields_to_a_person():

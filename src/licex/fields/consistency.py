@@ -15,7 +15,6 @@ Doc's layout analysis and the licence-number entities, and returns the flags it 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,10 +22,10 @@ from dataclasses import dataclass
 from licex.text.analysis import DocAnalysis
 from licex.text.layout import SHAREHOLDER_COLUMNS_RE, SHAREHOLDER_HEADER_RE
 from licex.fields.catalogue import EXCLUSION_RE, excluded_services, service_item_names
-from licex.fields.labels import ENTITY_LABELS, default_label_words, record_fields
+from licex.fields.labels import record_fields
 from licex.fields.normalize import normalize_license_no
 from licex.fields.record import Evidence, LicenseRecord, ReviewFlag
-from licex.text.chars import nfkc, spaced, without_whitespace
+from licex.text.chars import nfkc, without_whitespace
 from licex.fields.values import misread_signs, without_wrapped_labels
 
 # Where a correction's value came from, in its evidence.
@@ -353,26 +352,6 @@ def _inspection_columns(given: CheckInput) -> list[ReviewFlag]:
     return [ReviewFlag(field=f"annual_inspections[{i}].{name}", reason=f"no {name} read, where the table has a column of them")
             for i, entry in enumerate(given.record.annual_inspections)
             for name in columns if getattr(entry, name) is None]
-
-
-@check("website_columns")
-def _website_columns(given: CheckInput) -> list[ReviewFlag]:
-    """A website table prints every column for every row: a website without the value of a column
-    whose header word the licence prints (网站名称 | 网址 | 服务器放置地 | …接入服务提供单位) lost a cell."""
-    text = _outside_special(given)
-    columns = [key for key, pattern in _website_column_res() if pattern.search(text)]
-    return [ReviewFlag(field=f"websites[{i}].{key}", reason=f"no {key} read, where the table has a column of them")
-            for i, website in enumerate(given.record.websites) for key in columns if getattr(website, key) is None]
-
-
-@lru_cache(maxsize=1)
-def _website_column_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each website key with a pattern of its column's header words (labels.json), spaced as printed."""
-    words = default_label_words()
-    fields = {label.field.partition(".")[2]: name for name, label in ENTITY_LABELS.items()
-              if label.field.startswith("websites.")}
-    return tuple((key, re.compile("|".join(spaced(word) for word in sorted(words.names_of(name), key=len, reverse=True))))
-                 for key, name in fields.items() if words.names_of(name))
 
 
 # An annual inspection table's header (年度 | 年检结果 | 日期): its result column after 年度, its
