@@ -5,6 +5,7 @@ record lists in `needs_review` first, with their values and reasons; the clauses
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,10 +21,15 @@ def esc(value: Any) -> str:
 
 
 def flag_reasons(flags: dict[str, list[str]], path: str) -> tuple[str, ...]:
-    """The reasons to review `path`: those given for it and for any part of the record it is in."""
-    return tuple(reason for flagged, reasons in flags.items()
-                 if path == flagged or path.startswith((f"{flagged}.", f"{flagged}["))
-                 for reason in reasons)
+    """The reasons to review `path`: those given for any part of the record it is in, the widest
+    first, and for it (looked up by each of its prefixes: a page of thousands of values and flags
+    costs no more than its size)."""
+    prefixes = [path[:boundary.start()] for boundary in _PATH_BOUNDARY_RE.finditer(path)] + [path]
+    return tuple(reason for prefix in prefixes for reason in flags.get(prefix, ()))
+
+
+# Where a record path's prefixes that are paths themselves end: businesses | [0] | .service_items | [1].
+_PATH_BOUNDARY_RE = re.compile(r"[.\[]")
 
 
 def leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
