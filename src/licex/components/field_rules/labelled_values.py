@@ -5,6 +5,7 @@ value runs up to the next label and must have the shape of its field."""
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from spacy.util import registry
 
@@ -168,8 +169,11 @@ def _stacked_values(reading: Reading) -> tuple[list[Hit], set[int]]:
 
 
 def _content_lines(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    """The content lines in [start, end) of the view."""
-    return [(line.start, line.end) for line in layout.lines if start <= line.start and line.end <= end and line.kind == "content"]
+    """The content lines in [start, end) of the view (from the line at `start` on, not every line:
+    the label column's loop asks for them once a label it passes)."""
+    lines = layout.lines[max(layout.line_index(start), 0):]
+    return [(line.start, line.end) for line in takewhile(lambda line: line.start < end, lines)
+            if start <= line.start and line.end <= end and line.kind == "content"]
 
 
 def _first_value(reading: Reading, label: LabelHit, paragraphs: list[tuple[int, int]],
